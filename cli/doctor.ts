@@ -1,0 +1,106 @@
+/** @module cli/doctor — `wasap doctor`: one line per check of configuration, database and services. */
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, loadConfig, pgliteDir, type Config } from '../server/config';
+import { openDatabase, type Database } from '../server/db/client';
+import { lockOwner } from '../server/db/lock';
+import { countUsers } from '../server/db/queries/users';
+import { CLIError } from './errors';
+import type { CliIO } from './io';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+type Check = () => Promise<Omit<CheckResult, 'name'>>;
+
+async function runCheck(name: string, check: Check): Promise<CheckResult> {
+  try {
+    return { name, ...(await check()) };
+  } catch (error) {
+    return { name, ok: false, detail: (error as Error).message };
+  }
+}
+
+function dataDirCheck(config: Config): Check {
+  return async () => {
+    mkdirSync(config.dataDir, { recursive: true });
+    accessSync(config.dataDir, constants.W_OK);
+    return { ok: true, detail: `${config.dataDir} is writable` };
+  };
+}
+
+/** With the embedded database held by a running server, ask that server instead of opening the folder. */
+async function viaRunningServer(config: Config): Promise<CheckResult[] | undefined> {
+  if (config.databaseUrl) return undefined;
+  const owner = lockOwner(join(pgliteDir(config), '..', 'wasap.lock'));
+  if (!owner) return undefined;
+  const check = await runCheck('database', async () => {
+    const response = await fetch(`http://127.0.0.1:${config.port}/readyz`);
+    const body = (await response.json()) as { status: string; reason?: string };
+    return { ok: response.ok, detail: `embedded database held by ${owner.role} (pid ${owner.pid}); its /readyz says ${body.reason ?? body.status}` };
+  });
+  return [check];
+}
+
+async function databaseChecks(config: Config): Promise<CheckResult[]> {
+  const viaServer = await viaRunningServer(config);
+  if (viaServer) return viaServer;
+  let database: Database | undefined;
+  const reach = await runCheck('database', async () => {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDir(config), role: 'wasap doctor' });
+    await database.ping();
+    return { ok: true, detail: `${database.describe} is reachable` };
+  });
+  if (!database) return [reach];
+  const db = database;
+  try {
+    const migrations = await runCheck('migrations', async () => {
+      const status = await db.migrationStatus();
+      if (status.pending.length) return { ok: false, detail: `${status.pending.length} pending (${status.pending.join(', ')}): run \`wasap migrate\`` };
+      return { ok: true, detail: `${status.applied}/${status.expected} applied` };
+    });
+    const users = await runCheck('users', async () => {
+      const n = migrations.ok ? await countUsers(db.db) : 0;
+      return n > 0 ? { ok: true, detail: `${n} user(s)` } : { ok: false, detail: 'no users: create an admin with `wasap user add --role admin`' };
+    });
+    return [reach, migrations, users];
+  } finally {
+    await db.close();
+  }
+}
+
+function serviceChecks(config: Config): CheckResult[] {
+  return [
+    { name: 'whatsapp', ok: true, detail: config.twilio ? `Twilio account ${config.twilio.accountSid.slice(0, 6)}…` : 'simulator (no TWILIO_* settings)' },
+    { name: 'media', ok: true, detail: config.s3 ? `S3 bucket ${config.s3.bucket}` : `local folder ${join(config.dataDir, 'media')}` },
+  ];
+}
+
+export async function runDoctor(io: CliIO): Promise<CheckResult[]> {
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return [{ name: 'configuration', ok: false, detail: error.message }];
+  }
+  const results = [{ name: 'configuration', ok: true, detail: 'valid' }, await runCheck('data folder', dataDirCheck(config))];
+  results.push(...(await databaseChecks(config)), ...serviceChecks(config));
+  return results;
+}
+
+export function registerDoctor(program: Command, io: CliIO): void {
+  program
+    .command('doctor')
+    .description('check configuration, database, migrations and services; exits non-zero if any check fails')
+    .action(async function doctor() {
+      const results = await runDoctor(io);
+      for (const r of results) io.out(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(14)} ${r.detail}\n`);
+      const failed = results.filter((r) => !r.ok).length;
+      if (failed) throw new CLIError(`${failed} check(s) failed`, 1);
+    });
+}

@@ -1,0 +1,90 @@
+/** @module server/config.test — every variable's parsing and the one-line errors for bad values. */
+import { describe, expect, test } from 'bun:test';
+import { mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, resolveSecret } from './config';
+
+const SID = `AC${'a'.repeat(32)}`;
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  test('defaults suit a laptop: port 3000, embedded database, simulator, local media', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', publicUrl: 'http://localhost:3000', logLevel: 'info', autoMigrate: true, trustProxy: false });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.twilio).toBeUndefined();
+    expect(config.s3).toBeUndefined();
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+  });
+
+  test('reads every documented variable', () => {
+    const config = loadConfig({
+      PORT: '8080', HOST: '127.0.0.1', PUBLIC_URL: 'https://wasap.example.co/', DATABASE_URL: 'postgres://u:p@db:5432/wasap',
+      WASAP_DATA_DIR: '/tmp/wasap-x', WASAP_SECRET: 'x'.repeat(40), LOG_LEVEL: 'debug', WASAP_AUTO_MIGRATE: 'false', TRUST_PROXY: 'true',
+      ACTOR_IDLE_MS: '5000', MEDIA_MAX_BYTES: '2048', METRICS_TOKEN: 'm', FORM_WEBHOOK_SECRET: 'f'.repeat(20),
+      TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886', TWILIO_API_URL: 'http://127.0.0.1:9', TWILIO_MAX_MPS: '20',
+      S3_BUCKET: 'wasap-media', S3_REGION: 'us-east-1', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true',
+    });
+    expect(config).toEqual({
+      port: 8080, host: '127.0.0.1', publicUrl: 'https://wasap.example.co', trustProxy: true, databaseUrl: 'postgres://u:p@db:5432/wasap',
+      dataDir: '/tmp/wasap-x', secret: 'x'.repeat(40), logLevel: 'debug', autoMigrate: false, actorIdleMs: 5000, mediaMaxBytes: 2048,
+      twilio: { accountSid: SID, authToken: 'tok', whatsappFrom: 'whatsapp:+14155238886', messagingServiceSid: undefined, apiUrl: 'http://127.0.0.1:9', maxMps: 20 },
+      s3: { bucket: 'wasap-media', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
+      formWebhookSecret: 'f'.repeat(20), metricsToken: 'm',
+    });
+  });
+
+  test.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ WASAP_AUTO_MIGRATE: 'maybe' }, 'WASAP_AUTO_MIGRATE'],
+    [{ WASAP_SECRET: 'short' }, 'WASAP_SECRET'],
+    [{ TWILIO_ACCOUNT_SID: SID }, 'TWILIO_AUTH_TOKEN'],
+    [{ TWILIO_AUTH_TOKEN: 'tok' }, 'TWILIO_ACCOUNT_SID'],
+    [{ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok' }, 'TWILIO_WHATSAPP_FROM'],
+    [{ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', TWILIO_WHATSAPP_FROM: '+1415' }, 'TWILIO_WHATSAPP_FROM'],
+    [{ S3_BUCKET: 'wasap-media' }, 'S3_REGION'],
+    [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_BUCKET'],
+    [{ S3_BUCKET: 'Bad_Bucket', S3_REGION: 'x' }, 'S3_BUCKET'],
+  ])('%j is rejected naming %s', (env, variable) => {
+    const error = errorOf(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}: expected`)).toBe(true);
+    expect(error.message).not.toContain('\n');
+  });
+
+  test('a password in a bad DATABASE_URL is not echoed', () => {
+    expect(errorOf({ DATABASE_URL: 'mysql://me:hunter2@db/x' }).message).not.toContain('hunter2');
+  });
+});
+
+describe('resolveSecret', () => {
+  test('generates a secret once, keeps it with mode 0600, and reuses it', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wasap-secret-'));
+    const config = loadConfig({ WASAP_DATA_DIR: dataDir });
+    const first = resolveSecret(config);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(join(dataDir, 'secret')).mode & 0o777).toBe(0o600);
+    expect(resolveSecret(config)).toBe(first);
+    expect(readFileSync(join(dataDir, 'secret'), 'utf8').trim()).toBe(first);
+  });
+
+  test('WASAP_SECRET wins over the file', () => {
+    const config = loadConfig({ WASAP_DATA_DIR: mkdtempSync(join(tmpdir(), 'wasap-secret-')), WASAP_SECRET: 's'.repeat(32) });
+    expect(resolveSecret(config)).toBe('s'.repeat(32));
+  });
+});

@@ -1,0 +1,198 @@
+/** @module server/config — every environment variable, parsed and validated in one place. */
+import { mkdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  whatsappFrom?: string;
+  messagingServiceSid?: string;
+  apiUrl?: string;
+  maxMps: number;
+}
+
+export interface S3Config {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  forcePathStyle: boolean;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  trustProxy: boolean;
+  databaseUrl?: string;
+  dataDir: string;
+  /** Undefined until resolveSecret() ran: read from WASAP_SECRET or the data folder. */
+  secret?: string;
+  logLevel: LogLevel;
+  autoMigrate: boolean;
+  actorIdleMs: number;
+  mediaMaxBytes: number;
+  twilio?: TwilioConfig;
+  s3?: S3Config;
+  formWebhookSecret?: string;
+  metricsToken?: string;
+}
+
+/** A configuration problem: one line naming the variable and what it expects. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID' as const;
+  constructor(
+    readonly variable: string,
+    expected: string,
+    value?: string,
+  ) {
+    super(`${variable}: expected ${expected}${value === undefined ? '' : `, got ${JSON.stringify(value)}`}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, redactUrl(raw));
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`, redactUrl(raw));
+  }
+  return raw;
+}
+
+/** Never echo a password from a connection string back into a log line. */
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}
+
+function twilioConfig(env: Env): TwilioConfig | undefined {
+  const names = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const;
+  const sid = read(env, names[0]);
+  const token = read(env, names[1]);
+  const from = read(env, 'TWILIO_WHATSAPP_FROM');
+  const service = read(env, 'TWILIO_MESSAGING_SERVICE_SID');
+  const apiUrl = url(env, 'TWILIO_API_URL', ['http:', 'https:']);
+  const maxMps = integer(env, 'TWILIO_MAX_MPS', 10, 1, 1000);
+  if (!sid && !token && !from && !service) return undefined;
+  if (!sid || !/^AC[0-9a-fA-F]{32}$/.test(sid)) {
+    throw new ConfigError(names[0], 'AC followed by 32 hex digits (set all Twilio settings or none)', sid);
+  }
+  if (!token) throw new ConfigError(names[1], 'the auth token of the account (set all Twilio settings or none)');
+  if (!from && !service) {
+    throw new ConfigError('TWILIO_WHATSAPP_FROM', 'whatsapp:+E164 sender, or TWILIO_MESSAGING_SERVICE_SID');
+  }
+  if (from && !/^whatsapp:\+[1-9]\d{7,14}$/.test(from)) {
+    throw new ConfigError('TWILIO_WHATSAPP_FROM', 'whatsapp:+<country code><number>', from);
+  }
+  if (service && !/^MG[0-9a-fA-F]{32}$/.test(service)) {
+    throw new ConfigError('TWILIO_MESSAGING_SERVICE_SID', 'MG followed by 32 hex digits', service);
+  }
+  return { accountSid: sid, authToken: token, whatsappFrom: from, messagingServiceSid: service, apiUrl, maxMps };
+}
+
+function s3Config(env: Env): S3Config | undefined {
+  const bucket = read(env, 'S3_BUCKET');
+  const endpoint = url(env, 'S3_ENDPOINT', ['http:', 'https:']);
+  const region = read(env, 'S3_REGION') ?? read(env, 'AWS_REGION');
+  const forcePathStyle = boolean(env, 'S3_FORCE_PATH_STYLE', false);
+  if (!bucket) {
+    if (endpoint || read(env, 'S3_REGION')) throw new ConfigError('S3_BUCKET', 'a bucket name when S3_ENDPOINT or S3_REGION is set');
+    return undefined;
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError('S3_BUCKET', 'an S3 bucket name', bucket);
+  if (!region) throw new ConfigError('S3_REGION', 'the bucket region (or AWS_REGION) when S3_BUCKET is set');
+  return { bucket, endpoint, region, forcePathStyle };
+}
+
+function logLevel(env: Env): LogLevel {
+  const raw = read(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError('LOG_LEVEL', LOG_LEVELS.join(', '), raw);
+  return raw as LogLevel;
+}
+
+/** Parses the environment; throws ConfigError on the first bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = read(env, 'HOST') ?? '0.0.0.0';
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const secret = read(env, 'WASAP_SECRET');
+  if (secret !== undefined && secret.length < 32) throw new ConfigError('WASAP_SECRET', 'at least 32 characters');
+  const formWebhookSecret = read(env, 'FORM_WEBHOOK_SECRET');
+  if (formWebhookSecret !== undefined && formWebhookSecret.length < 16) {
+    throw new ConfigError('FORM_WEBHOOK_SECRET', 'at least 16 characters');
+  }
+  return {
+    port,
+    host,
+    publicUrl,
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    databaseUrl,
+    dataDir: resolve(read(env, 'WASAP_DATA_DIR') ?? './data'),
+    secret,
+    logLevel: logLevel(env),
+    autoMigrate: boolean(env, 'WASAP_AUTO_MIGRATE', true),
+    actorIdleMs: integer(env, 'ACTOR_IDLE_MS', 600_000, 1_000, 86_400_000),
+    mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 16 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    twilio: twilioConfig(env),
+    s3: s3Config(env),
+    formWebhookSecret,
+    metricsToken: read(env, 'METRICS_TOKEN'),
+  };
+}
+
+/** WASAP_SECRET, or a secret generated once and kept in the data folder with mode 0600. */
+export function resolveSecret(config: Config): string {
+  if (config.secret) return config.secret;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'secret');
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 32) return stored;
+  }
+  const generated = randomBytes(32).toString('hex');
+  writeFileSync(file, `${generated}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return generated;
+}
+
+/** Where the embedded database lives when DATABASE_URL is unset. */
+export function pgliteDir(config: Config): string {
+  return join(config.dataDir, 'pg');
+}
+
+export function mediaDir(config: Config): string {
+  return join(config.dataDir, 'media');
+}

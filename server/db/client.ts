@@ -1,0 +1,99 @@
+/** @module server/db/client — opens Postgres (postgres.js) or embedded PGlite behind one drizzle type. */
+import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+import { acquireLock } from './lock';
+import { migrationsFolder, runMigrations, migrationStatus, type MigrationStatus } from './migrate';
+
+export type Schema = typeof schema;
+/** Both drivers' databases: queries are written once against this type. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: 'postgres' | 'pglite';
+  /** A short description without secrets, for logs and `wasap doctor`. */
+  readonly describe: string;
+  migrate(): Promise<void>;
+  migrationStatus(): Promise<MigrationStatus>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** Folder of the embedded database (used when databaseUrl is unset). */
+  pgliteDir?: string;
+  /** Who opens it, written into the lock file so a second process is told who holds it. */
+  role?: string;
+  maxConnections?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+  if (!options.pgliteDir) throw new Error('openDatabase needs databaseUrl or pgliteDir');
+  return openPglite(resolve(options.pgliteDir), options.role ?? 'a wasap process');
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  const { host, pathname } = new URL(url);
+  return wrap(db, 'postgres', `postgres://${host}${pathname}`, async function migratePostgres() {
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    await runMigrations(() => migrate(db as never, { migrationsFolder }));
+  }, async function closePostgres() {
+    await client.end({ timeout: 5 });
+  });
+}
+
+async function openPglite(dir: string, role: string): Promise<Database> {
+  const release = acquireLock(join(dir, '..', 'wasap.lock'), role);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const client = await PGlite.create(dir);
+    const db = drizzle({ client, schema }) as unknown as Db;
+    return wrap(db, 'pglite', `pglite:${dir}`, async function migratePglite() {
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await runMigrations(() => migrate(db as never, { migrationsFolder }));
+    }, async function closePglite() {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** Wraps an already-open drizzle database (tests hand in cloned PGlite instances this way). */
+export function wrap(
+  db: Db,
+  kind: Database['kind'],
+  describe: string,
+  migrate: () => Promise<void>,
+  close: () => Promise<void>,
+): Database {
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    kind,
+    describe,
+    migrate,
+    migrationStatus: () => migrationStatus(db),
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close() {
+      closed ??= close();
+      return closed;
+    },
+  };
+}

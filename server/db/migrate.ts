@@ -1,0 +1,53 @@
+/** @module server/db/migrate — the drizzle-kit migrations folder, applying it, and telling whether it is applied. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+
+export const migrationsFolder = join(import.meta.dir, '..', '..', 'migrations');
+
+export interface MigrationStatus {
+  expected: number;
+  applied: number;
+  /** Tags of migrations in the folder that the database has not applied yet. */
+  pending: string[];
+}
+
+interface JournalEntry {
+  tag: string;
+  when: number;
+}
+
+function journal(): JournalEntry[] {
+  const text = readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8');
+  return (JSON.parse(text) as { entries: JournalEntry[] }).entries;
+}
+
+export class MigrationError extends Error {
+  readonly code = 'MIGRATION_FAILED' as const;
+}
+
+export async function runMigrations(apply: () => Promise<void>): Promise<void> {
+  try {
+    await apply();
+  } catch (error) {
+    const cause = error as { cause?: { message?: string }; message?: string };
+    throw new MigrationError(`migrations failed: ${cause.cause?.message ?? cause.message ?? String(error)}`, { cause: error });
+  }
+}
+
+/** Compares the journal with drizzle's bookkeeping table (created_at is the journal's `when`). */
+export async function migrationStatus(db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>): Promise<MigrationStatus> {
+  const entries = journal();
+  let appliedAt = new Set<number>();
+  try {
+    const result = await db.execute(sql`select created_at from drizzle.__drizzle_migrations`);
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { created_at: string | number }[];
+    appliedAt = new Set(rows.map((row) => Number(row.created_at)));
+  } catch (error) {
+    // No bookkeeping table yet means nothing was applied; any other error is real.
+    if (!/does not exist/.test(String((error as Error).message ?? error) + String((error as { cause?: Error }).cause?.message))) throw error;
+  }
+  const pending = entries.filter((entry) => !appliedAt.has(entry.when)).map((entry) => entry.tag);
+  return { expected: entries.length, applied: entries.length - pending.length, pending };
+}

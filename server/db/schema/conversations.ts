@@ -1,0 +1,99 @@
+/** @module server/db/schema/conversations — one conversation per aspirant, its messages, media and notes. */
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { aspirants } from './aspirants';
+import { conversationStatus, deliveryStatus, mediaKind, messageSender } from './enums';
+import { users } from './users';
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    aspirantId: integer('aspirant_id')
+      .notNull()
+      .references(() => aspirants.id, { onDelete: 'cascade' }),
+    status: conversationStatus('status').notNull().default('new'),
+    assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The bot interpreter's state; pinned script version lives in botScript (name@version). */
+    botState: jsonb('bot_state'),
+    botScript: text('bot_script'),
+    botPaused: boolean('bot_paused').notNull().default(false),
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+    lastMessagePreview: text('last_message_preview'),
+    unreadCount: integer('unread_count').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('conversations_aspirant_id_key').on(t.aspirantId),
+    // The inbox list: newest activity first, optionally per assignee or status.
+    index('conversations_inbox_idx').on(t.lastMessageAt.desc(), t.id.desc()),
+    index('conversations_assignee_inbox_idx').on(t.assigneeId, t.lastMessageAt.desc()),
+    index('conversations_status_inbox_idx').on(t.status, t.lastMessageAt.desc()),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    sender: messageSender('sender').notNull(),
+    /** The recruiter who wrote it (sender = recruiter). */
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull().default(''),
+    /** Twilio's MessageSid: inbound from the webhook, outbound once the API accepted it. */
+    providerSid: text('provider_sid'),
+    status: deliveryStatus('status').notNull(),
+    errorCode: integer('error_code'),
+    errorMessage: text('error_message'),
+    templateSid: text('template_sid'),
+    /** Location, quick-reply button, replied-to sid: what Twilio sent beyond text. */
+    extra: jsonb('extra'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('messages_conversation_history_idx').on(t.conversationId, t.id),
+    uniqueIndex('messages_provider_sid_key').on(t.providerSid),
+  ],
+);
+
+export const media = pgTable(
+  'media',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    kind: mediaKind('kind'),
+    contentType: text('content_type'),
+    size: integer('size'),
+    blobKey: text('blob_key'),
+    checksum: text('checksum'),
+    sourceUrl: text('source_url'),
+    /** pending → stored, or unavailable (with error) and retried on demand. */
+    state: text('state').notNull().default('pending'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('media_message_id_idx').on(t.messageId), index('media_pending_idx').on(t.id).where(sql`state = 'pending'`)],
+);
+
+export const notes = pgTable(
+  'notes',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('notes_conversation_idx').on(t.conversationId, t.id)],
+);

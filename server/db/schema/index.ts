@@ -1,0 +1,7 @@
+/** @module server/db/schema — every table, for drizzle and drizzle-kit. */
+export * from './enums';
+export * from './users';
+export * from './aspirants';
+export * from './conversations';
+export * from './pipeline';
+export * from './audit';

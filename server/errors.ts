@@ -1,0 +1,102 @@
+/** @module server/errors — domain errors and the one place that maps any error to an HTTP response. */
+import type { Logger } from './logger';
+
+/** An error a client may see: a code, a status, and a message that says what to do. */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what = 'That page or resource') {
+    super('NOT_FOUND', 404, `${what} does not exist.`);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You are not allowed to do that.') {
+    super('FORBIDDEN', 403, message);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Sign in first.') {
+    super('UNAUTHORIZED', 401, message);
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super('BAD_REQUEST', 400, message);
+  }
+}
+
+export interface ErrorBody {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+}
+
+interface ValidationLike {
+  all?: { path?: string; message?: string; summary?: string }[];
+  type?: string;
+}
+
+function describeValidation(error: unknown): string {
+  const first = (error as ValidationLike).all?.[0];
+  const where = (error as ValidationLike).type ?? 'request';
+  if (!first) return `The ${where} is not valid.`;
+  const path = first.path?.replace(/^\//, '').replaceAll('/', '.') || where;
+  return `${path}: ${first.summary ?? first.message ?? 'invalid value'}`;
+}
+
+/** Elysia's error codes and our AppErrors → status, code and a safe message; anything else is a 500. */
+export function toErrorBody(code: string | number, error: unknown): ErrorBody {
+  if (error instanceof AppError) {
+    return { status: error.status, code: error.code, message: error.message, field: (error as BadRequestError).field };
+  }
+  switch (code) {
+    case 'NOT_FOUND':
+      return { status: 404, code: 'NOT_FOUND', message: 'That page or resource does not exist.' };
+    case 'VALIDATION':
+      return { status: 422, code: 'VALIDATION', message: describeValidation(error) };
+    case 'PARSE':
+      return { status: 400, code: 'BAD_REQUEST', message: 'The request body could not be parsed.' };
+    case 'INVALID_COOKIE_SIGNATURE':
+      return { status: 401, code: 'UNAUTHORIZED', message: 'Your session is not valid; sign in again.' };
+    default:
+      return { status: 500, code: 'INTERNAL', message: 'Something went wrong on our side. Try again; if it keeps happening, tell an admin.' };
+  }
+}
+
+function wantsHtml(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? '';
+  return accept.includes('text/html') && !accept.includes('application/json');
+}
+
+export function errorResponse(request: Request, body: ErrorBody): Response {
+  if (wantsHtml(request)) {
+    const html =
+      `<!doctype html><html lang="en"><meta charset="utf-8"><title>${body.status}</title>` +
+      `<main style="font-family:system-ui;max-width:32rem;margin:4rem auto"><h1>${body.status}</h1>` +
+      `<p>${Bun.escapeHTML(body.message)}</p><p><a href="/">Back to Wasap</a></p></main></html>`;
+    return new Response(html, { status: body.status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+  }
+  return Response.json({ error: { code: body.code, message: body.message, ...(body.field ? { field: body.field } : {}) } }, { status: body.status });
+}
+
+/** Logs what a client must not see (the 500's cause) and answers with the safe body. */
+export function handleError(logger: Logger, request: Request, code: string | number, error: unknown): Response {
+  const body = toErrorBody(code, error);
+  if (body.status >= 500) logger.error('request failed', { err: error as Error, path: new URL(request.url).pathname });
+  return errorResponse(request, body);
+}

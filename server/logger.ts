@@ -1,0 +1,48 @@
+/** @module server/logger — structured JSON log lines on stdout, one per event, filtered by LOG_LEVEL. */
+import type { LogLevel } from './config';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+  readonly level: LogLevel;
+}
+
+export type LogSink = (line: string) => void;
+
+const defaultSink: LogSink = (line) => process.stdout.write(`${line}\n`);
+
+/** Errors become {name, message, code}: a log line never carries a stack to a client, and is one line. */
+function serialise(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value instanceof Error) {
+      out[key] = { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+export function createLogger(level: LogLevel, sink: LogSink = defaultSink, base: LogFields = {}): Logger {
+  const threshold = RANK[level];
+  function write(lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void {
+    if (RANK[lvl] < threshold) return;
+    sink(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...(fields ? serialise(fields) : {}) }));
+  }
+  return {
+    level,
+    debug: (msg, fields) => write('debug', msg, fields),
+    info: (msg, fields) => write('info', msg, fields),
+    warn: (msg, fields) => write('warn', msg, fields),
+    error: (msg, fields) => write('error', msg, fields),
+    child: (fields) => createLogger(level, sink, { ...base, ...fields }),
+  };
+}

@@ -1,0 +1,43 @@
+/** @module server/routes/health — liveness, readiness and the Prometheus scrape endpoint. */
+import { Elysia } from 'elysia';
+import type { Database } from '../db/client';
+import type { Metrics } from '../metrics';
+import { UnauthorizedError } from '../errors';
+
+export interface HealthDeps {
+  database: Database;
+  metrics: Metrics;
+  /** When set, /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** True once shutdown began: readiness fails so a balancer stops sending traffic. */
+  isDraining: () => boolean;
+}
+
+async function readiness(deps: HealthDeps): Promise<{ ready: boolean; reason?: string }> {
+  if (deps.isDraining()) return { ready: false, reason: 'shutting down' };
+  try {
+    await deps.database.ping();
+  } catch (error) {
+    return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
+  }
+  const status = await deps.database.migrationStatus();
+  if (status.pending.length > 0) {
+    return { ready: false, reason: `migrations not applied: ${status.pending.join(', ')} (run \`wasap migrate\`)` };
+  }
+  return { ready: true };
+}
+
+export function healthRoutes(deps: HealthDeps) {
+  return new Elysia({ name: 'health' })
+    .get('/healthz', () => ({ status: 'ok' }))
+    .get('/readyz', async function ready({ set }) {
+      const result = await readiness(deps);
+      if (!result.ready) set.status = 503;
+      return result.ready ? { status: 'ready' } : { status: 'unavailable', reason: result.reason };
+    })
+    .get('/metrics', async function scrape({ headers, set }) {
+      if (deps.metricsToken && headers.authorization !== `Bearer ${deps.metricsToken}`) throw new UnauthorizedError('A metrics token is required.');
+      set.headers['content-type'] = deps.metrics.contentType;
+      return deps.metrics.render();
+    });
+}

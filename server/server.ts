@@ -1,0 +1,70 @@
+/** @module server/server — wires config → database → app → listen, and shuts down gracefully. */
+import { loadConfig, pgliteDir, resolveSecret, type Config } from './config';
+import { createApp } from './app';
+import { openDatabase, type Database } from './db/client';
+import { countUsers } from './db/queries/users';
+import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly config: Config;
+  readonly database: Database;
+  readonly logger: Logger;
+  /** Stops accepting, drains work, closes the database. Idempotent. */
+  stop(reason?: string): Promise<void>;
+}
+
+export interface StartOptions {
+  config?: Config;
+  logger?: Logger;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? createLogger(config.logLevel);
+  resolveSecret(config);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: pgliteDir(config),
+    role: `the wasap server (port ${config.port})`,
+  });
+  try {
+    if (config.autoMigrate) await database.migrate();
+    if ((await countUsers(database.db).catch(() => 1)) === 0) {
+      logger.warn('no users yet: create the first admin with `npx wasap user add --email you@agency.co --name "Your Name" --role admin` (stop the server first when using the embedded database)');
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  let draining = false;
+  const metrics = createMetrics();
+  const app = createApp({ config, database, logger, metrics, isDraining: () => draining });
+  app.listen({ port: config.port, hostname: config.host });
+  const port = app.server?.port ?? config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe });
+
+  let stopping: Promise<void> | undefined;
+  async function shutdown(reason = 'stop'): Promise<void> {
+    draining = true;
+    logger.info('shutting down', { reason });
+    // Finish in-flight requests but take no new ones; then close the database last.
+    await app.stop(false);
+    await database.close();
+    logger.info('stopped');
+  }
+  return {
+    url,
+    port,
+    config,
+    database,
+    logger,
+    stop(reason) {
+      stopping ??= shutdown(reason);
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/** @module server/services/users — user management rules shared by the CLI and the admin pages. */
+import type { Db } from '../db/client';
+import { recordAudit } from '../db/queries/audit';
+import { deleteSessionsOf, findUserByEmail, insertUser, listUsers, toPublicUser, updateUser, type PublicUser, type Role } from '../db/queries/users';
+import { AppError } from '../errors';
+
+export const ROLES = ['admin', 'recruiter'] as const satisfies readonly Role[];
+export const MIN_PASSWORD_LENGTH = 10;
+
+export class UserInputError extends AppError {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super('USER_INVALID', 422, message);
+  }
+}
+
+export class UserNotFoundError extends AppError {
+  constructor(email: string) {
+    super('USER_NOT_FOUND', 404, `No user with the email ${email}.`);
+  }
+}
+
+export function normaliseEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UserInputError(`"${raw}" is not an email address.`, 'email');
+  return email;
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new UserInputError(`The password needs at least ${MIN_PASSWORD_LENGTH} characters.`, 'password');
+  }
+  if (password.length > 1024) throw new UserInputError('The password is too long (1024 characters at most).', 'password');
+}
+
+function checkRole(role: string): Role {
+  if (!(ROLES as readonly string[]).includes(role)) throw new UserInputError(`The role must be one of: ${ROLES.join(', ')}.`, 'role');
+  return role as Role;
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return Bun.password.hash(password, { algorithm: 'argon2id' });
+}
+
+export interface Actor {
+  label: string;
+  userId?: number | null;
+}
+
+export async function addUser(db: Db, actor: Actor, input: { email: string; name: string; role: string; password: string }): Promise<PublicUser> {
+  const email = normaliseEmail(input.email);
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 120) throw new UserInputError('The name must have 1 to 120 characters.', 'name');
+  const role = checkRole(input.role);
+  checkPassword(input.password);
+  if (await findUserByEmail(db, email)) throw new AppError('USER_EXISTS', 409, `A user with the email ${email} already exists.`);
+  const row = await insertUser(db, { email, name, role, passwordHash: await hashPassword(input.password) });
+  await recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action: 'user.created', targetType: 'user', targetId: row.id, details: { email, role } });
+  return toPublicUser(row);
+}
+
+export async function getUsers(db: Db): Promise<PublicUser[]> {
+  return (await listUsers(db)).map(toPublicUser);
+}
+
+async function requireUser(db: Db, rawEmail: string) {
+  const email = normaliseEmail(rawEmail);
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new UserNotFoundError(email);
+  return user;
+}
+
+export async function setUserDisabled(db: Db, actor: Actor, rawEmail: string, disabled: boolean): Promise<PublicUser> {
+  const user = await requireUser(db, rawEmail);
+  const row = await updateUser(db, user.id, { disabled });
+  if (disabled) await deleteSessionsOf(db, user.id);
+  await recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action: disabled ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: user.id });
+  return toPublicUser(row ?? user);
+}
+
+export async function setUserPassword(db: Db, actor: Actor, rawEmail: string, password: string): Promise<PublicUser> {
+  const user = await requireUser(db, rawEmail);
+  checkPassword(password);
+  const row = await updateUser(db, user.id, { passwordHash: await hashPassword(password) });
+  await deleteSessionsOf(db, user.id);
+  await recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action: 'user.password_changed', targetType: 'user', targetId: user.id });
+  return toPublicUser(row ?? user);
+}
