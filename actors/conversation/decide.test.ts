@@ -1,0 +1,89 @@
+/** @module actors/conversation/decide.test — the pure transitions: inbound, opt-out, the 24-hour window, statuses. */
+import { describe, expect, test } from 'bun:test';
+import { decide, initialState } from './decide';
+import { SESSION_WINDOW_MS } from './rules';
+import type { ConversationState, InboundReceived } from './types';
+
+const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
+
+function inbound(body: string, extra: Partial<InboundReceived> = {}): InboundReceived {
+  return { type: 'inbound.received', eventId: 7, messageSid: 'SM1', body, media: [], receivedAt: T0, profileName: 'Vale', ...extra };
+}
+
+const known: ConversationState = { ...initialState('+573001112233'), conversationId: 5, lastInboundAt: T0 };
+
+describe('decide: inbound.received', () => {
+  test('the first message creates the conversation and records the message, in one decision', () => {
+    const { state, effects } = decide(initialState('+573001112233'), inbound('Hola, quiero ser modelo'), T0);
+    expect(effects.map((e) => e.type)).toEqual(['conversation.create', 'aspirant.patch', 'message.add', 'conversation.patch', 'inbound.processed']);
+    expect(effects[0]).toEqual({ type: 'conversation.create', whatsappName: 'Vale' });
+    expect(effects[2]).toMatchObject({ message: { sender: 'aspirant', body: 'Hola, quiero ser modelo', status: 'received', providerSid: 'SM1' } });
+    expect(effects[3]).toEqual({
+      type: 'conversation.patch',
+      patch: { status: 'new', lastInboundAt: T0, lastMessageAt: T0, lastMessagePreview: 'Hola, quiero ser modelo', unreadIncrement: 1 },
+    });
+    expect(effects[4]).toEqual({ type: 'inbound.processed', eventId: 7 });
+    expect(state).toMatchObject({ status: 'new', lastInboundAt: T0, optedOut: false });
+  });
+
+  test.each(['STOP', 'baja', ' Cancelar. ', 'unsubscribe!'])('%j opts out', (word) => {
+    const { state, effects } = decide(known, inbound(word), T0);
+    expect(state.optedOut).toBe(true);
+    expect(effects).toContainEqual({ type: 'aspirant.patch', whatsappName: 'Vale', optedOut: true, at: T0 });
+  });
+
+  test('"no me den de baja" is a message, not an opt-out; START and ALTA opt back in', () => {
+    expect(decide(known, inbound('no me den de baja'), T0).state.optedOut).toBe(false);
+    const out = { ...known, optedOut: true };
+    expect(decide(out, inbound('Alta'), T0).state.optedOut).toBe(false);
+    expect(decide(out, inbound('START'), T0).state.optedOut).toBe(false);
+    expect(decide(out, inbound('hola'), T0).state.optedOut).toBe(true);
+  });
+
+  test('a closed conversation reopens; a photo without text previews as a photo', () => {
+    const { state, effects } = decide({ ...known, status: 'closed' }, inbound('', { media: [{ url: 'https://x', contentType: 'image/jpeg' }] }), T0);
+    expect(state.status).toBe('open');
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'conversation.patch', patch: expect.objectContaining({ lastMessagePreview: '📷 Photo', status: 'open' }) }));
+  });
+});
+
+describe('decide: recruiter.replied', () => {
+  const reply = { type: 'recruiter.replied' as const, userId: 3, body: 'Hola Vale 👋' };
+
+  test('inside the window: a queued message, an outbox row, the bot paused', () => {
+    const { state, effects } = decide(known, reply, T0 + 1000);
+    expect(effects.map((e) => e.type)).toEqual(['message.add', 'outbox.enqueue', 'conversation.patch', 'reply']);
+    expect(effects[0]).toMatchObject({ message: { sender: 'recruiter', authorId: 3, body: 'Hola Vale 👋', status: 'queued' } });
+    expect(state).toMatchObject({ status: 'open', botPaused: true });
+  });
+
+  test('outside the 24-hour window free text is refused, a template goes out', () => {
+    const late = T0 + SESSION_WINDOW_MS + 1;
+    const refused = decide(known, reply, late);
+    expect(refused.effects).toEqual([{ type: 'reply', result: expect.objectContaining({ ok: false, code: 'WINDOW_CLOSED' }) }]);
+    expect(refused.state).toBe(known);
+    const template = decide(known, { ...reply, body: undefined, contentSid: 'HX123', contentVariables: { 1: 'Vale' } }, late);
+    expect(template.effects[1]).toEqual({ type: 'outbox.enqueue', messageRef: 'reply', body: undefined, contentSid: 'HX123', contentVariables: { 1: 'Vale' } });
+  });
+
+  test('an opted-out aspirant gets nothing; an empty reply is refused', () => {
+    expect(decide({ ...known, optedOut: true }, reply, T0).effects).toEqual([{ type: 'reply', result: expect.objectContaining({ code: 'OPTED_OUT' }) }]);
+    expect(decide(known, { ...reply, body: '   ' }, T0).effects).toEqual([{ type: 'reply', result: expect.objectContaining({ code: 'EMPTY_MESSAGE' }) }]);
+  });
+});
+
+describe('decide: delivery', () => {
+  test('a failed status or a permanent send error needs attention', () => {
+    const failed = decide(known, { type: 'status.received', eventId: 9, messageSid: 'SM9', status: 'failed', errorCode: 63016 }, T0);
+    expect(failed.state.status).toBe('needs_attention');
+    const sendFailed = decide(known, { type: 'outbox.failed', messageId: 4, errorCode: 21211, reason: 'Invalid number' }, T0);
+    expect(sendFailed.effects[0]).toEqual({ type: 'message.status', match: { messageId: 4 }, status: 'failed', errorCode: 21211, errorMessage: 'Invalid number' });
+    expect(sendFailed.state.status).toBe('needs_attention');
+  });
+
+  test('delivered does not change the conversation', () => {
+    const { state, effects } = decide(known, { type: 'status.received', eventId: 9, messageSid: 'SM9', status: 'delivered' }, T0);
+    expect(state).toBe(state);
+    expect(effects.map((e) => e.type)).toEqual(['message.status', 'inbound.processed']);
+  });
+});

@@ -1,0 +1,35 @@
+/** @module actors/conversation/ports — what the conversation actor needs from the world; the server implements these. */
+import type { ConversationEvent, ConversationState, Effect } from './types';
+
+export interface CommitResult {
+  /** False when the event had already been processed (a duplicate delivery): nothing was written. */
+  applied: boolean;
+  conversationId: number | null;
+  /** Ids of the messages this event created, by their ref. */
+  messageIds: Record<string, number>;
+  /** Media rows created for those messages, to fetch after the commit. */
+  mediaIds: number[];
+  /** Messages whose rows changed (status, media), for pushes. */
+  touchedMessageIds: number[];
+  /** True when this event enqueued outbound messages. */
+  enqueued: boolean;
+  /** A status callback for a message whose sid is not recorded yet: kept for later, not lost. */
+  parked?: boolean;
+  /** Provider sids recorded by this event: parked status callbacks for them can be processed now. */
+  recordedSids: string[];
+}
+
+export interface ConversationStore {
+  /** The actor's state from the database, or the initial state for a number never seen. */
+  load(key: string): Promise<ConversationState>;
+  /** Persists one event's effects in one transaction. */
+  commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent): Promise<CommitResult>;
+}
+
+/** What happens after a commit: fetch media, wake the outbox, push fragments to watchers. */
+export interface AfterCommit {
+  mediaToFetch(key: string, mediaIds: number[]): void;
+  outboxReady(): void;
+  parkedSidsRecorded(key: string, sids: string[]): void;
+  changed(key: string, conversationId: number, result: CommitResult, event: ConversationEvent): void;
+}

@@ -1,0 +1,43 @@
+/** @module actors/conversation/rules — WhatsApp's rules the actor applies: the 24-hour window, opt-out words, previews. */
+import type { InboundMedia } from './types';
+
+export const SESSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+const OPT_OUT = new Set(['stop', 'baja', 'cancelar', 'unsubscribe']);
+const OPT_IN = new Set(['start', 'alta']);
+
+/** The whole message, any case, surrounding spaces and punctuation ignored: "Baja." opts out, "no me des de baja" does not. */
+function keyword(body: string): string {
+  return body
+    .trim()
+    .toLowerCase()
+    .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
+}
+
+export function isOptOut(body: string): boolean {
+  return OPT_OUT.has(keyword(body));
+}
+
+export function isOptIn(body: string): boolean {
+  return OPT_IN.has(keyword(body));
+}
+
+/** Free-form messages may go out only within 24 h of the aspirant's last message. */
+export function windowOpen(lastInboundAt: number | null, now: number): boolean {
+  return lastInboundAt !== null && now - lastInboundAt < SESSION_WINDOW_MS;
+}
+
+export function windowClosesAt(lastInboundAt: number | null): number | null {
+  return lastInboundAt === null ? null : lastInboundAt + SESSION_WINDOW_MS;
+}
+
+const MEDIA_LABEL: Record<string, string> = { image: '📷 Photo', video: '🎬 Video', audio: '🎤 Audio' };
+
+/** The inbox list's one-line preview of a message. */
+export function preview(body: string, media: InboundMedia[] = []): string {
+  const text = body.replace(/\s+/g, ' ').trim();
+  if (text) return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+  const first = media[0];
+  if (!first) return '';
+  return MEDIA_LABEL[first.contentType.split('/')[0] ?? ''] ?? '📎 Document';
+}

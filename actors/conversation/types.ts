@@ -1,0 +1,127 @@
+/** @module actors/conversation/types — the conversation's state, the events it handles and the effects it asks for. */
+
+export type ConversationStatus = 'new' | 'open' | 'pending_form' | 'pending_photo' | 'needs_attention' | 'closed' | 'archived';
+export type Sender = 'aspirant' | 'recruiter' | 'bot';
+export type DeliveryStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered';
+export type MediaKind = 'image' | 'video' | 'audio' | 'document';
+
+/** What the actor keeps in memory: small, because 100,000 idle actors must fit in a few hundred MB. */
+export interface ConversationState {
+  /** The aspirant's E.164 number: the actor key. */
+  key: string;
+  conversationId: number | null;
+  status: ConversationStatus;
+  /** Epoch ms of the aspirant's last message: the 24-hour window is measured from it. */
+  lastInboundAt: number | null;
+  optedOut: boolean;
+  botPaused: boolean;
+  assigneeId: number | null;
+}
+
+export interface InboundMedia {
+  url: string;
+  contentType: string;
+}
+
+export interface InboundReceived {
+  type: 'inbound.received';
+  eventId: number;
+  messageSid: string;
+  profileName?: string;
+  body: string;
+  media: InboundMedia[];
+  extra?: Record<string, unknown>;
+  receivedAt: number;
+}
+
+export interface StatusReceived {
+  type: 'status.received';
+  eventId: number;
+  messageSid: string;
+  status: DeliveryStatus;
+  errorCode?: number;
+  errorMessage?: string;
+}
+
+export interface ReplyResult {
+  ok: boolean;
+  messageId?: number;
+  code?: 'OPTED_OUT' | 'WINDOW_CLOSED' | 'EMPTY_MESSAGE' | 'NO_CONVERSATION';
+  message?: string;
+}
+
+export interface RecruiterReplied {
+  type: 'recruiter.replied';
+  userId: number;
+  body?: string;
+  contentSid?: string;
+  contentVariables?: Record<string, string>;
+  /** Resolved with the outcome once the reply is persisted (or refused). */
+  reply?: (result: ReplyResult) => void;
+}
+
+export interface OutboxSent {
+  type: 'outbox.sent';
+  messageId: number;
+  providerSid: string;
+}
+
+export interface OutboxFailed {
+  type: 'outbox.failed';
+  messageId: number;
+  errorCode?: number;
+  reason: string;
+}
+
+export interface MediaStored {
+  type: 'media.stored';
+  mediaId: number;
+  messageId: number;
+  kind: MediaKind;
+  contentType: string;
+  size: number;
+  blobKey: string;
+  checksum: string;
+}
+
+export interface MediaFailed {
+  type: 'media.failed';
+  mediaId: number;
+  messageId: number;
+  reason: string;
+}
+
+export type ConversationEvent = InboundReceived | StatusReceived | RecruiterReplied | OutboxSent | OutboxFailed | MediaStored | MediaFailed;
+
+export interface ConversationPatch {
+  status?: ConversationStatus;
+  lastInboundAt?: number;
+  lastMessageAt?: number;
+  lastMessagePreview?: string;
+  unreadIncrement?: number;
+  botPaused?: boolean;
+}
+
+/** A message this event creates; `ref` lets later effects of the same event point at it before it has an id. */
+export interface NewMessage {
+  ref: string;
+  sender: Sender;
+  body: string;
+  status: DeliveryStatus;
+  providerSid?: string;
+  authorId?: number;
+  templateSid?: string;
+  extra?: Record<string, unknown>;
+  media?: InboundMedia[];
+}
+
+export type Effect =
+  | { type: 'conversation.create'; whatsappName?: string }
+  | { type: 'conversation.patch'; patch: ConversationPatch }
+  | { type: 'aspirant.patch'; whatsappName?: string; optedOut?: boolean; at: number }
+  | { type: 'message.add'; message: NewMessage }
+  | { type: 'message.status'; match: { providerSid: string } | { messageId: number }; status: DeliveryStatus; providerSid?: string; errorCode?: number; errorMessage?: string }
+  | { type: 'outbox.enqueue'; messageRef: string; body?: string; contentSid?: string; contentVariables?: Record<string, string> }
+  | { type: 'media.record'; mediaId: number; stored?: Omit<MediaStored, 'type' | 'mediaId' | 'messageId'>; failed?: string }
+  | { type: 'inbound.processed'; eventId: number }
+  | { type: 'reply'; result: ReplyResult };

@@ -1,0 +1,194 @@
+/** @module actors/runtime/mailbox — one actor's queue: runs one async handler at a time, retries, dead-letters */
+
+/** What an actor does; implemented by the domain (e.g. the conversation actor shell). */
+export interface ActorBehaviour<K, S, E> {
+  /** Loads the actor's state from the store (called on start and after a failure). */
+  load(key: K): Promise<S>;
+  /** Handles one event; returns the next state. Throwing = failure (state discarded, reload, retry). */
+  handle(key: K, state: S, event: E): Promise<S>;
+  /** Called once when an event failed `maxAttempts` times; the mailbox then moves on to the next event. */
+  onDeadLetter?(key: K, event: E, error: unknown, attempts: number): Promise<void>;
+  /** Called after an actor is passivated (idle, LRU or shutdown), only if its state was loaded. */
+  onPassivate?(key: K, state: S): void;
+}
+
+/** How a `send` ended: handled (after `attempts` tries) or dead-lettered with the last error. */
+export type SendResult =
+  | { deadLettered: false; attempts: number }
+  | { deadLettered: true; attempts: number; error: unknown };
+
+export interface EventEnvelope<E> {
+  kind: 'event';
+  event: E;
+  /** Absent for `tell`: nobody waits. */
+  settle: ((result: SendResult) => void) | undefined;
+}
+
+export interface AskEnvelope<S> {
+  kind: 'ask';
+  read: (state: S) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export type Envelope<S, E> = EventEnvelope<E> | AskEnvelope<S>;
+
+/** State not loaded yet (fresh actor) or discarded after a failure (reload counts as a restart). */
+export const UNLOADED = Symbol('actor.unloaded');
+export const CRASHED = Symbol('actor.crashed');
+type NoState = typeof UNLOADED | typeof CRASHED;
+
+/**
+ * One actor. Deliberately tiny — 100,000 idle ones must fit in a few hundred MB at most: no
+ * timers, no closures, and the queue array exists only while something is queued.
+ */
+export class Actor<K, S, E> {
+  queue: Envelope<S, E>[] | null = null;
+  busy = false;
+  constructor(
+    readonly key: K,
+    public state: S | NoState,
+    public lastUsedAt: number,
+  ) {}
+}
+
+export function hasState<K, S, E>(actor: Actor<K, S, E>): actor is Actor<K, S, E> & { state: S } {
+  return actor.state !== UNLOADED && actor.state !== CRASHED;
+}
+
+/** Counters the mailbox keeps up to date; the registry reads them for `stats()`. */
+export interface MailboxCounters {
+  busy: number;
+  depth: number;
+  processed: number;
+  failures: number;
+  deadLetters: number;
+  restarts: number;
+}
+
+/** Shared by every actor of a registry, so an actor needs no per-actor callbacks. */
+export interface MailboxHost<K, S, E> {
+  readonly behaviour: ActorBehaviour<K, S, E>;
+  readonly maxAttempts: number;
+  readonly backoffMs: (attempt: number) => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly counters: MailboxCounters;
+  /** Errors nobody else can receive (a throwing hook or sleep); must not throw. */
+  report(error: unknown, key: K): void;
+  /** The actor's queue just emptied and it is idle again. */
+  settled(actor: Actor<K, S, E>): void;
+}
+
+/** Queues an envelope and starts the actor's loop if it is not already running. */
+export function post<K, S, E>(actor: Actor<K, S, E>, envelope: Envelope<S, E>, host: MailboxHost<K, S, E>): void {
+  const queue = (actor.queue ??= []);
+  queue.push(envelope);
+  host.counters.depth++;
+  if (actor.busy) return;
+  actor.busy = true;
+  host.counters.busy++;
+  void runMailbox(actor, queue, host);
+}
+
+async function runMailbox<K, S, E>(
+  actor: Actor<K, S, E>,
+  queue: Envelope<S, E>[],
+  host: MailboxHost<K, S, E>,
+): Promise<void> {
+  // Error rule: a failure (load or handle throwing) discards the in-memory state; the SAME
+  // envelope is retried after backoff against state reloaded from the store; after
+  // maxAttempts failures it is dead-lettered and the loop moves on. deliver() never throws,
+  // so this loop cannot die with envelopes left behind. The envelope stays at queue[0] while
+  // it runs (the mailbox depth includes it) and its sender is answered only after the
+  // bookkeeping, so whoever awaits the last send finds the actor idle.
+  while (queue.length > 0) {
+    const envelope = queue[0]!;
+    const outcome = await deliver(actor, envelope, host);
+    queue.shift();
+    host.counters.depth--;
+    if (queue.length === 0) goIdle(actor, host);
+    complete(envelope, outcome);
+  }
+}
+
+function goIdle<K, S, E>(actor: Actor<K, S, E>, host: MailboxHost<K, S, E>): void {
+  actor.queue = null;
+  actor.busy = false;
+  host.counters.busy--;
+  host.settled(actor);
+}
+
+type Outcome = { ok: true; value: unknown; attempts: number } | { ok: false; error: unknown; attempts: number };
+
+function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
+  const { attempts } = outcome;
+  if (envelope.kind === 'ask') {
+    if (outcome.ok) envelope.resolve(outcome.value);
+    else envelope.reject(outcome.error);
+  } else if (outcome.ok) envelope.settle?.({ deadLettered: false, attempts });
+  else envelope.settle?.({ deadLettered: true, attempts, error: outcome.error });
+}
+
+async function deliver<K, S, E>(
+  actor: Actor<K, S, E>,
+  envelope: Envelope<S, E>,
+  host: MailboxHost<K, S, E>,
+): Promise<Outcome> {
+  for (let attempts = 1; ; attempts++) {
+    try {
+      const state = await ensureLoaded(actor, host);
+      if (envelope.kind === 'ask') return read(envelope, state, attempts);
+      actor.state = await host.behaviour.handle(actor.key, state, envelope.event);
+      host.counters.processed++;
+      return { ok: true, value: undefined, attempts };
+    } catch (error) {
+      actor.state = CRASHED;
+      host.counters.failures++;
+      if (attempts >= host.maxAttempts) return giveUp(actor, envelope, error, attempts, host);
+    }
+    await pause(actor, attempts, host);
+  }
+}
+
+async function ensureLoaded<K, S, E>(actor: Actor<K, S, E>, host: MailboxHost<K, S, E>): Promise<S> {
+  if (hasState(actor)) return actor.state;
+  if (actor.state === CRASHED) host.counters.restarts++;
+  const state = await host.behaviour.load(actor.key);
+  actor.state = state;
+  return state;
+}
+
+/** A read never fails the actor: its error goes to the asker only. */
+function read<S>(envelope: AskEnvelope<S>, state: S, attempts: number): Outcome {
+  try {
+    return { ok: true, value: envelope.read(state), attempts };
+  } catch (error) {
+    return { ok: false, error, attempts };
+  }
+}
+
+async function giveUp<K, S, E>(
+  actor: Actor<K, S, E>,
+  envelope: Envelope<S, E>,
+  error: unknown,
+  attempts: number,
+  host: MailboxHost<K, S, E>,
+): Promise<Outcome> {
+  if (envelope.kind === 'event') {
+    host.counters.deadLetters++;
+    try {
+      await host.behaviour.onDeadLetter?.(actor.key, envelope.event, error, attempts);
+    } catch (hookError) {
+      host.report(hookError, actor.key);
+    }
+  }
+  return { ok: false, error, attempts };
+}
+
+async function pause<K, S, E>(actor: Actor<K, S, E>, attempt: number, host: MailboxHost<K, S, E>) {
+  try {
+    await host.sleep(host.backoffMs(attempt));
+  } catch (error) {
+    host.report(error, actor.key);
+  }
+}
