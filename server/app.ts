@@ -4,28 +4,40 @@ import type { Config } from './config';
 import type { Database } from './db/client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { assetRoutes } from './routes/assets';
+import { devPhoneRoutes } from './routes/dev-phone';
 import { healthRoutes } from './routes/health';
 import { observability } from './routes/observability';
+import { webhookRoutes } from './routes/webhooks';
+import type { Services } from './wiring';
 
 export interface AppDeps {
   config: Config;
   database: Database;
   logger: Logger;
   metrics: Metrics;
+  services: Services;
   isDraining?: () => boolean;
 }
 
 export function createApp(deps: AppDeps) {
-  return new Elysia({ name: 'wasap' })
+  const { config, services } = deps;
+  const app = new Elysia({ name: 'wasap' })
     .use(observability(deps))
     .use(
       healthRoutes({
         database: deps.database,
         metrics: deps.metrics,
-        metricsToken: deps.config.metricsToken,
+        metricsToken: config.metricsToken,
         isDraining: deps.isDraining ?? (() => false),
       }),
-    );
+    )
+    .use(assetRoutes())
+    .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }));
+  if (services.simulator) {
+    app.use(devPhoneRoutes({ db: deps.database.db, simulator: services.simulator, conversations: services.conversations, mediaMaxBytes: config.mediaMaxBytes }));
+  }
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

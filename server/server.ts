@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/client';
 import { countUsers } from './db/queries/users';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { buildServices, type Services } from './wiring';
 
 export interface RunningServer {
   readonly url: string;
@@ -12,6 +13,7 @@ export interface RunningServer {
   readonly config: Config;
   readonly database: Database;
   readonly logger: Logger;
+  readonly services: Services;
   /** Stops accepting, drains work, closes the database. Idempotent. */
   stop(reason?: string): Promise<void>;
 }
@@ -41,8 +43,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   let draining = false;
   const metrics = createMetrics();
-  const app = createApp({ config, database, logger, metrics, isDraining: () => draining });
+  const services = buildServices({ config, database, logger, metrics });
+  const app = createApp({ config, database, logger, metrics, services, isDraining: () => draining });
+  // Recovered events are queued before the first new webhook can arrive, so each conversation keeps its order.
+  await services.start();
   app.listen({ port: config.port, hostname: config.host });
+  if (app.server) services.hub.attach(app.server);
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe });
@@ -53,6 +59,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     logger.info('shutting down', { reason });
     // Finish in-flight requests but take no new ones; then close the database last.
     await app.stop(false);
+    await services.stop();
     await database.close();
     logger.info('stopped');
   }
@@ -62,6 +69,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     config,
     database,
     logger,
+    services,
     stop(reason) {
       stopping ??= shutdown(reason);
       return stopping;

@@ -44,7 +44,7 @@ describe('metrics and logs', () => {
   });
 
   test('METRICS_TOKEN protects /metrics', async () => {
-    await using t = await testApp('pglite', { METRICS_TOKEN: 'scrape-me' });
+    await using t = await testApp('pglite', { env: { METRICS_TOKEN: 'scrape-me' } });
     expect((await t.request('/metrics')).status).toBe(401);
     expect((await t.request('/metrics', { headers: { authorization: 'Bearer scrape-me' } })).status).toBe(200);
   });

@@ -3,11 +3,14 @@ import { createApp } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { createMetrics } from '../../server/metrics';
+import { buildServices, type ServiceOptions, type Services } from '../../server/wiring';
+import { tempDir } from './temp';
 import { testDatabase, type Driver, type TestDatabase } from './db';
 
 export interface TestApp extends AsyncDisposable {
   app: ReturnType<typeof createApp>;
   database: TestDatabase;
+  services: Services;
   config: Config;
   logs: Record<string, unknown>[];
   /** Resolves with the first log line (already written or still to come) that matches. */
@@ -15,9 +18,17 @@ export interface TestApp extends AsyncDisposable {
   request(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function testApp(driver: Driver = 'pglite', env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  overrides?: Partial<Pick<ServiceOptions, 'blobs' | 'sender' | 'now' | 'outboxPollMs' | 'outboxBackoffMs'>>;
+  /** Skip recovery and workers start (tests that drive them by hand). */
+  noStart?: boolean;
+}
+
+export async function testApp(driver: Driver = 'pglite', options: TestAppOptions = {}): Promise<TestApp> {
   const database = await testDatabase(driver);
-  const config = loadConfig({ WASAP_DATA_DIR: '/tmp/wasap-unused', WASAP_SECRET: 'test-secret-'.repeat(4), ...env });
+  const data = tempDir('wasap-app-');
+  const config = loadConfig({ WASAP_DATA_DIR: data.path, WASAP_SECRET: 'test-secret-'.repeat(4), ...options.env });
   const logs: Record<string, unknown>[] = [];
   const waiters = new Set<{ match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }>();
   const logger = createLogger('debug', function capture(text) {
@@ -32,14 +43,22 @@ export async function testApp(driver: Driver = 'pglite', env: Record<string, str
     waiters.add({ match, resolve });
     return promise;
   }
-  const app = createApp({ config, database, logger, metrics: createMetrics() });
+  const metrics = createMetrics();
+  const services = buildServices({ config, database, logger, metrics, ...options.overrides });
+  if (!options.noStart) await services.start();
+  const app = createApp({ config, database, logger, metrics, services });
   return {
     app,
     database,
+    services,
     config,
     logs,
     waitForLog,
     request: (path, init) => app.handle(new Request(`http://localhost${path}`, init)),
-    [Symbol.asyncDispose]: () => database.close(),
+    async [Symbol.asyncDispose]() {
+      await services.stop();
+      await database.close();
+      data[Symbol.dispose]();
+    },
   };
 }

@@ -1,0 +1,34 @@
+/** @module server/realtime/hub — publishes to WebSocket topics once the server listens (Bun's server.publish). */
+
+interface Publisher {
+  publish(topic: string, data: string): number;
+  subscriberCount?(topic: string): number;
+}
+
+export interface Hub {
+  /** Called once the HTTP server exists; before that (and in app.handle tests) publishing only notifies listeners. */
+  attach(server: Publisher): void;
+  publish(topic: string, data: string): void;
+  /** In-process listeners (tests, the simulator) see every publication. */
+  listen(fn: (topic: string, data: string) => void): () => void;
+  subscribers(topic: string): number;
+}
+
+export function createHub(): Hub {
+  let server: Publisher | undefined;
+  const listeners = new Set<(topic: string, data: string) => void>();
+  return {
+    attach(s) {
+      server = s;
+    },
+    publish(topic, data) {
+      server?.publish(topic, data);
+      for (const listener of listeners) listener(topic, data);
+    },
+    listen(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    subscribers: (topic) => server?.subscriberCount?.(topic) ?? 0,
+  };
+}

@@ -1,0 +1,23 @@
+/** @module server/routes/assets — htmx, its WebSocket extension and the stylesheet, served by the app (no CDN, no build step). */
+import { Elysia } from 'elysia';
+import { join } from 'node:path';
+
+const resolve = (specifier: string) => Bun.resolveSync(specifier, import.meta.dir);
+const viewsDir = join(import.meta.dir, '..', '..', 'views', 'assets');
+
+const FILES: Record<string, { path: string; type: string }> = {
+  'htmx.js': { path: resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'hx-ws.js': { path: resolve('htmx.org/dist/ext/hx-ws.min.js'), type: 'text/javascript; charset=utf-8' },
+  'app.css': { path: join(viewsDir, 'app.css'), type: 'text/css; charset=utf-8' },
+};
+
+export function assetRoutes() {
+  return new Elysia({ name: 'assets', prefix: '/assets' }).get('/:file', function asset({ params, set }) {
+    const file = FILES[params.file];
+    if (!file) {
+      set.status = 404;
+      return 'Not found';
+    }
+    return new Response(Bun.file(file.path), { headers: { 'content-type': file.type, 'cache-control': 'public, max-age=3600' } });
+  });
+}

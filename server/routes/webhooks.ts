@@ -1,0 +1,80 @@
+/** @module server/routes/webhooks — Twilio's inbound and status webhooks: signature, parse, durable write, then 200. */
+import { Elysia } from 'elysia';
+import type { TwilioConfig } from '../config';
+import { AppError, BadRequestError, ForbiddenError } from '../errors';
+import type { ConversationSystem } from '../services/conversations';
+import { parseInboundWebhook } from '../whatsapp/inbound-parse';
+import { verifyTwilioSignature, webhookUrl } from '../whatsapp/signature';
+import { parseStatusCallback } from '../whatsapp/status-parse';
+
+export interface WebhookDeps {
+  twilio?: TwilioConfig;
+  publicUrl: string;
+  trustProxy: boolean;
+  conversations: ConversationSystem;
+}
+
+/** Twilio's webhook bodies are a few KB; anything far larger is not Twilio. */
+const MAX_BODY_BYTES = 64 * 1024;
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+class NotConfiguredError extends AppError {
+  constructor() {
+    super('TWILIO_NOT_CONFIGURED', 404, 'Twilio is not configured on this server (simulator mode); use /dev/phone, or set TWILIO_* settings.');
+  }
+}
+
+/** Reads the form body as received (the signature covers the original values) — first value of a repeated name. */
+async function formParams(request: Request): Promise<Record<string, string>> {
+  const length = Number(request.headers.get('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The webhook body is too large.');
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) {
+    throw new BadRequestError('Expected an application/x-www-form-urlencoded body, as Twilio sends.', 'Content-Type');
+  }
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The webhook body is too large.');
+  const params: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(text)) if (!(key in params)) params[key] = value;
+  return params;
+}
+
+function twiml(): Response {
+  return new Response(EMPTY_TWIML, { headers: { 'content-type': 'text/xml; charset=utf-8' } });
+}
+
+export function webhookRoutes(deps: WebhookDeps) {
+  async function verified(request: Request, path: string): Promise<Record<string, string>> {
+    if (!deps.twilio) throw new NotConfiguredError();
+    const params = await formParams(request);
+    const url = webhookUrl(request, path, { publicUrl: deps.publicUrl, trustProxy: deps.trustProxy });
+    if (!verifyTwilioSignature(deps.twilio.authToken, request.headers.get('x-twilio-signature'), url, params)) {
+      throw new ForbiddenError('The X-Twilio-Signature header is missing or does not match this request.');
+    }
+    return params;
+  }
+
+  return new Elysia({ name: 'webhooks', prefix: '/webhooks/twilio' })
+    .post(
+      '',
+      async function inbound({ request }) {
+        const parsed = parseInboundWebhook(await verified(request, '/webhooks/twilio'));
+        if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
+        await deps.conversations.acceptInbound(parsed.value);
+        return twiml();
+      },
+      { parse: 'none' },
+    )
+    .post(
+      '/status',
+      async function status({ request }) {
+        const parsed = parseStatusCallback(await verified(request, '/webhooks/twilio/status'));
+        if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
+        const { to, ...update } = parsed.value;
+        if (!to) throw new BadRequestError('To: a whatsapp:+E164 recipient is required on a status callback.', 'To');
+        await deps.conversations.acceptStatus({ ...update, to });
+        return twiml();
+      },
+      { parse: 'none' },
+    );
+}

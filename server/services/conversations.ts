@@ -1,0 +1,201 @@
+/** @module server/services/conversations — the conversation system: durable intake, the actor registry, its workers and recovery. */
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { conversationBehaviour } from '../../actors/conversation/actor';
+import type { AfterCommit, CommitResult } from '../../actors/conversation/ports';
+import type { ConversationEvent, DeliveryStatus, InboundReceived, ReplyResult, StatusReceived } from '../../actors/conversation/types';
+import { createRegistry, RegistryClosedError, type Registry } from '../../actors/runtime';
+import type { ConversationState } from '../../actors/conversation/types';
+import type { Db } from '../db/client';
+import { createConversationStore, parkedStatusEvents } from '../db/conversation-store';
+import { deadLetters, inboundEvents } from '../db/schema';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { maskPhone } from '../whatsapp/phone';
+import type { InboundMessage } from '../whatsapp/inbound-parse';
+
+export interface StatusUpdate {
+  messageSid: string;
+  /** The aspirant's number (Twilio's `To` on a status callback). */
+  to: string;
+  status: DeliveryStatus;
+  errorCode?: number;
+  errorMessage?: string;
+  raw?: Record<string, string>;
+}
+
+export interface ConversationSystemOptions {
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  idleMs: number;
+  maxLive?: number;
+  now?: () => number;
+  /** Filled in by the wiring once the workers exist (they need `tell` in turn). */
+  after: Partial<AfterCommit>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type StoredPayload = { event: Omit<InboundReceived, 'eventId'> | Omit<StatusReceived, 'eventId'> };
+
+export function createConversationSystem(options: ConversationSystemOptions) {
+  const { db, logger, metrics } = options;
+  const store = createConversationStore(db);
+  const received = metrics.counter('wasap_webhooks_received_total', 'Webhook events accepted, by kind', ['kind'] as const);
+  const duplicates = metrics.counter('wasap_webhooks_duplicate_total', 'Webhook deliveries ignored as duplicates, by kind', ['kind'] as const);
+  const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
+
+  const after: AfterCommit = {
+    mediaToFetch: (key, ids) => options.after.mediaToFetch?.(key, ids),
+    outboxReady: () => options.after.outboxReady?.(),
+    parkedSidsRecorded: (key, sids) => void retellParked(key, sids),
+    changed: (key, id, result, event) => {
+      processed.inc({ type: event.type });
+      options.after.changed?.(key, id, result, event);
+    },
+  };
+
+  const registry: Registry<string, ConversationState, ConversationEvent> = createRegistry(
+    conversationBehaviour({
+      store,
+      after,
+      now: options.now,
+      onDeadLetter: async (key, event, error, attempts) => {
+        logger.error('event dead-lettered', { key: maskPhone(key), type: event.type, attempts, err: error as Error });
+        await recordDeadLetter(db, key, event, error, attempts);
+      },
+    }),
+    { idleMs: options.idleMs, maxLive: options.maxLive, now: options.now, sleep: options.sleep, onError: (error) => logger.error('actor runtime error', { err: error as Error }) },
+  );
+
+  metrics.gauge('wasap_actors_live', 'Conversation actors in memory', () => registry.stats().live);
+  metrics.gauge('wasap_actor_mailbox_depth', 'Events queued in conversation mailboxes', () => registry.stats().mailboxDepth);
+  metrics.gauge('wasap_actor_failures', 'Failed event attempts since start', () => registry.stats().failures);
+  metrics.gauge('wasap_actor_dead_letters', 'Events dead-lettered since start', () => registry.stats().deadLetters);
+
+  /** Hands an event to its actor; during shutdown the event stays durable and is picked up at the next start. */
+  function tell(key: string, event: ConversationEvent): void {
+    try {
+      registry.tell(key, event);
+    } catch (error) {
+      if (!(error instanceof RegistryClosedError)) throw error;
+    }
+  }
+
+  async function retellParked(key: string, sids: string[]): Promise<void> {
+    for (const row of await parkedStatusEvents(db, sids)) tell(key, toEvent(row));
+  }
+
+  /** Durable before acknowledged: the row is committed before the webhook answers 200. */
+  async function acceptInbound(message: InboundMessage, receivedAt = Date.now()): Promise<{ duplicate: boolean; eventId?: number }> {
+    const event: Omit<InboundReceived, 'eventId'> = {
+      type: 'inbound.received',
+      messageSid: message.messageSid,
+      profileName: message.profileName,
+      body: message.body,
+      media: message.media,
+      extra: extraOf(message),
+      receivedAt,
+    };
+    return accept('message', message.messageSid, message.from, event, message.raw);
+  }
+
+  async function acceptStatus(update: StatusUpdate): Promise<{ duplicate: boolean; eventId?: number }> {
+    const event: Omit<StatusReceived, 'eventId'> = {
+      type: 'status.received',
+      messageSid: update.messageSid,
+      status: update.status,
+      errorCode: update.errorCode,
+      errorMessage: update.errorMessage,
+    };
+    // One row per (message, status): a repeated callback is a duplicate, a new status is a new event.
+    return accept('status', `${update.messageSid}:${update.status}`, update.to, event, update.raw);
+  }
+
+  /**
+   * Per key, the insert and the hand-off to the actor run one after another, so the actor sees a
+   * conversation's events in the order their rows were committed (the durable order of receipt).
+   */
+  const intake = new Map<string, Promise<unknown>>();
+  function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = intake.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.catch(() => {});
+    intake.set(key, settled);
+    void settled.then(() => {
+      if (intake.get(key) === settled) intake.delete(key);
+    });
+    return next;
+  }
+
+  function accept(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>) {
+    return serial(key, () => insertAndTell(kind, providerSid, key, event, raw));
+  }
+
+  async function insertAndTell(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>) {
+    const [row] = await db
+      .insert(inboundEvents)
+      .values({ providerSid, kind, conversationKey: key, payload: { event, raw } })
+      .onConflictDoNothing({ target: inboundEvents.providerSid })
+      .returning({ id: inboundEvents.id });
+    if (!row) {
+      duplicates.inc({ kind });
+      return { duplicate: true };
+    }
+    received.inc({ kind });
+    tell(key, { ...event, eventId: row.id } as ConversationEvent);
+    return { duplicate: false, eventId: row.id };
+  }
+
+  /** A recruiter's reply, through the actor: resolves once persisted (or refused with the reason). */
+  function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
+    const { promise, resolve } = Promise.withResolvers<ReplyResult>();
+    registry.send(key, { type: 'recruiter.replied', ...input, reply: resolve }).catch((error: unknown) => resolve({ ok: false, message: (error as Error).message }));
+    return promise;
+  }
+
+  /** Events accepted but not processed before a stop or crash; status callbacks parked for over a day are closed. */
+  async function recover(): Promise<number> {
+    await db
+      .update(inboundEvents)
+      .set({ processedAt: new Date(), lastError: 'no message with this sid arrived within a day' })
+      .where(and(isNull(inboundEvents.processedAt), eq(inboundEvents.kind, 'status'), lt(inboundEvents.receivedAt, sql`now() - interval '1 day'`)));
+    const rows = await db.select().from(inboundEvents).where(isNull(inboundEvents.processedAt)).orderBy(asc(inboundEvents.id));
+    for (const row of rows) tell(row.conversationKey, toEvent(row));
+    if (rows.length) logger.info('recovering unprocessed events', { count: rows.length });
+    return rows.length;
+  }
+
+  return { registry, tell, acceptInbound, acceptStatus, reply, recover, drain: () => registry.drain() };
+}
+
+function toEvent(row: typeof inboundEvents.$inferSelect): ConversationEvent {
+  return { ...(row.payload as StoredPayload).event, eventId: row.id } as ConversationEvent;
+}
+
+function extraOf(message: InboundMessage): Record<string, unknown> | undefined {
+  const extra: Record<string, unknown> = {};
+  if (message.location) extra.location = message.location;
+  if (message.button) extra.button = message.button;
+  if (message.repliedToSid) extra.repliedToSid = message.repliedToSid;
+  return Object.keys(extra).length ? extra : undefined;
+}
+
+async function recordDeadLetter(db: Db, key: string, event: ConversationEvent, error: unknown, attempts: number): Promise<void> {
+  const { reply: _reply, ...serialisable } = event as ConversationEvent & { reply?: unknown };
+  await db.insert(deadLetters).values({
+    conversationKey: key,
+    inboundEventId: 'eventId' in event ? event.eventId : null,
+    event: serialisable,
+    error: (error as Error)?.message ?? String(error),
+    attempts,
+  });
+  // The conversation needs a person: mark it, if it exists.
+  await db.execute(sql`update conversations set status = 'needs_attention', updated_at = now()
+    where aspirant_id = (select id from aspirants where whatsapp_id = ${key})`);
+  if ('eventId' in event) {
+    await db.update(inboundEvents).set({ processedAt: new Date(), lastError: `dead-lettered: ${(error as Error)?.message ?? error}` }).where(eq(inboundEvents.id, event.eventId));
+  }
+}
+
+export type ConversationSystem = ReturnType<typeof createConversationSystem>;
+export type { CommitResult };

@@ -1,0 +1,118 @@
+/** @module server/whatsapp/send-errors — SendError and the classification of Twilio/network failures as transient or permanent. */
+
+export interface SendErrorInit {
+  permanent: boolean;
+  reason: string;
+  providerCode?: number;
+  status?: number;
+  cause?: unknown;
+}
+
+/** A send that did not go out. `permanent` tells the outbox to stop retrying; `reason` is fit to show a recruiter. */
+export class SendError extends Error {
+  readonly code = 'SEND_FAILED' as const;
+  readonly permanent: boolean;
+  readonly reason: string;
+  readonly providerCode?: number;
+  readonly status?: number;
+
+  constructor(init: SendErrorInit) {
+    super(init.reason, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'SendError';
+    this.permanent = init.permanent;
+    this.reason = init.reason;
+    if (init.providerCode !== undefined) this.providerCode = init.providerCode;
+    if (init.status !== undefined) this.status = init.status;
+  }
+}
+
+interface KnownCode {
+  reason: string;
+  /** Overrides the status-based rule for codes that Twilio answers with a 4xx but that pass with time. */
+  permanent?: boolean;
+}
+
+/** Twilio error codes we expect from WhatsApp sends, in words a recruiter can act on. */
+export const KNOWN_SEND_ERRORS: Readonly<Record<number, KnownCode>> = {
+  20003: { reason: 'Twilio rejected our credentials: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN' },
+  20429: { reason: 'Twilio is rate-limiting us: the message will be retried', permanent: false },
+  21211: { reason: "Invalid 'To' number: it is not a valid phone number" },
+  21408: { reason: 'Sending to this country is not enabled on the Twilio account' },
+  21606: { reason: "The 'From' number is not a WhatsApp sender on this Twilio account" },
+  21610: { reason: 'The recipient has unsubscribed from our messages; they must write to us again first' },
+  21614: { reason: "Invalid 'To' number: it is not a mobile number" },
+  21656: { reason: 'The template variables are not valid JSON or do not match the template' },
+  63003: { reason: 'WhatsApp could not find this recipient' },
+  63007: { reason: 'The sending WhatsApp number is not set up on the Twilio account' },
+  63013: { reason: 'WhatsApp refused the message for breaking its policy' },
+  63014: { reason: 'The recipient has blocked our WhatsApp number' },
+  63015: { reason: 'The Twilio sandbox only sends to numbers that joined it' },
+  63016: { reason: "Outside WhatsApp's 24-hour window: only an approved template can be sent" },
+  63018: { reason: 'WhatsApp is rate-limiting our number: the message will be retried', permanent: false },
+  63024: { reason: 'This number cannot receive WhatsApp messages (not on WhatsApp, or an outdated app)' },
+  63027: { reason: 'The template does not exist in that language' },
+  63028: { reason: 'The template got a different number of variables than it expects' },
+  63032: { reason: "WhatsApp does not allow messages to this user right now (one of WhatsApp's own limits)" },
+  63049: { reason: 'WhatsApp chose not to deliver this marketing template' },
+};
+
+/** The plain reason for a Twilio error code, when we know one. */
+export function describeTwilioCode(code: number | undefined): string | undefined {
+  return code === undefined ? undefined : KNOWN_SEND_ERRORS[code]?.reason;
+}
+
+/** What to do with an HTTP failure: wait and retry (429, 408, 5xx) or stop (any other 4xx). */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/** From an HTTP error answer: Twilio's status, error code and message. */
+export function sendErrorFromResponse(status: number, providerCode: number | undefined, message: string | undefined, cause?: unknown): SendError {
+  const known = providerCode === undefined ? undefined : KNOWN_SEND_ERRORS[providerCode];
+  const permanent = known?.permanent ?? !isTransientStatus(status);
+  const fallback = isTransientStatus(status) ? `Twilio is having trouble (HTTP ${status}): the message will be retried` : `Twilio refused the message (HTTP ${status})`;
+  const detail = message ? `${fallback}: ${message}` : fallback;
+  const reason = known?.reason ?? (providerCode === undefined ? detail : `${detail} [Twilio error ${providerCode}]`);
+  return new SendError({ permanent, reason, providerCode, status, cause });
+}
+
+interface HttpErrorLike {
+  status?: unknown;
+  code?: unknown;
+  message?: unknown;
+  detail?: unknown;
+}
+
+interface NetworkErrorLike {
+  isAxiosError?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+function fromNetworkError(error: NetworkErrorLike): SendError {
+  const code = typeof error.code === 'string' ? error.code : undefined;
+  const timedOut = (code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(String(error.message ?? ''));
+  const reason = timedOut ? 'Twilio did not answer in time: the message will be retried' : `Could not reach Twilio (${code ?? String(error.message ?? 'network error')}): the message will be retried`;
+  return new SendError({ permanent: false, reason, cause: error });
+}
+
+/**
+ * Any error from the twilio client → SendError. Twilio's RestException and TwilioServiceException
+ * carry a numeric `status`; axios network errors carry a string `code`. Anything else is treated as
+ * transient: an unknown failure should be retried (the outbox caps attempts), not silently dropped.
+ */
+export function classifySendError(error: unknown): SendError {
+  if (error instanceof SendError) return error;
+  const http = (error ?? {}) as HttpErrorLike;
+  if (typeof http.status === 'number') {
+    const providerCode = typeof http.code === 'number' ? http.code : undefined;
+    const message = typeof http.detail === 'string' ? http.detail : typeof http.message === 'string' ? http.message : undefined;
+    return sendErrorFromResponse(http.status, providerCode, message, error);
+  }
+  const network = (error ?? {}) as NetworkErrorLike;
+  if (network.isAxiosError || typeof network.code === 'string') return fromNetworkError(network);
+  const message = error instanceof Error ? error.message : String(error);
+  return new SendError({ permanent: false, reason: `Unexpected error while sending: ${message}`, cause: error });
+}

@@ -1,0 +1,81 @@
+/** @module server/whatsapp/status-parse — Twilio message status callbacks, and the rule that statuses only move forward. */
+import { InvalidParam, optional, requireParam, stripNuls, type ParseResult } from './inbound-parse';
+import { normaliseWhatsAppAddress } from './phone';
+
+/** Non-terminal statuses in the order a message passes through them. */
+export const DELIVERY_ORDER = ['queued', 'sending', 'sent', 'delivered', 'read'] as const;
+export const TERMINAL_STATUSES = ['failed', 'undelivered'] as const;
+
+export type ProgressStatus = (typeof DELIVERY_ORDER)[number];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+export type DeliveryStatus = ProgressStatus | TerminalStatus;
+
+export interface StatusCallback {
+  messageSid: string;
+  status: DeliveryStatus;
+  errorCode?: number;
+  errorMessage?: string;
+  /** E.164 of the recipient when Twilio sent a valid address. */
+  to?: string;
+  raw: Record<string, string>;
+}
+
+/** Twilio statuses we fold into ours: a Messaging Service first "accepts" or "schedules" before queueing. */
+const ALIASES: Record<string, DeliveryStatus> = { accepted: 'queued', scheduled: 'queued' };
+const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/i;
+const ERROR_CODE = /^\d{1,6}$/;
+
+export function isTerminalStatus(status: string): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
+function isDeliveryStatus(status: string): status is DeliveryStatus {
+  return isTerminalStatus(status) || (DELIVERY_ORDER as readonly string[]).includes(status);
+}
+
+/**
+ * Callbacks arrive out of order and more than once. A terminal status is never overwritten (the
+ * first one to arrive stands); a terminal status beats any progress; otherwise the furthest wins.
+ */
+export function advanceStatus(current: DeliveryStatus | null | undefined, incoming: DeliveryStatus): DeliveryStatus {
+  if (!current) return incoming;
+  if (isTerminalStatus(current)) return current;
+  if (isTerminalStatus(incoming)) return incoming;
+  return DELIVERY_ORDER.indexOf(incoming) > DELIVERY_ORDER.indexOf(current) ? incoming : current;
+}
+
+function status(params: Record<string, string>): DeliveryStatus {
+  // SmsStatus is the legacy twin Twilio still sends; prefer MessageStatus when both exist.
+  const field = optional(params, 'MessageStatus') === undefined && optional(params, 'SmsStatus') !== undefined ? 'SmsStatus' : 'MessageStatus';
+  const value = requireParam(params, field).toLowerCase();
+  const mapped = ALIASES[value] ?? value;
+  if (!isDeliveryStatus(mapped)) throw new InvalidParam(field, `${field} "${value}" is not a status we track.`);
+  return mapped;
+}
+
+function build(raw: Record<string, string>): StatusCallback {
+  const messageSid = requireParam(raw, 'MessageSid');
+  if (!MESSAGE_SID.test(messageSid)) throw new InvalidParam('MessageSid', 'MessageSid must be SM or MM followed by 32 hex digits.');
+  const callback: StatusCallback = { messageSid, status: status(raw), raw };
+  const errorCode = optional(raw, 'ErrorCode');
+  if (errorCode !== undefined) {
+    if (!ERROR_CODE.test(errorCode)) throw new InvalidParam('ErrorCode', 'ErrorCode must be a whole number.');
+    callback.errorCode = Number(errorCode);
+  }
+  const errorMessage = optional(raw, 'ErrorMessage');
+  if (errorMessage !== undefined) callback.errorMessage = errorMessage;
+  const to = optional(raw, 'To');
+  const e164 = to === undefined ? null : normaliseWhatsAppAddress(to);
+  if (e164) callback.to = e164;
+  return callback;
+}
+
+/** Parses the form Twilio posts to a message's StatusCallback URL. */
+export function parseStatusCallback(params: Record<string, string>): ParseResult<StatusCallback> {
+  try {
+    return { ok: true, value: build(stripNuls(params)) };
+  } catch (error) {
+    if (error instanceof InvalidParam) return { ok: false, field: error.field, message: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,185 @@
+/** @module server/whatsapp/twilio-sender — sends WhatsApp messages through Twilio's Messages API with the twilio client. */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import twilio from 'twilio';
+import { isE164, toWhatsAppAddress } from './phone';
+import { SendError, classifySendError } from './send-errors';
+
+export interface TwilioSenderOptions {
+  accountSid: string;
+  authToken: string;
+  /** `whatsapp:+E164` sender; or use a Messaging Service. */
+  from?: string;
+  messagingServiceSid?: string;
+  /** Replaces https://api.twilio.com (tests, the fake Twilio, an egress gateway), e.g. http://127.0.0.1:4010. */
+  apiUrl?: string;
+  statusCallbackUrl?: string;
+  /** Per-request timeout; the twilio client's default is 30 s. */
+  timeoutMs?: number;
+}
+
+export interface OutboundMessage {
+  /** E.164 recipient, without the `whatsapp:` prefix. */
+  to: string;
+  body?: string;
+  /** An approved template (Content API); required outside the 24-hour window. */
+  contentSid?: string;
+  contentVariables?: Record<string, string>;
+  mediaUrl?: string[];
+  /** Same key on every retry of one outbox row. */
+  idempotencyKey: string;
+}
+
+export interface SendResult {
+  sid: string;
+  status: string;
+}
+
+/** What the outbox knows about a send that may or may not have reached Twilio. */
+export interface SentQuery {
+  /** E.164 recipient, without the `whatsapp:` prefix. */
+  to: string;
+  /** The text sent. Ignored when `contentSid` is set: Twilio lists a template's rendered text. */
+  body?: string;
+  contentSid?: string;
+  /** When the outbox row was marked 'sending'. */
+  since: Date;
+}
+
+export interface TwilioSender {
+  send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Twilio does not deduplicate by idempotency header, so a row left 'sending' by a crash must be
+   * reconciled before it is re-sent: the sid of that message if Twilio already has it, else null.
+   */
+  findSent?(query: SentQuery): Promise<SendResult | null>;
+}
+
+/** Twilio's clock and ours may disagree: a message dated a little before `since` may still be ours. */
+export const FIND_SENT_CLOCK_SKEW_MS = 60_000;
+/** One page of the most recent messages to the recipient; a crashed send is among the newest. */
+export const FIND_SENT_LIMIT = 50;
+
+/** The fields of a listed Twilio message that reconciliation looks at. */
+export interface ListedMessage {
+  sid: string;
+  status: string;
+  body: string | null;
+  direction: string;
+  /** The twilio client gives a Date, or the raw string when it cannot parse it. */
+  dateCreated: Date | string | null;
+}
+
+export const IDEMPOTENCY_HEADER = 'I-Twilio-Idempotency-Token';
+
+type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0];
+
+/**
+ * `messages.create` takes no per-call headers, and one client serves concurrent sends, so the
+ * idempotency header travels in AsyncLocalStorage from `send` down to the HTTP client below.
+ */
+const perCallHeaders = new AsyncLocalStorage<Record<string, string>>();
+
+/** Keeps the path and query of a Twilio API URI and swaps its origin for `base` (which may carry a path prefix). */
+export function rebaseUri(uri: string, base: string): string {
+  const target = new URL(uri);
+  return base.replace(/\/+$/, '') + target.pathname + target.search;
+}
+
+/** twilio has no setting for the API base URL; the HTTP client is the one place every request passes. */
+class RoutedRequestClient extends twilio.RequestClient {
+  constructor(
+    private readonly apiUrl: string | undefined,
+    timeoutMs: number | undefined,
+  ) {
+    super(timeoutMs === undefined ? {} : { timeout: timeoutMs });
+  }
+
+  override request<TData>(opts: RequestOptions & { data?: TData }) {
+    const extra = perCallHeaders.getStore();
+    return super.request<TData>({
+      ...opts,
+      uri: this.apiUrl ? rebaseUri(opts.uri, this.apiUrl) : opts.uri,
+      headers: extra ? { ...opts.headers, ...extra } : opts.headers,
+    });
+  }
+}
+
+function checkMessage(message: OutboundMessage): void {
+  if (!isE164(message.to)) {
+    throw new SendError({ permanent: true, reason: "Invalid 'To' number: it must look like +573001234567" });
+  }
+  if (!message.body && !message.contentSid && !message.mediaUrl?.length) {
+    throw new SendError({ permanent: true, reason: 'Nothing to send: the message has no text, template or media' });
+  }
+}
+
+function createdAt(message: ListedMessage): number {
+  return message.dateCreated === null ? Number.NaN : new Date(message.dateCreated).getTime();
+}
+
+/**
+ * The newest listed message that can be the one `query` describes: sent through the API, created no
+ * earlier than `since` minus the clock skew, and with the same body — any body for a template, whose
+ * rendered text we do not know. A media-only message has the empty body.
+ */
+export function pickSent(messages: readonly ListedMessage[], query: SentQuery): SendResult | null {
+  const earliest = query.since.getTime() - FIND_SENT_CLOCK_SKEW_MS;
+  let best: ListedMessage | undefined;
+  for (const message of messages) {
+    if (message.direction !== 'outbound-api' || !(createdAt(message) >= earliest)) continue;
+    if (!query.contentSid && (message.body ?? '') !== (query.body ?? '')) continue;
+    if (!best || createdAt(message) > createdAt(best)) best = message;
+  }
+  return best ? { sid: best.sid, status: best.status } : null;
+}
+
+/** Builds a sender bound to one Twilio account and sender identity. */
+export function createTwilioSender(opts: TwilioSenderOptions): TwilioSender {
+  if (!opts.from && !opts.messagingServiceSid) throw new Error('createTwilioSender needs `from` or `messagingServiceSid`.');
+  const client = twilio(opts.accountSid, opts.authToken, {
+    accountSid: opts.accountSid,
+    httpClient: new RoutedRequestClient(opts.apiUrl, opts.timeoutMs),
+  });
+
+  function createParams(message: OutboundMessage) {
+    return {
+      to: toWhatsAppAddress(message.to),
+      ...(opts.from ? { from: opts.from } : {}),
+      ...(opts.messagingServiceSid ? { messagingServiceSid: opts.messagingServiceSid } : {}),
+      ...(opts.statusCallbackUrl ? { statusCallback: opts.statusCallbackUrl } : {}),
+      ...(message.body ? { body: message.body } : {}),
+      ...(message.contentSid ? { contentSid: message.contentSid } : {}),
+      ...(message.contentVariables ? { contentVariables: JSON.stringify(message.contentVariables) } : {}),
+      ...(message.mediaUrl?.length ? { mediaUrl: message.mediaUrl } : {}),
+    };
+  }
+
+  async function send(message: OutboundMessage): Promise<SendResult> {
+    checkMessage(message);
+    try {
+      const created = await perCallHeaders.run({ [IDEMPOTENCY_HEADER]: message.idempotencyKey }, () =>
+        client.messages.create(createParams(message)),
+      );
+      return { sid: created.sid, status: created.status };
+    } catch (error) {
+      throw classifySendError(error);
+    }
+  }
+
+  async function findSent(query: SentQuery): Promise<SendResult | null> {
+    if (!isE164(query.to)) throw new SendError({ permanent: true, reason: "Invalid 'To' number: it must look like +573001234567" });
+    try {
+      // No DateSent filter: a message still queued has no date_sent and would be missed.
+      const listed = await client.messages.list({
+        to: toWhatsAppAddress(query.to),
+        ...(opts.from ? { from: opts.from } : {}),
+        limit: FIND_SENT_LIMIT,
+      });
+      return pickSent(listed, query);
+    } catch (error) {
+      throw classifySendError(error);
+    }
+  }
+
+  return { send, findSent };
+}

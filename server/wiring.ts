@@ -1,0 +1,117 @@
+/** @module server/wiring — builds the running system from configuration: sender, blob store, workers, the conversation system. */
+import { mediaDir, type Config } from './config';
+import type { Database } from './db/client';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import { createHub, type Hub } from './realtime/hub';
+import { createConversationSystem, type ConversationSystem } from './services/conversations';
+import { createBlobStore, type BlobStore } from './storage';
+import { downloadMedia } from './whatsapp/media-download';
+import { detectMediaType } from './whatsapp/media-type';
+import { createMediaWorker, type MediaWorker } from './whatsapp/media-worker';
+import { createOutboxWorker, type OutboxWorker, type Sender } from './whatsapp/outbox-worker';
+import { createSimulator, type Simulator } from './whatsapp/simulator';
+import { createTwilioSender } from './whatsapp/twilio-sender';
+
+export interface Services {
+  hub: Hub;
+  blobs: BlobStore;
+  conversations: ConversationSystem;
+  outbox: OutboxWorker;
+  media: MediaWorker;
+  /** Present only in simulator mode (no Twilio settings). */
+  simulator?: Simulator;
+  /** Recovers work interrupted by a stop or crash and starts the workers. */
+  start(): Promise<void>;
+  /** Drains the actors and stops the workers; the database stays open for the caller to close. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  metrics: Metrics;
+  now?: () => number;
+  /** Overrides for tests: a blob store, or a sender in place of Twilio/the simulator. */
+  blobs?: BlobStore;
+  sender?: Sender;
+  outboxPollMs?: number;
+  outboxBackoffMs?: (attempt: number) => number;
+}
+
+function twilioHost(apiUrl?: string): (host: string) => boolean {
+  const extra = apiUrl ? new URL(apiUrl).host : undefined;
+  return (host) => host === extra;
+}
+
+export function buildServices(options: ServiceOptions): Services {
+  const { config, database, logger, metrics } = options;
+  const hub = createHub();
+  const blobs = options.blobs ?? createBlobStore({ s3: config.s3, mediaDir: mediaDir(config) });
+  const after: Parameters<typeof createConversationSystem>[0]['after'] = {};
+  const conversations = createConversationSystem({ db: database.db, logger, metrics, idleMs: config.actorIdleMs, now: options.now, after });
+  const simulator = config.twilio ? undefined : createSimulator({ hub, publicUrl: config.publicUrl, acceptStatus: (u) => conversations.acceptStatus(u) });
+  const twilio = config.twilio;
+  const sender: Sender =
+    options.sender ??
+    (twilio
+      ? createTwilioSender({
+          accountSid: twilio.accountSid,
+          authToken: twilio.authToken,
+          from: twilio.whatsappFrom,
+          messagingServiceSid: twilio.messagingServiceSid,
+          apiUrl: twilio.apiUrl,
+          statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
+        })
+      : simulator!.sender);
+  const outbox = createOutboxWorker({
+    db: database.db,
+    sender,
+    notify: (key, outcome) => conversations.tell(key, outcome),
+    logger,
+    metrics,
+    maxMps: twilio?.maxMps ?? 10,
+    pollMs: options.outboxPollMs,
+    backoffMs: options.outboxBackoffMs,
+  });
+  const media = createMediaWorker({
+    db: database.db,
+    blobs,
+    async download(url) {
+      const simulated = simulator?.lookup(url);
+      if (simulated) return simulated;
+      if (!twilio) throw new Error('media URL is not the simulator\'s and Twilio is not configured');
+      return downloadMedia(url, { accountSid: twilio.accountSid, authToken: twilio.authToken, maxBytes: config.mediaMaxBytes, trustedHosts: twilioHost(twilio.apiUrl) });
+    },
+    detect: detectMediaType,
+    notify: (key, outcome) => conversations.tell(key, outcome),
+    logger,
+    metrics,
+  });
+  after.mediaToFetch = (key, ids) => media.fetch(key, ids);
+  after.outboxReady = () => outbox.wake();
+
+  return {
+    hub,
+    blobs,
+    conversations,
+    outbox,
+    media,
+    simulator,
+    async start() {
+      await outbox.recover();
+      await conversations.recover();
+      await media.recover();
+      outbox.wake();
+    },
+    async stop() {
+      // Workers first, so their outcomes still reach live actors; what actors enqueue while
+      // draining stays in the database and goes out at the next start.
+      await outbox.stop();
+      await media.stop();
+      await simulator?.idle();
+      await conversations.drain();
+    },
+  };
+}

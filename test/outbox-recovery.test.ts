@@ -1,0 +1,57 @@
+/** @module test/outbox-recovery.test — rows interrupted while "sending" are reconciled with Twilio before any resend. */
+import { describe, expect, test } from 'bun:test';
+import { eq } from 'drizzle-orm';
+import { messages, outbox } from '../server/db/schema';
+import { addUser } from '../server/services/users';
+import { testApp } from './support/app';
+import { inSequence, startFakeTwilio } from './support/fake-twilio';
+import { inboundParams, signedPost, twilioEnv } from './support/twilio-env';
+
+const to = '+573009998877';
+
+async function setup(backoff: number) {
+  const fake = startFakeTwilio();
+  const t = await testApp('pglite', { env: twilioEnv(fake), overrides: { outboxBackoffMs: () => backoff } });
+  const user = await addUser(t.database.db, { label: 'test' }, { email: 'r@a.co', name: 'Rita', role: 'recruiter', password: 'long enough pw' });
+  await signedPost(t, '/webhooks/twilio', inboundParams(fake, to, 'Hola'), fake.authToken);
+  return {
+    fake,
+    t,
+    reply: (body: string) => t.services.conversations.reply(to, { userId: user.id, body }),
+    async [Symbol.asyncDispose]() {
+      await t[Symbol.asyncDispose]();
+      await fake.stop();
+    },
+  };
+}
+
+describe('outbox recovery', () => {
+  test('a row that reached Twilio before the crash is recorded as sent, not sent again', async () => {
+    await using s = await setup(0);
+    const { messageId } = await s.reply('Te esperamos');
+    const [sent] = await s.fake.waitForMessages(1);
+    await s.t.services.outbox.idle();
+    // The crash: Twilio accepted it, but the outcome never reached the database.
+    await s.t.database.db.update(outbox).set({ state: 'sending', providerSid: null, sentAt: null });
+    await s.t.database.db.update(messages).set({ providerSid: null }).where(eq(messages.id, messageId!));
+    expect(await s.t.services.outbox.recover()).toBe(1);
+    const [row] = await s.t.database.db.select().from(outbox);
+    expect(row).toMatchObject({ state: 'sent', providerSid: sent!.sid });
+    await s.t.services.outbox.runOnce();
+    expect(s.fake.messages).toHaveLength(1);
+  });
+
+  test('a row that never reached Twilio is queued again and sent once', async () => {
+    await using s = await setup(60 * 60_000);
+    s.fake.respondWith(inSequence(503));
+    await s.reply('Hola de nuevo');
+    await s.t.services.outbox.idle();
+    expect(s.fake.messages).toHaveLength(0);
+    await s.t.database.db.update(outbox).set({ state: 'sending', nextAttemptAt: new Date() });
+    expect(await s.t.services.outbox.recover()).toBe(1);
+    expect((await s.t.database.db.select().from(outbox))[0]?.state).toBe('pending');
+    await s.t.services.outbox.runOnce();
+    await s.t.services.outbox.runOnce();
+    expect(s.fake.messages.map((m) => m.body)).toEqual(['Hola de nuevo']);
+  });
+});

@@ -1,0 +1,29 @@
+/** @module views/layout — the HTML shell every page shares: meta, stylesheet, htmx and its WebSocket extension. */
+import type { Children } from '@kitajs/html';
+
+export interface LayoutProps {
+  title: string;
+  lang?: string;
+  /** Load htmx's WebSocket extension (pages with live updates). */
+  live?: boolean;
+  children?: Children;
+}
+
+export function Layout({ title, lang = 'es', live = false, children }: LayoutProps) {
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang={lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{title}</title>
+          <link rel="stylesheet" href="/assets/app.css" />
+          <script src="/assets/htmx.js" defer></script>
+          {live ? <script src="/assets/hx-ws.js" defer></script> : ''}
+        </head>
+        <body>{children}</body>
+      </html>
+    </>
+  );
+}
