@@ -6,41 +6,43 @@ import { startServer, type RunningServer } from './server';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
+function startupError(error: unknown): number {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`wasap: configuration error: ${error.message}\n`);
+    return 2;
+  }
+  const prefix = error instanceof DataDirLockedError ? '' : 'could not start: ';
+  process.stderr.write(`wasap: ${prefix}${(error as Error).message}\n`);
+  return 1;
+}
+
 /** Runs until a signal arrives; returns the exit code (2 for bad configuration). */
 export async function main(): Promise<number> {
+  // Signals are caught from the first moment: one that arrives during start-up stops the server once it is up.
+  const { promise: signalled, resolve: onSignal } = Promise.withResolvers<NodeJS.Signals>();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   let server: RunningServer;
   try {
     server = await startServer({ config: loadConfig() });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`wasap: configuration error: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof DataDirLockedError) {
-      process.stderr.write(`wasap: ${error.message}\n`);
+    return startupError(error);
+  }
+  const signal = await signalled;
+  const deadline = Promise.withResolvers<number>();
+  const timer = setTimeout(() => {
+    server.logger.error('shutdown took too long; exiting', { deadlineMs: SHUTDOWN_DEADLINE_MS });
+    deadline.resolve(1);
+  }, SHUTDOWN_DEADLINE_MS);
+  timer.unref();
+  const stopped = server.stop(signal).then(
+    () => 0,
+    (error: unknown) => {
+      server.logger.error('shutdown failed', { err: error as Error });
       return 1;
-    }
-    process.stderr.write(`wasap: could not start: ${(error as Error).message}\n`);
-    return 1;
-  }
-  const { promise: done, resolve } = Promise.withResolvers<number>();
-  function onSignal(signal: NodeJS.Signals): void {
-    const deadline = setTimeout(() => {
-      server.logger.error('shutdown took too long; exiting', { deadlineMs: SHUTDOWN_DEADLINE_MS });
-      resolve(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    server.stop(signal).then(
-      () => resolve(0),
-      (error: unknown) => {
-        server.logger.error('shutdown failed', { err: error as Error });
-        resolve(1);
-      },
-    );
-  }
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  return done;
+    },
+  );
+  return Promise.race([stopped, deadline.promise]);
 }
 
 if (import.meta.main) process.exit(await main());

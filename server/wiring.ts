@@ -38,10 +38,11 @@ export interface ServiceOptions {
   sender?: Sender;
   outboxPollMs?: number;
   outboxBackoffMs?: (attempt: number) => number;
+  mediaRetryDelaysMs?: number[];
 }
 
 function twilioHost(apiUrl?: string): (host: string) => boolean {
-  const extra = apiUrl ? new URL(apiUrl).host : undefined;
+  const extra = apiUrl ? new URL(apiUrl).hostname : undefined;
   return (host) => host === extra;
 }
 
@@ -82,7 +83,7 @@ export function buildServices(options: ServiceOptions): Services {
       const simulated = simulator?.lookup(url);
       if (simulated) return simulated;
       if (!twilio) throw new Error('media URL is not the simulator\'s and Twilio is not configured');
-      return downloadMedia(url, { accountSid: twilio.accountSid, authToken: twilio.authToken, maxBytes: config.mediaMaxBytes, trustedHosts: twilioHost(twilio.apiUrl) });
+      return downloadMedia(url, { accountSid: twilio.accountSid, authToken: twilio.authToken, maxBytes: config.mediaMaxBytes, trustedHosts: twilioHost(twilio.apiUrl), retryDelaysMs: options.mediaRetryDelaysMs });
     },
     detect: detectMediaType,
     notify: (key, outcome) => conversations.tell(key, outcome),

@@ -14,6 +14,10 @@ describe('server process', () => {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       expect(server.lines.some((l) => l.includes('no users yet'))).toBe(true);
+      // With no Twilio settings the simulator's phone is served.
+      const phone = await fetch(`${server.url}/dev/phone`);
+      expect(phone.status).toBe(200);
+      expect(await phone.text()).toContain('Phone simulator');
       expect(await server.stop()).toBe(0);
     }
     const secret = readFileSync(join(data.path, 'secret'), 'utf8');
