@@ -1,16 +1,19 @@
 #!/usr/bin/env bun
 /** @module cli/main — the `wasap` admin command: createProgram() builds it, run(argv) runs it and returns the exit code. */
 import { Command, CommanderError } from 'commander';
+import { registerBot } from './bot';
 import { registerDoctor } from './doctor';
 import { CLIError } from './errors';
 import { processIO, type CliIO } from './io';
 import { registerMigrate } from './migrate';
+import { registerReplay } from './replay';
 import { registerServe } from './serve';
+import { registerToken } from './token';
 import { registerUser } from './user';
 
 export function createProgram(io: CliIO = processIO): Command {
   const program = new Command('wasap')
-    .description('Wasap admin command: server, database, users')
+    .description('Wasap admin command: server, database, users, tokens, bot scripts, replays')
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
@@ -18,6 +21,9 @@ export function createProgram(io: CliIO = processIO): Command {
   registerServe(program);
   registerMigrate(program, io);
   registerUser(program, io);
+  registerToken(program, io);
+  registerBot(program, io);
+  registerReplay(program, io);
   registerDoctor(program, io);
   // Subcommands inherit exitOverride and output so tests see everything through `io`.
   for (const command of program.commands) {

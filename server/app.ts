@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { Database } from './db/client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { adminApiRoutes } from './routes/admin-api';
 import { assetRoutes } from './routes/assets';
 import { devPhoneRoutes } from './routes/dev-phone';
 import { healthRoutes } from './routes/health';
@@ -33,7 +34,8 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .use(assetRoutes())
-    .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }));
+    .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }))
+    .use(adminApiRoutes({ db: deps.database.db }));
   if (services.simulator) {
     app.use(devPhoneRoutes({ db: deps.database.db, simulator: services.simulator, conversations: services.conversations, mediaMaxBytes: config.mediaMaxBytes }));
   }

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       ACTOR_IDLE_MS: '5000', MEDIA_MAX_BYTES: '2048', METRICS_TOKEN: 'm', FORM_WEBHOOK_SECRET: 'f'.repeat(20),
       TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886', TWILIO_API_URL: 'http://127.0.0.1:9', TWILIO_MAX_MPS: '20',
       S3_BUCKET: 'wasap-media', S3_REGION: 'us-east-1', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true',
+      AGENCY_NAME: 'Estrellas Modelos', PRIVACY_POLICY_URL: 'https://agency.example.co/privacidad', FORM_LINK_TTL: '48h',
     });
     expect(config).toEqual({
       port: 8080, host: '127.0.0.1', publicUrl: 'https://wasap.example.co', trustProxy: true, databaseUrl: 'postgres://u:p@db:5432/wasap',
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       twilio: { accountSid: SID, authToken: 'tok', whatsappFrom: 'whatsapp:+14155238886', messagingServiceSid: undefined, apiUrl: 'http://127.0.0.1:9', maxMps: 20 },
       s3: { bucket: 'wasap-media', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
       formWebhookSecret: 'f'.repeat(20), metricsToken: 'm',
+      agencyName: 'Estrellas Modelos', privacyPolicyUrl: 'https://agency.example.co/privacidad', formLinkTtlMs: 48 * 3_600_000,
     });
   });
 
@@ -51,6 +53,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
     [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ FORM_LINK_TTL: '7 weeks' }, 'FORM_LINK_TTL'],
+    [{ FORM_LINK_TTL: '10s' }, 'FORM_LINK_TTL'],
     [{ WASAP_AUTO_MIGRATE: 'maybe' }, 'WASAP_AUTO_MIGRATE'],
     [{ WASAP_SECRET: 'short' }, 'WASAP_SECRET'],
     [{ TWILIO_ACCOUNT_SID: SID }, 'TWILIO_AUTH_TOKEN'],

@@ -39,6 +39,9 @@ export interface Config {
   s3?: S3Config;
   formWebhookSecret?: string;
   metricsToken?: string;
+  agencyName: string;
+  privacyPolicyUrl: string;
+  formLinkTtlMs: number;
 }
 
 /** A configuration problem: one line naming the variable and what it expects. */
@@ -136,6 +139,17 @@ function s3Config(env: Env): S3Config | undefined {
   return { bucket, endpoint, region, forcePathStyle };
 }
 
+/** `7d`, `48h`, `90m`, `3600s` or a plain number of seconds. */
+function duration(env: Env, name: string, fallbackMs: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallbackMs;
+  const match = /^(\d+)\s*(d|h|m|s)?$/i.exec(raw);
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[(match?.[2] ?? 's').toLowerCase() as 'd' | 'h' | 'm' | 's'];
+  const ms = match ? Number(match[1]) * unit : NaN;
+  if (!(ms >= 60_000 && ms <= 90 * 86_400_000)) throw new ConfigError(name, 'a duration from 1m to 90d, like 7d, 48h or 90m', raw);
+  return ms;
+}
+
 function logLevel(env: Env): LogLevel {
   const raw = read(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError('LOG_LEVEL', LOG_LEVELS.join(', '), raw);
@@ -170,6 +184,9 @@ export function loadConfig(env: Env = process.env): Config {
     s3: s3Config(env),
     formWebhookSecret,
     metricsToken: read(env, 'METRICS_TOKEN'),
+    agencyName: read(env, 'AGENCY_NAME') ?? 'Wasap Talent',
+    privacyPolicyUrl: url(env, 'PRIVACY_POLICY_URL', ['http:', 'https:']) ?? `${publicUrl}/privacy`,
+    formLinkTtlMs: duration(env, 'FORM_LINK_TTL', 7 * 86_400_000),
   };
 }
 

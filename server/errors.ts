@@ -7,6 +7,8 @@ export class AppError extends Error {
     readonly code: string,
     readonly status: number,
     message: string,
+    /** Structured detail a client can act on (e.g. each problem of a bot script). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -44,6 +46,7 @@ export interface ErrorBody {
   code: string;
   message: string;
   field?: string;
+  details?: unknown;
 }
 
 interface ValidationLike {
@@ -62,7 +65,7 @@ function describeValidation(error: unknown): string {
 /** Elysia's error codes and our AppErrors → status, code and a safe message; anything else is a 500. */
 export function toErrorBody(code: string | number, error: unknown): ErrorBody {
   if (error instanceof AppError) {
-    return { status: error.status, code: error.code, message: error.message, field: (error as BadRequestError).field };
+    return { status: error.status, code: error.code, message: error.message, field: (error as BadRequestError).field, details: error.details };
   }
   switch (code) {
     case 'NOT_FOUND':
@@ -91,7 +94,8 @@ export function errorResponse(request: Request, body: ErrorBody): Response {
       `<p>${Bun.escapeHTML(body.message)}</p><p><a href="/">Back to Wasap</a></p></main></html>`;
     return new Response(html, { status: body.status, headers: { 'content-type': 'text/html; charset=utf-8' } });
   }
-  return Response.json({ error: { code: body.code, message: body.message, ...(body.field ? { field: body.field } : {}) } }, { status: body.status });
+  const extra = { ...(body.field ? { field: body.field } : {}), ...(body.details === undefined ? {} : { details: body.details }) };
+  return Response.json({ error: { code: body.code, message: body.message, ...extra } }, { status: body.status });
 }
 
 /** Logs what a client must not see (the 500's cause) and answers with the safe body. */

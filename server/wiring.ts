@@ -1,10 +1,12 @@
 /** @module server/wiring — builds the running system from configuration: sender, blob store, workers, the conversation system. */
-import { mediaDir, type Config } from './config';
+import { mediaDir, resolveSecret, type Config } from './config';
 import type { Database } from './db/client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { createHub, type Hub } from './realtime/hub';
+import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
 import { createConversationSystem, type ConversationSystem } from './services/conversations';
+import { createTimerScheduler, type TimerScheduler } from './services/timers';
 import { createBlobStore, type BlobStore } from './storage';
 import { downloadMedia } from './whatsapp/media-download';
 import { detectMediaType } from './whatsapp/media-type';
@@ -19,6 +21,7 @@ export interface Services {
   conversations: ConversationSystem;
   outbox: OutboxWorker;
   media: MediaWorker;
+  timers: TimerScheduler;
   /** Present only in simulator mode (no Twilio settings). */
   simulator?: Simulator;
   /** Recovers work interrupted by a stop or crash and starts the workers. */
@@ -39,6 +42,10 @@ export interface ServiceOptions {
   outboxPollMs?: number;
   outboxBackoffMs?: (attempt: number) => number;
   mediaRetryDelaysMs?: number[];
+  /** 0 disables the timer loop (tests drive it with runOnce and an injected clock). */
+  timerPollMs?: number;
+  /** false runs without the intake bot (tests of the WhatsApp path alone). */
+  bot?: boolean;
 }
 
 function twilioHost(apiUrl?: string): (host: string) => boolean {
@@ -51,7 +58,16 @@ export function buildServices(options: ServiceOptions): Services {
   const hub = createHub();
   const blobs = options.blobs ?? createBlobStore({ s3: config.s3, mediaDir: mediaDir(config) });
   const after: Parameters<typeof createConversationSystem>[0]['after'] = {};
-  const conversations = createConversationSystem({ db: database.db, logger, metrics, idleMs: config.actorIdleMs, now: options.now, after });
+  const conversations = createConversationSystem({
+    db: database.db,
+    logger,
+    metrics,
+    idleMs: config.actorIdleMs,
+    now: options.now,
+    after,
+    forms: { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs },
+    scripts: options.bot === false ? undefined : createScriptCache(database.db),
+  });
   const simulator = config.twilio ? undefined : createSimulator({ hub, publicUrl: config.publicUrl, acceptStatus: (u) => conversations.acceptStatus(u) });
   const twilio = config.twilio;
   const sender: Sender =
@@ -90,6 +106,7 @@ export function buildServices(options: ServiceOptions): Services {
     logger,
     metrics,
   });
+  const timers = createTimerScheduler({ db: database.db, tell: (key, event) => conversations.tell(key, event), logger, now: options.now, pollMs: options.timerPollMs });
   after.mediaToFetch = (key, ids) => media.fetch(key, ids);
   after.outboxReady = () => outbox.wake();
 
@@ -99,16 +116,20 @@ export function buildServices(options: ServiceOptions): Services {
     conversations,
     outbox,
     media,
+    timers,
     simulator,
     async start() {
+      if (options.bot !== false) await ensureDefaultScript(database.db);
       await outbox.recover();
       await conversations.recover();
       await media.recover();
       outbox.wake();
+      timers.start();
     },
     async stop() {
       // Workers first, so their outcomes still reach live actors; what actors enqueue while
       // draining stays in the database and goes out at the next start.
+      await timers.stop();
       await outbox.stop();
       await media.stop();
       await simulator?.idle();

@@ -49,8 +49,8 @@ describe.each(drivers)('wasap CLI on %s', (driver) => {
 
   test('migrate twice: the second run is a no-op; doctor fails until an admin exists', async () => {
     await using ctx = await cliEnv(driver);
-    expect((await wasap(['migrate'], ctx.env)).out).toMatch(/applied 1 migration\(s\) \(1\/1\)/);
-    expect((await wasap(['migrate'], ctx.env)).out).toMatch(/already up to date \(1\/1\)/);
+    expect((await wasap(['migrate'], ctx.env)).out).toMatch(/applied 2 migration\(s\) \(2\/2\)/);
+    expect((await wasap(['migrate'], ctx.env)).out).toMatch(/already up to date \(2\/2\)/);
     const before = await wasap(['doctor'], ctx.env);
     expect(before.code).toBe(1);
     expect(before.out).toMatch(/^FAIL {2}users/m);

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { drivers, testDatabase } from './support/db';
 
 const TABLES = [
-  'api_tokens', 'aspirants', 'audit_log', 'conversations', 'dead_letters', 'form_submissions', 'inbound_events',
+  'api_tokens', 'aspirants', 'audit_log', 'bot_scripts', 'canned_responses', 'conversation_events', 'conversations', 'dead_letters', 'form_submissions', 'inbound_events',
   'media', 'messages', 'notes', 'outbox', 'sessions', 'timers', 'users',
 ];
 

@@ -11,7 +11,7 @@ const to = '+573009998877';
 
 async function setup(backoff: number) {
   const fake = startFakeTwilio();
-  const t = await testApp('pglite', { env: twilioEnv(fake), overrides: { outboxBackoffMs: () => backoff } });
+  const t = await testApp('pglite', { env: twilioEnv(fake), overrides: { outboxBackoffMs: () => backoff, bot: false } });
   const user = await addUser(t.database.db, { label: 'test' }, { email: 'r@a.co', name: 'Rita', role: 'recruiter', password: 'long enough pw' });
   await signedPost(t, '/webhooks/twilio', inboundParams(fake, to, 'Hola'), fake.authToken);
   return {

@@ -1,11 +1,13 @@
 /** @module actors/conversation/actor — the actor shell: decide, commit in one transaction, then run the after-commit effects. */
 import type { ActorBehaviour } from '../runtime';
-import { decide } from './decide';
+import { decide, type BotContext } from './decide';
 import type { AfterCommit, ConversationStore } from './ports';
 import type { ConversationEvent, ConversationState, ReplyResult } from './types';
 
 export interface ConversationActorDeps {
   store: ConversationStore;
+  /** Resolves the bot script (pinned, or the active one for a new conversation) and the form-link signer. */
+  bot?: (state: ConversationState) => Promise<BotContext | undefined>;
   after: AfterCommit;
   now?: () => number;
   onDeadLetter?: (key: string, event: ConversationEvent, error: unknown, attempts: number) => Promise<void>;
@@ -20,13 +22,17 @@ export function conversationBehaviour(deps: ConversationActorDeps): ActorBehavio
   return {
     load: (key) => deps.store.load(key),
     async handle(key, state, event) {
-      const decision = decide(state, event, now());
+      const at = now();
+      if (state.aspirantId === null && event.type === 'inbound.received') {
+        state = { ...state, aspirantId: await deps.store.ensureAspirant(key, event.profileName) };
+      }
+      const decision = decide(state, event, at, await deps.bot?.(state));
       const reply = replyOf(decision.effects);
       if (decision.effects.every((effect) => effect.type === 'reply')) {
         if (event.type === 'recruiter.replied') event.reply?.(reply ?? { ok: false });
         return decision.state;
       }
-      const result = await deps.store.commit(key, decision.state, decision.effects, event);
+      const result = await deps.store.commit(key, decision.state, decision.effects, event, at);
       if (!result.applied) return deps.store.load(key);
       const next = { ...decision.state, conversationId: result.conversationId ?? decision.state.conversationId };
       if (event.type === 'recruiter.replied') event.reply?.({ ...(reply ?? { ok: true }), messageId: result.messageIds.reply });

@@ -1,9 +1,12 @@
-/** @module actors/conversation/decide — decide(state, event, now) → { state, effects }: pure, so every transition can be tested and replayed. */
+/** @module actors/conversation/decide — decide(state, event, now, bot) → { state, effects }: pure, so every transition can be tested and replayed. */
+import type { BotEvent } from '../bot/interpreter';
+import { botStep, type BotContext } from './bot-step';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
 import type {
   ConversationEvent,
   ConversationState,
   Effect,
+  FormSubmitted,
   InboundReceived,
   OutboxFailed,
   RecruiterReplied,
@@ -11,20 +14,47 @@ import type {
   StatusReceived,
 } from './types';
 
+export type { BotContext };
+
 export interface Decision {
   state: ConversationState;
   effects: Effect[];
 }
 
 export function initialState(key: string): ConversationState {
-  return { key, conversationId: null, status: 'new', lastInboundAt: null, optedOut: false, botPaused: false, assigneeId: null };
+  return {
+    key,
+    conversationId: null,
+    aspirantId: null,
+    script: null,
+    bot: null,
+    facts: { locale: 'es', formSubmitted: false },
+    status: 'new',
+    lastInboundAt: null,
+    optedOut: false,
+    botPaused: false,
+    assigneeId: null,
+  };
 }
 
-function onInbound(state: ConversationState, event: InboundReceived): Decision {
+/** Runs the bot after the conversation's own effects, appending its effects. */
+function withBot(decision: Decision, event: BotEvent, bot: BotContext | undefined, now: number): Decision {
+  const step = botStep(decision.state, event, bot, now);
+  return { state: step.state, effects: [...decision.effects, ...step.effects] };
+}
+
+/** A photo (declared image media) moves the bot as `photo.received`; anything else is text to it. */
+function botEventFor(event: InboundReceived): BotEvent {
+  if (event.media.some((m) => m.contentType.startsWith('image/'))) return { type: 'photo.received' };
+  return { type: 'inbound.received', body: event.body, hasMedia: event.media.length > 0 };
+}
+
+function onInbound(state: ConversationState, event: InboundReceived, bot: BotContext | undefined, now: number): Decision {
   const effects: Effect[] = [];
   if (state.conversationId === null) effects.push({ type: 'conversation.create', whatsappName: event.profileName });
   let optedOut = state.optedOut;
-  if (isOptOut(event.body)) optedOut = true;
+  const stopWord = isOptOut(event.body);
+  if (stopWord) optedOut = true;
   else if (isOptIn(event.body)) optedOut = false;
   if (event.profileName !== undefined || optedOut !== state.optedOut) {
     effects.push({ type: 'aspirant.patch', whatsappName: event.profileName, optedOut: optedOut === state.optedOut ? undefined : optedOut, at: event.receivedAt });
@@ -40,7 +70,11 @@ function onInbound(state: ConversationState, event: InboundReceived): Decision {
     patch: { status, lastInboundAt: event.receivedAt, lastMessageAt: event.receivedAt, lastMessagePreview: preview(event.body, event.media), unreadIncrement: 1 },
   });
   effects.push({ type: 'inbound.processed', eventId: event.eventId });
-  return { state: { ...state, status, optedOut, lastInboundAt: event.receivedAt }, effects };
+  const facts = event.profileName ? { ...state.facts, whatsappName: event.profileName } : state.facts;
+  const decision = { state: { ...state, status, optedOut, facts, lastInboundAt: event.receivedAt }, effects };
+  // An opt-out or opt-in word is an instruction to us, not a message for the bot.
+  if (stopWord || optedOut || isOptIn(event.body)) return decision;
+  return withBot(decision, botEventFor(event), bot, now);
 }
 
 function onStatus(state: ConversationState, event: StatusReceived): Decision {
@@ -60,7 +94,7 @@ function refuse(state: ConversationState, result: ReplyResult): Decision {
   return { state, effects: [{ type: 'reply', result }] };
 }
 
-function onRecruiterReply(state: ConversationState, event: RecruiterReplied, now: number): Decision {
+function onRecruiterReply(state: ConversationState, event: RecruiterReplied, bot: BotContext | undefined, now: number): Decision {
   const body = event.body?.trim() ?? '';
   if (state.conversationId === null) return refuse(state, { ok: false, code: 'NO_CONVERSATION', message: 'This conversation does not exist yet.' });
   if (state.optedOut) return refuse(state, { ok: false, code: 'OPTED_OUT', message: 'The aspirant opted out (STOP/BAJA); nothing can be sent until they write START or ALTA.' });
@@ -79,7 +113,7 @@ function onRecruiterReply(state: ConversationState, event: RecruiterReplied, now
     { type: 'conversation.patch', patch: { status, lastMessageAt: now, lastMessagePreview: preview(text), botPaused: true } },
     { type: 'reply', result: { ok: true } },
   ];
-  return { state: { ...state, status, botPaused: true }, effects };
+  return withBot({ state: { ...state, status, botPaused: true }, effects }, { type: 'recruiter.replied' }, bot, now);
 }
 
 function onSendFailed(state: ConversationState, event: OutboxFailed): Decision {
@@ -92,14 +126,57 @@ function onSendFailed(state: ConversationState, event: OutboxFailed): Decision {
   };
 }
 
-export function decide(state: ConversationState, event: ConversationEvent, now: number): Decision {
+function onForm(state: ConversationState, event: FormSubmitted, bot: BotContext | undefined, now: number): Decision {
+  const { profile } = event;
+  const facts = { ...state.facts, locale: profile.locale, firstName: profile.firstName, hasKids: profile.hasKids, formSubmitted: true };
+  const decision: Decision = {
+    state: { ...state, facts },
+    effects: [
+      { type: 'aspirant.profile', profile, at: event.submittedAt },
+      { type: 'inbound.processed', eventId: event.eventId },
+    ],
+  };
+  return withBot(decision, { type: 'form.submitted' }, bot, now);
+}
+
+export function decide(state: ConversationState, event: ConversationEvent, now: number, bot?: BotContext): Decision {
   switch (event.type) {
     case 'inbound.received':
-      return onInbound(state, event);
+      return onInbound(state, event, bot, now);
     case 'status.received':
       return onStatus(state, event);
     case 'recruiter.replied':
-      return onRecruiterReply(state, event, now);
+      return onRecruiterReply(state, event, bot, now);
+    case 'bot.resumed':
+      return withBot({ state: { ...state, botPaused: false }, effects: [] }, { type: 'bot.resumed' }, bot, now);
+    case 'form.submitted':
+      return onForm(state, event, bot, now);
+    case 'timer.fired':
+      return withBot({ state, effects: [{ type: 'timer.consumed', timerId: event.timerId }] }, { type: 'timer.fired', timer: event.name }, bot, now);
+    case 'conversation.assigned':
+      return {
+        state: { ...state, assigneeId: event.assigneeId },
+        effects: [
+          { type: 'conversation.patch', patch: { assigneeId: event.assigneeId } },
+          { type: 'audit', actorUserId: event.userId, action: 'conversation.assigned', details: { from: state.assigneeId, to: event.assigneeId } },
+        ],
+      };
+    case 'conversation.status_changed':
+      return {
+        state: { ...state, status: event.status },
+        effects: [
+          { type: 'conversation.patch', patch: { status: event.status } },
+          { type: 'audit', actorUserId: event.userId, action: 'conversation.status_changed', details: { from: state.status, to: event.status } },
+        ],
+      };
+    case 'note.added':
+      return {
+        state,
+        effects: [
+          { type: 'note.add', authorId: event.userId, body: event.body },
+          { type: 'audit', actorUserId: event.userId, action: 'note.added', details: { length: event.body.length } },
+        ],
+      };
     case 'outbox.sent':
       return { state, effects: [{ type: 'message.status', match: { messageId: event.messageId }, status: 'queued', providerSid: event.providerSid }] };
     case 'outbox.failed':

@@ -17,13 +17,17 @@ export interface CommitResult {
   parked?: boolean;
   /** Provider sids recorded by this event: parked status callbacks for them can be processed now. */
   recordedSids: string[];
+  /** True when this event scheduled a timer: the scheduler may need to wake earlier. */
+  timersChanged?: boolean;
 }
 
 export interface ConversationStore {
   /** The actor's state from the database, or the initial state for a number never seen. */
   load(key: string): Promise<ConversationState>;
+  /** Creates (or finds) the aspirant row for a number and returns its id. */
+  ensureAspirant(key: string, whatsappName?: string): Promise<number>;
   /** Persists one event's effects in one transaction. */
-  commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent): Promise<CommitResult>;
+  commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult>;
 }
 
 /** What happens after a commit: fetch media, wake the outbox, push fragments to watchers. */

@@ -5,11 +5,25 @@ export type Sender = 'aspirant' | 'recruiter' | 'bot';
 export type DeliveryStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered';
 export type MediaKind = 'image' | 'video' | 'audio' | 'document';
 
+export interface AspirantFacts {
+  locale: Locale;
+  firstName?: string;
+  whatsappName?: string;
+  hasKids?: boolean;
+  formSubmitted: boolean;
+}
+
 /** What the actor keeps in memory: small, because 100,000 idle actors must fit in a few hundred MB. */
 export interface ConversationState {
   /** The aspirant's E.164 number: the actor key. */
   key: string;
   conversationId: number | null;
+  aspirantId: number | null;
+  /** The bot script version this conversation is pinned to (`name@version`), and the bot's own state. */
+  script: string | null;
+  bot: import('../bot/interpreter').BotState | null;
+  /** What the bot's conditions and messages use about the aspirant. */
+  facts: AspirantFacts;
   status: ConversationStatus;
   /** Epoch ms of the aspirant's last message: the 24-hour window is measured from it. */
   lastInboundAt: number | null;
@@ -48,6 +62,29 @@ export interface ReplyResult {
   messageId?: number;
   code?: 'OPTED_OUT' | 'WINDOW_CLOSED' | 'EMPTY_MESSAGE' | 'NO_CONVERSATION';
   message?: string;
+}
+
+export interface ConversationAssigned {
+  type: 'conversation.assigned';
+  userId: number;
+  assigneeId: number | null;
+}
+
+export interface StatusChanged {
+  type: 'conversation.status_changed';
+  userId: number;
+  status: ConversationStatus;
+}
+
+export interface NoteAdded {
+  type: 'note.added';
+  userId: number;
+  body: string;
+}
+
+export interface BotResumed {
+  type: 'bot.resumed';
+  userId: number;
 }
 
 export interface RecruiterReplied {
@@ -91,7 +128,47 @@ export interface MediaFailed {
   reason: string;
 }
 
-export type ConversationEvent = InboundReceived | StatusReceived | RecruiterReplied | OutboxSent | OutboxFailed | MediaStored | MediaFailed;
+export interface TimerFired {
+  type: 'timer.fired';
+  timerId: number;
+  name: string;
+  firedAt: number;
+}
+
+export const MODELING_TYPES = ['Runway', 'Commercial', 'Fitness', 'Parts', 'Promotional', 'Other'] as const;
+export const SHIFTS = ['morning', 'afternoon', 'evening', 'flexible', 'any'] as const;
+export const DAY_PARTS = ['morning', 'afternoon', 'evening'] as const;
+export type ModelingType = (typeof MODELING_TYPES)[number];
+export type Shift = (typeof SHIFTS)[number];
+export type DayPart = (typeof DAY_PARTS)[number];
+export type Locale = 'es' | 'en';
+
+/** What the aspirant's form says (hosted form or an external form tool), validated at the edge. */
+export interface FormProfile {
+  firstName: string;
+  lastName: string;
+  email?: string;
+  location: string;
+  preferredModelingTypes: ModelingType[];
+  hasKids: boolean;
+  preferredShift: Shift;
+  unavailableShifts: DayPart[];
+  notes?: string;
+  locale: Locale;
+  /** Confirmations required by Colombia's Law 1581 and the agency: always true in a valid submission. */
+  isAdult: true;
+  consent: true;
+}
+
+export interface FormSubmitted {
+  type: 'form.submitted';
+  eventId: number;
+  submissionId: number;
+  profile: FormProfile;
+  submittedAt: number;
+}
+
+export type ConversationEvent = ConversationAssigned | StatusChanged | NoteAdded | BotResumed | TimerFired | FormSubmitted | InboundReceived | StatusReceived | RecruiterReplied | OutboxSent | OutboxFailed | MediaStored | MediaFailed;
 
 export interface ConversationPatch {
   status?: ConversationStatus;
@@ -100,6 +177,9 @@ export interface ConversationPatch {
   lastMessagePreview?: string;
   unreadIncrement?: number;
   botPaused?: boolean;
+  botState?: unknown;
+  botScript?: string;
+  assigneeId?: number | null;
 }
 
 /** A message this event creates; `ref` lets later effects of the same event point at it before it has an id. */
@@ -123,5 +203,11 @@ export type Effect =
   | { type: 'message.status'; match: { providerSid: string } | { messageId: number }; status: DeliveryStatus; providerSid?: string; errorCode?: number; errorMessage?: string }
   | { type: 'outbox.enqueue'; messageRef: string; body?: string; contentSid?: string; contentVariables?: Record<string, string> }
   | { type: 'media.record'; mediaId: number; stored?: Omit<MediaStored, 'type' | 'mediaId' | 'messageId'>; failed?: string }
+  | { type: 'aspirant.profile'; profile: FormProfile; at: number }
   | { type: 'inbound.processed'; eventId: number }
+  | { type: 'timer.schedule'; name: string; at: number }
+  | { type: 'timer.cancel'; name: string /* '*' cancels every pending timer */ }
+  | { type: 'timer.consumed'; timerId: number }
+  | { type: 'note.add'; authorId: number; body: string }
+  | { type: 'audit'; actorUserId: number; action: string; details: Record<string, unknown> }
   | { type: 'reply'; result: ReplyResult };

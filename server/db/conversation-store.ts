@@ -4,7 +4,7 @@ import type { CommitResult, ConversationStore } from '../../actors/conversation/
 import { initialState } from '../../actors/conversation/decide';
 import type { ConversationEvent, ConversationState, Effect } from '../../actors/conversation/types';
 import type { Db } from './client';
-import { aspirants, conversations, inboundEvents, media, messages, outbox } from './schema';
+import { aspirants, auditLog, conversationEvents, conversations, inboundEvents, media, messages, notes, outbox, timers } from './schema';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -24,36 +24,65 @@ export function createConversationStore(db: Db): ConversationStore {
     async load(key) {
       const [row] = await db
         .select({
+          aspirantId: aspirants.id,
+          whatsappName: aspirants.whatsappName,
+          firstName: aspirants.firstName,
+          hasKids: aspirants.hasKids,
+          locale: aspirants.locale,
+          formSubmittedAt: aspirants.formSubmittedAt,
+          optedOutAt: aspirants.optedOutAt,
           id: conversations.id,
           status: conversations.status,
           lastInboundAt: conversations.lastInboundAt,
           botPaused: conversations.botPaused,
+          botState: conversations.botState,
+          botScript: conversations.botScript,
           assigneeId: conversations.assigneeId,
-          optedOutAt: aspirants.optedOutAt,
         })
         .from(aspirants)
-        .innerJoin(conversations, eq(conversations.aspirantId, aspirants.id))
+        .leftJoin(conversations, eq(conversations.aspirantId, aspirants.id))
         .where(eq(aspirants.whatsappId, key))
         .limit(1);
       if (!row) return initialState(key);
       return {
         key,
         conversationId: row.id,
-        status: row.status,
+        aspirantId: row.aspirantId,
+        script: row.botScript,
+        bot: (row.botState as ConversationState['bot']) ?? null,
+        facts: {
+          locale: row.locale === 'en' ? 'en' : 'es',
+          firstName: row.firstName ?? undefined,
+          whatsappName: row.whatsappName ?? undefined,
+          hasKids: row.hasKids ?? undefined,
+          formSubmitted: row.formSubmittedAt !== null,
+        },
+        status: row.status ?? 'new',
         lastInboundAt: row.lastInboundAt?.getTime() ?? null,
         optedOut: row.optedOutAt !== null,
-        botPaused: row.botPaused,
-        assigneeId: row.assigneeId,
+        botPaused: row.botPaused ?? false,
+        assigneeId: row.assigneeId ?? null,
       } satisfies ConversationState;
     },
 
-    async commit(key, state, effects, event) {
+    /** The aspirant row exists before the first decision, so the bot's first message can carry the form link. */
+    async ensureAspirant(key, whatsappName) {
+      const [row] = await db
+        .insert(aspirants)
+        .values({ whatsappId: key, whatsappName })
+        .onConflictDoUpdate({ target: aspirants.whatsappId, set: { updatedAt: new Date() } })
+        .returning({ id: aspirants.id });
+      return row!.id;
+    },
+
+    async commit(key, state, effects, event, now) {
       const ctx: Ctx = { key, conversationId: state.conversationId, result: emptyResult(state.conversationId) };
       try {
         await db.transaction(async (tx) => {
           for (const effect of orderEffects(effects)) {
             if (!(await apply(tx, ctx, effect))) return;
           }
+          if (ctx.conversationId !== null) await journal(tx, ctx.conversationId, event, now, Object.values(ctx.result.messageIds));
         });
       } catch (error) {
         if (!(error instanceof ParkStatus)) throw error;
@@ -66,13 +95,21 @@ export function createConversationStore(db: Db): ConversationStore {
   };
 }
 
+/** The event as handled, minus what cannot be stored (the reply callback): replays and the history panel read it. */
+async function journal(tx: Tx, conversationId: number, event: ConversationEvent, now: number, messageIds: number[]): Promise<void> {
+  const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
+  await tx.insert(conversationEvents).values({ conversationId, type: event.type, payload, messageIds, at: new Date(now) });
+}
+
 function emptyResult(conversationId: number | null): CommitResult {
   return { applied: true, conversationId, messageIds: {}, mediaIds: [], touchedMessageIds: [], enqueued: false, recordedSids: [] };
 }
 
-/** The exactly-once marker runs first: a duplicate delivery must write nothing. */
+const MARKERS = new Set<Effect['type']>(['inbound.processed', 'timer.consumed']);
+
+/** The exactly-once markers run first: a duplicate delivery (or a timer already fired or cancelled) must write nothing. */
 function orderEffects(effects: Effect[]): Effect[] {
-  return [...effects.filter((e) => e.type === 'inbound.processed'), ...effects.filter((e) => e.type !== 'inbound.processed' && e.type !== 'reply')];
+  return [...effects.filter((e) => MARKERS.has(e.type)), ...effects.filter((e) => !MARKERS.has(e.type) && e.type !== 'reply')];
 }
 
 async function parkEvent(db: Db, event: ConversationEvent): Promise<void> {
@@ -100,6 +137,36 @@ async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> {
       ctx.result.applied = done.length > 0;
       return ctx.result.applied;
     }
+    case 'timer.consumed': {
+      const fired = await tx
+        .update(timers)
+        .set({ firedAt: new Date() })
+        .where(and(eq(timers.id, effect.timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)))
+        .returning({ id: timers.id });
+      ctx.result.applied = fired.length > 0;
+      return ctx.result.applied;
+    }
+    case 'timer.schedule':
+      await cancelTimers(tx, requireConversation(ctx), effect.name);
+      await tx.insert(timers).values({ conversationId: requireConversation(ctx), name: effect.name, fireAt: new Date(effect.at) });
+      ctx.result.timersChanged = true;
+      return true;
+    case 'timer.cancel':
+      await cancelTimers(tx, requireConversation(ctx), effect.name);
+      return true;
+    case 'note.add':
+      await tx.insert(notes).values({ conversationId: requireConversation(ctx), authorId: effect.authorId, body: effect.body });
+      return true;
+    case 'audit':
+      await tx.insert(auditLog).values({
+        actorUserId: effect.actorUserId,
+        actor: sql`(select email from users where id = ${effect.actorUserId})`,
+        action: effect.action,
+        targetType: 'conversation',
+        targetId: String(requireConversation(ctx)),
+        details: effect.details,
+      });
+      return true;
     case 'conversation.create':
       ctx.conversationId = await createConversation(tx, ctx.key, effect.whatsappName);
       return true;
@@ -109,6 +176,26 @@ async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> {
         .set({
           whatsappName: effect.whatsappName === undefined ? undefined : effect.whatsappName,
           optedOutAt: effect.optedOut === undefined ? undefined : effect.optedOut ? new Date(effect.at) : null,
+          updatedAt: new Date(),
+        })
+        .where(eq(aspirants.whatsappId, ctx.key));
+      return true;
+    case 'aspirant.profile':
+      await tx
+        .update(aspirants)
+        .set({
+          firstName: effect.profile.firstName,
+          lastName: effect.profile.lastName,
+          email: effect.profile.email ?? null,
+          location: effect.profile.location,
+          preferredModelingTypes: effect.profile.preferredModelingTypes,
+          hasKids: effect.profile.hasKids,
+          preferredShift: effect.profile.preferredShift,
+          unavailableShifts: effect.profile.unavailableShifts,
+          notes: effect.profile.notes ?? null,
+          locale: effect.profile.locale,
+          formSubmittedAt: new Date(effect.at),
+          consentAt: new Date(effect.at),
           updatedAt: new Date(),
         })
         .where(eq(aspirants.whatsappId, ctx.key));
@@ -131,6 +218,13 @@ async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> {
     case 'reply':
       return true;
   }
+}
+
+async function cancelTimers(tx: Tx, conversationId: number, name: string): Promise<void> {
+  await tx
+    .update(timers)
+    .set({ cancelledAt: new Date() })
+    .where(and(eq(timers.conversationId, conversationId), isNull(timers.firedAt), isNull(timers.cancelledAt), name === '*' ? sql`true` : eq(timers.name, name)));
 }
 
 async function createConversation(tx: Tx, key: string, whatsappName?: string): Promise<number> {
@@ -224,6 +318,9 @@ async function patchConversation(tx: Tx, id: number, patch: Extract<Effect, { ty
       lastMessagePreview: patch.lastMessagePreview,
       unreadCount: patch.unreadIncrement ? sql`${conversations.unreadCount} + ${patch.unreadIncrement}` : undefined,
       botPaused: patch.botPaused,
+      botState: patch.botState,
+      botScript: patch.botScript,
+      assigneeId: patch.assigneeId,
       updatedAt: new Date(),
     })
     .where(eq(conversations.id, id));

@@ -1,13 +1,16 @@
 /** @module server/services/conversations — the conversation system: durable intake, the actor registry, its workers and recovery. */
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { conversationBehaviour } from '../../actors/conversation/actor';
+import type { BotContext } from '../../actors/conversation/decide';
+import { createFormToken, formLink } from '../forms/link';
+import { DEFAULT_SCRIPT_NAME, ScriptNotFoundError, type ScriptCache } from './bot-scripts';
 import type { AfterCommit, CommitResult } from '../../actors/conversation/ports';
-import type { ConversationEvent, DeliveryStatus, InboundReceived, ReplyResult, StatusReceived } from '../../actors/conversation/types';
+import type { ConversationEvent, DeliveryStatus, FormProfile, FormSubmitted, InboundReceived, ReplyResult, StatusReceived } from '../../actors/conversation/types';
 import { createRegistry, RegistryClosedError, type Registry } from '../../actors/runtime';
 import type { ConversationState } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
 import { createConversationStore, parkedStatusEvents } from '../db/conversation-store';
-import { deadLetters, inboundEvents } from '../db/schema';
+import { deadLetters, formSubmissions, inboundEvents } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { maskPhone } from '../whatsapp/phone';
@@ -33,9 +36,13 @@ export interface ConversationSystemOptions {
   /** Filled in by the wiring once the workers exist (they need `tell` in turn). */
   after: Partial<AfterCommit>;
   sleep?: (ms: number) => Promise<void>;
+  /** Signs form links for the bot's {formLink}; without it the bot does not run. */
+  forms?: { secret: string; publicUrl: string; ttlMs: number };
+  /** Parsed bot scripts by ref; without it the bot does not run. */
+  scripts?: ScriptCache;
 }
 
-type StoredPayload = { event: Omit<InboundReceived, 'eventId'> | Omit<StatusReceived, 'eventId'> };
+type StoredPayload = { event: Omit<InboundReceived, 'eventId'> | Omit<StatusReceived, 'eventId'> | Omit<FormSubmitted, 'eventId'> };
 
 export function createConversationSystem(options: ConversationSystemOptions) {
   const { db, logger, metrics } = options;
@@ -43,6 +50,19 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   const received = metrics.counter('wasap_webhooks_received_total', 'Webhook events accepted, by kind', ['kind'] as const);
   const duplicates = metrics.counter('wasap_webhooks_duplicate_total', 'Webhook deliveries ignored as duplicates, by kind', ['kind'] as const);
   const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
+
+  /** The pinned script, or the active default one for a conversation that has none yet. */
+  async function botContext(state: ConversationState): Promise<BotContext | undefined> {
+    const { forms, scripts } = options;
+    if (!forms || !scripts) return undefined;
+    const sign = (aspirantId: number, at: number) => formLink(forms.publicUrl, createFormToken(forms.secret, aspirantId, at, forms.ttlMs));
+    try {
+      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign };
+    } catch (error) {
+      if (error instanceof ScriptNotFoundError) return { formLink: sign };
+      throw error;
+    }
+  }
 
   const after: AfterCommit = {
     mediaToFetch: (key, ids) => options.after.mediaToFetch?.(key, ids),
@@ -58,6 +78,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     conversationBehaviour({
       store,
       after,
+      bot: botContext,
       now: options.now,
       onDeadLetter: async (key, event, error, attempts) => {
         logger.error('event dead-lettered', { key: maskPhone(key), type: event.type, attempts, err: error as Error });
@@ -146,6 +167,41 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     return { duplicate: false, eventId: row.id };
   }
 
+  /**
+   * A form submission: kept in the history and written as an event in one transaction, then told to
+   * the actor (which updates the profile and moves the bot on). A repeated external id changes nothing.
+   */
+  async function acceptForm(
+    key: string,
+    input: { aspirantId: number; profile: FormProfile; source: 'hosted' | 'webhook'; externalId?: string; submittedAt?: number },
+  ): Promise<{ submissionId: number; duplicate: boolean }> {
+    const submittedAt = input.submittedAt ?? Date.now();
+    return serial(key, async () => {
+      const outcome = await db.transaction(async (tx) => {
+        const [submission] = await tx
+          .insert(formSubmissions)
+          .values({ aspirantId: input.aspirantId, externalId: input.externalId, source: input.source, data: input.profile })
+          .onConflictDoNothing({ target: formSubmissions.externalId })
+          .returning({ id: formSubmissions.id });
+        if (!submission) return null;
+        const event: Omit<FormSubmitted, 'eventId'> = { type: 'form.submitted', submissionId: submission.id, profile: input.profile, submittedAt };
+        const [row] = await tx
+          .insert(inboundEvents)
+          .values({ providerSid: `form:${submission.id}`, kind: 'form', conversationKey: key, payload: { event } })
+          .returning({ id: inboundEvents.id });
+        return { submissionId: submission.id, event: { ...event, eventId: row!.id } };
+      });
+      if (!outcome) {
+        duplicates.inc({ kind: 'form' });
+        const [existing] = await db.select({ id: formSubmissions.id }).from(formSubmissions).where(eq(formSubmissions.externalId, input.externalId!));
+        return { submissionId: existing?.id ?? 0, duplicate: true };
+      }
+      received.inc({ kind: 'form' });
+      tell(key, outcome.event);
+      return { submissionId: outcome.submissionId, duplicate: false };
+    });
+  }
+
   /** A recruiter's reply, through the actor: resolves once persisted (or refused with the reason). */
   function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
     const { promise, resolve } = Promise.withResolvers<ReplyResult>();
@@ -165,7 +221,31 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     return rows.length;
   }
 
-  return { registry, tell, acceptInbound, acceptStatus, reply, recover, drain: () => registry.drain() };
+  /** A recruiter resumes the bot for a conversation it was paused in. */
+  async function resumeBot(key: string, userId: number): Promise<void> {
+    await registry.send(key, { type: 'bot.resumed', userId });
+  }
+
+  /** Assignment, status changes and notes go through the actor too, so they are ordered with everything else. */
+  async function command(key: string, event: ConversationEvent): Promise<void> {
+    const result = await registry.send(key, event);
+    if (result.deadLettered) throw new Error('the change could not be saved; try again');
+  }
+
+  return {
+    registry,
+    tell,
+    acceptInbound,
+    acceptStatus,
+    acceptForm,
+    reply,
+    resumeBot,
+    assign: (key: string, userId: number, assigneeId: number | null) => command(key, { type: 'conversation.assigned', userId, assigneeId }),
+    setStatus: (key: string, userId: number, status: ConversationState['status']) => command(key, { type: 'conversation.status_changed', userId, status }),
+    addNote: (key: string, userId: number, body: string) => command(key, { type: 'note.added', userId, body }),
+    recover,
+    drain: () => registry.drain(),
+  };
 }
 
 function toEvent(row: typeof inboundEvents.$inferSelect): ConversationEvent {

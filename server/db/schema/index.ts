@@ -5,3 +5,4 @@ export * from './aspirants';
 export * from './conversations';
 export * from './pipeline';
 export * from './audit';
+export * from './bot';

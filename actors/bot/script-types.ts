@@ -1,0 +1,107 @@
+/** @module actors/bot/script-types — the validated, JSON-serialisable shape of a bot script and the vocabulary it may use. */
+import type { Locale, Shift } from '../conversation/types';
+
+export type { Locale, Shift };
+
+export const LOCALES = ['es', 'en'] as const satisfies readonly Locale[];
+
+/** Events a step can react to; `recruiter.replied` and `bot.resumed` also pause and resume the bot. */
+export const SCRIPT_EVENTS = ['inbound.received', 'form.submitted', 'photo.received', 'timer.fired', 'recruiter.replied', 'bot.resumed'] as const;
+export type ScriptEvent = (typeof SCRIPT_EVENTS)[number];
+
+/** Statuses the bot may set: `archived` is a recruiter's decision, never the bot's. */
+export const BOT_STATUSES = ['new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed'] as const;
+export type BotStatus = (typeof BOT_STATUSES)[number];
+export const HANDOFF_STATUSES = ['needs_attention', 'open'] as const;
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
+
+/** Variables every script may use without declaring them; their values come from the aspirant. */
+export const BUILTIN_VARIABLES = ['firstName', 'whatsappName', 'formLink'] as const;
+
+/** What a neutral greeting word falls back to when the script does not say. */
+export const DEFAULT_NAME_FALLBACK: Record<Locale, string> = { es: 'hola', en: 'there' };
+export const DEFAULT_MAX_REMINDERS = 2;
+
+/** Facts a condition may test. Every listed field must equal (or be one of) the given value; an unknown fact never matches. */
+export interface Condition {
+  hasKids?: boolean;
+  formSubmitted?: boolean;
+  locale?: Locale[];
+  preferredShift?: Shift[];
+}
+
+/** One wording of a message; the first variant whose condition holds is sent. */
+export interface MessageVariant {
+  if?: Condition;
+  text: Partial<Record<Locale, string>>;
+}
+
+export type ScriptAction =
+  | { type: 'send'; message: string }
+  /** Like send, but counted: no more than the script's maxReminders are ever sent per conversation. */
+  | { type: 'remind'; message: string }
+  | { type: 'status'; status: BotStatus }
+  | { type: 'schedule'; timer: string; afterMs: number }
+  /** '*' cancels every timer. */
+  | { type: 'cancel'; timer: string }
+  | { type: 'handoff'; status: HandoffStatus }
+  | { type: 'stop' };
+
+/** Keywords per locale; '*' holds keywords that apply whatever the aspirant's language. */
+export type Keywords = Partial<Record<Locale | '*', string[]>>;
+
+export interface Transition {
+  /** inbound.received only: the text must contain one of these whole words or phrases. */
+  keywords?: Keywords;
+  /** inbound.received only: a case-insensitive regular expression the text must match. */
+  regex?: string;
+  /** inbound.received only: whether the message must (true) or must not (false) carry media. */
+  media?: boolean;
+  /** inbound.received only: answer matching FAQ entries after this transition's own messages. */
+  alsoAnswerFaq?: boolean;
+  /** timer.fired only: which timer. */
+  timer?: string;
+  if?: Condition;
+  actions: ScriptAction[];
+  goto?: string;
+}
+
+export interface Step {
+  /** Whether FAQ entries are answered in this step (default true). */
+  faq: boolean;
+  on: Partial<Record<ScriptEvent, Transition[]>>;
+}
+
+export interface FaqEntry {
+  id: string;
+  keywords: Keywords;
+  /** Message key of the answer. */
+  answer: string;
+}
+
+export interface BotScript {
+  name: string;
+  description?: string;
+  locales: Locale[];
+  defaultLocale: Locale;
+  /** Script-wide values such as agencyName, usable as {agencyName} in any message. */
+  variables: Record<string, string>;
+  /** The word that stands in for a missing {firstName}/{whatsappName}, per locale. */
+  nameFallback: Record<Locale, string>;
+  maxReminders: number;
+  /** Timer name → delay in ms. */
+  timers: Record<string, number>;
+  messages: Record<string, MessageVariant[]>;
+  faq: FaqEntry[];
+  start: string;
+  steps: Record<string, Step>;
+}
+
+export interface ScriptProblem {
+  /** Where in the script, e.g. steps.awaiting_form.on.timer.fired[0].actions[1].send */
+  path: string;
+  /** 1-based, when the YAML node (or its nearest parent) exists. */
+  line?: number;
+  column?: number;
+  message: string;
+}

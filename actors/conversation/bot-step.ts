@@ -1,0 +1,72 @@
+/** @module actors/conversation/bot-step — runs the pinned bot script for one event and turns its actions into effects. */
+import { initialBotState, interpret, type BotAction, type BotEvent, type BotState } from '../bot/interpreter';
+import type { BotScript } from '../bot/script';
+import { windowOpen } from './rules';
+import type { ConversationState, Effect } from './types';
+
+/** What decide() needs from outside to run the bot, resolved by the shell before the call (so decide stays pure). */
+export interface BotContext {
+  /** The script this conversation is pinned to, or for a new one the active version. */
+  script?: { ref: string; script: BotScript };
+  /** The aspirant's personal form link at `now` (signed, expiring). */
+  formLink(aspirantId: number, now: number): string;
+}
+
+export interface BotOutcome {
+  state: ConversationState;
+  effects: Effect[];
+}
+
+function toEffects(state: ConversationState, actions: BotAction[], now: number): { state: ConversationState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  let next = state;
+  let sent = 0;
+  for (const action of actions) {
+    switch (action.type) {
+      case 'send': {
+        // Bot messages follow the same rules as a recruiter's: nothing to an opted-out aspirant, no free text outside 24 h.
+        if (next.optedOut || !windowOpen(next.lastInboundAt, now)) break;
+        const ref = `bot${sent++}`;
+        effects.push({ type: 'message.add', message: { ref, sender: 'bot', body: action.text, status: 'queued', extra: { messageKey: action.messageKey } } });
+        effects.push({ type: 'outbox.enqueue', messageRef: ref, body: action.text });
+        effects.push({ type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: action.text.slice(0, 120) } });
+        break;
+      }
+      case 'status':
+      case 'handoff':
+        next = { ...next, status: action.status };
+        effects.push({ type: 'conversation.patch', patch: { status: action.status } });
+        break;
+      case 'schedule':
+        effects.push({ type: 'timer.schedule', name: action.timer, at: action.at });
+        break;
+      case 'cancel':
+        effects.push({ type: 'timer.cancel', name: action.timer });
+        break;
+      case 'stop':
+        break;
+    }
+  }
+  return { state: next, effects };
+}
+
+/** Feeds one event to the bot; a conversation without a script (none published) simply has no bot. */
+export function botStep(state: ConversationState, event: BotEvent, ctx: BotContext | undefined, now: number): BotOutcome {
+  const pinned = ctx?.script;
+  if (!pinned || state.aspirantId === null) return { state, effects: [] };
+  const current: BotState = state.bot ?? initialBotState(pinned.script);
+  const facts = {
+    locale: state.facts.locale,
+    firstName: state.facts.firstName,
+    whatsappName: state.facts.whatsappName,
+    hasKids: state.facts.hasKids,
+    formSubmitted: state.facts.formSubmitted,
+    formLink: ctx.formLink(state.aspirantId, now),
+  };
+  const result = interpret(current, event, pinned.script, facts, now);
+  const withBot: ConversationState = { ...state, bot: result.state, script: pinned.ref };
+  const { state: next, effects } = toEffects(withBot, result.actions, now);
+  const pin = state.script === pinned.ref ? {} : { botScript: pinned.ref };
+  effects.push({ type: 'conversation.patch', patch: { botState: result.state, botPaused: result.state.paused, ...pin } });
+  return { state: { ...next, botPaused: result.state.paused }, effects };
+}

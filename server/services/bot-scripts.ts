@@ -1,0 +1,112 @@
+/** @module server/services/bot-scripts — immutable bot script versions: publish, activate, look up, and the shipped default. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, desc, eq, max } from 'drizzle-orm';
+import { parseScript, type BotScript, type ScriptProblem } from '../../actors/bot/script';
+import type { Db } from '../db/client';
+import { recordAudit } from '../db/queries/audit';
+import { botScripts } from '../db/schema';
+import { AppError } from '../errors';
+
+export const DEFAULT_SCRIPT_NAME = 'intake';
+export const DEFAULT_SCRIPT_FILE = join(import.meta.dir, '..', '..', 'actors', 'bot', 'scripts', 'intake.yaml');
+
+export type ScriptRow = typeof botScripts.$inferSelect;
+
+export class ScriptInvalidError extends AppError {
+  constructor(readonly problems: ScriptProblem[]) {
+    super('SCRIPT_INVALID', 422, `The script has ${problems.length} problem(s): ${problems.map((p) => `${p.line ? `line ${p.line} ` : ''}${p.path}: ${p.message}`).join('; ')}`, problems);
+  }
+}
+
+export class ScriptNotFoundError extends AppError {
+  constructor(ref: string) {
+    super('SCRIPT_NOT_FOUND', 404, `No bot script ${ref}. List them with \`wasap bot list\`.`);
+  }
+}
+
+export function checksum(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+export function refOf(row: Pick<ScriptRow, 'name' | 'version'>): string {
+  return `${row.name}@${row.version}`;
+}
+
+/** `name` (the active version) or `name@version`. */
+export function parseRef(ref: string): { name: string; version?: number } {
+  const match = /^([a-z0-9][a-z0-9_-]{0,62})(?:@(\d{1,9}))?$/.exec(ref.trim());
+  if (!match) throw new AppError('SCRIPT_REF_INVALID', 400, `"${ref}" is not a script reference; use NAME or NAME@VERSION.`);
+  return { name: match[1]!, version: match[2] ? Number(match[2]) : undefined };
+}
+
+export async function findScript(db: Db, ref: string): Promise<ScriptRow> {
+  const { name, version } = parseRef(ref);
+  const where = version === undefined ? and(eq(botScripts.name, name), eq(botScripts.active, true)) : and(eq(botScripts.name, name), eq(botScripts.version, version));
+  const [row] = await db.select().from(botScripts).where(where).limit(1);
+  if (!row) throw new ScriptNotFoundError(ref);
+  return row;
+}
+
+export async function listScripts(db: Db): Promise<ScriptRow[]> {
+  return db.select().from(botScripts).orderBy(botScripts.name, desc(botScripts.version));
+}
+
+/** Publishes the body as the next version of its name; the same body as the latest version publishes nothing new. */
+export async function publishScript(db: Db, body: string, author: string, activate = false): Promise<{ row: ScriptRow; created: boolean }> {
+  const parsed = parseScript(body);
+  if (!parsed.ok) throw new ScriptInvalidError(parsed.problems);
+  const name = parsed.script.name;
+  const sum = checksum(body);
+  const result = await db.transaction(async (tx) => {
+    const [latest] = await tx.select().from(botScripts).where(eq(botScripts.name, name)).orderBy(desc(botScripts.version)).limit(1);
+    if (latest?.checksum === sum) return { row: latest, created: false };
+    const [{ next } = { next: 0 }] = await tx.select({ next: max(botScripts.version) }).from(botScripts).where(eq(botScripts.name, name));
+    const [row] = await tx.insert(botScripts).values({ name, version: (next ?? 0) + 1, body, checksum: sum, author }).returning();
+    return { row: row!, created: true };
+  });
+  if (result.created) await recordAudit(db, { actor: author, action: 'bot_script.published', targetType: 'bot_script', targetId: refOf(result.row) });
+  if (activate) return { row: await activateScript(db, refOf(result.row), author), created: result.created };
+  return result;
+}
+
+export async function activateScript(db: Db, ref: string, author: string): Promise<ScriptRow> {
+  const target = await findScript(db, ref);
+  const row = await db.transaction(async (tx) => {
+    await tx.update(botScripts).set({ active: false }).where(and(eq(botScripts.name, target.name), eq(botScripts.active, true)));
+    const [updated] = await tx.update(botScripts).set({ active: true, activatedAt: new Date() }).where(eq(botScripts.id, target.id)).returning();
+    return updated!;
+  });
+  await recordAudit(db, { actor: author, action: 'bot_script.activated', targetType: 'bot_script', targetId: refOf(row) });
+  return row;
+}
+
+/** At start-up: with no active default script, the shipped one is published and activated. */
+export async function ensureDefaultScript(db: Db): Promise<ScriptRow> {
+  const [active] = await db.select().from(botScripts).where(and(eq(botScripts.name, DEFAULT_SCRIPT_NAME), eq(botScripts.active, true))).limit(1);
+  if (active) return active;
+  return (await publishScript(db, readFileSync(DEFAULT_SCRIPT_FILE, 'utf8'), 'system', true)).row;
+}
+
+/** Parsed scripts by ref: versions are immutable, so a parsed one is cached for good. */
+export function createScriptCache(db: Db) {
+  const parsed = new Map<string, BotScript>();
+  async function get(ref: string): Promise<{ ref: string; script: BotScript }> {
+    const cached = parsed.get(ref);
+    if (cached && ref.includes('@')) return { ref, script: cached };
+    const row = await findScript(db, ref);
+    const full = refOf(row);
+    let script = parsed.get(full);
+    if (!script) {
+      const result = parseScript(row.body);
+      if (!result.ok) throw new ScriptInvalidError(result.problems);
+      script = result.script;
+      parsed.set(full, script);
+    }
+    return { ref: full, script };
+  }
+  return { get };
+}
+
+export type ScriptCache = ReturnType<typeof createScriptCache>;

@@ -1,0 +1,32 @@
+/** @module test/support/bot — inbound messages, a complete form profile and an app on a movable clock, for bot tests. */
+import type { FormProfile } from '../../actors/conversation/types';
+import type { InboundMessage } from '../../server/whatsapp/inbound-parse';
+import { testApp } from './app';
+let sids = 0;
+
+export function inbound(from: string, body: string, media: InboundMessage['media'] = []): InboundMessage {
+  const sid = `SM${(++sids).toString(16).padStart(32, '0')}`;
+  return { messageSid: sid, accountSid: `AC${'5'.repeat(32)}`, from, to: '+15550001234', body, media, raw: {}, profileName: 'Valentina' };
+}
+
+export const PROFILE: FormProfile = {
+  firstName: 'Valentina',
+  lastName: 'Gómez',
+  email: 'vale@example.co',
+  location: 'Medellín',
+  preferredModelingTypes: ['Runway', 'Commercial'],
+  hasKids: false,
+  preferredShift: 'afternoon',
+  unavailableShifts: ['morning'],
+  locale: 'es',
+  isAdult: true,
+  consent: true,
+};
+
+/** A test app on a clock the test moves; timers are fired by hand (no sleeping). */
+export async function botApp(driver: 'pglite' | 'postgres' = 'pglite') {
+  const clock = { now: Date.UTC(2026, 10, 27, 14, 0, 0) };
+  const t = await testApp(driver, { overrides: { now: () => clock.now, timerPollMs: 0 } });
+  return { t, clock };
+}
+
