@@ -4,9 +4,16 @@ import type { Config } from './config';
 import type { Database } from './db/client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { secureCookiesFor } from './auth/plugin';
+import { createPresence } from './realtime/presence';
 import { adminApiRoutes } from './routes/admin-api';
+import { adminUsersRoutes } from './routes/admin-users';
 import { assetRoutes } from './routes/assets';
 import { devPhoneRoutes } from './routes/dev-phone';
+import { authRoutes } from './routes/auth';
+import { formRoutes } from './routes/form';
+import { inboxRoutes } from './routes/inbox';
+import { liveRoutes } from './routes/live';
 import { healthRoutes } from './routes/health';
 import { observability } from './routes/observability';
 import { webhookRoutes } from './routes/webhooks';
@@ -36,6 +43,16 @@ export function createApp(deps: AppDeps) {
     .use(assetRoutes())
     .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }))
     .use(adminApiRoutes({ db: deps.database.db }));
+  const db = deps.database.db;
+  const secureCookies = secureCookiesFor(config.publicUrl);
+  const presence = createPresence();
+  const access: { changed?: (conversationId: number) => Promise<void> } = {};
+  app
+    .use(authRoutes({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy }))
+    .use(adminUsersRoutes({ db, secureCookies }))
+    .use(inboxRoutes({ db, conversations: services.conversations, blobs: services.blobs, media: services.media, presence, secureCookies, access, hub: services.hub }))
+    .use(liveRoutes({ db, hub: services.hub, presence, secureCookies, publicUrl: config.publicUrl, logger: deps.logger, access }))
+    .use(formRoutes({ config, db, conversations: services.conversations }));
   if (services.simulator) {
     app.use(devPhoneRoutes({ db: deps.database.db, simulator: services.simulator, conversations: services.conversations, mediaMaxBytes: config.mediaMaxBytes }));
   }

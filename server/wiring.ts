@@ -4,6 +4,7 @@ import type { Database } from './db/client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { createHub, type Hub } from './realtime/hub';
+import { createPusher } from './realtime/pusher';
 import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
 import { createConversationSystem, type ConversationSystem } from './services/conversations';
 import { createTimerScheduler, type TimerScheduler } from './services/timers';
@@ -107,6 +108,8 @@ export function buildServices(options: ServiceOptions): Services {
     metrics,
   });
   const timers = createTimerScheduler({ db: database.db, tell: (key, event) => conversations.tell(key, event), logger, now: options.now, pollMs: options.timerPollMs });
+  const pusher = createPusher({ db: database.db, hub, logger });
+  after.changed = (_key, conversationId, result, event) => pusher.changed(conversationId, result, event);
   after.mediaToFetch = (key, ids) => media.fetch(key, ids);
   after.outboxReady = () => outbox.wake();
 
@@ -119,7 +122,7 @@ export function buildServices(options: ServiceOptions): Services {
     timers,
     simulator,
     async start() {
-      if (options.bot !== false) await ensureDefaultScript(database.db);
+      if (options.bot !== false) await ensureDefaultScript(database.db, config.agencyName);
       await outbox.recover();
       await conversations.recover();
       await media.recover();

@@ -12,6 +12,8 @@ export interface Hub {
   /** In-process listeners (tests, the simulator) see every publication. */
   listen(fn: (topic: string, data: string) => void): () => void;
   subscribers(topic: string): number;
+  /** True when in-process listeners (tests, the simulator) want every publication. */
+  hasListeners(): boolean;
 }
 
 export function createHub(): Hub {
@@ -30,5 +32,6 @@ export function createHub(): Hub {
       return () => listeners.delete(fn);
     },
     subscribers: (topic) => server?.subscriberCount?.(topic) ?? 0,
+    hasListeners: () => listeners.size > 0,
   };
 }

@@ -9,6 +9,9 @@ const FILES: Record<string, { path: string; type: string }> = {
   'htmx.js': { path: resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'hx-ws.js': { path: resolve('htmx.org/dist/ext/hx-ws.min.js'), type: 'text/javascript; charset=utf-8' },
   'app.css': { path: join(viewsDir, 'app.css'), type: 'text/css; charset=utf-8' },
+  'form.css': { path: join(viewsDir, 'form.css'), type: 'text/css; charset=utf-8' },
+  'auth.css': { path: join(viewsDir, 'auth.css'), type: 'text/css; charset=utf-8' },
+  'inbox.js': { path: join(viewsDir, 'inbox.js'), type: 'text/javascript; charset=utf-8' },
 };
 
 export function assetRoutes() {

@@ -14,7 +14,7 @@ export function PhoneBubble({ message }: { message: PhoneMessage }) {
     <li id={`phone-msg-${message.id}`} class={message.mine ? 'bubble mine' : 'bubble theirs'}>
       {message.media ? <span class="media-note" safe>{message.media}</span> : ''}
       <p safe>{message.body}</p>
-      <time datetime={message.at.toISOString()}>{message.at.toISOString().slice(11, 16)}</time>
+      <time datetime={message.at.toISOString()} safe>{message.at.toISOString().slice(11, 16)}</time>
     </li>
   );
 }

@@ -1,0 +1,130 @@
+/** @module server/forms/validate.test — cleaning, every rule, both languages, and the shapes the webhook sends. */
+import { describe, expect, test } from 'bun:test';
+import { cleanLine, cleanText, formDataInput, initialValues, validateForm } from './validate';
+
+const VALID = {
+  firstName: 'Valentina',
+  lastName: 'Gómez',
+  email: 'vale@example.co',
+  location: 'Medellín',
+  preferredModelingTypes: ['Runway', 'Fitness'],
+  hasKids: 'no',
+  preferredShift: 'morning',
+  unavailableShifts: ['evening'],
+  notes: 'Mido 1,75 m.\r\nTengo book.',
+  isAdult: 'yes',
+  consent: 'yes',
+};
+
+describe('validateForm', () => {
+  test('a complete form becomes a profile', () => {
+    const result = validateForm(VALID, 'es');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.profile).toEqual({
+      firstName: 'Valentina',
+      lastName: 'Gómez',
+      email: 'vale@example.co',
+      location: 'Medellín',
+      preferredModelingTypes: ['Runway', 'Fitness'],
+      hasKids: false,
+      preferredShift: 'morning',
+      unavailableShifts: ['evening'],
+      notes: 'Mido 1,75 m.\nTengo book.',
+      locale: 'es',
+      isAdult: true,
+      consent: true,
+    });
+  });
+
+  test('an empty form names every required field, in the asked language', () => {
+    const es = validateForm({}, 'es');
+    const en = validateForm({}, 'en');
+    expect(es.ok || en.ok).toBe(false);
+    if (es.ok || en.ok) return;
+    const required = ['firstName', 'lastName', 'location', 'preferredModelingTypes', 'hasKids', 'preferredShift', 'isAdult', 'consent'];
+    expect(Object.keys(es.errors).sort()).toEqual(required.sort());
+    expect(es.errors.firstName).toBe('Escribe tu nombre.');
+    expect(en.errors.firstName).toBe('Enter your first name.');
+    expect(en.errors.consent).toBe('We need your consent to process your data.');
+  });
+
+  test('lengths, email syntax, choices and the shift conflict are checked', () => {
+    const result = validateForm(
+      {
+        ...VALID,
+        firstName: 'a'.repeat(81),
+        lastName: '12345',
+        email: 'vale@@example',
+        location: 'x'.repeat(121),
+        preferredModelingTypes: 'Runway,Acting',
+        hasKids: 'maybe',
+        preferredShift: 'night',
+        unavailableShifts: 'noon',
+        notes: 'n'.repeat(1001),
+        locale: 'fr',
+      },
+      'en',
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual({
+      firstName: 'Use 80 characters or fewer.',
+      lastName: 'Use letters.',
+      email: 'Enter a valid email, like name@example.com, or leave it empty.',
+      location: 'Use 120 characters or fewer.',
+      preferredModelingTypes: 'Choose only options from the list.',
+      hasKids: 'Choose only options from the list.',
+      preferredShift: 'Choose only options from the list.',
+      unavailableShifts: 'Choose only options from the list.',
+      notes: 'Use 1000 characters or fewer.',
+      locale: 'Unknown language (es or en).',
+    });
+    const conflict = validateForm({ ...VALID, preferredShift: 'evening' }, 'es');
+    expect(conflict.ok ? undefined : conflict.errors).toEqual({ unavailableShifts: 'Tu horario preferido no puede estar entre los horarios en los que no puedes.' });
+    for (const email of ['a@b', 'a b@c.co', '@c.co', 'a@-c.co', `${'a'.repeat(65)}@c.co`]) expect(validateForm({ ...VALID, email }, 'es').ok).toBe(false);
+    for (const email of ['', 'a.b+tag@sub.example.com.co', "o'neil@x.io"]) expect(validateForm({ ...VALID, email }, 'es').ok).toBe(true);
+  });
+
+  test('webhook shapes: booleans, comma lists, sí/si/true, any case; the locale field sets the profile language', () => {
+    const result = validateForm(
+      { ...VALID, preferredModelingTypes: 'runway, PARTS ,runway', hasKids: 'Sí', unavailableShifts: [], isAdult: true, consent: 'TRUE', locale: 'en', email: '' },
+      'es',
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.profile).toMatchObject({ preferredModelingTypes: ['Runway', 'Parts'], hasKids: true, unavailableShifts: [], locale: 'en' });
+    expect('email' in result.profile).toBe(false);
+    expect(validateForm({ ...VALID, hasKids: false }, 'es').ok).toBe(true);
+    expect(validateForm({ ...VALID, isAdult: 'no' }, 'es').ok).toBe(false);
+    expect(validateForm({ ...VALID, consent: false }, 'es').ok).toBe(false);
+  });
+
+  test('values are kept (cleaned) when invalid, so the form re-renders with them', () => {
+    const result = validateForm({ firstName: '  <script>alert(1)</script> ', notes: 'hola\u0000\u202E', preferredModelingTypes: ['Runway'] }, 'es');
+    expect(result.ok).toBe(false);
+    expect(result.values).toMatchObject({ firstName: '<script>alert(1)</script>', notes: 'hola', preferredModelingTypes: ['Runway'], isAdult: false });
+  });
+});
+
+describe('cleaning', () => {
+  test('one-line fields fold breaks and spaces; free text keeps line breaks; controls vanish', () => {
+    expect(cleanLine(' Ana\n\tMaría\u0007  \u200BRuiz ')).toBe('Ana María Ruiz');
+    expect(cleanLine(['first', 'second'])).toBe('first');
+    expect(cleanLine({ not: 'text' })).toBe('');
+    expect(cleanText('a\r\nb\rc\u0000\u202Ed')).toBe('a\nb\ncd');
+    expect(cleanLine('e\u0301')).toBe('é');
+  });
+
+  test('FormData: repeated names become arrays', () => {
+    const data = new URLSearchParams('firstName=Ana&preferredModelingTypes=Runway&preferredModelingTypes=Parts');
+    expect(formDataInput(data)).toEqual({ firstName: 'Ana', preferredModelingTypes: ['Runway', 'Parts'] });
+  });
+
+  test('initial values: an earlier profile, else the WhatsApp name; consent is never pre-ticked', () => {
+    expect(initialValues('es', { whatsappName: 'María José Gómez Pérez' })).toMatchObject({ firstName: 'María José', lastName: 'Gómez Pérez', consent: false });
+    expect(initialValues('en', { whatsappName: 'Vale' })).toMatchObject({ firstName: 'Vale', lastName: '', locale: 'en' });
+    const earlier = initialValues('es', { whatsappName: 'x', profile: { firstName: 'Ana', lastName: 'Ruiz', hasKids: false, consent: true } });
+    expect(earlier).toMatchObject({ firstName: 'Ana', lastName: 'Ruiz', hasKids: 'no', consent: false, isAdult: false });
+  });
+});

@@ -1,0 +1,76 @@
+/** @module server/realtime/pusher — after an actor commits, renders the changed fragments and publishes them to the topics allowed to see them. */
+import type { CommitResult } from '../../actors/conversation/ports';
+import type { ConversationEvent } from '../../actors/conversation/types';
+import { AspirantPanelPush } from '../../views/inbox/aspirant-panel';
+import { ConversationRowPush } from '../../views/inbox/conversation-list';
+import { MessageAppend, MessageReplace } from '../../views/inbox/messages';
+import type { Db } from '../db/client';
+import { aspirantPanel, conversationRow, messageView } from '../db/queries/inbox';
+import type { Logger } from '../logger';
+import type { Hub } from './hub';
+import { conversationTopic, rowTopics } from './topics';
+
+/** Events after which the aspirant panel shows something new. */
+const PANEL_EVENTS = new Set<ConversationEvent['type']>([
+  'form.submitted',
+  'conversation.assigned',
+  'conversation.status_changed',
+  'note.added',
+  'bot.resumed',
+  'recruiter.replied',
+  'media.stored',
+  'timer.fired',
+]);
+
+/** Events that change the list row (preview, time, unread count, status, assignee). */
+const ROW_EVENTS = new Set<ConversationEvent['type']>([
+  'inbound.received',
+  'recruiter.replied',
+  'form.submitted',
+  'conversation.assigned',
+  'conversation.status_changed',
+  'timer.fired',
+  'outbox.failed',
+  'status.received',
+  'bot.resumed',
+]);
+
+export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
+  const { db, hub } = deps;
+
+  async function chatFragments(conversationId: number, result: CommitResult, event: ConversationEvent): Promise<string[]> {
+    const created = new Set(Object.values(result.messageIds));
+    const ids = [...new Set([...created, ...result.touchedMessageIds])];
+    const parts: string[] = [];
+    for (const id of ids) {
+      const view = await messageView(db, id);
+      if (view) parts.push(await (created.has(id) ? MessageAppend({ conversationId, message: view }) : MessageReplace({ message: view })));
+    }
+    if (PANEL_EVENTS.has(event.type) || (event.type === 'inbound.received' && event.media.length > 0)) {
+      const panel = await aspirantPanel(db, conversationId);
+      if (panel) parts.push(await AspirantPanelPush({ view: panel }));
+    }
+    return parts;
+  }
+
+  async function push(conversationId: number, result: CommitResult, event: ConversationEvent): Promise<void> {
+    const topic = conversationTopic(conversationId);
+    // Rendering costs queries: only for conversations someone has open.
+    if (hub.subscribers(topic) > 0 || hub.hasListeners()) {
+      const parts = await chatFragments(conversationId, result, event);
+      if (parts.length) hub.publish(topic, parts.join(''));
+    }
+    if (ROW_EVENTS.has(event.type) || Object.keys(result.messageIds).length > 0) {
+      const row = await conversationRow(db, conversationId);
+      if (!row) return;
+      const html = await ConversationRowPush({ row, filters: { scope: 'all' } });
+      for (const rowTopic of rowTopics(row.assignee?.id)) hub.publish(rowTopic, html);
+    }
+  }
+
+  return {
+    changed(conversationId: number, result: CommitResult, event: ConversationEvent): void {
+      push(conversationId, result, event).catch((error: unknown) => deps.logger.error('push failed', { err: error as Error, conversationId }));
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/** @module server/routes/admin-users — admins only: the users page and its actions, and the read-only audit log. */
+import { Elysia, t } from 'elysia';
+import { authPlugin } from '../auth/plugin';
+import type { SessionRow } from '../auth/sessions';
+import { assertNotSelf, AUDIT_PAGE_SIZE, listAuditEntries, setUserRole } from '../auth/user-admin';
+import type { Db } from '../db/client';
+import type { PublicUser } from '../db/queries/users';
+import { AppError } from '../errors';
+import { addUser, getUsers, setUserDisabled, setUserPassword, type Actor } from '../services/users';
+import { AuditPage } from '../../views/admin/audit';
+import { UsersPage, type UsersPageProps } from '../../views/admin/users';
+
+export interface AdminUsersDeps {
+  db: Db;
+  secureCookies: boolean;
+  now?: () => Date;
+}
+
+/** Fixed texts keyed by the `done` query parameter: nothing from the URL is echoed but the email, escaped. */
+const NOTICES = {
+  created: 'Usuario creado (user created)',
+  disabled: 'Usuario desactivado; sus sesiones se cerraron (user disabled and signed out)',
+  enabled: 'Usuario activado (user enabled)',
+  password: 'Contraseña cambiada; sus sesiones se cerraron (password reset, user signed out)',
+  role: 'Rol cambiado (role changed)',
+} as const;
+type Done = keyof typeof NOTICES;
+
+const emailBody = t.Object({ email: t.String({ maxLength: 320 }) });
+
+function htmlResponse(body: string | Promise<string>, status = 200): Promise<Response> {
+  return Promise.resolve(body).then((text) => new Response(text, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }));
+}
+
+function actorOf(user: PublicUser): Actor {
+  return { label: user.email, userId: user.id };
+}
+
+export function adminUsersRoutes(deps: AdminUsersDeps) {
+  const { db } = deps;
+
+  async function usersPage(user: PublicUser, session: SessionRow, extra: Partial<UsersPageProps> = {}, status = 200) {
+    const users = await getUsers(db);
+    return htmlResponse(UsersPage({ users, me: user, csrf: session.csrfToken, ...extra }), status);
+  }
+
+  /** Runs one change; a refused change re-renders the page with the reason, anything else goes to the error mapper. */
+  async function act(ctx: { user: PublicUser; session: SessionRow }, done: Done, email: string, change: () => Promise<unknown>, draft?: UsersPageProps['draft']) {
+    try {
+      await change();
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return usersPage(ctx.user, ctx.session, { error: error.message, draft }, error.status);
+      throw error;
+    }
+    return new Response(null, { status: 303, headers: { location: `/admin/users?done=${done}&email=${encodeURIComponent(email)}` } });
+  }
+
+  return new Elysia({ name: 'admin-users', prefix: '/admin' })
+    .use(authPlugin({ db, secureCookies: deps.secureCookies, now: deps.now }))
+    .guard({ requireAdmin: true }, (admin) =>
+      admin
+        .get(
+          '/users',
+          function listPage({ user, session, query }) {
+            const done = query.done && query.done in NOTICES ? NOTICES[query.done as Done] : undefined;
+            const notice = done ? `${done}: ${query.email ?? ''}` : undefined;
+            return usersPage(user, session, { notice });
+          },
+          { query: t.Object({ done: t.Optional(t.String({ maxLength: 20 })), email: t.Optional(t.String({ maxLength: 320 })) }) },
+        )
+        .post(
+          '/users',
+          function createUser({ user, session, body }) {
+            const draft = { email: body.email, name: body.name, role: body.role };
+            return act({ user, session }, 'created', body.email, () => addUser(db, actorOf(user), body), draft);
+          },
+          {
+            body: t.Object({
+              email: t.String({ maxLength: 320 }),
+              name: t.String({ maxLength: 200 }),
+              role: t.String({ maxLength: 20 }),
+              password: t.String({ maxLength: 1024 }),
+            }),
+          },
+        )
+        .post(
+          '/users/disable',
+          function disableUser({ user, session, body }) {
+            return act({ user, session }, 'disabled', body.email, async () => {
+              assertNotSelf(user, body.email, 'disable');
+              await setUserDisabled(db, actorOf(user), body.email, true);
+            });
+          },
+          { body: emailBody },
+        )
+        .post(
+          '/users/enable',
+          function enableUser({ user, session, body }) {
+            return act({ user, session }, 'enabled', body.email, () => setUserDisabled(db, actorOf(user), body.email, false));
+          },
+          { body: emailBody },
+        )
+        .post(
+          '/users/password',
+          function resetPassword({ user, session, body }) {
+            return act({ user, session }, 'password', body.email, () => setUserPassword(db, actorOf(user), body.email, body.password));
+          },
+          { body: t.Object({ email: t.String({ maxLength: 320 }), password: t.String({ maxLength: 1024 }) }) },
+        )
+        .post(
+          '/users/role',
+          function changeRole({ user, session, body }) {
+            return act({ user, session }, 'role', body.email, async () => {
+              if (body.role !== 'admin') assertNotSelf(user, body.email, 'demote');
+              await setUserRole(db, actorOf(user), body.email, body.role);
+            });
+          },
+          { body: t.Object({ email: t.String({ maxLength: 320 }), role: t.String({ maxLength: 20 }) }) },
+        )
+        .get(
+          '/audit',
+          async function auditPage({ user, session, query }) {
+            const action = query.action?.trim() || undefined;
+            const entries = await listAuditEntries(db, { actionPrefix: action, limit: AUDIT_PAGE_SIZE });
+            return htmlResponse(AuditPage({ entries, me: user, csrf: session.csrfToken, action, limit: AUDIT_PAGE_SIZE }));
+          },
+          { query: t.Object({ action: t.Optional(t.String({ maxLength: 60 })) }) },
+        ),
+    );
+}

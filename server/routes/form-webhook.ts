@@ -1,0 +1,120 @@
+/** @module server/routes/form-webhook — POST /webhooks/form: an external form tool's submissions, HMAC-signed, idempotent. */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Elysia } from 'elysia';
+import type { Db } from '../db/client';
+import { findAspirantByWhatsappId, getAspirant, type Aspirant } from '../db/queries/aspirants';
+import { AppError, BadRequestError } from '../errors';
+import { readBody } from '../forms/http';
+import { isLocale } from '../forms/i18n';
+import { verifyFormToken } from '../forms/link';
+import { cleanLine, formDataInput, validateForm, type FormInput } from '../forms/validate';
+import type { ConversationSystem } from '../services/conversations';
+import { isE164 } from '../whatsapp/phone';
+
+export interface FormWebhookDeps {
+  db: Db;
+  /** The form-link secret (tokens sent by the bot). */
+  secret: string;
+  /** FORM_WEBHOOK_SECRET; without it the webhook is off. */
+  webhookSecret?: string;
+  conversations: Pick<ConversationSystem, 'acceptForm'>;
+  now: () => number;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+export const SIGNATURE_HEADER = 'x-wasap-signature';
+
+class WebhookOffError extends AppError {
+  override readonly code = 'FORM_WEBHOOK_NOT_CONFIGURED' as const;
+  constructor() {
+    super('FORM_WEBHOOK_NOT_CONFIGURED', 404, 'The form webhook is off: set FORM_WEBHOOK_SECRET to turn it on.');
+  }
+}
+
+class SignatureError extends AppError {
+  override readonly code = 'FORM_SIGNATURE_INVALID' as const;
+  constructor() {
+    super('FORM_SIGNATURE_INVALID', 401, 'X-Wasap-Signature is missing or is not sha256=<hex HMAC-SHA256 of the raw body> with FORM_WEBHOOK_SECRET.');
+  }
+}
+
+/** `sha256=<hex>` of the raw body, as the sender computes it. */
+export function signFormWebhook(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export function verifyFormWebhook(secret: string, header: string | null, body: string): boolean {
+  const given = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? '')?.[1]?.toLowerCase();
+  if (!given) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
+  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
+}
+
+function parseBody(type: string, raw: string): FormInput {
+  if (type.startsWith('application/json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new BadRequestError('The body is not valid JSON.');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BadRequestError('The JSON body must be an object of fields.');
+    return parsed as FormInput;
+  }
+  if (type.startsWith('application/x-www-form-urlencoded')) return formDataInput(new URLSearchParams(raw));
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'Send application/json or application/x-www-form-urlencoded.');
+}
+
+type Found = { aspirant: Aspirant } | { field: 'token' | 'whatsappId'; message: string };
+
+/** The aspirant by the form token the bot sent, or by the WhatsApp number. */
+async function identify(deps: FormWebhookDeps, input: FormInput): Promise<Found> {
+  const token = cleanLine(input.token);
+  const whatsappId = cleanLine(input.whatsappId);
+  if (token) {
+    const check = verifyFormToken(deps.secret, token, deps.now());
+    if (!check.ok) return { field: 'token', message: check.reason === 'expired' ? 'the form link has expired' : 'not a valid form token' };
+    const aspirant = await getAspirant(deps.db, check.aspirantId);
+    return aspirant ? { aspirant } : { field: 'token', message: 'no aspirant for this token' };
+  }
+  if (!whatsappId) return { field: 'token', message: 'give token (from the form link) or whatsappId' };
+  if (!isE164(whatsappId)) return { field: 'whatsappId', message: 'use E.164: + and 8 to 15 digits, e.g. +573001234567' };
+  const aspirant = await findAspirantByWhatsappId(deps.db, whatsappId);
+  return aspirant ? { aspirant } : { field: 'whatsappId', message: 'no aspirant has written from this number' };
+}
+
+function unprocessable(fields: Record<string, string>): Response {
+  const names = Object.keys(fields);
+  return Response.json({ error: { code: 'VALIDATION', message: `Invalid fields: ${names.join(', ')}.`, fields } }, { status: 422 });
+}
+
+export function formWebhookRoutes(deps: FormWebhookDeps) {
+  return new Elysia({ name: 'form-webhook' }).post(
+    '/webhooks/form',
+    async function receiveForm({ request }) {
+      if (!deps.webhookSecret) throw new WebhookOffError();
+      const raw = await readBody(request, MAX_BODY_BYTES);
+      if (!verifyFormWebhook(deps.webhookSecret, request.headers.get(SIGNATURE_HEADER), raw)) throw new SignatureError();
+      const input = parseBody(request.headers.get('content-type') ?? '', raw);
+      // Messages in English: they are read by whoever set up the external tool, not by the aspirant.
+      const result = validateForm(input, 'en');
+      const found = await identify(deps, input);
+      const submissionId = cleanLine(input.submissionId);
+      const fields: Record<string, string> = result.ok ? {} : { ...(result.errors as Record<string, string>) };
+      if ('field' in found) fields[found.field] = found.message;
+      if (submissionId.length > 200) fields.submissionId = 'use 200 characters or fewer';
+      if (!result.ok || 'field' in found || fields.submissionId) return unprocessable(fields);
+      const { aspirant } = found;
+      const profile = isLocale(cleanLine(input.locale)) ? result.profile : { ...result.profile, locale: isLocale(aspirant.locale) ? aspirant.locale : result.profile.locale };
+      const accepted = await deps.conversations.acceptForm(aspirant.whatsappId, {
+        aspirantId: aspirant.id,
+        profile,
+        source: 'webhook',
+        externalId: submissionId ? `webhook:${submissionId}` : undefined,
+        submittedAt: deps.now(),
+      });
+      return Response.json({ ok: true, aspirantId: aspirant.id, submissionId: accepted.submissionId, duplicate: accepted.duplicate });
+    },
+    { parse: 'none' },
+  );
+}

@@ -1,0 +1,204 @@
+/** @module server/routes/inbox — the recruiter inbox: pages, replies, status, assignment, notes, bot resume, authorised media. */
+import { Elysia, t } from 'elysia';
+import type { ConversationStatus } from '../../actors/conversation/types';
+import { windowClosesAt, windowOpen } from '../../actors/conversation/rules';
+import { AspirantPanel, NoteAppend } from '../../views/inbox/aspirant-panel';
+import { Composer } from '../../views/inbox/composer';
+import { InboxPage } from '../../views/inbox/inbox-page';
+import type { InboxFilters, Scope } from '../../views/inbox/types';
+import { authPlugin } from '../auth/plugin';
+import type { Db } from '../db/client';
+import { aspirantPanel, canSee, chatPage, conversationKey, listConversations, markRead, mediaOwner, type Viewer } from '../db/queries/inbox';
+import { cannedResponses } from '../db/schema';
+import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../errors';
+import type { Hub } from '../realtime/hub';
+import type { Presence } from '../realtime/presence';
+import { rowTopics } from '../realtime/topics';
+import type { ConversationSystem } from '../services/conversations';
+import type { BlobStore } from '../storage';
+import type { MediaWorker } from '../whatsapp/media-worker';
+
+export interface InboxDeps {
+  db: Db;
+  conversations: ConversationSystem;
+  blobs: BlobStore;
+  media: MediaWorker;
+  presence: Presence;
+  secureCookies: boolean;
+  now?: () => number;
+  access?: { changed?: (conversationId: number) => Promise<void> };
+  hub?: Hub;
+}
+
+const STATUSES = ['new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed', 'archived'] as const satisfies readonly ConversationStatus[];
+const SCOPES: Scope[] = ['mine', 'unassigned', 'all'];
+
+function html(body: string | Promise<string>, status = 200): Promise<Response> {
+  return Promise.resolve(body).then((text) => new Response(text, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }));
+}
+
+function filtersFrom(query: { scope?: string; status?: string; q?: string }): InboxFilters {
+  return {
+    scope: SCOPES.includes(query.scope as Scope) ? (query.scope as Scope) : 'all',
+    status: (STATUSES as readonly string[]).includes(query.status ?? '') ? (query.status as ConversationStatus) : undefined,
+    q: query.q?.trim().slice(0, 100) || undefined,
+  };
+}
+
+const listQuery = t.Object({
+  scope: t.Optional(t.String({ maxLength: 20 })),
+  status: t.Optional(t.String({ maxLength: 20 })),
+  q: t.Optional(t.String({ maxLength: 200 })),
+  cursor: t.Optional(t.String({ maxLength: 60 })),
+  before: t.Optional(t.String({ maxLength: 20 })),
+});
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+
+export function inboxRoutes(deps: InboxDeps) {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+
+  /** Not visible → 404, so a recruiter cannot even learn that a conversation exists. */
+  async function visible(viewer: Viewer, id: number) {
+    if (!(await canSee(db, viewer, id))) throw new NotFoundError('That conversation');
+    const found = await conversationKey(db, id);
+    if (!found) throw new NotFoundError('That conversation');
+    return found;
+  }
+
+  async function visibleMedia(viewer: Viewer, mediaId: number) {
+    const owner = await mediaOwner(db, mediaId);
+    if (!owner || !(await canSee(db, viewer, owner.conversationId))) throw new NotFoundError('That file');
+    return owner;
+  }
+
+  async function openView(id: number, before?: number) {
+    const [panel, page, canned, key] = await Promise.all([aspirantPanel(db, id), chatPage(db, id, before), db.select().from(cannedResponses), conversationKey(db, id)]);
+    const lastInbound = key?.lastInboundAt?.getTime() ?? null;
+    const closes = windowClosesAt(lastInbound);
+    return {
+      conversation: panel!,
+      messages: page.messages,
+      olderCursor: page.olderCursor,
+      window: { open: windowOpen(lastInbound, now()), closesAt: closes === null ? undefined : new Date(closes) },
+      templates: [],
+      canned: canned.map((c) => ({ id: c.id, title: c.title, body: c.body })),
+    };
+  }
+
+  async function page(user: { id: number; name: string; role: 'admin' | 'recruiter' }, csrf: string, query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string }, openId?: number) {
+    const filters = filtersFrom(query);
+    const list = await listConversations(db, user, filters, query.cursor);
+    let open;
+    if (openId !== undefined) {
+      await visible(user, openId);
+      await markRead(db, openId);
+      open = await openView(openId, query.before ? Number(query.before) : undefined);
+    }
+    const presence = openId === undefined ? [] : deps.presence.people(openId);
+    return html(InboxPage({ viewer: { ...user, csrf }, filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
+  }
+
+  async function composerAfter(id: number, csrf: string, error?: string) {
+    const view = await openView(id);
+    return Composer({ conversationId: id, csrf, window: view.window, templates: view.templates, canned: view.canned, optedOut: Boolean(view.conversation.optedOutAt), error, now: new Date(now()) });
+  }
+
+  async function panelAfter(id: number, csrf: string) {
+    const panel = await aspirantPanel(db, id);
+    if (!panel) throw new NotFoundError('That conversation');
+    return html(AspirantPanel({ view: panel, csrf }));
+  }
+
+  return new Elysia({ name: 'inbox' })
+    .use(authPlugin({ db, secureCookies: deps.secureCookies }))
+    .get('/', ({ auth, redirect }) => redirect(auth ? '/inbox' : '/login', 303))
+    .get('/inbox', ({ user, session, query }) => page(user, session.csrfToken, query), { requireUser: true, query: listQuery })
+    .get('/inbox/:id', ({ user, session, query, params }) => page(user, session.csrfToken, query, params.id), { requireUser: true, query: listQuery, params: idParams })
+    .post(
+      '/inbox/:id/messages',
+      async ({ user, session, params, body }) => {
+        const { key } = await visible(user, params.id);
+        const result = await deps.conversations.reply(key, { userId: user.id, body: body.body, contentSid: body.contentSid || undefined });
+        if (!result.ok) return html(composerAfter(params.id, session.csrfToken, result.message ?? 'The message could not be sent.'), result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422);
+        return html(composerAfter(params.id, session.csrfToken));
+      },
+      { requireUser: true, params: idParams, body: t.Object({ body: t.Optional(t.String({ maxLength: 4096 })), contentSid: t.Optional(t.String({ maxLength: 64, pattern: '^(HX[0-9a-fA-F]{32})?$' })) }) },
+    )
+    .post(
+      '/inbox/:id/status',
+      async ({ user, session, params, body }) => {
+        const { key } = await visible(user, params.id);
+        await deps.conversations.setStatus(key, user.id, body.status as ConversationStatus);
+        return panelAfter(params.id, session.csrfToken);
+      },
+      { requireUser: true, params: idParams, body: t.Object({ status: t.UnionEnum(STATUSES) }) },
+    )
+    .post(
+      '/inbox/:id/assign',
+      async ({ user, session, params, body }) => {
+        const { key, assigneeId: current } = await visible(user, params.id);
+        const to = body.assigneeId ? Number(body.assigneeId) : null;
+        // A recruiter may take an unassigned conversation, or let go of their own; admins assign anyone.
+        if (user.role !== 'admin' && !(to === user.id && current === null) && !(to === null && current === user.id)) {
+          throw new ForbiddenError('Recruiters can assign an unassigned conversation to themselves, or unassign their own.');
+        }
+        await deps.conversations.assign(key, user.id, to);
+        // Whoever can no longer see it stops hearing about it; its old list drops the row.
+        await deps.access?.changed?.(params.id);
+        if (current !== to) deps.hub?.publish(rowTopics(current)[1]!, `<div id="conv-row-${params.id}" hx-swap-oob="delete"></div>`);
+        return panelAfter(params.id, session.csrfToken);
+      },
+      { requireUser: true, params: idParams, body: t.Object({ assigneeId: t.Optional(t.String({ pattern: '^\\d{0,10}$' })) }) },
+    )
+    .post(
+      '/inbox/:id/notes',
+      async ({ user, params, body }) => {
+        const { key } = await visible(user, params.id);
+        const text = body.body.trim();
+        if (!text) throw new BadRequestError('Write the note first.', 'body');
+        await deps.conversations.addNote(key, user.id, text);
+        const panel = await aspirantPanel(db, params.id);
+        const note = panel?.notes.at(-1);
+        return html(note ? NoteAppend({ conversationId: params.id, note }) : '');
+      },
+      { requireUser: true, params: idParams, body: t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) }) },
+    )
+    .post(
+      '/inbox/:id/bot/resume',
+      async ({ user, session, params }) => {
+        const { key } = await visible(user, params.id);
+        await deps.conversations.resumeBot(key, user.id);
+        return panelAfter(params.id, session.csrfToken);
+      },
+      { requireUser: true, params: idParams },
+    )
+    .get(
+      '/media/:id',
+      async ({ user, params }) => {
+        const owner = await visibleMedia(user, params.id);
+        if (owner.state !== 'stored' || !owner.blobKey) throw new AppError('MEDIA_UNAVAILABLE', 404, 'This file is not available (the download failed); retry it from the chat.');
+        const blob = await deps.blobs.get(owner.blobKey);
+        if (!blob) throw new NotFoundError('That file');
+        return new Response(blob.bytes as Uint8Array<ArrayBuffer>, {
+          headers: {
+            'content-type': blob.contentType,
+            'cache-control': 'private, max-age=3600',
+            'x-content-type-options': 'nosniff',
+            'content-security-policy': "default-src 'none'; sandbox",
+            'content-disposition': blob.contentType.startsWith('image/') ? 'inline' : 'attachment',
+          },
+        });
+      },
+      { requireUser: true, params: idParams },
+    )
+    .post(
+      '/media/:id/retry',
+      async ({ user, params }) => {
+        await visibleMedia(user, params.id);
+        const queued = await deps.media.retry(params.id);
+        return { queued };
+      },
+      { requireUser: true, params: idParams },
+    );
+}

@@ -1,0 +1,89 @@
+/** @module server/routes/live — one WebSocket per recruiter tab: authenticated by the session, subscribed only to what the viewer may see. */
+import { Elysia, t } from 'elysia';
+import { PresencePush } from '../../views/inbox/presence';
+import { authPlugin } from '../auth/plugin';
+import type { Db } from '../db/client';
+import { canSee } from '../db/queries/inbox';
+import type { Logger } from '../logger';
+import type { Hub } from '../realtime/hub';
+import type { Presence } from '../realtime/presence';
+import { conversationTopic, inboxTopicsFor } from '../realtime/topics';
+
+export interface LiveDeps {
+  db: Db;
+  hub: Hub;
+  presence: Presence;
+  secureCookies: boolean;
+  publicUrl: string;
+  logger: Logger;
+  /** Set here, called by the inbox routes after an assignment: viewers who lost access are unsubscribed. */
+  access: { changed?: (conversationId: number) => Promise<void> };
+}
+
+const message = t.Object({
+  type: t.UnionEnum(['viewing', 'typing', 'leaving']),
+  conversationId: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }),
+});
+
+/** A page of ours opened the socket: the browser's Origin is our public origin or the host it connected to. */
+function sameOrigin(request: Request, publicUrl: string): boolean {
+  const origin = request.headers.get('origin');
+  if (!origin) return true;
+  const host = request.headers.get('host');
+  return origin === new URL(publicUrl).origin || (host !== null && new URL(origin).host === host);
+}
+
+export function liveRoutes(deps: LiveDeps) {
+  const viewing = new Map<string, number>();
+  const sockets = new Map<string, { user: { id: number; role: 'admin' | 'recruiter' }; unsubscribe: (topic: string) => void }>();
+
+  deps.access.changed = async function recheck(conversationId: number): Promise<void> {
+    for (const [socketId, current] of viewing) {
+      const socket = sockets.get(socketId);
+      if (current !== conversationId || !socket) continue;
+      if (!(await canSee(deps.db, socket.user, conversationId))) leave(socketId, socket.unsubscribe);
+    }
+  };
+
+  async function publishPresence(conversationId: number): Promise<void> {
+    deps.hub.publish(conversationTopic(conversationId), await PresencePush({ conversationId, people: deps.presence.people(conversationId) }));
+  }
+
+  function leave(socketId: string, unsubscribe?: (topic: string) => void): void {
+    const previous = viewing.get(socketId);
+    if (previous === undefined) return;
+    viewing.delete(socketId);
+    deps.presence.leave(socketId, previous);
+    unsubscribe?.(conversationTopic(previous));
+    void publishPresence(previous);
+  }
+
+  return new Elysia({ name: 'live' }).use(authPlugin({ db: deps.db, secureCookies: deps.secureCookies })).ws('/live', {
+    requireUser: true,
+    body: message,
+    open(ws) {
+      if (!sameOrigin(ws.data.request, deps.publicUrl)) return ws.close(1008, 'cross-origin');
+      for (const topic of inboxTopicsFor(ws.data.user)) ws.subscribe(topic);
+      sockets.set(ws.id, { user: ws.data.user, unsubscribe: (topic) => ws.unsubscribe(topic) });
+    },
+    async message(ws, body) {
+      const user = ws.data.user;
+      if (body.type === 'leaving') return leave(ws.id, (topic) => ws.unsubscribe(topic));
+      if (body.type === 'typing') {
+        if (viewing.get(ws.id) === body.conversationId && deps.presence.typing(ws.id, body.conversationId)) await publishPresence(body.conversationId);
+        return;
+      }
+      // Access is checked on every subscription: nothing of a conversation the viewer may not see is ever sent.
+      if (!(await canSee(deps.db, user, body.conversationId))) return ws.send(JSON.stringify({ error: 'not allowed' }));
+      if (viewing.get(ws.id) !== body.conversationId) leave(ws.id, (topic) => ws.unsubscribe(topic));
+      viewing.set(ws.id, body.conversationId);
+      ws.subscribe(conversationTopic(body.conversationId));
+      deps.presence.view(ws.id, body.conversationId, user);
+      await publishPresence(body.conversationId);
+    },
+    close(ws) {
+      leave(ws.id);
+      sockets.delete(ws.id);
+    },
+  });
+}

@@ -1,0 +1,174 @@
+/** @module test/admin-users.test — the admin pages: admins only, CSRF on every change, self-protection, escaping, audit. */
+import { describe, expect, test } from 'bun:test';
+import { eq } from 'drizzle-orm';
+import { Elysia } from 'elysia';
+import { authPlugin } from '../server/auth/plugin';
+import { hashToken } from '../server/auth/sessions';
+import { insertUser, toPublicUser, type Role } from '../server/db/queries/users';
+import { auditLog, sessions, users } from '../server/db/schema';
+import { createLogger } from '../server/logger';
+import { createMetrics } from '../server/metrics';
+import { adminUsersRoutes } from '../server/routes/admin-users';
+import { authRoutes } from '../server/routes/auth';
+import { observability } from '../server/routes/observability';
+import { drivers, testDatabase, type Driver } from './support/db';
+
+/** Real argon2id, cheap parameters, for the users made here (the default costs ~250 ms a check). */
+const CHEAP = { algorithm: 'argon2id', memoryCost: 1024, timeCost: 1 } as const;
+const PASSWORD = 'correct horse battery';
+const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+const metrics = createMetrics();
+// The shared PGlite starts here, at load time: its start-up (seconds on a busy machine) would otherwise eat the first test's budget.
+await (await testDatabase('pglite')).close();
+const logger = createLogger('silent');
+
+async function setup(driver: Driver) {
+  const database = await testDatabase(driver);
+  const db = database.db;
+  const timingHash = await Bun.password.hash('timing', CHEAP);
+  const inbox = new Elysia().use(authPlugin({ db, secureCookies: false })).get('/inbox', ({ user }) => `inbox of ${user.email}`, { requireUser: true });
+  const app = new Elysia()
+    .use(observability({ logger, metrics }))
+    .use(authRoutes({ db, publicUrl: 'http://localhost:3000', timingHash }))
+    .use(adminUsersRoutes({ db, secureCookies: false }))
+    .use(inbox);
+  const passwordHash = await Bun.password.hash(PASSWORD, CHEAP);
+  const make = async (email: string, name: string, role: Role) => toPublicUser(await insertUser(db, { email, name, role, passwordHash }));
+  const admin = await make('boss@agency.co', 'Boss', 'admin');
+  const rita = await make('rita@agency.co', XSS_NAME, 'recruiter');
+  const request = (path: string, init?: RequestInit) => app.handle(new Request(`http://localhost${path}`, init));
+  async function signIn(email: string, password = PASSWORD) {
+    const response = await request('/login', { method: 'POST', headers: FORM, body: new URLSearchParams({ email, password }) });
+    const token = /wasap_session=([^;]+)/.exec(response.headers.getSetCookie().join('\n'))?.[1];
+    if (response.status !== 303 || !token) return undefined;
+    const [row] = await db.select().from(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+    return { cookie: `wasap_session=${token}`, csrf: row!.csrfToken };
+  }
+  async function post(who: { cookie: string; csrf?: string }, path: string, fields: Record<string, string>) {
+    const body = new URLSearchParams(who.csrf ? { ...fields, _csrf: who.csrf } : fields);
+    return request(path, { method: 'POST', headers: { ...FORM, cookie: who.cookie }, body });
+  }
+  async function userRow(email: string) {
+    const [row] = await db.select().from(users).where(eq(users.email, email));
+    return row;
+  }
+  return { database, db, admin, rita, request, signIn, post, userRow, [Symbol.asyncDispose]: () => database.close() };
+}
+
+describe.each(drivers)('admin pages on %s', (driver) => {
+  test('recruiters get 403 on /admin/*; strangers are sent to sign in', async () => {
+    await using t = await setup(driver);
+    const rita = (await t.signIn('rita@agency.co'))!;
+    for (const path of ['/admin/users', '/admin/audit']) {
+      expect((await t.request(path, { headers: { cookie: rita.cookie, accept: 'text/html' } })).status).toBe(403);
+    }
+    const create = await t.post(rita, '/admin/users', { email: 'x@agency.co', name: 'X', role: 'admin', password: 'long enough pw' });
+    expect(create.status).toBe(403);
+    expect(await t.userRow('x@agency.co')).toBeUndefined();
+    const stranger = await t.request('/admin/users', { headers: { accept: 'text/html' } });
+    expect([stranger.status, stranger.headers.get('location')]).toEqual([303, '/login?next=%2Fadmin%2Fusers']);
+  });
+
+  test('the users page lists everyone and escapes names', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const response = await t.request('/admin/users', { headers: { cookie: boss.cookie } });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('rita@agency.co');
+    expect(html).toContain(`name="_csrf" value="${boss.csrf}"`);
+  });
+
+  test('creating a user needs the CSRF token; with it the user exists and the change is audited', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const fields = { email: 'New@Agency.co', name: 'Nora', role: 'recruiter', password: 'a long password' };
+    const refused = await t.post({ cookie: boss.cookie }, '/admin/users', fields);
+    expect(refused.status).toBe(403);
+    expect(await t.userRow('new@agency.co')).toBeUndefined();
+    const created = await t.post(boss, '/admin/users', fields);
+    expect([created.status, created.headers.get('location')]).toEqual([303, '/admin/users?done=created&email=New%40Agency.co']);
+    expect(await t.userRow('new@agency.co')).toMatchObject({ name: 'Nora', role: 'recruiter', disabled: false });
+    const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.action, 'user.created'));
+    expect(entry).toMatchObject({ actor: 'boss@agency.co', actorUserId: t.admin.id });
+    expect(await t.signIn('new@agency.co', 'a long password')).toBeDefined();
+  });
+
+  test('a refused change re-renders the page with the reason and keeps what was typed', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const short = await t.post(boss, '/admin/users', { email: 'n@agency.co', name: 'Nora', role: 'recruiter', password: 'short' });
+    expect(short.status).toBe(422);
+    const html = await short.text();
+    expect(html).toContain('The password needs at least 10 characters.');
+    expect(html).toContain('value="Nora"');
+    const duplicate = await t.post(boss, '/admin/users', { email: 'rita@agency.co', name: 'R', role: 'recruiter', password: 'long enough pw' });
+    expect(duplicate.status).toBe(409);
+  });
+
+  test('disabling signs the user out at once; enabling lets them back in', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const rita = (await t.signIn('rita@agency.co'))!;
+    expect((await t.request('/inbox', { headers: { cookie: rita.cookie } })).status).toBe(200);
+    expect((await t.post(boss, '/admin/users/disable', { email: 'rita@agency.co' })).status).toBe(303);
+    expect((await t.request('/inbox', { headers: { cookie: rita.cookie } })).status).toBe(401);
+    expect(await t.signIn('rita@agency.co')).toBeUndefined();
+    expect((await t.post(boss, '/admin/users/enable', { email: 'rita@agency.co' })).status).toBe(303);
+    expect(await t.signIn('rita@agency.co')).toBeDefined();
+    const actions = (await t.db.select().from(auditLog).orderBy(auditLog.id)).map((a) => a.action).filter((a) => a.startsWith('user.'));
+    expect(actions).toEqual(['user.disabled', 'user.enabled']);
+  });
+
+  test('an admin cannot disable or demote themself', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const disable = await t.post(boss, '/admin/users/disable', { email: 'BOSS@agency.co' });
+    expect(disable.status).toBe(409);
+    expect(await disable.text()).toContain('You cannot disable your own account');
+    const demote = await t.post(boss, '/admin/users/role', { email: 'boss@agency.co', role: 'recruiter' });
+    expect(demote.status).toBe(409);
+    expect(await t.userRow('boss@agency.co')).toMatchObject({ role: 'admin', disabled: false });
+  });
+
+  test('resetting a password signs the user out; the new one works and the old one does not', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const rita = (await t.signIn('rita@agency.co'))!;
+    expect((await t.post(boss, '/admin/users/password', { email: 'rita@agency.co', password: 'brand new secret' })).status).toBe(303);
+    expect((await t.request('/inbox', { headers: { cookie: rita.cookie } })).status).toBe(401);
+    expect(await t.signIn('rita@agency.co')).toBeUndefined();
+    expect(await t.signIn('rita@agency.co', 'brand new secret')).toBeDefined();
+  });
+
+  test('promoting a recruiter opens the admin pages to them, and is audited with from and to', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const rita = (await t.signIn('rita@agency.co'))!;
+    expect((await t.post(boss, '/admin/users/role', { email: 'rita@agency.co', role: 'owner' })).status).toBe(422);
+    expect((await t.post(boss, '/admin/users/role', { email: 'rita@agency.co', role: 'admin' })).status).toBe(303);
+    expect((await t.request('/admin/users', { headers: { cookie: rita.cookie } })).status).toBe(200);
+    const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.action, 'user.role_changed'));
+    expect(entry).toMatchObject({ actorUserId: t.admin.id, targetId: String(t.rita.id), details: { email: 'rita@agency.co', from: 'recruiter', to: 'admin' } });
+  });
+
+  test('the audit page shows the latest entries, filters by prefix, and escapes details', async () => {
+    await using t = await setup(driver);
+    await t.request('/login', { method: 'POST', headers: FORM, body: new URLSearchParams({ email: '<script>alert(1)</script>', password: 'x' }) });
+    const boss = (await t.signIn('boss@agency.co'))!;
+    await t.post(boss, '/admin/users/disable', { email: 'rita@agency.co' });
+    const all = await (await t.request('/admin/audit', { headers: { cookie: boss.cookie } })).text();
+    expect(all).not.toContain('<script>alert(1)</script>');
+    expect(all).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(all).toContain('auth.signed_in');
+    expect(all).toContain('user.disabled');
+    const auth = await (await t.request('/admin/audit?action=auth.', { headers: { cookie: boss.cookie } })).text();
+    expect(auth).toContain('auth.sign_in_failed');
+    expect(auth).not.toContain('user.disabled');
+    const wildcard = await (await t.request('/admin/audit?action=%25', { headers: { cookie: boss.cookie } })).text();
+    expect(wildcard).not.toContain('auth.signed_in');
+  });
+});

@@ -1,0 +1,74 @@
+/** @module views/assets/inbox — small inbox behaviours htmx has no attribute for. No framework, no build. */
+(() => {
+  const finePointer = window.matchMedia('(pointer: fine)');
+
+  // Enter sends, Shift+Enter adds a line; on touch keyboards Enter stays a new line, as in WhatsApp.
+  document.addEventListener('keydown', (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLTextAreaElement) || !box.hasAttribute('data-enter-sends')) return;
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || !finePointer.matches) return;
+    event.preventDefault();
+    if (box.value.trim()) box.form?.requestSubmit();
+  });
+
+  // The reply box grows with its text up to a few lines.
+  document.addEventListener('input', (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLTextAreaElement) || !box.hasAttribute('data-enter-sends')) return;
+    box.style.height = 'auto';
+    box.style.height = `${Math.min(box.scrollHeight, 160)}px`;
+  });
+
+  // A canned response fills the reply box for editing; it never sends on its own.
+  document.addEventListener('click', (event) => {
+    const item = event.target instanceof Element ? event.target.closest('[data-canned-body]') : null;
+    if (!item) return;
+    const box = document.getElementById(item.getAttribute('data-canned-for') ?? '');
+    if (!(box instanceof HTMLTextAreaElement)) return;
+    box.value = box.value ? `${box.value}\n${item.getAttribute('data-canned-body')}` : item.getAttribute('data-canned-body');
+    item.closest('details')?.removeAttribute('open');
+    box.focus();
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+
+  // Forms whose drafts survive re-renders (hx-preserve) are cleared only once the server accepted them.
+  document.addEventListener('htmx:after:request', (event) => {
+    const form = event.target instanceof Element ? event.target.closest('form[data-reset-on-success]') : null;
+    if (!form || (event.detail?.ctx?.response?.status ?? 500) >= 400) return;
+    form.reset();
+    form.querySelectorAll('[data-form-error]').forEach((slot) => (slot.textContent = ''));
+    form.querySelectorAll('textarea[data-enter-sends]').forEach((box) => (box.style.height = ''));
+    const scroller = form.closest('.pane-chat')?.querySelector('.chat-scroll');
+    if (scroller) scroller.scrollTop = 0; // column-reverse: 0 is the newest message
+  });
+
+  // A log page loaded with "load older" starts with the day the current page already shows: keep the first.
+  document.addEventListener('htmx:after:swap', () => {
+    const seen = new Set();
+    document.querySelectorAll('.day-sep[id]').forEach((sep) => (seen.has(sep.id) ? sep.remove() : seen.add(sep.id)));
+  });
+
+  // After a reconnect, what happened meanwhile is not replayed: the page is rendered again from the server.
+  const connectedOnce = new WeakSet();
+  document.addEventListener('htmx:ws:after:connection', (event) => {
+    const root = event.target;
+    if (!connectedOnce.has(root)) return void connectedOnce.add(root);
+    if (document.getElementById('inbox')) htmx.ajax('GET', location.href, { target: '#inbox', select: '#inbox', swap: 'outerMorph' });
+  });
+
+  // The 24-hour window countdown; at zero the free-text box is disabled until the page shows the template picker.
+  function tick() {
+    document.querySelectorAll('time[data-countdown]').forEach((time) => {
+      const minutes = Math.floor((Date.parse(time.getAttribute('datetime')) - Date.now()) / 60000);
+      const area = time.closest('.composer-area');
+      if (minutes < 0 && area) {
+        area.querySelectorAll('.composer textarea, .composer button').forEach((el) => (el.disabled = true));
+        time.parentElement.innerHTML = 'The 24-hour window has closed. <a href="">Reload</a> to send a template.';
+        return;
+      }
+      const hours = Math.floor(minutes / 60);
+      time.textContent = minutes < 1 ? 'less than a minute' : hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+    });
+  }
+  setInterval(tick, 30000);
+})();

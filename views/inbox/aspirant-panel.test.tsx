@@ -1,0 +1,86 @@
+/** @module views/inbox/aspirant-panel.test — the aspirant pane: escaping, stable ids, forms and their out-of-band pushes. */
+import { describe, expect, test } from 'bun:test';
+import { AspirantPanel, AspirantPanelPush, BotControls, EventHistory, NoteAppend } from './aspirant-panel';
+import { sampleOpen } from './fixtures';
+import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
+import type { AspirantPanelView } from './types';
+
+const view = sampleOpen.conversation;
+const hostile: AspirantPanelView = {
+  ...view,
+  whatsappName: HOSTILE_TEXT,
+  profile: { ...view.profile, firstName: HOSTILE_TEXT, email: HOSTILE_TEXT, location: HOSTILE_TEXT, notes: HOSTILE_TEXT },
+  bot: { script: HOSTILE_TEXT, step: HOSTILE_TEXT, paused: true },
+  assignee: { id: 9, name: HOSTILE_TEXT },
+  recruiters: [{ id: 9, name: HOSTILE_TEXT }],
+  notes: [{ id: 3, authorName: HOSTILE_TEXT, body: HOSTILE_TEXT, createdAt: new Date() }],
+  events: [{ at: new Date(), label: HOSTILE_TEXT }],
+};
+
+describe('AspirantPanel', () => {
+  test('escapes every aspirant- and recruiter-supplied string', () => {
+    const html = String(<AspirantPanel view={hostile} csrf="tok" />);
+    expectInert(html);
+    expectEscapedText(html);
+  });
+
+  test('has the stable id and the form data with shift preferences', () => {
+    const html = String(<AspirantPanel view={view} csrf="tok" />);
+    expect(parse(html).ids[0]).toBe('aspirant-12');
+    for (const text of ['Valentina Gómez', '+573001234567', 'Morning', 'Evening', 'Commercial, Runway', 'Medellín, Antioquia', 'only recruiters see these']) {
+      expect(html).toContain(text);
+    }
+    expect(html).toContain('src="/media/301"');
+  });
+
+  test('selectors post status and assignee on change, with the current values selected', () => {
+    const html = String(<AspirantPanel view={view} csrf="tok" />);
+    expect(html).toContain('hx-post="/inbox/12/status" hx-trigger="change" hx-target="#aspirant-12" hx-swap="outerHTML"');
+    expect(html).toContain('hx-post="/inbox/12/assign" hx-trigger="change"');
+    expect(html).toContain('<option value="needs_attention" selected>Needs attention</option>');
+    expect(html).toContain('<option value="1" selected>Ana Restrepo</option>');
+    expect(html.match(/name="_csrf" value="tok"/g)?.length).toBe(4);
+  });
+
+  test('says when the form has not been submitted and when the aspirant opted out', () => {
+    const html = String(<AspirantPanel view={{ ...view, profile: undefined, optedOutAt: new Date(2025, 0, 2) }} />);
+    expect(html).toContain('The form has not been submitted yet.');
+    expect(html).toContain('Opted out');
+  });
+});
+
+describe('BotControls', () => {
+  test('a paused bot gets a resume button posting /bot/resume', () => {
+    const html = String(<BotControls conversationId={12} bot={{ paused: true, step: 'photo' }} />);
+    expect(html).toContain('hx-post="/inbox/12/bot/resume"');
+    expect(html).toContain('Resume bot');
+  });
+
+  test('a running bot has no resume button', () => {
+    expect(String(<BotControls conversationId={12} bot={{ paused: false }} />)).not.toContain('/bot/resume');
+  });
+});
+
+describe('EventHistory', () => {
+  test('lists events newest first', () => {
+    const html = String(<EventHistory events={[{ at: new Date(1), label: 'first' }, { at: new Date(2), label: 'second' }]} />);
+    expect(html.indexOf('second')).toBeLessThan(html.indexOf('first'));
+  });
+});
+
+describe('pushes', () => {
+  test('AspirantPanelPush replaces aspirant-<id> out of band, without CSRF fields, keeping the note draft', () => {
+    const html = String(<AspirantPanelPush view={view} />);
+    expect(attributesOf(html, 'aspirant-12')['hx-swap-oob']).toBe('true');
+    expect(html).not.toContain('_csrf');
+    expect(attributesOf(html, 'note-text-12')['hx-preserve']).toBe('');
+  });
+
+  test('NoteAppend appends to notes-<id> without duplicating and escapes', () => {
+    const html = String(<NoteAppend conversationId={12} note={hostile.notes[0]!} />);
+    const oob = parse(html).attributes.filter((attribute) => attribute.name === 'hx-swap-oob');
+    expect(oob.map((attribute) => attribute.value)).toEqual(['delete', 'beforeend:#notes-12']);
+    expectInert(html);
+    expectEscapedText(html);
+  });
+});

@@ -1,0 +1,80 @@
+/** @module views/inbox/composer.test — free text only inside the 24-hour window; templates outside it; everything escaped. */
+import { describe, expect, test } from 'bun:test';
+import { CannedResponses, Composer, ComposerPush, TemplatePicker } from './composer';
+import { SAMPLE_NOW, sampleOpen } from './fixtures';
+import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
+
+const base = { conversationId: 12, csrf: 'tok', templates: sampleOpen.templates, canned: sampleOpen.canned, now: SAMPLE_NOW };
+const openWindow = { open: true, closesAt: new Date(SAMPLE_NOW.getTime() + (5 * 60 + 12) * 60_000) };
+const closedWindow = { open: false, closesAt: new Date(SAMPLE_NOW.getTime() - 60_000) };
+
+function textareas(html: string) {
+  return parse(html).attributes.filter((attribute) => attribute.tag === 'textarea');
+}
+
+describe('Composer inside the window', () => {
+  const html = String(<Composer {...base} window={openWindow} />);
+
+  test('posts the body to /inbox/<id>/messages with the CSRF field and replaces itself', () => {
+    const form = attributesOf(html, 'composer-12');
+    expect(form.class).toBe('composer-area');
+    expect(html).toContain('hx-post="/inbox/12/messages"');
+    expect(html).toContain('hx-target="#composer-12"');
+    expect(html).toContain('<input type="hidden" name="_csrf" value="tok"/>');
+    expect(attributesOf(html, 'composer-text-12')).toMatchObject({ name: 'body', 'data-enter-sends': '', 'hx-preserve': '' });
+  });
+
+  test('shows the time left and reports typing over the socket', () => {
+    expect(html).toContain('5 h 12 min');
+    expect(html).toContain('data-countdown');
+    expect(html).toContain('hx-trigger="input from:#composer-text-12 throttle:3s"');
+    expect(html).not.toContain('template-picker');
+  });
+});
+
+describe('Composer outside the window', () => {
+  const html = String(<Composer {...base} window={closedWindow} />);
+
+  test('has no enabled free-text box and shows the template picker posting contentSid', () => {
+    expect(textareas(html)).toEqual([]);
+    expect(html).toContain('The 24-hour window closed');
+    expect(html).toContain('class="template-picker"');
+    expect(parse(html).attributes.filter((attribute) => attribute.tag === 'input' && attribute.name === 'name' && attribute.value === 'contentSid')).toHaveLength(2);
+    expect(html).toContain('value="HX111"');
+    expect(html).not.toContain('name="body"');
+  });
+
+  test('says so when there is no approved template', () => {
+    expect(String(<Composer {...base} templates={[]} window={closedWindow} />)).toContain('No approved templates yet');
+  });
+});
+
+describe('Composer for an opted-out aspirant', () => {
+  test('offers neither text nor templates', () => {
+    const html = String(<Composer {...base} window={openWindow} optedOut />);
+    expect(html).toContain('opted out');
+    expect(textareas(html)).toEqual([]);
+    expect(html).not.toContain('contentSid');
+  });
+});
+
+describe('escaping', () => {
+  test('errors, template names and previews, canned titles and bodies are escaped', () => {
+    const hostile = { title: HOSTILE_TEXT, body: HOSTILE_TEXT, id: 1 };
+    const html = [
+      String(<Composer {...base} window={openWindow} canned={[hostile]} error={HOSTILE_TEXT} />),
+      String(<TemplatePicker conversationId={1} templates={[{ sid: HOSTILE_TEXT, name: HOSTILE_TEXT, preview: HOSTILE_TEXT }]} />),
+      String(<CannedResponses conversationId={1} canned={[hostile]} />),
+    ].join('');
+    expectInert(html);
+    expectEscapedText(html);
+  });
+});
+
+describe('ComposerPush', () => {
+  test('replaces composer-<id> out of band and carries no CSRF token (it goes to many recruiters)', () => {
+    const html = String(<ComposerPush conversationId={12} window={closedWindow} templates={base.templates} canned={[]} />);
+    expect(attributesOf(html, 'composer-12')['hx-swap-oob']).toBe('true');
+    expect(html).not.toContain('_csrf');
+  });
+});

@@ -1,0 +1,143 @@
+/** @module views/inbox/composer — the reply box: free text inside the 24-hour window, approved templates outside it, canned responses. */
+import { CsrfField } from './csrf-field';
+import { dateTime, timeLeft } from './format';
+import type { CannedView, SessionWindow, TemplateView } from './types';
+
+export interface ComposerProps {
+  conversationId: number;
+  csrf?: string;
+  window: SessionWindow;
+  templates: TemplateView[];
+  canned: CannedView[];
+  optedOut?: boolean;
+  /** Shown above the box when the last send was refused (the textarea keeps its draft via hx-preserve). */
+  error?: string;
+  now?: Date;
+  oob?: boolean;
+}
+
+/** Stable id `composer-<id>`; POSTs answer with a fresh <Composer> (with `error` on refusal), swapped outerHTML. */
+export function Composer(props: ComposerProps) {
+  const { conversationId, oob = false } = props;
+  return (
+    <div id={`composer-${conversationId}`} class="composer-area" hx-swap-oob={oob ? 'true' : undefined}>
+      {props.error ? (
+        <p class="form-error" role="alert" safe>
+          {props.error}
+        </p>
+      ) : (
+        ''
+      )}
+      {props.optedOut ? <OptedOutNotice /> : props.window.open ? <OpenComposer {...props} /> : <ClosedComposer {...props} />}
+    </div>
+  );
+}
+
+function OptedOutNotice() {
+  return (
+    <p class="window-note is-closed">
+      This aspirant opted out of WhatsApp messages. Nothing can be sent until they write again.
+    </p>
+  );
+}
+
+function OpenComposer({ conversationId, csrf, window, canned, now = new Date() }: ComposerProps) {
+  const action = `/inbox/${conversationId}/messages`;
+  const textId = `composer-text-${conversationId}`;
+  return (
+    <>
+      <form class="composer" method="post" action={action} hx-post={action} hx-target={`#composer-${conversationId}`} hx-swap="outerHTML" data-reset-on-success>
+        <CsrfField csrf={csrf} />
+        <CannedResponses conversationId={conversationId} canned={canned} />
+        <label class="visually-hidden" for={textId}>
+          Reply
+        </label>
+        <textarea id={textId} name="body" rows="1" maxlength="4096" required placeholder="Write a reply" data-enter-sends hx-preserve></textarea>
+        <button type="submit" class="send" aria-label="Send">
+          <span aria-hidden="true">➤</span>
+        </button>
+      </form>
+      {window.closesAt ? (
+        <p class="window-note">
+          <span>Free replies for </span>
+          <time datetime={window.closesAt.toISOString()} data-countdown title={dateTime(window.closesAt)} safe>
+            {timeLeft(window.closesAt, now)}
+          </time>
+          <span class="muted kbd-hint"> · Enter sends, Shift+Enter adds a line</span>
+        </p>
+      ) : (
+        ''
+      )}
+      <div hidden hx-ws:send hx-trigger={`input from:#${textId} throttle:3s`} hx-vals={JSON.stringify({ type: 'typing', conversationId })}></div>
+    </>
+  );
+}
+
+function ClosedComposer({ conversationId, csrf, window, templates }: ComposerProps) {
+  return (
+    <>
+      <p class="window-note is-closed">
+        {window.closesAt ? (
+          <span>
+            The 24-hour window closed <time datetime={window.closesAt.toISOString()} safe>{dateTime(window.closesAt)}</time>.{' '}
+          </span>
+        ) : (
+          <span>The 24-hour window is closed. </span>
+        )}
+        WhatsApp only allows approved templates until the aspirant writes again.
+      </p>
+      <TemplatePicker conversationId={conversationId} csrf={csrf} templates={templates} />
+    </>
+  );
+}
+
+/** Approved WhatsApp templates, sent by `contentSid` to the same messages endpoint. */
+export function TemplatePicker({ conversationId, csrf, templates }: { conversationId: number; csrf?: string; templates: TemplateView[] }) {
+  if (templates.length === 0) return <p class="muted">No approved templates yet. Ask an admin to add one.</p>;
+  const action = `/inbox/${conversationId}/messages`;
+  return (
+    <form class="template-picker" method="post" action={action} hx-post={action} hx-target={`#composer-${conversationId}`} hx-swap="outerHTML">
+      <CsrfField csrf={csrf} />
+      <fieldset>
+        <legend>Send a template</legend>
+        <div class="template-options">
+          {templates.map((template, index) => (
+            <label class="template-option">
+              <input type="radio" name="contentSid" value={template.sid} required checked={index === 0} />
+              <span class="template-name" safe>{template.name}</span>
+              <span class="template-preview" safe>{template.preview}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <button type="submit">Send template</button>
+    </form>
+  );
+}
+
+/** Saved answers; picking one fills the reply box for editing (inbox.js), it never sends on its own. */
+export function CannedResponses({ conversationId, canned }: { conversationId: number; canned: CannedView[] }) {
+  if (canned.length === 0) return '';
+  return (
+    <details class="canned">
+      <summary aria-label="Canned responses" title="Canned responses">
+        <span aria-hidden="true">⚡</span>
+      </summary>
+      <ul class="canned-menu">
+        {canned.map((item) => (
+          <li>
+            <button type="button" class="canned-item" data-canned-for={`composer-text-${conversationId}`} data-canned-body={item.body}>
+              <span class="canned-title" safe>{item.title}</span>
+              <span class="canned-body" safe>{item.body}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+/** Pushed when the window opens or closes; no CSRF field (htmx sends the header). */
+export function ComposerPush(props: Omit<ComposerProps, 'csrf' | 'oob' | 'error'>) {
+  return <Composer {...props} oob />;
+}

@@ -1,0 +1,91 @@
+/** @module views/inbox/conversation-list.test — rows escape names and previews, keep stable ids, and push to the top of the list. */
+import { describe, expect, test } from 'bun:test';
+import { ConversationList, ConversationRow, ConversationRowPush, ListFilters, UnreadBadge } from './conversation-list';
+import { SAMPLE_NOW, sampleRows } from './fixtures';
+import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
+import type { ConversationRowView, InboxFilters } from './types';
+
+const filters: InboxFilters = { scope: 'mine', status: 'open' };
+const hostileRow: ConversationRowView = {
+  id: 5,
+  name: HOSTILE_TEXT,
+  number: '+573001234567',
+  preview: HOSTILE_TEXT,
+  lastMessageAt: SAMPLE_NOW,
+  unread: 3,
+  status: 'needs_attention',
+  assignee: { id: 2, name: HOSTILE_TEXT },
+  optedOut: true,
+};
+
+describe('ConversationRow', () => {
+  test('escapes the name, preview and assignee', () => {
+    const html = String(<ConversationRow row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
+    expectInert(html);
+    expectEscapedText(html);
+  });
+
+  test('has the stable id, a link that keeps the filters, the unread badge, status and opt-out', () => {
+    const html = String(<ConversationRow row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
+    expect(parse(html).ids).toEqual(['conv-row-5', 'unread-5']);
+    expect(html).toContain('href="/inbox/5?scope=mine&status=open"');
+    expect(html).toContain('>3</span>');
+    expect(html).toContain('Needs attention');
+    expect(html).toContain('Opted out');
+  });
+
+  test('shows "Unassigned" and no badge when nothing is unread', () => {
+    const html = String(<ConversationRow row={{ ...sampleRows[1]!, unread: 0 }} filters={filters} now={SAMPLE_NOW} />);
+    expect(html).toContain('Unassigned');
+    expect(attributesOf(html, 'unread-9').class).toBe('badge is-empty');
+  });
+});
+
+describe('ConversationRowPush', () => {
+  test('deletes the old row and prepends the new one to #conv-list', () => {
+    const html = String(<ConversationRowPush row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
+    const oob = parse(html).attributes.filter((attribute) => attribute.name === 'hx-swap-oob');
+    expect(oob.map((attribute) => attribute.value)).toEqual(['delete', 'afterbegin:#conv-list']);
+    expect(html.indexOf('hx-swap-oob="delete"')).toBeLessThan(html.indexOf('afterbegin:#conv-list'));
+    expect(parse(html).ids).toEqual(['conv-row-5', 'conv-row-5', 'unread-5']);
+    expectInert(html);
+  });
+});
+
+describe('UnreadBadge', () => {
+  test('caps at 99+ and swaps itself out of band when pushed', () => {
+    const html = String(<UnreadBadge conversationId={4} count={120} oob />);
+    expect(attributesOf(html, 'unread-4')['hx-swap-oob']).toBe('true');
+    expect(html).toContain('99+');
+  });
+});
+
+describe('ConversationList', () => {
+  test('renders every row in order under #conv-list with a "load more" item', () => {
+    const html = String(<ConversationList rows={sampleRows} filters={{ scope: 'all' }} nextCursor="c-9" now={SAMPLE_NOW} />);
+    const rowIds = parse(html).ids.filter((id) => id.startsWith('conv-row-'));
+    expect(rowIds).toEqual(sampleRows.map((row) => `conv-row-${row.id}`));
+    expect(parse(html).ids[0]).toBe('conv-list');
+    const more = attributesOf(html, 'conv-list-more');
+    expect(more.class).toBe('list-more');
+    expect(html).toContain('hx-get="/inbox?scope=all&cursor=c-9"');
+    expect(html).toContain('hx-select="#conv-list > li"');
+  });
+
+  test('echoes a hostile search query escaped when nothing matches', () => {
+    const html = String(<ConversationList rows={[]} filters={{ scope: 'all', q: HOSTILE_TEXT }} now={SAMPLE_NOW} />);
+    expectInert(html);
+    expectEscapedText(html);
+  });
+});
+
+describe('ListFilters', () => {
+  test('keeps a hostile query inside the value attribute and marks the active tab and chip', () => {
+    const html = String(<ListFilters filters={{ scope: 'unassigned', status: 'new', q: HOSTILE_TEXT }} />);
+    expectInert(html);
+    const search = parse(html).attributes.find((attribute) => attribute.tag === 'input' && attribute.name === 'value' && attribute.value.includes('alert'));
+    expect(search?.value).not.toContain('"');
+    expect(html).toMatch(/class="tab is-active"[^>]*>Unassigned</);
+    expect(html).toMatch(/class="chip is-active"[^>]*>New</);
+  });
+});

@@ -1,0 +1,157 @@
+/** @module views/inbox/conversation-list — the left pane: filters, search, conversation rows, unread badges and paging. */
+import { UpsertPush } from './oob';
+import { STATUS_LABELS, STATUSES, SCOPE_LABELS, avatarHue, conversationHref, filterQuery, initials, listTime } from './format';
+import type { ConversationRowView, ConversationStatus, InboxFilters, Scope } from './types';
+
+export function Avatar({ id, name, size = 'md' }: { id: number; name: string; size?: 'sm' | 'md' | 'lg' }) {
+  return (
+    <span class={`avatar avatar-${size}`} style={`--hue:${avatarHue(id)}`} aria-hidden="true" safe>
+      {initials(name)}
+    </span>
+  );
+}
+
+export function StatusPill({ status }: { status: ConversationStatus }) {
+  return <span class={`pill status-${status}`} safe>{STATUS_LABELS[status]}</span>;
+}
+
+/** Stable id `unread-<id>` so a count can be pushed on its own; renders empty (and hidden) at zero. */
+export function UnreadBadge({ conversationId, count, oob = false }: { conversationId: number; count: number; oob?: boolean }) {
+  const label = count > 99 ? '99+' : String(count);
+  return (
+    <span
+      id={`unread-${conversationId}`}
+      class={count > 0 ? 'badge' : 'badge is-empty'}
+      hx-swap-oob={oob ? 'true' : undefined}
+      aria-label={count > 0 ? `${count} unread` : undefined}
+    >
+      {count > 0 ? label : ''}
+    </span>
+  );
+}
+
+export interface ConversationRowProps {
+  row: ConversationRowView;
+  filters: InboxFilters;
+  now?: Date;
+}
+
+export function ConversationRow({ row, filters, now = new Date() }: ConversationRowProps) {
+  return (
+    <li id={`conv-row-${row.id}`} class={row.unread > 0 ? 'conv-row has-unread' : 'conv-row'}>
+      <a class="conv-link" href={conversationHref(row.id, filters)}>
+        <Avatar id={row.id} name={row.name} />
+        <span class="conv-main">
+          <span class="conv-line">
+            <span class="conv-name" safe>{row.name}</span>
+            <time class="conv-time" datetime={row.lastMessageAt.toISOString()} safe>{listTime(row.lastMessageAt, now)}</time>
+          </span>
+          <span class="conv-line">
+            <span class="conv-preview" safe>{row.preview}</span>
+            <UnreadBadge conversationId={row.id} count={row.unread} />
+          </span>
+          <span class="conv-meta">
+            <StatusPill status={row.status} />
+            {row.optedOut ? <span class="pill pill-danger">Opted out</span> : ''}
+            {row.assignee ? (
+              <span class="conv-assignee" safe>
+                {row.assignee.name}
+              </span>
+            ) : (
+              <span class="conv-assignee is-unassigned">Unassigned</span>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+}
+
+/** Moves the row to the top of `#conv-list` (or inserts it there): pushed when a conversation has new activity. */
+export function ConversationRowPush(props: ConversationRowProps) {
+  return (
+    <UpsertPush id={`conv-row-${props.row.id}`} into="conv-list" position="afterbegin">
+      <ConversationRow {...props} />
+    </UpsertPush>
+  );
+}
+
+/** "Load more" as the list's last item; htmx replaces it with the next page's rows (and its own "load more"). */
+export function LoadMoreRows({ filters, nextCursor, basePath = '/inbox' }: { filters: InboxFilters; nextCursor: string; basePath?: string }) {
+  const href = `${basePath}${filterQuery(filters, { cursor: nextCursor })}`;
+  return (
+    <li id="conv-list-more" class="list-more">
+      <a href={href} hx-get={href} hx-select="#conv-list > li" hx-target="#conv-list-more" hx-swap="outerHTML">
+        Load more conversations
+      </a>
+    </li>
+  );
+}
+
+export interface ConversationListProps {
+  rows: ConversationRowView[];
+  filters: InboxFilters;
+  nextCursor?: string;
+  now?: Date;
+}
+
+export function ConversationList({ rows, filters, nextCursor, now = new Date() }: ConversationListProps) {
+  return (
+    <ul id="conv-list" class="conv-list" aria-label="Conversations">
+      {rows.map((row) => (
+        <ConversationRow row={row} filters={filters} now={now} />
+      ))}
+      {rows.length === 0 ? <EmptyList filters={filters} /> : ''}
+      {nextCursor ? <LoadMoreRows filters={filters} nextCursor={nextCursor} /> : ''}
+    </ul>
+  );
+}
+
+function EmptyList({ filters }: { filters: InboxFilters }) {
+  return (
+    <li class="list-empty">
+      {filters.q ? (
+        <p>
+          Nothing matches “<span safe>{filters.q}</span>”.
+        </p>
+      ) : (
+        <p>No conversations here yet.</p>
+      )}
+      <p class="muted">New WhatsApp messages appear at the top as they arrive.</p>
+    </li>
+  );
+}
+
+/** Scope tabs, status chips and the search box; plain links and a GET form, so every view has a URL. */
+export function ListFilters({ filters, basePath = '/inbox' }: { filters: InboxFilters; basePath?: string }) {
+  const scopes: Scope[] = ['mine', 'unassigned', 'all'];
+  return (
+    <div class="list-filters">
+      <form class="search" method="get" action={basePath} role="search">
+        <input type="hidden" name="scope" value={filters.scope} />
+        {filters.status ? <input type="hidden" name="status" value={filters.status} /> : ''}
+        <label class="visually-hidden" for="inbox-q">
+          Search by name, number or message
+        </label>
+        <input id="inbox-q" type="search" name="q" value={filters.q ?? ''} placeholder="Search name, number or message" maxlength="200" />
+      </form>
+      <nav class="tabs" aria-label="Whose conversations">
+        {scopes.map((scope) => (
+          <a href={`${basePath}${filterQuery({ ...filters, scope })}`} class={scope === filters.scope ? 'tab is-active' : 'tab'} aria-current={scope === filters.scope ? 'page' : undefined} safe>
+            {SCOPE_LABELS[scope]}
+          </a>
+        ))}
+      </nav>
+      <nav class="chips" aria-label="Status">
+        <a href={`${basePath}${filterQuery({ ...filters, status: undefined })}`} class={filters.status ? 'chip' : 'chip is-active'}>
+          Any status
+        </a>
+        {STATUSES.map((status) => (
+          <a href={`${basePath}${filterQuery({ ...filters, status })}`} class={status === filters.status ? 'chip is-active' : 'chip'} safe>
+            {STATUS_LABELS[status]}
+          </a>
+        ))}
+      </nav>
+    </div>
+  );
+}

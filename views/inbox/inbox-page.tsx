@@ -1,0 +1,127 @@
+/** @module views/inbox/inbox-page — the recruiter inbox: list, chat and aspirant panes in one server-rendered page with a live socket. */
+import { Layout } from '../layout';
+import { AspirantPanel } from './aspirant-panel';
+import { Composer } from './composer';
+import { Avatar, ConversationList, ListFilters } from './conversation-list';
+import { filterQuery } from './format';
+import { ChatLog } from './messages';
+import { Presence } from './presence';
+import type { AspirantPanelView, ConversationRowView, InboxFilters, OpenConversationView, PresenceView, ViewerView } from './types';
+
+export interface InboxPageProps {
+  viewer: ViewerView;
+  filters: InboxFilters;
+  rows: ConversationRowView[];
+  nextCursor?: string;
+  open?: OpenConversationView;
+  /** Other recruiters already in the open conversation. */
+  presence?: PresenceView[];
+  now?: Date;
+}
+
+function aspirantName(view: AspirantPanelView): string {
+  const full = [view.profile?.firstName, view.profile?.lastName].filter(Boolean).join(' ');
+  return full || view.whatsappName || view.number;
+}
+
+function TopBar({ viewer }: { viewer: ViewerView }) {
+  return (
+    <header class="topbar">
+      <a class="brand" href="/inbox">
+        <span class="brand-mark" aria-hidden="true">W</span> Wasap
+      </a>
+      <span class="viewer" title={viewer.role === 'admin' ? 'Signed in as an admin' : 'Signed in'} safe>
+        {viewer.name}
+      </span>
+      <form method="post" action="/logout" class="signout">
+        <input type="hidden" name="_csrf" value={viewer.csrf} />
+        <button type="submit" class="link-button">Sign out</button>
+      </form>
+    </header>
+  );
+}
+
+function EmptyChat() {
+  return (
+    <div class="chat-empty">
+      <div class="chat-empty-card">
+        <p class="chat-empty-mark" aria-hidden="true">💬</p>
+        <h2>Pick a conversation</h2>
+        <p class="muted">Messages, delivery ticks and the aspirant's details appear here. New activity moves a conversation to the top of the list.</p>
+      </div>
+    </div>
+  );
+}
+
+interface ChatPaneProps {
+  open: OpenConversationView;
+  viewer: ViewerView;
+  filters: InboxFilters;
+  presence: PresenceView[];
+  now: Date;
+}
+
+function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
+  const view = open.conversation;
+  const id = view.conversationId;
+  const name = aspirantName(view);
+  return (
+    <>
+      <header class="chat-head">
+        <a class="back" href={`/inbox${filterQuery(filters)}`} aria-label="Back to conversations">
+          <span aria-hidden="true">‹</span>
+        </a>
+        <Avatar id={id} name={name} />
+        <div class="chat-title">
+          <h1 safe>{name}</h1>
+          <p class="muted small" safe>{view.number}</p>
+          <Presence conversationId={id} people={presence} viewerId={viewer.id} />
+        </div>
+        <a class="details-link" href="#details">
+          Details
+        </a>
+      </header>
+      <div class="chat-scroll">
+        <div class="chat-scroll-inner">
+          <ChatLog conversationId={id} messages={open.messages} olderCursor={open.olderCursor} query={filterQuery(filters)} now={now} />
+        </div>
+      </div>
+      <Composer conversationId={id} csrf={viewer.csrf} window={open.window} templates={open.templates} canned={open.canned} optedOut={Boolean(view.optedOutAt)} now={now} />
+      <div hidden hx-ws:send hx-trigger="htmx:ws:after:connection from:#app" hx-vals={JSON.stringify({ type: 'viewing', conversationId: id })}></div>
+    </>
+  );
+}
+
+export function InboxPage({ viewer, filters, rows, nextCursor, open, presence = [], now = new Date() }: InboxPageProps) {
+  const openId = open?.conversation.conversationId;
+  const title = open ? `${aspirantName(open.conversation)} · Wasap` : 'Inbox · Wasap';
+  return (
+    <Layout title={title} lang="en" live>
+      <div id="app" class="app" hx-ws:connect="/live" hx-swap="none" hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': viewer.csrf })}>
+        <div id="inbox" class={open ? 'inbox has-open' : 'inbox'}>
+          <aside class="pane pane-list" aria-label="Conversations">
+            <TopBar viewer={viewer} />
+            <ListFilters filters={filters} basePath={openId ? `/inbox/${openId}` : '/inbox'} />
+            <ConversationList rows={rows} filters={filters} nextCursor={nextCursor} now={now} />
+          </aside>
+          <main id="chat" class="pane pane-chat">
+            {open ? <ChatPane open={open} viewer={viewer} filters={filters} presence={presence} now={now} /> : <EmptyChat />}
+          </main>
+          {open ? (
+            <aside id="details" class="pane pane-aspirant" aria-label="Aspirant details">
+              <a class="close-details" href="#chat">
+                ‹ Back to chat
+              </a>
+              <AspirantPanel view={open.conversation} csrf={viewer.csrf} />
+            </aside>
+          ) : (
+            ''
+          )}
+          {/* The open row is highlighted by id, so it stays highlighted after a push re-renders it. */}
+          {openId ? <style safe>{`#conv-row-${openId} .conv-link{background:var(--row-active)}`}</style> : ''}
+        </div>
+      </div>
+      <script src="/assets/inbox.js" defer></script>
+    </Layout>
+  );
+}

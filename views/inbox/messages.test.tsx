@@ -1,0 +1,131 @@
+/** @module views/inbox/messages.test — bubbles escape text and errors, ticks follow the delivery status, pushes are out of band. */
+import { describe, expect, test } from 'bun:test';
+import { ChatLog, DeliveryTicks, LoadOlder, MessageAppend, MessageBubble, MessageReplace } from './messages';
+import { SAMPLE_NOW, sampleMessages } from './fixtures';
+import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
+import type { DeliveryStatus, MessageView } from './types';
+
+const hostile: MessageView = {
+  id: 42,
+  sender: 'recruiter',
+  authorName: HOSTILE_TEXT,
+  body: HOSTILE_TEXT,
+  createdAt: SAMPLE_NOW,
+  status: 'failed',
+  errorCode: 63016,
+  errorMessage: HOSTILE_TEXT,
+  media: [
+    { id: 7, kind: 'document', contentType: HOSTILE_TEXT, state: 'stored' },
+    { id: 8, kind: 'image', state: 'unavailable', error: HOSTILE_TEXT },
+  ],
+};
+
+describe('MessageBubble', () => {
+  test('escapes body, author, failure reason, content type and media error', () => {
+    const html = String(<MessageBubble message={hostile} />);
+    expectInert(html);
+    expectEscapedText(html);
+    expect(html.split('&lt;script&gt;').length - 1).toBe(5);
+  });
+
+  test('has the stable id and a class per sender', () => {
+    for (const sender of ['aspirant', 'recruiter', 'bot'] as const) {
+      const html = String(<MessageBubble message={{ ...sampleMessages[0]!, sender }} />);
+      expect(attributesOf(html, 'msg-101').class).toBe(`msg from-${sender}`);
+    }
+  });
+
+  test("names the recruiter and the bot, not the aspirant", () => {
+    const [aspirant, bot, , , , recruiter] = sampleMessages;
+    expect(String(<MessageBubble message={recruiter!} />)).toContain('<span class="msg-author">Ana Restrepo</span>');
+    expect(String(<MessageBubble message={bot!} />)).toContain('<span class="msg-author">Bot</span>');
+    expect(String(<MessageBubble message={aspirant!} />)).not.toContain('msg-author');
+  });
+
+  test('shows images inline through /media/:id and other media as links', () => {
+    const html = String(<MessageBubble message={{ ...sampleMessages[3]!, media: [{ id: 301, kind: 'image', state: 'stored' }, { id: 302, kind: 'audio', state: 'stored' }, { id: 303, state: 'pending' }] }} />);
+    expect(parse(html).attributes.filter((attribute) => attribute.tag === 'img').map((attribute) => `${attribute.name}=${attribute.value}`)).toContain('src=/media/301');
+    expect(html).toContain('href="/media/302"');
+    expect(html).toContain('Attachment — downloading…');
+    expect(html).not.toContain('/media/303');
+  });
+
+  test('aspirant messages carry no ticks', () => {
+    expect(String(<MessageBubble message={sampleMessages[0]!} />)).not.toContain('ticks');
+  });
+});
+
+describe('DeliveryTicks', () => {
+  const cases: [DeliveryStatus, string, string][] = [
+    ['queued', 'ticks-pending', 'Queued'],
+    ['sending', 'ticks-pending', 'Sending'],
+    ['sent', 'ticks-sent', '✓'],
+    ['delivered', 'ticks-delivered', '✓✓'],
+    ['read', 'ticks-read', '✓✓'],
+  ];
+  for (const [status, cls, text] of cases) {
+    test(`${status} renders ${cls}`, () => {
+      const html = String(<DeliveryTicks message={{ status }} />);
+      expect(html).toContain(`class="ticks ${cls}"`);
+      expect(html).toContain(text);
+    });
+  }
+
+  test('failed and undelivered show the reason in the title and as visible text', () => {
+    for (const status of ['failed', 'undelivered'] as const) {
+      const html = String(<DeliveryTicks message={{ status, errorCode: 63016, errorMessage: 'Outside the window' }} />);
+      expect(html).toContain('class="ticks ticks-failed"');
+      expect(html).toContain('title="');
+      expect(html.match(/Outside the window \(error 63016\)/g)?.length).toBe(2);
+    }
+  });
+
+  test('a failure without a reason still says what happened', () => {
+    expect(String(<DeliveryTicks message={{ status: 'failed' }} />)).toContain('WhatsApp did not accept the message');
+  });
+
+  test('received renders nothing', () => {
+    expect(String(<DeliveryTicks message={{ status: 'received' }} />)).toBe('');
+  });
+});
+
+describe('pushes', () => {
+  test('MessageAppend removes a copy already on the page and appends to the conversation log', () => {
+    const html = String(<MessageAppend conversationId={12} message={hostile} />);
+    const oob = parse(html).attributes.filter((attribute) => attribute.name === 'hx-swap-oob');
+    expect(oob.map((attribute) => attribute.value)).toEqual(['delete', 'beforeend:#chat-log-12']);
+    expect(parse(html).ids.slice(0, 2)).toEqual(['msg-42', 'msg-42']);
+    expectInert(html);
+  });
+
+  test('MessageReplace swaps msg-<id> itself out of band', () => {
+    const html = String(<MessageReplace message={{ ...sampleMessages[5]!, status: 'read' }} />);
+    expect(attributesOf(html, 'msg-106')['hx-swap-oob']).toBe('true');
+    expect(html).toContain('ticks-read');
+  });
+});
+
+describe('ChatLog', () => {
+  test('has the stable log id, a "load older" item first and one separator per day', () => {
+    const html = String(<ChatLog conversationId={12} messages={sampleMessages} olderCursor="101" query="?scope=all" now={SAMPLE_NOW} />);
+    const ids = parse(html).ids;
+    expect(ids[0]).toBe('chat-log-12');
+    expect(ids[1]).toBe('load-older-12');
+    expect(ids.filter((id) => id.startsWith('day-12-'))).toHaveLength(2);
+    expect(ids.filter((id) => id.startsWith('msg-'))).toEqual(sampleMessages.map((message) => `msg-${message.id}`));
+    expect(html).toContain('Yesterday');
+    expect(html).toContain('Today');
+  });
+
+  test('LoadOlder fetches the same page with ?before= and keeps only the log items', () => {
+    const html = String(<LoadOlder conversationId={12} cursor="101" query="?scope=mine" />);
+    const link = parse(html).attributes.filter((attribute) => attribute.tag === 'a');
+    expect(Object.fromEntries(link.map((attribute) => [attribute.name, attribute.value]))).toEqual({
+      href: '/inbox/12?scope=mine&before=101',
+      'hx-get': '/inbox/12?scope=mine&before=101',
+      'hx-select': '#chat-log-12 > li',
+      'hx-target': '#load-older-12',
+      'hx-swap': 'outerHTML',
+    });
+  });
+});

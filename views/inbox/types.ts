@@ -1,0 +1,136 @@
+/** @module views/inbox/types — the plain data the inbox views render; the server's queries fill these (Dates as Date). */
+import type { ConversationStatus, DayPart, DeliveryStatus, Locale, ModelingType, Sender, Shift } from '../../actors/conversation/types';
+
+export type { ConversationStatus, DeliveryStatus, Sender };
+
+export interface PersonRef {
+  id: number;
+  name: string;
+}
+
+export interface ConversationRowView {
+  id: number;
+  /** firstName lastName, or the WhatsApp name, or the number. */
+  name: string;
+  number: string;
+  preview: string;
+  lastMessageAt: Date;
+  unread: number;
+  status: ConversationStatus;
+  assignee?: PersonRef;
+  optedOut: boolean;
+}
+
+export type MediaKindView = 'image' | 'video' | 'audio' | 'document';
+
+export interface MediaView {
+  id: number;
+  kind?: MediaKindView;
+  contentType?: string;
+  state: 'pending' | 'stored' | 'unavailable';
+  error?: string;
+}
+
+export interface MessageView {
+  id: number;
+  sender: Sender;
+  /** The recruiter who wrote it (sender 'recruiter'). */
+  authorName?: string;
+  body: string;
+  createdAt: Date;
+  status: DeliveryStatus;
+  errorCode?: number;
+  errorMessage?: string;
+  media: MediaView[];
+}
+
+/** What the aspirant's form said; every field optional because the form may not be submitted yet. */
+export interface ProfileView {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  location?: string;
+  preferredModelingTypes?: ModelingType[];
+  hasKids?: boolean;
+  preferredShift?: Shift;
+  unavailableShifts?: DayPart[];
+  notes?: string;
+  locale?: Locale;
+  formSubmittedAt?: Date;
+}
+
+export interface NoteView {
+  id: number;
+  authorName: string;
+  body: string;
+  createdAt: Date;
+}
+
+export interface EventView {
+  at: Date;
+  label: string;
+}
+
+export interface AspirantPanelView {
+  conversationId: number;
+  number: string;
+  whatsappName?: string;
+  profile?: ProfileView;
+  optedOutAt?: Date;
+  photos: { mediaId: number }[];
+  bot: { script?: string; step?: string; paused: boolean };
+  status: ConversationStatus;
+  assignee?: PersonRef;
+  /** Everyone the conversation can be assigned to (the assignee selector's options). */
+  recruiters: PersonRef[];
+  notes: NoteView[];
+  events: EventView[];
+}
+
+export interface ViewerView {
+  id: number;
+  name: string;
+  role: 'admin' | 'recruiter';
+  csrf: string;
+}
+
+export type Scope = 'mine' | 'unassigned' | 'all';
+
+export interface InboxFilters {
+  status?: ConversationStatus;
+  scope: Scope;
+  q?: string;
+}
+
+export interface SessionWindow {
+  open: boolean;
+  /** When the 24-hour customer-service window closes (or closed). */
+  closesAt?: Date;
+}
+
+export interface TemplateView {
+  sid: string;
+  name: string;
+  preview: string;
+}
+
+export interface CannedView {
+  id: number;
+  title: string;
+  body: string;
+}
+
+export interface OpenConversationView {
+  conversation: AspirantPanelView;
+  messages: MessageView[];
+  olderCursor?: string;
+  window: SessionWindow;
+  templates: TemplateView[];
+  canned: CannedView[];
+}
+
+export interface PresenceView {
+  userId?: number;
+  name: string;
+  typing: boolean;
+}
