@@ -1,0 +1,146 @@
+/** @module test/inbox.test — the inbox through app.handle: pages, actions, and the access matrix (who can read, reply, subscribe, fetch media). */
+import { describe, expect, test } from 'bun:test';
+import { eq } from 'drizzle-orm';
+import { createSession } from '../server/auth/sessions';
+import { insertUser, toPublicUser } from '../server/db/queries/users';
+import { auditLog, conversations, media, messages, notes } from '../server/db/schema';
+import { inbound } from './support/bot';
+import { testApp, type TestApp } from './support/app';
+import { drivers } from './support/db';
+import { listen } from './support/listen';
+
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='), (c) => c.charCodeAt(0));
+
+interface Person {
+  id: number;
+  name: string;
+  cookie: string;
+  csrf: string;
+}
+
+async function person(t: TestApp, name: string, role: 'admin' | 'recruiter'): Promise<Person> {
+  const user = toPublicUser(await insertUser(t.database.db, { email: `${name.toLowerCase()}@agency.co`, name, role, passwordHash: 'x' }));
+  const session = await createSession(t.database.db, user.id, new Date());
+  return { id: user.id, name, cookie: `wasap_session=${session.token}`, csrf: session.csrfToken };
+}
+
+function as(t: TestApp, who: Person, path: string, form?: Record<string, string>, csrf = true): Promise<Response> {
+  const headers: Record<string, string> = { cookie: who.cookie, accept: 'text/html' };
+  if (!form) return t.request(path, { headers });
+  if (csrf) headers['x-csrf-token'] = who.csrf;
+  headers['content-type'] = 'application/x-www-form-urlencoded';
+  return t.request(path, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+}
+
+/** Three conversations: one assigned to Rita, one to Sofi, one unassigned — and a stored photo in Sofi's. */
+async function world(t: TestApp) {
+  const [rita, sofi, boss] = [await person(t, 'Rita', 'recruiter'), await person(t, 'Sofi', 'recruiter'), await person(t, 'Boss', 'admin')];
+  const keys = ['+573004440001', '+573004440002', '+573004440003'];
+  for (const key of keys) {
+    await t.services.conversations.acceptInbound(inbound(key, `hola desde ${key}`));
+    await t.services.conversations.registry.ask(key, () => null);
+  }
+  const ids = (await t.database.db.select({ id: conversations.id }).from(conversations).orderBy(conversations.id)).map((r) => r.id);
+  await t.services.conversations.assign(keys[0]!, boss.id, rita.id);
+  await t.services.conversations.assign(keys[1]!, boss.id, sofi.id);
+  const blob = await t.services.blobs.put('media/2026/11/test.png', PNG, 'image/png');
+  const [message] = await t.database.db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, ids[1]!));
+  const [photo] = await t.database.db
+    .insert(media)
+    .values({ messageId: message!.id, kind: 'image', contentType: 'image/png', size: blob.size, blobKey: blob.key, checksum: blob.checksum, state: 'stored' })
+    .returning({ id: media.id });
+  return { rita, sofi, boss, keys, ids: { rita: ids[0]!, sofi: ids[1]!, open: ids[2]! }, photoId: photo!.id };
+}
+
+describe.each(drivers)('inbox on %s', (driver) => {
+  test('the access matrix: a recruiter cannot read, reply in, change, or fetch media of a conversation assigned to someone else', async () => {
+    await using t = await testApp(driver, { overrides: { bot: false } });
+    const w = await world(t);
+    const list = await (await as(t, w.rita, '/inbox')).text();
+    expect(list).toContain(`conv-row-${w.ids.rita}`);
+    expect(list).toContain(`conv-row-${w.ids.open}`);
+    expect(list).not.toContain(`conv-row-${w.ids.sofi}`);
+    const denied = [
+      await as(t, w.rita, `/inbox/${w.ids.sofi}`),
+      await as(t, w.rita, `/inbox/${w.ids.sofi}/messages`, { body: 'hola' }),
+      await as(t, w.rita, `/inbox/${w.ids.sofi}/status`, { status: 'closed' }),
+      await as(t, w.rita, `/inbox/${w.ids.sofi}/assign`, { assigneeId: String(w.rita.id) }),
+      await as(t, w.rita, `/inbox/${w.ids.sofi}/notes`, { body: 'spy' }),
+      await as(t, w.rita, `/inbox/${w.ids.sofi}/bot/resume`, {}),
+      await as(t, w.rita, `/media/${w.photoId}`),
+    ];
+    expect(denied.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 404, 404]);
+    for (const response of denied) expect(await response.text()).not.toContain('hola desde');
+    expect(await t.database.db.select().from(notes)).toEqual([]);
+    // The owner and an admin can; media comes with headers that keep it inert.
+    expect((await as(t, w.sofi, `/inbox/${w.ids.sofi}`)).status).toBe(200);
+    const photo = await as(t, w.boss, `/media/${w.photoId}`);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toBe('image/png');
+    expect(photo.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(new Uint8Array(await photo.arrayBuffer())).toEqual(PNG);
+    expect((await as(t, w.boss, '/inbox')).status).toBe(200);
+  });
+
+  test('replies, status, notes and assignment go through the actor, need the CSRF token, and are audited', async () => {
+    await using t = await testApp(driver, { overrides: { bot: false } });
+    const w = await world(t);
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { body: 'hola' }, false)).status).toBe(403);
+    const reply = await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { body: 'Hola, soy Rita <b>' });
+    expect(reply.status).toBe(200);
+    expect(await reply.text()).toContain(`id="composer-${w.ids.open}"`);
+    const sent = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
+    expect(sent.map((m) => [m.body, m.authorId])).toEqual([['Hola, soy Rita <b>', w.rita.id]]);
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { body: '   ' })).status).toBe(422);
+    // A recruiter may take an unassigned conversation, but not hand it to someone else.
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/assign`, { assigneeId: String(w.sofi.id) })).status).toBe(403);
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/assign`, { assigneeId: String(w.rita.id) })).status).toBe(200);
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/status`, { status: 'closed' })).status).toBe(200);
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/status`, { status: 'bogus' })).status).toBe(422);
+    const note = await as(t, w.rita, `/inbox/${w.ids.open}/notes`, { body: 'Llamar mañana <script>x</script>' });
+    expect(await note.text()).toContain('Llamar mañana &lt;script&gt;x&lt;/script&gt;');
+    const [conversation] = await t.database.db.select().from(conversations).where(eq(conversations.id, w.ids.open));
+    expect(conversation).toMatchObject({ assigneeId: w.rita.id, status: 'closed', botPaused: true });
+    const actions = (await t.database.db.select().from(auditLog).where(eq(auditLog.targetId, String(w.ids.open)))).map((a) => [a.action, a.actor]);
+    expect(actions).toEqual([
+      ['conversation.assigned', 'rita@agency.co'],
+      ['conversation.status_changed', 'rita@agency.co'],
+      ['note.added', 'rita@agency.co'],
+    ]);
+    // Opening the conversation reads it.
+    await as(t, w.rita, `/inbox/${w.ids.open}`);
+    expect((await t.database.db.select().from(conversations).where(eq(conversations.id, w.ids.open)))[0]?.unreadCount).toBe(0);
+  });
+});
+
+describe('live socket', () => {
+  test('subscriptions are checked: nothing of a conversation assigned to someone else reaches a recruiter', async () => {
+    await using t = await testApp('pglite', { overrides: { bot: false } });
+    const w = await world(t);
+    await using server = listen(t);
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/live`, { headers: { cookie: w.rita.cookie } } as never);
+    const received: string[] = [];
+    const opened = Promise.withResolvers<void>();
+    socket.onopen = () => opened.resolve();
+    socket.onmessage = (event) => received.push(String(event.data));
+    await opened.promise;
+    const refusal = Promise.withResolvers<void>();
+    socket.addEventListener('message', (event) => String(event.data).includes('not allowed') && refusal.resolve());
+    socket.send(JSON.stringify({ type: 'viewing', conversationId: w.ids.sofi }));
+    await refusal.promise;
+    // Rita hears her own list and the unassigned one, and what she opens.
+    const own = Promise.withResolvers<void>();
+    socket.addEventListener('message', (event) => String(event.data).includes(`conv-row-${w.ids.rita}`) && own.resolve());
+    await t.services.conversations.acceptInbound(inbound(w.keys[1]!, 'secreto de Sofi'));
+    await t.services.conversations.acceptInbound(inbound(w.keys[0]!, 'para Rita'));
+    await own.promise;
+    expect(received.join('\n')).not.toContain('secreto de Sofi');
+    expect(received.join('\n')).not.toContain(`conv-row-${w.ids.sofi}`);
+    socket.close();
+    const anonymous = new WebSocket(`${server.url.replace('http', 'ws')}/live`);
+    const closed = Promise.withResolvers<number>();
+    anonymous.onclose = (event) => closed.resolve(event.code);
+    anonymous.onerror = () => closed.resolve(-1);
+    expect(await closed.promise).not.toBe(1000);
+  });
+});
