@@ -68,6 +68,7 @@ export function buildServices(options: ServiceOptions): Services {
     after,
     forms: { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs },
     scripts: options.bot === false ? undefined : createScriptCache(database.db),
+    commitConcurrency: database.kind === 'pglite' ? 1 : 4,
   });
   const simulator = config.twilio ? undefined : createSimulator({ hub, publicUrl: config.publicUrl, acceptStatus: (u) => conversations.acceptStatus(u) });
   const twilio = config.twilio;

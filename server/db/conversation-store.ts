@@ -4,9 +4,9 @@ import type { CommitResult, ConversationStore } from '../../actors/conversation/
 import { initialState } from '../../actors/conversation/decide';
 import type { ConversationEvent, ConversationState, Effect } from '../../actors/conversation/types';
 import type { Db } from './client';
+import type { GroupCommitter, Tx } from './group-commit';
 import { aspirants, auditLog, conversationEvents, conversations, inboundEvents, media, messages, notes, outbox, timers } from './schema';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Thrown inside the transaction to roll it back when a status callback arrives before its message's sid is known. */
 class ParkStatus extends Error {}
@@ -19,7 +19,7 @@ interface Ctx {
   result: CommitResult;
 }
 
-export function createConversationStore(db: Db): ConversationStore {
+export function createConversationStore(db: Db, committer?: GroupCommitter): ConversationStore {
   return {
     async load(key) {
       const [row] = await db
@@ -76,14 +76,18 @@ export function createConversationStore(db: Db): ConversationStore {
     },
 
     async commit(key, state, effects, event, now) {
-      const ctx: Ctx = { key, conversationId: state.conversationId, result: emptyResult(state.conversationId) };
+      // The unit may run twice (a batch that failed is retried unit by unit): it starts from scratch each time.
+      async function work(tx: Tx): Promise<Ctx> {
+        const ctx: Ctx = { key, conversationId: state.conversationId, result: emptyResult(state.conversationId) };
+        for (const effect of orderEffects(effects)) {
+          if (!(await apply(tx, ctx, effect))) return ctx;
+        }
+        if (ctx.conversationId !== null) await journal(tx, ctx.conversationId, event, now, Object.values(ctx.result.messageIds));
+        return ctx;
+      }
+      let ctx: Ctx;
       try {
-        await db.transaction(async (tx) => {
-          for (const effect of orderEffects(effects)) {
-            if (!(await apply(tx, ctx, effect))) return;
-          }
-          if (ctx.conversationId !== null) await journal(tx, ctx.conversationId, event, now, Object.values(ctx.result.messageIds));
-        });
+        ctx = await (committer ? committer.run(work) : db.transaction(work));
       } catch (error) {
         if (!(error instanceof ParkStatus)) throw error;
         await parkEvent(db, event);

@@ -10,6 +10,7 @@ import { createRegistry, RegistryClosedError, type Registry } from '../../actors
 import type { ConversationState } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
 import { createConversationStore, parkedStatusEvents } from '../db/conversation-store';
+import { createGroupCommitter } from '../db/group-commit';
 import { deadLetters, formSubmissions, inboundEvents } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -40,13 +41,19 @@ export interface ConversationSystemOptions {
   forms?: { secret: string; publicUrl: string; ttlMs: number };
   /** Parsed bot scripts by ref; without it the bot does not run. */
   scripts?: ScriptCache;
+  /** Group-commit transactions in flight at once (1 for PGlite, which has one connection). */
+  commitConcurrency?: number;
 }
 
 type StoredPayload = { event: Omit<InboundReceived, 'eventId'> | Omit<StatusReceived, 'eventId'> | Omit<FormSubmitted, 'eventId'> };
 
 export function createConversationSystem(options: ConversationSystemOptions) {
   const { db, logger, metrics } = options;
-  const store = createConversationStore(db);
+  // Group commit: concurrent webhooks and actor transactions share COMMITs (durability unchanged: each waits for its own).
+  const committer = createGroupCommitter(db, { concurrency: options.commitConcurrency ?? 2 });
+  const store = createConversationStore(db, committer);
+  metrics.gauge('wasap_db_group_commits', 'Transactions committed by group commit since start', () => committer.stats().transactions);
+  metrics.gauge('wasap_db_group_commit_units', 'Units of work committed through group commit since start', () => committer.stats().units);
   const received = metrics.counter('wasap_webhooks_received_total', 'Webhook events accepted, by kind', ['kind'] as const);
   const duplicates = metrics.counter('wasap_webhooks_duplicate_total', 'Webhook deliveries ignored as duplicates, by kind', ['kind'] as const);
   const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
@@ -153,11 +160,13 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   }
 
   async function insertAndTell(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>) {
-    const [row] = await db
-      .insert(inboundEvents)
-      .values({ providerSid, kind, conversationKey: key, payload: { event, raw } })
-      .onConflictDoNothing({ target: inboundEvents.providerSid })
-      .returning({ id: inboundEvents.id });
+    const [row] = await committer.run((tx) =>
+      tx
+        .insert(inboundEvents)
+        .values({ providerSid, kind, conversationKey: key, payload: { event, raw } })
+        .onConflictDoNothing({ target: inboundEvents.providerSid })
+        .returning({ id: inboundEvents.id }),
+    );
     if (!row) {
       duplicates.inc({ kind });
       return { duplicate: true };
