@@ -2,7 +2,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, loadConfig, pgliteDir, type Config } from '../server/config';
+import { ConfigError, loadConfig, mediaDir, pgliteDir, type Config } from '../server/config';
+import { createBlobStore } from '../server/storage';
 import { openDatabase, type Database } from '../server/db/client';
 import { lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
@@ -73,11 +74,28 @@ async function databaseChecks(config: Config): Promise<CheckResult[]> {
   }
 }
 
-function serviceChecks(config: Config): CheckResult[] {
-  return [
-    { name: 'whatsapp', ok: true, detail: config.twilio ? `Twilio account ${config.twilio.accountSid.slice(0, 6)}…` : 'simulator (no TWILIO_* settings)' },
-    { name: 'media', ok: true, detail: config.s3 ? `S3 bucket ${config.s3.bucket}` : `local folder ${join(config.dataDir, 'media')}` },
-  ];
+/** Asks Twilio for the account with the configured credentials: 200 means they work. */
+async function twilioCheck(config: Config): Promise<CheckResult> {
+  const twilio = config.twilio;
+  if (!twilio) return { name: 'whatsapp', ok: true, detail: 'simulator (no TWILIO_* settings)' };
+  return runCheck('whatsapp', async () => {
+    const base = (twilio.apiUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
+    const response = await fetch(`${base}/2010-04-01/Accounts/${twilio.accountSid}.json`, {
+      headers: { authorization: `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (response.status === 401) return { ok: false, detail: 'Twilio refused the credentials (401): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN' };
+    if (!response.ok) return { ok: false, detail: `Twilio answered HTTP ${response.status}` };
+    return { ok: true, detail: `Twilio account ${twilio.accountSid.slice(0, 6)}… reachable, sender ${twilio.whatsappFrom ?? twilio.messagingServiceSid}` };
+  });
+}
+
+async function mediaCheck(config: Config): Promise<CheckResult> {
+  return runCheck('media', async () => {
+    const store = createBlobStore({ s3: config.s3, mediaDir: mediaDir(config) });
+    await store.check();
+    return { ok: true, detail: config.s3 ? `S3 bucket ${config.s3.bucket} reachable` : `local folder ${mediaDir(config)} writable` };
+  });
 }
 
 export async function runDoctor(io: CliIO): Promise<CheckResult[]> {
@@ -89,7 +107,7 @@ export async function runDoctor(io: CliIO): Promise<CheckResult[]> {
     return [{ name: 'configuration', ok: false, detail: error.message }];
   }
   const results = [{ name: 'configuration', ok: true, detail: 'valid' }, await runCheck('data folder', dataDirCheck(config))];
-  results.push(...(await databaseChecks(config)), ...serviceChecks(config));
+  results.push(...(await databaseChecks(config)), await twilioCheck(config), await mediaCheck(config));
   return results;
 }
 

@@ -7,6 +7,7 @@ import type { Metrics } from './metrics';
 import { secureCookiesFor } from './auth/plugin';
 import { createPresence } from './realtime/presence';
 import { adminApiRoutes } from './routes/admin-api';
+import { adminCannedRoutes } from './routes/admin-canned';
 import { adminUsersRoutes } from './routes/admin-users';
 import { assetRoutes } from './routes/assets';
 import { devPhoneRoutes } from './routes/dev-phone';
@@ -26,6 +27,8 @@ export interface AppDeps {
   metrics: Metrics;
   services: Services;
   isDraining?: () => boolean;
+  /** The clock (tests move it); the same one the services were built with. */
+  now?: () => number;
 }
 
 export function createApp(deps: AppDeps) {
@@ -50,7 +53,8 @@ export function createApp(deps: AppDeps) {
   app
     .use(authRoutes({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy }))
     .use(adminUsersRoutes({ db, secureCookies }))
-    .use(inboxRoutes({ db, conversations: services.conversations, blobs: services.blobs, media: services.media, presence, secureCookies, access, hub: services.hub }))
+    .use(adminCannedRoutes({ db, secureCookies }))
+    .use(inboxRoutes({ db, conversations: services.conversations, blobs: services.blobs, media: services.media, presence, secureCookies, access, hub: services.hub, templates: config.templates, now: deps.now }))
     .use(liveRoutes({ db, hub: services.hub, presence, secureCookies, publicUrl: config.publicUrl, logger: deps.logger, access }))
     .use(formRoutes({ config, db, conversations: services.conversations }));
   if (services.simulator) {

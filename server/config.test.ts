@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886', TWILIO_API_URL: 'http://127.0.0.1:9', TWILIO_MAX_MPS: '20',
       S3_BUCKET: 'wasap-media', S3_REGION: 'us-east-1', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true',
       AGENCY_NAME: 'Estrellas Modelos', PRIVACY_POLICY_URL: 'https://agency.example.co/privacidad', FORM_LINK_TTL: '48h',
+      TWILIO_TEMPLATES: JSON.stringify([{ sid: `HX${'a'.repeat(32)}`, name: 'Seguimiento', preview: 'Hola {{1}}, ¿seguimos?' }]),
     });
     expect(config).toEqual({
       port: 8080, host: '127.0.0.1', publicUrl: 'https://wasap.example.co', trustProxy: true, databaseUrl: 'postgres://u:p@db:5432/wasap',
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       s3: { bucket: 'wasap-media', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
       formWebhookSecret: 'f'.repeat(20), metricsToken: 'm',
       agencyName: 'Estrellas Modelos', privacyPolicyUrl: 'https://agency.example.co/privacidad', formLinkTtlMs: 48 * 3_600_000,
+      templates: [{ sid: `HX${'a'.repeat(32)}`, name: 'Seguimiento', preview: 'Hola {{1}}, ¿seguimos?' }],
     });
   });
 
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ FORM_LINK_TTL: '7 weeks' }, 'FORM_LINK_TTL'],
     [{ FORM_LINK_TTL: '10s' }, 'FORM_LINK_TTL'],
+    [{ TWILIO_TEMPLATES: '[{"sid":"nope"}]' }, 'TWILIO_TEMPLATES'],
     [{ WASAP_AUTO_MIGRATE: 'maybe' }, 'WASAP_AUTO_MIGRATE'],
     [{ WASAP_SECRET: 'short' }, 'WASAP_SECRET'],
     [{ TWILIO_ACCOUNT_SID: SID }, 'TWILIO_AUTH_TOKEN'],

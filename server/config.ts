@@ -15,6 +15,13 @@ export interface TwilioConfig {
   maxMps: number;
 }
 
+/** An approved WhatsApp template (Twilio Content API) recruiters may send outside the 24-hour window. */
+export interface TemplateConfig {
+  sid: string;
+  name: string;
+  preview: string;
+}
+
 export interface S3Config {
   bucket: string;
   endpoint?: string;
@@ -42,6 +49,7 @@ export interface Config {
   agencyName: string;
   privacyPolicyUrl: string;
   formLinkTtlMs: number;
+  templates: TemplateConfig[];
 }
 
 /** A configuration problem: one line naming the variable and what it expects. */
@@ -139,6 +147,25 @@ function s3Config(env: Env): S3Config | undefined {
   return { bucket, endpoint, region, forcePathStyle };
 }
 
+/** TWILIO_TEMPLATES: a JSON list of {"sid":"HX…","name":"…","preview":"…"}. */
+function templates(env: Env): TemplateConfig[] {
+  const raw = read(env, 'TWILIO_TEMPLATES');
+  if (raw === undefined) return [];
+  const expected = 'a JSON list of {"sid":"HX<32 hex>","name":"…","preview":"…"}';
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('TWILIO_TEMPLATES', expected);
+  }
+  const valid = (item: unknown): item is TemplateConfig => {
+    const t = item as Partial<TemplateConfig>;
+    return typeof t?.sid === 'string' && /^HX[0-9a-fA-F]{32}$/.test(t.sid) && typeof t.name === 'string' && t.name.length > 0 && typeof t.preview === 'string';
+  };
+  if (!Array.isArray(list) || !list.every(valid)) throw new ConfigError('TWILIO_TEMPLATES', expected);
+  return list.map(({ sid, name, preview }) => ({ sid, name, preview }));
+}
+
 /** `7d`, `48h`, `90m`, `3600s` or a plain number of seconds. */
 function duration(env: Env, name: string, fallbackMs: number): number {
   const raw = read(env, name);
@@ -187,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     agencyName: read(env, 'AGENCY_NAME') ?? 'Wasap Talent',
     privacyPolicyUrl: url(env, 'PRIVACY_POLICY_URL', ['http:', 'https:']) ?? `${publicUrl}/privacy`,
     formLinkTtlMs: duration(env, 'FORM_LINK_TTL', 7 * 86_400_000),
+    templates: templates(env),
   };
 }
 

@@ -144,3 +144,28 @@ describe('live socket', () => {
     expect(await closed.promise).not.toBe(1000);
   });
 });
+
+describe('canned responses and templates', () => {
+  test('admins manage canned responses (recruiters cannot); the composer offers them, and approved templates once the window closed', async () => {
+    const template = { sid: `HX${'b'.repeat(32)}`, name: 'Seguimiento <b>', preview: 'Hola, ¿seguimos con tu proceso?' };
+    let now = Date.now();
+    await using t = await testApp('pglite', { env: { TWILIO_TEMPLATES: JSON.stringify([template]) }, overrides: { bot: false, now: () => now } });
+    const w = await world(t);
+    expect((await as(t, w.rita, '/admin/canned', { title: 'x', body: 'y' })).status).toBe(403);
+    const created = await as(t, w.boss, '/admin/canned', { title: 'Bienvenida', body: 'Hola <3, gracias por escribir' });
+    expect(created.status).toBe(303);
+    expect(await (await as(t, w.boss, '/admin/canned')).text()).toContain('Hola &lt;3, gracias por escribir');
+    const open = await (await as(t, w.rita, `/inbox/${w.ids.open}`)).text();
+    expect(open).toContain('Hola &lt;3, gracias por escribir');
+    expect(open).not.toContain('Seguimiento &lt;b&gt;');
+    now += 25 * 3_600_000;
+    const closed = await (await as(t, w.rita, `/inbox/${w.ids.open}`)).text();
+    expect(closed).toContain('Seguimiento &lt;b&gt;');
+    const refused = await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { body: 'free text' });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('24-hour window');
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { contentSid: template.sid })).status).toBe(200);
+    const [sent] = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
+    expect(sent).toMatchObject({ templateSid: template.sid });
+  });
+});

@@ -28,6 +28,8 @@ export interface InboxDeps {
   now?: () => number;
   access?: { changed?: (conversationId: number) => Promise<void> };
   hub?: Hub;
+  /** Approved templates (TWILIO_TEMPLATES) offered once the 24-hour window has closed. */
+  templates?: { sid: string; name: string; preview: string }[];
 }
 
 const STATUSES = ['new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed', 'archived'] as const satisfies readonly ConversationStatus[];
@@ -81,7 +83,7 @@ export function inboxRoutes(deps: InboxDeps) {
       messages: page.messages,
       olderCursor: page.olderCursor,
       window: { open: windowOpen(lastInbound, now()), closesAt: closes === null ? undefined : new Date(closes) },
-      templates: [],
+      templates: deps.templates ?? [],
       canned: canned.map((c) => ({ id: c.id, title: c.title, body: c.body })),
     };
   }

@@ -46,7 +46,7 @@ export async function testApp(driver: Driver = 'pglite', options: TestAppOptions
   const metrics = createMetrics();
   const services = buildServices({ config, database, logger, metrics, ...options.overrides });
   if (!options.noStart) await services.start();
-  const app = createApp({ config, database, logger, metrics, services });
+  const app = createApp({ config, database, logger, metrics, services, now: options.overrides?.now });
   return {
     app,
     database,

@@ -1,7 +1,7 @@
 /** @module views/admin/nav — the admin pages' header: links and the sign-out form. */
 
 export interface AdminNavProps {
-  current: 'users' | 'audit';
+  current: 'users' | 'audit' | 'canned';
   email: string;
   csrf: string;
 }
@@ -17,6 +17,9 @@ export function AdminNav({ current, email, csrf }: AdminNavProps) {
         <a href="/inbox">Bandeja (Inbox)</a>
         <a href="/admin/users" aria-current={current === 'users' ? 'page' : undefined}>
           Usuarios (Users)
+        </a>
+        <a href="/admin/canned" aria-current={current === 'canned' ? 'page' : undefined}>
+          Respuestas (Canned responses)
         </a>
         <a href="/admin/audit" aria-current={current === 'audit' ? 'page' : undefined}>
           Auditoría (Audit log)
