@@ -2,6 +2,12 @@
 (() => {
   const finePointer = window.matchMedia('(pointer: fine)');
 
+  // htmx and hx-ws.js are deferred scripts, and the browser may run htmx's start-up (a setTimeout) between
+  // them: then the extension never saw #app and the page has no socket at all. Wire it now; the extension
+  // skips elements it already set up, so this is harmless when the order was right.
+  const liveRoot = document.getElementById('app');
+  if (liveRoot && !liveRoot._htmx?.ws?.initialized) htmx.process(liveRoot);
+
   // Enter sends, Shift+Enter adds a line; on touch keyboards Enter stays a new line, as in WhatsApp.
   document.addEventListener('keydown', (event) => {
     const box = event.target;
