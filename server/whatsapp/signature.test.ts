@@ -74,3 +74,21 @@ describe('webhookUrl', () => {
     );
   });
 });
+
+describe('signature URL variants', () => {
+  test('a signature made over the URL with the default port validates against the URL without it, and back', () => {
+    const params = { Body: 'hola', From: 'whatsapp:+573001112233' };
+    const withPort = computeTwilioSignature('tok', 'https://wasap.example.co:443/webhooks/twilio', params);
+    expect(verifyTwilioSignature('tok', withPort, 'https://wasap.example.co/webhooks/twilio', params)).toBe(true);
+    const without = computeTwilioSignature('tok', 'https://wasap.example.co/webhooks/twilio', params);
+    expect(verifyTwilioSignature('tok', without, 'https://wasap.example.co:443/webhooks/twilio', params)).toBe(true);
+    expect(verifyTwilioSignature('tok', without, 'https://wasap.example.co:8443/webhooks/twilio', params)).toBe(false);
+  });
+});
+
+test('a signature for the default port does not validate a request on another port', () => {
+  const params = { Body: 'hola' };
+  const for443 = computeTwilioSignature('tok', 'https://wasap.example.co:443/w', params);
+  expect(verifyTwilioSignature('tok', for443, 'https://wasap.example.co:8443/w', params)).toBe(false);
+  expect(verifyTwilioSignature('tok', for443, 'https://wasap.example.co/w', params)).toBe(true);
+});

@@ -106,7 +106,9 @@ export async function listConversations(db: Db, viewer: Viewer, filters: InboxFi
     .innerJoin(aspirants, eq(aspirants.id, conversations.aspirantId))
     .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
     .where(and(filterWhere(viewer, filters), page))
-    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    // NULLS LAST to match conversations_inbox_idx: plain DESC means NULLS FIRST, which the index
+    // cannot serve, so Postgres would join and sort every conversation (both columns are NOT NULL).
+    .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, sql`${conversations.id} desc nulls last`)
     .limit(PAGE_SIZE + 1);
   const views = rows.slice(0, PAGE_SIZE).map(toRowView);
   const last = views.at(-1);
