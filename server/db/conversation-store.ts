@@ -111,9 +111,28 @@ function emptyResult(conversationId: number | null): CommitResult {
 
 const MARKERS = new Set<Effect['type']>(['inbound.processed', 'timer.consumed']);
 
-/** The exactly-once markers run first: a duplicate delivery (or a timer already fired or cancelled) must write nothing. */
+/**
+ * The exactly-once markers run first: a duplicate delivery (or a timer already fired or cancelled)
+ * must write nothing. All conversation patches become one UPDATE, where the last of them stood.
+ */
 function orderEffects(effects: Effect[]): Effect[] {
-  return [...effects.filter((e) => MARKERS.has(e.type)), ...effects.filter((e) => !MARKERS.has(e.type) && e.type !== 'reply')];
+  const patches = effects.filter((e): e is Extract<Effect, { type: 'conversation.patch' }> => e.type === 'conversation.patch');
+  const merged: Effect | undefined = patches.length
+    ? {
+        type: 'conversation.patch',
+        patch: patches.reduce<Extract<Effect, { type: 'conversation.patch' }>['patch']>((all, { patch }) => {
+          const unread = (all.unreadIncrement ?? 0) + (patch.unreadIncrement ?? 0);
+          return { ...all, ...stripUndefined(patch), ...(unread ? { unreadIncrement: unread } : {}) };
+        }, {}),
+      }
+    : undefined;
+  const lastPatch = patches.at(-1);
+  const rest = effects.flatMap((e): Effect[] => (e.type === 'conversation.patch' ? (e === lastPatch ? [merged!] : []) : [e]));
+  return [...rest.filter((e) => MARKERS.has(e.type)), ...rest.filter((e) => !MARKERS.has(e.type) && e.type !== 'reply')];
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 async function parkEvent(db: Db, event: ConversationEvent): Promise<void> {

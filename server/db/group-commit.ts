@@ -75,6 +75,22 @@ export function createGroupCommitter(db: Db, options: GroupCommitOptions = {}) {
   }
 
   return {
+    /**
+     * One statement: run on its own (autocommit, one round trip) when nothing is waiting, else
+     * batched with the queue. Either way it resolves only once committed.
+     */
+    single<T>(work: (db: Db | Tx) => Promise<T>): Promise<T> {
+      if (queue.length === 0 && inFlight < concurrency) {
+        inFlight++;
+        stats.units++;
+        stats.transactions++;
+        return work(db).finally(() => {
+          inFlight--;
+          pump();
+        });
+      }
+      return this.run(work);
+    },
     run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       const { promise, resolve, reject } = Promise.withResolvers<T>();
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });

@@ -160,7 +160,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   }
 
   async function insertAndTell(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>) {
-    const [row] = await committer.run((tx) =>
+    const [row] = await committer.single((tx) =>
       tx
         .insert(inboundEvents)
         .values({ providerSid, kind, conversationKey: key, payload: { event, raw } })
