@@ -2,7 +2,7 @@
 import type { CommitResult } from '../../actors/conversation/ports';
 import type { ConversationEvent } from '../../actors/conversation/types';
 import { AspirantPanelPush } from '../../views/inbox/aspirant-panel';
-import { ConversationRowPush } from '../../views/inbox/conversation-list';
+import { ConversationRowPush, ConversationRowReplace } from '../../views/inbox/conversation-list';
 import { MessageAppend, MessageReplace } from '../../views/inbox/messages';
 import type { Db } from '../db/client';
 import { aspirantPanel, conversationRow, messageView } from '../db/queries/inbox';
@@ -35,6 +35,12 @@ const ROW_EVENTS = new Set<ConversationEvent['type']>([
   'bot.resumed',
 ]);
 
+/**
+ * Row changes that are not new activity: the list is ordered by the last message, so a receipt or a failed
+ * send updates the row where it is; moving it to the top would disagree with the next page load.
+ */
+const IN_PLACE_ROW_EVENTS = new Set<ConversationEvent['type']>(['status.received', 'outbox.failed']);
+
 export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
   const { db, hub } = deps;
 
@@ -63,7 +69,8 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
     if (ROW_EVENTS.has(event.type) || Object.keys(result.messageIds).length > 0) {
       const row = await conversationRow(db, conversationId);
       if (!row) return;
-      const html = await ConversationRowPush({ row, filters: { scope: 'all' } });
+      const inPlace = IN_PLACE_ROW_EVENTS.has(event.type) && Object.keys(result.messageIds).length === 0;
+      const html = await (inPlace ? ConversationRowReplace : ConversationRowPush)({ row, filters: { scope: 'all' } });
       for (const rowTopic of rowTopics(row.assignee?.id)) hub.publish(rowTopic, html);
     }
   }

@@ -23,6 +23,8 @@ export interface LiveDeps {
 const message = t.Object({
   type: t.UnionEnum(['viewing', 'typing', 'leaving']),
   conversationId: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }),
+  // htmx's hx-ws:send puts the request headers (HX-Request, HX-Current-URL, …) into every message.
+  headers: t.Optional(t.Record(t.String(), t.Unknown())),
 });
 
 /** A page of ours opened the socket: the browser's Origin is our public origin or the host it connected to. */

@@ -1,6 +1,6 @@
 /** @module views/inbox/conversation-list.test — rows escape names and previews, keep stable ids, and push to the top of the list. */
 import { describe, expect, test } from 'bun:test';
-import { ConversationList, ConversationRow, ConversationRowPush, ListFilters, UnreadBadge } from './conversation-list';
+import { ConversationList, ConversationRow, ConversationRowPush, ConversationRowReplace, ListFilters, UnreadBadge } from './conversation-list';
 import { SAMPLE_NOW, sampleRows } from './fixtures';
 import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
 import type { ConversationRowView, InboxFilters } from './types';
@@ -48,6 +48,17 @@ describe('ConversationRowPush', () => {
     expect(oob.map((attribute) => attribute.value)).toEqual(['delete', 'afterbegin:#conv-list']);
     expect(html.indexOf('hx-swap-oob="delete"')).toBeLessThan(html.indexOf('afterbegin:#conv-list'));
     expect(parse(html).ids).toEqual(['conv-row-5', 'conv-row-5', 'unread-5']);
+    expectInert(html);
+  });
+});
+
+describe('ConversationRowReplace', () => {
+  test('replaces the row where it is: one element, swapped out of band by its id, never moved or inserted', () => {
+    const html = String(<ConversationRowReplace row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
+    const oob = parse(html).attributes.filter((attribute) => attribute.name === 'hx-swap-oob');
+    expect(oob.map((attribute) => attribute.value)).toEqual(['true']);
+    expect(attributesOf(html, 'conv-row-5')['hx-swap-oob']).toBe('true');
+    expect(parse(html).ids).toEqual(['conv-row-5', 'unread-5']);
     expectInert(html);
   });
 });

@@ -34,11 +34,13 @@ export interface ConversationRowProps {
   row: ConversationRowView;
   filters: InboxFilters;
   now?: Date;
+  /** Marks it for an out-of-band replacement in place. */
+  oob?: boolean;
 }
 
-export function ConversationRow({ row, filters, now = new Date() }: ConversationRowProps) {
+export function ConversationRow({ row, filters, now = new Date(), oob = false }: ConversationRowProps) {
   return (
-    <li id={`conv-row-${row.id}`} class={row.unread > 0 ? 'conv-row has-unread' : 'conv-row'}>
+    <li id={`conv-row-${row.id}`} class={row.unread > 0 ? 'conv-row has-unread' : 'conv-row'} hx-swap-oob={oob ? 'true' : undefined}>
       <a class="conv-link" href={conversationHref(row.id, filters)}>
         <Avatar id={row.id} name={row.name} />
         <span class="conv-main">
@@ -74,6 +76,11 @@ export function ConversationRowPush(props: ConversationRowProps) {
       <ConversationRow {...props} />
     </UpsertPush>
   );
+}
+
+/** Updates the row where it is (a list without it ignores it): for changes that are not new activity, such as delivery receipts. */
+export function ConversationRowReplace(props: Omit<ConversationRowProps, 'oob'>) {
+  return <ConversationRow {...props} oob />;
 }
 
 /** "Load more" as the list's last item; htmx replaces it with the next page's rows (and its own "load more"). */
