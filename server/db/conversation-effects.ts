@@ -1,0 +1,231 @@
+/** @module server/db/conversation-effects — applies each effect of a conversation event inside the event's transaction. */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { CommitResult } from '../../actors/conversation/ports';
+import type { Effect } from '../../actors/conversation/types';
+import type { Tx } from './group-commit';
+import { aspirants, auditLog, conversations, inboundEvents, media, messages, notes, outbox, timers } from './schema';
+
+/** Thrown inside the transaction to roll it back when a status callback arrives before its message's sid is known. */
+export class ParkStatus extends Error {}
+
+const ORDER = sql`array['received','queued','sending','sent','delivered','read']::delivery_status[]`;
+
+export interface Ctx {
+  key: string;
+  conversationId: number | null;
+  result: CommitResult;
+}
+
+function requireConversation(ctx: Ctx): number {
+  if (ctx.conversationId === null) throw new Error(`conversation ${ctx.key} has no row yet`);
+  return ctx.conversationId;
+}
+
+/** Applies one effect; returns false to stop (the event was already processed). */
+export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> {
+  switch (effect.type) {
+    case 'inbound.processed': {
+      const done = await tx
+        .update(inboundEvents)
+        .set({ processedAt: new Date(), attempts: sql`${inboundEvents.attempts} + 1`, lastError: null })
+        .where(and(eq(inboundEvents.id, effect.eventId), isNull(inboundEvents.processedAt)))
+        .returning({ id: inboundEvents.id });
+      ctx.result.applied = done.length > 0;
+      return ctx.result.applied;
+    }
+    case 'timer.consumed': {
+      const fired = await tx
+        .update(timers)
+        .set({ firedAt: new Date() })
+        .where(and(eq(timers.id, effect.timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)))
+        .returning({ id: timers.id });
+      ctx.result.applied = fired.length > 0;
+      return ctx.result.applied;
+    }
+    case 'timer.schedule':
+      await cancelTimers(tx, requireConversation(ctx), effect.name);
+      await tx.insert(timers).values({ conversationId: requireConversation(ctx), name: effect.name, fireAt: new Date(effect.at) });
+      ctx.result.timersChanged = true;
+      return true;
+    case 'timer.cancel':
+      await cancelTimers(tx, requireConversation(ctx), effect.name);
+      return true;
+    case 'note.add':
+      await tx.insert(notes).values({ conversationId: requireConversation(ctx), authorId: effect.authorId, body: effect.body });
+      return true;
+    case 'audit':
+      await tx.insert(auditLog).values({
+        actorUserId: effect.actorUserId,
+        actor: sql`(select email from users where id = ${effect.actorUserId})`,
+        action: effect.action,
+        targetType: 'conversation',
+        targetId: String(requireConversation(ctx)),
+        details: effect.details,
+      });
+      return true;
+    case 'conversation.create':
+      ctx.conversationId = await createConversation(tx, ctx.key, effect.whatsappName);
+      return true;
+    case 'aspirant.patch':
+      await tx
+        .update(aspirants)
+        .set({
+          whatsappName: effect.whatsappName === undefined ? undefined : effect.whatsappName,
+          optedOutAt: effect.optedOut === undefined ? undefined : effect.optedOut ? new Date(effect.at) : null,
+          updatedAt: new Date(),
+        })
+        .where(eq(aspirants.whatsappId, ctx.key));
+      return true;
+    case 'aspirant.profile':
+      await tx
+        .update(aspirants)
+        .set({
+          firstName: effect.profile.firstName,
+          lastName: effect.profile.lastName,
+          email: effect.profile.email ?? null,
+          location: effect.profile.location,
+          preferredModelingTypes: effect.profile.preferredModelingTypes,
+          hasKids: effect.profile.hasKids,
+          preferredShift: effect.profile.preferredShift,
+          unavailableShifts: effect.profile.unavailableShifts,
+          notes: effect.profile.notes ?? null,
+          locale: effect.profile.locale,
+          formSubmittedAt: new Date(effect.at),
+          consentAt: new Date(effect.at),
+          updatedAt: new Date(),
+        })
+        .where(eq(aspirants.whatsappId, ctx.key));
+      return true;
+    case 'message.add':
+      await addMessage(tx, ctx, effect.message);
+      return true;
+    case 'message.status':
+      await updateStatus(tx, ctx, effect);
+      return true;
+    case 'outbox.enqueue':
+      await enqueue(tx, ctx, effect);
+      return true;
+    case 'conversation.patch':
+      await patchConversation(tx, requireConversation(ctx), effect.patch);
+      return true;
+    case 'media.record':
+      await recordMedia(tx, ctx, effect);
+      return true;
+    case 'reply':
+      return true;
+  }
+}
+
+async function cancelTimers(tx: Tx, conversationId: number, name: string): Promise<void> {
+  await tx
+    .update(timers)
+    .set({ cancelledAt: new Date() })
+    .where(and(eq(timers.conversationId, conversationId), isNull(timers.firedAt), isNull(timers.cancelledAt), name === '*' ? sql`true` : eq(timers.name, name)));
+}
+
+async function createConversation(tx: Tx, key: string, whatsappName?: string): Promise<number> {
+  const [aspirant] = await tx
+    .insert(aspirants)
+    .values({ whatsappId: key, whatsappName })
+    .onConflictDoUpdate({ target: aspirants.whatsappId, set: { updatedAt: new Date() } })
+    .returning({ id: aspirants.id });
+  const [conversation] = await tx
+    .insert(conversations)
+    .values({ aspirantId: aspirant!.id })
+    .onConflictDoUpdate({ target: conversations.aspirantId, set: { updatedAt: new Date() } })
+    .returning({ id: conversations.id });
+  return conversation!.id;
+}
+
+async function addMessage(tx: Tx, ctx: Ctx, message: Extract<Effect, { type: 'message.add' }>['message']): Promise<void> {
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      conversationId: requireConversation(ctx),
+      sender: message.sender,
+      body: message.body,
+      status: message.status,
+      providerSid: message.providerSid,
+      authorId: message.authorId,
+      templateSid: message.templateSid,
+      extra: message.extra,
+    })
+    .returning({ id: messages.id });
+  ctx.result.messageIds[message.ref] = row!.id;
+  ctx.result.touchedMessageIds.push(row!.id);
+  if (message.media?.length) {
+    const rows = await tx
+      .insert(media)
+      .values(message.media.map((m) => ({ messageId: row!.id, contentType: m.contentType, sourceUrl: m.url })))
+      .returning({ id: media.id });
+    ctx.result.mediaIds.push(...rows.map((r) => r.id));
+  }
+}
+
+/** Statuses only move forward; failed and undelivered are terminal. Enforced in SQL, so callbacks in any order end at the furthest. */
+async function updateStatus(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'message.status' }>): Promise<void> {
+  const match = 'messageId' in effect.match ? eq(messages.id, effect.match.messageId) : eq(messages.providerSid, effect.match.providerSid);
+  if (effect.providerSid) {
+    await tx.update(messages).set({ providerSid: effect.providerSid, updatedAt: new Date() }).where(match);
+    ctx.result.recordedSids.push(effect.providerSid);
+  }
+  const terminal = effect.status === 'failed' || effect.status === 'undelivered';
+  const moved = await tx
+    .update(messages)
+    .set({ status: effect.status, errorCode: effect.errorCode, errorMessage: effect.errorMessage, updatedAt: new Date() })
+    .where(
+      and(
+        match,
+        sql`${messages.status} not in ('failed', 'undelivered')`,
+        terminal ? sql`true` : sql`coalesce(array_position(${ORDER}, ${messages.status}), 0) < array_position(${ORDER}, ${effect.status}::delivery_status)`,
+      ),
+    )
+    .returning({ id: messages.id, conversationId: messages.conversationId });
+  ctx.result.touchedMessageIds.push(...moved.map((m) => m.id));
+  if (moved.length === 0 && 'providerSid' in effect.match) {
+    const [exists] = await tx.select({ id: messages.id }).from(messages).where(match).limit(1);
+    if (!exists) throw new ParkStatus();
+  }
+}
+
+async function enqueue(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'outbox.enqueue' }>): Promise<void> {
+  const messageId = ctx.result.messageIds[effect.messageRef];
+  if (messageId === undefined) throw new Error(`outbox.enqueue refers to unknown message ${effect.messageRef}`);
+  await tx.insert(outbox).values({
+    messageId,
+    conversationId: requireConversation(ctx),
+    idempotencyKey: Bun.randomUUIDv7(),
+    toNumber: ctx.key,
+    body: effect.body,
+    contentSid: effect.contentSid,
+    contentVariables: effect.contentVariables,
+  });
+  ctx.result.enqueued = true;
+}
+
+async function patchConversation(tx: Tx, id: number, patch: Extract<Effect, { type: 'conversation.patch' }>['patch']): Promise<void> {
+  const date = (ms?: number) => (ms === undefined ? undefined : new Date(ms));
+  await tx
+    .update(conversations)
+    .set({
+      status: patch.status,
+      lastInboundAt: date(patch.lastInboundAt),
+      lastMessageAt: date(patch.lastMessageAt),
+      lastMessagePreview: patch.lastMessagePreview,
+      unreadCount: patch.unreadIncrement ? sql`${conversations.unreadCount} + ${patch.unreadIncrement}` : undefined,
+      botPaused: patch.botPaused,
+      botState: patch.botState,
+      botScript: patch.botScript,
+      assigneeId: patch.assigneeId,
+      updatedAt: new Date(),
+    })
+    .where(eq(conversations.id, id));
+}
+
+async function recordMedia(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'media.record' }>): Promise<void> {
+  const values = effect.stored
+    ? { state: 'stored', error: null, ...effect.stored }
+    : { state: 'unavailable', error: effect.failed ?? 'unknown error', attempts: sql`${media.attempts} + 1` };
+  const rows = await tx.update(media).set(values).where(eq(media.id, effect.mediaId)).returning({ messageId: media.messageId });
+  ctx.result.touchedMessageIds.push(...rows.map((r) => r.messageId));
+}
