@@ -52,6 +52,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe });
+  if (services.simulator) {
+    logger.warn(`WhatsApp simulator mode (no TWILIO_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
+  }
 
   let stopping: Promise<void> | undefined;
   async function shutdown(reason = 'stop'): Promise<void> {
