@@ -19,8 +19,9 @@ export function Layout({ title, lang = 'es', live = false, children }: LayoutPro
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{title}</title>
           <link rel="stylesheet" href="/assets/app.css" />
-          <script src="/assets/htmx.js" defer></script>
-          {live ? <script src="/assets/hx-ws.js" defer></script> : ''}
+          {/* Not deferred, in order: the WebSocket extension must be registered before htmx processes the page. */}
+          <script src="/assets/htmx.js"></script>
+          {live ? <script src="/assets/hx-ws.js"></script> : ''}
         </head>
         <body>{children}</body>
       </html>

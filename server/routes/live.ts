@@ -37,7 +37,7 @@ function sameOrigin(request: Request, publicUrl: string): boolean {
 
 export function liveRoutes(deps: LiveDeps) {
   const viewing = new Map<string, number>();
-  const sockets = new Map<string, { user: { id: number; role: 'admin' | 'recruiter' }; unsubscribe: (topic: string) => void }>();
+  const sockets = new Map<string, { user: { id: number; role: 'admin' | 'recruiter' }; unsubscribe: (topic: string) => void; send: (data: string) => void }>();
 
   deps.access.changed = async function recheck(conversationId: number): Promise<void> {
     for (const [socketId, current] of viewing) {
@@ -47,8 +47,13 @@ export function liveRoutes(deps: LiveDeps) {
     }
   };
 
+  /** Each tab gets its own line: the others viewing or typing, never the viewer themself. */
   async function publishPresence(conversationId: number): Promise<void> {
-    deps.hub.publish(conversationTopic(conversationId), await PresencePush({ conversationId, people: deps.presence.people(conversationId) }));
+    const people = deps.presence.people(conversationId);
+    for (const [socketId, current] of viewing) {
+      const socket = sockets.get(socketId);
+      if (current === conversationId && socket) socket.send(await PresencePush({ conversationId, people, viewerId: socket.user.id }));
+    }
   }
 
   function leave(socketId: string, unsubscribe?: (topic: string) => void): void {
@@ -66,7 +71,7 @@ export function liveRoutes(deps: LiveDeps) {
     open(ws) {
       if (!sameOrigin(ws.data.request, deps.publicUrl)) return ws.close(1008, 'cross-origin');
       for (const topic of inboxTopicsFor(ws.data.user)) ws.subscribe(topic);
-      sockets.set(ws.id, { user: ws.data.user, unsubscribe: (topic) => ws.unsubscribe(topic) });
+      sockets.set(ws.id, { user: ws.data.user, unsubscribe: (topic) => ws.unsubscribe(topic), send: (data) => void ws.send(data) });
     },
     async message(ws, body) {
       const user = ws.data.user;

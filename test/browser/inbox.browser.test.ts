@@ -1,0 +1,353 @@
+/** @module test/browser/inbox.browser.test — the recruiter inbox in real Chromium: signed webhooks live, replies, ticks, a second recruiter, the form, a dropped socket, hostile text. */
+import { describe, expect, test } from 'bun:test';
+import { eq } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { findAspirantByWhatsappId } from '../../server/db/queries/aspirants';
+import { conversations } from '../../server/db/schema';
+import { addUser } from '../../server/services/users';
+import { computeTwilioSignature } from '../../server/whatsapp/signature';
+import { testApp, type TestApp } from '../support/app';
+import { browserAvailable, launchBrowser, screenshotPath } from '../support/browser';
+import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio';
+import { formPathFor } from '../support/form';
+import { listen, type Listening } from '../support/listen';
+import { inboundParams, PUBLIC_URL, statusParams, twilioEnv } from '../support/twilio-env';
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1440, height: 900 };
+const PASSWORD = 'una clave larga de prueba';
+const HOSTILE = '<img src=x onerror=alert(1)> <script>alert(2)</script>';
+
+/** The fake Twilio, the app on a real socket (no bot: its greetings would replace the previews looked for) and Chromium. */
+interface Rig extends AsyncDisposable {
+  fake: FakeTwilio;
+  t: TestApp;
+  server: Listening;
+  browser: Browser;
+}
+
+async function rig(): Promise<Rig> {
+  const fake = startFakeTwilio();
+  const t = await testApp('pglite', { env: twilioEnv(fake), overrides: { bot: false } });
+  const server = listen(t);
+  const browser = await launchBrowser();
+  return {
+    fake,
+    t,
+    server,
+    browser,
+    async [Symbol.asyncDispose]() {
+      await browser.close();
+      await server[Symbol.asyncDispose]();
+      await t[Symbol.asyncDispose]();
+      await fake.stop();
+    },
+  };
+}
+
+/** POSTs to the listening server, signed as Twilio signs (PUBLIC_URL + path and every field). */
+async function webhook(r: Rig, path: '/webhooks/twilio' | '/webhooks/twilio/status', params: Record<string, string>): Promise<void> {
+  const signature = computeTwilioSignature(r.fake.authToken, PUBLIC_URL + path, params);
+  const response = await fetch(r.server.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    body: new URLSearchParams(params).toString(),
+  });
+  expect(response.status).toBe(200);
+}
+
+function aspirantWrites(r: Rig, number: string, body: string, profileName = 'Valentina'): Promise<void> {
+  return webhook(r, '/webhooks/twilio', inboundParams(r.fake, number, body, { ProfileName: profileName }));
+}
+
+/** Resolves once the aspirant's actor has handled everything sent so far, with their conversation id. */
+async function conversationOf(r: Rig, number: string): Promise<number> {
+  await r.t.services.conversations.registry.ask(number, () => null);
+  const aspirant = await findAspirantByWhatsappId(r.t.database.db, number);
+  const [row] = await r.t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.aspirantId, aspirant!.id));
+  return row!.id;
+}
+
+/**
+ * Runs in each recruiter page before its own scripts: counts /live connections (htmx's event), and lets the
+ * test drop the socket and keep it down, as a lost network would: while `down`, handshakes go to a path
+ * with no WebSocket and fail, so htmx keeps retrying until the test restores it.
+ */
+function liveSwitch() {
+  const live = { connections: 0, down: false, sockets: [] as WebSocket[] };
+  Object.assign(window, { live });
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(live.down ? String(url).replace(/\/live$/, '/live-unreachable') : url, protocols);
+      live.sockets.push(this);
+    }
+  };
+  document.addEventListener('htmx:ws:after:connection', () => live.connections++);
+}
+
+/** The page's window as liveSwitch and markDocument leave it. */
+type TestWindow = { live: { connections: number; down: boolean; sockets: WebSocket[] }; sameDocument?: boolean };
+
+interface Recruiter {
+  page: Page;
+  dialogs: string[];
+  /** Resolves when the page's socket next receives a frame containing `text`; call it before the action that causes it. */
+  nextFrame(text: string): Promise<void>;
+}
+
+/** Every frame any of the page's sockets receives, offered to the waiters. */
+function frameWaiters(page: Page): Recruiter['nextFrame'] {
+  const waiters = new Set<{ text: string; resolve: () => void }>();
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => {
+      for (const waiter of waiters) if (String(payload).includes(waiter.text)) (waiters.delete(waiter), waiter.resolve());
+    }),
+  );
+  return function nextFrame(text) {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    waiters.add({ text, resolve });
+    return promise;
+  };
+}
+
+/** Signs in through the real /login page and waits for the inbox's socket. */
+async function signIn(r: Rig, who: { email: string; name: string; role: 'admin' | 'recruiter' }, viewport: typeof PHONE): Promise<Recruiter> {
+  await addUser(r.t.database.db, { label: 'test' }, { ...who, password: PASSWORD });
+  const context = await r.browser.newContext({ viewport, locale: 'es-CO' });
+  await context.addInitScript(liveSwitch);
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => void (dialogs.push(dialog.message()), dialog.dismiss()));
+  const nextFrame = frameWaiters(page);
+  await page.goto(`${r.server.url}/login`);
+  await page.getByLabel('Correo').fill(who.email);
+  await page.getByLabel('Contraseña').fill(PASSWORD);
+  await Promise.all([page.waitForURL(/\/inbox$/), page.getByRole('button', { name: /Entrar/ }).click()]);
+  await page.waitForFunction(() => (window as unknown as TestWindow).live.connections >= 1);
+  return { page, dialogs, nextFrame };
+}
+
+/** Opens a conversation from the list; resolves once the server has subscribed this tab (its presence line arrives). */
+async function openConversation({ page, nextFrame }: Recruiter, id: number): Promise<void> {
+  const subscribed = nextFrame(`presence-${id}`);
+  await Promise.all([page.waitForURL(new RegExp(`/inbox/${id}(\\?|$)`)), page.locator(`#conv-row-${id} a`).click()]);
+  await subscribed;
+}
+
+function rowIds(page: Page): Promise<string[]> {
+  return page.locator('#conv-list > li.conv-row').evaluateAll((rows) => rows.map((row) => row.id));
+}
+
+async function topRow(page: Page, id: number): Promise<void> {
+  await page.waitForFunction((want) => document.querySelector('#conv-list > li.conv-row')?.id === `conv-row-${want}`, id);
+}
+
+function bubble(page: Page, id: number, text: string) {
+  return page.locator(`#chat-log-${id} li.msg`, { hasText: text });
+}
+
+/** A full reload would lose this mark; live updates keep it. */
+async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => void Object.assign(window, { sameDocument: true }));
+}
+
+function sameDocument(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as TestWindow).sameDocument === true);
+}
+
+/** The aspirant's phone opens the form link and sends it (in English, for short labels). */
+async function submitForm(r: Rig, number: string, notes: string): Promise<void> {
+  const aspirant = await findAspirantByWhatsappId(r.t.database.db, number);
+  const { path } = await formPathFor(r.t, aspirant!);
+  const context = await r.browser.newContext({ viewport: PHONE });
+  const page = await context.newPage();
+  await page.goto(`${r.server.url}${path}?lang=en`);
+  await page.getByLabel('First name').fill('Valentina');
+  await page.getByLabel('Last name').fill('Gómez');
+  await page.getByLabel('City or region').fill('Medellín, Antioquia');
+  await page.getByLabel('Runway').check();
+  await page.getByRole('radio', { name: 'No', exact: true }).check();
+  await page.getByRole('radio', { name: 'Afternoon' }).check();
+  await page.getByLabel('Anything else you want to tell us').fill(notes);
+  await page.getByLabel('I confirm that I am 18 or older.').check();
+  await page.getByLabel('I consent to the processing').check();
+  await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: 'Send my details' }).click()]);
+  await context.close();
+}
+
+async function panelShows(page: Page, id: number, text: string): Promise<void> {
+  await page.locator(`#aspirant-${id} dl.facts`, { hasText: text }).waitFor({ state: 'attached' });
+}
+
+/** The page's socket goes down and stays down until `restore()`; resolves once it is closed (a clean close: the server has seen it too). */
+async function dropSocket(page: Page): Promise<{ restore(): Promise<void> }> {
+  const before = await page.evaluate(() => (window as unknown as TestWindow).live.connections);
+  await page.evaluate(() => {
+    const live = (window as unknown as TestWindow).live;
+    live.down = true;
+    for (const socket of live.sockets) socket.close();
+  });
+  await page.waitForFunction(() => (window as unknown as TestWindow).live.sockets.every((socket) => socket.readyState === WebSocket.CLOSED));
+  return {
+    async restore() {
+      await page.evaluate(() => void ((window as unknown as TestWindow).live.down = false));
+      await page.waitForFunction((n) => (window as unknown as TestWindow).live.connections > n, before);
+    },
+  };
+}
+
+/** Nothing the aspirant wrote became markup: no injected images, handlers or scripts in the document. */
+function injected(page: Page): Promise<{ images: number; handlers: number; scripts: number }> {
+  return page.evaluate(() => ({
+    images: document.querySelectorAll('img[src="x"]').length,
+    handlers: document.querySelectorAll('[onerror], [onload]').length,
+    scripts: Array.from(document.scripts).filter((script) => script.textContent?.includes('alert')).length,
+  }));
+}
+
+async function textOf(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).innerText()).trim();
+}
+
+/** Where the hostile WhatsApp name and messages show whatever the form changed: list preview, chat, panel. */
+async function expectHostileAsText(page: Page, id: number, latest: string): Promise<void> {
+  expect(await textOf(page, `#conv-row-${id} .conv-preview`)).toBe(latest);
+  expect(await bubble(page, id, 'onerror').locator('.msg-body').innerText()).toBe(HOSTILE);
+  expect(await textOf(page, `#aspirant-${id} .aspirant-head`)).toContain(`WhatsApp: ${HOSTILE}`);
+  expect(await injected(page)).toEqual({ images: 0, handlers: 0, scripts: 0 });
+}
+
+describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
+  test('webhooks, a reply, ticks, a second recruiter and the form arrive live; a dropped socket loses nothing', async () => {
+    await using r = await rig();
+    const [valentina, camila, sofia, daniela] = ['+573001112233', '+573004445566', '+573007778899', '+573005550000'];
+    await aspirantWrites(r, valentina, 'Hola, quiero ser modelo');
+    const vid = await conversationOf(r, valentina);
+    await aspirantWrites(r, camila, 'Buenas tardes', 'Camila');
+    const cid = await conversationOf(r, camila);
+
+    const ana = await signIn(r, { email: 'ana@wasap.test', name: 'Ana Recruiter', role: 'recruiter' }, DESKTOP);
+    expect(await rowIds(ana.page)).toEqual([`conv-row-${cid}`, `conv-row-${vid}`]);
+    await openConversation(ana, vid);
+    await markDocument(ana.page);
+
+    // A new aspirant writes: her row appears at the top, no reload.
+    await aspirantWrites(r, sofia, 'Hola! Vi su anuncio', 'Sofía');
+    const sid = await conversationOf(r, sofia);
+    await topRow(ana.page, sid);
+    expect(await ana.page.locator(`#conv-row-${sid} .conv-preview`).innerText()).toBe('Hola! Vi su anuncio');
+    // The open conversation's aspirant writes: back to the top, and in the open chat.
+    await aspirantWrites(r, valentina, '¿Cuánto pagan?');
+    await bubble(ana.page, vid, '¿Cuánto pagan?').waitFor();
+    await topRow(ana.page, vid);
+    expect(await ana.page.locator(`#conv-row-${vid} .conv-preview`).innerText()).toBe('¿Cuánto pagan?');
+    expect(await sameDocument(ana.page)).toBe(true);
+
+    // A second recruiter, on a phone, opens the same (unassigned) conversation.
+    const bruno = await signIn(r, { email: 'bruno@wasap.test', name: 'Bruno Recruiter', role: 'recruiter' }, PHONE);
+    await bruno.page.screenshot({ path: screenshotPath('inbox-phone-list') });
+    await openConversation(bruno, vid);
+
+    // Ana replies: the fake Twilio gets exactly that text for that number; Bruno sees it live.
+    const reply = 'Hola Valentina 👋 Te cuento: el pago depende del trabajo.';
+    await ana.page.getByLabel('Reply', { exact: true }).fill(reply);
+    await ana.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await bubble(ana.page, vid, reply).locator('.ticks-pending').waitFor();
+    await bubble(bruno.page, vid, reply).waitFor();
+    expect(await ana.page.getByLabel('Reply', { exact: true }).inputValue()).toBe('');
+    const [sent, ...others] = await r.fake.waitForMessages(1);
+    expect(others).toEqual([]);
+    expect(sent).toMatchObject({ to: `whatsapp:${valentina}`, body: reply });
+
+    // Twilio reports sent, then delivered: the tick changes live for both recruiters.
+    await webhook(r, '/webhooks/twilio/status', statusParams(r.fake, sent!.sid, valentina, 'sent'));
+    await bubble(ana.page, vid, reply).locator('.ticks-sent').waitFor();
+    await webhook(r, '/webhooks/twilio/status', statusParams(r.fake, sent!.sid, valentina, 'delivered'));
+    await bubble(ana.page, vid, reply).locator('.ticks-delivered').waitFor();
+    await bubble(bruno.page, vid, reply).locator('.ticks-delivered').waitFor();
+
+    // The aspirant sends the form from her phone: the panel fills in for both recruiters.
+    await submitForm(r, valentina, 'Mido 1,75 m.');
+    await panelShows(ana.page, vid, 'Medellín, Antioquia');
+    await panelShows(bruno.page, vid, 'Medellín, Antioquia');
+    expect(await ana.page.locator(`#aspirant-${vid} dl.facts`).innerText()).toContain('Mido 1,75 m.');
+    expect(await sameDocument(ana.page)).toBe(true);
+    await ana.page.screenshot({ path: screenshotPath('inbox-desktop') });
+    await bruno.page.screenshot({ path: screenshotPath('inbox-phone') });
+
+    // Ana's connection drops. Meanwhile a message (Bruno sees it, Ana cannot), a new conversation, a read receipt.
+    const link = await dropSocket(ana.page);
+    await aspirantWrites(r, valentina, '¿Sigues ahí?');
+    await bubble(bruno.page, vid, '¿Sigues ahí?').waitFor();
+    expect(await bubble(ana.page, vid, '¿Sigues ahí?').count()).toBe(0);
+    await aspirantWrites(r, daniela, 'Buenas noches', 'Daniela');
+    const did = await conversationOf(r, daniela);
+    await topRow(bruno.page, did);
+    // A receipt is not new activity: Valentina's row is updated where it is, as a reload would order it.
+    const rowBefore = await bruno.page.locator(`#conv-row-${vid}`).elementHandle();
+    await webhook(r, '/webhooks/twilio/status', statusParams(r.fake, sent!.sid, valentina, 'read'));
+    await bubble(bruno.page, vid, reply).locator('.ticks-read').waitFor();
+    await bruno.page.waitForFunction((row) => !row?.isConnected, rowBefore);
+    const order = [did, vid, sid, cid].map((id) => `conv-row-${id}`);
+    expect(await rowIds(bruno.page)).toEqual(order);
+
+    // Back online: the page is rendered again from the server, in place, with everything it missed.
+    const resubscribed = ana.nextFrame(`presence-${vid}`);
+    await link.restore();
+    await resubscribed;
+    await bubble(ana.page, vid, '¿Sigues ahí?').waitFor();
+    await bubble(ana.page, vid, reply).locator('.ticks-read').waitFor();
+    await topRow(ana.page, did);
+    expect(await rowIds(ana.page)).toEqual(order);
+    const logIds = await ana.page.locator(`#chat-log-${vid} > li.msg`).evaluateAll((items) => items.map((item) => Number(item.id.slice(4))));
+    expect(logIds).toHaveLength(4);
+    expect(logIds).toEqual([...logIds].sort((a, b) => a - b));
+    expect(await sameDocument(ana.page)).toBe(true);
+
+    // And it is live again.
+    await aspirantWrites(r, valentina, 'Listo, ya llené el formulario');
+    await bubble(ana.page, vid, 'Listo, ya llené el formulario').waitFor();
+    expect(ana.dialogs).toEqual([]);
+    expect(bruno.dialogs).toEqual([]);
+    await bruno.page.goto(`${r.server.url}/inbox/${vid}#details`);
+    await bruno.page.screenshot({ path: screenshotPath('inbox-phone-details'), fullPage: true });
+  });
+
+  test("an aspirant's markup shows as text in the list, the chat and the panel, pushed and rendered; nothing runs", async () => {
+    await using r = await rig();
+    const number = '+573009990000';
+    const ana = await signIn(r, { email: 'ana@wasap.test', name: 'Ana Admin', role: 'admin' }, DESKTOP);
+
+    // Pushed: the new row, with the name and the preview as text.
+    await aspirantWrites(r, number, HOSTILE, HOSTILE);
+    const id = await conversationOf(r, number);
+    await topRow(ana.page, id);
+    expect(await textOf(ana.page, `#conv-row-${id} .conv-name`)).toBe(HOSTILE);
+    expect(await textOf(ana.page, `#conv-row-${id} .conv-preview`)).toBe(HOSTILE);
+    expect(await injected(ana.page)).toEqual({ images: 0, handlers: 0, scripts: 0 });
+
+    // Rendered: the page with the conversation open.
+    await openConversation(ana, id);
+    await expectHostileAsText(ana.page, id, HOSTILE);
+    for (const name of [`#conv-row-${id} .conv-name`, '.chat-head h1', `#aspirant-${id} .aspirant-head h2`]) expect(await textOf(ana.page, name)).toBe(HOSTILE);
+    expect(await ana.page.title()).toBe(`${HOSTILE} · Wasap`);
+
+    // Pushed into the open page: another message, and the form with markup in its notes.
+    const second = '"><svg onload=alert(3)></svg>';
+    await aspirantWrites(r, number, second, HOSTILE);
+    await bubble(ana.page, id, 'svg').waitFor();
+    expect(await bubble(ana.page, id, 'svg').locator('.msg-body').innerText()).toBe(second);
+    await submitForm(r, number, HOSTILE);
+    await panelShows(ana.page, id, 'Medellín, Antioquia');
+    expect(await ana.page.locator(`#aspirant-${id} dd`, { hasText: 'onerror' }).innerText()).toBe(HOSTILE);
+    await expectHostileAsText(ana.page, id, second);
+
+    // Rendered again from the server.
+    await ana.page.reload();
+    await expectHostileAsText(ana.page, id, second);
+    expect(await ana.page.locator(`#aspirant-${id} dd`, { hasText: 'onerror' }).innerText()).toBe(HOSTILE);
+    expect(await bubble(ana.page, id, 'svg').locator('.msg-body').innerText()).toBe(second);
+    expect(ana.dialogs).toEqual([]);
+  });
+});
