@@ -5,6 +5,7 @@ import { initialState } from '../../actors/conversation/decide';
 import type { ConversationEvent, ConversationState, Effect } from '../../actors/conversation/types';
 import type { Db } from './client';
 import { apply, ParkStatus, type Ctx } from './conversation-effects';
+import { commitFastInbound, fastInboundPlan } from './fast-inbound';
 import type { GroupCommitter, Tx } from './group-commit';
 import { aspirants, conversationEvents, conversations, inboundEvents } from './schema';
 
@@ -65,6 +66,8 @@ export function createConversationStore(db: Db, committer?: GroupCommitter): Con
     },
 
     async commit(key, state, effects, event, now) {
+      const fast = fastInboundPlan(state.conversationId, effects);
+      if (fast) return committer ? committer.single((run) => commitFastInbound(run, fast, event, now)) : commitFastInbound(db, fast, event, now);
       // The unit may run twice (a batch that failed is retried unit by unit): it starts from scratch each time.
       async function work(tx: Tx): Promise<Ctx> {
         const ctx: Ctx = { key, conversationId: state.conversationId, result: emptyResult(state.conversationId) };

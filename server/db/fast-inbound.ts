@@ -1,0 +1,78 @@
+/** @module server/db/fast-inbound — the commonest event (a message to an existing conversation) committed as ONE statement. */
+import { sql, type SQL } from 'drizzle-orm';
+import type { CommitResult } from '../../actors/conversation/ports';
+import type { ConversationEvent, ConversationPatch, Effect } from '../../actors/conversation/types';
+import type { Db } from './client';
+import type { Tx } from './group-commit';
+
+type Runner = Db | Tx;
+
+/**
+ * The effects of a plain inbound message — mark the event processed, add the message, patch the
+ * conversation, journal the event — as a single data-modifying CTE: one round trip instead of six,
+ * atomic on its own (autocommit), and still a no-op when the event was already processed.
+ * Returns null when the effects are not of that shape (the general path handles them).
+ */
+export function fastInboundPlan(conversationId: number | null, effects: Effect[]) {
+  if (conversationId === null) return null;
+  const processed = effects.filter((e) => e.type === 'inbound.processed');
+  const added = effects.filter((e) => e.type === 'message.add');
+  const patches = effects.filter((e) => e.type === 'conversation.patch');
+  const others = effects.filter((e) => !['inbound.processed', 'message.add', 'conversation.patch', 'reply'].includes(e.type));
+  if (others.length || processed.length !== 1 || added.length !== 1) return null;
+  const message = (added[0] as Extract<Effect, { type: 'message.add' }>).message;
+  if (message.media?.length) return null;
+  const patch = patches.reduce<ConversationPatch>((all, e) => {
+    const next = (e as Extract<Effect, { type: 'conversation.patch' }>).patch;
+    const unread = (all.unreadIncrement ?? 0) + (next.unreadIncrement ?? 0);
+    return { ...all, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)), ...(unread ? { unreadIncrement: unread } : {}) };
+  }, {});
+  return { conversationId, eventId: (processed[0] as Extract<Effect, { type: 'inbound.processed' }>).eventId, message, patch };
+}
+
+type Plan = NonNullable<ReturnType<typeof fastInboundPlan>>;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function setClause(patch: ConversationPatch): SQL {
+  const parts: SQL[] = [sql`updated_at = now()`];
+  if (patch.status !== undefined) parts.push(sql`status = ${patch.status}::conversation_status`);
+  if (patch.lastInboundAt !== undefined) parts.push(sql`last_inbound_at = ${iso(patch.lastInboundAt)}::timestamptz`);
+  if (patch.lastMessageAt !== undefined) parts.push(sql`last_message_at = ${iso(patch.lastMessageAt)}::timestamptz`);
+  if (patch.lastMessagePreview !== undefined) parts.push(sql`last_message_preview = ${patch.lastMessagePreview}`);
+  if (patch.unreadIncrement) parts.push(sql`unread_count = unread_count + ${patch.unreadIncrement}`);
+  if (patch.botPaused !== undefined) parts.push(sql`bot_paused = ${patch.botPaused}`);
+  if (patch.botState !== undefined) parts.push(sql`bot_state = ${JSON.stringify(patch.botState)}::jsonb`);
+  if (patch.botScript !== undefined) parts.push(sql`bot_script = ${patch.botScript}`);
+  if (patch.assigneeId !== undefined) parts.push(sql`assignee_id = ${patch.assigneeId}`);
+  return sql.join(parts, sql`, `);
+}
+
+export async function commitFastInbound(run: Runner, plan: Plan, event: ConversationEvent, now: number): Promise<CommitResult> {
+  const { message } = plan;
+  const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
+  const extra = message.extra === undefined ? null : JSON.stringify(message.extra);
+  const result = await run.execute(sql`
+    with done as (
+      update inbound_events set processed_at = now(), attempts = attempts + 1, last_error = null
+      where id = ${plan.eventId} and processed_at is null returning id
+    ), msg as (
+      insert into messages (conversation_id, sender, body, status, provider_sid, author_id, extra)
+      select ${plan.conversationId}, ${message.sender}::message_sender, ${message.body}, ${message.status}::delivery_status,
+             ${message.providerSid ?? null}, ${message.authorId ?? null}, ${extra}::jsonb
+      from done returning id
+    ), conv as (
+      update conversations set ${setClause(plan.patch)} where id = ${plan.conversationId} and exists (select 1 from done)
+    ), journaled as (
+      insert into conversation_events (conversation_id, type, payload, message_ids, at)
+      select ${plan.conversationId}, ${event.type}, ${JSON.stringify(payload)}::jsonb, array(select id from msg), ${iso(now)}::timestamptz from done
+    )
+    select (select id from msg) as message_id`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { message_id: number | string | null }[];
+  const id = rows[0]?.message_id;
+  const base: CommitResult = { applied: id !== null && id !== undefined, conversationId: plan.conversationId, messageIds: {}, mediaIds: [], touchedMessageIds: [], enqueued: false, recordedSids: [] };
+  if (!base.applied) return base;
+  return { ...base, messageIds: { [message.ref]: Number(id) }, touchedMessageIds: [Number(id)] };
+}
