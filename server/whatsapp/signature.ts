@@ -42,10 +42,10 @@ function urlVariants(url: string): string[] {
  * value, names sorted. Used by the simulator, tests and the bench to sign requests they fake.
  */
 export function computeTwilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const hmac = new Bun.CryptoHasher('sha1', authToken);
-  hmac.update(url);
-  for (const key of Object.keys(params).sort()) hmac.update(key + params[key]);
-  return hmac.digest('base64');
+  // One update with the whole string: cheaper than an update per parameter on the webhook's hot path.
+  let data = url;
+  for (const key of Object.keys(params).sort()) data += key + params[key];
+  return new Bun.CryptoHasher('sha1', authToken).update(data).digest('base64');
 }
 
 export interface WebhookUrlOptions {
