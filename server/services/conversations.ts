@@ -10,6 +10,7 @@ import { createRegistry, RegistryClosedError, type Registry } from '../../actors
 import type { ConversationState } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
 import { createConversationStore, parkedStatusEvents } from '../db/conversation-store';
+import { createInboundWriter } from '../db/batch-insert';
 import { createGroupCommitter } from '../db/group-commit';
 import { deadLetters, formSubmissions, inboundEvents } from '../db/schema';
 import type { Logger } from '../logger';
@@ -52,6 +53,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   // Group commit: concurrent webhooks and actor transactions share COMMITs (durability unchanged: each waits for its own).
   const committer = createGroupCommitter(db, { concurrency: options.commitConcurrency ?? 2 });
   const store = createConversationStore(db, committer);
+  const inboundWriter = createInboundWriter(db, { concurrency: options.commitConcurrency === 1 ? 1 : 2 });
   metrics.gauge('wasap_db_group_commits', 'Transactions committed by group commit since start', () => committer.stats().transactions);
   metrics.gauge('wasap_db_group_commit_units', 'Units of work committed through group commit since start', () => committer.stats().units);
   const received = metrics.counter('wasap_webhooks_received_total', 'Webhook events accepted, by kind', ['kind'] as const);
@@ -160,13 +162,8 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   }
 
   async function insertAndTell(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>) {
-    const [row] = await committer.single((tx) =>
-      tx
-        .insert(inboundEvents)
-        .values({ providerSid, kind, conversationKey: key, payload: { event, raw } })
-        .onConflictDoNothing({ target: inboundEvents.providerSid })
-        .returning({ id: inboundEvents.id }),
-    );
+    const id = await inboundWriter.insert({ providerSid, kind, conversationKey: key, payload: { event, raw } });
+    const row = id === null ? undefined : { id };
     if (!row) {
       duplicates.inc({ kind });
       return { duplicate: true };
