@@ -169,3 +169,20 @@ describe('canned responses and templates', () => {
     expect(sent).toMatchObject({ templateSid: template.sid });
   });
 });
+
+describe.each(drivers)('pushed list rows on %s', (driver) => {
+  test('the row pushed after a message (taken from the commit itself) equals the row the list query renders', async () => {
+    await using t = await testApp(driver, { overrides: { bot: false } });
+    const w = await world(t);
+    const pushed: string[] = [];
+    t.services.hub.listen((topic, data) => topic === 'inbox:admin' && data.includes(`conv-row-${w.ids.rita}`) && pushed.push(data));
+    const arrived = Promise.withResolvers<void>();
+    t.services.hub.listen((topic, data) => topic === 'inbox:admin' && data.includes('segundo mensaje') && arrived.resolve());
+    await t.services.conversations.acceptInbound(inbound(w.keys[0]!, 'segundo mensaje <b>'));
+    await arrived.promise;
+    const { conversationRow } = await import('../server/db/queries/inbox');
+    const { ConversationRowPush } = await import('../views/inbox/conversation-list');
+    const expected = await ConversationRowPush({ row: (await conversationRow(t.database.db, w.ids.rita))!, filters: { scope: 'all' } });
+    expect(pushed.at(-1)).toBe(expected);
+  });
+});

@@ -2,6 +2,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { CommitResult } from '../../actors/conversation/ports';
 import type { ConversationEvent, ConversationPatch, Effect } from '../../actors/conversation/types';
+import type { ConversationRowView } from '../../views/inbox/types';
 import type { Db } from './client';
 import type { Tx } from './group-commit';
 
@@ -65,14 +66,50 @@ export async function commitFastInbound(run: Runner, plan: Plan, event: Conversa
       from done returning id
     ), conv as (
       update conversations set ${setClause(plan.patch)} where id = ${plan.conversationId} and exists (select 1 from done)
+      returning id, aspirant_id, status, last_message_at, last_message_preview, unread_count, assignee_id
     ), journaled as (
       insert into conversation_events (conversation_id, type, payload, message_ids, at)
       select ${plan.conversationId}, ${event.type}, ${JSON.stringify(payload)}::jsonb, array(select id from msg), ${iso(now)}::timestamptz from done
     )
-    select (select id from msg) as message_id`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { message_id: number | string | null }[];
-  const id = rows[0]?.message_id;
+    -- The list row as it now stands, so the push needs no second query.
+    select (select id from msg) as message_id, c.status, c.last_message_at, c.last_message_preview, c.unread_count, c.assignee_id,
+           a.whatsapp_id, a.first_name, a.last_name, a.whatsapp_name, a.opted_out_at, u.name as assignee_name
+    from conv c join aspirants a on a.id = c.aspirant_id left join users u on u.id = c.assignee_id`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as RowData[];
+  const first = rows[0];
+  const id = first?.message_id;
   const base: CommitResult = { applied: id !== null && id !== undefined, conversationId: plan.conversationId, messageIds: {}, mediaIds: [], touchedMessageIds: [], enqueued: false, recordedSids: [] };
-  if (!base.applied) return base;
-  return { ...base, messageIds: { [message.ref]: Number(id) }, touchedMessageIds: [Number(id)] };
+  if (!base.applied || !first) return base;
+  return { ...base, messageIds: { [message.ref]: Number(id) }, touchedMessageIds: [Number(id)], row: rowView(plan.conversationId, first) };
+}
+
+interface RowData {
+  message_id: number | string | null;
+  status: ConversationRowView['status'];
+  last_message_at: string | Date;
+  last_message_preview: string | null;
+  unread_count: number;
+  assignee_id: number | null;
+  whatsapp_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  whatsapp_name: string | null;
+  opted_out_at: string | Date | null;
+  assignee_name: string | null;
+}
+
+function rowView(id: number, r: RowData): ConversationRowView {
+  const full = [r.first_name, r.last_name].filter(Boolean).join(' ').trim();
+  return {
+    id,
+    name: full || r.whatsapp_name || r.whatsapp_id,
+    number: r.whatsapp_id,
+    preview: r.last_message_preview ?? '',
+    // Raw SQL gives timestamps as Date (postgres.js) or as text (PGlite): both become a Date.
+    lastMessageAt: new Date(r.last_message_at),
+    unread: Number(r.unread_count),
+    status: r.status,
+    assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? '' } : undefined,
+    optedOut: r.opted_out_at !== null,
+  };
 }

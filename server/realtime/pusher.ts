@@ -4,6 +4,7 @@ import type { ConversationEvent } from '../../actors/conversation/types';
 import { AspirantPanelPush } from '../../views/inbox/aspirant-panel';
 import { ConversationRowPush, ConversationRowReplace } from '../../views/inbox/conversation-list';
 import { MessageAppend, MessageReplace } from '../../views/inbox/messages';
+import type { ConversationRowView } from '../../views/inbox/types';
 import type { Db } from '../db/client';
 import { aspirantPanel, conversationRow, messageView } from '../db/queries/inbox';
 import type { Logger } from '../logger';
@@ -67,7 +68,7 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
       if (parts.length) hub.publish(topic, parts.join(''));
     }
     if (ROW_EVENTS.has(event.type) || Object.keys(result.messageIds).length > 0) {
-      const row = await conversationRow(db, conversationId);
+      const row = (result.row as ConversationRowView | undefined) ?? (await conversationRow(db, conversationId));
       if (!row) return;
       const inPlace = IN_PLACE_ROW_EVENTS.has(event.type) && Object.keys(result.messageIds).length === 0;
       const html = await (inPlace ? ConversationRowReplace : ConversationRowPush)({ row, filters: { scope: 'all' } });
