@@ -44,6 +44,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const { host, pathname } = new URL(url);
   return wrap(db, 'postgres', `postgres://${host}${pathname}`, async function migratePostgres() {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    // `db` is typed as the drivers' common base; each migrator wants its own driver's subtype, which it is.
     await runMigrations(() => migrate(db as never, { migrationsFolder }));
   }, async function closePostgres() {
     await client.end({ timeout: 5 });

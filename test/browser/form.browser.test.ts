@@ -109,7 +109,6 @@ describe.skipIf(!browserAvailable)('aspirant form in Chromium', () => {
     expect(row.consentAt).toBeInstanceOf(Date);
     expect(await t.database.db.select().from(formSubmissions)).toHaveLength(1);
     // The bot moved on: its photo request was written after the form and went out through the outbox.
-    // (LEAD HOOK: tighten the wording check here if the default script's photo_request text changes.)
     await t.services.outbox.idle();
     const botMessages = await t.database.db
       .select({ id: messages.id, body: messages.body, status: messages.status })
