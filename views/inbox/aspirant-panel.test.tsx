@@ -74,6 +74,14 @@ describe('pushes', () => {
     expect(attributesOf(html, 'aspirant-12')['hx-swap-oob']).toBe('true');
     expect(html).not.toContain('_csrf');
     expect(attributesOf(html, 'note-text-12')['hx-preserve']).toBe('');
+    // The chat header's name travels with it (a submitted form renames the conversation live).
+    expect(attributesOf(html, 'chat-title-12')['hx-swap-oob']).toBe('true');
+  });
+
+  test('the pushed chat title escapes a hostile name', () => {
+    const html = String(<AspirantPanelPush view={hostile} />);
+    expect(attributesOf(html, `chat-title-${hostile.conversationId}`)['hx-swap-oob']).toBe('true');
+    expectInert(html);
   });
 
   test('NoteAppend appends to notes-<id> without duplicating and escapes', () => {

@@ -233,6 +233,20 @@ export function AspirantPanel({ view, csrf, oob = false }: { view: AspirantPanel
 }
 
 /** Replaces the whole panel in place (status, assignee, bot, profile, photos changed); the note draft survives (hx-preserve). */
+/** Stable id `chat-title-<id>`: the chat header's name, pushed with the panel so a submitted form renames it live. */
+export function ChatTitle({ conversationId, name, oob = false }: { conversationId: number; name: string; oob?: boolean }) {
+  return (
+    <h1 id={`chat-title-${conversationId}`} hx-swap-oob={oob ? 'true' : undefined} safe>
+      {name}
+    </h1>
+  );
+}
+
 export function AspirantPanelPush({ view }: { view: AspirantPanelView }) {
-  return <AspirantPanel view={view} oob />;
+  return (
+    <>
+      <AspirantPanel view={view} oob />
+      <ChatTitle conversationId={view.conversationId} name={displayName(view)} oob />
+    </>
+  );
 }

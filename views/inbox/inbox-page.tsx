@@ -1,6 +1,6 @@
 /** @module views/inbox/inbox-page — the recruiter inbox: list, chat and aspirant panes in one server-rendered page with a live socket. */
 import { Layout } from '../layout';
-import { AspirantPanel } from './aspirant-panel';
+import { AspirantPanel, ChatTitle } from './aspirant-panel';
 import { Composer } from './composer';
 import { Avatar, ConversationList, ListFilters } from './conversation-list';
 import { filterQuery } from './format';
@@ -73,7 +73,7 @@ function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
         </a>
         <Avatar id={id} name={name} />
         <div class="chat-title">
-          <h1 safe>{name}</h1>
+          <ChatTitle conversationId={id} name={name} />
           <p class="muted small" safe>{view.number}</p>
           <Presence conversationId={id} people={presence} viewerId={viewer.id} />
         </div>
