@@ -175,14 +175,44 @@ describe.each(drivers)('pushed list rows on %s', (driver) => {
     await using t = await testApp(driver, { overrides: { bot: false } });
     const w = await world(t);
     const pushed: string[] = [];
-    t.services.hub.listen((topic, data) => topic === 'inbox:admin' && data.includes(`conv-row-${w.ids.rita}`) && pushed.push(data));
+    t.services.hub.listen((topic, data) => topic === 'inbox:admin|any' && data.includes(`conv-row-${w.ids.rita}`) && pushed.push(data));
     const arrived = Promise.withResolvers<void>();
-    t.services.hub.listen((topic, data) => topic === 'inbox:admin' && data.includes('segundo mensaje') && arrived.resolve());
+    t.services.hub.listen((topic, data) => topic === 'inbox:admin|any' && data.includes('segundo mensaje') && arrived.resolve());
     await t.services.conversations.acceptInbound(inbound(w.keys[0]!, 'segundo mensaje <b>'));
     await arrived.promise;
     const { conversationRow } = await import('../server/db/queries/inbox');
     const { ConversationRowPush } = await import('../views/inbox/conversation-list');
     const expected = await ConversationRowPush({ row: (await conversationRow(t.database.db, w.ids.rita))!, filters: { scope: 'all' } });
     expect(pushed.at(-1)).toBe(expected);
+  });
+});
+
+describe('filtered lists over the socket', () => {
+  test('a tab filtered by status hears rows of that status only, and loses a row that leaves it', async () => {
+    await using t = await testApp('pglite', { overrides: { bot: false } });
+    const w = await world(t);
+    await using server = listen(t);
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/live`, { headers: { cookie: w.boss.cookie } } as never);
+    const received: string[] = [];
+    const opened = Promise.withResolvers<void>();
+    socket.onopen = () => opened.resolve();
+    socket.onmessage = (event) => received.push(String(event.data));
+    await opened.promise;
+    const listed = Promise.withResolvers<void>();
+    socket.addEventListener('message', (event) => String(event.data).startsWith('{"type":"list"') && listed.resolve());
+    socket.send(JSON.stringify({ type: 'list', scope: 'all', status: 'needs_attention' }));
+    await listed.promise;
+    // A message to a conversation in status "new" is not for this tab: only its removal is pushed.
+    const removal = Promise.withResolvers<void>();
+    socket.addEventListener('message', (event) => String(event.data) === `<div id="conv-row-${w.ids.open}" hx-swap-oob="delete"></div>` && removal.resolve());
+    await t.services.conversations.acceptInbound(inbound(w.keys[2]!, 'hola otra vez'));
+    await removal.promise;
+    expect(received.join('\n')).not.toContain('hola otra vez');
+    // Once it needs attention, it is pushed in full.
+    const row = Promise.withResolvers<void>();
+    socket.addEventListener('message', (event) => String(event.data).includes(`id="conv-row-${w.ids.open}"`) && String(event.data).includes('hola otra vez') && row.resolve());
+    await t.services.conversations.setStatus(w.keys[2]!, w.boss.id, 'needs_attention');
+    await row.promise;
+    socket.close();
   });
 });

@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { aspirantPanel, conversationRow, messageView } from '../db/queries/inbox';
 import type { Logger } from '../logger';
 import type { Hub } from './hub';
-import { conversationTopic, rowTopics } from './topics';
+import { conversationTopic, deleteRow, LIST_STATUSES, listTopic, rowAudiences, rowMatches } from './topics';
 
 /** Events after which the aspirant panel shows something new. */
 const PANEL_EVENTS = new Set<ConversationEvent['type']>([
@@ -72,7 +72,10 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
       if (!row) return;
       const inPlace = IN_PLACE_ROW_EVENTS.has(event.type) && Object.keys(result.messageIds).length === 0;
       const html = await (inPlace ? ConversationRowReplace : ConversationRowPush)({ row, filters: { scope: 'all' } });
-      for (const rowTopic of rowTopics(row.assignee?.id)) hub.publish(rowTopic, html);
+      // Every tab's filter gets the row or, when the row no longer belongs there, its removal.
+      for (const audience of rowAudiences(row.assignee?.id)) {
+        for (const status of LIST_STATUSES) hub.publish(listTopic(audience, status), rowMatches(row.status, status) ? html : deleteRow(conversationId));
+      }
     }
   }
 

@@ -1,16 +1,44 @@
-/** @module server/realtime/topics — WebSocket topic names, and which inbox topics a viewer may hear. */
+/** @module server/realtime/topics — WebSocket topic names, and which list topics a viewer may hear for the filters on screen. */
 
 export const conversationTopic = (id: number) => `conversation:${id}`;
 export const ADMIN_INBOX = 'inbox:admin';
 export const UNASSIGNED_INBOX = 'inbox:unassigned';
 export const userInbox = (userId: number) => `inbox:user:${userId}`;
 
-/** Admins hear every list change; a recruiter hears unassigned conversations and their own. */
-export function inboxTopicsFor(user: { id: number; role: 'admin' | 'recruiter' }): string[] {
-  return user.role === 'admin' ? [ADMIN_INBOX] : [UNASSIGNED_INBOX, userInbox(user.id)];
+/** A list tab shows one status or `any` (every status but archived): one topic per audience and status. */
+export const LIST_STATUSES = ['any', 'new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed', 'archived'] as const;
+export type ListStatus = (typeof LIST_STATUSES)[number];
+
+export const listTopic = (audience: string, status: ListStatus = 'any') => `${audience}|${status}`;
+
+export interface ListFilters {
+  scope: 'mine' | 'unassigned' | 'all';
+  status?: string;
+  q?: string;
 }
 
-/** Where a list row change goes: admins, plus the assignee or everyone who may take it. */
-export function rowTopics(assigneeId: number | null | undefined): string[] {
+/**
+ * The list topics a tab hears: admins every conversation, a recruiter the unassigned ones and
+ * their own — narrowed by the tab's scope and status. A search result does not change live.
+ */
+export function listTopicsFor(user: { id: number; role: 'admin' | 'recruiter' }, filters: ListFilters): string[] {
+  if (filters.q) return [];
+  const status = (LIST_STATUSES as readonly string[]).includes(filters.status ?? '') ? (filters.status as ListStatus) : 'any';
+  let audiences: string[];
+  if (filters.scope === 'mine') audiences = [userInbox(user.id)];
+  else if (filters.scope === 'unassigned') audiences = [UNASSIGNED_INBOX];
+  else audiences = user.role === 'admin' ? [ADMIN_INBOX] : [UNASSIGNED_INBOX, userInbox(user.id)];
+  return audiences.map((audience) => listTopic(audience, status));
+}
+
+/** Who hears a conversation's row: admins, plus the assignee or everyone who may take it. */
+export function rowAudiences(assigneeId: number | null | undefined): string[] {
   return [ADMIN_INBOX, assigneeId ? userInbox(assigneeId) : UNASSIGNED_INBOX];
 }
+
+/** Whether a row in `status` belongs in a tab filtered by `filter`. */
+export function rowMatches(status: string, filter: ListStatus): boolean {
+  return filter === 'any' ? status !== 'archived' : status === filter;
+}
+
+export const deleteRow = (conversationId: number) => `<div id="conv-row-${conversationId}" hx-swap-oob="delete"></div>`;

@@ -7,7 +7,7 @@ import { canSee } from '../db/queries/inbox';
 import type { Logger } from '../logger';
 import type { Hub } from '../realtime/hub';
 import type { Presence } from '../realtime/presence';
-import { conversationTopic, inboxTopicsFor } from '../realtime/topics';
+import { conversationTopic, listTopicsFor } from '../realtime/topics';
 
 export interface LiveDeps {
   db: Db;
@@ -21,8 +21,12 @@ export interface LiveDeps {
 }
 
 const message = t.Object({
-  type: t.UnionEnum(['viewing', 'typing', 'leaving']),
-  conversationId: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }),
+  type: t.UnionEnum(['viewing', 'typing', 'leaving', 'list']),
+  conversationId: t.Optional(t.Numeric({ minimum: 1, maximum: 2_147_483_647 })),
+  // With type 'list': the filters on screen, so only rows that belong in this tab are pushed to it.
+  scope: t.Optional(t.UnionEnum(['mine', 'unassigned', 'all'])),
+  status: t.Optional(t.String({ maxLength: 20 })),
+  q: t.Optional(t.String({ maxLength: 200 })),
   // htmx's hx-ws:send puts the request headers (HX-Request, HX-Current-URL, …) into every message.
   headers: t.Optional(t.Record(t.String(), t.Unknown())),
 });
@@ -37,6 +41,8 @@ function sameOrigin(request: Request, publicUrl: string): boolean {
 
 export function liveRoutes(deps: LiveDeps) {
   const viewing = new Map<string, number>();
+  /** The list topics each socket hears, for the filters its tab shows. */
+  const listening = new Map<string, string[]>();
   const sockets = new Map<string, { user: { id: number; role: 'admin' | 'recruiter' }; unsubscribe: (topic: string) => void; send: (data: string) => void }>();
 
   deps.access.changed = async function recheck(conversationId: number): Promise<void> {
@@ -70,27 +76,39 @@ export function liveRoutes(deps: LiveDeps) {
     body: message,
     open(ws) {
       if (!sameOrigin(ws.data.request, deps.publicUrl)) return ws.close(1008, 'cross-origin');
-      for (const topic of inboxTopicsFor(ws.data.user)) ws.subscribe(topic);
+      listening.set(ws.id, listTopicsFor(ws.data.user, { scope: 'all' }));
+      for (const topic of listening.get(ws.id)!) ws.subscribe(topic);
       sockets.set(ws.id, { user: ws.data.user, unsubscribe: (topic) => ws.unsubscribe(topic), send: (data) => void ws.send(data) });
     },
     async message(ws, body) {
       const user = ws.data.user;
+      if (body.type === 'list') {
+        for (const topic of listening.get(ws.id) ?? []) ws.unsubscribe(topic);
+        const topics = listTopicsFor(user, { scope: body.scope ?? 'all', status: body.status, q: body.q });
+        for (const topic of topics) ws.subscribe(topic);
+        listening.set(ws.id, topics);
+        // A data-only acknowledgement (htmx swaps nothing for JSON without `content`).
+        return ws.send(JSON.stringify({ type: 'list', listening: topics.length }));
+      }
+      const conversationId = body.conversationId;
+      if (conversationId === undefined) return;
       if (body.type === 'leaving') return leave(ws.id, (topic) => ws.unsubscribe(topic));
       if (body.type === 'typing') {
-        if (viewing.get(ws.id) === body.conversationId && deps.presence.typing(ws.id, body.conversationId)) await publishPresence(body.conversationId);
+        if (viewing.get(ws.id) === conversationId && deps.presence.typing(ws.id, conversationId)) await publishPresence(conversationId);
         return;
       }
       // Access is checked on every subscription: nothing of a conversation the viewer may not see is ever sent.
-      if (!(await canSee(deps.db, user, body.conversationId))) return ws.send(JSON.stringify({ error: 'not allowed' }));
-      if (viewing.get(ws.id) !== body.conversationId) leave(ws.id, (topic) => ws.unsubscribe(topic));
-      viewing.set(ws.id, body.conversationId);
-      ws.subscribe(conversationTopic(body.conversationId));
-      deps.presence.view(ws.id, body.conversationId, user);
-      await publishPresence(body.conversationId);
+      if (!(await canSee(deps.db, user, conversationId))) return ws.send(JSON.stringify({ error: 'not allowed' }));
+      if (viewing.get(ws.id) !== conversationId) leave(ws.id, (topic) => ws.unsubscribe(topic));
+      viewing.set(ws.id, conversationId);
+      ws.subscribe(conversationTopic(conversationId));
+      deps.presence.view(ws.id, conversationId, user);
+      await publishPresence(conversationId);
     },
     close(ws) {
       leave(ws.id);
       sockets.delete(ws.id);
+      listening.delete(ws.id);
     },
   });
 }
