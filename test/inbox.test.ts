@@ -113,17 +113,23 @@ describe.each(drivers)('inbox on %s', (driver) => {
   });
 });
 
+/** A /live socket signed in as `who`, collecting every frame it receives. */
+async function openSocket(url: string, who: Person): Promise<{ socket: WebSocket; received: string[] }> {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/live`, { headers: { cookie: who.cookie } } as never);
+  const received: string[] = [];
+  const opened = Promise.withResolvers<void>();
+  socket.onopen = () => opened.resolve();
+  socket.onmessage = (event) => received.push(String(event.data));
+  await opened.promise;
+  return { socket, received };
+}
+
 describe('live socket', () => {
   test('subscriptions are checked: nothing of a conversation assigned to someone else reaches a recruiter', async () => {
     await using t = await testApp('pglite', { overrides: { bot: false } });
     const w = await world(t);
     await using server = listen(t);
-    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/live`, { headers: { cookie: w.rita.cookie } } as never);
-    const received: string[] = [];
-    const opened = Promise.withResolvers<void>();
-    socket.onopen = () => opened.resolve();
-    socket.onmessage = (event) => received.push(String(event.data));
-    await opened.promise;
+    const { socket, received } = await openSocket(server.url, w.rita);
     const refusal = Promise.withResolvers<void>();
     socket.addEventListener('message', (event) => String(event.data).includes('not allowed') && refusal.resolve());
     socket.send(JSON.stringify({ type: 'viewing', conversationId: w.ids.sofi }));
@@ -192,12 +198,7 @@ describe('filtered lists over the socket', () => {
     await using t = await testApp('pglite', { overrides: { bot: false } });
     const w = await world(t);
     await using server = listen(t);
-    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/live`, { headers: { cookie: w.boss.cookie } } as never);
-    const received: string[] = [];
-    const opened = Promise.withResolvers<void>();
-    socket.onopen = () => opened.resolve();
-    socket.onmessage = (event) => received.push(String(event.data));
-    await opened.promise;
+    const { socket, received } = await openSocket(server.url, w.boss);
     const listed = Promise.withResolvers<void>();
     socket.addEventListener('message', (event) => String(event.data).startsWith('{"type":"list"') && listed.resolve());
     socket.send(JSON.stringify({ type: 'list', scope: 'all', status: 'needs_attention' }));
