@@ -10,6 +10,17 @@ export class ParkStatus extends Error {}
 
 const ORDER = sql`array['received','queued','sending','sent','delivered','read']::delivery_status[]`;
 
+type Patch = Extract<Effect, { type: 'conversation.patch' }>['patch'];
+
+/** An event's conversation patches as one: later fields win, unread increments add up. */
+export function mergePatches(patches: Patch[]): Patch {
+  return patches.reduce<Patch>((all, patch) => {
+    const unread = (all.unreadIncrement ?? 0) + (patch.unreadIncrement ?? 0);
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Patch>;
+    return { ...all, ...defined, ...(unread ? { unreadIncrement: unread } : {}) };
+  }, {});
+}
+
 export interface Ctx {
   key: string;
   conversationId: number | null;

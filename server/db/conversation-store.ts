@@ -4,7 +4,7 @@ import type { CommitResult, ConversationStore } from '../../actors/conversation/
 import { initialState } from '../../actors/conversation/decide';
 import type { ConversationEvent, ConversationState, Effect } from '../../actors/conversation/types';
 import type { Db } from './client';
-import { apply, ParkStatus, type Ctx } from './conversation-effects';
+import { apply, mergePatches, ParkStatus, type Ctx } from './conversation-effects';
 import { commitFastInbound, fastInboundPlan } from './fast-inbound';
 import type { GroupCommitter, Tx } from './group-commit';
 import { aspirants, conversationEvents, conversations, inboundEvents } from './schema';
@@ -109,22 +109,10 @@ const MARKERS = new Set<Effect['type']>(['inbound.processed', 'timer.consumed'])
  */
 function orderEffects(effects: Effect[]): Effect[] {
   const patches = effects.filter((e): e is Extract<Effect, { type: 'conversation.patch' }> => e.type === 'conversation.patch');
-  const merged: Effect | undefined = patches.length
-    ? {
-        type: 'conversation.patch',
-        patch: patches.reduce<Extract<Effect, { type: 'conversation.patch' }>['patch']>((all, { patch }) => {
-          const unread = (all.unreadIncrement ?? 0) + (patch.unreadIncrement ?? 0);
-          return { ...all, ...stripUndefined(patch), ...(unread ? { unreadIncrement: unread } : {}) };
-        }, {}),
-      }
-    : undefined;
+  const merged: Effect = { type: 'conversation.patch', patch: mergePatches(patches.map((e) => e.patch)) };
   const lastPatch = patches.at(-1);
-  const rest = effects.flatMap((e): Effect[] => (e.type === 'conversation.patch' ? (e === lastPatch ? [merged!] : []) : [e]));
+  const rest = effects.flatMap((e): Effect[] => (e.type === 'conversation.patch' ? (e === lastPatch ? [merged] : []) : [e]));
   return [...rest.filter((e) => MARKERS.has(e.type)), ...rest.filter((e) => !MARKERS.has(e.type) && e.type !== 'reply')];
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 async function parkEvent(db: Db, event: ConversationEvent): Promise<void> {

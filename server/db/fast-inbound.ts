@@ -4,6 +4,8 @@ import type { CommitResult } from '../../actors/conversation/ports';
 import type { ConversationEvent, ConversationPatch, Effect } from '../../actors/conversation/types';
 import type { ConversationRowView } from '../../views/inbox/types';
 import type { Db } from './client';
+import { mergePatches } from './conversation-effects';
+import { toRowView } from './queries/inbox';
 import type { Tx } from './group-commit';
 
 type Runner = Db | Tx;
@@ -23,11 +25,7 @@ export function fastInboundPlan(conversationId: number | null, effects: Effect[]
   if (others.length || processed.length !== 1 || added.length !== 1) return null;
   const message = (added[0] as Extract<Effect, { type: 'message.add' }>).message;
   if (message.media?.length) return null;
-  const patch = patches.reduce<ConversationPatch>((all, e) => {
-    const next = (e as Extract<Effect, { type: 'conversation.patch' }>).patch;
-    const unread = (all.unreadIncrement ?? 0) + (next.unreadIncrement ?? 0);
-    return { ...all, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)), ...(unread ? { unreadIncrement: unread } : {}) };
-  }, {});
+  const patch = mergePatches(patches.map((e) => (e as Extract<Effect, { type: 'conversation.patch' }>).patch));
   return { conversationId, eventId: (processed[0] as Extract<Effect, { type: 'inbound.processed' }>).eventId, message, patch };
 }
 
@@ -99,17 +97,19 @@ interface RowData {
 }
 
 function rowView(id: number, r: RowData): ConversationRowView {
-  const full = [r.first_name, r.last_name].filter(Boolean).join(' ').trim();
-  return {
+  return toRowView({
     id,
-    name: full || r.whatsapp_name || r.whatsapp_id,
     number: r.whatsapp_id,
-    preview: r.last_message_preview ?? '',
+    firstName: r.first_name,
+    lastName: r.last_name,
+    whatsappName: r.whatsapp_name,
+    optedOutAt: r.opted_out_at === null ? null : new Date(r.opted_out_at),
+    preview: r.last_message_preview,
     // Raw SQL gives timestamps as Date (postgres.js) or as text (PGlite): both become a Date.
     lastMessageAt: new Date(r.last_message_at),
     unread: Number(r.unread_count),
     status: r.status,
-    assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? '' } : undefined,
-    optedOut: r.opted_out_at !== null,
-  };
+    assigneeId: r.assignee_id,
+    assigneeName: r.assignee_name,
+  });
 }

@@ -57,9 +57,10 @@ const rowColumns = {
   assigneeName: assignee.name,
 };
 
-type RowRecord = { [K in keyof typeof rowColumns]: (typeof rowColumns)[K]['_']['data'] | null };
+export type RowRecord = { [K in keyof typeof rowColumns]: (typeof rowColumns)[K]['_']['data'] | null };
 
-function toRowView(row: RowRecord): ConversationRowView {
+/** A list row from its columns (the list query's, or the one-statement commit's). */
+export function toRowView(row: RowRecord): ConversationRowView {
   return {
     id: row.id!,
     name: displayName({ firstName: row.firstName, lastName: row.lastName, whatsappName: row.whatsappName, number: row.number! }),
