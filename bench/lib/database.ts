@@ -2,10 +2,10 @@
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import postgres from 'postgres';
 import { openDatabase, wrap, type Database, type Db } from '../../server/db/client';
 import { migrationsFolder } from '../../server/db/migrate';
 import * as schema from '../../server/db/schema';
+import { freshPostgresUrl } from '../../test/support/db';
 
 export type BenchDriver = 'postgres' | 'pglite';
 
@@ -20,28 +20,20 @@ export function adminDatabaseUrl(): string | undefined {
 }
 
 async function freshPostgres(adminUrl: string): Promise<BenchDatabase> {
-  const name = `wasap_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const scratch = await freshPostgresUrl(adminUrl, 'wasap_bench');
   try {
-    const database = await openDatabase({ databaseUrl: url.toString(), maxConnections: 10 });
+    const database = await openDatabase({ databaseUrl: scratch.url, maxConnections: 10 });
     await database.migrate();
     let closed: Promise<void> | undefined;
     return {
       ...database,
       close() {
-        closed ??= database.close().finally(async () => {
-          await admin.unsafe(`drop database if exists "${name}" with (force)`);
-          await admin.end();
-        });
+        closed ??= database.close().finally(() => scratch.drop());
         return closed;
       },
     };
   } catch (error) {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await scratch.drop();
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import postgres from 'postgres';
 import { createSession } from '../../server/auth/sessions';
 import { openDatabase } from '../../server/db/client';
 import { addUser } from '../../server/services/users';
+import { freshPostgresUrl } from '../../test/support/db';
 import { startFakeTwilio, type FakeTwilio } from '../../test/support/fake-twilio';
 import { startCountingProxy, type CountingProxy } from './ingest-pgproxy';
 
@@ -47,20 +48,6 @@ export function adminDatabaseUrl(): string {
   return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
-async function freshDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `wasap_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
 
 /** Migrates and creates an admin with a session before the server starts (PGlite allows one process per folder). */
 async function seedAdmin(target: { databaseUrl?: string; pgliteDir?: string }): Promise<string> {
@@ -118,7 +105,7 @@ async function waitReady(url: string, exited: Promise<unknown>, lines: string[])
 
 export async function startIngestSystem(driver: IngestDriver, options: StartOptions = {}): Promise<IngestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wasap-bench-'));
-  const database = driver === 'postgres' ? await freshDatabase(options.adminUrl ?? adminDatabaseUrl()) : undefined;
+  const database = driver === 'postgres' ? await freshPostgresUrl(options.adminUrl ?? adminDatabaseUrl(), 'wasap_bench') : undefined;
   const twilio = startFakeTwilio();
   const proxy = database && options.countRoundTrips ? await startCountingProxy(database.url) : undefined;
   async function cleanup(): Promise<void> {

@@ -63,10 +63,12 @@ export async function testDatabase(driver: Driver = 'pglite'): Promise<TestDatab
   return Object.assign(database, { [Symbol.asyncDispose]: () => database.close() });
 }
 
-/** The URL of a fresh empty Postgres database (for child-process tests); drop() removes it. */
-export async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.TEST_DATABASE_URL as string;
-  const name = `wasap_test_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
+/**
+ * The URL of a fresh empty Postgres database created through `adminUrl` (TEST_DATABASE_URL by
+ * default); drop() removes it. Tests and benchmarks both make their scratch databases here.
+ */
+export async function freshPostgresUrl(adminUrl = process.env.TEST_DATABASE_URL as string, prefix = 'wasap_test'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   const url = new URL(adminUrl);
