@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { formSubmissions } from '../server/db/schema';
 import { formRoutes } from '../server/routes/form';
 import { testApp, type TestApp } from './support/app';
-import { aspirantRow, aspirantWhoWrote, COMPLETE_FORM, formPathFor, signedToken, urlencoded } from './support/form';
+import { aspirantRow, aspirantWhoWrote, COMPLETE_FORM, formPathFor, signedToken, STORED_PROFILE, urlencoded } from './support/form';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
 
@@ -114,18 +114,7 @@ describe('hosted form', () => {
     expect(again.status).toBe(303);
     await t.services.conversations.registry.ask(aspirant.whatsappId, () => null);
     const row = await aspirantRow(t, aspirant.id);
-    expect(row).toMatchObject({
-      firstName: 'Valentina',
-      lastName: 'Gómez Restrepo',
-      email: 'vale@example.co',
-      location: 'Medellín, Antioquia',
-      preferredModelingTypes: ['Runway', 'Commercial'],
-      hasKids: false,
-      preferredShift: 'afternoon',
-      unavailableShifts: ['morning'],
-      notes: 'Mido 1,75 m.\nTengo book.',
-      locale: 'en',
-    });
+    expect(row).toMatchObject({ ...STORED_PROFILE, locale: 'en' });
     expect(row.formSubmittedAt).toBeInstanceOf(Date);
     expect(row.consentAt).toBeInstanceOf(Date);
     expect(await t.database.db.select().from(formSubmissions).where(eq(formSubmissions.aspirantId, aspirant.id))).toHaveLength(1);

@@ -51,6 +51,19 @@ export const COMPLETE_FORM = {
   consent: 'yes',
 } as const;
 
+/** The aspirant row's fields after COMPLETE_FORM is stored (locale aside). */
+export const STORED_PROFILE = {
+  firstName: 'Valentina',
+  lastName: 'Gómez Restrepo',
+  email: 'vale@example.co',
+  location: 'Medellín, Antioquia',
+  preferredModelingTypes: ['Runway', 'Commercial'],
+  hasKids: false,
+  preferredShift: 'afternoon',
+  unavailableShifts: ['morning'],
+  notes: 'Mido 1,75 m.\nTengo book.',
+};
+
 export function urlencoded(fields: Record<string, string | readonly string[]>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(fields)) for (const one of typeof value === 'string' ? [value] : value) params.append(key, one);
