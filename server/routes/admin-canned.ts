@@ -6,17 +6,15 @@ import { authPlugin } from '../auth/plugin';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
 import { cannedResponses } from '../db/schema';
+import { htmlResponse } from './html';
 
-function page(body: string | Promise<string>): Promise<Response> {
-  return Promise.resolve(body).then((html) => new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }));
-}
 
 export function adminCannedRoutes(deps: { db: Db; secureCookies: boolean }) {
   const { db } = deps;
   const list = () => db.select({ id: cannedResponses.id, title: cannedResponses.title, body: cannedResponses.body }).from(cannedResponses).orderBy(asc(cannedResponses.title));
   return new Elysia({ name: 'admin-canned', prefix: '/admin/canned' })
     .use(authPlugin({ db, secureCookies: deps.secureCookies }))
-    .get('', async ({ user, session }) => page(CannedPage({ rows: await list(), me: user, csrf: session.csrfToken })), { requireAdmin: true })
+    .get('', async ({ user, session }) => htmlResponse(CannedPage({ rows: await list(), me: user, csrf: session.csrfToken })), { requireAdmin: true })
     .post(
       '',
       async ({ user, body, redirect }) => {

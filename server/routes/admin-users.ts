@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { addUser, getUsers, setUserDisabled, setUserPassword, type Actor } from '../services/users';
 import { AuditPage } from '../../views/admin/audit';
 import { UsersPage, type UsersPageProps } from '../../views/admin/users';
+import { htmlResponse } from './html';
 
 export interface AdminUsersDeps {
   db: Db;
@@ -28,9 +29,6 @@ type Done = keyof typeof NOTICES;
 
 const emailBody = t.Object({ email: t.String({ maxLength: 320 }) });
 
-function htmlResponse(body: string | Promise<string>, status = 200): Promise<Response> {
-  return Promise.resolve(body).then((text) => new Response(text, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }));
-}
 
 function actorOf(user: PublicUser): Actor {
   return { label: user.email, userId: user.id };

@@ -11,6 +11,7 @@ import { findUserByEmail, type UserRow } from '../db/queries/users';
 import { ForbiddenError } from '../errors';
 import { hashPassword } from '../services/users';
 import { LoginPage, type LoginPageProps } from '../../views/auth/login';
+import { htmlResponse } from './html';
 
 export interface AuthRoutesDeps {
   db: Db;
@@ -61,9 +62,7 @@ async function checkCredentials(deps: AuthRoutesDeps, email: string, password: s
 }
 
 function page(props: LoginPageProps, status = 200, headers: Record<string, string> = {}): Promise<Response> {
-  return Promise.resolve(LoginPage(props)).then(
-    (body) => new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers } }),
-  );
+  return htmlResponse(LoginPage(props), status, headers);
 }
 
 function throttledPage(verdict: Extract<ThrottleVerdict, { allowed: false }>, props: LoginPageProps): Promise<Response> {

@@ -8,6 +8,7 @@ import { parseInboundWebhook } from '../whatsapp/inbound-parse';
 import { isE164 } from '../whatsapp/phone';
 import { phoneTopic, SIM_ACCOUNT_SID, SIM_NUMBER, type Simulator } from '../whatsapp/simulator';
 import { PhoneBubble, PhonePage, type PhoneMessage } from '../../views/dev/phone';
+import { htmlResponse } from './html';
 
 export interface DevPhoneDeps {
   db: Db;
@@ -16,9 +17,6 @@ export interface DevPhoneDeps {
   mediaMaxBytes: number;
 }
 
-function html(body: string | Promise<string>, status = 200): Promise<Response> {
-  return Promise.resolve(body).then((text) => new Response(text, { status, headers: { 'content-type': 'text/html; charset=utf-8' } }));
-}
 
 function checkNumber(number: string): string {
   const trimmed = number.trim();
@@ -58,9 +56,9 @@ export function devPhoneRoutes(deps: DevPhoneDeps) {
     .get(
       '',
       async function page({ query }) {
-        if (!query.number) return html(PhonePage({ messages: [] }));
+        if (!query.number) return htmlResponse(PhonePage({ messages: [] }));
         const number = checkNumber(query.number);
-        return html(PhonePage({ number, name: query.name, messages: await thread(number) }));
+        return htmlResponse(PhonePage({ number, name: query.name, messages: await thread(number) }));
       },
       { query: t.Object({ number: t.Optional(t.String({ maxLength: 20 })), name: t.Optional(t.String({ maxLength: 60 })) }) },
     )
@@ -78,7 +76,7 @@ export function devPhoneRoutes(deps: DevPhoneDeps) {
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
         await deps.conversations.acceptInbound(parsed.value);
         if (request.headers.get('hx-request')) {
-          return html(PhoneBubble({ message: { id: sid, mine: true, body: text, at: new Date(), media: media ? `[${media.type}]` : undefined } }));
+          return htmlResponse(PhoneBubble({ message: { id: sid, mine: true, body: text, at: new Date(), media: media ? `[${media.type}]` : undefined } }));
         }
         set.status = 303;
         set.headers.location = `/dev/phone?number=${encodeURIComponent(number)}&name=${encodeURIComponent(body.name ?? '')}`;

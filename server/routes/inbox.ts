@@ -17,6 +17,7 @@ import { deleteRow, LIST_STATUSES, listTopic, rowAudiences } from '../realtime/t
 import type { ConversationSystem } from '../services/conversations';
 import type { BlobStore } from '../storage';
 import type { MediaWorker } from '../whatsapp/media-worker';
+import { htmlResponse } from './html';
 
 export interface InboxDeps {
   db: Db;
@@ -35,9 +36,6 @@ export interface InboxDeps {
 const STATUSES = ['new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed', 'archived'] as const satisfies readonly ConversationStatus[];
 const SCOPES: Scope[] = ['mine', 'unassigned', 'all'];
 
-function html(body: string | Promise<string>, status = 200): Promise<Response> {
-  return Promise.resolve(body).then((text) => new Response(text, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } }));
-}
 
 function filtersFrom(query: { scope?: string; status?: string; q?: string }): InboxFilters {
   return {
@@ -98,7 +96,7 @@ export function inboxRoutes(deps: InboxDeps) {
       open = await openView(openId, query.before ? Number(query.before) : undefined);
     }
     const presence = openId === undefined ? [] : deps.presence.people(openId);
-    return html(InboxPage({ viewer: { ...user, csrf }, filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
+    return htmlResponse(InboxPage({ viewer: { ...user, csrf }, filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
   }
 
   async function composerAfter(id: number, csrf: string, error?: string) {
@@ -109,7 +107,7 @@ export function inboxRoutes(deps: InboxDeps) {
   async function panelAfter(id: number, csrf: string) {
     const panel = await aspirantPanel(db, id);
     if (!panel) throw new NotFoundError('That conversation');
-    return html(AspirantPanel({ view: panel, csrf }));
+    return htmlResponse(AspirantPanel({ view: panel, csrf }));
   }
 
   return new Elysia({ name: 'inbox' })
@@ -122,8 +120,8 @@ export function inboxRoutes(deps: InboxDeps) {
       async ({ user, session, params, body }) => {
         const { key } = await visible(user, params.id);
         const result = await deps.conversations.reply(key, { userId: user.id, body: body.body, contentSid: body.contentSid || undefined });
-        if (!result.ok) return html(composerAfter(params.id, session.csrfToken, result.message ?? 'The message could not be sent.'), result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422);
-        return html(composerAfter(params.id, session.csrfToken));
+        if (!result.ok) return htmlResponse(composerAfter(params.id, session.csrfToken, result.message ?? 'The message could not be sent.'), result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422);
+        return htmlResponse(composerAfter(params.id, session.csrfToken));
       },
       { requireUser: true, params: idParams, body: t.Object({ body: t.Optional(t.String({ maxLength: 4096 })), contentSid: t.Optional(t.String({ maxLength: 64, pattern: '^(HX[0-9a-fA-F]{32})?$' })) }) },
     )
@@ -162,7 +160,7 @@ export function inboxRoutes(deps: InboxDeps) {
         await deps.conversations.addNote(key, user.id, text);
         const panel = await aspirantPanel(db, params.id);
         const note = panel?.notes.at(-1);
-        return html(note ? NoteAppend({ conversationId: params.id, note }) : '');
+        return htmlResponse(note ? NoteAppend({ conversationId: params.id, note }) : '');
       },
       { requireUser: true, params: idParams, body: t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) }) },
     )
