@@ -6,6 +6,7 @@ import type { ConversationSystem } from '../services/conversations';
 import { parseInboundWebhook } from '../whatsapp/inbound-parse';
 import { verifyTwilioSignature, webhookUrl } from '../whatsapp/signature';
 import { parseStatusCallback } from '../whatsapp/status-parse';
+import { readBody } from '../forms/http';
 
 export interface WebhookDeps {
   twilio?: TwilioConfig;
@@ -26,14 +27,11 @@ class NotConfiguredError extends AppError {
 
 /** Reads the form body as received (the signature covers the original values) — first value of a repeated name. */
 async function formParams(request: Request): Promise<Record<string, string>> {
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The webhook body is too large.');
-  const type = request.headers.get('content-type') ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded')) {
+  // The size is checked first (413 whatever the type), as before: readBody caps it.
+  const text = await readBody(request, MAX_BODY_BYTES);
+  if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
     throw new BadRequestError('Expected an application/x-www-form-urlencoded body, as Twilio sends.', 'Content-Type');
   }
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The webhook body is too large.');
   return parseForm(text);
 }
 
