@@ -13,7 +13,7 @@ import { cannedResponses } from '../db/schema';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../errors';
 import type { Hub } from '../realtime/hub';
 import type { Presence } from '../realtime/presence';
-import { deleteRow, LIST_STATUSES, listTopic, rowAudiences } from '../realtime/topics';
+import { deleteRow, LIST_STATUSES, listTopic, UNASSIGNED_INBOX, userInbox } from '../realtime/topics';
 import type { ConversationSystem } from '../services/conversations';
 import type { BlobStore } from '../storage';
 import type { MediaWorker } from '../whatsapp/media-worker';
@@ -146,7 +146,7 @@ export function inboxRoutes(deps: InboxDeps) {
         await deps.conversations.assign(key, user.id, to);
         // Whoever can no longer see it stops hearing about it; its old list drops the row.
         await deps.access?.changed?.(params.id);
-        if (current !== to) for (const status of LIST_STATUSES) deps.hub?.publish(listTopic(rowAudiences(current)[1]!, status), deleteRow(params.id));
+        if (current !== to) for (const status of LIST_STATUSES) deps.hub?.publish(listTopic(current ? userInbox(current) : UNASSIGNED_INBOX, status), deleteRow(params.id));
         return panelAfter(params.id, session.csrfToken);
       },
       { requireUser: true, params: idParams, body: t.Object({ assigneeId: t.Optional(t.String({ pattern: '^\\d{0,10}$' })) }) },

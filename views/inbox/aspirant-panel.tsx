@@ -168,7 +168,8 @@ export function EventHistory({ events }: { events: EventView[] }) {
   );
 }
 
-function displayName(view: AspirantPanelView): string {
+/** The aspirant's name as the inbox shows it: form name, else WhatsApp name, else number. */
+export function displayName(view: AspirantPanelView): string {
   const full = [view.profile?.firstName, view.profile?.lastName].filter(Boolean).join(' ');
   return full || view.whatsappName || view.number;
 }

@@ -1,12 +1,12 @@
 /** @module views/inbox/inbox-page — the recruiter inbox: list, chat and aspirant panes in one server-rendered page with a live socket. */
 import { Layout } from '../layout';
-import { AspirantPanel, ChatTitle } from './aspirant-panel';
+import { AspirantPanel, ChatTitle, displayName } from './aspirant-panel';
 import { Composer } from './composer';
 import { Avatar, ConversationList, ListFilters } from './conversation-list';
 import { filterQuery } from './format';
 import { ChatLog } from './messages';
 import { Presence } from './presence';
-import type { AspirantPanelView, ConversationRowView, InboxFilters, OpenConversationView, PresenceView, ViewerView } from './types';
+import type { ConversationRowView, InboxFilters, OpenConversationView, PresenceView, ViewerView } from './types';
 
 export interface InboxPageProps {
   viewer: ViewerView;
@@ -17,11 +17,6 @@ export interface InboxPageProps {
   /** Other recruiters already in the open conversation. */
   presence?: PresenceView[];
   now?: Date;
-}
-
-function aspirantName(view: AspirantPanelView): string {
-  const full = [view.profile?.firstName, view.profile?.lastName].filter(Boolean).join(' ');
-  return full || view.whatsappName || view.number;
 }
 
 function TopBar({ viewer }: { viewer: ViewerView }) {
@@ -64,7 +59,7 @@ interface ChatPaneProps {
 function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
   const view = open.conversation;
   const id = view.conversationId;
-  const name = aspirantName(view);
+  const name = displayName(view);
   return (
     <>
       <header class="chat-head">
@@ -94,7 +89,7 @@ function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
 
 export function InboxPage({ viewer, filters, rows, nextCursor, open, presence = [], now = new Date() }: InboxPageProps) {
   const openId = open?.conversation.conversationId;
-  const title = open ? `${aspirantName(open.conversation)} · Wasap` : 'Inbox · Wasap';
+  const title = open ? `${displayName(open.conversation)} · Wasap` : 'Inbox · Wasap';
   return (
     <Layout title={title} lang="en" live>
       <div id="app" class="app" hx-ws:connect="/live" hx-swap="none" hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': viewer.csrf })}>
