@@ -36,7 +36,7 @@ export interface Config {
   trustProxy: boolean;
   databaseUrl?: string;
   dataDir: string;
-  /** Undefined until resolveSecret() ran: read from WASAP_SECRET or the data folder. */
+  /** WASAP_SECRET when set; otherwise resolveSecret() reads (or creates) the one in the data folder. */
   secret?: string;
   logLevel: LogLevel;
   autoMigrate: boolean;

@@ -1,5 +1,5 @@
 /** @module server/server — wires config → database → app → listen, and shuts down gracefully. */
-import { loadConfig, pgliteDir, resolveSecret, type Config } from './config';
+import { loadConfig, pgliteDir, type Config } from './config';
 import { createApp } from './app';
 import { openDatabase, type Database } from './db/client';
 import { countUsers } from './db/queries/users';
@@ -26,7 +26,6 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? createLogger(config.logLevel);
-  resolveSecret(config);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: pgliteDir(config),
