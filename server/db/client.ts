@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { acquireLock } from './lock';
+import { preparedStatements } from './prepared';
 import { migrationsFolder, runMigrations, migrationStatus, type MigrationStatus } from './migrate';
 
 export type Schema = typeof schema;
@@ -40,7 +41,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle({ client, schema }) as unknown as Db;
+  const db = drizzle({ client: preparedStatements(client), schema }) as unknown as Db;
   const { host, pathname } = new URL(url);
   return wrap(db, 'postgres', `postgres://${host}${pathname}`, async function migratePostgres() {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');

@@ -48,9 +48,13 @@ export function createGroupCommitter(db: Db, options: GroupCommitOptions = {}) {
     let results: unknown[];
     try {
       results = await db.transaction(async (tx) => {
-        const out: unknown[] = [];
-        for (const unit of batch) out.push(await unit.work(tx));
-        return out;
+        // Started together, the units' statements are pipelined on the transaction's connection (postgres.js
+        // writes each as it is issued): one round trip's wait for the batch, not one per statement. Every
+        // unit is settled before the transaction ends, so a failure rolls back with nothing still in flight.
+        const settled = await Promise.allSettled(batch.map((unit) => unit.work(tx)));
+        const failed = settled.find((s) => s.status === 'rejected');
+        if (failed) throw failed.reason;
+        return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
       });
     } catch {
       stats.fallbacks++;

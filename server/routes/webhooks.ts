@@ -35,26 +35,37 @@ async function formParams(request: Request): Promise<Record<string, string>> {
   return parseForm(text);
 }
 
-/** application/x-www-form-urlencoded, first value of a repeated name (as URLSearchParams decodes it, at a third of the cost). */
+/**
+ * application/x-www-form-urlencoded, first value of a repeated name, decoded exactly as URLSearchParams decodes it
+ * at a fraction of the cost (one pass of indexOf, no intermediate arrays). The record has no prototype, so a field
+ * named `__proto__` or `constructor` is kept as data like any other.
+ */
 export function parseForm(text: string): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const pair of text.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const key = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
-    if (!(key in params)) params[key] = eq === -1 ? '' : decodeFormComponent(pair.slice(eq + 1));
+  const params: Record<string, string> = Object.create(null);
+  const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text;
+  const end = spaced.length;
+  for (let start = 0; start <= end; ) {
+    let stop = spaced.indexOf('&', start);
+    if (stop === -1) stop = end;
+    if (stop > start) {
+      const eq = spaced.indexOf('=', start);
+      const named = eq !== -1 && eq < stop;
+      const key = decodeFormComponent(spaced.slice(start, named ? eq : stop));
+      if (!Object.hasOwn(params, key)) params[key] = named ? decodeFormComponent(spaced.slice(eq + 1, stop)) : '';
+    }
+    start = stop + 1;
   }
   return params;
 }
 
+/** `part` has its `+` already turned into spaces. */
 function decodeFormComponent(part: string): string {
-  const spaced = part.includes('+') ? part.replaceAll('+', ' ') : part;
-  if (!spaced.includes('%')) return spaced;
+  if (!part.includes('%')) return part;
   try {
-    return decodeURIComponent(spaced);
+    return decodeURIComponent(part);
   } catch {
     // A malformed escape: decode leniently, exactly as URLSearchParams does (the rare path).
-    return new URLSearchParams(`v=${part}`).get('v') ?? spaced;
+    return new URLSearchParams(`v=${part}`).get('v') ?? part;
   }
 }
 

@@ -58,9 +58,16 @@ export class InvalidParam extends Error {
  * sends them; everything downstream (including `raw`) sees the cleaned values.
  */
 export function stripNuls(params: Record<string, string>): Record<string, string> {
-  const clean: Record<string, string> = {};
+  if (!hasNul(params)) return params;
+  const clean: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(params)) clean[key.replaceAll('\u0000', '')] = String(value).replaceAll('\u0000', '');
   return clean;
+}
+
+/** Almost no request carries a NUL: checking first spares the copy. */
+function hasNul(params: Record<string, string>): boolean {
+  for (const key in params) if (key.includes('\u0000') || String(params[key]).includes('\u0000')) return true;
+  return false;
 }
 
 /** Non-empty value or undefined: Twilio sends empty strings for absent optional fields. */
@@ -154,14 +161,16 @@ function build(raw: Record<string, string>): InboundMessage {
   };
   const waId = optional(raw, 'WaId');
   if (waId !== undefined && !DIGITS.test(waId)) throw new InvalidParam('WaId', 'WaId must be digits only.');
-  const extras = {
-    profileName: optional(raw, 'ProfileName'),
-    waId,
-    location: parseLocation(raw),
-    button: parseButton(raw),
-    repliedToSid: optional(raw, 'OriginalRepliedMessageSid'),
-  };
-  for (const [key, value] of Object.entries(extras)) if (value !== undefined) Object.assign(message, { [key]: value });
+  const profileName = optional(raw, 'ProfileName');
+  const location = parseLocation(raw);
+  const button = parseButton(raw);
+  const repliedToSid = optional(raw, 'OriginalRepliedMessageSid');
+  // Absent fields stay absent (not `undefined`): the message is stored and compared as JSON.
+  if (profileName !== undefined) message.profileName = profileName;
+  if (waId !== undefined) message.waId = waId;
+  if (location !== undefined) message.location = location;
+  if (button !== undefined) message.button = button;
+  if (repliedToSid !== undefined) message.repliedToSid = repliedToSid;
   return message;
 }
 
