@@ -11,9 +11,23 @@ export function words(text: string): string[] {
     .filter((word) => word.length > 0);
 }
 
+/** Script keywords are few and fixed: each is split into words once, not for every message it is checked against. */
+const keywordCache = new Map<string, readonly string[]>();
+const KEYWORD_CACHE_LIMIT = 10_000;
+
+function keywordWords(keyword: string): readonly string[] {
+  let cached = keywordCache.get(keyword);
+  if (cached === undefined) {
+    if (keywordCache.size >= KEYWORD_CACHE_LIMIT) keywordCache.clear();
+    cached = words(keyword);
+    keywordCache.set(keyword, cached);
+  }
+  return cached;
+}
+
 /** Whole-word match: a keyword (or phrase) matches when its words appear consecutively in the text. */
 export function containsKeyword(textWords: readonly string[], keyword: string): boolean {
-  const wanted = words(keyword);
+  const wanted = keywordWords(keyword);
   if (wanted.length === 0) return false;
   for (let start = 0; start + wanted.length <= textWords.length; start++) {
     if (wanted.every((word, offset) => textWords[start + offset] === word)) return true;

@@ -1,7 +1,7 @@
 /** @module server/db/fast-inbound — the commonest event (a message to an existing conversation) committed as ONE statement. */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { CommitResult } from '../../actors/conversation/ports';
-import type { ConversationEvent, ConversationPatch, Effect } from '../../actors/conversation/types';
+import type { ConversationEvent, Effect } from '../../actors/conversation/types';
 import type { ConversationRowView } from '../../views/inbox/types';
 import type { Db } from './client';
 import { mergePatches } from './conversation-effects';
@@ -35,24 +35,13 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function setClause(patch: ConversationPatch): SQL {
-  const parts: SQL[] = [sql`updated_at = now()`];
-  if (patch.status !== undefined) parts.push(sql`status = ${patch.status}::conversation_status`);
-  if (patch.lastInboundAt !== undefined) parts.push(sql`last_inbound_at = ${iso(patch.lastInboundAt)}::timestamptz`);
-  if (patch.lastMessageAt !== undefined) parts.push(sql`last_message_at = ${iso(patch.lastMessageAt)}::timestamptz`);
-  if (patch.lastMessagePreview !== undefined) parts.push(sql`last_message_preview = ${patch.lastMessagePreview}`);
-  if (patch.unreadIncrement) parts.push(sql`unread_count = unread_count + ${patch.unreadIncrement}`);
-  if (patch.botPaused !== undefined) parts.push(sql`bot_paused = ${patch.botPaused}`);
-  if (patch.botState !== undefined) parts.push(sql`bot_state = ${JSON.stringify(patch.botState)}::jsonb`);
-  if (patch.botScript !== undefined) parts.push(sql`bot_script = ${patch.botScript}`);
-  if (patch.assigneeId !== undefined) parts.push(sql`assignee_id = ${patch.assigneeId}`);
-  return sql.join(parts, sql`, `);
-}
-
 export async function commitFastInbound(run: Runner, plan: Plan, event: ConversationEvent, now: number): Promise<CommitResult> {
   const { message } = plan;
   const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
   const extra = message.extra === undefined ? null : JSON.stringify(message.extra);
+  const { patch } = plan;
+  // One fixed text whatever the patch holds (a field the patch leaves out keeps its value), so Postgres
+  // prepares it once per connection and drizzle assembles a flat template instead of a nested SET list.
   const result = await run.execute(sql`
     with done as (
       update inbound_events set processed_at = now(), attempts = attempts + 1, last_error = null
@@ -63,7 +52,17 @@ export async function commitFastInbound(run: Runner, plan: Plan, event: Conversa
              ${message.providerSid ?? null}, ${message.authorId ?? null}, ${extra}::jsonb
       from done returning id
     ), conv as (
-      update conversations set ${setClause(plan.patch)} where id = ${plan.conversationId} and exists (select 1 from done)
+      update conversations set updated_at = now(),
+        status = coalesce(${patch.status ?? null}::conversation_status, status),
+        last_inbound_at = coalesce(${patch.lastInboundAt === undefined ? null : iso(patch.lastInboundAt)}::timestamptz, last_inbound_at),
+        last_message_at = coalesce(${patch.lastMessageAt === undefined ? null : iso(patch.lastMessageAt)}::timestamptz, last_message_at),
+        last_message_preview = coalesce(${patch.lastMessagePreview ?? null}::text, last_message_preview),
+        unread_count = unread_count + ${patch.unreadIncrement ?? 0}::int,
+        bot_paused = coalesce(${patch.botPaused ?? null}::boolean, bot_paused),
+        bot_state = coalesce(${patch.botState === undefined ? null : JSON.stringify(patch.botState)}::jsonb, bot_state),
+        bot_script = coalesce(${patch.botScript ?? null}::text, bot_script),
+        assignee_id = case when ${patch.assigneeId !== undefined}::boolean then ${patch.assigneeId ?? null}::int else assignee_id end
+      where id = ${plan.conversationId} and exists (select 1 from done)
       returning id, aspirant_id, status, last_message_at, last_message_preview, unread_count, assignee_id
     ), journaled as (
       insert into conversation_events (conversation_id, type, payload, message_ids, at)

@@ -1,0 +1,70 @@
+/** @module server/db/fast-inbound.test — the one-statement commit of a plain inbound message: every effect, only the patched fields, once. */
+import { describe, expect, test } from 'bun:test';
+import { eq } from 'drizzle-orm';
+import type { ConversationEvent, Effect } from '../../actors/conversation/types';
+import { drivers, testDatabase } from '../../test/support/db';
+import { commitFastInbound, fastInboundPlan } from './fast-inbound';
+import { aspirants, conversationEvents, conversations, inboundEvents, messages, users } from './schema';
+
+const AT = Date.parse('2026-11-27T10:00:00Z');
+
+describe.each(drivers)('fast inbound commit (%s)', (driver) => {
+  test('adds the message, patches only what the patch names, journals the event, and runs once', async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    const [user] = await db.insert(users).values({ email: 'r@x.co', name: 'Rita <Recruiter>', passwordHash: 'x' }).returning();
+    const [aspirant] = await db.insert(aspirants).values({ whatsappId: '+573001112233', whatsappName: 'Vale' }).returning();
+    const [conversation] = await db
+      .insert(conversations)
+      .values({ aspirantId: aspirant!.id, status: 'pending_form', assigneeId: user!.id, botScript: 'intake@1', botState: { step: 'wait' }, unreadCount: 2 })
+      .returning();
+    const [row] = await db.insert(inboundEvents).values({ providerSid: 'SM1', kind: 'message', conversationKey: '+573001112233', payload: {} }).returning();
+    const event = { type: 'inbound.received', eventId: row!.id, messageSid: 'SM1', body: 'hola', media: [], receivedAt: AT } as unknown as ConversationEvent;
+    const effects: Effect[] = [
+      { type: 'inbound.processed', eventId: row!.id },
+      { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'hola', status: 'received', providerSid: 'SM1' } },
+      { type: 'conversation.patch', patch: { lastInboundAt: AT, lastMessageAt: AT, lastMessagePreview: 'hola', unreadIncrement: 1 } },
+    ] as Effect[];
+    const plan = fastInboundPlan(conversation!.id, effects)!;
+    expect(plan).not.toBeNull();
+
+    const result = await commitFastInbound(db, plan, event, AT);
+    expect(result.applied).toBe(true);
+    expect(result.row).toMatchObject({ id: conversation!.id, unread: 3, preview: 'hola', status: 'pending_form', name: 'Vale', number: '+573001112233', assignee: { id: user!.id, name: 'Rita <Recruiter>' } });
+    const [after] = await db.select().from(conversations).where(eq(conversations.id, conversation!.id));
+    expect(after).toMatchObject({ status: 'pending_form', assigneeId: user!.id, botScript: 'intake@1', botState: { step: 'wait' }, botPaused: false, unreadCount: 3, lastMessagePreview: 'hola' });
+    expect(after!.lastMessageAt.getTime()).toBe(AT);
+    expect(after!.lastInboundAt!.getTime()).toBe(AT);
+    const stored = await db.select().from(messages).where(eq(messages.conversationId, conversation!.id));
+    expect(stored.map((m) => [m.body, m.sender, m.providerSid])).toEqual([['hola', 'aspirant', 'SM1']]);
+    expect(result.messageIds).toEqual({ in: stored[0]!.id });
+    const journal = await db.select().from(conversationEvents).where(eq(conversationEvents.conversationId, conversation!.id));
+    expect(journal.map((j) => [j.type, j.messageIds])).toEqual([['inbound.received', [stored[0]!.id]]]);
+    const [processed] = await db.select().from(inboundEvents).where(eq(inboundEvents.id, row!.id));
+    expect(processed!.processedAt).not.toBeNull();
+
+    // The same event again (a retry after a crash between commit and ack): nothing changes.
+    expect((await commitFastInbound(db, plan, event, AT)).applied).toBe(false);
+    expect(await db.select().from(messages).where(eq(messages.conversationId, conversation!.id))).toHaveLength(1);
+    const [again] = await db.select().from(conversations).where(eq(conversations.id, conversation!.id));
+    expect(again!.unreadCount).toBe(3);
+  });
+
+  test('a patch can set the status, pause the bot and clear the assignee', async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    const [user] = await db.insert(users).values({ email: 'r@x.co', name: 'Rita', passwordHash: 'x' }).returning();
+    const [aspirant] = await db.insert(aspirants).values({ whatsappId: '+573001112244' }).returning();
+    const [conversation] = await db.insert(conversations).values({ aspirantId: aspirant!.id, assigneeId: user!.id, botState: { step: 'a' } }).returning();
+    const [row] = await db.insert(inboundEvents).values({ providerSid: 'SM2', kind: 'message', conversationKey: '+573001112244', payload: {} }).returning();
+    const event = { type: 'inbound.received', eventId: row!.id, messageSid: 'SM2', body: 'x', media: [], receivedAt: AT } as unknown as ConversationEvent;
+    const plan = fastInboundPlan(conversation!.id, [
+      { type: 'inbound.processed', eventId: row!.id },
+      { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'x', status: 'received' } },
+      { type: 'conversation.patch', patch: { status: 'needs_attention', botPaused: true, botState: { step: 'b' }, assigneeId: null } },
+    ] as Effect[])!;
+    expect((await commitFastInbound(db, plan, event, AT)).applied).toBe(true);
+    const [after] = await db.select().from(conversations).where(eq(conversations.id, conversation!.id));
+    expect(after).toMatchObject({ status: 'needs_attention', botPaused: true, botState: { step: 'b' }, assigneeId: null, unreadCount: 0 });
+  });
+});
