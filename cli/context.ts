@@ -19,7 +19,7 @@ export async function withDatabase<T>(io: CliIO, role: string, fn: (database: Da
   const config = configFrom(io);
   let database: Database;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDir(config), role });
+    database = await openDatabase({ databaseUrl: config.databaseUrl, prepare: config.databasePrepare, pgliteDir: pgliteDir(config), role });
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       throw new CLIError(error.message, 1, 'Stop the server (Ctrl+C or SIGTERM), run the command, then start it again.');

@@ -52,7 +52,7 @@ async function databaseChecks(config: Config): Promise<CheckResult[]> {
   if (viaServer) return viaServer;
   let database: Database | undefined;
   const reach = await runCheck('database', async () => {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDir(config), role: 'wasap doctor' });
+    database = await openDatabase({ databaseUrl: config.databaseUrl, prepare: config.databasePrepare, pgliteDir: pgliteDir(config), role: 'wasap doctor' });
     await database.ping();
     return { ok: true, detail: `${database.describe} is reachable` };
   });

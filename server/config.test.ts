@@ -20,7 +20,7 @@ function errorOf(env: Record<string, string>): ConfigError {
 describe('loadConfig', () => {
   test('defaults suit a laptop: port 3000, embedded database, simulator, local media', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', publicUrl: 'http://localhost:3000', logLevel: 'info', autoMigrate: true, trustProxy: false });
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', publicUrl: 'http://localhost:3000', logLevel: 'info', autoMigrate: true, trustProxy: false, databasePrepare: true });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.twilio).toBeUndefined();
     expect(config.s3).toBeUndefined();
@@ -30,7 +30,7 @@ describe('loadConfig', () => {
   test('reads every documented variable', () => {
     const config = loadConfig({
       PORT: '8080', HOST: '127.0.0.1', PUBLIC_URL: 'https://wasap.example.co/', DATABASE_URL: 'postgres://u:p@db:5432/wasap',
-      WASAP_DATA_DIR: '/tmp/wasap-x', WASAP_SECRET: 'x'.repeat(40), LOG_LEVEL: 'debug', WASAP_AUTO_MIGRATE: 'false', TRUST_PROXY: 'true',
+      WASAP_DATA_DIR: '/tmp/wasap-x', WASAP_SECRET: 'x'.repeat(40), LOG_LEVEL: 'debug', WASAP_AUTO_MIGRATE: 'false', TRUST_PROXY: 'true', DATABASE_PREPARE: 'false',
       ACTOR_IDLE_MS: '5000', MEDIA_MAX_BYTES: '2048', METRICS_TOKEN: 'm', FORM_WEBHOOK_SECRET: 'f'.repeat(20),
       TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: 'tok', TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886', TWILIO_API_URL: 'http://127.0.0.1:9', TWILIO_MAX_MPS: '20',
       S3_BUCKET: 'wasap-media', S3_REGION: 'us-east-1', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true',
@@ -38,7 +38,7 @@ describe('loadConfig', () => {
       TWILIO_TEMPLATES: JSON.stringify([{ sid: `HX${'a'.repeat(32)}`, name: 'Seguimiento', preview: 'Hola {{1}}, ¿seguimos?' }]),
     });
     expect(config).toEqual({
-      port: 8080, host: '127.0.0.1', publicUrl: 'https://wasap.example.co', trustProxy: true, databaseUrl: 'postgres://u:p@db:5432/wasap',
+      port: 8080, host: '127.0.0.1', publicUrl: 'https://wasap.example.co', trustProxy: true, databaseUrl: 'postgres://u:p@db:5432/wasap', databasePrepare: false,
       dataDir: '/tmp/wasap-x', secret: 'x'.repeat(40), logLevel: 'debug', autoMigrate: false, actorIdleMs: 5000, mediaMaxBytes: 2048,
       twilio: { accountSid: SID, authToken: 'tok', whatsappFrom: 'whatsapp:+14155238886', messagingServiceSid: undefined, apiUrl: 'http://127.0.0.1:9', maxMps: 20 },
       s3: { bucket: 'wasap-media', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
@@ -59,6 +59,7 @@ describe('loadConfig', () => {
     [{ FORM_LINK_TTL: '10s' }, 'FORM_LINK_TTL'],
     [{ TWILIO_TEMPLATES: '[{"sid":"nope"}]' }, 'TWILIO_TEMPLATES'],
     [{ WASAP_AUTO_MIGRATE: 'maybe' }, 'WASAP_AUTO_MIGRATE'],
+    [{ DATABASE_PREPARE: 'sometimes' }, 'DATABASE_PREPARE'],
     [{ WASAP_SECRET: 'short' }, 'WASAP_SECRET'],
     [{ TWILIO_ACCOUNT_SID: SID }, 'TWILIO_AUTH_TOKEN'],
     [{ TWILIO_AUTH_TOKEN: 'tok' }, 'TWILIO_ACCOUNT_SID'],

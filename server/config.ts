@@ -35,6 +35,8 @@ export interface Config {
   publicUrl: string;
   trustProxy: boolean;
   databaseUrl?: string;
+  /** Postgres only: parameterised queries as prepared statements (off behind a pooler that cannot keep them). */
+  databasePrepare: boolean;
   dataDir: string;
   /** WASAP_SECRET when set; otherwise resolveSecret() reads (or creates) the one in the data folder. */
   secret?: string;
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     databaseUrl,
+    databasePrepare: boolean(env, 'DATABASE_PREPARE', true),
     dataDir: resolve(read(env, 'WASAP_DATA_DIR') ?? './data'),
     secret,
     logLevel: logLevel(env),

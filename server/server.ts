@@ -28,6 +28,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
+    prepare: config.databasePrepare,
     pgliteDir: pgliteDir(config),
     role: `the wasap server (port ${config.port})`,
   });

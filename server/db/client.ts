@@ -29,19 +29,21 @@ export interface OpenOptions {
   /** Who opens it, written into the lock file so a second process is told who holds it. */
   role?: string;
   maxConnections?: number;
+  /** Postgres: run parameterised queries as prepared statements (default true; see server/db/prepared). */
+  prepare?: boolean;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10, options.prepare ?? true);
   if (!options.pgliteDir) throw new Error('openDatabase needs databaseUrl or pgliteDir');
   return openPglite(resolve(options.pgliteDir), options.role ?? 'a wasap process');
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, prepare: boolean): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle({ client: preparedStatements(client), schema }) as unknown as Db;
+  const db = drizzle({ client: prepare ? preparedStatements(client) : client, schema }) as unknown as Db;
   const { host, pathname } = new URL(url);
   return wrap(db, 'postgres', `postgres://${host}${pathname}`, async function migratePostgres() {
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');

@@ -35,4 +35,20 @@ describe.skipIf(!url)('prepared statements on Postgres (needs TEST_DATABASE_URL)
       await fresh.drop();
     }
   });
+
+  test('DATABASE_PREPARE=false (prepare: false) leaves every statement unnamed, for poolers that cannot keep them', async () => {
+    const fresh = await freshPostgresUrl(url);
+    const database = await openDatabase({ databaseUrl: fresh.url, maxConnections: 1, prepare: false });
+    try {
+      const db = database.db;
+      await db.execute(sql.raw('create table p1 (n int)'));
+      for (let n = 0; n < 3; n++) await db.execute(sql`insert into p1 (n) values (${n})`);
+      // postgres.js prepares its own type lookup when it connects; nothing else may be prepared.
+      expect(rowsOf(await db.execute(sql`select statement from pg_prepared_statements where statement not like ${'%pg_catalog.pg_type%'}`))).toEqual([]);
+      expect(rowsOf(await db.execute(sql`select count(*)::int as n from p1`))[0]).toEqual({ n: 3 });
+    } finally {
+      await database.close();
+      await fresh.drop();
+    }
+  });
 });
