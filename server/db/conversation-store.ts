@@ -9,7 +9,12 @@ import { commitFastInbound, fastInboundPlan } from './fast-inbound';
 import type { GroupCommitter, Tx } from './group-commit';
 import { aspirants, conversationEvents, conversations, inboundEvents } from './schema';
 
-export function createConversationStore(db: Db, committer?: GroupCommitter): ConversationStore {
+/**
+ * `fastCommitter` takes the one-statement commits of plain inbound messages: kept apart from `committer` (the
+ * general path's many-statement units), a quick commit never waits in a batch behind a conversation's first
+ * message. With one connection (PGlite) pass the same committer for both.
+ */
+export function createConversationStore(db: Db, committer?: GroupCommitter, fastCommitter: GroupCommitter | undefined = committer): ConversationStore {
   return {
     async load(key) {
       const [row] = await db
@@ -67,7 +72,7 @@ export function createConversationStore(db: Db, committer?: GroupCommitter): Con
 
     async commit(key, state, effects, event, now) {
       const fast = fastInboundPlan(state.conversationId, effects);
-      if (fast) return committer ? committer.single((run) => commitFastInbound(run, fast, event, now)) : commitFastInbound(db, fast, event, now);
+      if (fast) return fastCommitter ? fastCommitter.single((run) => commitFastInbound(run, fast, event, now)) : commitFastInbound(db, fast, event, now);
       // The unit may run twice (a batch that failed is retried unit by unit): it starts from scratch each time.
       async function work(tx: Tx): Promise<Ctx> {
         const ctx: Ctx = { key, conversationId: state.conversationId, result: emptyResult(state.conversationId) };
@@ -126,6 +131,11 @@ async function parkEvent(db: Db, event: ConversationEvent): Promise<void> {
 /** Status callbacks that arrived before their message's sid was recorded, to process now. */
 export async function parkedStatusEvents(db: Db, sids: string[]) {
   if (sids.length === 0) return [];
+  return parkedStatusQuery(db, sids);
+}
+
+/** Served by the partial index inbound_events_parked_status_idx (the sid expression must stay the same). */
+export function parkedStatusQuery(db: Db, sids: string[]) {
   return db
     .select()
     .from(inboundEvents)

@@ -51,11 +51,16 @@ type StoredPayload = { event: Omit<InboundReceived, 'eventId'> | Omit<StatusRece
 export function createConversationSystem(options: ConversationSystemOptions) {
   const { db, logger, metrics } = options;
   // Group commit: concurrent webhooks and actor transactions share COMMITs (durability unchanged: each waits for its own).
-  const committer = createGroupCommitter(db, { concurrency: options.commitConcurrency ?? 2 });
-  const store = createConversationStore(db, committer);
+  const concurrency = options.commitConcurrency ?? 2;
+  const committer = createGroupCommitter(db, { concurrency });
+  // Plain inbound messages commit in one statement: their own committer, so they never queue behind first messages.
+  const fastCommitter = concurrency === 1 ? committer : createGroupCommitter(db, { concurrency: Math.max(1, Math.floor(concurrency / 2)) });
+  const store = createConversationStore(db, committer, fastCommitter);
   const inboundWriter = createInboundWriter(db, { concurrency: options.commitConcurrency === 1 ? 1 : 2 });
-  metrics.gauge('wasap_db_group_commits', 'Transactions committed by group commit since start', () => committer.stats().transactions);
-  metrics.gauge('wasap_db_group_commit_units', 'Units of work committed through group commit since start', () => committer.stats().units);
+  const committers = [...new Set([committer, fastCommitter])];
+  const total = (field: 'transactions' | 'units') => committers.reduce((sum, c) => sum + c.stats()[field], 0);
+  metrics.gauge('wasap_db_group_commits', 'Transactions committed by group commit since start', () => total('transactions'));
+  metrics.gauge('wasap_db_group_commit_units', 'Units of work committed through group commit since start', () => total('units'));
   const received = metrics.counter('wasap_webhooks_received_total', 'Webhook events accepted, by kind', ['kind'] as const);
   const duplicates = metrics.counter('wasap_webhooks_duplicate_total', 'Webhook deliveries ignored as duplicates, by kind', ['kind'] as const);
   const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);

@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_events_parked_status_idx" ON "inbound_events" USING btree (("payload" -> 'event' ->> 'messageSid')) WHERE processed_at IS NULL AND kind = 'status';
