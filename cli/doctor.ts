@@ -2,6 +2,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig, mediaDir, pgliteDir, type Config } from '../server/config';
 import { createBlobStore } from '../server/storage';
 import { openDatabase, type Database } from '../server/db/client';
@@ -14,6 +15,8 @@ export interface CheckResult {
   name: string;
   ok: boolean;
   detail: string;
+  /** Passes, with something the operator should fix (printed WARN; the exit code stays 0). */
+  warn?: boolean;
 }
 
 type Check = () => Promise<Omit<CheckResult, 'name'>>;
@@ -68,10 +71,27 @@ async function databaseChecks(config: Config): Promise<CheckResult[]> {
       const n = migrations.ok ? await countUsers(db.db) : 0;
       return n > 0 ? { ok: true, detail: `${n} user(s)` } : { ok: false, detail: 'no users: create an admin with `wasap user add --role admin`' };
     });
-    return [reach, migrations, users];
+    const checks = [reach, migrations, users];
+    if (config.databaseUrl) checks.push(await runCheck('maintenance', () => maintenanceCheck(db)));
+    return checks;
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Every message updates its conversation's row and indexes: without autovacuum, tables bloat and — never analysed —
+ * the planner's estimates go stale. Worth a warning, not a failure (the server works, slower over time).
+ */
+async function maintenanceCheck(database: Database): Promise<Omit<CheckResult, 'name'>> {
+  const result = await database.db.execute(sql`select current_setting('autovacuum') as autovacuum`);
+  const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { autovacuum: string }[];
+  if (row?.autovacuum === 'on') return { ok: true, detail: 'autovacuum is on' };
+  return {
+    ok: true,
+    warn: true,
+    detail: 'autovacuum is off on this Postgres: tables bloat and query plans go stale under load; set autovacuum = on, or run VACUUM ANALYZE regularly',
+  };
 }
 
 /** Asks Twilio for the account with the configured credentials: 200 means they work. */
@@ -117,7 +137,7 @@ export function registerDoctor(program: Command, io: CliIO): void {
     .description('check configuration, database, migrations and services; exits non-zero if any check fails')
     .action(async function doctor() {
       const results = await runDoctor(io);
-      for (const r of results) io.out(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(14)} ${r.detail}\n`);
+      for (const r of results) io.out(`${r.ok ? (r.warn ? 'WARN' : 'ok  ') : 'FAIL'}  ${r.name.padEnd(14)} ${r.detail}\n`);
       const failed = results.filter((r) => !r.ok).length;
       if (failed) throw new CLIError(`${failed} check(s) failed`, 1);
     });

@@ -2,6 +2,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { CommitResult } from '../../actors/conversation/ports';
 import type { Effect } from '../../actors/conversation/types';
+import type { Db } from './client';
 import type { Tx } from './group-commit';
 import { aspirants, auditLog, conversations, inboundEvents, media, messages, notes, outbox, timers } from './schema';
 
@@ -48,7 +49,8 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
       const fired = await tx
         .update(timers)
         .set({ firedAt: new Date() })
-        .where(and(eq(timers.id, effect.timerId), isNull(timers.firedAt), isNull(timers.cancelledAt)))
+        // coalesce, not two IS NULLs: see cancelTimers (the lookup is by id, never through timers_due_idx).
+        .where(and(eq(timers.id, effect.timerId), sql`coalesce(${timers.firedAt}, ${timers.cancelledAt}) is null`))
         .returning({ id: timers.id });
       ctx.result.applied = fired.length > 0;
       return ctx.result.applied;
@@ -127,11 +129,20 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
   }
 }
 
+/**
+ * "Still pending" is written as one coalesce, not as timers_due_idx's two IS NULLs: the planner then cannot pick that
+ * index (all pending timers, due-time order) for a lookup by conversation. On tables never analysed (autovacuum off)
+ * it did, and every cancel walked every pending timer — quadratic in a burst of new conversations.
+ */
 async function cancelTimers(tx: Tx, conversationId: number, name: string): Promise<void> {
-  await tx
+  await cancelTimersQuery(tx, conversationId, name);
+}
+
+export function cancelTimersQuery(run: Tx | Db, conversationId: number, name: string) {
+  return run
     .update(timers)
     .set({ cancelledAt: new Date() })
-    .where(and(eq(timers.conversationId, conversationId), isNull(timers.firedAt), isNull(timers.cancelledAt), name === '*' ? sql`true` : eq(timers.name, name)));
+    .where(and(eq(timers.conversationId, conversationId), sql`coalesce(${timers.firedAt}, ${timers.cancelledAt}) is null`, name === '*' ? sql`true` : eq(timers.name, name)));
 }
 
 async function createConversation(tx: Tx, key: string, whatsappName?: string): Promise<number> {
