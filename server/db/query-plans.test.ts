@@ -4,8 +4,8 @@
  */
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { freshPostgresUrl } from '../../test/support/db';
-import { openDatabase, type Database } from './client';
+import { testDatabase } from '../../test/support/db';
+import type { Database } from './client';
 import { cancelTimersQuery } from './conversation-effects';
 import { parkedStatusEvents, parkedStatusQuery } from './conversation-store';
 import { aspirants, conversations, inboundEvents, timers } from './schema';
@@ -28,55 +28,41 @@ async function planOf(db: Database['db'], query: { sql: string; params: unknown[
 
 describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () => {
   test('with thousands of unprocessed messages waiting, the lookup by sid uses the partial index and finds only its callback', async () => {
-    const fresh = await freshPostgresUrl(url);
-    const database = await openDatabase({ databaseUrl: fresh.url, maxConnections: 2 });
-    try {
-      await database.migrate();
-      const { db } = database;
-      // A burst's backlog: unprocessed inbound messages, and one status callback parked for a sid not yet recorded.
-      const backlog = Array.from({ length: 5000 }, (_, i) => ({
-        providerSid: `SM${String(i).padStart(32, '0')}`,
-        kind: 'message',
-        conversationKey: `+5730${String(i).padStart(8, '0')}`,
-        payload: { event: { type: 'inbound.received', messageSid: `SM${String(i).padStart(32, '0')}` } },
-      }));
-      for (let i = 0; i < backlog.length; i += 1000) await db.insert(inboundEvents).values(backlog.slice(i, i + 1000));
-      const parkedSid = `SM${'f'.repeat(32)}`;
-      await db.insert(inboundEvents).values({ providerSid: `${parkedSid}:delivered`, kind: 'status', conversationKey: '+573000000001', payload: { event: { type: 'status.received', messageSid: parkedSid, status: 'delivered' } } });
-      await db.execute(sql`analyze inbound_events`);
+    await using database = await testDatabase('postgres');
+    const { db } = database;
+    // A burst's backlog: unprocessed inbound messages, and one status callback parked for a sid not yet recorded.
+    const backlog = Array.from({ length: 5000 }, (_, i) => ({
+      providerSid: `SM${String(i).padStart(32, '0')}`,
+      kind: 'message',
+      conversationKey: `+5730${String(i).padStart(8, '0')}`,
+      payload: { event: { type: 'inbound.received', messageSid: `SM${String(i).padStart(32, '0')}` } },
+    }));
+    for (let i = 0; i < backlog.length; i += 1000) await db.insert(inboundEvents).values(backlog.slice(i, i + 1000));
+    const parkedSid = `SM${'f'.repeat(32)}`;
+    await db.insert(inboundEvents).values({ providerSid: `${parkedSid}:delivered`, kind: 'status', conversationKey: '+573000000001', payload: { event: { type: 'status.received', messageSid: parkedSid, status: 'delivered' } } });
+    await db.execute(sql`analyze inbound_events`);
 
-      const found = await parkedStatusEvents(db, [parkedSid, `SM${'e'.repeat(32)}`]);
-      expect(found.map((row) => row.providerSid)).toEqual([`${parkedSid}:delivered`]);
+    const found = await parkedStatusEvents(db, [parkedSid, `SM${'e'.repeat(32)}`]);
+    expect(found.map((row) => row.providerSid)).toEqual([`${parkedSid}:delivered`]);
 
-      expect(await planOf(db, parkedStatusQuery(db, [parkedSid]).toSQL())).toContain('inbound_events_parked_status_idx');
-    } finally {
-      await database.close();
-      await fresh.drop();
-    }
+    expect(await planOf(db, parkedStatusQuery(db, [parkedSid]).toSQL())).toContain('inbound_events_parked_status_idx');
   });
 
   test("cancelling a conversation's pending timer looks up that conversation, not every pending timer", async () => {
-    const fresh = await freshPostgresUrl(url);
-    const database = await openDatabase({ databaseUrl: fresh.url, maxConnections: 2 });
-    try {
-      await database.migrate();
-      const { db } = database;
-      // A burst of new conversations, two reminders each, and no ANALYZE (as with autovacuum off).
-      await db.execute(sql`insert into aspirants (whatsapp_id) select '+5730' || lpad(g::text, 8, '0') from generate_series(1, 1500) g`);
-      await db.execute(sql`insert into conversations (aspirant_id) select id from aspirants`);
-      await db.execute(sql`insert into timers (conversation_id, name, fire_at) select c.id, v.n, now() + interval '4 hours' from conversations c, (values ('form_reminder_1'), ('form_reminder_2')) v(n)`);
-      const [conversation] = await db.select({ id: conversations.id }).from(conversations).limit(1);
-      const plan = await planOf(db, cancelTimersQuery(db, conversation!.id, 'form_reminder_1').toSQL());
-      expect(plan).not.toContain('timers_due_idx');
-      expect(plan).toMatch(/timers_conversation_idx|timers_pkey/);
+    await using database = await testDatabase('postgres');
+    const { db } = database;
+    // A burst of new conversations, two reminders each, and no ANALYZE (as with autovacuum off).
+    await db.execute(sql`insert into aspirants (whatsapp_id) select '+5730' || lpad(g::text, 8, '0') from generate_series(1, 1500) g`);
+    await db.execute(sql`insert into conversations (aspirant_id) select id from aspirants`);
+    await db.execute(sql`insert into timers (conversation_id, name, fire_at) select c.id, v.n, now() + interval '4 hours' from conversations c, (values ('form_reminder_1'), ('form_reminder_2')) v(n)`);
+    const [conversation] = await db.select({ id: conversations.id }).from(conversations).limit(1);
+    const plan = await planOf(db, cancelTimersQuery(db, conversation!.id, 'form_reminder_1').toSQL());
+    expect(plan).not.toContain('timers_due_idx');
+    expect(plan).toMatch(/timers_conversation_idx|timers_pkey/);
 
-      await cancelTimersQuery(db, conversation!.id, 'form_reminder_1');
-      const left = await db.select({ name: timers.name, cancelled: timers.cancelledAt }).from(timers).where(sql`${timers.conversationId} = ${conversation!.id}`).orderBy(timers.name);
-      expect(left.map((t) => [t.name, t.cancelled !== null])).toEqual([['form_reminder_1', true], ['form_reminder_2', false]]);
-      expect(await db.$count(aspirants)).toBe(1500);
-    } finally {
-      await database.close();
-      await fresh.drop();
-    }
+    await cancelTimersQuery(db, conversation!.id, 'form_reminder_1');
+    const left = await db.select({ name: timers.name, cancelled: timers.cancelledAt }).from(timers).where(sql`${timers.conversationId} = ${conversation!.id}`).orderBy(timers.name);
+    expect(left.map((t) => [t.name, t.cancelled !== null])).toEqual([['form_reminder_1', true], ['form_reminder_2', false]]);
+    expect(await db.$count(aspirants)).toBe(1500);
   });
 });
