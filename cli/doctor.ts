@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig, mediaDir, pgliteDir, type Config } from '../server/config';
 import { createBlobStore } from '../server/storage';
 import { openDatabase, type Database } from '../server/db/client';
+import { rowsOf } from '../server/db/rows';
 import { lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
 import { CLIError } from './errors';
@@ -85,7 +86,7 @@ async function databaseChecks(config: Config): Promise<CheckResult[]> {
  */
 async function maintenanceCheck(database: Database): Promise<Omit<CheckResult, 'name'>> {
   const result = await database.db.execute(sql`select current_setting('autovacuum') as autovacuum`);
-  const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { autovacuum: string }[];
+  const [row] = rowsOf<{ autovacuum: string }>(result);
   if (row?.autovacuum === 'on') return { ok: true, detail: 'autovacuum is on' };
   return {
     ok: true,

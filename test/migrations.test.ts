@@ -1,16 +1,13 @@
 /** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op. */
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
+import { rowsOf } from '../server/db/rows';
 import { drivers, testDatabase } from './support/db';
 
 const TABLES = [
   'api_tokens', 'aspirants', 'audit_log', 'bot_scripts', 'canned_responses', 'conversation_events', 'conversations', 'dead_letters', 'form_submissions', 'inbound_events',
   'media', 'messages', 'notes', 'outbox', 'sessions', 'timers', 'users',
 ];
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 describe.each(drivers)('migrations on %s', (driver) => {
   test('create every table and the named indexes; applying again changes nothing', async () => {
@@ -25,7 +22,7 @@ describe.each(drivers)('migrations on %s', (driver) => {
     ).map((row) => row.table_name);
     expect(tables).toEqual(TABLES);
     const indexes = rowsOf<{ indexname: string }>(await database.db.execute(sql`select indexname from pg_indexes where schemaname = 'public'`)).map((r) => r.indexname);
-    for (const name of ['inbound_events_provider_sid_key', 'conversations_inbox_idx', 'messages_conversation_history_idx', 'outbox_due_idx', 'timers_due_idx']) {
+    for (const name of ['inbound_events_provider_sid_key', 'conversations_inbox_idx', 'messages_conversation_history_idx', 'outbox_due_idx', 'timers_due_idx', 'inbound_events_parked_status_idx']) {
       expect(indexes).toContain(name);
     }
   });

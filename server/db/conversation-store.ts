@@ -6,6 +6,7 @@ import type { ConversationEvent, ConversationState, Effect } from '../../actors/
 import type { Db } from './client';
 import { apply, mergePatches, ParkStatus, type Ctx } from './conversation-effects';
 import { commitFastInbound, fastInboundPlan } from './fast-inbound';
+import { commitFastStatus, fastStatusPlan } from './fast-status';
 import type { GroupCommitter, Tx } from './group-commit';
 import { aspirants, conversationEvents, conversations, inboundEvents } from './schema';
 
@@ -73,6 +74,12 @@ export function createConversationStore(db: Db, committer?: GroupCommitter, fast
     async commit(key, state, effects, event, now) {
       const fast = fastInboundPlan(state.conversationId, effects);
       if (fast) return fastCommitter ? fastCommitter.single((run) => commitFastInbound(run, fast, event, now)) : commitFastInbound(db, fast, event, now);
+      const status = fastStatusPlan(state.conversationId, effects);
+      if (status) {
+        const done = await (fastCommitter ? fastCommitter.single((run) => commitFastStatus(run, status, event, now)) : commitFastStatus(db, status, event, now));
+        // null: the message is not there yet — the general path below parks a callback for it.
+        if (done) return done;
+      }
       // The unit may run twice (a batch that failed is retried unit by unit): it starts from scratch each time.
       async function work(tx: Tx): Promise<Ctx> {
         const ctx: Ctx = { key, conversationId: state.conversationId, result: emptyResult(state.conversationId) };

@@ -4,6 +4,7 @@ import type { CommitResult } from '../../actors/conversation/ports';
 import type { ConversationEvent, Effect } from '../../actors/conversation/types';
 import type { ConversationRowView } from '../../views/inbox/types';
 import type { Db } from './client';
+import { rowsOf } from './rows';
 import { mergePatches } from './conversation-effects';
 import { toRowView } from './queries/inbox';
 import type { Tx } from './group-commit';
@@ -72,7 +73,7 @@ export async function commitFastInbound(run: Runner, plan: Plan, event: Conversa
     select (select id from msg) as message_id, c.status, c.last_message_at, c.last_message_preview, c.unread_count, c.assignee_id,
            a.whatsapp_id, a.first_name, a.last_name, a.whatsapp_name, a.opted_out_at, u.name as assignee_name
     from conv c join aspirants a on a.id = c.aspirant_id left join users u on u.id = c.assignee_id`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as RowData[];
+  const rows = rowsOf<RowData>(result);
   const first = rows[0];
   const id = first?.message_id;
   const base: CommitResult = { applied: id !== null && id !== undefined, conversationId: plan.conversationId, messageIds: {}, mediaIds: [], touchedMessageIds: [], enqueued: false, recordedSids: [] };

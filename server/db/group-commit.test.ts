@@ -3,10 +3,8 @@ import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { drivers, testDatabase } from '../../test/support/db';
 import { createGroupCommitter } from './group-commit';
+import { rowsOf } from './rows';
 
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
-}
 
 describe.each(drivers)('group commit (%s)', (driver) => {
   test('concurrent units share transactions; a failing unit is isolated and rejected alone', async () => {

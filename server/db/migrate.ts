@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { rowsOf } from './rows';
 
 export const migrationsFolder = join(import.meta.dir, '..', '..', 'migrations');
 
@@ -42,7 +43,7 @@ export async function migrationStatus(db: PgDatabase<PgQueryResultHKT, Record<st
   let appliedAt = new Set<number>();
   try {
     const result = await db.execute(sql`select created_at from drizzle.__drizzle_migrations`);
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { created_at: string | number }[];
+    const rows = rowsOf<{ created_at: string | number }>(result);
     appliedAt = new Set(rows.map((row) => Number(row.created_at)));
   } catch (error) {
     // No bookkeeping table yet means nothing was applied; any other error is real.

@@ -2,11 +2,9 @@
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from './client';
+import { rowsOf } from './rows';
 import { freshPostgresUrl } from '../../test/support/db';
 
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
-}
 
 const url = process.env.TEST_DATABASE_URL;
 if (!url) console.warn('server/db/prepared.test: skipped — set TEST_DATABASE_URL to a Postgres server to run it (CI does).');

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../test/support/db';
 import type { Database } from './client';
+import { rowsOf } from './rows';
 import { cancelTimersQuery } from './conversation-effects';
 import { parkedStatusEvents, parkedStatusQuery } from './conversation-store';
 import { aspirants, conversations, inboundEvents, timers } from './schema';
@@ -13,9 +14,6 @@ import { aspirants, conversations, inboundEvents, timers } from './schema';
 const url = process.env.TEST_DATABASE_URL;
 if (!url) console.warn('server/db/query-plans.test: skipped — set TEST_DATABASE_URL to a Postgres server to run it (CI does).');
 
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
-}
 
 async function planOf(db: Database['db'], query: { sql: string; params: unknown[] }): Promise<string> {
   // EXPLAIN the very statement the code runs, its parameters written in as literals.

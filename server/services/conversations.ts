@@ -54,7 +54,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   const concurrency = options.commitConcurrency ?? 2;
   const committer = createGroupCommitter(db, { concurrency });
   // Plain inbound messages commit in one statement: their own committer, so they never queue behind first messages.
-  const fastCommitter = concurrency === 1 ? committer : createGroupCommitter(db, { concurrency: Math.max(1, Math.floor(concurrency / 2)) });
+  const fastCommitter = concurrency === 1 ? committer : createGroupCommitter(db, { concurrency: Math.max(1, concurrency - 1) });
   const store = createConversationStore(db, committer, fastCommitter);
   const inboundWriter = createInboundWriter(db, { concurrency: options.commitConcurrency === 1 ? 1 : 2 });
   const committers = [...new Set([committer, fastCommitter])];

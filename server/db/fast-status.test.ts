@@ -1,0 +1,75 @@
+/** @module server/db/fast-status.test — one-statement delivery updates: forward only, exactly once, nothing written for an unknown sid. */
+import { describe, expect, test } from 'bun:test';
+import { eq } from 'drizzle-orm';
+import type { ConversationEvent, Effect } from '../../actors/conversation/types';
+import { drivers, testDatabase, type TestDatabase } from '../../test/support/db';
+import { commitFastStatus, fastStatusPlan } from './fast-status';
+import { aspirants, conversationEvents, conversations, inboundEvents, messages } from './schema';
+
+const AT = Date.parse('2026-11-27T10:00:00Z');
+const SID = `SM${'a'.repeat(32)}`;
+
+async function seed(database: TestDatabase) {
+  const { db } = database;
+  const [aspirant] = await db.insert(aspirants).values({ whatsappId: '+573001112233' }).returning();
+  const [conversation] = await db.insert(conversations).values({ aspirantId: aspirant!.id }).returning();
+  const [message] = await db.insert(messages).values({ conversationId: conversation!.id, sender: 'bot', body: 'Hola', status: 'queued' }).returning();
+  return { conversationId: conversation!.id, messageId: message!.id };
+}
+
+/** A status callback as the actor commits it: the move, then its inbound event marked processed. */
+async function callback(database: TestDatabase, conversationId: number, status: 'sent' | 'delivered' | 'read', extra: Partial<Extract<Effect, { type: 'message.status' }>> = {}, sid = SID) {
+  const [row] = await database.db.insert(inboundEvents).values({ providerSid: `${sid}:${status}:${Math.random()}`, kind: 'status', conversationKey: '+573001112233', payload: {} }).returning();
+  const event = { type: 'status.received', eventId: row!.id, messageSid: sid, status } as unknown as ConversationEvent;
+  const plan = fastStatusPlan(conversationId, [{ type: 'message.status', match: { providerSid: sid }, status, ...extra }, { type: 'inbound.processed', eventId: row!.id }])!;
+  return { eventId: row!.id, run: () => commitFastStatus(database.db, plan, event, AT) };
+}
+
+describe.each(drivers)('fast status commit (%s)', (driver) => {
+  test('the send records the sid; callbacks move the status forward only, each exactly once, journaled', async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    const { conversationId, messageId } = await seed(database);
+    const sent = { type: 'outbox.sent', messageId, providerSid: SID } as unknown as ConversationEvent;
+    const sentPlan = fastStatusPlan(conversationId, [{ type: 'message.status', match: { messageId }, status: 'queued', providerSid: SID }])!;
+    // Queued → queued does not move, but the sid is recorded (so parked callbacks can be retold).
+    expect(await commitFastStatus(db, sentPlan, sent, AT)).toMatchObject({ applied: true, touchedMessageIds: [], recordedSids: [SID] });
+    expect((await db.select().from(messages).where(eq(messages.id, messageId)))[0]).toMatchObject({ providerSid: SID, status: 'queued' });
+
+    const read = await callback(database, conversationId, 'read');
+    expect(await read.run()).toMatchObject({ applied: true, touchedMessageIds: [messageId], recordedSids: [] });
+    expect((await read.run())!.applied).toBe(false);
+    const late = await callback(database, conversationId, 'delivered', { errorCode: 30008, errorMessage: 'ignored: it does not move' });
+    expect(await late.run()).toMatchObject({ applied: true, touchedMessageIds: [] });
+    const [after] = await db.select().from(messages).where(eq(messages.id, messageId));
+    expect(after).toMatchObject({ status: 'read', errorCode: null, errorMessage: null });
+    for (const eventId of [read.eventId, late.eventId]) {
+      expect((await db.select().from(inboundEvents).where(eq(inboundEvents.id, eventId)))[0]!.processedAt).not.toBeNull();
+    }
+    const journal = await db.select({ type: conversationEvents.type }).from(conversationEvents).where(eq(conversationEvents.conversationId, conversationId));
+    expect(journal.map((j) => j.type)).toEqual(['outbox.sent', 'status.received', 'status.received']);
+  });
+
+  test('a final status stays final; a callback for an unknown sid writes nothing and says so', async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    const { conversationId, messageId } = await seed(database);
+    await db.update(messages).set({ status: 'failed', providerSid: SID, errorCode: 63016 }).where(eq(messages.id, messageId));
+    const read = await callback(database, conversationId, 'read');
+    expect(await read.run()).toMatchObject({ applied: true, touchedMessageIds: [] });
+    expect((await db.select().from(messages).where(eq(messages.id, messageId)))[0]).toMatchObject({ status: 'failed', errorCode: 63016 });
+
+    const unknown = await callback(database, conversationId, 'delivered', {}, `SM${'b'.repeat(32)}`);
+    expect(await unknown.run()).toBeNull();
+    expect((await db.select().from(inboundEvents).where(eq(inboundEvents.id, unknown.eventId)))[0]!.processedAt).toBeNull();
+    expect(await db.$count(conversationEvents)).toBe(1);
+  });
+
+  test('only a lone status move takes this path', () => {
+    const move: Effect = { type: 'message.status', match: { providerSid: SID }, status: 'failed' };
+    expect(fastStatusPlan(null, [move])).toBeNull();
+    expect(fastStatusPlan(1, [move, { type: 'conversation.patch', patch: { status: 'needs_attention' } }])).toBeNull();
+    expect(fastStatusPlan(1, [move, move])).toBeNull();
+    expect(fastStatusPlan(1, [move])).toMatchObject({ conversationId: 1, eventId: null });
+  });
+});
