@@ -265,6 +265,27 @@ async function openSocket(config: LoadConfig, tracker: Tracker): Promise<WebSock
   return promise;
 }
 
+async function metric(url: string, name: string): Promise<number> {
+  const text = await fetch(url + '/metrics').then((r) => r.text(), () => '');
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+const outboxSent = (url: string) => metric(url, 'wasap_outbox_sent_total');
+
+/**
+ * After the warm-up (each conversation's first message), waits — polling /metrics, at most 30 s — until the bot's
+ * welcomes were sent and no actor has events queued: the measured phase then shows messages to existing
+ * conversations, not the tail of their first ones (a conversation's first message is measured at N=10,000).
+ */
+async function settle(url: string, sentTarget: number): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
+    if ((await outboxSent(url)) >= sentTarget && (await metric(url, 'wasap_actor_mailbox_depth')) === 0) return;
+    await Bun.sleep(50);
+  }
+}
+
 export async function runLoad(config: LoadConfig): Promise<LoadReport> {
   const tracker = createTracker(config.runId);
   const socket = await openSocket(config, tracker);
@@ -274,7 +295,9 @@ export async function runLoad(config: LoadConfig): Promise<LoadReport> {
   if (config.warmup) {
     const first = buildRequests(config, counts, config.conversations, seq);
     seq += first.length;
+    const sentBefore = await outboxSent(config.url);
     warmup = await runPhase({ ...config, drainMs: Math.max(config.drainMs, 30_000) }, tracker, first, config.rate);
+    await settle(config.url, sentBefore + first.length);
   }
   const total = Math.max(1, Math.round((config.rate * config.durationMs) / 1000));
   const requests = buildRequests(config, counts, total, seq);

@@ -6,16 +6,27 @@ import type { ConversationEvent, ConversationState, Effect } from '../../actors/
 import type { Db } from './client';
 import { apply, mergePatches, ParkStatus, type Ctx } from './conversation-effects';
 import { commitFastInbound, fastInboundPlan } from './fast-inbound';
+import type { FastInboundWriter } from './fast-inbound-batch';
 import { commitFastStatus, fastStatusPlan } from './fast-status';
 import type { GroupCommitter, Tx } from './group-commit';
 import { aspirants, conversationEvents, conversations, inboundEvents } from './schema';
 
-/**
- * `fastCommitter` takes the one-statement commits of plain inbound messages: kept apart from `committer` (the
- * general path's many-statement units), a quick commit never waits in a batch behind a conversation's first
- * message. With one connection (PGlite) pass the same committer for both.
- */
-export function createConversationStore(db: Db, committer?: GroupCommitter, fastCommitter: GroupCommitter | undefined = committer): ConversationStore {
+/** How commits travel: without them, each event commits in its own transaction (tests, tools). */
+export interface CommitPaths {
+  /** The general path's many-statement units, batched into shared transactions. */
+  general: GroupCommitter;
+  /**
+   * One-statement commits (delivery updates): kept apart from `general`, a quick commit never waits in a batch
+   * behind a conversation's first message. With one connection (PGlite) the same committer as `general`.
+   */
+  fast: GroupCommitter;
+  /** Plain inbound messages: many conversations' messages in one statement. */
+  inbound?: FastInboundWriter;
+}
+
+export function createConversationStore(db: Db, paths?: CommitPaths): ConversationStore {
+  const committer = paths?.general;
+  const fastCommitter = paths?.fast;
   return {
     async load(key) {
       const [row] = await db
@@ -73,7 +84,10 @@ export function createConversationStore(db: Db, committer?: GroupCommitter, fast
 
     async commit(key, state, effects, event, now) {
       const fast = fastInboundPlan(state.conversationId, effects);
-      if (fast) return fastCommitter ? fastCommitter.single((run) => commitFastInbound(run, fast, event, now)) : commitFastInbound(db, fast, event, now);
+      if (fast) {
+        if (paths?.inbound) return paths.inbound.commit(fast, event, now);
+        return fastCommitter ? fastCommitter.single((run) => commitFastInbound(run, fast, event, now)) : commitFastInbound(db, fast, event, now);
+      }
       const status = fastStatusPlan(state.conversationId, effects);
       if (status) {
         const done = await (fastCommitter ? fastCommitter.single((run) => commitFastStatus(run, status, event, now)) : commitFastStatus(db, status, event, now));

@@ -12,6 +12,7 @@ import type { Db } from '../db/client';
 import { createConversationStore, parkedStatusEvents } from '../db/conversation-store';
 import { createInboundWriter } from '../db/batch-insert';
 import { createGroupCommitter } from '../db/group-commit';
+import { createFastInboundWriter } from '../db/fast-inbound-batch';
 import { deadLetters, formSubmissions, inboundEvents } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -51,12 +52,16 @@ type StoredPayload = { event: Omit<InboundReceived, 'eventId'> | Omit<StatusRece
 export function createConversationSystem(options: ConversationSystemOptions) {
   const { db, logger, metrics } = options;
   // Group commit: concurrent webhooks and actor transactions share COMMITs (durability unchanged: each waits for its own).
+  // With one connection (PGlite) everything shares one committer; on Postgres (a pool of 10) the general path takes
+  // `commitConcurrency` connections, and the webhook rows, plain inbound messages (many conversations per statement)
+  // and delivery updates two each, so a one-statement commit never waits behind a first message's transaction.
   const concurrency = options.commitConcurrency ?? 2;
+  const shared = concurrency === 1;
   const committer = createGroupCommitter(db, { concurrency });
-  // Plain inbound messages commit in one statement: their own committer, so they never queue behind first messages.
-  const fastCommitter = concurrency === 1 ? committer : createGroupCommitter(db, { concurrency: Math.max(1, concurrency - 1) });
-  const store = createConversationStore(db, committer, fastCommitter);
-  const inboundWriter = createInboundWriter(db, { concurrency: options.commitConcurrency === 1 ? 1 : 2 });
+  const fastCommitter = shared ? committer : createGroupCommitter(db, { concurrency: 2 });
+  const inbound = shared ? undefined : createFastInboundWriter(db, { concurrency: 2 });
+  const store = createConversationStore(db, { general: committer, fast: fastCommitter, inbound });
+  const inboundWriter = createInboundWriter(db, { concurrency: shared ? 1 : 2 });
   const committers = [...new Set([committer, fastCommitter])];
   const total = (field: 'transactions' | 'units') => committers.reduce((sum, c) => sum + c.stats()[field], 0);
   metrics.gauge('wasap_db_group_commits', 'Transactions committed by group commit since start', () => total('transactions'));
