@@ -1,8 +1,15 @@
 /** @module server/db/batch-insert — durable inbound rows written many per statement under load (one multi-row INSERT). */
+import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { inboundEvents } from './schema';
+import { rowsOf } from './rows';
 
-export type InboundRow = typeof inboundEvents.$inferInsert & { providerSid: string };
+export interface InboundRow {
+  providerSid: string;
+  kind: string;
+  /** The actor key (the aspirant's E.164 number). */
+  conversationKey: string;
+  payload: unknown;
+}
 
 interface Pending {
   row: InboundRow;
@@ -11,9 +18,26 @@ interface Pending {
 }
 
 /**
- * Rows that arrive while a write is in flight go together in the next one: under load one INSERT …
- * VALUES (…), (…) ON CONFLICT DO NOTHING carries many webhooks (one round trip, one commit); alone, a
- * row goes at once. Each caller learns its row's id — or null for a duplicate — only after the commit.
+ * One statement for any number of rows: they travel as one JSON parameter, so the text never changes (prepared
+ * once per connection, where a VALUES list would be a new statement for every batch size). Ids follow the rows'
+ * order; a provider sid already stored (or repeated in the batch) is skipped.
+ */
+async function insertRows(db: Db, rows: InboundRow[]): Promise<{ id: number; provider_sid: string }[]> {
+  const input = JSON.stringify(rows.map((r) => ({ provider_sid: r.providerSid, kind: r.kind, conversation_key: r.conversationKey, payload: r.payload })));
+  const result = await db.execute(sql`
+    insert into inbound_events (provider_sid, kind, conversation_key, payload)
+    select e.value ->> 'provider_sid', e.value ->> 'kind', e.value ->> 'conversation_key', e.value -> 'payload'
+    from jsonb_array_elements(${input}::jsonb) with ordinality as e(value, ord)
+    order by e.ord
+    on conflict (provider_sid) do nothing
+    returning id, provider_sid`);
+  return rowsOf<{ id: number | string; provider_sid: string }>(result).map((r) => ({ id: Number(r.id), provider_sid: r.provider_sid }));
+}
+
+/**
+ * Rows that arrive while a write is in flight go together in the next one: under load one INSERT … ON CONFLICT
+ * DO NOTHING carries many webhooks (one round trip, one commit); alone, a row goes at once. Each caller learns its
+ * row's id — or null for a duplicate — only after the commit.
  */
 export function createInboundWriter(db: Db, options: { maxBatch?: number; concurrency?: number } = {}) {
   const maxBatch = options.maxBatch ?? 200;
@@ -24,13 +48,10 @@ export function createInboundWriter(db: Db, options: { maxBatch?: number; concur
   async function write(batch: Pending[]): Promise<void> {
     try {
       // A provider sid repeated inside one batch: the first wins, the rest are duplicates.
-      const unique = [...new Map(batch.map((p) => [p.row.providerSid, p.row])).values()];
-      const inserted = await db
-        .insert(inboundEvents)
-        .values(unique)
-        .onConflictDoNothing({ target: inboundEvents.providerSid })
-        .returning({ id: inboundEvents.id, providerSid: inboundEvents.providerSid });
-      const ids = new Map(inserted.map((r) => [r.providerSid, r.id]));
+      const first = new Map<string, InboundRow>();
+      for (const p of batch) if (!first.has(p.row.providerSid)) first.set(p.row.providerSid, p.row);
+      const unique = [...first.values()];
+      const ids = new Map((await insertRows(db, unique)).map((r) => [r.provider_sid, r.id]));
       for (const pending of batch) {
         const id = ids.get(pending.row.providerSid);
         ids.delete(pending.row.providerSid);

@@ -1,0 +1,26 @@
+/** @module server/db/batch-insert.test — webhook rows: one statement for many, ids in arrival order, duplicates answered null. */
+import { describe, expect, test } from 'bun:test';
+import { asc } from 'drizzle-orm';
+import { drivers, testDatabase } from '../../test/support/db';
+import { createInboundWriter } from './batch-insert';
+import { inboundEvents } from './schema';
+
+const row = (sid: string, body = 'hola') => ({ providerSid: sid, kind: 'message', conversationKey: '+573001112233', payload: { event: { body }, raw: { Body: body, 'Odd "key"': 'ñ \\ ✓' } } });
+
+describe.each(drivers)('inbound writer (%s)', (driver) => {
+  test('concurrent rows share statements; ids follow arrival; a repeated or stored sid is a duplicate (null)', async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    const writer = createInboundWriter(db, { concurrency: 1 });
+    expect(await writer.insert(row('SM-stored'))).toBeNumber();
+    const sids = ['SM-a', 'SM-b', 'SM-stored', 'SM-c', 'SM-a', 'SM-d'];
+    const ids = await Promise.all(sids.map((sid, i) => writer.insert(row(sid, `mensaje ${i}`))));
+    expect(ids.map((id) => id === null)).toEqual([false, false, true, false, true, false]);
+    const fresh = ids.filter((id): id is number => id !== null);
+    expect(fresh).toEqual([...fresh].sort((a, b) => a - b));
+    const stored = await db.select().from(inboundEvents).orderBy(asc(inboundEvents.id));
+    expect(stored.map((r) => r.providerSid)).toEqual(['SM-stored', 'SM-a', 'SM-b', 'SM-c', 'SM-d']);
+    // The payload arrives as it was given (JSON inside the JSON parameter), the first of a repeated sid kept.
+    expect(stored[1]!.payload).toEqual(row('SM-a', 'mensaje 0').payload);
+  });
+});
