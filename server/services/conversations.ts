@@ -52,14 +52,15 @@ type StoredPayload = { event: Omit<InboundReceived, 'eventId'> | Omit<StatusRece
 export function createConversationSystem(options: ConversationSystemOptions) {
   const { db, logger, metrics } = options;
   // Group commit: concurrent webhooks and actor transactions share COMMITs (durability unchanged: each waits for its own).
-  // With one connection (PGlite) everything shares one committer; on Postgres (a pool of 10) the general path takes
-  // `commitConcurrency` connections, and the webhook rows, plain inbound messages (many conversations per statement)
-  // and delivery updates two each, so a one-statement commit never waits behind a first message's transaction.
+  // Plain inbound messages of many conversations commit in one statement. With one connection (PGlite) transactions
+  // share one committer; on Postgres (a pool of 10) the general path takes `commitConcurrency` connections and the
+  // webhook rows, plain inbound messages and delivery updates two each, so a one-statement commit never waits behind
+  // a first message's transaction.
   const concurrency = options.commitConcurrency ?? 2;
   const shared = concurrency === 1;
   const committer = createGroupCommitter(db, { concurrency });
   const fastCommitter = shared ? committer : createGroupCommitter(db, { concurrency: 2 });
-  const inbound = shared ? undefined : createFastInboundWriter(db, { concurrency: 2 });
+  const inbound = createFastInboundWriter(db, { concurrency: shared ? 1 : 2 });
   const store = createConversationStore(db, { general: committer, fast: fastCommitter, inbound });
   const inboundWriter = createInboundWriter(db, { concurrency: shared ? 1 : 2 });
   const committers = [...new Set([committer, fastCommitter])];
