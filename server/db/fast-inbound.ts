@@ -74,13 +74,14 @@ function inputRow(item: FastInboundItem, ord: number) {
 }
 
 /**
- * The effects of plain inbound messages — each event marked processed, its message added, its conversation patched,
- * the event journaled — for one or many conversations as ONE data-modifying statement: one round trip, atomic on its
- * own (autocommit), a no-op for an event already processed, and it returns each list row for the push. The batch
- * travels as one JSON parameter, so the text never changes (prepared once) and both drivers read it alike. At most one message per
- * conversation per batch (each actor has one commit in flight), so rows pair up by conversation id. Rows are found
- * with `= any (array(…))`: an index lookup however large (or, without autovacuum, bloated) the table has grown —
- * joined straight to the input, the planner may hash-join over a scan of the whole table.
+ * The effects of plain inbound messages — each event marked processed, its message added, its conversation
+ * patched, the event journaled — for one or many conversations as ONE data-modifying statement: one round trip,
+ * atomic on its own (autocommit), a no-op for an event already processed, and it returns each list row for the
+ * push. The batch travels as one JSON parameter, so the text never changes (prepared once) and both drivers read
+ * it alike. At most one message per conversation per batch (each actor has one commit in flight), so rows pair up
+ * by conversation id. Rows are found with `= any (array(…))`: an index lookup however large (or, without
+ * autovacuum, bloated) the table has grown — joined straight to the input, the planner may hash-join over a scan
+ * of the whole table.
  */
 export async function commitFastInboundMany(run: Runner, items: FastInboundItem[]): Promise<CommitResult[]> {
   const input = JSON.stringify(items.map(inputRow));

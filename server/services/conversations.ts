@@ -65,8 +65,8 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   const inboundWriter = createInboundWriter(db, { concurrency: shared ? 1 : 2 });
   const committers = [...new Set([committer, fastCommitter])];
   const total = (field: 'transactions' | 'units') => committers.reduce((sum, c) => sum + c.stats()[field], 0);
-  metrics.gauge('wasap_db_group_commits', 'Transactions committed by group commit since start', () => total('transactions'));
-  metrics.gauge('wasap_db_group_commit_units', 'Units of work committed through group commit since start', () => total('units'));
+  metrics.gauge('wasap_db_group_commits', 'Transactions committed by group commit since start (a shared inbound statement counts as one)', () => total('transactions') + inbound.stats().statements);
+  metrics.gauge('wasap_db_group_commit_units', 'Units of work committed through group commit since start', () => total('units') + inbound.stats().messages);
   const received = metrics.counter('wasap_webhooks_received_total', 'Webhook events accepted, by kind', ['kind'] as const);
   const duplicates = metrics.counter('wasap_webhooks_duplicate_total', 'Webhook deliveries ignored as duplicates, by kind', ['kind'] as const);
   const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
