@@ -84,7 +84,7 @@ export async function runIngest(options: ScenarioOptions & { driver: IngestDrive
   try {
     // Warms the JIT and the connection pool; not reported.
     await runStep(system, { conversations: 100, rate: 200, durationMs: 1000, warmup: true });
-    const search = await searchRows(system, driver, 100, 500, plan, true, rows, log);
+    const search = await searchRows(system, driver, 100, driver === 'postgres' ? 1000 : 500, plan, true, rows, log);
     max = search.rate;
     if (search.best) heldSteps.push(search.best);
     half = await latencyAt(system, driver, 100, max, plan.stepMs, true, rows, log);
