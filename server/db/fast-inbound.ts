@@ -1,5 +1,5 @@
 /** @module server/db/fast-inbound — the commonest event (a message to an existing conversation), for one or many conversations, committed as ONE statement. */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { CommitResult } from '../../actors/conversation/ports';
 import type { ConversationEvent, Effect } from '../../actors/conversation/types';
 import type { ConversationRowView } from '../../views/inbox/types';
@@ -84,8 +84,15 @@ function inputRow(item: FastInboundItem, ord: number) {
  * of the whole table.
  */
 export async function commitFastInboundMany(run: Runner, items: FastInboundItem[]): Promise<CommitResult[]> {
+  const result = await run.execute(fastInboundStatement(items));
+  const byOrd = new Map(rowsOf<RowData & { ord: number }>(result).map((row) => [Number(row.ord), row]));
+  return items.map((item, ord) => fastInboundResult(item.plan, byOrd.get(ord)));
+}
+
+/** The statement itself (exported for the query-plan test). */
+export function fastInboundStatement(items: FastInboundItem[]): SQL {
   const input = JSON.stringify(items.map(inputRow));
-  const result = await run.execute(sql`
+  return sql`
     with input as (
       select * from jsonb_to_recordset(${input}::jsonb) as t(
         ord int, event_id bigint, conversation_id int, sender message_sender, body text, status delivery_status, provider_sid text,
@@ -121,9 +128,7 @@ export async function commitFastInboundMany(run: Runner, items: FastInboundItem[
     select t.ord, m.id as message_id, c.status, c.last_message_at, c.last_message_preview, c.unread_count, c.assignee_id,
            a.whatsapp_id, a.first_name, a.last_name, a.whatsapp_name, a.opted_out_at, u.name as assignee_name
     from todo t join msg m on m.conversation_id = t.conversation_id join conv c on c.id = t.conversation_id
-    join aspirants a on a.id = c.aspirant_id left join users u on u.id = c.assignee_id`);
-  const byOrd = new Map(rowsOf<RowData & { ord: number }>(result).map((row) => [Number(row.ord), row]));
-  return items.map((item, ord) => fastInboundResult(item.plan, byOrd.get(ord)));
+    join aspirants a on a.id = c.aspirant_id left join users u on u.id = c.assignee_id`;
 }
 
 /** What the actor learns from the statement's row for this plan (none: the event was already processed). */

@@ -1,6 +1,7 @@
 /**
  * @module server/db/query-plans.test — lookups made once per message stay index lookups on a large backlog, even on tables
- * never analysed (this machine's Postgres runs with autovacuum off): parked status callbacks by sid, a pending timer by conversation.
+ * never analysed (this machine's Postgres runs with autovacuum off): parked status callbacks by sid, a pending timer by conversation,
+ * the rows the shared inbound statement updates.
  */
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
@@ -8,6 +9,9 @@ import { testDatabase } from '../../test/support/db';
 import type { Database } from './client';
 import { rowsOf } from './rows';
 import { cancelTimersQuery } from './conversation-effects';
+import { fastInboundPlan, fastInboundStatement } from './fast-inbound';
+import type { ConversationEvent, Effect } from '../../actors/conversation/types';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { parkedStatusEvents, parkedStatusQuery } from './conversation-store';
 import { aspirants, conversations, inboundEvents, timers } from './schema';
 
@@ -62,5 +66,25 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     const left = await db.select({ name: timers.name, cancelled: timers.cancelledAt }).from(timers).where(sql`${timers.conversationId} = ${conversation!.id}`).orderBy(timers.name);
     expect(left.map((t) => [t.name, t.cancelled !== null])).toEqual([['form_reminder_1', true], ['form_reminder_2', false]]);
     expect(await db.$count(aspirants)).toBe(1500);
+  });
+
+  test('the shared inbound statement looks rows up by index even in large, never-analysed tables', async () => {
+    await using database = await testDatabase('postgres');
+    const { db } = database;
+    await db.execute(sql`insert into aspirants (whatsapp_id) select '+5730' || lpad(g::text, 8, '0') from generate_series(1, 5000) g`);
+    await db.execute(sql`insert into conversations (aspirant_id) select id from aspirants`);
+    await db.execute(sql`insert into inbound_events (provider_sid, kind, conversation_key, payload) select 'SM' || g, 'message', 'k', '{}' from generate_series(1, 20000) g`);
+    const items = [1, 2, 3].map((n) => {
+      const plan = fastInboundPlan(n, [
+        { type: 'inbound.processed', eventId: n },
+        { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'hola', status: 'received' } },
+        { type: 'conversation.patch', patch: { lastMessageAt: 0, unreadIncrement: 1 } },
+      ] as Effect[])!;
+      return { plan, event: { type: 'inbound.received', eventId: n } as unknown as ConversationEvent, now: 0 };
+    });
+    const plan = await planOf(db, new PgDialect().sqlToQuery(fastInboundStatement(items)));
+    expect(plan).not.toMatch(/Seq Scan on (conversations|inbound_events|aspirants)/);
+    expect(plan).toContain('conversations_pkey');
+    expect(plan).toMatch(/Index Scan using inbound_events_(pkey|unprocessed_idx) on inbound_events/);
   });
 });
