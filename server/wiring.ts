@@ -1,6 +1,7 @@
 /** @module server/wiring — builds the running system from configuration: sender, blob store, workers, the conversation system. */
 import { mediaDir, resolveSecret, type Config } from './config';
 import type { Database } from './db/client';
+import { startMaintenance, type Maintenance } from './db/maintenance';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { createHub, type Hub } from './realtime/hub';
@@ -113,6 +114,7 @@ export function buildServices(options: ServiceOptions): Services {
   after.changed = (_key, conversationId, result, event) => pusher.changed(conversationId, result, event);
   after.mediaToFetch = (key, ids) => media.fetch(key, ids);
   after.outboxReady = () => outbox.wake();
+  let maintenance: Maintenance | undefined;
 
   return {
     hub,
@@ -129,10 +131,12 @@ export function buildServices(options: ServiceOptions): Services {
       await media.recover();
       outbox.wake();
       timers.start();
+      maintenance = startMaintenance({ database, logger });
     },
     async stop() {
       // Workers first, so their outcomes still reach live actors; what actors enqueue while
       // draining stays in the database and goes out at the next start.
+      await maintenance?.stop();
       await timers.stop();
       await outbox.stop();
       await media.stop();
