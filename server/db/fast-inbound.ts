@@ -38,8 +38,43 @@ export interface FastInboundItem {
   now: number;
 }
 
+/**
+ * One message alone (no load, or a batch retried message by message): the same effects with plain parameters and
+ * direct key lookups. Measured against the batch statement with one row, it takes a third less time on Postgres
+ * and half on PGlite (the JSON input and its row estimate cost more than they save for one message).
+ */
 export async function commitFastInbound(run: Runner, plan: Plan, event: ConversationEvent, now: number): Promise<CommitResult> {
-  return (await commitFastInboundMany(run, [{ plan, event, now }]))[0]!;
+  const r = inputRow({ plan, event, now }, 0);
+  const result = await run.execute(sql`
+    with done as (
+      update inbound_events set processed_at = now(), attempts = attempts + 1, last_error = null
+      where id = ${r.event_id}::bigint and processed_at is null returning id
+    ), msg as (
+      insert into messages (conversation_id, sender, body, status, provider_sid, author_id, extra)
+      select ${r.conversation_id}::int, ${r.sender}::message_sender, ${r.body}::text, ${r.status}::delivery_status, ${r.provider_sid}::text,
+             ${r.author_id}::int, ${r.extra}::jsonb
+      from done returning id
+    ), conv as (
+      update conversations set updated_at = now(),
+        status = coalesce(${r.p_status}::conversation_status, status),
+        last_inbound_at = coalesce(${r.p_last_inbound_at}::timestamptz, last_inbound_at),
+        last_message_at = coalesce(${r.p_last_message_at}::timestamptz, last_message_at),
+        last_message_preview = coalesce(${r.p_preview}::text, last_message_preview),
+        unread_count = unread_count + ${r.p_unread}::int,
+        bot_paused = coalesce(${r.p_bot_paused}::boolean, bot_paused),
+        bot_state = coalesce(${r.p_bot_state}::jsonb, bot_state),
+        bot_script = coalesce(${r.p_bot_script}::text, bot_script),
+        assignee_id = case when ${r.p_set_assignee}::boolean then ${r.p_assignee}::int else assignee_id end
+      where id = ${r.conversation_id}::int and exists (select 1 from done)
+      returning id, aspirant_id, status, last_message_at, last_message_preview, unread_count, assignee_id
+    ), journaled as (
+      insert into conversation_events (conversation_id, type, payload, message_ids, at)
+      select ${r.conversation_id}::int, ${r.ev_type}::text, ${r.ev_payload}::jsonb, array(select id from msg), ${r.ev_at}::timestamptz from done
+    )
+    select (select id from msg) as message_id, c.status, c.last_message_at, c.last_message_preview, c.unread_count, c.assignee_id,
+           a.whatsapp_id, a.first_name, a.last_name, a.whatsapp_name, a.opted_out_at, u.name as assignee_name
+    from conv c join aspirants a on a.id = c.aspirant_id left join users u on u.id = c.assignee_id`);
+  return fastInboundResult(plan, rowsOf<RowData>(result)[0]);
 }
 
 /** One input row of the batch statement; absent patch fields are left out (the row keeps its value). */
@@ -84,6 +119,7 @@ function inputRow(item: FastInboundItem, ord: number) {
  * of the whole table.
  */
 export async function commitFastInboundMany(run: Runner, items: FastInboundItem[]): Promise<CommitResult[]> {
+  if (items.length === 1) return [await commitFastInbound(run, items[0]!.plan, items[0]!.event, items[0]!.now)];
   const result = await run.execute(fastInboundStatement(items));
   const byOrd = new Map(rowsOf<RowData & { ord: number }>(result).map((row) => [Number(row.ord), row]));
   return items.map((item, ord) => fastInboundResult(item.plan, byOrd.get(ord)));
