@@ -82,7 +82,8 @@ async function databaseChecks(config: Config): Promise<CheckResult[]> {
 
 /**
  * Every message updates its conversation's row and indexes: without autovacuum, tables bloat and — never analysed —
- * the planner's estimates go stale. Worth a warning, not a failure (the server works, slower over time).
+ * the planner's estimates go stale. The server then runs its own passes (server/db/maintenance); worth a warning,
+ * not a failure.
  */
 async function maintenanceCheck(database: Database): Promise<Omit<CheckResult, 'name'>> {
   const result = await database.db.execute(sql`select current_setting('autovacuum') as autovacuum`);
@@ -91,7 +92,7 @@ async function maintenanceCheck(database: Database): Promise<Omit<CheckResult, '
   return {
     ok: true,
     warn: true,
-    detail: 'autovacuum is off on this Postgres: tables bloat and query plans go stale under load; set autovacuum = on, or run VACUUM ANALYZE regularly',
+    detail: 'autovacuum is off on this Postgres: the server vacuums and analyses on its own schedule, but autovacuum keeps up better under load; set autovacuum = on',
   };
 }
 

@@ -1,7 +1,7 @@
 /** @module server/wiring — builds the running system from configuration: sender, blob store, workers, the conversation system. */
 import { mediaDir, resolveSecret, type Config } from './config';
 import type { Database } from './db/client';
-import { startMaintenance, type Maintenance } from './db/maintenance';
+import { needsMaintenance, startMaintenance, type Maintenance } from './db/maintenance';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { createHub, type Hub } from './realtime/hub';
@@ -111,10 +111,13 @@ export function buildServices(options: ServiceOptions): Services {
   });
   const timers = createTimerScheduler({ db: database.db, tell: (key, event) => conversations.tell(key, event), logger, now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger });
-  after.changed = (_key, conversationId, result, event) => pusher.changed(conversationId, result, event);
+  let maintenance: Maintenance | undefined;
+  after.changed = (_key, conversationId, result, event) => {
+    maintenance?.wrote();
+    pusher.changed(conversationId, result, event);
+  };
   after.mediaToFetch = (key, ids) => media.fetch(key, ids);
   after.outboxReady = () => outbox.wake();
-  let maintenance: Maintenance | undefined;
 
   return {
     hub,
@@ -131,7 +134,7 @@ export function buildServices(options: ServiceOptions): Services {
       await media.recover();
       outbox.wake();
       timers.start();
-      maintenance = startMaintenance({ database, logger });
+      maintenance = startMaintenance({ database, logger, active: await needsMaintenance(database) });
     },
     async stop() {
       // Workers first, so their outcomes still reach live actors; what actors enqueue while

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { createLogger } from '../logger';
 import { testDatabase } from '../../test/support/db';
-import { runMaintenance, startMaintenance } from './maintenance';
+import { needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
 import { rowsOf } from './rows';
 
 async function tableStats(database: Awaited<ReturnType<typeof testDatabase>>) {
@@ -23,20 +23,47 @@ describe('database maintenance (PGlite)', () => {
     expect(Number(after.relpages)).toBeGreaterThan(0);
   });
 
-  test('the schedule runs a pass, logs it, and stop() ends it; on Postgres it does nothing', async () => {
+  test('the schedule runs a pass, logs it, and stop() ends it; with autovacuum at work it does nothing', async () => {
     await using database = await testDatabase('pglite');
     const { promise: logged, resolve } = Promise.withResolvers<Record<string, unknown>>();
     const logger = createLogger('info', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
       if (entry.msg === 'database maintenance') resolve(entry);
     });
-    const maintenance = startMaintenance({ database, logger, firstMs: 0, intervalMs: 3_600_000 });
+    expect(await needsMaintenance(database)).toBe(true);
+    const maintenance = startMaintenance({ database, logger, active: true, firstMs: 0, intervalMs: 3_600_000 });
     expect(maintenance.active).toBe(true);
-    expect(typeof (await logged).ms).toBe('number');
+    expect(await logged).toMatchObject({ table: 'all', ms: expect.any(Number) });
     await maintenance.stop();
 
-    const onPostgres = startMaintenance({ database: { ...database, kind: 'postgres' } as typeof database, logger, firstMs: 0 });
-    expect(onPostgres.active).toBe(false);
-    await onPostgres.stop();
+    const autovacuumed = startMaintenance({ database, logger, active: false, firstMs: 0 });
+    expect(autovacuumed.active).toBe(false);
+    await autovacuumed.stop();
+  });
+
+  test('enough committed conversation changes trigger a pass over the conversations table', async () => {
+    await using database = await testDatabase('pglite');
+    const passes: Record<string, unknown>[] = [];
+    const { promise: logged, resolve } = Promise.withResolvers<void>();
+    const logger = createLogger('info', (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (entry.msg === 'database maintenance') passes.push(entry), resolve();
+    });
+    const maintenance = startMaintenance({ database, logger, active: true, firstMs: 3_600_000, writesPerPass: 3 });
+    maintenance.wrote();
+    maintenance.wrote();
+    expect(passes).toHaveLength(0);
+    maintenance.wrote();
+    await logged;
+    await maintenance.stop();
+    expect(passes).toEqual([expect.objectContaining({ table: 'conversations' })]);
+    const [stats] = rowsOf<{ reltuples: number }>(await database.db.execute(sql`select reltuples from pg_class where relname = 'conversations'`));
+    expect(Number(stats!.reltuples)).toBe(0);
+  });
+
+  test.skipIf(!process.env.TEST_DATABASE_URL)('on Postgres it runs only when autovacuum is off (needs TEST_DATABASE_URL)', async () => {
+    await using database = await testDatabase('postgres');
+    const [row] = rowsOf<{ autovacuum: string }>(await database.db.execute(sql`select current_setting('autovacuum') as autovacuum`));
+    expect(await needsMaintenance(database)).toBe(row!.autovacuum !== 'on');
   });
 });
