@@ -79,6 +79,8 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
         .then(() => (stopped ? undefined : pass()))
         .then(() => schedule(options.intervalMs ?? MAINTENANCE_INTERVAL_MS));
     }, ms);
+    // Never what keeps the process alive: a server stopping while it starts must still exit.
+    timer.unref?.();
   }
   schedule(options.firstMs ?? MAINTENANCE_FIRST_MS);
 
