@@ -1,4 +1,5 @@
 /** @module views/inbox/aspirant-panel — the right pane: who the aspirant is, what the form said, bot, status, assignee, notes, history. */
+import type { Children } from '@kitajs/html';
 import { Avatar } from './conversation-list';
 import { CsrfField } from './csrf-field';
 import { UpsertPush } from './oob';
@@ -15,18 +16,18 @@ function panelTarget(conversationId: number) {
   return { 'hx-target': `#aspirant-${conversationId}`, 'hx-swap': 'outerHTML' };
 }
 
-export function StatusSelector({ conversationId, csrf, status }: PanelFormProps & { status: ConversationStatus }) {
-  const action = `/inbox/${conversationId}/status`;
+/** A select that saves on change (htmx) or with its button (no JavaScript): the shape of the status and assignee forms. */
+function PanelSelect(props: PanelFormProps & { path: string; idPrefix: string; label: string; name: string; children: Children }) {
+  const { conversationId, csrf, path, idPrefix, label, name, children } = props;
+  const action = `/inbox/${conversationId}/${path}`;
   return (
     <form class="field" method="post" action={action} hx-post={action} hx-trigger="change" {...panelTarget(conversationId)}>
       <CsrfField csrf={csrf} />
-      <label for={`status-${conversationId}`}>Status</label>
-      <select id={`status-${conversationId}`} name="status">
-        {STATUSES.map((value) => (
-          <option value={value} selected={value === status} safe>
-            {STATUS_LABELS[value]}
-          </option>
-        ))}
+      <label for={`${idPrefix}-${conversationId}`} safe>
+        {label}
+      </label>
+      <select id={`${idPrefix}-${conversationId}`} name={name}>
+        {children}
       </select>
       <noscript>
         <button type="submit">Save</button>
@@ -35,26 +36,30 @@ export function StatusSelector({ conversationId, csrf, status }: PanelFormProps 
   );
 }
 
-export function AssigneeSelector({ conversationId, csrf, assignee, recruiters }: PanelFormProps & { assignee?: PersonRef; recruiters: PersonRef[] }) {
-  const action = `/inbox/${conversationId}/assign`;
+export function StatusSelector({ conversationId, csrf, status }: PanelFormProps & { status: ConversationStatus }) {
   return (
-    <form class="field" method="post" action={action} hx-post={action} hx-trigger="change" {...panelTarget(conversationId)}>
-      <CsrfField csrf={csrf} />
-      <label for={`assignee-${conversationId}`}>Assignee</label>
-      <select id={`assignee-${conversationId}`} name="assigneeId">
-        <option value="" selected={!assignee}>
-          Unassigned
+    <PanelSelect conversationId={conversationId} csrf={csrf} path="status" idPrefix="status" label="Status" name="status">
+      {STATUSES.map((value) => (
+        <option value={value} selected={value === status} safe>
+          {STATUS_LABELS[value]}
         </option>
-        {recruiters.map((person) => (
-          <option value={String(person.id)} selected={person.id === assignee?.id} safe>
-            {person.name}
-          </option>
-        ))}
-      </select>
-      <noscript>
-        <button type="submit">Save</button>
-      </noscript>
-    </form>
+      ))}
+    </PanelSelect>
+  );
+}
+
+export function AssigneeSelector({ conversationId, csrf, assignee, recruiters }: PanelFormProps & { assignee?: PersonRef; recruiters: PersonRef[] }) {
+  return (
+    <PanelSelect conversationId={conversationId} csrf={csrf} path="assign" idPrefix="assignee" label="Assignee" name="assigneeId">
+      <option value="" selected={!assignee}>
+        Unassigned
+      </option>
+      {recruiters.map((person) => (
+        <option value={String(person.id)} selected={person.id === assignee?.id} safe>
+          {person.name}
+        </option>
+      ))}
+    </PanelSelect>
   );
 }
 
