@@ -5,6 +5,7 @@
  */
 import { computeTwilioSignature } from '../../server/whatsapp/signature';
 import { percentiles, round1, type Percentiles } from './ingest-stats';
+import { readMetric } from './server-metrics';
 
 export interface LoadConfig {
   /** The server's own address, e.g. http://127.0.0.1:41234. */
@@ -265,13 +266,7 @@ async function openSocket(config: LoadConfig, tracker: Tracker): Promise<WebSock
   return promise;
 }
 
-async function metric(url: string, name: string): Promise<number> {
-  const text = await fetch(url + '/metrics').then((r) => r.text(), () => '');
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
-}
-
-const outboxSent = (url: string) => metric(url, 'wasap_outbox_sent_total');
+const outboxSent = async (url: string) => (await readMetric(url, 'wasap_outbox_sent_total')) ?? 0;
 
 /**
  * After the warm-up (each conversation's first message), waits — polling /metrics, at most 30 s — until the bot's
@@ -281,7 +276,7 @@ const outboxSent = (url: string) => metric(url, 'wasap_outbox_sent_total');
 async function settle(url: string, sentTarget: number): Promise<void> {
   const deadline = performance.now() + 30_000;
   while (performance.now() < deadline) {
-    if ((await outboxSent(url)) >= sentTarget && (await metric(url, 'wasap_actor_mailbox_depth')) === 0) return;
+    if ((await outboxSent(url)) >= sentTarget && (await readMetric(url, 'wasap_actor_mailbox_depth')) === 0) return;
     await Bun.sleep(50);
   }
 }

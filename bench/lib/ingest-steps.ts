@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { LoadConfig, LoadReport, PhaseReport } from './ingest-load';
 import { BENCH_AGENCY_NUMBER, BENCH_PUBLIC_URL, cpuBetween, sampleCpu, type IngestSystem } from './ingest-server';
+import { readMetric } from './server-metrics';
 
 const LOAD_SCRIPT = join(import.meta.dir, 'ingest-load.ts');
 
@@ -34,9 +35,7 @@ export function isSustained(phase: PhaseReport): boolean {
 export async function waitIdle(system: IngestSystem, maxMs = 60_000): Promise<boolean> {
   const deadline = performance.now() + maxMs;
   while (performance.now() < deadline) {
-    const text = await fetch(system.url + '/metrics').then((r) => r.text(), () => '');
-    const depth = /^wasap_actor_mailbox_depth (\d+)/m.exec(text);
-    if (depth && depth[1] === '0') return true;
+    if ((await readMetric(system.url, 'wasap_actor_mailbox_depth')) === 0) return true;
     await Bun.sleep(100);
   }
   return false;

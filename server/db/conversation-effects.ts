@@ -9,7 +9,8 @@ import { aspirants, auditLog, conversations, inboundEvents, media, messages, not
 /** Thrown inside the transaction to roll it back when a status callback arrives before its message's sid is known. */
 export class ParkStatus extends Error {}
 
-const ORDER = sql`array['received','queued','sending','sent','delivered','read']::delivery_status[]`;
+/** The forward order of delivery statuses, as SQL (updateStatus here, and server/db/fast-status). */
+export const DELIVERY_ORDER_SQL = sql`array['received','queued','sending','sent','delivered','read']::delivery_status[]`;
 
 type Patch = Extract<Effect, { type: 'conversation.patch' }>['patch'];
 
@@ -199,7 +200,7 @@ async function updateStatus(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'm
       and(
         match,
         sql`${messages.status} not in ('failed', 'undelivered')`,
-        terminal ? sql`true` : sql`coalesce(array_position(${ORDER}, ${messages.status}), 0) < array_position(${ORDER}, ${effect.status}::delivery_status)`,
+        terminal ? sql`true` : sql`coalesce(array_position(${DELIVERY_ORDER_SQL}, ${messages.status}), 0) < array_position(${DELIVERY_ORDER_SQL}, ${effect.status}::delivery_status)`,
       ),
     )
     .returning({ id: messages.id, conversationId: messages.conversationId });

@@ -21,7 +21,7 @@ export interface CommitPaths {
    */
   fast: GroupCommitter;
   /** Plain inbound messages: many conversations' messages in one statement. */
-  inbound?: FastInboundWriter;
+  inbound: FastInboundWriter;
 }
 
 export function createConversationStore(db: Db, paths?: CommitPaths): ConversationStore {
@@ -84,10 +84,7 @@ export function createConversationStore(db: Db, paths?: CommitPaths): Conversati
 
     async commit(key, state, effects, event, now) {
       const fast = fastInboundPlan(state.conversationId, effects);
-      if (fast) {
-        if (paths?.inbound) return paths.inbound.commit(fast, event, now);
-        return fastCommitter ? fastCommitter.single((run) => commitFastInbound(run, fast, event, now)) : commitFastInbound(db, fast, event, now);
-      }
+      if (fast) return paths ? paths.inbound.commit(fast, event, now) : commitFastInbound(db, fast, event, now);
       const status = fastStatusPlan(state.conversationId, effects);
       if (status) {
         const done = await (fastCommitter ? fastCommitter.single((run) => commitFastStatus(run, status, event, now)) : commitFastStatus(db, status, event, now));

@@ -119,7 +119,6 @@ function inputRow(item: FastInboundItem, ord: number) {
  * of the whole table.
  */
 export async function commitFastInboundMany(run: Runner, items: FastInboundItem[]): Promise<CommitResult[]> {
-  if (items.length === 1) return [await commitFastInbound(run, items[0]!.plan, items[0]!.event, items[0]!.now)];
   const result = await run.execute(fastInboundStatement(items));
   const byOrd = new Map(rowsOf<RowData & { ord: number }>(result).map((row) => [Number(row.ord), row]));
   return items.map((item, ord) => fastInboundResult(item.plan, byOrd.get(ord)));

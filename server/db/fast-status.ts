@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { CommitResult } from '../../actors/conversation/ports';
 import type { ConversationEvent, Effect } from '../../actors/conversation/types';
 import type { Db } from './client';
+import { DELIVERY_ORDER_SQL } from './conversation-effects';
 import { rowsOf } from './rows';
 import type { Tx } from './group-commit';
 
@@ -38,8 +39,8 @@ export async function commitFastStatus(run: Runner, plan: Plan, event: Conversat
   const result = await run.execute(sql`
     with target as (
       select id, status,
-             status not in ('failed', 'undelivered') and (${terminal}::boolean or coalesce(array_position(array['received','queued','sending','sent','delivered','read']::delivery_status[], status), 0)
-               < array_position(array['received','queued','sending','sent','delivered','read']::delivery_status[], ${effect.status}::delivery_status)) as advances
+             status not in ('failed', 'undelivered') and (${terminal}::boolean or coalesce(array_position(${DELIVERY_ORDER_SQL}, status), 0)
+               < array_position(${DELIVERY_ORDER_SQL}, ${effect.status}::delivery_status)) as advances
       from messages where (id = ${byId}::bigint or provider_sid = ${bySid}::text) limit 1
     ), done as (
       update inbound_events set processed_at = now(), attempts = attempts + 1, last_error = null
