@@ -66,7 +66,7 @@ function sink() {
 }
 
 function webhookApp(conversations: ConversationSystem, withObservability: boolean) {
-  const routes = webhookRoutes({ twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, whatsappFrom: `whatsapp:${AGENCY}`, maxMps: 10 }, publicUrl: PUBLIC_URL, trustProxy: false, conversations });
+  const routes = webhookRoutes({ twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, whatsappFrom: `whatsapp:${AGENCY}`, maxMps: 10, timeoutMs: 8000 }, publicUrl: PUBLIC_URL, trustProxy: false, conversations });
   if (!withObservability) return new Elysia().use(routes);
   // As in server/app.ts: request metrics and one JSON log line per request (written to a sink that drops it).
   return new Elysia().use(observability({ logger: createLogger('info', () => {}), metrics: createMetrics() })).use(routes);

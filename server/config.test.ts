@@ -40,7 +40,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       port: 8080, host: '127.0.0.1', publicUrl: 'https://wasap.example.co', trustProxy: true, databaseUrl: 'postgres://u:p@db:5432/wasap', databasePrepare: false,
       dataDir: '/tmp/wasap-x', secret: 'x'.repeat(40), logLevel: 'debug', autoMigrate: false, actorIdleMs: 5000, mediaMaxBytes: 2048,
-      twilio: { accountSid: SID, authToken: 'tok', whatsappFrom: 'whatsapp:+14155238886', messagingServiceSid: undefined, apiUrl: 'http://127.0.0.1:9', maxMps: 20 },
+      twilio: { accountSid: SID, authToken: 'tok', whatsappFrom: 'whatsapp:+14155238886', messagingServiceSid: undefined, apiUrl: 'http://127.0.0.1:9', maxMps: 20, timeoutMs: 8000 },
       s3: { bucket: 'wasap-media', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
       formWebhookSecret: 'f'.repeat(20), metricsToken: 'm',
       agencyName: 'Estrellas Modelos', privacyPolicyUrl: 'https://agency.example.co/privacidad', formLinkTtlMs: 48 * 3_600_000,

@@ -13,6 +13,8 @@ export interface TwilioConfig {
   messagingServiceSid?: string;
   apiUrl?: string;
   maxMps: number;
+  /** TWILIO_TIMEOUT_MS: per-request timeout of the API client; an unanswered send is then reconciled, never re-sent blind. */
+  timeoutMs: number;
 }
 
 /** An approved WhatsApp template (Twilio Content API) recruiters may send outside the 24-hour window. */
@@ -118,6 +120,9 @@ function twilioConfig(env: Env): TwilioConfig | undefined {
   const service = read(env, 'TWILIO_MESSAGING_SERVICE_SID');
   const apiUrl = url(env, 'TWILIO_API_URL', ['http:', 'https:']);
   const maxMps = integer(env, 'TWILIO_MAX_MPS', 10, 1, 1000);
+  // Twilio answers a send in well under a second; 8 s (the client's own default is 30 s) keeps one stuck request
+  // from holding its conversation for long.
+  const timeoutMs = integer(env, 'TWILIO_TIMEOUT_MS', 8000, 100, 60_000);
   if (!sid && !token && !from && !service) return undefined;
   if (!sid || !/^AC[0-9a-fA-F]{32}$/.test(sid)) {
     throw new ConfigError(names[0], 'AC followed by 32 hex digits (set all Twilio settings or none)', sid);
@@ -132,7 +137,7 @@ function twilioConfig(env: Env): TwilioConfig | undefined {
   if (service && !/^MG[0-9a-fA-F]{32}$/.test(service)) {
     throw new ConfigError('TWILIO_MESSAGING_SERVICE_SID', 'MG followed by 32 hex digits', service);
   }
-  return { accountSid: sid, authToken: token, whatsappFrom: from, messagingServiceSid: service, apiUrl, maxMps };
+  return { accountSid: sid, authToken: token, whatsappFrom: from, messagingServiceSid: service, apiUrl, maxMps, timeoutMs };
 }
 
 function s3Config(env: Env): S3Config | undefined {

@@ -43,6 +43,8 @@ export interface ServiceOptions {
   sender?: Sender;
   outboxPollMs?: number;
   outboxBackoffMs?: (attempt: number) => number;
+  /** How long after an ambiguous send the provider is asked whether it has the message (default 5 s). */
+  outboxReconcileAfterMs?: number;
   mediaRetryDelaysMs?: number[];
   /** 0 disables the timer loop (tests drive it with runOnce and an injected clock). */
   timerPollMs?: number;
@@ -82,6 +84,7 @@ export function buildServices(options: ServiceOptions): Services {
           from: twilio.whatsappFrom,
           messagingServiceSid: twilio.messagingServiceSid,
           apiUrl: twilio.apiUrl,
+          timeoutMs: twilio.timeoutMs,
           statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
         })
       : simulator!.sender);
@@ -94,6 +97,7 @@ export function buildServices(options: ServiceOptions): Services {
     maxMps: twilio?.maxMps ?? 10,
     pollMs: options.outboxPollMs,
     backoffMs: options.outboxBackoffMs,
+    reconcileAfterMs: options.outboxReconcileAfterMs,
   });
   const media = createMediaWorker({
     db: database.db,

@@ -145,7 +145,7 @@ describe('twilio sender against the fake Twilio', () => {
     expect(error.reason).toContain('Could not reach Twilio');
   });
 
-  test('a Twilio that does not answer in time is transient', async () => {
+  test('a Twilio that does not answer in time is transient and ambiguous (it may have the message)', async () => {
     fake = startFakeTwilio();
     const held = Promise.withResolvers<undefined>();
     const arrived = Promise.withResolvers<void>();
@@ -156,7 +156,7 @@ describe('twilio sender against the fake Twilio', () => {
     const error = await sendError(senderFor(fake, { timeoutMs: 100 }).send(message()));
     await arrived.promise;
     held.resolve(undefined);
-    expect(error).toMatchObject({ permanent: false, reason: 'Twilio did not answer in time: the message will be retried' });
+    expect(error).toMatchObject({ permanent: false, ambiguous: true, reason: 'Twilio did not answer in time: the message will be checked with Twilio, then retried if it did not arrive' });
   });
 
   test('refuses locally, without calling Twilio, a non-E.164 recipient or an empty message', async () => {

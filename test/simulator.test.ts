@@ -25,6 +25,7 @@ describe('simulator', () => {
     const [aspirant] = await t.database.db.select().from(aspirants);
     expect(aspirant).toMatchObject({ whatsappId: number, whatsappName: '<b>Vale</b>' });
     expect(await t.database.db.select().from(conversations)).toHaveLength(1);
+    await t.services.outbox.idle(); // the bot's welcome has gone out before the phone is watched
 
     const pushed: string[] = [];
     t.services.hub.listen((topic, data) => topic === `phone:${number}` && pushed.push(data));

@@ -12,7 +12,7 @@ const phone = (i: number) => `+5731${String(i).padStart(8, '0')}`;
 
 async function setup(driver: 'pglite' | 'postgres') {
   const fake = startFakeTwilio();
-  const t = await testApp(driver, { env: twilioEnv(fake), overrides: { outboxBackoffMs: () => 0, bot: false } });
+  const t = await testApp(driver, { env: twilioEnv(fake), overrides: { outboxBackoffMs: () => 0, outboxReconcileAfterMs: 0, bot: false } });
   return {
     fake,
     t,

@@ -9,6 +9,8 @@ type State = { events: string[]; dirty?: boolean };
 interface Script {
   failTimes?: Record<string, number>;
   failLoads?: number;
+  /** Times each event fails because "the database is down" (an infrastructure failure). */
+  outageTimes?: Record<string, number>;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -16,6 +18,8 @@ function setup(script: Script = {}) {
   const stored: State = { events: [] };
   const calls: string[] = [];
   const failTimes = { ...script.failTimes };
+  const outageTimes = { ...script.outageTimes };
+  let closed = false;
   let failLoads = script.failLoads ?? 0;
   const deadLetters: unknown[][] = [];
   const behaviour: ActorBehaviour<string, State, string> = {
@@ -26,6 +30,10 @@ function setup(script: Script = {}) {
     },
     async handle(_key, state, event) {
       calls.push(`handle ${event}${state.dirty ? ' dirty' : ''}`);
+      if ((outageTimes[event] ?? 0) > 0) {
+        outageTimes[event]!--;
+        throw Object.assign(new Error('database down'), { unavailable: true });
+      }
       if ((failTimes[event] ?? 0) > 0) {
         failTimes[event]!--;
         state.dirty = true; // a half-done change that must not survive the failure
@@ -38,7 +46,7 @@ function setup(script: Script = {}) {
       deadLetters.push([key, event, (error as Error).message, attempts]);
     },
   };
-  const counters: MailboxCounters = { busy: 0, depth: 0, processed: 0, failures: 0, deadLetters: 0, restarts: 0 };
+  const counters: MailboxCounters = { busy: 0, depth: 0, processed: 0, failures: 0, deadLetters: 0, restarts: 0, waiting: 0, unavailableFailures: 0 };
   const sleeps: number[] = [];
   const reported: unknown[] = [];
   let idle = Promise.withResolvers<void>();
@@ -46,6 +54,9 @@ function setup(script: Script = {}) {
     behaviour,
     maxAttempts: 3,
     backoffMs: (attempt) => attempt * 10,
+    isTransient: (error) => (error as { unavailable?: boolean }).unavailable === true,
+    transientBackoffMs: (attempt) => 1000 + attempt,
+    isClosed: () => closed,
     sleep: script.sleep ?? (async (ms) => void sleeps.push(ms)),
     counters,
     report: (error) => void reported.push(error),
@@ -66,7 +77,11 @@ function setup(script: Script = {}) {
     await idle.promise;
     idle = Promise.withResolvers<void>();
   }
-  return { actor, host, behaviour, stored, calls, deadLetters, counters, sleeps, reported, send, ask, settled };
+  function tell(event: string): void {
+    post(actor, { kind: 'event', event, settle: undefined }, host);
+  }
+  const close = () => void (closed = true);
+  return { actor, host, behaviour, stored, calls, deadLetters, counters, sleeps, reported, send, tell, ask, settled, close };
 }
 
 describe('mailbox', () => {
@@ -97,7 +112,7 @@ describe('mailbox', () => {
     expect(m.actor.state).toEqual({ events: ['a', 'b', 'c'] });
     expect(m.actor.queue).toBeNull();
     expect(m.actor.busy).toBe(false);
-    expect(m.counters).toEqual({ busy: 0, depth: 0, processed: 3, failures: 0, deadLetters: 0, restarts: 0 });
+    expect(m.counters).toEqual({ busy: 0, depth: 0, processed: 3, failures: 0, deadLetters: 0, restarts: 0, waiting: 0, unavailableFailures: 0 });
   });
 
   test('a failing handler discards the state, reloads it and retries the same event after backoff', async () => {
@@ -165,5 +180,55 @@ describe('mailbox', () => {
     expect(await m.send('bad')).toMatchObject({ deadLettered: true, attempts: 3 });
     expect(await m.send('ok')).toEqual({ deadLettered: false, attempts: 1 });
     expect(m.reported.map((error) => (error as Error).message)).toEqual(['no timers', 'no timers', 'hook down']);
+  });
+});
+
+describe('mailbox: the infrastructure is unavailable', () => {
+  test('a told event waits out any number of outage failures and is never dead-lettered', async () => {
+    const m = setup({ outageTimes: { a: 7 } });
+    m.tell('a');
+    await m.settled();
+    expect(m.actor.state).toEqual({ events: ['a'] });
+    expect(m.deadLetters).toEqual([]);
+    // Its own backoff (1000 + n), not the event-failure backoff, and attempts were not counted against it.
+    expect(m.sleeps).toEqual([1001, 1002, 1003, 1004, 1005, 1006, 1007]);
+    expect(m.counters).toMatchObject({ processed: 1, failures: 7, unavailableFailures: 7, deadLetters: 0, waiting: 0 });
+  });
+
+  test('outage failures do not count toward the event\'s own failures', async () => {
+    const m = setup({ outageTimes: { a: 4 }, failTimes: { a: 2 } });
+    m.tell('a');
+    await m.settled();
+    expect(m.deadLetters).toEqual([]);
+    expect(m.stored.events).toEqual(['a']);
+  });
+
+  test('a caller that waits is answered "unavailable" after maxAttempts, without a dead letter', async () => {
+    const m = setup({ outageTimes: { a: 99 } });
+    expect(await m.send('a')).toMatchObject({ deadLettered: false, unavailable: true, attempts: 3 });
+    expect(m.deadLetters).toEqual([]);
+    expect(await m.send('b')).toEqual({ deadLettered: false, attempts: 1 });
+  });
+
+  test('counts the actor as waiting while it sleeps between outage retries', async () => {
+    const asleep = Promise.withResolvers<void>();
+    const wake = Promise.withResolvers<void>();
+    const m = setup({ outageTimes: { a: 1 }, sleep: () => (asleep.resolve(), wake.promise) });
+    m.tell('a');
+    await asleep.promise;
+    expect(m.counters.waiting).toBe(1);
+    wake.resolve();
+    await m.settled();
+    expect(m.counters.waiting).toBe(0);
+  });
+
+  test('once the registry closes, a waiting event is given up (it stays durable for the next start), not dead-lettered', async () => {
+    const m = setup({ outageTimes: { a: 99 } });
+    m.close();
+    m.tell('a');
+    await m.settled();
+    expect(m.deadLetters).toEqual([]);
+    expect(m.stored.events).toEqual([]);
+    expect(m.counters).toMatchObject({ unavailableFailures: 1, deadLetters: 0, busy: 0, depth: 0 });
   });
 });

@@ -12,10 +12,15 @@ export interface ActorBehaviour<K, S, E> {
   onPassivate?(key: K, state: S): void;
 }
 
-/** How a `send` ended: handled (after `attempts` tries) or dead-lettered with the last error. */
+/**
+ * How a `send` ended: handled (after `attempts` tries), dead-lettered with the last error, or given up on
+ * because the infrastructure stayed unavailable (`unavailable`: the event was not handled and not
+ * dead-lettered; the caller may try again).
+ */
 export type SendResult =
-  | { deadLettered: false; attempts: number }
-  | { deadLettered: true; attempts: number; error: unknown };
+  | { deadLettered: false; attempts: number; unavailable?: false }
+  | { deadLettered: false; attempts: number; unavailable: true; error: unknown }
+  | { deadLettered: true; attempts: number; error: unknown; unavailable?: false };
 
 export interface EventEnvelope<E> {
   kind: 'event';
@@ -64,6 +69,10 @@ export interface MailboxCounters {
   failures: number;
   deadLetters: number;
   restarts: number;
+  /** Actors whose current event is waiting for the infrastructure to come back. */
+  waiting: number;
+  /** Attempts that failed for the infrastructure (not counted toward dead-lettering). */
+  unavailableFailures: number;
 }
 
 /** Shared by every actor of a registry, so an actor needs no per-actor callbacks. */
@@ -71,6 +80,12 @@ export interface MailboxHost<K, S, E> {
   readonly behaviour: ActorBehaviour<K, S, E>;
   readonly maxAttempts: number;
   readonly backoffMs: (attempt: number) => number;
+  /** True for a failure of the infrastructure (database down), not of the event: such failures never dead-letter. */
+  readonly isTransient: (error: unknown) => boolean;
+  /** Delay before retry number `attempt` while the infrastructure is unavailable. */
+  readonly transientBackoffMs: (attempt: number) => number;
+  /** True once the registry is draining: an event waiting for the infrastructure is given up (it stays durable). */
+  isClosed(): boolean;
   readonly sleep: (ms: number) => Promise<void>;
   readonly counters: MailboxCounters;
   /** Errors nobody else can receive (a throwing hook or sleep); must not throw. */
@@ -97,7 +112,8 @@ async function runMailbox<K, S, E>(
 ): Promise<void> {
   // Error rule: a failure (load or handle throwing) discards the in-memory state; the SAME
   // envelope is retried after backoff against state reloaded from the store; after
-  // maxAttempts failures it is dead-lettered and the loop moves on. deliver() never throws,
+  // maxAttempts failures of the event it is dead-lettered and the loop moves on, while an
+  // unavailable infrastructure is waited out (see deliver). deliver() never throws,
   // so this loop cannot die with envelopes left behind. The envelope stays at queue[0] while
   // it runs (the mailbox depth includes it) and its sender is answered only after the
   // bookkeeping, so whoever awaits the last send finds the actor idle.
@@ -118,7 +134,9 @@ function goIdle<K, S, E>(actor: Actor<K, S, E>, host: MailboxHost<K, S, E>): voi
   host.settled(actor);
 }
 
-type Outcome = { ok: true; value: unknown; attempts: number } | { ok: false; error: unknown; attempts: number };
+type Outcome =
+  | { ok: true; value: unknown; attempts: number }
+  | { ok: false; error: unknown; attempts: number; unavailable?: boolean };
 
 function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
   const { attempts } = outcome;
@@ -126,15 +144,25 @@ function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
     if (outcome.ok) envelope.resolve(outcome.value);
     else envelope.reject(outcome.error);
   } else if (outcome.ok) envelope.settle?.({ deadLettered: false, attempts });
+  else if (outcome.unavailable) envelope.settle?.({ deadLettered: false, unavailable: true, attempts, error: outcome.error });
   else envelope.settle?.({ deadLettered: true, attempts, error: outcome.error });
 }
 
+/**
+ * Runs one envelope until it succeeds, is dead-lettered or is given up. Failures of the event count toward
+ * `maxAttempts`; failures of the infrastructure (`isTransient`) do not: a `tell` (nobody waits, the event is
+ * durable or an outcome that must be recorded) waits for as long as the outage lasts, while a `send`/`ask`
+ * (a caller waits) is answered "unavailable" after `maxAttempts` tries. Neither is ever dead-lettered for it.
+ */
 async function deliver<K, S, E>(
   actor: Actor<K, S, E>,
   envelope: Envelope<S, E>,
   host: MailboxHost<K, S, E>,
 ): Promise<Outcome> {
+  let failures = 0;
+  let outages = 0;
   for (let attempts = 1; ; attempts++) {
+    let delay: number;
     try {
       const state = await ensureLoaded(actor, host);
       if (envelope.kind === 'ask') return read(envelope, state, attempts);
@@ -144,9 +172,17 @@ async function deliver<K, S, E>(
     } catch (error) {
       actor.state = CRASHED;
       host.counters.failures++;
-      if (attempts >= host.maxAttempts) return giveUp(actor, envelope, error, attempts, host);
+      if (host.isTransient(error)) {
+        host.counters.unavailableFailures++;
+        const callerWaits = envelope.kind === 'ask' || envelope.settle !== undefined;
+        if (host.isClosed() || (callerWaits && attempts >= host.maxAttempts)) return { ok: false, error, attempts, unavailable: true };
+        delay = host.transientBackoffMs(++outages);
+      } else {
+        if (++failures >= host.maxAttempts) return giveUp(actor, envelope, error, attempts, host);
+        delay = host.backoffMs(failures);
+      }
     }
-    await pause(actor, attempts, host);
+    await pause(actor, delay, outages > 0, host);
   }
 }
 
@@ -185,10 +221,13 @@ async function giveUp<K, S, E>(
   return { ok: false, error, attempts };
 }
 
-async function pause<K, S, E>(actor: Actor<K, S, E>, attempt: number, host: MailboxHost<K, S, E>) {
+async function pause<K, S, E>(actor: Actor<K, S, E>, delay: number, waiting: boolean, host: MailboxHost<K, S, E>) {
+  if (waiting) host.counters.waiting++;
   try {
-    await host.sleep(host.backoffMs(attempt));
+    await host.sleep(delay);
   } catch (error) {
     host.report(error, actor.key);
+  } finally {
+    if (waiting) host.counters.waiting--;
   }
 }

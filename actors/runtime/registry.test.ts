@@ -147,7 +147,7 @@ describe('registry: failures', () => {
     expect(delays).toEqual([100, 200, 300]);
     expect(loads).toEqual(['k1', 'k1', 'k1', 'k1', 'k1']); // start + 3 retries + reload before 'fine'
     expect(registry.stats()).toEqual({
-      live: 1, busy: 0, mailboxDepth: 0, processed: 1, failures: 4, deadLetters: 1, restarts: 4, passivated: 0,
+      live: 1, busy: 0, mailboxDepth: 0, processed: 1, failures: 4, deadLetters: 1, restarts: 4, passivated: 0, waiting: 0, unavailableFailures: 0,
     });
   });
 });

@@ -12,6 +12,13 @@ export interface RegistryOptions {
   maxAttempts?: number;
   /** Delay before retry number `attempt` (default exponential with jitter, 100 ms doubling, capped at 5 s). */
   backoffMs?: (attempt: number) => number;
+  /**
+   * True for a failure of the infrastructure rather than of the event (the database is unreachable): such a
+   * failure never counts toward dead-lettering; a told event waits it out. Default: nothing is transient.
+   */
+  isTransient?: (error: unknown) => boolean;
+  /** Delay before retry number `attempt` while the infrastructure is unavailable (default 100 ms doubling, capped at 2 s). */
+  transientBackoffMs?: (attempt: number) => number;
   /** Injectable clock (default Date.now). */
   now?: () => number;
   /** Injectable for tests so no test really sleeps (default setTimeout). */
@@ -31,6 +38,10 @@ export interface RegistryStats {
   deadLetters: number;
   restarts: number;
   passivated: number;
+  /** Actors waiting for the infrastructure to come back before retrying their current event. */
+  waiting: number;
+  /** Failed attempts blamed on the infrastructure since start (never dead-lettered). */
+  unavailableFailures: number;
 }
 
 export interface Registry<K, S, E> {
@@ -76,7 +87,7 @@ export function createRegistry<K, S, E>(
 
   // Map insertion order is the LRU order: touching an actor re-inserts it at the end.
   const actors = new Map<K, Actor<K, S, E>>();
-  const counters: MailboxCounters = { busy: 0, depth: 0, processed: 0, failures: 0, deadLetters: 0, restarts: 0 };
+  const counters: MailboxCounters = { busy: 0, depth: 0, processed: 0, failures: 0, deadLetters: 0, restarts: 0, waiting: 0, unavailableFailures: 0 };
   let passivated = 0;
   let closed = false;
   let drained: Promise<void> | undefined;
@@ -86,6 +97,9 @@ export function createRegistry<K, S, E>(
     behaviour,
     maxAttempts: options.maxAttempts ?? 5,
     backoffMs: options.backoffMs ?? exponentialBackoff(),
+    isTransient: options.isTransient ?? (() => false),
+    transientBackoffMs: options.transientBackoffMs ?? exponentialBackoff({ capMs: 2_000 }),
+    isClosed: () => closed,
     sleep: options.sleep ?? defaultSleep,
     counters,
     report,
@@ -208,6 +222,8 @@ export function createRegistry<K, S, E>(
       deadLetters: counters.deadLetters,
       restarts: counters.restarts,
       passivated,
+      waiting: counters.waiting,
+      unavailableFailures: counters.unavailableFailures,
     };
   }
 

@@ -3,6 +3,10 @@ import { Elysia } from 'elysia';
 import type { Database } from '../db/client';
 import type { Metrics } from '../metrics';
 import { UnauthorizedError } from '../errors';
+import { withDeadline } from '../db/unavailable';
+
+/** Readiness answers within 1 s even when the database hangs: a balancer's probe must not time out instead. */
+const READY_DEADLINE_MS = 800;
 
 export interface HealthDeps {
   database: Database;
@@ -13,14 +17,19 @@ export interface HealthDeps {
   isDraining: () => boolean;
 }
 
+/** Ready, or not with the reason; never throws (an unreachable or slow database is a reason, not a 500). */
 async function readiness(deps: HealthDeps): Promise<{ ready: boolean; reason?: string }> {
   if (deps.isDraining()) return { ready: false, reason: 'shutting down' };
+  let status: Awaited<ReturnType<Database['migrationStatus']>>;
   try {
-    await deps.database.ping();
+    const check = async () => {
+      await deps.database.ping();
+      return deps.database.migrationStatus();
+    };
+    status = await withDeadline(check(), READY_DEADLINE_MS, `no answer within ${READY_DEADLINE_MS} ms`);
   } catch (error) {
     return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
   }
-  const status = await deps.database.migrationStatus();
   if (status.pending.length > 0) {
     return { ready: false, reason: `migrations not applied: ${status.pending.join(', ')} (run \`wasap migrate\`)` };
   }

@@ -7,6 +7,7 @@ import { parseInboundWebhook } from '../whatsapp/inbound-parse';
 import { verifyTwilioSignature, webhookUrl } from '../whatsapp/signature';
 import { parseStatusCallback } from '../whatsapp/status-parse';
 import { readBody } from '../forms/http';
+import { withDeadline } from '../db/unavailable';
 
 export interface WebhookDeps {
   twilio?: TwilioConfig;
@@ -17,6 +18,11 @@ export interface WebhookDeps {
 
 /** Twilio's webhook bodies are a few KB; anything far larger is not Twilio. */
 const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * Twilio gives a webhook 15 s (its default timeout), then calls the fallback URL; answering 503 well before that
+ * while the database is unreachable lets it do so — never 200 without the row stored.
+ */
+const ACCEPT_DEADLINE_MS = 1500;
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 class NotConfiguredError extends AppError {
@@ -90,7 +96,7 @@ export function webhookRoutes(deps: WebhookDeps) {
       async function inbound({ request }) {
         const parsed = parseInboundWebhook(await verified(request, '/webhooks/twilio'));
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
-        await deps.conversations.acceptInbound(parsed.value);
+        await withDeadline(deps.conversations.acceptInbound(parsed.value), ACCEPT_DEADLINE_MS);
         return twiml();
       },
       { parse: 'none' },
@@ -102,7 +108,7 @@ export function webhookRoutes(deps: WebhookDeps) {
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
         const { to, ...update } = parsed.value;
         if (!to) throw new BadRequestError('To: a whatsapp:+E164 recipient is required on a status callback.', 'To');
-        await deps.conversations.acceptStatus({ ...update, to });
+        await withDeadline(deps.conversations.acceptStatus({ ...update, to }), ACCEPT_DEADLINE_MS);
         return twiml();
       },
       { parse: 'none' },

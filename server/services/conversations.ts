@@ -17,6 +17,7 @@ import { deadLetters, formSubmissions, inboundEvents } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { maskPhone } from '../whatsapp/phone';
+import { isTransient, ServiceUnavailableError } from '../db/unavailable';
 import type { InboundMessage } from '../whatsapp/inbound-parse';
 
 export interface StatusUpdate {
@@ -105,13 +106,23 @@ export function createConversationSystem(options: ConversationSystemOptions) {
         await recordDeadLetter(db, key, event, error, attempts);
       },
     }),
-    { idleMs: options.idleMs, maxLive: options.maxLive, now: options.now, sleep: options.sleep, onError: (error) => logger.error('actor runtime error', { err: error as Error }) },
+    {
+      idleMs: options.idleMs,
+      maxLive: options.maxLive,
+      now: options.now,
+      sleep: options.sleep,
+      // A database outage is waited out, never dead-lettered: the events are acknowledged and durable.
+      isTransient,
+      onError: (error) => logger.error('actor runtime error', { err: error as Error }),
+    },
   );
 
   metrics.gauge('wasap_actors_live', 'Conversation actors in memory', () => registry.stats().live);
   metrics.gauge('wasap_actor_mailbox_depth', 'Events queued in conversation mailboxes', () => registry.stats().mailboxDepth);
   metrics.gauge('wasap_actor_failures', 'Failed event attempts since start', () => registry.stats().failures);
   metrics.gauge('wasap_actor_dead_letters', 'Events dead-lettered since start', () => registry.stats().deadLetters);
+  metrics.gauge('wasap_actor_waiting_for_infrastructure', 'Actors whose current event waits for the database to come back', () => registry.stats().waiting);
+  metrics.gauge('wasap_actor_unavailable_failures', 'Event attempts that failed because the database was unreachable (retried, never dead-lettered)', () => registry.stats().unavailableFailures);
 
   /** Hands an event to its actor; during shutdown the event stays durable and is picked up at the next start. */
   function tell(key: string, event: ConversationEvent): void {
@@ -222,7 +233,12 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   /** A recruiter's reply, through the actor: resolves once persisted (or refused with the reason). */
   function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
     const { promise, resolve } = Promise.withResolvers<ReplyResult>();
-    registry.send(key, { type: 'recruiter.replied', ...input, reply: resolve }).catch((error: unknown) => resolve({ ok: false, message: (error as Error).message }));
+    registry.send(key, { type: 'recruiter.replied', ...input, reply: resolve }).then(
+      (result) => {
+        if (result.unavailable) resolve({ ok: false, message: new ServiceUnavailableError().message });
+      },
+      (error: unknown) => resolve({ ok: false, message: (error as Error).message }),
+    );
     return promise;
   }
 
@@ -246,6 +262,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   /** Assignment, status changes and notes go through the actor too, so they are ordered with everything else. */
   async function command(key: string, event: ConversationEvent): Promise<void> {
     const result = await registry.send(key, event);
+    if (result.unavailable) throw new ServiceUnavailableError();
     if (result.deadLettered) throw new Error('the change could not be saved; try again');
   }
 

@@ -1,10 +1,21 @@
-/** @module server/whatsapp/outbox-worker — sends outbox rows: claimed in order, rate-limited, retried with backoff, never sent twice. */
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+/**
+ * @module server/whatsapp/outbox-worker — sends outbox rows: claimed in order, rate-limited, retried with backoff,
+ * never sent twice.
+ *
+ * Each conversation's rows go out in order in a lane of their own, so one slow or hung request holds back only its
+ * own conversation. A send whose outcome is unknown (timeout, dropped connection, 5xx, a crash mid-send) becomes
+ * `unconfirmed` and is reconciled — looked up among the recipient's recent messages at the provider — before any
+ * resend, because Twilio does not deduplicate. What must be written after a send (sent, failed, retry) is retried
+ * as bookkeeping while the database is unreachable, never as a new send.
+ */
+import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
 import { exponentialBackoff } from '../../actors/runtime';
 import type { Db } from '../db/client';
 import { aspirants, messages, outbox } from '../db/schema';
+import { isTransient } from '../db/unavailable';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { classifySendError } from './send-errors';
 import type { TwilioSender } from './twilio-sender';
 
 /** Anything that sends one message: the Twilio sender or the simulator. */
@@ -27,25 +38,30 @@ export interface OutboxWorkerOptions {
   /** How often due retries are looked for when nothing wakes the worker. */
   pollMs?: number;
   batchSize?: number;
+  /** How long after an ambiguous send the provider is asked whether it has the message (default 5 s). */
+  reconcileAfterMs?: number;
 }
 
 type Row = typeof outbox.$inferSelect;
-
-interface SendErrorLike {
-  permanent?: boolean;
-  providerCode?: number;
-  reason?: string;
-  message?: string;
-}
+type Claimed = Row & { optedOut: boolean };
 
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { db, sender, logger } = options;
   const maxAttempts = options.maxAttempts ?? 8;
   const backoff = options.backoffMs ?? exponentialBackoff({ baseMs: 1000, capMs: 5 * 60_000 });
+  const reconcileAfterMs = options.reconcileAfterMs ?? 5000;
+  const lookupBackoff = exponentialBackoff({ baseMs: 5000, capMs: 5 * 60_000 });
+  const bookkeepingBackoff = exponentialBackoff({ baseMs: 100, capMs: 1000 });
   const minGapMs = 1000 / (options.maxMps ?? 10);
   const sent = options.metrics.counter('wasap_outbox_sent_total', 'Outbound messages accepted by the provider');
   const failed = options.metrics.counter('wasap_outbox_failed_total', 'Outbound messages that failed permanently');
   const retried = options.metrics.counter('wasap_outbox_retried_total', 'Outbound send attempts that will be retried');
+  const unconfirmed = options.metrics.counter('wasap_outbox_unconfirmed_total', 'Sends whose outcome was unknown (timeout, dropped connection, 5xx, crash), reconciled before any resend');
+  const reconciled = options.metrics.counter('wasap_outbox_reconciled_total', 'Reconciliations of unconfirmed sends, by what the provider said', ['outcome'] as const);
+  const bookkeepingRetries = options.metrics.counter('wasap_outbox_bookkeeping_retries_total', 'Writes after a send retried because the database was unreachable');
+  /** Conversations with a lane running in this process: their rows are not claimed again until it ends. */
+  const lanes = new Map<number, Promise<void>>();
+  const lookupFailures = new Map<number, number>();
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -54,23 +70,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   timer.unref();
 
   /**
-   * A crash between "sending" and its outcome leaves rows marked sending. Twilio does not dedupe sends,
-   * so each is first looked up among the number's recent messages: found → recorded as sent; not found
-   * → queued again (with the same idempotency key).
+   * The write that records a send's fate, retried while the database is unreachable (the send is never repeated
+   * for it). Gives up only when the worker stops or on a non-transient error: the row then stays in doubt and is
+   * reconciled at the next start.
    */
-  async function recover(): Promise<number> {
-    const rows = await db.select().from(outbox).where(eq(outbox.state, 'sending')).orderBy(asc(outbox.id));
-    for (const row of rows) {
-      const found = await lookUp(row);
-      if (found === 'unknown') continue;
-      if (found) await succeed(row, found);
-      else await db.update(outbox).set({ state: 'pending' }).where(eq(outbox.id, row.id));
+  async function record(what: string, row: Row, write: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        return true;
+      } catch (error) {
+        if (stopped || !isTransient(error)) {
+          logger.error('could not record an outbox outcome; the row is reconciled at the next start', { outboxId: row.id, what, err: error as Error });
+          return false;
+        }
+        bookkeepingRetries.inc();
+        await Bun.sleep(bookkeepingBackoff(attempt));
+      }
     }
-    if (rows.length) logger.warn('outbox rows interrupted while sending were reconciled', { count: rows.length });
-    return rows.length;
   }
 
-  /** 'unknown' when Twilio could not be asked: the row stays "sending" and is reconciled at the next start, never sent blind. */
+  /** 'unknown' when the provider could not be asked: the row stays unconfirmed and is asked again later, never sent blind. */
   async function lookUp(row: Row): Promise<string | null | 'unknown'> {
     if (!sender.findSent) return null;
     try {
@@ -80,31 +100,47 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       const [taken] = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.providerSid, found.sid)).limit(1);
       return taken ? null : found.sid;
     } catch (error) {
-      logger.warn('could not reconcile an interrupted send; it will be checked again at the next start', { outboxId: row.id, err: error as Error });
+      logger.warn('could not reconcile an unconfirmed send; it will be asked again', { outboxId: row.id, err: error as Error });
       return 'unknown';
     }
   }
 
-  async function claim(): Promise<(Row & { optedOut: boolean })[]> {
-    const due = db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, new Date())))
-      .orderBy(asc(outbox.id))
-      .limit(options.batchSize ?? 100)
-      .for('update', { skipLocked: true });
-    const claimed = await db
-      .update(outbox)
-      .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due))
-      .returning();
-    if (claimed.length === 0) return [];
-    const out = await db
-      .select({ whatsappId: aspirants.whatsappId })
-      .from(aspirants)
-      .where(and(inArray(aspirants.whatsappId, [...new Set(claimed.map((r) => r.toNumber))]), sql`${aspirants.optedOutAt} is not null`));
-    const optedOut = new Set(out.map((r) => r.whatsappId));
-    return claimed.sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: optedOut.has(row.toNumber) }));
+  async function succeed(row: Row, sid: string): Promise<void> {
+    const ok = await record('sent', row, () =>
+      db.transaction(async (tx) => {
+        await tx.update(outbox).set({ state: 'sent', providerSid: sid, sentAt: new Date(), lastError: null }).where(eq(outbox.id, row.id));
+        await tx.update(messages).set({ providerSid: sid, updatedAt: new Date() }).where(eq(messages.id, row.messageId));
+      }),
+    );
+    if (!ok) return;
+    sent.inc();
+    options.notify(row.toNumber, { type: 'outbox.sent', messageId: row.messageId, providerSid: sid });
+  }
+
+  async function fail(row: Row, reason: string, errorCode?: number): Promise<void> {
+    if (!(await record('failed', row, async () => void (await db.update(outbox).set({ state: 'failed', lastError: reason }).where(eq(outbox.id, row.id)))))) return;
+    failed.inc();
+    options.notify(row.toNumber, { type: 'outbox.failed', messageId: row.messageId, errorCode, reason });
+  }
+
+  function setRow(row: Row, what: string, values: Partial<Row>): Promise<boolean> {
+    return record(what, row, async () => void (await db.update(outbox).set(values).where(eq(outbox.id, row.id))));
+  }
+
+  /** Asks the provider about an unconfirmed row: found → recorded as sent; not found → queued again (same idempotency key). */
+  async function reconcile(row: Row): Promise<void> {
+    const found = await lookUp(row);
+    if (found === 'unknown') {
+      const n = (lookupFailures.get(row.id) ?? 0) + 1;
+      lookupFailures.set(row.id, n);
+      await setRow(row, 'lookup failed', { nextAttemptAt: new Date(Date.now() + lookupBackoff(n)) });
+      return;
+    }
+    lookupFailures.delete(row.id);
+    reconciled.inc({ outcome: found ? 'found' : 'not_found' });
+    if (found) return succeed(row, found);
+    if (row.attempts >= maxAttempts) return fail(row, row.lastError ?? 'The message could not be sent.');
+    await setRow(row, 'not found', { state: 'pending', nextAttemptAt: new Date() });
   }
 
   async function pace(): Promise<void> {
@@ -114,24 +150,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     if (wait > 0) await Bun.sleep(wait);
   }
 
-  async function succeed(row: Row, sid: string): Promise<void> {
-    await db.transaction(async (tx) => {
-      await tx.update(outbox).set({ state: 'sent', providerSid: sid, sentAt: new Date(), lastError: null }).where(eq(outbox.id, row.id));
-      await tx.update(messages).set({ providerSid: sid, updatedAt: new Date() }).where(eq(messages.id, row.messageId));
-    });
-    sent.inc();
-    options.notify(row.toNumber, { type: 'outbox.sent', messageId: row.messageId, providerSid: sid });
-  }
-
-  async function fail(row: Row, reason: string, errorCode?: number): Promise<void> {
-    await db.update(outbox).set({ state: 'failed', lastError: reason }).where(eq(outbox.id, row.id));
-    failed.inc();
-    options.notify(row.toNumber, { type: 'outbox.failed', messageId: row.messageId, errorCode, reason });
-  }
-
-  async function sendOne(row: Row & { optedOut: boolean }): Promise<void> {
+  async function sendOne(row: Claimed): Promise<void> {
     if (row.optedOut) return fail(row, 'The aspirant opted out before this message was sent.');
     await pace();
+    let sid: string;
     try {
       const result = await sender.send({
         to: row.toNumber,
@@ -141,28 +163,79 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         mediaUrl: row.mediaUrls ?? undefined,
         idempotencyKey: row.idempotencyKey,
       });
-      await succeed(row, result.sid);
+      sid = result.sid;
     } catch (error) {
-      const e = error as SendErrorLike;
-      const reason = e.reason ?? e.message ?? String(error);
-      if (e.permanent || row.attempts >= maxAttempts) return fail(row, reason, e.providerCode);
+      const e = classifySendError(error);
+      if (e.ambiguous) {
+        unconfirmed.inc();
+        logger.warn('send outcome unknown; it will be looked up before any resend', { outboxId: row.id, attempt: row.attempts, reason: e.reason });
+        await setRow(row, 'unconfirmed', { state: 'unconfirmed', lastError: e.reason, nextAttemptAt: new Date(Date.now() + reconcileAfterMs) });
+        return;
+      }
+      if (e.permanent || row.attempts >= maxAttempts) return fail(row, e.reason, e.providerCode);
       retried.inc();
       const delay = backoff(row.attempts);
-      logger.warn('send failed; will retry', { outboxId: row.id, attempt: row.attempts, retryInMs: delay, reason });
-      await db.update(outbox).set({ state: 'pending', lastError: reason, nextAttemptAt: new Date(Date.now() + delay) }).where(eq(outbox.id, row.id));
+      logger.warn('send failed; will retry', { outboxId: row.id, attempt: row.attempts, retryInMs: delay, reason: e.reason });
+      await setRow(row, 'retry', { state: 'pending', lastError: e.reason, nextAttemptAt: new Date(Date.now() + delay) });
+      return;
     }
+    await succeed(row, sid);
   }
 
-  /** Rows of one conversation go out in order; conversations proceed side by side. */
+  /**
+   * Due rows of conversations without a lane here and without an earlier row in doubt: pending ones are marked
+   * sending (attempts + 1), unconfirmed ones are leased for a minute (their next look-up) so no other run takes them.
+   */
+  async function claim(): Promise<Claimed[]> {
+    const busy = [...lanes.keys()];
+    const free = busy.length ? notInArray(outbox.conversationId, busy) : undefined;
+    // A row whose fate is unknown ('sending', 'unconfirmed') holds back the later rows of its conversation; the
+    // predicate is outbox_in_doubt_idx's, word for word.
+    const earlierInDoubt = sql`not exists (select 1 from outbox d where d.conversation_id = ${outbox.conversationId} and d.id < ${outbox.id} and d.state not in ('pending', 'sent', 'failed', 'cancelled'))`;
+    const due = (state: 'pending' | 'unconfirmed') =>
+      db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.state, state), lte(outbox.nextAttemptAt, new Date()), free, earlierInDoubt))
+        .orderBy(asc(outbox.id))
+        .limit(options.batchSize ?? 100)
+        .for('update', { skipLocked: true });
+    const doubtful = await db.update(outbox).set({ nextAttemptAt: sql`now() + interval '1 minute'` }).where(inArray(outbox.id, due('unconfirmed'))).returning();
+    const claimed = await db
+      .update(outbox)
+      .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due('pending')))
+      .returning();
+    const rows = [...doubtful, ...claimed];
+    if (rows.length === 0) return [];
+    const out = await db
+      .select({ whatsappId: aspirants.whatsappId })
+      .from(aspirants)
+      .where(and(inArray(aspirants.whatsappId, [...new Set(rows.map((r) => r.toNumber))]), sql`${aspirants.optedOutAt} is not null`));
+    const optedOut = new Set(out.map((r) => r.whatsappId));
+    return rows.sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: optedOut.has(row.toNumber) }));
+  }
+
+  /** Starts one lane per conversation; a lane ends when its rows are done and wakes the worker for what came meanwhile. */
   async function runOnce(): Promise<number> {
     const rows = await claim();
-    const byConversation = new Map<number, (Row & { optedOut: boolean })[]>();
+    const byConversation = new Map<number, Claimed[]>();
     for (const row of rows) byConversation.set(row.conversationId, [...(byConversation.get(row.conversationId) ?? []), row]);
-    await Promise.all(
-      [...byConversation.values()].map(async (queue) => {
-        for (const row of queue) await sendOne(row);
-      }),
-    );
+    for (const [conversationId, queue] of byConversation) {
+      const lane = (async () => {
+        // A row after one that is still in doubt waits for it: sending it now would overtake.
+        for (const row of queue) {
+          if (row.state === 'unconfirmed') await reconcile(row);
+          else await sendOne(row);
+        }
+      })()
+        .catch((error: unknown) => logger.error('outbox lane failed', { err: error as Error }))
+        .finally(() => {
+          lanes.delete(conversationId);
+          wake();
+        });
+      lanes.set(conversationId, lane);
+    }
     return rows.length;
   }
 
@@ -178,7 +251,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         try {
           if ((await runOnce()) > 0) again = true;
         } catch (error) {
-          logger.error('outbox run failed', { err: error as Error });
+          if (isTransient(error)) logger.warn('outbox paused: the database is unreachable', { err: error as Error });
+          else logger.error('outbox run failed', { err: error as Error });
         }
       } while (again && !stopped);
     })().finally(() => {
@@ -186,16 +260,36 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     });
   }
 
+  /**
+   * At start: rows left 'sending' by a crash may or may not have reached the provider; each is reconciled now
+   * (found → sent, not found → queued again, provider unreachable → asked again later). Returns how many.
+   */
+  async function recover(): Promise<number> {
+    const rows = await db.update(outbox).set({ state: 'unconfirmed', nextAttemptAt: new Date() }).where(eq(outbox.state, 'sending')).returning();
+    for (const row of rows.sort((a, b) => a.id - b.id)) await reconcile(row);
+    if (rows.length) logger.warn('outbox rows interrupted while sending were reconciled', { count: rows.length });
+    return rows.length;
+  }
+
+  /** Resolves when the current run and every lane it started have finished. */
+  async function idle(): Promise<void> {
+    while (running || lanes.size) await Promise.all([running, ...lanes.values()]);
+  }
+
   return {
     recover,
     wake,
-    runOnce,
-    /** Resolves when the current run (if any) has finished. */
-    idle: () => running ?? Promise.resolve(),
+    /** Claims once and waits for the lanes it started (tests drive the worker with it). */
+    async runOnce(): Promise<number> {
+      const n = await runOnce();
+      await Promise.all(lanes.values());
+      return n;
+    },
+    idle,
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await running;
+      await idle();
     },
   };
 }

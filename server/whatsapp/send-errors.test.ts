@@ -49,13 +49,26 @@ describe('classifySendError', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { isAxiosError: true, code: 'ECONNREFUSED' });
     const timeout = Object.assign(new Error('timeout of 100ms exceeded'), { isAxiosError: true, code: 'ECONNABORTED' });
     expect(classifySendError(refused)).toMatchObject({ permanent: false, reason: 'Could not reach Twilio (ECONNREFUSED): the message will be retried' });
-    expect(classifySendError(timeout)).toMatchObject({ permanent: false, reason: 'Twilio did not answer in time: the message will be retried' });
+    expect(classifySendError(timeout)).toMatchObject({ permanent: false, reason: 'Twilio did not answer in time: the message will be checked with Twilio, then retried if it did not arrive' });
+  });
+
+  test('ambiguous: a timeout, a dropped connection, a 5xx or an unknown error may have reached Twilio; a refused connection or a 4xx did not', () => {
+    const network = (code: string, message = code) => Object.assign(new Error(message), { isAxiosError: true, code });
+    expect(classifySendError(network('ECONNABORTED', 'timeout of 8000ms exceeded')).ambiguous).toBe(true);
+    expect(classifySendError(network('ECONNRESET', 'socket hang up')).ambiguous).toBe(true);
+    expect(classifySendError(network('EPIPE')).ambiguous).toBe(true);
+    expect(classifySendError(restException(500, { status: 500, code: 20500, message: 'x' })).ambiguous).toBe(true);
+    expect(classifySendError(new TypeError('boom')).ambiguous).toBe(true);
+    expect(classifySendError(network('ECONNREFUSED')).ambiguous).toBe(false);
+    expect(classifySendError(network('ENOTFOUND')).ambiguous).toBe(false);
+    expect(classifySendError(restException(429, { status: 429, code: 20429, message: 'x' })).ambiguous).toBe(false);
+    expect(classifySendError(restException(400, { status: 400, code: 63016, message: 'x' })).ambiguous).toBe(false);
   });
 
   test('a SendError passes through unchanged; anything else is transient', () => {
     const original = new SendError({ permanent: true, reason: 'no' });
     expect(classifySendError(original)).toBe(original);
-    expect(classifySendError(new TypeError('boom'))).toMatchObject({ permanent: false, reason: 'Unexpected error while sending: boom' });
+    expect(classifySendError(new TypeError('boom'))).toMatchObject({ permanent: false, ambiguous: true, reason: 'Unexpected error while sending: boom' });
   });
 
   test('keeps the original error as the cause', () => {

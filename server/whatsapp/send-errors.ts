@@ -2,16 +2,23 @@
 
 export interface SendErrorInit {
   permanent: boolean;
+  /** The provider may have accepted the message (see SendError.ambiguous). Default false. */
+  ambiguous?: boolean;
   reason: string;
   providerCode?: number;
   status?: number;
   cause?: unknown;
 }
 
-/** A send that did not go out. `permanent` tells the outbox to stop retrying; `reason` is fit to show a recruiter. */
+/**
+ * A send that did not go out, or may not have. `permanent` tells the outbox to stop retrying; `ambiguous` that the
+ * provider may have the message anyway (a timeout or a connection dropped after the request was written, a 5xx),
+ * so it must be looked up before any resend — Twilio does not deduplicate; `reason` is fit to show a recruiter.
+ */
 export class SendError extends Error {
   readonly code = 'SEND_FAILED' as const;
   readonly permanent: boolean;
+  readonly ambiguous: boolean;
   readonly reason: string;
   readonly providerCode?: number;
   readonly status?: number;
@@ -20,6 +27,7 @@ export class SendError extends Error {
     super(init.reason, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'SendError';
     this.permanent = init.permanent;
+    this.ambiguous = init.ambiguous ?? false;
     this.reason = init.reason;
     if (init.providerCode !== undefined) this.providerCode = init.providerCode;
     if (init.status !== undefined) this.status = init.status;
@@ -66,14 +74,18 @@ export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-/** From an HTTP error answer: Twilio's status, error code and message. */
+/**
+ * From an HTTP error answer: Twilio's status, error code and message. A 5xx is ambiguous: the request reached
+ * Twilio, which may have created the message before failing (a 4xx, 429 included, means it did not).
+ */
 export function sendErrorFromResponse(status: number, providerCode: number | undefined, message: string | undefined, cause?: unknown): SendError {
   const known = providerCode === undefined ? undefined : KNOWN_SEND_ERRORS[providerCode];
   const permanent = known?.permanent ?? !isTransientStatus(status);
+  const ambiguous = status >= 500 && !permanent;
   const fallback = isTransientStatus(status) ? `Twilio is having trouble (HTTP ${status}): the message will be retried` : `Twilio refused the message (HTTP ${status})`;
   const detail = message ? `${fallback}: ${message}` : fallback;
   const reason = known?.reason ?? (providerCode === undefined ? detail : `${detail} [Twilio error ${providerCode}]`);
-  return new SendError({ permanent, reason, providerCode, status, cause });
+  return new SendError({ permanent, ambiguous, reason, providerCode, status, cause });
 }
 
 interface HttpErrorLike {
@@ -90,16 +102,19 @@ interface NetworkErrorLike {
 }
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+/** The request never left: no connection was made, so Twilio cannot have the message. Anything else may have reached it. */
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
 
 function fromNetworkError(error: NetworkErrorLike): SendError {
   const code = typeof error.code === 'string' ? error.code : undefined;
   const timedOut = (code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(String(error.message ?? ''));
-  const reason = timedOut ? 'Twilio did not answer in time: the message will be retried' : `Could not reach Twilio (${code ?? String(error.message ?? 'network error')}): the message will be retried`;
-  return new SendError({ permanent: false, reason, cause: error });
+  const reason = timedOut ? 'Twilio did not answer in time: the message will be checked with Twilio, then retried if it did not arrive' : `Could not reach Twilio (${code ?? String(error.message ?? 'network error')}): the message will be retried`;
+  const ambiguous = timedOut || code === undefined || !NOT_CONNECTED_CODES.has(code);
+  return new SendError({ permanent: false, ambiguous, reason, cause: error });
 }
 
 /**
- * Any error from the twilio client → SendError. Twilio's RestException and TwilioServiceException
+ * Any error from the twilio client → SendError (permanent or retryable; ambiguous when Twilio may have it). Twilio's RestException and TwilioServiceException
  * carry a numeric `status`; axios network errors carry a string `code`. Anything else is treated as
  * transient: an unknown failure should be retried (the outbox caps attempts), not silently dropped.
  */
@@ -113,6 +128,7 @@ export function classifySendError(error: unknown): SendError {
   }
   const network = (error ?? {}) as NetworkErrorLike;
   if (network.isAxiosError || typeof network.code === 'string') return fromNetworkError(network);
+  // Not knowing what happened is the definition of ambiguous: look it up before sending again.
   const message = error instanceof Error ? error.message : String(error);
-  return new SendError({ permanent: false, reason: `Unexpected error while sending: ${message}`, cause: error });
+  return new SendError({ permanent: false, ambiguous: true, reason: `Unexpected error while sending: ${message}`, cause: error });
 }

@@ -24,4 +24,9 @@ export const deliveryStatus = pgEnum('delivery_status', [
   'undelivered',
 ]);
 export const shift = pgEnum('shift', ['morning', 'afternoon', 'evening', 'flexible', 'any']);
-export const outboxState = pgEnum('outbox_state', ['pending', 'sending', 'sent', 'failed', 'cancelled']);
+/**
+ * An outbox row's life: pending → sending → sent | failed, or back to pending for a retry. `unconfirmed`: the
+ * provider may have the message (a timeout, a dropped connection, a 5xx, a crash mid-send) — it is looked up
+ * before any resend, never re-sent blind. `cancelled` is never sent.
+ */
+export const outboxState = pgEnum('outbox_state', ['pending', 'sending', 'unconfirmed', 'sent', 'failed', 'cancelled']);

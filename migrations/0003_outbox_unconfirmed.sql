@@ -1,0 +1,2 @@
+ALTER TYPE "public"."outbox_state" ADD VALUE 'unconfirmed' BEFORE 'sent';--> statement-breakpoint
+CREATE INDEX "outbox_in_doubt_idx" ON "outbox" USING btree ("conversation_id") WHERE state not in ('pending', 'sent', 'failed', 'cancelled');

@@ -1,0 +1,113 @@
+/**
+ * @module server/db/unavailable — telling an infrastructure failure (the database or the blob store cannot be
+ * reached, or is shutting down) from a failure of the work itself, and bounding how long a caller waits for it.
+ *
+ * The difference decides what happens to an acknowledged event: an infrastructure failure waits and is retried
+ * for as long as it lasts (nothing is lost, nothing dead-lettered); only a failure of the event itself (a bug,
+ * bad data) counts toward dead-lettering.
+ */
+import { AppError } from '../errors';
+
+/** Node/Bun socket codes and postgres.js's own connection codes: the server is not there (now). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * Postgres SQLSTATEs (Appendix A of the Postgres manual) that say "the server cannot do any work now", not
+ * "this statement is wrong": class 08 connection exception, 53 insufficient resources, 57P01–57P05 operator
+ * intervention (admin/crash shutdown, cannot connect now, idle timeouts), 58 system error (I/O).
+ */
+function isUnavailableSqlState(code: string): boolean {
+  return code.startsWith('08') || code.startsWith('53') || code.startsWith('58') || /^57P0[1-5]$/.test(code);
+}
+
+/** S3 (AWS SDK v3) failures that are the service's, not the request's: 5xx, throttling, timeouts, network. */
+function isUnavailableS3(error: { name?: unknown; $metadata?: { httpStatusCode?: unknown }; $retryable?: unknown }): boolean {
+  const status = error.$metadata?.httpStatusCode;
+  if (typeof status === 'number') return status >= 500 || status === 429;
+  return error.name === 'TimeoutError' || error.name === 'NetworkingError' || error.$retryable !== undefined;
+}
+
+interface ErrorLike {
+  code?: unknown;
+  errno?: unknown;
+  name?: unknown;
+  cause?: unknown;
+  unavailable?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $retryable?: unknown;
+}
+
+/**
+ * True when `error` (or any error in its `cause` chain: drizzle wraps driver errors) says the database or blob
+ * store is unreachable or refusing work for now. False for everything else, including constraint violations,
+ * syntax errors and bugs — those are failures of the work itself.
+ */
+export function isUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
+    const e = current as ErrorLike;
+    if (e.unavailable === true) return true;
+    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || (/^[0-9A-Z]{5}$/.test(e.code) && isUnavailableSqlState(e.code)))) return true;
+    if (e.$metadata && isUnavailableS3(e)) return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+/**
+ * Failures worth retrying without counting them against the work: `isUnavailable`, plus Postgres's
+ * serialization_failure (40001) and deadlock_detected (40P01), which a retry resolves by definition.
+ */
+export function isTransient(error: unknown): boolean {
+  if (isUnavailable(error)) return true;
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
+    const code = (current as ErrorLike).code;
+    if (code === '40001' || code === '40P01') return true;
+    current = (current as ErrorLike).cause;
+  }
+  return false;
+}
+
+/** 503: a dependency the request needs is unreachable; the client should try again later (Twilio then calls the fallback URL). */
+export class ServiceUnavailableError extends AppError {
+  override readonly code = 'SERVICE_UNAVAILABLE' as const;
+  readonly unavailable = true;
+  constructor(message = 'The database is unreachable right now; nothing was saved. Try again in a moment.') {
+    super('SERVICE_UNAVAILABLE', 503, message);
+  }
+}
+
+/**
+ * `work`, or a ServiceUnavailableError after `ms` milliseconds, whichever comes first; a rejection of `work` that
+ * `isUnavailable` recognises becomes a ServiceUnavailableError too, any other passes through unchanged. The work
+ * is not cancelled: a write that commits after the deadline still counts (the caller was told 503, so its retry
+ * is a duplicate and is answered as one).
+ */
+export async function withDeadline<T>(work: Promise<T>, ms: number, message?: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ServiceUnavailableError(message)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } catch (error) {
+    if (error instanceof ServiceUnavailableError || !isUnavailable(error)) throw error;
+    throw Object.assign(new ServiceUnavailableError(message), { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
