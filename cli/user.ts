@@ -9,6 +9,13 @@ import { renderTable } from './table';
 
 const CLI_ACTOR = { label: 'cli' };
 
+/**
+ * These commands write the database directly. A server running meanwhile does not hear them the way it
+ * hears its own admin pages: it finds the change at the signed-out user's next socket message or its
+ * periodic session sweep (server/realtime/access), so her open pages close within seconds.
+ */
+const SWEEP_NOTE = 'open pages close within seconds';
+
 /** Domain errors become CLI errors with the same message; the rest propagate. */
 async function userAction<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -54,7 +61,7 @@ export function registerUser(program: Command, io: CliIO): void {
   for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
     user
       .command(`${name} <email>`)
-      .description(disabled ? 'disable a user and sign them out everywhere' : 'enable a disabled user')
+      .description(disabled ? `disable a user and sign them out everywhere (${SWEEP_NOTE})` : 'enable a disabled user')
       .action(async function toggle(email: string) {
         const changed = await withDatabase(io, `wasap user ${name}`, (database) =>
           userAction(() => setUserDisabled(database.db, CLI_ACTOR, email, disabled)),
@@ -64,7 +71,7 @@ export function registerUser(program: Command, io: CliIO): void {
   }
   user
     .command('passwd <email>')
-    .description("set a user's password (read from stdin or prompted); signs them out everywhere")
+    .description(`set a user's password (read from stdin or prompted); signs them out everywhere (${SWEEP_NOTE})`)
     .action(async function passwd(email: string) {
       const password = await readPassword(io);
       const changed = await withDatabase(io, 'wasap user passwd', (database) =>

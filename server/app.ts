@@ -49,13 +49,12 @@ export function createApp(deps: AppDeps) {
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
   const presence = createPresence();
-  const access: { changed?: (conversationId: number) => Promise<void> } = {};
   app
     .use(authRoutes({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy }))
     .use(adminUsersRoutes({ db, secureCookies }))
     .use(adminCannedRoutes({ db, secureCookies }))
-    .use(inboxRoutes({ db, conversations: services.conversations, blobs: services.blobs, media: services.media, presence, secureCookies, access, hub: services.hub, templates: config.templates, now: deps.now }))
-    .use(liveRoutes({ db, hub: services.hub, presence, secureCookies, publicUrl: config.publicUrl, logger: deps.logger, access }))
+    .use(inboxRoutes({ db, conversations: services.conversations, blobs: services.blobs, media: services.media, presence, secureCookies, hub: services.hub, templates: config.templates, now: deps.now }))
+    .use(liveRoutes({ db, presence, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
     .use(formRoutes({ config, db, conversations: services.conversations }));
   if (services.simulator) {
     app.use(devPhoneRoutes({ db: deps.database.db, simulator: services.simulator, conversations: services.conversations, mediaMaxBytes: config.mediaMaxBytes }));

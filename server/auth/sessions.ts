@@ -1,8 +1,9 @@
 /** @module server/auth/sessions — sign-in sessions: a random cookie token, stored only as its SHA-256, with idle and absolute expiry. */
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { toPublicUser, type PublicUser } from '../db/queries/users';
 import { sessions, users } from '../db/schema';
+import { announceAccessChange } from './access-events';
 
 /**
  * Lifetimes: a session ends after 12 hours without a request (a recruiter's working day) and
@@ -65,14 +66,32 @@ export async function lookupSession(db: Db, token: string | undefined, now: Date
   return { user: toPublicUser(row.user), session };
 }
 
+/**
+ * Of `tokenHashes`, the sessions still valid at `now` (not expired, user not disabled), by hash, with
+ * the user's id and current role: what an open WebSocket re-checks, for one socket or a sweep of all.
+ * Unlike lookupSession it is not activity (the idle expiry does not move).
+ */
+export async function liveSessions(db: Db, tokenHashes: string[], now: Date): Promise<Map<string, { userId: number; role: PublicUser['role'] }>> {
+  if (tokenHashes.length === 0) return new Map();
+  const rows = await db
+    .select({ tokenHash: sessions.tokenHash, userId: users.id, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(inArray(sessions.tokenHash, tokenHashes), gt(sessions.expiresAt, now), eq(users.disabled, false)));
+  return new Map(rows.map((row) => [row.tokenHash, { userId: row.userId, role: row.role }]));
+}
+
 async function touch(db: Db, session: SessionRow, now: Date): Promise<SessionRow> {
   const expiresAt = expiryAt(session.createdAt, now);
   await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.tokenHash, session.tokenHash));
   return { ...session, lastSeenAt: now, expiresAt };
 }
 
+/** Signs one session out; its open sockets are closed before this resolves (see access-events). */
 export async function destroySession(db: Db, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+  const tokenHash = hashToken(token);
+  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+  await announceAccessChange(db, { type: 'session.ended', tokenHash });
 }
 
 /** For a periodic sweep (the lead may schedule it); lookups already ignore expired rows. */

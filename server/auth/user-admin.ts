@@ -5,6 +5,7 @@ import { recordAudit } from '../db/queries/audit';
 import { findUserByEmail, toPublicUser, updateUser, type PublicUser, type Role } from '../db/queries/users';
 import { auditLog } from '../db/schema';
 import { AppError } from '../errors';
+import { announceAccessChange } from './access-events';
 import { normaliseEmail, ROLES, UserInputError, UserNotFoundError, type Actor } from '../services/users';
 
 /** An admin locking themself out would leave the agency without anyone to undo it. */
@@ -19,6 +20,10 @@ export function assertNotSelf(me: { email: string }, rawEmail: string, what: str
   if (normaliseEmail(rawEmail) === me.email.toLowerCase()) throw new AdminSelfChangeError(what);
 }
 
+/**
+ * Changes a user's role; her open sockets are re-scoped to the new role before this resolves.
+ * @throws UserInputError for a malformed email or an unknown role, UserNotFoundError for an unknown email.
+ */
 export async function setUserRole(db: Db, actor: Actor, rawEmail: string, rawRole: string): Promise<PublicUser> {
   const email = normaliseEmail(rawEmail);
   if (!(ROLES as readonly string[]).includes(rawRole)) throw new UserInputError(`The role must be one of: ${ROLES.join(', ')}.`, 'role');
@@ -27,6 +32,7 @@ export async function setUserRole(db: Db, actor: Actor, rawEmail: string, rawRol
   if (!user) throw new UserNotFoundError(email);
   if (user.role === role) return toPublicUser(user);
   const row = await updateUser(db, user.id, { role });
+  await announceAccessChange(db, { type: 'user.changed', userId: user.id });
   await recordAudit(db, {
     actor: actor.label,
     actorUserId: actor.userId,

@@ -5,6 +5,7 @@ import { AspirantPanelPush } from '../../views/inbox/aspirant-panel';
 import { ConversationRowPush, ConversationRowReplace } from '../../views/inbox/conversation-list';
 import { MessageAppend, MessageReplace } from '../../views/inbox/messages';
 import type { ConversationRowView } from '../../views/inbox/types';
+import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { aspirantPanel, conversationRow, messageView } from '../db/queries/inbox';
 import type { Logger } from '../logger';
@@ -81,6 +82,8 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
 
   return {
     changed(conversationId: number, result: CommitResult, event: ConversationEvent): void {
+      // Synchronously, before this or any later commit pushes: a viewer who lost sight of it hears nothing more.
+      if (event.type === 'conversation.assigned') void announceAccessChange(db, { type: 'conversation.reassigned', conversationId, assigneeId: event.assigneeId });
       push(conversationId, result, event).catch((error: unknown) => deps.logger.error('push failed', { err: error as Error, conversationId }));
     },
   };

@@ -27,7 +27,6 @@ export interface InboxDeps {
   presence: Presence;
   secureCookies: boolean;
   now?: () => number;
-  access?: { changed?: (conversationId: number) => Promise<void> };
   hub?: Hub;
   /** Approved templates (TWILIO_TEMPLATES) offered once the 24-hour window has closed. */
   templates?: { sid: string; name: string; preview: string }[];
@@ -143,9 +142,9 @@ export function inboxRoutes(deps: InboxDeps) {
         if (user.role !== 'admin' && !(to === user.id && current === null) && !(to === null && current === user.id)) {
           throw new ForbiddenError('Recruiters can assign an unassigned conversation to themselves, or unassign their own.');
         }
+        // Whoever can no longer see it stops hearing about it when the assignment commits (the pusher announces it);
+        // its old list drops the row here, where the previous assignee is known.
         await deps.conversations.assign(key, user.id, to);
-        // Whoever can no longer see it stops hearing about it; its old list drops the row.
-        await deps.access?.changed?.(params.id);
         if (current !== to) for (const status of LIST_STATUSES) deps.hub?.publish(listTopic(current ? userInbox(current) : UNASSIGNED_INBOX, status), deleteRow(params.id));
         return panelAfter(params.id, session.csrfToken);
       },

@@ -1,114 +1,110 @@
-/** @module server/routes/live — one WebSocket per recruiter tab: authenticated by the session, subscribed only to what the viewer may see. */
-import { Elysia, t } from 'elysia';
-import { PresencePush } from '../../views/inbox/presence';
+/**
+ * @module server/routes/live — one WebSocket per recruiter tab: authenticated by the session, subscribed
+ * only to what the viewer may see, and kept there while access changes (realtime/access).
+ */
+import { Elysia } from 'elysia';
 import { authPlugin } from '../auth/plugin';
 import type { Db } from '../db/client';
-import { canSee } from '../db/queries/inbox';
 import type { Logger } from '../logger';
-import type { Hub } from '../realtime/hub';
+import { createAccess, type Access } from '../realtime/access';
+import { parseLiveMessage } from '../realtime/live-messages';
 import type { Presence } from '../realtime/presence';
-import { conversationTopic, listTopicsFor } from '../realtime/topics';
+import { createSockets, type LiveSocket, type Sockets } from '../realtime/sockets';
 
 export interface LiveDeps {
   db: Db;
-  hub: Hub;
   presence: Presence;
   secureCookies: boolean;
   publicUrl: string;
   logger: Logger;
-  /** Set here, called by the inbox routes after an assignment: viewers who lost access are unsubscribed. */
-  access: { changed?: (conversationId: number) => Promise<void> };
+  /** How often open sockets' sessions are re-checked for changes made outside this process (default realtime/access SWEEP_MS). */
+  sweepMs?: number;
 }
 
-const message = t.Object({
-  type: t.UnionEnum(['viewing', 'typing', 'leaving', 'list']),
-  conversationId: t.Optional(t.Numeric({ minimum: 1, maximum: 2_147_483_647 })),
-  // With type 'list': the filters on screen, so only rows that belong in this tab are pushed to it.
-  scope: t.Optional(t.UnionEnum(['mine', 'unassigned', 'all'])),
-  status: t.Optional(t.String({ maxLength: 20 })),
-  q: t.Optional(t.String({ maxLength: 200 })),
-  // htmx's hx-ws:send puts the request headers (HX-Request, HX-Current-URL, …) into every message.
-  headers: t.Optional(t.Record(t.String(), t.Unknown())),
-});
+/** Policy violation: a handshake from another site (also `Origin: null` or an unparsable Origin), or a flood of messages. */
+export const POLICY_CLOSE = 1008;
+/**
+ * Messages are handled one at a time per socket (in order, each after a database check); a client that
+ * sends more than this many before the first are done is flooding, and is closed with 1008.
+ */
+export const MAX_PENDING_MESSAGES = 64;
 
-/** A page of ours opened the socket: the browser's Origin is our public origin or the host it connected to. */
-function sameOrigin(request: Request, publicUrl: string): boolean {
+// Data-only answers: htmx swaps nothing for JSON without `content`.
+const NOT_ALLOWED = JSON.stringify({ error: 'not allowed' });
+const BAD_MESSAGE = JSON.stringify({ error: 'bad message' });
+const TRY_AGAIN = JSON.stringify({ error: 'try again' });
+
+/**
+ * A page of ours opened the socket: the browser's Origin is our public origin or the host it connected
+ * to. Browsers always send Origin on a WebSocket handshake, so a missing one is a non-browser client that
+ * no other site can drive; `null` (sandboxed frames, file: pages) and anything unparsable are foreign.
+ */
+export function sameOrigin(request: Request, publicOrigin: string): boolean {
   const origin = request.headers.get('origin');
-  if (!origin) return true;
+  if (origin === null) return true;
+  const parsed = URL.parse(origin);
+  if (!parsed || parsed.origin === 'null') return false;
   const host = request.headers.get('host');
-  return origin === new URL(publicUrl).origin || (host !== null && new URL(origin).host === host);
+  return parsed.origin === publicOrigin || (host !== null && parsed.host === host);
+}
+
+/** What one message asks; the answer to send back, if any. Never runs for a socket whose session is gone. */
+async function answer(sockets: Sockets, access: Access, socket: LiveSocket, raw: unknown): Promise<string | undefined> {
+  if (!(await access.current(socket))) return undefined;
+  const message = parseLiveMessage(raw);
+  if (!message) return BAD_MESSAGE;
+  switch (message.type) {
+    case 'list':
+      return JSON.stringify({ type: 'list', listening: sockets.listen(socket, message.filters) });
+    case 'leaving':
+      sockets.leave(socket);
+      return undefined;
+    case 'typing':
+      await sockets.typing(socket, message.conversationId);
+      return undefined;
+    case 'viewing':
+      // Access is checked on every subscription: nothing of a conversation the viewer may not see is ever sent.
+      return (await sockets.view(socket, message.conversationId)) ? undefined : NOT_ALLOWED;
+  }
 }
 
 export function liveRoutes(deps: LiveDeps) {
-  const viewing = new Map<string, number>();
-  /** The list topics each socket hears, for the filters its tab shows. */
-  const listening = new Map<string, string[]>();
-  const sockets = new Map<string, { user: { id: number; role: 'admin' | 'recruiter' }; unsubscribe: (topic: string) => void; send: (data: string) => void }>();
-
-  deps.access.changed = async function recheck(conversationId: number): Promise<void> {
-    for (const [socketId, current] of viewing) {
-      const socket = sockets.get(socketId);
-      if (current !== conversationId || !socket) continue;
-      if (!(await canSee(deps.db, socket.user, conversationId))) leave(socketId, socket.unsubscribe);
-    }
-  };
-
-  /** Each tab gets its own line: the others viewing or typing, never the viewer themself. */
-  async function publishPresence(conversationId: number): Promise<void> {
-    const people = deps.presence.people(conversationId);
-    for (const [socketId, current] of viewing) {
-      const socket = sockets.get(socketId);
-      if (current === conversationId && socket) socket.send(await PresencePush({ conversationId, people, viewerId: socket.user.id }));
-    }
-  }
-
-  function leave(socketId: string, unsubscribe?: (topic: string) => void): void {
-    const previous = viewing.get(socketId);
-    if (previous === undefined) return;
-    viewing.delete(socketId);
-    deps.presence.leave(socketId, previous);
-    unsubscribe?.(conversationTopic(previous));
-    void publishPresence(previous);
-  }
+  const publicOrigin = new URL(deps.publicUrl).origin;
+  const sockets = createSockets({ db: deps.db, presence: deps.presence });
+  const access = createAccess({ db: deps.db, sockets, logger: deps.logger, sweepMs: deps.sweepMs });
+  /** Per socket: the messages not yet handled, chained so they run in the order they came. */
+  const queues = new Map<string, { pending: number; tail: Promise<void> }>();
 
   return new Elysia({ name: 'live' }).use(authPlugin({ db: deps.db, secureCookies: deps.secureCookies })).ws('/live', {
     requireUser: true,
-    body: message,
     open(ws) {
-      if (!sameOrigin(ws.data.request, deps.publicUrl)) return ws.close(1008, 'cross-origin');
-      listening.set(ws.id, listTopicsFor(ws.data.user, { scope: 'all' }));
-      for (const topic of listening.get(ws.id)!) ws.subscribe(topic);
-      sockets.set(ws.id, { user: ws.data.user, unsubscribe: (topic) => ws.unsubscribe(topic), send: (data) => void ws.send(data) });
+      if (!sameOrigin(ws.data.request, publicOrigin)) return ws.close(POLICY_CLOSE, 'cross-origin');
+      const handle = { subscribe: (topic: string) => ws.subscribe(topic), unsubscribe: (topic: string) => ws.unsubscribe(topic), send: (data: string) => void ws.send(data), close: (code: number, reason: string) => ws.close(code, reason) };
+      const socket = sockets.open(ws.id, handle, ws.data.user, ws.data.session.tokenHash);
+      queues.set(ws.id, { pending: 0, tail: Promise.resolve() });
+      return access.opened(socket);
     },
-    async message(ws, body) {
-      const user = ws.data.user;
-      if (body.type === 'list') {
-        for (const topic of listening.get(ws.id) ?? []) ws.unsubscribe(topic);
-        const topics = listTopicsFor(user, { scope: body.scope ?? 'all', status: body.status, q: body.q });
-        for (const topic of topics) ws.subscribe(topic);
-        listening.set(ws.id, topics);
-        // A data-only acknowledgement (htmx swaps nothing for JSON without `content`).
-        return ws.send(JSON.stringify({ type: 'list', listening: topics.length }));
-      }
-      const conversationId = body.conversationId;
-      if (conversationId === undefined) return;
-      if (body.type === 'leaving') return leave(ws.id, (topic) => ws.unsubscribe(topic));
-      if (body.type === 'typing') {
-        if (viewing.get(ws.id) === conversationId && deps.presence.typing(ws.id, conversationId)) await publishPresence(conversationId);
-        return;
-      }
-      // Access is checked on every subscription: nothing of a conversation the viewer may not see is ever sent.
-      if (!(await canSee(deps.db, user, conversationId))) return ws.send(JSON.stringify({ error: 'not allowed' }));
-      if (viewing.get(ws.id) !== conversationId) leave(ws.id, (topic) => ws.unsubscribe(topic));
-      viewing.set(ws.id, conversationId);
-      ws.subscribe(conversationTopic(conversationId));
-      deps.presence.view(ws.id, conversationId, user);
-      await publishPresence(conversationId);
+    message(ws, raw) {
+      const socket = sockets.get(ws.id);
+      const queue = queues.get(ws.id);
+      if (!socket || !queue) return;
+      if (queue.pending >= MAX_PENDING_MESSAGES) return sockets.revoke(socket, POLICY_CLOSE, 'too many messages');
+      queue.pending++;
+      queue.tail = queue.tail
+        .then(() => answer(sockets, access, socket, raw))
+        .then(
+          (reply) => void (reply && !socket.closed && ws.send(reply)),
+          (error: unknown) => {
+            // The client learns only that it may try again; the reason goes to the log.
+            deps.logger.error('live message failed', { err: error as Error });
+            if (!socket.closed) ws.send(TRY_AGAIN);
+          },
+        )
+        .finally(() => void queue.pending--);
     },
     close(ws) {
-      leave(ws.id);
-      sockets.delete(ws.id);
-      listening.delete(ws.id);
+      queues.delete(ws.id);
+      access.closed(ws.id);
     },
   });
 }

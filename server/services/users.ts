@@ -1,4 +1,5 @@
 /** @module server/services/users — user management rules shared by the CLI and the admin pages. */
+import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
 import { deleteSessionsOf, findUserByEmail, insertUser, listUsers, toPublicUser, updateUser, type PublicUser, type Role } from '../db/queries/users';
@@ -72,19 +73,29 @@ async function requireUser(db: Db, rawEmail: string) {
   return user;
 }
 
+/**
+ * Disables (signing the user out everywhere, her open sockets closed before this resolves) or enables a user.
+ * @throws UserInputError for a malformed email, UserNotFoundError for an unknown one.
+ */
 export async function setUserDisabled(db: Db, actor: Actor, rawEmail: string, disabled: boolean): Promise<PublicUser> {
   const user = await requireUser(db, rawEmail);
   const row = await updateUser(db, user.id, { disabled });
   if (disabled) await deleteSessionsOf(db, user.id);
+  await announceAccessChange(db, { type: 'user.changed', userId: user.id });
   await recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action: disabled ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: user.id });
   return toPublicUser(row ?? user);
 }
 
+/**
+ * Sets a new password and signs the user out everywhere (her open sockets closed before this resolves).
+ * @throws UserInputError for a malformed email or a password too short or too long, UserNotFoundError for an unknown email.
+ */
 export async function setUserPassword(db: Db, actor: Actor, rawEmail: string, password: string): Promise<PublicUser> {
   const user = await requireUser(db, rawEmail);
   checkPassword(password);
   const row = await updateUser(db, user.id, { passwordHash: await hashPassword(password) });
   await deleteSessionsOf(db, user.id);
+  await announceAccessChange(db, { type: 'user.changed', userId: user.id });
   await recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action: 'user.password_changed', targetType: 'user', targetId: user.id });
   return toPublicUser(row ?? user);
 }

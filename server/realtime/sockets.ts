@@ -1,0 +1,174 @@
+/**
+ * @module server/realtime/sockets — the open /live sockets and what each one hears: its list topics (for
+ * the filters on screen and the user's role), the one conversation it views, and presence. Every
+ * subscription is decided here, so a change of access (see access.ts) can take it back.
+ */
+import { PresencePush } from '../../views/inbox/presence';
+import type { Db } from '../db/client';
+import { canSee } from '../db/queries/inbox';
+import type { Presence } from './presence';
+import { conversationTopic, listTopicsFor, type ListFilters } from './topics';
+
+export interface LiveUser {
+  id: number;
+  name: string;
+  role: 'admin' | 'recruiter';
+}
+
+/** The few things of Bun's ServerWebSocket the registry uses (a fake in unit tests). */
+export interface SocketHandle {
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  send(data: string): void;
+  close(code: number, reason: string): void;
+}
+
+export interface LiveSocket {
+  readonly id: string;
+  /** The session it was opened with: ending that session closes the socket. */
+  readonly sessionHash: string;
+  user: LiveUser;
+  filters: ListFilters;
+  listening: string[];
+  viewing?: number;
+  closed: boolean;
+  readonly handle: SocketHandle;
+}
+
+/** The access rule of `visibleTo` (server/db/queries/inbox), for a conversation whose assignee is known without a query. */
+export function maySee(user: Pick<LiveUser, 'id' | 'role'>, assigneeId: number | null): boolean {
+  return user.role === 'admin' || assigneeId === null || assigneeId === user.id;
+}
+
+export function createSockets(deps: { db: Db; presence: Presence }) {
+  const sockets = new Map<string, LiveSocket>();
+  /**
+   * Bumped by every change of access. A subscription decided on a database answer is re-decided when
+   * this moved while the answer was on its way: the answer may describe the world before the change.
+   */
+  let generation = 0;
+
+  /** Each tab gets its own line: the others viewing or typing, never the viewer themself. */
+  async function publishPresence(conversationId: number): Promise<void> {
+    const people = deps.presence.people(conversationId);
+    for (const socket of sockets.values()) {
+      if (socket.viewing === conversationId) socket.handle.send(await PresencePush({ conversationId, people, viewerId: socket.user.id }));
+    }
+  }
+
+  function leave(socket: LiveSocket): void {
+    const previous = socket.viewing;
+    if (previous === undefined) return;
+    socket.viewing = undefined;
+    deps.presence.leave(socket.id, previous);
+    if (!socket.closed) socket.handle.unsubscribe(conversationTopic(previous));
+    void publishPresence(previous);
+  }
+
+  function listen(socket: LiveSocket, filters: ListFilters): number {
+    for (const topic of socket.listening) socket.handle.unsubscribe(topic);
+    socket.filters = filters;
+    socket.listening = listTopicsFor(socket.user, filters);
+    for (const topic of socket.listening) socket.handle.subscribe(topic);
+    return socket.listening.length;
+  }
+
+  /**
+   * Opens `conversationId` in this socket's tab when its user may see it (asked of the database),
+   * leaving the one it viewed before. False when refused.
+   */
+  async function view(socket: LiveSocket, conversationId: number): Promise<boolean> {
+    const seen = generation;
+    const allowed = await canSee(deps.db, socket.user, conversationId);
+    if (socket.closed) return false;
+    if (seen !== generation) return view(socket, conversationId);
+    if (!allowed) return false;
+    if (socket.viewing !== conversationId) leave(socket);
+    socket.viewing = conversationId;
+    socket.handle.subscribe(conversationTopic(conversationId));
+    deps.presence.view(socket.id, conversationId, socket.user);
+    await publishPresence(conversationId);
+    return true;
+  }
+
+  /** Forgets a socket that closed, whoever closed it. */
+  function forget(id: string): void {
+    const socket = sockets.get(id);
+    if (!socket) return;
+    socket.closed = true;
+    leave(socket);
+    sockets.delete(id);
+  }
+
+  /** Hears nothing until rescoped or closed; its filters and the conversation it views are kept. */
+  function mute(socket: LiveSocket): void {
+    generation++;
+    for (const topic of socket.listening) socket.handle.unsubscribe(topic);
+    if (socket.viewing !== undefined) socket.handle.unsubscribe(conversationTopic(socket.viewing));
+  }
+
+  /** Subscribes again to the conversation the socket views if its user may still see it, else leaves it. */
+  async function recheckViewing(socket: LiveSocket): Promise<void> {
+    const viewing = socket.viewing;
+    if (viewing === undefined) return;
+    const seen = generation;
+    const allowed = await canSee(deps.db, socket.user, viewing);
+    if (socket.closed || socket.viewing !== viewing) return;
+    if (seen !== generation) return recheckViewing(socket);
+    if (allowed) socket.handle.subscribe(conversationTopic(viewing));
+    else leave(socket);
+  }
+
+  return {
+    /** Registers a socket that passed the upgrade's checks; it hears the lists of `user` until told otherwise. */
+    open(id: string, handle: SocketHandle, user: LiveUser, sessionHash: string): LiveSocket {
+      const socket: LiveSocket = { id, sessionHash, user, filters: { scope: 'all' }, listening: [], closed: false, handle };
+      sockets.set(id, socket);
+      listen(socket, socket.filters);
+      return socket;
+    },
+    get: (id: string) => sockets.get(id),
+    all: () => [...sockets.values()],
+    size: () => sockets.size,
+    listen,
+    view,
+    leave,
+    /** True when a presence line was pushed (the socket views that conversation). */
+    async typing(socket: LiveSocket, conversationId: number): Promise<boolean> {
+      if (socket.viewing !== conversationId || !deps.presence.typing(socket.id, conversationId)) return false;
+      await publishPresence(conversationId);
+      return true;
+    },
+    forget,
+    mute,
+    /** Closes a socket whose access is gone: nothing is sent to it from here on. */
+    revoke(socket: LiveSocket, code: number, reason: string): void {
+      if (socket.closed) return;
+      // Muted first: a closing socket must not be sent what is published before Bun has closed it.
+      mute(socket);
+      forget(socket.id);
+      socket.handle.close(code, reason);
+    },
+    /**
+     * The user behind a socket may have a new role: its lists follow the role at once, and the conversation
+     * it views stays only if the user may still see it (it hears nothing of it while that is asked).
+     */
+    async rescope(socket: LiveSocket, user: LiveUser): Promise<void> {
+      generation++;
+      socket.user = user;
+      listen(socket, socket.filters);
+      if (socket.viewing === undefined) return;
+      socket.handle.unsubscribe(conversationTopic(socket.viewing));
+      await recheckViewing(socket);
+    },
+    /** A conversation changed hands: viewers who may no longer see it stop hearing it, before anything else is pushed. */
+    reassigned(conversationId: number, assigneeId: number | null): void {
+      generation++;
+      for (const socket of sockets.values()) {
+        if (socket.viewing === conversationId && !maySee(socket.user, assigneeId)) leave(socket);
+      }
+    },
+  };
+}
+
+export type Sockets = ReturnType<typeof createSockets>;
