@@ -52,6 +52,12 @@ export interface ServiceOptions {
   bot?: boolean;
 }
 
+/**
+ * How often, and past what age, unprocessed events whose hand-off to their actor was lost are looked for (see
+ * ConversationSystem.catchUp): an idle actor with an event this old never got it.
+ */
+const CATCH_UP_EVERY_MS = 5000;
+
 function twilioHost(apiUrl?: string): (host: string) => boolean {
   const extra = apiUrl ? new URL(apiUrl).hostname : undefined;
   return (host) => host === extra;
@@ -116,6 +122,7 @@ export function buildServices(options: ServiceOptions): Services {
   const timers = createTimerScheduler({ db: database.db, tell: (key, event) => conversations.tell(key, event), logger, now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger });
   let maintenance: Maintenance | undefined;
+  let catchUpTimer: ReturnType<typeof setInterval> | undefined;
   after.changed = (_key, conversationId, result, event) => {
     maintenance?.wrote();
     pusher.changed(conversationId, result, event);
@@ -138,11 +145,16 @@ export function buildServices(options: ServiceOptions): Services {
       await media.recover();
       outbox.wake();
       timers.start();
+      catchUpTimer = setInterval(() => {
+        conversations.catchUp(CATCH_UP_EVERY_MS).catch((error: unknown) => logger.warn('catch-up sweep skipped', { err: error as Error }));
+      }, CATCH_UP_EVERY_MS);
+      catchUpTimer.unref();
       maintenance = startMaintenance({ database, logger, active: await needsMaintenance(database) });
     },
     async stop() {
       // Workers first, so their outcomes still reach live actors; what actors enqueue while
       // draining stays in the database and goes out at the next start.
+      clearInterval(catchUpTimer);
       await maintenance?.stop();
       await timers.stop();
       await outbox.stop();

@@ -57,6 +57,8 @@ export interface Registry<K, S, E> {
   drain(): Promise<void>;
   stats(): RegistryStats;
   has(key: K): boolean;
+  /** True while the key's actor has an event running or queued. */
+  busy(key: K): boolean;
 }
 
 export class RegistryClosedError extends Error {
@@ -231,5 +233,10 @@ export function createRegistry<K, S, E>(
     return actors.has(key);
   }
 
-  return { send, tell, ask, sweep, drain, stats, has };
+  function busy(key: K): boolean {
+    const actor = actors.get(key);
+    return actor !== undefined && !isIdle(actor);
+  }
+
+  return { send, tell, ask, sweep, drain, stats, has, busy };
 }

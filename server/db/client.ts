@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { acquireLock } from './lock';
 import { preparedStatements } from './prepared';
+import { APPLICATION_NAME, superviseClient } from './supervised-client';
 import { migrationsFolder, runMigrations, migrationStatus, type MigrationStatus } from './migrate';
 
 export type Schema = typeof schema;
@@ -42,7 +43,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 async function openPostgres(url: string, max: number, prepare: boolean): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  // Supervised: a pool that postgres.js leaves wedged after an outage is replaced (see supervised-client).
+  const supervised = superviseClient((overrides) =>
+    postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { application_name: APPLICATION_NAME }, ...overrides }),
+  );
+  const client = supervised.client;
   const db = drizzle({ client: prepare ? preparedStatements(client) : client, schema }) as unknown as Db;
   const { host, pathname } = new URL(url);
   return wrap(db, 'postgres', `postgres://${host}${pathname}`, async function migratePostgres() {
@@ -50,7 +55,7 @@ async function openPostgres(url: string, max: number, prepare: boolean): Promise
     // `db` is typed as the drivers' common base; each migrator wants its own driver's subtype, which it is.
     await runMigrations(() => migrate(db as never, { migrationsFolder }));
   }, async function closePostgres() {
-    await client.end({ timeout: 5 });
+    await supervised.end(5);
   });
 }
 

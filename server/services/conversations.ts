@@ -88,7 +88,9 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   const after: AfterCommit = {
     mediaToFetch: (key, ids) => options.after.mediaToFetch?.(key, ids),
     outboxReady: () => options.after.outboxReady?.(),
-    parkedSidsRecorded: (key, sids) => void retellParked(key, sids),
+    // A failure here loses nothing: the parked events stay unprocessed and the catch-up sweep finds them.
+    parkedSidsRecorded: (key, sids) =>
+      void retellParked(key, sids).catch((error: unknown) => logger.warn('parked status callbacks not re-told; the catch-up sweep will', { err: error as Error })),
     changed: (key, id, result, event) => {
       processed.inc({ type: event.type });
       options.after.changed?.(key, id, result, event);
@@ -188,6 +190,9 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     const row = id === null ? undefined : { id };
     if (!row) {
       duplicates.inc({ kind });
+      // The first delivery may have been stored without its actor being told (its answer lost in an outage):
+      // hand the stored event over again. The actor applies an event once, however often it is told.
+      await retellUnprocessed(providerSid);
       return { duplicate: true };
     }
     received.inc({ kind });
@@ -242,6 +247,36 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     return promise;
   }
 
+  async function retellUnprocessed(providerSid: string): Promise<void> {
+    const [stored] = await db.select().from(inboundEvents).where(and(eq(inboundEvents.providerSid, providerSid), isNull(inboundEvents.processedAt)));
+    if (stored && !(stored.kind === 'status' && stored.attempts > 0)) tell(stored.conversationKey, toEvent(stored));
+  }
+
+  /**
+   * The catch-up sweep: events acknowledged more than `olderThanMs` ago and still unprocessed, whose actor is not
+   * busy, are told again — a hand-off lost to an outage (a write whose answer never came, a re-tell that failed)
+   * is found here rather than at the next start. Status callbacks parked for a message not yet known are left
+   * alone until that message's sid is recorded. Returns how many were told.
+   */
+  async function catchUp(olderThanMs = 30_000): Promise<number> {
+    const rows = await db
+      .select()
+      .from(inboundEvents)
+      .where(
+        and(
+          isNull(inboundEvents.processedAt),
+          lt(inboundEvents.receivedAt, new Date(Date.now() - olderThanMs)),
+          sql`(${inboundEvents.kind} <> 'status' or exists (select 1 from messages m where m.provider_sid = ${inboundEvents.payload} -> 'event' ->> 'messageSid'))`,
+        ),
+      )
+      .orderBy(asc(inboundEvents.id))
+      .limit(1000);
+    const idle = rows.filter((row) => !registry.busy(row.conversationKey));
+    for (const row of idle) tell(row.conversationKey, toEvent(row));
+    if (idle.length) logger.warn('unprocessed events handed to their actors again', { count: idle.length });
+    return idle.length;
+  }
+
   /** Events accepted but not processed before a stop or crash; status callbacks parked for over a day are closed. */
   async function recover(): Promise<number> {
     await db
@@ -278,6 +313,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     setStatus: (key: string, userId: number, status: ConversationState['status']) => command(key, { type: 'conversation.status_changed', userId, status }),
     addNote: (key: string, userId: number, body: string) => command(key, { type: 'note.added', userId, body }),
     recover,
+    catchUp,
     drain: () => registry.drain(),
   };
 }

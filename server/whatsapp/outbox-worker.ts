@@ -63,6 +63,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const lanes = new Map<number, Promise<void>>();
   const lookupFailures = new Map<number, number>();
   let running: Promise<void> | null = null;
+  /** A claim failed for the database: it may have committed with its answer lost, leaving rows 'sending' that no lane holds. */
+  let claimInDoubt = false;
   let again = false;
   let stopped = false;
   let nextSlot = 0;
@@ -187,6 +189,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
    * sending (attempts + 1), unconfirmed ones are leased for a minute (their next look-up) so no other run takes them.
    */
   async function claim(): Promise<Claimed[]> {
+    if (claimInDoubt) await adoptOrphans();
     const busy = [...lanes.keys()];
     const free = busy.length ? notInArray(outbox.conversationId, busy) : undefined;
     // A row whose fate is unknown ('sending', 'unconfirmed') holds back the later rows of its conversation; the
@@ -214,6 +217,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       .where(and(inArray(aspirants.whatsappId, [...new Set(rows.map((r) => r.toNumber))]), sql`${aspirants.optedOutAt} is not null`));
     const optedOut = new Set(out.map((r) => r.whatsappId));
     return rows.sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: optedOut.has(row.toNumber) }));
+  }
+
+  /**
+   * After a claim whose answer was lost: rows 'sending' that no lane of this process holds have an unknown fate, so
+   * they are reconciled like a crash's; 'unconfirmed' rows leased by that claim are due again now. One process
+   * sends today; with several (shard leases) this becomes a check of the lease's owner.
+   */
+  async function adoptOrphans(): Promise<void> {
+    const busy = [...lanes.keys()];
+    const unheld = busy.length ? notInArray(outbox.conversationId, busy) : undefined;
+    const orphans = await db
+      .update(outbox)
+      .set({ state: 'unconfirmed', nextAttemptAt: new Date() })
+      .where(and(inArray(outbox.state, ['sending', 'unconfirmed']), unheld))
+      .returning({ id: outbox.id });
+    claimInDoubt = false;
+    if (orphans.length) logger.warn('outbox rows in doubt after a lost claim are reconciled now', { count: orphans.length });
   }
 
   /** Starts one lane per conversation; a lane ends when its rows are done and wakes the worker for what came meanwhile. */
@@ -251,6 +271,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         try {
           if ((await runOnce()) > 0) again = true;
         } catch (error) {
+          claimInDoubt = true;
           if (isTransient(error)) logger.warn('outbox paused: the database is unreachable', { err: error as Error });
           else logger.error('outbox run failed', { err: error as Error });
         }
