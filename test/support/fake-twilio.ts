@@ -41,8 +41,12 @@ export interface RecordedMessage {
   idempotencyKey: string | null;
 }
 
-/** A status number (2xx = accept normally) or a Twilio error to answer with. */
-export type FakeReply = number | { status: number; code?: number; message?: string };
+/**
+ * A status number (2xx = accept normally) or a Twilio error to answer with. `accepted: true` creates the message
+ * first and then answers with the error (Twilio has it, the client thinks not); `hang: true` never answers at all
+ * (with `accepted`, after creating it) — the two ambiguous outcomes a sender must reconcile.
+ */
+export type FakeReply = number | { status: number; code?: number; message?: string; accepted?: boolean } | { hang: true; accepted: boolean };
 /** Decides the answer to one request; undefined means "behave like Twilio". May return a promise to hold the answer back. */
 export type Responder = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
 /** The same for list requests. */
@@ -160,9 +164,16 @@ function messageResource(message: RecordedMessage, state: MessageState): Record<
 }
 
 function replyResponse(reply: FakeReply | undefined): Response | undefined {
-  if (reply === undefined || (typeof reply === 'number' && reply < 300)) return undefined;
+  if (reply === undefined || (typeof reply === 'number' && reply < 300) || (typeof reply === 'object' && 'hang' in reply)) return undefined;
   return typeof reply === 'number' ? twilioError(reply) : twilioError(reply.status, reply.code, reply.message);
 }
+
+/** Whether the reply creates the message before answering (or not answering). */
+function acceptsFirst(reply: FakeReply | undefined): boolean {
+  return typeof reply === 'object' && reply.accepted === true;
+}
+
+const NEVER = new Promise<never>(() => {});
 
 function pageUri(accountSid: string, query: Record<string, string>, page: number, pageSize: number): string {
   const params = new URLSearchParams({ ...query, PageSize: String(pageSize), Page: String(page) });
@@ -226,8 +237,10 @@ export function startFakeTwilio(opts: FakeTwilioOptions = {}): FakeTwilio {
     const authorized = checkAuth(request, accountSid, authToken) && pathSid === accountSid;
     const recorded: RecordedRequest = { accountSid: pathSid, params, mediaUrl, idempotencyKey: request.headers.get('i-twilio-idempotency-token'), authorized };
     requests.push(recorded);
-    const refused = replyResponse(await responder?.(recorded));
-    if (refused) return refused;
+    const reply = await responder?.(recorded);
+    const refused = replyResponse(reply);
+    if (refused && !acceptsFirst(reply)) return refused;
+    if (typeof reply === 'object' && 'hang' in reply && !reply.accepted) return NEVER;
     if (!authorized) return twilioError(401);
     const invalid = validateSend(params, mediaUrl);
     if (invalid) return invalid;
@@ -236,6 +249,8 @@ export function startFakeTwilio(opts: FakeTwilioOptions = {}): FakeTwilio {
     states.set(message.sid, state);
     messages.push(message);
     for (const waiter of waiters) if (messages.length >= waiter.n) (waiters.delete(waiter), waiter.resolve(messages.slice()));
+    if (typeof reply === 'object' && 'hang' in reply) return NEVER;
+    if (refused) return refused;
     return Response.json(messageResource(message, state), { status: 201 });
   }
 

@@ -1,15 +1,15 @@
-/** @module test/crash-recovery.test — SIGKILL right after webhooks are acknowledged: after a restart every one is processed exactly once. */
+/** @module test/faults/sigkill.test — SIGKILL right after webhooks are acknowledged: after a restart every one is processed exactly once. */
 import { describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { eq, isNull } from 'drizzle-orm';
-import { openDatabase } from '../server/db/client';
-import { inboundEvents, messages } from '../server/db/schema';
-import { computeTwilioSignature } from '../server/whatsapp/signature';
-import { drivers, freshPostgresUrl, type Driver } from './support/db';
-import { startFakeTwilio } from './support/fake-twilio';
-import { startServerProcess } from './support/process';
-import { tempDir } from './support/temp';
-import { inboundParams, PUBLIC_URL, twilioEnv } from './support/twilio-env';
+import { openDatabase } from '../../server/db/client';
+import { inboundEvents, messages, outbox } from '../../server/db/schema';
+import { computeTwilioSignature } from '../../server/whatsapp/signature';
+import { drivers, freshPostgresUrl, type Driver } from '../support/db';
+import { startFakeTwilio } from '../support/fake-twilio';
+import { startServerProcess } from '../support/process';
+import { tempDir } from '../support/temp';
+import { inboundParams, PUBLIC_URL, twilioEnv } from '../support/twilio-env';
 
 const COUNT = 300;
 
@@ -57,6 +57,13 @@ describe.each(drivers)('crash recovery on %s', (driver: Driver) => {
         for (const sid of acknowledged) expect(stored.some((e) => e.sid === sid)).toBe(true);
         expect(rows.map((r) => r.sid).sort()).toEqual(stored.map((e) => e.sid).sort());
         expect(await database.db.select().from(inboundEvents).where(isNull(inboundEvents.processedAt))).toEqual([]);
+        // And no welcome went out twice: one Twilio message per row recorded as sent, none left in doubt (rows
+        // queued while the second process drained stay pending for its next start, by design).
+        const sends = await database.db.select().from(outbox);
+        const sentKeys = sends.filter((r) => r.state === 'sent').map((r) => r.idempotencyKey);
+        expect(sentKeys.length).toBeGreaterThan(0);
+        expect(fake.messages.map((m) => m.idempotencyKey).sort()).toEqual(sentKeys.sort());
+        expect(sends.filter((r) => r.state === 'sending' || r.state === 'unconfirmed')).toEqual([]);
       } finally {
         await database.close();
       }
