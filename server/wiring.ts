@@ -46,6 +46,8 @@ export interface ServiceOptions {
   /** How long after an ambiguous send the provider is asked whether it has the message (default 5 s). */
   outboxReconcileAfterMs?: number;
   mediaRetryDelaysMs?: number[];
+  /** Delay before retry number `attempt` while the blob store or database is unavailable for media. */
+  mediaStorageBackoffMs?: (attempt: number) => number;
   /** 0 disables the timer loop (tests drive it with runOnce and an injected clock). */
   timerPollMs?: number;
   /** false runs without the intake bot (tests of the WhatsApp path alone). */
@@ -115,6 +117,7 @@ export function buildServices(options: ServiceOptions): Services {
       return downloadMedia(url, { accountSid: twilio.accountSid, authToken: twilio.authToken, maxBytes: config.mediaMaxBytes, trustedHosts: twilioHost(twilio.apiUrl), retryDelaysMs: options.mediaRetryDelaysMs });
     },
     detect: detectMediaType,
+    storageBackoffMs: options.mediaStorageBackoffMs,
     notify: (key, outcome) => conversations.tell(key, outcome),
     logger,
     metrics,

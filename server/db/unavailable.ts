@@ -8,7 +8,7 @@
  */
 import { AppError } from '../errors';
 
-/** Node/Bun socket codes and postgres.js's own connection codes: the server is not there (now). */
+/** Node/Bun socket codes, postgres.js's own connection codes and disk failures: the service is not there (now). */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -24,6 +24,11 @@ const NETWORK_CODES = new Set([
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
   'CONNECT_TIMEOUT',
+  // The local media folder's disk: full, read-only or failing — the store's problem, not the file's.
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'EIO',
 ]);
 
 /**

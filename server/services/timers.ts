@@ -4,6 +4,7 @@ import type { TimerFired } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
 import { aspirants, conversations, timers } from '../db/schema';
 import type { Logger } from '../logger';
+import { isTransient } from '../db/unavailable';
 
 export interface TimerSchedulerOptions {
   db: Db;
@@ -58,7 +59,9 @@ export function createTimerScheduler(options: TimerSchedulerOptions) {
   function runOnce(): Promise<number> {
     running ??= fire()
       .catch((error: unknown) => {
-        logger.error('timer scan failed', { err: error as Error });
+        // Durable timers lose nothing while the database is away: the next scan finds them.
+        if (isTransient(error)) logger.warn('timer scan skipped: the database is unreachable', { err: error as Error });
+        else logger.error('timer scan failed', { err: error as Error });
         return 0;
       })
       .finally(() => {

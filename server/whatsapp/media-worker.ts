@@ -1,7 +1,9 @@
 /** @module server/whatsapp/media-worker — downloads an inbound message's media, checks its bytes, stores it, tells the actor. */
 import { and, eq } from 'drizzle-orm';
 import type { MediaKind } from '../../actors/conversation/types';
+import { exponentialBackoff } from '../../actors/runtime';
 import type { Db } from '../db/client';
+import { isTransient } from '../db/unavailable';
 import { aspirants, conversations, media, messages } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -20,19 +22,40 @@ export interface MediaWorkerOptions {
   logger: Logger;
   metrics: Metrics;
   concurrency?: number;
+  /** Delay before retry number `attempt` while storage is unavailable (default 200 ms doubling, capped at 30 s). */
+  storageBackoffMs?: (attempt: number) => number;
 }
 
 export function createMediaWorker(options: MediaWorkerOptions) {
   const { db, blobs, logger } = options;
   const stored = options.metrics.counter('wasap_media_stored_total', 'Inbound media files stored');
   const failures = options.metrics.counter('wasap_media_failed_total', 'Inbound media files that could not be fetched or were refused');
+  const storageRetries = options.metrics.counter('wasap_media_storage_retries_total', 'Media writes retried because the database or blob store was unavailable');
+  const storageBackoff = options.storageBackoffMs ?? exponentialBackoff({ baseMs: 200, capMs: 30_000 });
   const limit = options.concurrency ?? 4;
   const queue: { key: string; mediaId: number }[] = [];
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
 
+  /**
+   * `work`, retried with capped backoff while the database or the blob store is unavailable: an outage of our own
+   * storage never marks an aspirant's photo unavailable. Stopping gives up (the row stays pending for the next start).
+   */
+  async function waitOut<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (stopped || !isTransient(error)) throw error;
+        storageRetries.inc();
+        if (attempt === 1) logger.warn('media storage unavailable; waiting to retry', { err: error as Error });
+        await Bun.sleep(storageBackoff(attempt));
+      }
+    }
+  }
+
   async function process(key: string, mediaId: number): Promise<void> {
-    const [row] = await db.select().from(media).where(eq(media.id, mediaId)).limit(1);
+    const [row] = await waitOut(() => db.select().from(media).where(eq(media.id, mediaId)).limit(1));
     if (!row || row.state === 'stored' || !row.sourceUrl) return;
     try {
       const { bytes, contentType } = await options.download(row.sourceUrl);
@@ -40,10 +63,11 @@ export function createMediaWorker(options: MediaWorkerOptions) {
       if (!type) throw new Error(`the file is not an allowed image, video, audio or PDF (declared ${row.contentType ?? 'unknown'})`);
       const now = new Date();
       const blobKey = `media/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${Bun.randomUUIDv7()}.${type.ext}`;
-      const blob = await blobs.put(blobKey, bytes, type.mime);
+      const blob = await waitOut(() => blobs.put(blobKey, bytes, type.mime));
       stored.inc();
       options.notify(key, { type: 'media.stored', mediaId, messageId: row.messageId, kind: type.kind, contentType: type.mime, size: blob.size, blobKey, checksum: blob.checksum });
     } catch (error) {
+      if (stopped && isTransient(error)) return;
       failures.inc();
       const reason = (error as Error).message ?? String(error);
       logger.warn('media unavailable', { mediaId, reason });
