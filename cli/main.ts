@@ -2,6 +2,7 @@
 /** @module cli/main — the `wasap` admin command: createProgram() builds it, run(argv) runs it and returns the exit code. */
 import { Command, CommanderError } from 'commander';
 import { registerBot } from './bot';
+import { registerDeadLetters } from './dead-letters';
 import { registerDoctor } from './doctor';
 import { CLIError } from './errors';
 import { processIO, type CliIO } from './io';
@@ -13,7 +14,7 @@ import { registerUser } from './user';
 
 export function createProgram(io: CliIO = processIO): Command {
   const program = new Command('wasap')
-    .description('Wasap admin command: server, database, users, tokens, bot scripts, replays')
+    .description('Wasap admin command: server, database, users, tokens, bot scripts, replays, dead letters')
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
@@ -24,6 +25,7 @@ export function createProgram(io: CliIO = processIO): Command {
   registerToken(program, io);
   registerBot(program, io);
   registerReplay(program, io);
+  registerDeadLetters(program, io);
   registerDoctor(program, io);
   // Subcommands inherit exitOverride and output so tests see everything through `io`.
   for (const command of program.commands) {

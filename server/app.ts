@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps) {
     )
     .use(assetRoutes())
     .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }))
-    .use(adminApiRoutes({ db: deps.database.db }));
+    .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations }));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
   const presence = createPresence();

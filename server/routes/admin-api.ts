@@ -4,9 +4,13 @@ import type { Db } from '../db/client';
 import { UnauthorizedError } from '../errors';
 import { verifyApiToken } from '../services/api-tokens';
 import { activateScript, findScript, listScripts, publishScript, refOf, type ScriptRow } from '../services/bot-scripts';
+import type { ConversationSystem } from '../services/conversations';
+import { listDeadLetters, summarise } from '../services/dead-letters';
 
 export interface AdminApiDeps {
   db: Db;
+  /** Re-drives dead letters through their actors. */
+  conversations: Pick<ConversationSystem, 'retryDeadLetter'>;
 }
 
 function summary(row: ScriptRow) {
@@ -46,5 +50,11 @@ export function adminApiRoutes(deps: AdminApiDeps) {
     )
     .post('/bot/activate', async ({ body, caller }) => summary(await activateScript(deps.db, body.ref, `token:${caller.name}`)), {
       body: t.Object({ ref: t.String({ minLength: 1, maxLength: 80 }) }),
+    })
+    .get('/dead-letters', async ({ query }) => (await listDeadLetters(deps.db, { all: query.all === 'true' })).map(summarise), {
+      query: t.Object({ all: t.Optional(t.UnionEnum(['true', 'false'])) }),
+    })
+    .post('/dead-letters/:id/retry', ({ params }) => deps.conversations.retryDeadLetter(params.id), {
+      params: t.Object({ id: t.Numeric({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
     });
 }

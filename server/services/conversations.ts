@@ -13,7 +13,8 @@ import { createConversationStore, parkedStatusEvents } from '../db/conversation-
 import { createInboundWriter } from '../db/batch-insert';
 import { createGroupCommitter } from '../db/group-commit';
 import { createFastInboundWriter } from '../db/fast-inbound-batch';
-import { deadLetters, formSubmissions, inboundEvents } from '../db/schema';
+import { formSubmissions, inboundEvents } from '../db/schema';
+import { recordDeadLetter, reopenDeadLetter } from './dead-letters';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { maskPhone } from '../whatsapp/phone';
@@ -314,6 +315,15 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     addNote: (key: string, userId: number, body: string) => command(key, { type: 'note.added', userId, body }),
     recover,
     catchUp,
+    /** Re-drives an open dead letter through its actor (NotFoundError when there is none with that id); resolves once handled. */
+    async retryDeadLetter(id: number): Promise<{ key: string; type: string; deadLettered: boolean }> {
+      const reopened = await reopenDeadLetter(db, id);
+      const { key } = reopened;
+      const event = reopened.inbound ? toEvent(reopened.inbound) : reopened.event;
+      const result = await registry.send(key, event);
+      if (result.unavailable) throw new ServiceUnavailableError();
+      return { key, type: event.type, deadLettered: result.deadLettered };
+    },
     drain: () => registry.drain(),
   };
 }
@@ -328,23 +338,6 @@ function extraOf(message: InboundMessage): Record<string, unknown> | undefined {
   if (message.button) extra.button = message.button;
   if (message.repliedToSid) extra.repliedToSid = message.repliedToSid;
   return Object.keys(extra).length ? extra : undefined;
-}
-
-async function recordDeadLetter(db: Db, key: string, event: ConversationEvent, error: unknown, attempts: number): Promise<void> {
-  const { reply: _reply, ...serialisable } = event as ConversationEvent & { reply?: unknown };
-  await db.insert(deadLetters).values({
-    conversationKey: key,
-    inboundEventId: 'eventId' in event ? event.eventId : null,
-    event: serialisable,
-    error: (error as Error)?.message ?? String(error),
-    attempts,
-  });
-  // The conversation needs a person: mark it, if it exists.
-  await db.execute(sql`update conversations set status = 'needs_attention', updated_at = now()
-    where aspirant_id = (select id from aspirants where whatsapp_id = ${key})`);
-  if ('eventId' in event) {
-    await db.update(inboundEvents).set({ processedAt: new Date(), lastError: `dead-lettered: ${(error as Error)?.message ?? error}` }).where(eq(inboundEvents.id, event.eventId));
-  }
 }
 
 export type ConversationSystem = ReturnType<typeof createConversationSystem>;
