@@ -37,7 +37,8 @@ export function adminApiRoutes(deps: AdminApiDeps) {
     .get('/whoami', ({ caller }) => ({ token: caller.name }))
     .get('/bot/scripts', async () => (await listScripts(deps.db)).map(summary))
     .get('/bot/scripts/:ref', async ({ params }) => {
-      const row = await findScript(deps.db, decodeURIComponent(params.ref));
+      // Elysia has already percent-decoded the parameter: decoding again turned `%25` into a URIError.
+      const row = await findScript(deps.db, params.ref);
       return { ...summary(row), body: row.body };
     })
     .post(

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, desc, eq, max } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { parseScript, type BotScript, type ScriptProblem } from '../../actors/bot/script';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
@@ -26,10 +26,12 @@ export class ScriptNotFoundError extends AppError {
   }
 }
 
+/** SHA-256 hex of a script body: how an unchanged re-publish is recognised. */
 export function checksum(body: string): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+/** `name@version`, the reference conversations pin. */
 export function refOf(row: Pick<ScriptRow, 'name' | 'version'>): string {
   return `${row.name}@${row.version}`;
 }
@@ -41,6 +43,7 @@ export function parseRef(ref: string): { name: string; version?: number } {
   return { name: match[1]!, version: match[2] ? Number(match[2]) : undefined };
 }
 
+/** The row for `name` (its active version) or `name@version`; 400 for a malformed ref, 404 when there is none. */
 export async function findScript(db: Db, ref: string): Promise<ScriptRow> {
   const { name, version } = parseRef(ref);
   const where = version === undefined ? and(eq(botScripts.name, name), eq(botScripts.active, true)) : and(eq(botScripts.name, name), eq(botScripts.version, version));
@@ -49,8 +52,23 @@ export async function findScript(db: Db, ref: string): Promise<ScriptRow> {
   return row;
 }
 
+/** Every version of every script, by name, newest first. */
 export async function listScripts(db: Db): Promise<ScriptRow[]> {
   return db.select().from(botScripts).orderBy(botScripts.name, desc(botScripts.version));
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Arbitrary, fixed: the first key of the two-key advisory locks that serialise writes to one script name. */
+const SCRIPT_LOCK_CLASS = 0x57_53_42_53;
+
+/**
+ * Publishes and activations of one name take turns until their transaction ends: two concurrent publishes
+ * would otherwise both read the same latest version and collide on (name, version), and two activations on
+ * the one-active-version index. A lock rather than a retry: a name with no row yet has nothing to lock.
+ */
+async function lockName(tx: Tx, name: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${SCRIPT_LOCK_CLASS}::int4, hashtext(${name}))`);
 }
 
 /** Publishes the body as the next version of its name; the same body as the latest version publishes nothing new. */
@@ -60,10 +78,10 @@ export async function publishScript(db: Db, body: string, author: string, activa
   const name = parsed.script.name;
   const sum = checksum(body);
   const result = await db.transaction(async (tx) => {
+    await lockName(tx, name);
     const [latest] = await tx.select().from(botScripts).where(eq(botScripts.name, name)).orderBy(desc(botScripts.version)).limit(1);
     if (latest?.checksum === sum) return { row: latest, created: false };
-    const [{ next } = { next: 0 }] = await tx.select({ next: max(botScripts.version) }).from(botScripts).where(eq(botScripts.name, name));
-    const [row] = await tx.insert(botScripts).values({ name, version: (next ?? 0) + 1, body, checksum: sum, author }).returning();
+    const [row] = await tx.insert(botScripts).values({ name, version: (latest?.version ?? 0) + 1, body, checksum: sum, author }).returning();
     return { row: row!, created: true };
   });
   if (result.created) await recordAudit(db, { actor: author, action: 'bot_script.published', targetType: 'bot_script', targetId: refOf(result.row) });
@@ -71,9 +89,11 @@ export async function publishScript(db: Db, body: string, author: string, activa
   return result;
 }
 
+/** Makes `ref` the one active version of its name (new conversations start on it). */
 export async function activateScript(db: Db, ref: string, author: string): Promise<ScriptRow> {
   const target = await findScript(db, ref);
   const row = await db.transaction(async (tx) => {
+    await lockName(tx, target.name);
     await tx.update(botScripts).set({ active: false }).where(and(eq(botScripts.name, target.name), eq(botScripts.active, true)));
     const [updated] = await tx.update(botScripts).set({ active: true, activatedAt: new Date() }).where(eq(botScripts.id, target.id)).returning();
     return updated!;
