@@ -5,6 +5,7 @@ import type { Database } from './db/client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { secureCookiesFor } from './auth/plugin';
+import { requestGuard } from './request-guard';
 import { createPresence } from './realtime/presence';
 import { adminApiRoutes } from './routes/admin-api';
 import { adminCannedRoutes } from './routes/admin-canned';
@@ -35,6 +36,8 @@ export function createApp(deps: AppDeps) {
   const { config, services } = deps;
   const app = new Elysia({ name: 'wasap' })
     .use(observability(deps))
+    // Before every route: body limits (64 KiB fits any form, reply or webhook; more where a route needs it), URL and body checks.
+    .use(requestGuard({ max: 64 * 1024, routes: { '/api/admin/bot/scripts': 1024 * 1024, '/dev/phone/messages': config.mediaMaxBytes + 64 * 1024 } }))
     .use(
       healthRoutes({
         database: deps.database,

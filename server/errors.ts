@@ -1,5 +1,6 @@
 /** @module server/errors — domain errors and the one place that maps any error to an HTTP response. */
 import type { Logger } from './logger';
+import { SECURITY_HEADERS } from './routes/html';
 
 /** An error a client may see: a code, a status, and a message that says what to do. */
 export class AppError extends Error {
@@ -41,6 +42,22 @@ export class BadRequestError extends AppError {
   }
 }
 
+/** A body past the route's size limit: refused from Content-Length before reading, or while reading. */
+export class PayloadTooLargeError extends AppError {
+  override readonly code = 'PAYLOAD_TOO_LARGE' as const;
+  constructor(max: number) {
+    super('PAYLOAD_TOO_LARGE', 413, `The body is larger than ${max} bytes.`);
+  }
+}
+
+/** A `%` in the path or query that is not a valid UTF-8 percent-encoding (`%25` alone, `%E0%A4`, `%zz`). */
+export class MalformedUrlError extends AppError {
+  override readonly code = 'MALFORMED_URL' as const;
+  constructor() {
+    super('MALFORMED_URL', 400, 'The address has a malformed percent-encoding (a % that is not followed by valid UTF-8 hex codes); fix the link and try again.');
+  }
+}
+
 export interface ErrorBody {
   status: number;
   code: string;
@@ -67,6 +84,10 @@ export function toErrorBody(code: string | number, error: unknown): ErrorBody {
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, message: error.message, field: (error as BadRequestError).field, details: error.details };
   }
+  // Elysia wraps whatever a parse hook throws (the body-size guard's 413 among them) in its ParseError.
+  if (code === 'PARSE' && (error as Error).cause instanceof AppError) return toErrorBody('UNKNOWN', (error as Error).cause);
+  // Only decodeURIComponent and its kin throw URIError: bad percent-encoding the client sent.
+  if (error instanceof URIError) return toErrorBody('UNKNOWN', new MalformedUrlError());
   switch (code) {
     case 'NOT_FOUND':
       return { status: 404, code: 'NOT_FOUND', message: 'That page or resource does not exist.' };
@@ -86,13 +107,13 @@ function wantsHtml(request: Request): boolean {
   return accept.includes('text/html') && !accept.includes('application/json');
 }
 
+/** The error as JSON ({ error: { code, message, … } }), or as a small HTML page for a browser. */
 export function errorResponse(request: Request, body: ErrorBody): Response {
   if (wantsHtml(request)) {
     const html =
-      `<!doctype html><html lang="en"><meta charset="utf-8"><title>${body.status}</title>` +
-      `<main style="font-family:system-ui;max-width:32rem;margin:4rem auto"><h1>${body.status}</h1>` +
-      `<p>${Bun.escapeHTML(body.message)}</p><p><a href="/">Back to Wasap</a></p></main></html>`;
-    return new Response(html, { status: body.status, headers: { 'content-type': 'text/html; charset=utf-8' } });
+      `<!doctype html><html lang="en"><meta charset="utf-8"><title>${body.status}</title><link rel="stylesheet" href="/assets/app.css">` +
+      `<main class="error-page"><h1>${body.status}</h1><p>${Bun.escapeHTML(body.message)}</p><p><a href="/">Back to Wasap</a></p></main></html>`;
+    return new Response(html, { status: body.status, headers: { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS } });
   }
   const extra = { ...(body.field ? { field: body.field } : {}), ...(body.details === undefined ? {} : { details: body.details }) };
   return Response.json({ error: { code: body.code, message: body.message, ...extra } }, { status: body.status });

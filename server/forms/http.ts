@@ -1,46 +1,38 @@
 /** @module server/forms/http — response and request helpers shared by the form page and the form webhook. */
-import { AppError } from '../errors';
+import { readCapped } from '../request-guard';
+import { BadRequestError } from '../errors';
+import { SECURITY_HEADERS } from '../routes/html';
 
 /** The form's pages carry personal data and a bearer token in the URL: no caching, no framing, no referrer. */
 export const PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
+  ...SECURITY_HEADERS,
   'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
+/** A form page response with PAGE_HEADERS. */
 export async function page(body: string | Promise<string>, status = 200, headers: Record<string, string> = {}): Promise<Response> {
   return new Response(await body, { status, headers: { ...PAGE_HEADERS, ...headers } });
 }
 
-export class PayloadTooLargeError extends AppError {
-  override readonly code = 'PAYLOAD_TOO_LARGE' as const;
-  constructor(max: number) {
-    super('PAYLOAD_TOO_LARGE', 413, `The body is larger than ${max} bytes.`);
-  }
-}
-
-/** The raw body, refused past `max` bytes whether or not Content-Length tells the truth. */
+/** The raw body as text, refused past `max` bytes whether or not Content-Length tells the truth (or is there at all). */
 export async function readBody(request: Request, max: number): Promise<string> {
-  if (Number(request.headers.get('content-length') ?? 0) > max) throw new PayloadTooLargeError(max);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > max) throw new PayloadTooLargeError(max);
-  return text;
+  return new TextDecoder().decode(await readCapped(request, max));
 }
 
 /** Form posts arrive urlencoded (a plain browser) or multipart (htmx sends FormData). */
 export async function readForm(request: Request, max: number): Promise<FormData | URLSearchParams> {
   const type = request.headers.get('content-type') ?? '';
+  const bytes = await readCapped(request, max);
   if (type.startsWith('multipart/form-data')) {
-    if (Number(request.headers.get('content-length') ?? 0) > max) throw new PayloadTooLargeError(max);
-    const bytes = await request.arrayBuffer();
-    if (bytes.byteLength > max) throw new PayloadTooLargeError(max);
-    return new Response(bytes, { headers: { 'content-type': type } }).formData();
+    try {
+      return await new Response(bytes, { headers: { 'content-type': type } }).formData();
+    } catch {
+      throw new BadRequestError('The multipart body could not be read (no boundary, or a broken part); send the form again.');
+    }
   }
-  return new URLSearchParams(await readBody(request, max));
+  return new URLSearchParams(new TextDecoder().decode(bytes));
 }
 
 interface SocketServer {

@@ -48,6 +48,16 @@
     if (scroller) scroller.scrollTop = 0; // column-reverse: 0 is the newest message
   });
 
+  // The open conversation's row is marked current by the page; a pushed row is the same for every tab and never
+  // is, so the mark is put back after each push or swap (by id, so a row moved to the top keeps it).
+  function markOpenRow() {
+    const id = Number(document.getElementById('inbox')?.dataset.openId);
+    const link = id ? document.querySelector(`#conv-row-${id} .conv-link`) : null;
+    if (link && link.getAttribute('aria-current') !== 'page') link.setAttribute('aria-current', 'page');
+  }
+  document.addEventListener('htmx:ws:after:message:incoming', markOpenRow);
+  document.addEventListener('htmx:after:swap', markOpenRow);
+
   // A log page loaded with "load older" starts with the day the current page already shows: keep the first.
   document.addEventListener('htmx:after:swap', () => {
     const seen = new Set();

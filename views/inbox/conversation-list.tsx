@@ -1,11 +1,11 @@
 /** @module views/inbox/conversation-list — the left pane: filters, search, conversation rows, unread badges and paging. */
 import { UpsertPush } from './oob';
-import { STATUS_LABELS, STATUSES, SCOPE_LABELS, avatarHue, conversationHref, filterQuery, initials, listTime } from './format';
+import { STATUS_LABELS, STATUSES, SCOPE_LABELS, avatarTone, conversationHref, filterQuery, initials, listTime } from './format';
 import type { ConversationRowView, ConversationStatus, InboxFilters, Scope } from './types';
 
 export function Avatar({ id, name, size = 'md' }: { id: number; name: string; size?: 'sm' | 'md' | 'lg' }) {
   return (
-    <span class={`avatar avatar-${size}`} style={`--hue:${avatarHue(id)}`} aria-hidden="true" safe>
+    <span class={`avatar avatar-${size} ${avatarTone(id)}`} aria-hidden="true" safe>
       {initials(name)}
     </span>
   );
@@ -36,12 +36,15 @@ export interface ConversationRowProps {
   now?: Date;
   /** Marks it for an out-of-band replacement in place. */
   oob?: boolean;
+  /** The conversation open in the chat pane (a pushed row never knows: inbox.js marks it again). */
+  open?: boolean;
 }
 
-export function ConversationRow({ row, filters, now = new Date(), oob = false }: ConversationRowProps) {
+/** One row of the list, stable id `conv-row-<id>`: the page and every push render it. */
+export function ConversationRow({ row, filters, now = new Date(), oob = false, open = false }: ConversationRowProps) {
   return (
     <li id={`conv-row-${row.id}`} class={row.unread > 0 ? 'conv-row has-unread' : 'conv-row'} hx-swap-oob={oob ? 'true' : undefined}>
-      <a class="conv-link" href={conversationHref(row.id, filters)}>
+      <a class="conv-link" href={conversationHref(row.id, filters)} aria-current={open ? 'page' : undefined}>
         <Avatar id={row.id} name={row.name} />
         <span class="conv-main">
           <span class="conv-line">
@@ -100,13 +103,16 @@ export interface ConversationListProps {
   filters: InboxFilters;
   nextCursor?: string;
   now?: Date;
+  /** The conversation open in the chat pane, if any: its row is marked current. */
+  openId?: number;
 }
 
-export function ConversationList({ rows, filters, nextCursor, now = new Date() }: ConversationListProps) {
+/** The conversation rows, newest activity first, with "load more" at the end. */
+export function ConversationList({ rows, filters, nextCursor, now = new Date(), openId }: ConversationListProps) {
   return (
     <ul id="conv-list" class="conv-list" aria-label="Conversations">
       {rows.map((row) => (
-        <ConversationRow row={row} filters={filters} now={now} />
+        <ConversationRow row={row} filters={filters} now={now} open={row.id === openId} />
       ))}
       {rows.length === 0 ? <EmptyList filters={filters} /> : ''}
       {nextCursor ? <LoadMoreRows filters={filters} nextCursor={nextCursor} /> : ''}

@@ -96,9 +96,12 @@ export function initials(name: string): string {
   return letters.join('') || '#';
 }
 
-/** A calm, stable avatar colour per conversation (hue from the id). */
-export function avatarHue(id: number): number {
-  return (id * 47) % 360;
+/** Avatar colours: this many hues, 15° apart, each a class in app.css (a style attribute would need 'unsafe-inline' in the CSP). */
+export const AVATAR_TONES = 24;
+
+/** A calm, stable avatar colour per conversation: the class of one of AVATAR_TONES hues, picked from the id. */
+export function avatarTone(id: number): string {
+  return `tone-${Math.floor(((id * 47) % 360) / (360 / AVATAR_TONES))}`;
 }
 
 /** Query string that keeps the list's filters (and an optional list cursor) across links. */

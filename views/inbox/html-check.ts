@@ -40,6 +40,27 @@ export function expectInert(html: string, { scripts = 0 }: { scripts?: number } 
   expect(parsed.attributes.filter((attribute) => attribute.tag === 'img' && attribute.name === 'src' && attribute.value === 'x')).toEqual([]);
 }
 
+/**
+ * Nothing that a CSP without 'unsafe-inline' and 'unsafe-eval' blocks: no <style>, no inline <script>, no style
+ * or on* attribute, no javascript: URL, and no htmx attribute that htmx evaluates as code (hx-on, js: values).
+ */
+export function expectCspSafe(html: string) {
+  const parsed = parse(html);
+  expect(parsed.tags).not.toContain('style');
+  const scripts = parsed.attributes.filter((attribute) => attribute.tag === 'script' && attribute.name === 'src');
+  expect(scripts.length).toBe(parsed.tags.filter((tag) => tag === 'script').length);
+  const runsCode = ({ name, value }: { name: string; value: string }) =>
+    name === 'style' ||
+    name.startsWith('on') ||
+    name.startsWith('hx-on') ||
+    /^\s*javascript:/i.test(value) ||
+    (name.startsWith('hx-') && /^\s*js:/.test(value)) ||
+    // An hx-trigger filter (`click[ctrlKey]`) is evaluated with Function.
+    (name === 'hx-trigger' && value.includes('['));
+  const code = parsed.attributes.filter(runsCode);
+  expect(code).toEqual([]);
+}
+
 /** The hostile text shows up as visible, escaped text. */
 export function expectEscapedText(html: string) {
   expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

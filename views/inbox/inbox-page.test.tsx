@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { InboxPage } from './inbox-page';
 import { Presence, PresencePush } from './presence';
 import { SAMPLE_NOW, sampleOpen, sampleRows, sampleViewer } from './fixtures';
-import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
+import { HOSTILE_TEXT, attributesOf, expectCspSafe, expectEscapedText, expectInert, parse } from './html-check';
 
 const listOnly = () => String(<InboxPage viewer={sampleViewer} filters={{ scope: 'all' }} rows={sampleRows} now={SAMPLE_NOW} />);
 const withOpen = () => String(<InboxPage viewer={sampleViewer} filters={{ scope: 'mine' }} rows={sampleRows} open={sampleOpen} now={SAMPLE_NOW} />);
@@ -36,8 +36,16 @@ describe('InboxPage', () => {
     for (const id of ['conv-list', 'chat', 'chat-log-12', 'composer-12', 'details', 'aspirant-12', 'presence-12']) expect(ids).toContain(id);
     expect(html).toContain('class="back" href="/inbox?scope=mine"');
     expect(html).toContain('href="#details"');
-    expect(html).toContain('#conv-row-12 .conv-link{background:var(--row-active)}');
+    expect(attributesOf(html, 'inbox')['data-open-id']).toBe('12');
+    const current = parse(html).attributes.filter((attribute) => attribute.name === 'aria-current' && attribute.tag === 'a');
+    expect(current.length).toBe(2); // the open row and the active scope tab
+    expect(html).toMatch(/id="conv-row-12"[^>]*><a class="conv-link" href="[^"]*" aria-current="page"/);
     expect(html).toContain('hx-trigger="htmx:ws:after:connection from:#app"');
+  });
+
+  test('nothing inline that a strict Content-Security-Policy would block, with or without an open conversation', () => {
+    expectCspSafe(listOnly());
+    expectCspSafe(withOpen());
   });
 
   test('every id on the page is unique', () => {

@@ -78,7 +78,7 @@ function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
       </header>
       <div class="chat-scroll">
         <div class="chat-scroll-inner">
-          <ChatLog conversationId={id} messages={open.messages} olderCursor={open.olderCursor} query={filterQuery(filters)} now={now} />
+          <ChatLog conversationId={id} messages={open.messages} olderCursor={open.olderCursor} query={filterQuery(filters)} now={now} csrf={viewer.csrf} />
         </div>
       </div>
       <Composer conversationId={id} csrf={viewer.csrf} window={open.window} templates={open.templates} canned={open.canned} optedOut={Boolean(view.optedOutAt)} now={now} />
@@ -93,11 +93,11 @@ export function InboxPage({ viewer, filters, rows, nextCursor, open, presence = 
   return (
     <Layout title={title} lang="en" live>
       <div id="app" class="app" hx-ws:connect="/live" hx-swap="none" hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': viewer.csrf })}>
-        <div id="inbox" class={open ? 'inbox has-open' : 'inbox'}>
+        <div id="inbox" class={open ? 'inbox has-open' : 'inbox'} data-open-id={openId}>
           <aside class="pane pane-list" aria-label="Conversations">
             <TopBar viewer={viewer} />
             <ListFilters filters={filters} basePath={openId ? `/inbox/${openId}` : '/inbox'} />
-            <ConversationList rows={rows} filters={filters} nextCursor={nextCursor} now={now} />
+            <ConversationList rows={rows} filters={filters} nextCursor={nextCursor} now={now} openId={openId} />
             {/* Tells the socket which filters this tab shows, so only rows that belong here are pushed to it. */}
             <div hidden hx-ws:send hx-trigger="htmx:ws:after:connection from:#app" hx-vals={JSON.stringify({ type: 'list', scope: filters.scope, status: filters.status, q: filters.q })}></div>
           </aside>
@@ -114,8 +114,6 @@ export function InboxPage({ viewer, filters, rows, nextCursor, open, presence = 
           ) : (
             ''
           )}
-          {/* The open row is highlighted by id, so it stays highlighted after a push re-renders it. */}
-          {openId ? <style safe>{`#conv-row-${openId} .conv-link{background:var(--row-active)}`}</style> : ''}
         </div>
       </div>
       <script src="/assets/inbox.js" defer></script>

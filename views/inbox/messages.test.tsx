@@ -50,6 +50,21 @@ describe('MessageBubble', () => {
     expect(html).not.toContain('/media/303');
   });
 
+  test('unavailable media offers a retry: an htmx post to /media/:id/retry, the token only where the page knows it', () => {
+    const message: MessageView = { ...sampleMessages[3]!, media: [{ id: 8, kind: 'image', state: 'unavailable', error: HOSTILE_TEXT }, { id: 9, kind: 'audio', state: 'stored' }] };
+    const page = String(<MessageBubble message={message} csrf="csrf-token-123" />);
+    const forms = parse(page).attributes.filter((attribute) => attribute.tag === 'form');
+    expect(Object.fromEntries(forms.map((attribute) => [attribute.name, attribute.value]))).toMatchObject({ action: '/media/8/retry', method: 'post', 'hx-post': '/media/8/retry', 'hx-swap': 'none' });
+    expect(parse(page).attributes.filter((attribute) => attribute.tag === 'input' && attribute.name === 'value').map((attribute) => attribute.value)).toEqual(['csrf-token-123']);
+    expect(page).toMatch(/<button type="submit" class="link-button">\s*Retry download\s*<\/button>/);
+    expect(page).not.toContain('/media/9/retry');
+    expectInert(page);
+    expectEscapedText(page);
+    const pushed = String(<MessageReplace message={message} />);
+    expect(pushed).toContain('hx-post="/media/8/retry"');
+    expect(pushed).not.toContain('_csrf');
+  });
+
   test('aspirant messages carry no ticks', () => {
     expect(String(<MessageBubble message={sampleMessages[0]!} />)).not.toContain('ticks');
   });

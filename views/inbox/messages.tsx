@@ -1,4 +1,5 @@
 /** @module views/inbox/messages — chat bubbles, delivery ticks, media, day separators and "load older". */
+import { CsrfField } from './csrf-field';
 import { UpsertPush } from './oob';
 import { clockTime, dateTime, dayKey, dayLabel } from './format';
 import type { DeliveryStatus, MediaView, MessageView } from './types';
@@ -41,13 +42,32 @@ export function DeliveryTicks({ message }: { message: Pick<MessageView, 'status'
 
 const KIND_LABELS: Record<string, string> = { image: 'Photo', video: 'Video', audio: 'Audio', document: 'Document' };
 
-export function MediaItem({ media }: { media: MediaView }) {
+/**
+ * "Retry download" on media that could not be fetched. The server answers with no fragment: the bubble is pushed
+ * again once the new attempt has stored the file or failed. Pushed bubbles carry no CSRF field (they go to many
+ * recruiters); htmx sends the token from the app root either way.
+ */
+function RetryMedia({ mediaId, csrf }: { mediaId: number; csrf?: string }) {
+  const action = `/media/${mediaId}/retry`;
+  return (
+    <form class="media-retry" method="post" action={action} hx-post={action} hx-swap="none" hx-disable="find button">
+      <CsrfField csrf={csrf} />
+      <button type="submit" class="link-button">
+        Retry download
+      </button>
+    </form>
+  );
+}
+
+/** One attachment: downloading, unavailable (with the reason and a retry), an inline photo or a file link. */
+export function MediaItem({ media, csrf }: { media: MediaView; csrf?: string }) {
   const label = KIND_LABELS[media.kind ?? ''] ?? 'Attachment';
   if (media.state === 'pending') return <span class="media media-pending" safe>{`${label} — downloading…`}</span>;
   if (media.state === 'unavailable') {
     return (
-      <span class="media media-unavailable" safe>
-        {`${label} unavailable${media.error ? `: ${media.error}` : ''}`}
+      <span class="media media-unavailable">
+        <span safe>{`${label} unavailable${media.error ? `: ${media.error}` : ''}`}</span>
+        <RetryMedia mediaId={media.id} csrf={csrf} />
       </span>
     );
   }
@@ -74,8 +94,8 @@ function senderLabel(message: MessageView): string | undefined {
   return undefined;
 }
 
-/** Stable id `msg-<id>`; `oob` marks it for an out-of-band outerHTML replacement. */
-export function MessageBubble({ message, oob = false }: { message: MessageView; oob?: boolean }) {
+/** Stable id `msg-<id>`; `oob` marks it for an out-of-band outerHTML replacement; `csrf` only on the page, never in pushes. */
+export function MessageBubble({ message, oob = false, csrf }: { message: MessageView; oob?: boolean; csrf?: string }) {
   const author = senderLabel(message);
   const failed = message.status === 'failed' || message.status === 'undelivered';
   return (
@@ -85,7 +105,7 @@ export function MessageBubble({ message, oob = false }: { message: MessageView; 
         {message.media.length > 0 ? (
           <div class="msg-media">
             {message.media.map((media) => (
-              <MediaItem media={media} />
+              <MediaItem media={media} csrf={csrf} />
             ))}
           </div>
         ) : (
@@ -146,10 +166,12 @@ export interface ChatLogProps {
   /** The list filters' query string, kept on "load older" links. */
   query?: string;
   now?: Date;
+  /** The viewer's CSRF token, for the no-JavaScript fallback of forms in the log. */
+  csrf?: string;
 }
 
 /** Messages oldest first, with a separator at each new calendar day. */
-export function ChatLog({ conversationId, messages, olderCursor, query, now = new Date() }: ChatLogProps) {
+export function ChatLog({ conversationId, messages, olderCursor, query, now = new Date(), csrf }: ChatLogProps) {
   let lastDay = '';
   return (
     <ol id={`chat-log-${conversationId}`} class="chat-log" aria-live="polite" aria-label="Messages">
@@ -161,7 +183,7 @@ export function ChatLog({ conversationId, messages, olderCursor, query, now = ne
         return (
           <>
             {separator}
-            <MessageBubble message={message} />
+            <MessageBubble message={message} csrf={csrf} />
           </>
         );
       })}
