@@ -116,9 +116,23 @@ describe('cleaning', () => {
     expect(cleanLine('e\u0301')).toBe('é');
   });
 
+  test('lone surrogates (JSON can carry them; Postgres refuses them) become U+FFFD', () => {
+    expect(cleanLine('Ana\ud800')).toBe('Ana\ufffd');
+    expect(cleanText('\udfffnota')).toBe('\ufffdnota');
+    const result = validateForm({ ...VALID, location: 'Medellín \ud83d' }, 'es');
+    expect(result.ok && result.profile.location).toBe('Medellín \ufffd');
+  });
+
   test('FormData: repeated names become arrays', () => {
     const data = new URLSearchParams('firstName=Ana&preferredModelingTypes=Runway&preferredModelingTypes=Parts');
     expect(formDataInput(data)).toEqual({ firstName: 'Ana', preferredModelingTypes: ['Runway', 'Parts'] });
+  });
+
+  test('FormData: a field named __proto__ is data, not the prototype', () => {
+    const input = formDataInput(new URLSearchParams('__proto__=a&__proto__=b&firstName=Ana'));
+    expect(Object.keys(input)).toEqual(['__proto__', 'firstName']);
+    expect(input.__proto__).toEqual(['a', 'b']);
+    expect(Object.getPrototypeOf(input)).toBeNull();
   });
 
   test('initial values: an earlier profile, else the WhatsApp name; consent is never pre-ticked', () => {

@@ -69,9 +69,13 @@ export function cleanText(value: unknown): string {
   return first(value).normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(/[\u2028\u2029]/g, '\n').replace(CONTROLS, '').trim();
 }
 
+/**
+ * The first value as a string. Lone surrogates (JSON can carry `"\ud800"`; a browser never sends one) become U+FFFD:
+ * they have no UTF-8 form, and Postgres refuses them in text and jsonb.
+ */
 function first(value: unknown): string {
   const one = Array.isArray(value) ? value[0] : value;
-  return typeof one === 'string' || typeof one === 'number' || typeof one === 'boolean' ? String(one) : '';
+  return typeof one === 'string' || typeof one === 'number' || typeof one === 'boolean' ? String(one).toWellFormed() : '';
 }
 
 /** A repeated field, a JSON array or a comma-separated list. */
@@ -181,7 +185,8 @@ export function isFormField(name: unknown): name is FormField {
 
 /** A FormData (repeated names become arrays) as validateForm's input. */
 export function formDataInput(data: FormData | URLSearchParams): FormInput {
-  const input: Record<string, string | string[]> = {};
+  // No prototype: a field named `__proto__` is data like any other, not the object's prototype.
+  const input: Record<string, string | string[]> = Object.create(null);
   for (const key of new Set(data.keys())) {
     const all = data.getAll(key).filter((v): v is string => typeof v === 'string');
     input[key] = all.length === 1 ? all[0]! : all;

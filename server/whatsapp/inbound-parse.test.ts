@@ -1,6 +1,6 @@
 /** @module server/whatsapp/inbound-parse.test — Twilio inbound webhook forms, good and malformed. */
 import { describe, expect, test } from 'bun:test';
-import { MAX_BODY_LENGTH, parseInboundWebhook } from './inbound-parse';
+import { MAX_BODY_LENGTH, parseInboundWebhook, UNKNOWN_MEDIA_TYPE } from './inbound-parse';
 
 const MESSAGE_SID = 'SM' + 'a1'.repeat(16);
 const ACCOUNT_SID = 'AC' + 'b2'.repeat(16);
@@ -69,6 +69,17 @@ describe('parseInboundWebhook', () => {
       { url: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1', contentType: 'image/jpeg' },
       { url: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2', contentType: 'application/pdf' },
     ]);
+  });
+
+  test('a declared media type that is no MIME type is kept as application/octet-stream, the message is not lost', () => {
+    for (const declared of ['__proto__', 'constructor', 'toString/x', 'image', '', ' ', 'image/jp eg', 'x'.repeat(300)]) {
+      const result = parseInboundWebhook(textMessage({ Body: '', NumMedia: '1', MediaUrl0: 'https://api.twilio.com/m/ME1', MediaContentType0: declared || 'junk' }));
+      expect(result.ok && result.value.media).toEqual([{ url: 'https://api.twilio.com/m/ME1', contentType: UNKNOWN_MEDIA_TYPE }]);
+    }
+    for (const declared of ['image/jpeg', 'audio/ogg; codecs=opus', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/x-vcard', ' video/mp4 ']) {
+      const result = parseInboundWebhook(textMessage({ NumMedia: '1', MediaUrl0: 'https://api.twilio.com/m/ME1', MediaContentType0: declared }));
+      expect(result.ok && result.value.media[0]?.contentType).toBe(declared.trim());
+    }
   });
 
   test('parses a location, a quick-reply button and a reply reference', () => {

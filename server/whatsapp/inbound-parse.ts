@@ -42,6 +42,10 @@ const ACCOUNT_SID = /^AC[0-9a-f]{32}$/i;
 const WHATSAPP_ADDRESS = /^whatsapp:\+\d{8,15}$/;
 const DIGITS = /^\d{1,20}$/;
 const NON_NEGATIVE_INTEGER = /^\d+$/;
+/** A MIME type of a registered top-level type, as Twilio sends them (`image/jpeg`, `audio/ogg; codecs=opus`). */
+const MIME_TYPE = /^(application|audio|font|image|message|model|multipart|text|video)\/[a-z0-9!#$&^_.+-]{1,100}(\s*;[\x20-\x7e]{0,200})?$/i;
+/** What a declared type that is no MIME type is stored as: the media worker judges the file by its bytes anyway. */
+export const UNKNOWN_MEDIA_TYPE = 'application/octet-stream';
 
 /** Thrown inside the parsers, turned into `{ ok: false }` at the edge. */
 export class InvalidParam extends Error {
@@ -98,6 +102,15 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/**
+ * The declared content type, or UNKNOWN_MEDIA_TYPE when it is not a MIME type: the message is kept (refusing it would
+ * lose what the aspirant sent), and a claim like `__proto__` never reaches code that looks types up by their parts.
+ */
+function mimeType(declared: string): string {
+  const trimmed = declared.trim();
+  return MIME_TYPE.test(trimmed) ? trimmed : UNKNOWN_MEDIA_TYPE;
+}
+
 function parseMedia(params: Record<string, string>): InboundMedia[] {
   const text = optional(params, 'NumMedia') ?? '0';
   const count = NON_NEGATIVE_INTEGER.test(text) ? Number(text) : Number.NaN;
@@ -106,7 +119,7 @@ function parseMedia(params: Record<string, string>): InboundMedia[] {
   for (let i = 0; i < count; i++) {
     const url = requireParam(params, `MediaUrl${i}`);
     if (!isHttpUrl(url)) throw new InvalidParam(`MediaUrl${i}`, `MediaUrl${i} must be an http or https URL.`);
-    media.push({ url, contentType: requireParam(params, `MediaContentType${i}`) });
+    media.push({ url, contentType: mimeType(requireParam(params, `MediaContentType${i}`)) });
   }
   return media;
 }

@@ -46,6 +46,12 @@ describe('parseStatusCallback', () => {
     }
   });
 
+  test("a status named like an Object property (constructor, __proto__, toString) is refused, not looked up", () => {
+    for (const status of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(parseStatusCallback(callback({ MessageStatus: status }))).toMatchObject({ ok: false, field: 'MessageStatus' });
+    }
+  });
+
   test('falls back to SmsStatus when MessageStatus is missing', () => {
     const result = parseStatusCallback(callback({ MessageStatus: '', SmsStatus: 'sent' }));
     expect(result.ok && result.value.status).toBe('sent');

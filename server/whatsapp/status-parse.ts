@@ -21,7 +21,10 @@ export interface StatusCallback {
 }
 
 /** Twilio statuses we fold into ours: a Messaging Service first "accepts" or "schedules" before queueing. */
-const ALIASES: Record<string, DeliveryStatus> = { accepted: 'queued', scheduled: 'queued' };
+const ALIASES: ReadonlyMap<string, DeliveryStatus> = new Map([
+  ['accepted', 'queued'],
+  ['scheduled', 'queued'],
+]);
 const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/i;
 const ERROR_CODE = /^\d{1,6}$/;
 
@@ -48,7 +51,8 @@ function status(params: Record<string, string>): DeliveryStatus {
   // SmsStatus is the legacy twin Twilio still sends; prefer MessageStatus when both exist.
   const field = optional(params, 'MessageStatus') === undefined && optional(params, 'SmsStatus') !== undefined ? 'SmsStatus' : 'MessageStatus';
   const value = requireParam(params, field).toLowerCase();
-  const mapped = ALIASES[value] ?? value;
+  // A Map: a status of "constructor" must not find Object's prototype.
+  const mapped = ALIASES.get(value) ?? value;
   if (!isDeliveryStatus(mapped)) throw new InvalidParam(field, `${field} "${value}" is not a status we track.`);
   return mapped;
 }
