@@ -1,4 +1,5 @@
 /** @module server/errors — domain errors and the one place that maps any error to an HTTP response. */
+import { isUnavailable } from './db/unavailable';
 import type { Logger } from './logger';
 import { SECURITY_HEADERS } from './routes/html';
 
@@ -39,6 +40,15 @@ export class BadRequestError extends AppError {
     readonly field?: string,
   ) {
     super('BAD_REQUEST', 400, message);
+  }
+}
+
+/** 503: a dependency the request needs (the database) is unreachable; nothing was saved, the client should try again. */
+export class ServiceUnavailableError extends AppError {
+  override readonly code = 'SERVICE_UNAVAILABLE' as const;
+  readonly unavailable = true;
+  constructor(message = 'The database is unreachable right now; nothing was saved. Try again in a moment.') {
+    super('SERVICE_UNAVAILABLE', 503, message);
   }
 }
 
@@ -86,6 +96,8 @@ export function toErrorBody(code: string | number, error: unknown): ErrorBody {
   }
   // Elysia wraps whatever a parse hook throws (the body-size guard's 413 among them) in its ParseError.
   if (code === 'PARSE' && (error as Error).cause instanceof AppError) return toErrorBody('UNKNOWN', (error as Error).cause);
+  // The database (or blob store) is unreachable: a 503 that says so, not a 500 that blames us.
+  if (isUnavailable(error)) return toErrorBody('UNKNOWN', new ServiceUnavailableError());
   // Only decodeURIComponent and its kin throw URIError: bad percent-encoding the client sent.
   if (error instanceof URIError) return toErrorBody('UNKNOWN', new MalformedUrlError());
   switch (code) {
@@ -122,6 +134,8 @@ export function errorResponse(request: Request, body: ErrorBody): Response {
 /** Logs what a client must not see (the 500's cause) and answers with the safe body. */
 export function handleError(logger: Logger, request: Request, code: string | number, error: unknown): Response {
   const body = toErrorBody(code, error);
-  if (body.status >= 500) logger.error('request failed', { err: error as Error, path: new URL(request.url).pathname });
+  // A 503 is an outage the operator already sees (/readyz, metrics): a warning per request, not an error.
+  if (body.status === 503) logger.warn('request refused: a dependency is unavailable', { err: error as Error, path: new URL(request.url).pathname });
+  else if (body.status >= 500) logger.error('request failed', { err: error as Error, path: new URL(request.url).pathname });
   return errorResponse(request, body);
 }

@@ -31,7 +31,12 @@ export function windowClosesAt(lastInboundAt: number | null): number | null {
   return lastInboundAt === null ? null : lastInboundAt + SESSION_WINDOW_MS;
 }
 
-const MEDIA_LABEL: Record<string, string> = { image: '📷 Photo', video: '🎬 Video', audio: '🎤 Audio' };
+// A Map: the key comes from a provider's declared type, and `__proto__` or `constructor` must not reach Object's prototype.
+const MEDIA_LABEL = new Map([
+  ['image', '📷 Photo'],
+  ['video', '🎬 Video'],
+  ['audio', '🎤 Audio'],
+]);
 
 /** The inbox list's one-line preview of a message. */
 export function preview(body: string, media: InboundMedia[] = []): string {
@@ -39,5 +44,5 @@ export function preview(body: string, media: InboundMedia[] = []): string {
   if (text) return text.length > 120 ? `${text.slice(0, 119)}…` : text;
   const first = media[0];
   if (!first) return '';
-  return MEDIA_LABEL[first.contentType.split('/')[0] ?? ''] ?? '📎 Document';
+  return MEDIA_LABEL.get(first.contentType.split('/')[0] ?? '') ?? '📎 Document';
 }

@@ -1,6 +1,8 @@
 /** @module server/db/unavailable.test — which failures are the infrastructure's, and the deadline that turns them into 503s. */
 import { describe, expect, test } from 'bun:test';
-import { isTransient, isUnavailable, ServiceUnavailableError, withDeadline } from './unavailable';
+import { ServiceUnavailableError, toErrorBody } from '../errors';
+import { withDeadline } from './deadline';
+import { isTransient, isUnavailable } from './unavailable';
 
 const withCode = (code: string, cause?: unknown) => Object.assign(new Error(code), { code, ...(cause ? { cause } : {}) });
 
@@ -58,5 +60,13 @@ describe('withDeadline', () => {
     expect(await withDeadline(Promise.reject(withCode('ECONNREFUSED')), 1000).catch((e: unknown) => e)).toBeInstanceOf(ServiceUnavailableError);
     const bug = new TypeError('bug');
     expect(await withDeadline(Promise.reject(bug), 1000).catch((e: unknown) => e)).toBe(bug);
+  });
+});
+
+describe('the error mapper', () => {
+  test('an unreachable database is a 503 that says so, wherever it surfaces; a bug stays a 500', () => {
+    const wrapped = new Error('Failed query: select 1', { cause: withCode('ECONNREFUSED') });
+    expect(toErrorBody('UNKNOWN', wrapped)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(toErrorBody('UNKNOWN', new TypeError('bug'))).toMatchObject({ status: 500, code: 'INTERNAL' });
   });
 });

@@ -1,13 +1,11 @@
 /**
  * @module server/db/unavailable — telling an infrastructure failure (the database or the blob store cannot be
- * reached, or is shutting down) from a failure of the work itself, and bounding how long a caller waits for it.
+ * reached, or is shutting down) from a failure of the work itself, for retries and for the error mapper's 503.
  *
  * The difference decides what happens to an acknowledged event: an infrastructure failure waits and is retried
  * for as long as it lasts (nothing is lost, nothing dead-lettered); only a failure of the event itself (a bug,
- * bad data) counts toward dead-lettering.
+ * bad data) counts toward dead-lettering. No imports: the error mapper (server/errors) uses it too.
  */
-import { AppError } from '../errors';
-
 /** Node/Bun socket codes, postgres.js's own connection codes and disk failures: the service is not there (now). */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -85,34 +83,4 @@ export function isTransient(error: unknown): boolean {
     current = (current as ErrorLike).cause;
   }
   return false;
-}
-
-/** 503: a dependency the request needs is unreachable; the client should try again later (Twilio then calls the fallback URL). */
-export class ServiceUnavailableError extends AppError {
-  override readonly code = 'SERVICE_UNAVAILABLE' as const;
-  readonly unavailable = true;
-  constructor(message = 'The database is unreachable right now; nothing was saved. Try again in a moment.') {
-    super('SERVICE_UNAVAILABLE', 503, message);
-  }
-}
-
-/**
- * `work`, or a ServiceUnavailableError after `ms` milliseconds, whichever comes first; a rejection of `work` that
- * `isUnavailable` recognises becomes a ServiceUnavailableError too, any other passes through unchanged. The work
- * is not cancelled: a write that commits after the deadline still counts (the caller was told 503, so its retry
- * is a duplicate and is answered as one).
- */
-export async function withDeadline<T>(work: Promise<T>, ms: number, message?: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ServiceUnavailableError(message)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } catch (error) {
-    if (error instanceof ServiceUnavailableError || !isUnavailable(error)) throw error;
-    throw Object.assign(new ServiceUnavailableError(message), { cause: error });
-  } finally {
-    clearTimeout(timer);
-  }
 }

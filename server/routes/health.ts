@@ -3,7 +3,7 @@ import { Elysia } from 'elysia';
 import type { Database } from '../db/client';
 import type { Metrics } from '../metrics';
 import { UnauthorizedError } from '../errors';
-import { withDeadline } from '../db/unavailable';
+import { withDeadline } from '../db/deadline';
 
 /** Readiness answers within 1 s even when the database hangs: a balancer's probe must not time out instead. */
 const READY_DEADLINE_MS = 800;

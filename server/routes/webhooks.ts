@@ -7,7 +7,7 @@ import { parseInboundWebhook } from '../whatsapp/inbound-parse';
 import { verifyTwilioSignature, webhookUrl } from '../whatsapp/signature';
 import { parseStatusCallback } from '../whatsapp/status-parse';
 import { readBody } from '../forms/http';
-import { withDeadline } from '../db/unavailable';
+import { withDeadline } from '../db/deadline';
 
 export interface WebhookDeps {
   twilio?: TwilioConfig;

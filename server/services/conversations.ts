@@ -18,7 +18,8 @@ import { recordDeadLetter, reopenDeadLetter } from './dead-letters';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { maskPhone } from '../whatsapp/phone';
-import { isTransient, ServiceUnavailableError } from '../db/unavailable';
+import { isTransient } from '../db/unavailable';
+import { ServiceUnavailableError } from '../errors';
 import type { InboundMessage } from '../whatsapp/inbound-parse';
 
 export interface StatusUpdate {

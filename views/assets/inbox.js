@@ -72,6 +72,11 @@
     if (document.getElementById('inbox')) htmx.ajax('GET', location.href, { target: '#inbox', select: '#inbox', swap: 'outerMorph' });
   });
 
+  // 4401: the session ended or the user was disabled (server/realtime/access): off to the sign-in page, not a reconnect loop.
+  document.addEventListener('htmx:ws:close', (event) => {
+    if (event.detail?.code === 4401) location.assign('/login');
+  });
+
   // The 24-hour window countdown; at zero the free-text box is disabled until the page shows the template picker.
   function tick() {
     document.querySelectorAll('time[data-countdown]').forEach((time) => {
