@@ -2,6 +2,8 @@
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import { conversations, deadLetters, inboundEvents, messages } from '../server/db/schema';
+import { createSession } from '../server/auth/sessions';
+import { insertUser } from '../server/db/queries/users';
 import { createApiToken } from '../server/services/api-tokens';
 import { testApp } from './support/app';
 import { wasap } from './support/cli';
@@ -29,7 +31,13 @@ describe('dead letters', () => {
       await t.services.conversations.registry.ask(key, () => null);
       const [letter] = await t.database.db.select().from(deadLetters);
       expect(letter).toMatchObject({ conversationKey: key, inboundEventId: bad!.id, attempts: 5, resolvedAt: null });
-      expect((await t.database.db.select().from(conversations))[0]?.status).toBe('needs_attention');
+      const [conversation] = await t.database.db.select().from(conversations);
+      expect(conversation?.status).toBe('needs_attention');
+      // The conversation shows it to whoever opens it, with the command that re-drives it.
+      const admin = await insertUser(t.database.db, { email: 'boss@agency.co', name: 'Boss', role: 'admin', passwordHash: 'x' });
+      const session = await createSession(t.database.db, admin.id, new Date());
+      const chat = () => t.request(`/inbox/${conversation!.id}`, { headers: { cookie: `wasap_session=${session.token}`, accept: 'text/html' } }).then((r) => r.text());
+      expect(await chat()).toContain(`wasap dead-letters retry ${letter!.id}`);
 
       const listed = await wasap(['dead-letters', 'list', '--json'], env);
       expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ id: letter!.id, conversationKey: key, type: 'inbound.received', attempts: 5, resolvedAt: null })]);
@@ -42,6 +50,7 @@ describe('dead letters', () => {
       expect((await t.database.db.select().from(messages).where(eq(messages.providerSid, 'SMbroken'))).map((m) => m.body)).toEqual(['Hola otra vez']);
       expect((await t.database.db.select().from(deadLetters))[0]?.resolvedAt).toBeInstanceOf(Date);
       expect((await wasap(['dead-letters', 'list'], env)).out).toBe('no open dead letters\n');
+      expect(await chat()).not.toContain('could not be processed');
       expect(JSON.parse((await wasap(['dead-letters', 'list', '--all', '--json'], env)).out)).toHaveLength(1);
 
       const again = await wasap(['dead-letters', 'retry', String(letter!.id)], env);

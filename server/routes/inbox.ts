@@ -18,6 +18,7 @@ import type { ConversationSystem } from '../services/conversations';
 import type { BlobStore } from '../storage';
 import type { MediaWorker } from '../whatsapp/media-worker';
 import { htmlResponse } from './html';
+import { openDeadLettersOf, summarise } from '../services/dead-letters';
 
 export interface InboxDeps {
   db: Db;
@@ -73,10 +74,12 @@ export function inboxRoutes(deps: InboxDeps) {
 
   async function openView(id: number, before?: number) {
     const [panel, page, canned, key] = await Promise.all([aspirantPanel(db, id), chatPage(db, id, before), db.select().from(cannedResponses), conversationKey(db, id)]);
+    const letters = key ? await openDeadLettersOf(db, key.key) : [];
     const lastInbound = key?.lastInboundAt?.getTime() ?? null;
     const closes = windowClosesAt(lastInbound);
     return {
       conversation: panel!,
+      deadLetters: letters.map((l) => ({ id: l.id, type: summarise(l).type, error: l.error, at: l.createdAt })),
       messages: page.messages,
       olderCursor: page.olderCursor,
       window: { open: windowOpen(lastInbound, now()), closesAt: closes === null ? undefined : new Date(closes) },

@@ -85,4 +85,14 @@ describe('Presence', () => {
     expectInert(html);
     expectEscapedText(html);
   });
+
+  test('events that could not be processed are shown above the chat with the command that re-drives them, escaped', () => {
+    const letters = [{ id: 7, type: 'inbound.received', error: HOSTILE_TEXT, at: SAMPLE_NOW }];
+    const html = String(<InboxPage viewer={sampleViewer} filters={{ scope: 'mine' }} rows={sampleRows} open={{ ...sampleOpen, deadLetters: letters }} now={SAMPLE_NOW} />);
+    expect(html).toContain('role="alert"');
+    expect(html).toContain('An event of this conversation could not be processed.');
+    expect(html).toContain('wasap dead-letters retry 7');
+    expectEscapedText(html);
+    expect(withOpen()).not.toContain('could not be processed');
+  });
 });

@@ -6,7 +6,7 @@ import { Avatar, ConversationList, ListFilters } from './conversation-list';
 import { filterQuery } from './format';
 import { ChatLog } from './messages';
 import { Presence } from './presence';
-import type { ConversationRowView, InboxFilters, OpenConversationView, PresenceView, ViewerView } from './types';
+import type { ConversationRowView, DeadLetterView, InboxFilters, OpenConversationView, PresenceView, ViewerView } from './types';
 
 export interface InboxPageProps {
   viewer: ViewerView;
@@ -56,6 +56,26 @@ interface ChatPaneProps {
   now: Date;
 }
 
+/** Events of this conversation that could not be processed: shown until an admin re-drives them. */
+export function DeadLetterNotice({ letters }: { letters: DeadLetterView[] }) {
+  if (letters.length === 0) return <></>;
+  return (
+    <div class="dead-letters" role="alert">
+      <p>
+        <strong safe>{letters.length === 1 ? 'An event of this conversation could not be processed.' : `${letters.length} events of this conversation could not be processed.`}</strong> What the aspirant sent is
+        kept; an admin can process it again once the cause is fixed.
+      </p>
+      <ul>
+        {letters.map((letter) => (
+          <li>
+            <code safe>{letter.type}</code> <span class="muted small" safe>{letter.error}</span> — <code safe>{`wasap dead-letters retry ${letter.id}`}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
   const view = open.conversation;
   const id = view.conversationId;
@@ -76,6 +96,7 @@ function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
           Details
         </a>
       </header>
+      <DeadLetterNotice letters={open.deadLetters ?? []} />
       <div class="chat-scroll">
         <div class="chat-scroll-inner">
           <ChatLog conversationId={id} messages={open.messages} olderCursor={open.olderCursor} query={filterQuery(filters)} now={now} csrf={viewer.csrf} />

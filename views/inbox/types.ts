@@ -120,8 +120,19 @@ export interface CannedView {
   body: string;
 }
 
+/** An event of this conversation that failed every retry (server/services/dead-letters), until an admin retries it. */
+export interface DeadLetterView {
+  id: number;
+  /** The event's type, e.g. inbound.received. */
+  type: string;
+  error: string;
+  at: Date;
+}
+
 export interface OpenConversationView {
   conversation: AspirantPanelView;
+  /** Open dead letters, newest first; absent or empty when there are none. */
+  deadLetters?: DeadLetterView[];
   messages: MessageView[];
   olderCursor?: string;
   window: SessionWindow;
