@@ -47,7 +47,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = createApp({ config, database, logger, metrics, services, isDraining: () => draining });
   // Recovered events are queued before the first new webhook can arrive, so each conversation keeps its order.
   await services.start();
-  app.listen({ port: config.port, hostname: config.host });
+  // A second cap at the socket, above every route's own limit (the largest: a phone-simulator upload, see app.ts),
+  // so no body past it is buffered at all (Bun's default is 128 MB).
+  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Math.max(config.mediaMaxBytes, 1024 * 1024) + 128 * 1024 });
   if (app.server) services.hub.attach(app.server);
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
