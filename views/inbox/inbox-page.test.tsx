@@ -85,7 +85,9 @@ describe('Presence', () => {
     expectInert(html);
     expectEscapedText(html);
   });
+});
 
+describe('DeadLetterNotice', () => {
   test('events that could not be processed are shown above the chat with the command that re-drives them, escaped', () => {
     const letters = [{ id: 7, type: 'inbound.received', error: HOSTILE_TEXT, at: SAMPLE_NOW }];
     const html = String(<InboxPage viewer={sampleViewer} filters={{ scope: 'mine' }} rows={sampleRows} open={{ ...sampleOpen, deadLetters: letters }} now={SAMPLE_NOW} />);
