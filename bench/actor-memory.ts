@@ -115,8 +115,15 @@ export async function runActorMemory(options: ScenarioOptions = {}): Promise<Sce
   });
   return {
     scenario: 'actor-memory',
-    rows: [row('idle conversation actors (registry)', actors, perActor), row('bare state objects in a Map', bare, perBare), { what: 'actor overhead (actor − bare)', 'heap per item': bytes(perActor - perBare), 'objects per item': round((actors.objects - bare.objects) / n, 1) }],
-    ratios: [atMost('heap per idle actor, bytes (state included)', Math.round(perActor), TARGET_BYTES, 'B'), { name: 'heap per actor / heap per bare object', value: perActor / perBare, target: 'report', met: true }],
+    rows: [
+      row('idle conversation actors (registry)', actors, perActor),
+      row('bare state objects in a Map', bare, perBare),
+      { what: 'actor overhead (actor − bare)', 'heap per item': bytes(perActor - perBare), 'objects per item': round((actors.objects - bare.objects) / n, 1) },
+    ],
+    ratios: [
+      atMost('heap per idle actor, bytes (state included)', Math.round(perActor), TARGET_BYTES, 'B'),
+      { name: 'heap per actor / heap per bare object', value: perActor / perBare, target: 'report', met: true },
+    ],
     notes: [
       `Each figure comes from its own fresh process: heapStats().heapSize (bun:jsc) after Bun.gc(true), minus the same measurement of a process that built nothing (${bytes(nothing.heapBytes)} drift).`,
       'Actors are created through createRegistry (actors/runtime) with a load() returning a realistic ConversationState (aspirant and conversation ids, pinned script, bot state, facts) and left idle; the baseline keeps the same states in a Map keyed by the same numbers.',

@@ -138,7 +138,15 @@ export async function runFanOut(options: ScenarioOptions = {}): Promise<Scenario
         const sequentialRate = (n * rounds) / m.sequentialSeconds;
         const burstRate = (n * rounds) / m.burstSeconds;
         results.push({ sequentialRate, burstRate });
-        rows.push({ sockets: n, server: server.name, 'p50 ms to last': ms(lat.p50), 'p99 ms to last': ms(lat.p99), 'max ms': ms(lat.max), 'deliveries/s one at a time': count(sequentialRate), [`deliveries/s ${rounds} back to back`]: count(burstRate) });
+        rows.push({
+          sockets: n,
+          server: server.name,
+          'p50 ms to last': ms(lat.p50),
+          'p99 ms to last': ms(lat.p99),
+          'max ms': ms(lat.max),
+          'deliveries/s one at a time': count(sequentialRate),
+          [`deliveries/s ${rounds} back to back`]: count(burstRate),
+        });
       } finally {
         await server.stop();
       }

@@ -66,7 +66,12 @@ function sink() {
 }
 
 function webhookApp(conversations: ConversationSystem, withObservability: boolean) {
-  const routes = webhookRoutes({ twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, whatsappFrom: `whatsapp:${AGENCY}`, maxMps: 10, timeoutMs: 8000 }, publicUrl: PUBLIC_URL, trustProxy: false, conversations });
+  const routes = webhookRoutes({
+    twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, whatsappFrom: `whatsapp:${AGENCY}`, maxMps: 10, timeoutMs: 8000 },
+    publicUrl: PUBLIC_URL,
+    trustProxy: false,
+    conversations,
+  });
   if (!withObservability) return new Elysia().use(routes);
   // As in server/app.ts: request metrics and one JSON log line per request (written to a sink that drops it).
   return new Elysia().use(observability({ logger: createLogger('info', () => {}), metrics: createMetrics() })).use(routes);
@@ -125,7 +130,7 @@ export async function runHttpTax(options: ScenarioOptions = {}): Promise<Scenari
       notes: [
         `Closed loop from a separate process (bench/lib/load-generator.ts): ${load.concurrency} keep-alive connections, ${load.warmupSeconds} s warm-up then ${load.durationSeconds} s measured per server, the same ${BODIES.toLocaleString('en-US')} pre-signed Twilio bodies (~${bodies[0]!.body.length} bytes each) round-robin for every server.`,
         `The route parsed, verified and handed over every request: the sink saw ${count(full.handled ?? 0)} (+ observability run) and ${count(alone.handled ?? 0)} (route alone) inbound messages, all answered 200.`,
-        "The generator shares the machine's cores with the server under test; every server faces the same generator, so the ratio compares like with like, but raw Bun.serve's figure is capped by how fast one generator process can send."
+        "The generator shares the machine's cores with the server under test; every server faces the same generator, so the ratio compares like with like, but raw Bun.serve's figure is capped by how fast one generator process can send.",
       ],
     };
   } finally {

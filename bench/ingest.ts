@@ -36,7 +36,16 @@ const POOL_SIZE = 10;
 
 type Rows = Record<string, string | number>[];
 
-async function latencyAt(system: IngestSystem, driver: string, conversations: number, max: number, stepMs: number, warmup: boolean, rows: Rows, log: (l: string) => void): Promise<StepResult | undefined> {
+async function latencyAt(
+  system: IngestSystem,
+  driver: string,
+  conversations: number,
+  max: number,
+  stepMs: number,
+  warmup: boolean,
+  rows: Rows,
+  log: (l: string) => void,
+): Promise<StepResult | undefined> {
   if (max <= 0) return undefined;
   const step = await runStep(system, { conversations, rate: Math.max(1, Math.round(max / 2)), durationMs: stepMs, warmup });
   log(describeStep(step));
@@ -97,10 +106,35 @@ export async function runIngest(options: ScenarioOptions & { driver: IngestDrive
       const bigHalf = await latencyAt(system, driver, plan.bigN, big.rate, plan.stepMs, false, rows, log);
       heldSteps.push(...[one.best, oneHalf, big.best, bigHalf].filter((s): s is StepResult => s !== undefined));
       notes.push(`N=1 is one conversation: its actor handles one event at a time by design, so its maximum (${one.rate}/s) is one commit's latency, not the server's capacity.`);
-      notes.push(`N=${plan.bigN}: distinct senders and no warm-up, so each message is a conversation's first (conversation and aspirant rows, the bot's welcome in the outbox, its send to the fake Twilio and the send's outcome) — the heaviest path; the ${plan.bigN} conversations are not all reached within a step.`);
+      notes.push(
+        `N=${plan.bigN}: distinct senders and no warm-up, so each message is a conversation's first (conversation and aspirant rows, the bot's welcome in the outbox, its send to the fake Twilio and the send's outcome) — the heaviest path; the ${plan.bigN} conversations are not all reached within a step.`,
+      );
       pgbench = await pgbenchInsert(system.databaseUrl!, POOL_SIZE, plan.pgbenchSeconds);
-      rows.push({ driver, run: `pgbench INSERT c=${POOL_SIZE}`, N: 0, 'target/s': 0, 'sent/s': pgbench.tps, 'done/s': pgbench.tps, sent: 0, failed: 0, 'late>1s': 0, lost: 0, 'hook p50': 0, 'hook p99': 0, 'hook max': 0, 'e2e p50': pgbench.latencyMs, 'e2e p99': 0, 'e2e p99.9': 0, 'e2e max': 0, 'cpu srv': 0, 'cpu pg': 0, 'cpu all': 0 });
-      notes.push(`Baseline: ${pgbench.command} (script: one INSERT … RETURNING id into a copy of messages with the same defaults and indexes, autocommit) → ${pgbench.tps} tps, ${pgbench.latencyMs} ms average. c=${POOL_SIZE} because the server's Postgres pool has ${POOL_SIZE} connections: it cannot have more statements in flight.`);
+      rows.push({
+        driver,
+        run: `pgbench INSERT c=${POOL_SIZE}`,
+        N: 0,
+        'target/s': 0,
+        'sent/s': pgbench.tps,
+        'done/s': pgbench.tps,
+        sent: 0,
+        failed: 0,
+        'late>1s': 0,
+        lost: 0,
+        'hook p50': 0,
+        'hook p99': 0,
+        'hook max': 0,
+        'e2e p50': pgbench.latencyMs,
+        'e2e p99': 0,
+        'e2e p99.9': 0,
+        'e2e max': 0,
+        'cpu srv': 0,
+        'cpu pg': 0,
+        'cpu all': 0,
+      });
+      notes.push(
+        `Baseline: ${pgbench.command} (script: one INSERT … RETURNING id into a copy of messages with the same defaults and indexes, autocommit) → ${pgbench.tps} tps, ${pgbench.latencyMs} ms average. c=${POOL_SIZE} because the server's Postgres pool has ${POOL_SIZE} connections: it cannot have more statements in flight.`,
+      );
     } else {
       notes.push('PGlite: no pgbench baseline (pgbench cannot reach an embedded database); N=100 only.');
     }
@@ -110,7 +144,9 @@ export async function runIngest(options: ScenarioOptions & { driver: IngestDrive
     await system.stop();
   }
   if (driver === 'postgres' && plan.accounting) notes.push(...accountingNotes(await measureRoundTrips()));
-  notes.push('Latencies count from each message\'s scheduled send time (open loop), in ms; e2e = webhook sent → its conversation row fragment received on the admin\'s /live socket. "done/s" = fragments received per second up to the last one. cpu = cores busy (server process, all Postgres processes, whole machine, which other users of this machine share).');
+  notes.push(
+    'Latencies count from each message\'s scheduled send time (open loop), in ms; e2e = webhook sent → its conversation row fragment received on the admin\'s /live socket. "done/s" = fragments received per second up to the last one. cpu = cores busy (server process, all Postgres processes, whole machine, which other users of this machine share).',
+  );
   const late = heldSteps.reduce((sum, s) => sum + s.measured.late, 0);
   return { scenario: `ingest-${driver}`, rows, ratios: targetRatios(driver, max, half, late, pgbench), notes };
 }

@@ -41,7 +41,14 @@ async function pageQueries(db: Db, viewer: Viewer, conversationId: number) {
 
 async function renderPage(data: Awaited<ReturnType<typeof pageQueries>>): Promise<string> {
   const open = { conversation: data.panel, messages: data.chat.messages, olderCursor: data.chat.olderCursor, window: { open: true }, templates: [], canned: [] };
-  return await InboxPage({ viewer: { id: 1, name: 'Bench Admin', role: 'admin', csrf: 'x'.repeat(43) }, filters: { scope: 'all' }, rows: data.list.rows, nextCursor: data.list.nextCursor, open, now: new Date() });
+  return await InboxPage({
+    viewer: { id: 1, name: 'Bench Admin', role: 'admin', csrf: 'x'.repeat(43) },
+    filters: { scope: 'all' },
+    rows: data.list.rows,
+    nextCursor: data.list.nextCursor,
+    open,
+    now: new Date(),
+  });
 }
 
 function row(what: string, s: LatencySummary, extra: Record<string, string | number> = {}): Record<string, string | number> {

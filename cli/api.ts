@@ -6,7 +6,8 @@ import type { CliIO } from './io';
 
 export function adminApi(io: CliIO) {
   const token = io.env.WASAP_API_TOKEN?.trim();
-  if (!token) throw new CLIError('WASAP_API_TOKEN is not set', 2, 'Create a token with `wasap token create --name laptop` and export WASAP_API_TOKEN=… (and WASAP_URL if the server is not on localhost:3000).');
+  if (!token)
+    throw new CLIError('WASAP_API_TOKEN is not set', 2, 'Create a token with `wasap token create --name laptop` and export WASAP_API_TOKEN=… (and WASAP_URL if the server is not on localhost:3000).');
   const url = io.env.WASAP_URL?.trim() || `http://localhost:${io.env.PORT?.trim() || 3000}`;
   return treaty<App>(url, { headers: { authorization: `Bearer ${token}` } });
 }

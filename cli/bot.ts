@@ -46,7 +46,12 @@ export function registerBot(program: Command, io: CliIO): void {
       // Eden turns ISO date strings into Dates; both print the same.
       const rows = await call('list', () => adminApi(io).api.admin.bot.scripts.get());
       if (opts.json) return io.out(`${JSON.stringify(rows, null, 2)}\n`);
-      io.out(renderTable(['SCRIPT', 'ACTIVE', 'AUTHOR', 'CREATED', 'CHECKSUM'], rows.map((r) => [r.ref, r.active ? 'yes' : '', r.author, new Date(r.createdAt).toISOString().slice(0, 16).replace('T', ' '), r.checksum.slice(0, 12)])));
+      io.out(
+        renderTable(
+          ['SCRIPT', 'ACTIVE', 'AUTHOR', 'CREATED', 'CHECKSUM'],
+          rows.map((r) => [r.ref, r.active ? 'yes' : '', r.author, new Date(r.createdAt).toISOString().slice(0, 16).replace('T', ' '), r.checksum.slice(0, 12)]),
+        ),
+      );
     });
   bot
     .command('show <ref>')

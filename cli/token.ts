@@ -25,7 +25,12 @@ export function registerToken(program: Command, io: CliIO): void {
     .action(async function list() {
       const rows = await withDatabase(io, 'wasap token list', (database) => listApiTokens(database.db));
       const day = (d: Date | null) => d?.toISOString().slice(0, 16).replace('T', ' ') ?? '-';
-      io.out(renderTable(['ID', 'NAME', 'CREATED', 'LAST USED', 'STATE'], rows.map((r) => [String(r.id), r.name, day(r.createdAt), day(r.lastUsedAt), r.revokedAt ? 'revoked' : 'active'])));
+      io.out(
+        renderTable(
+          ['ID', 'NAME', 'CREATED', 'LAST USED', 'STATE'],
+          rows.map((r) => [String(r.id), r.name, day(r.createdAt), day(r.lastUsedAt), r.revokedAt ? 'revoked' : 'active']),
+        ),
+      );
     });
   token
     .command('revoke <id>')

@@ -43,9 +43,7 @@ export function registerUser(program: Command, io: CliIO): void {
     .addOption(new Option('--role <role>', 'role').choices(ROLES).default('recruiter'))
     .action(async function add(opts: { email: string; name: string; role: string }) {
       const password = await readPassword(io);
-      const created = await withDatabase(io, 'wasap user add', (database) =>
-        userAction(() => addUser(database.db, CLI_ACTOR, { ...opts, password })),
-      );
+      const created = await withDatabase(io, 'wasap user add', (database) => userAction(() => addUser(database.db, CLI_ACTOR, { ...opts, password })));
       io.out(`created ${created.role} ${created.email} (id ${created.id})\n`);
     });
   user
@@ -58,14 +56,15 @@ export function registerUser(program: Command, io: CliIO): void {
       const rows = users.map((u) => [String(u.id), u.email, u.name, u.role, u.disabled ? 'disabled' : 'active', u.createdAt.toISOString().slice(0, 10)]);
       io.out(renderTable(['ID', 'EMAIL', 'NAME', 'ROLE', 'STATE', 'CREATED'], rows));
     });
-  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
     user
       .command(`${name} <email>`)
       .description(disabled ? `disable a user and sign them out everywhere (${SWEEP_NOTE})` : 'enable a disabled user')
       .action(async function toggle(email: string) {
-        const changed = await withDatabase(io, `wasap user ${name}`, (database) =>
-          userAction(() => setUserDisabled(database.db, CLI_ACTOR, email, disabled)),
-        );
+        const changed = await withDatabase(io, `wasap user ${name}`, (database) => userAction(() => setUserDisabled(database.db, CLI_ACTOR, email, disabled)));
         io.out(`${changed.email} is now ${changed.disabled ? 'disabled' : 'active'}\n`);
       });
   }
@@ -74,9 +73,7 @@ export function registerUser(program: Command, io: CliIO): void {
     .description(`set a user's password (read from stdin or prompted); signs them out everywhere (${SWEEP_NOTE})`)
     .action(async function passwd(email: string) {
       const password = await readPassword(io);
-      const changed = await withDatabase(io, 'wasap user passwd', (database) =>
-        userAction(() => setUserPassword(database.db, CLI_ACTOR, email, password)),
-      );
+      const changed = await withDatabase(io, 'wasap user passwd', (database) => userAction(() => setUserPassword(database.db, CLI_ACTOR, email, password)));
       io.out(`password changed for ${changed.email}\n`);
     });
 }

@@ -56,7 +56,9 @@ export function createApp(deps: AppDeps) {
     .use(authRoutes({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy }))
     .use(adminUsersRoutes({ db, secureCookies }))
     .use(adminCannedRoutes({ db, secureCookies }))
-    .use(inboxRoutes({ db, conversations: services.conversations, blobs: services.blobs, media: services.media, presence, secureCookies, hub: services.hub, templates: config.templates, now: deps.now }))
+    .use(
+      inboxRoutes({ db, conversations: services.conversations, blobs: services.blobs, media: services.media, presence, secureCookies, hub: services.hub, templates: config.templates, now: deps.now }),
+    )
     .use(liveRoutes({ db, presence, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
     .use(formRoutes({ config, db, conversations: services.conversations }));
   if (services.simulator) {

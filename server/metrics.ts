@@ -41,7 +41,13 @@ export function createMetrics(): Metrics {
         help,
         labelNames,
         registers: [registry],
-        ...(collect ? { collect(this: client.Gauge) { this.set(collect()); } } : {}),
+        ...(collect
+          ? {
+              collect(this: client.Gauge) {
+                this.set(collect());
+              },
+            }
+          : {}),
       });
     },
     render: () => registry.metrics(),

@@ -7,12 +7,15 @@ import { assertPlainBody, assertWellEncoded, MAX_BODY_DEPTH, readCapped, request
 /** A body that never ends, counting what was pulled from it. */
 function endless(): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let pulled = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      pulled += 1024;
-      controller.enqueue(new Uint8Array(1024));
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        pulled += 1024;
+        controller.enqueue(new Uint8Array(1024));
+      },
     },
-  }, { highWaterMark: 0 }); // nothing is pulled until someone reads
+    { highWaterMark: 0 },
+  ); // nothing is pulled until someone reads
   return { stream, pulled: () => pulled };
 }
 

@@ -113,8 +113,14 @@ export function buildServices(options: ServiceOptions): Services {
     async download(url) {
       const simulated = simulator?.lookup(url);
       if (simulated) return simulated;
-      if (!twilio) throw new Error('media URL is not the simulator\'s and Twilio is not configured');
-      return downloadMedia(url, { accountSid: twilio.accountSid, authToken: twilio.authToken, maxBytes: config.mediaMaxBytes, trustedHosts: twilioHost(twilio.apiUrl), retryDelaysMs: options.mediaRetryDelaysMs });
+      if (!twilio) throw new Error("media URL is not the simulator's and Twilio is not configured");
+      return downloadMedia(url, {
+        accountSid: twilio.accountSid,
+        authToken: twilio.authToken,
+        maxBytes: config.mediaMaxBytes,
+        trustedHosts: twilioHost(twilio.apiUrl),
+        retryDelaysMs: options.mediaRetryDelaysMs,
+      });
     },
     detect: detectMediaType,
     storageBackoffMs: options.mediaStorageBackoffMs,

@@ -42,7 +42,10 @@ async function setup(driver: Driver) {
     const response = await request('/login', { method: 'POST', headers: FORM, body: new URLSearchParams({ email, password }) });
     const token = /wasap_session=([^;]+)/.exec(response.headers.getSetCookie().join('\n'))?.[1];
     if (response.status !== 303 || !token) return undefined;
-    const [row] = await db.select().from(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+    const [row] = await db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, hashToken(token)));
     return { cookie: `wasap_session=${token}`, csrf: row!.csrfToken };
   }
   async function post(who: { cookie: string; csrf?: string }, path: string, fields: Record<string, string>) {

@@ -35,7 +35,10 @@ async function setup(driver: Driver, publicUrl = 'http://localhost:3000') {
     .get('/inbox', ({ user }) => `inbox of ${user.name}`, { requireUser: true })
     .post('/notes', ({ user }) => `noted by ${user.email}`, { requireUser: true });
   const timingHash = await Bun.password.hash('timing', CHEAP);
-  const app = new Elysia().use(observability({ logger, metrics })).use(authRoutes({ db, publicUrl, trustProxy: true, throttle, now, timingHash })).use(pages);
+  const app = new Elysia()
+    .use(observability({ logger, metrics }))
+    .use(authRoutes({ db, publicUrl, trustProxy: true, throttle, now, timingHash }))
+    .use(pages);
   const ana = toPublicUser(await insertUser(db, { email: 'ana@agency.co', name: 'Ana', role: 'recruiter', passwordHash: await Bun.password.hash(PASSWORD, CHEAP) }));
   const request = (path: string, init?: RequestInit) => app.handle(new Request(`http://localhost${path}`, init));
   function login(email: string, password: string, extra: { ip?: string; next?: string } = {}) {
@@ -46,7 +49,10 @@ async function setup(driver: Driver, publicUrl = 'http://localhost:3000') {
     const response = await login(email, PASSWORD);
     expect(response.status).toBe(303);
     const token = /wasap_session=([^;]+)/.exec(response.headers.getSetCookie().join('\n'))?.[1] ?? '';
-    const [row] = await db.select().from(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+    const [row] = await db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.tokenHash, hashToken(token)));
     return { cookie: `wasap_session=${token}`, token, csrf: row!.csrfToken };
   }
   return { database, db, clock, now, app, ana, request, login, signIn, [Symbol.asyncDispose]: () => database.close() };
@@ -75,9 +81,7 @@ describe.each(drivers)('auth on %s', (driver) => {
     expect(JSON.stringify(rows)).not.toContain(token);
     const page = await t.request('/inbox', { headers: { cookie: `wasap_session=${token}` } });
     expect(await page.text()).toBe('inbox of Ana');
-    expect(await auditActions(t.db)).toEqual([
-      { action: 'auth.signed_in', actorUserId: t.ana.id, details: null, ip: '198.51.100.1' },
-    ]);
+    expect(await auditActions(t.db)).toEqual([{ action: 'auth.signed_in', actorUserId: t.ana.id, details: null, ip: '198.51.100.1' }]);
   });
 
   test('the cookie is Secure when PUBLIC_URL is https', async () => {

@@ -81,7 +81,10 @@ describe('wasap replay', () => {
       await services.timers.runOnce();
       await flush(key);
       if (i < 2) {
-        const [row] = await database.db.select({ aspirantId: conversations.aspirantId }).from(conversations).where(eq(conversations.id, i + 1));
+        const [row] = await database.db
+          .select({ aspirantId: conversations.aspirantId })
+          .from(conversations)
+          .where(eq(conversations.id, i + 1));
         await services.conversations.acceptForm(key, { aspirantId: row!.aspirantId, profile: { ...PROFILE, hasKids: i === 0 }, source: 'hosted' });
         await flush(key);
       }

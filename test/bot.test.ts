@@ -77,7 +77,10 @@ describe.each(drivers)('intake bot on %s', (driver) => {
     clock.now += 30 * HOUR;
     await settle(t, key);
     expect(await botMessages(t)).toEqual(['welcome', 'form_reminder_1', 'photo_request']);
-    const pending = await t.database.db.select().from(timers).where(and(isNull(timers.firedAt), isNull(timers.cancelledAt)));
+    const pending = await t.database.db
+      .select()
+      .from(timers)
+      .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt)));
     expect(pending).toEqual([]);
   });
 

@@ -44,7 +44,10 @@ describe('dead letters', () => {
       expect((await wasap(['dead-letters', 'list'], env)).out).toContain('+57300•••0001');
 
       // Fixed at the source; retried through the server: processed once, resolved, not listed any more.
-      await t.database.db.update(inboundEvents).set({ payload: { event: { type: 'inbound.received', messageSid: 'SMbroken', body: 'Hola otra vez', media: [], receivedAt: Date.now() } } }).where(eq(inboundEvents.id, bad!.id));
+      await t.database.db
+        .update(inboundEvents)
+        .set({ payload: { event: { type: 'inbound.received', messageSid: 'SMbroken', body: 'Hola otra vez', media: [], receivedAt: Date.now() } } })
+        .where(eq(inboundEvents.id, bad!.id));
 
       expect(await wasap(['dead-letters', 'retry', String(letter!.id)], env)).toMatchObject({ code: 0, out: `dead letter ${letter!.id} (inbound.received) processed\n` });
       expect((await t.database.db.select().from(messages).where(eq(messages.providerSid, 'SMbroken'))).map((m) => m.body)).toEqual(['Hola otra vez']);

@@ -164,8 +164,7 @@ describe('hosted form', () => {
       now: () => now,
       limits: { perToken: { limit: 2, windowMs: 60_000 }, perIp: { limit: 4, windowMs: 60_000 } },
     });
-    const submit = (token: string) =>
-      routes.handle(new Request(`http://localhost/f/${token}`, { method: 'POST', headers: FORM, body: urlencoded({ firstName: '' }) }));
+    const submit = (token: string) => routes.handle(new Request(`http://localhost/f/${token}`, { method: 'POST', headers: FORM, body: urlencoded({ firstName: '' }) }));
     const token = signedToken(t, aspirant.id, now);
     expect((await submit(token)).status).toBe(422);
     expect((await submit(token)).status).toBe(422);

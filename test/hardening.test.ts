@@ -22,12 +22,15 @@ afterAll(() => t[Symbol.asyncDispose]());
 function endless(): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let pulled = 0;
   const chunk = new Uint8Array(16 * KIB).fill(0x61);
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      pulled += chunk.byteLength;
-      controller.enqueue(chunk);
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
     },
-  }, { highWaterMark: 0 }); // nothing is pulled until someone reads
+    { highWaterMark: 0 },
+  ); // nothing is pulled until someone reads
   return { stream, pulled: () => pulled };
 }
 

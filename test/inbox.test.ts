@@ -101,7 +101,12 @@ describe.each(drivers)('inbox on %s', (driver) => {
     expect(await note.text()).toContain('Llamar mañana &lt;script&gt;x&lt;/script&gt;');
     const [conversation] = await t.database.db.select().from(conversations).where(eq(conversations.id, w.ids.open));
     expect(conversation).toMatchObject({ assigneeId: w.rita.id, status: 'closed', botPaused: true });
-    const actions = (await t.database.db.select().from(auditLog).where(eq(auditLog.targetId, String(w.ids.open)))).map((a) => [a.action, a.actor]);
+    const actions = (
+      await t.database.db
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.targetId, String(w.ids.open)))
+    ).map((a) => [a.action, a.actor]);
     expect(actions).toEqual([
       ['conversation.assigned', 'rita@agency.co'],
       ['conversation.status_changed', 'rita@agency.co'],

@@ -5,8 +5,23 @@ import { rowsOf } from '../server/db/rows';
 import { drivers, testDatabase } from './support/db';
 
 const TABLES = [
-  'api_tokens', 'aspirants', 'audit_log', 'bot_scripts', 'canned_responses', 'conversation_events', 'conversations', 'dead_letters', 'form_submissions', 'inbound_events',
-  'media', 'messages', 'notes', 'outbox', 'sessions', 'timers', 'users',
+  'api_tokens',
+  'aspirants',
+  'audit_log',
+  'bot_scripts',
+  'canned_responses',
+  'conversation_events',
+  'conversations',
+  'dead_letters',
+  'form_submissions',
+  'inbound_events',
+  'media',
+  'messages',
+  'notes',
+  'outbox',
+  'sessions',
+  'timers',
+  'users',
 ];
 
 describe.each(drivers)('migrations on %s', (driver) => {
@@ -17,9 +32,9 @@ describe.each(drivers)('migrations on %s', (driver) => {
     await database.migrate();
     await database.migrate();
     expect(await database.migrationStatus()).toEqual(before);
-    const tables = rowsOf<{ table_name: string }>(
-      await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`),
-    ).map((row) => row.table_name);
+    const tables = rowsOf<{ table_name: string }>(await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`)).map(
+      (row) => row.table_name,
+    );
     expect(tables).toEqual(TABLES);
     const indexes = rowsOf<{ indexname: string }>(await database.db.execute(sql`select indexname from pg_indexes where schemaname = 'public'`)).map((r) => r.indexname);
     for (const name of ['inbound_events_provider_sid_key', 'conversations_inbox_idx', 'messages_conversation_history_idx', 'outbox_due_idx', 'timers_due_idx', 'inbound_events_parked_status_idx']) {

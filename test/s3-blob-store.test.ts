@@ -76,18 +76,20 @@ describe('S3BlobStore', () => {
 
   test('check passes for an existing bucket and explains a missing one', async () => {
     await storeFor('test-bucket').check();
-    const error = await storeFor('no-such-bucket').check().catch((e: unknown) => e);
+    const error = await storeFor('no-such-bucket')
+      .check()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BLOB_STORE_UNAVAILABLE' });
-    expect((error as Error).message).toBe(
-      `S3 bucket "no-such-bucket" at ${endpoint} is not usable: the bucket does not exist (check S3_BUCKET and S3_REGION).`,
-    );
+    expect((error as Error).message).toBe(`S3 bucket "no-such-bucket" at ${endpoint} is not usable: the bucket does not exist (check S3_BUCKET and S3_REGION).`);
   });
 
   test('check explains an endpoint where nothing listens', async () => {
     const closed = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() });
     const deadEndpoint = `http://127.0.0.1:${closed.port}`;
     await closed.stop(true);
-    const error = await storeFor('test-bucket', deadEndpoint).check().catch((e: unknown) => e);
+    const error = await storeFor('test-bucket', deadEndpoint)
+      .check()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BLOB_STORE_UNAVAILABLE' });
     expect((error as Error).message).toStartWith(`S3 bucket "test-bucket" at ${deadEndpoint} is not usable: `);
     expect((error as Error).message).toEndWith('(check S3_ENDPOINT and the network).');

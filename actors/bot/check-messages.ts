@@ -36,13 +36,7 @@ export function checkVariables(checker: Checker, slot: Slot): Record<string, str
 }
 
 /** Text for every declared locale; a known but undeclared locale is a problem too, so copy never silently goes unused. */
-export function checkLocaleTexts<T>(
-  ctx: WordsContext,
-  slot: Slot,
-  entries: Map<string, Slot>,
-  read: (entry: Slot) => T | undefined,
-  what = 'text',
-): Partial<Record<Locale, T>> {
+export function checkLocaleTexts<T>(ctx: WordsContext, slot: Slot, entries: Map<string, Slot>, read: (entry: Slot) => T | undefined, what = 'text'): Partial<Record<Locale, T>> {
   const result: Partial<Record<Locale, T>> = {};
   for (const locale of LOCALES) {
     const entry = entries.get(locale);

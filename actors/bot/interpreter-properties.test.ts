@@ -14,7 +14,10 @@ beforeAll(async () => {
 const WORDS = ['hola', 'Cuánto', 'PAGAN', 'estafa', 'horario', 'link', 'formulario', 'pay', 'safe', 'shifts', 'foto', '{firstName}', '¿', '!', '😊', ''];
 /** Names without braces, so any {placeholder} left in a sent text can only have come from the script. */
 const name = fc.string({ maxLength: 12 }).filter((text) => !text.includes('{'));
-const body = fc.oneof(fc.string({ maxLength: 40 }), fc.array(fc.constantFrom(...WORDS), { maxLength: 6 }).map((words) => words.join(' ')));
+const body = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.array(fc.constantFrom(...WORDS), { maxLength: 6 }).map((words) => words.join(' ')),
+);
 
 /** Timers and inbound text weigh more, so sequences often reach the reminder cap and the FAQ. */
 const event: fc.Arbitrary<BotEvent> = fc.oneof(

@@ -62,9 +62,7 @@ describe('interpret: the default intake script', () => {
       {
         type: 'send',
         messageKey: 'photo_request',
-        text:
-          '¡Gracias, Carolina! Ya recibimos tu formulario 🙌\n' +
-          'El siguiente paso es una foto tuya reciente: de frente, con buena luz y sin filtros. Puedes enviarla aquí mismo 📸',
+        text: '¡Gracias, Carolina! Ya recibimos tu formulario 🙌\n' + 'El siguiente paso es una foto tuya reciente: de frente, con buena luz y sin filtros. Puedes enviarla aquí mismo 📸',
       },
       { type: 'status', status: 'pending_photo' },
     ]);
@@ -74,9 +72,7 @@ describe('interpret: the default intake script', () => {
       {
         type: 'send',
         messageKey: 'photo_needed',
-        text:
-          '¡Gracias por tu mensaje, Carolina! Para seguir con tu proceso necesitamos una foto tuya reciente (de frente, con buena luz y sin filtros).\n' +
-          'Cuando la tengas, envíala por aquí 📸',
+        text: '¡Gracias por tu mensaje, Carolina! Para seguir con tu proceso necesitamos una foto tuya reciente (de frente, con buena luz y sin filtros).\n' + 'Cuando la tengas, envíala por aquí 📸',
       },
     ]);
     expect(state.step).toBe('awaiting_photo');
@@ -178,12 +174,15 @@ describe('interpret: FAQ', () => {
 
 describe('interpret: pausing, reminders, names and locales', () => {
   test('a recruiter reply pauses the bot until a recruiter resumes it', () => {
-    const { state, actions } = play([
-      [{ type: 'recruiter.replied' }, facts()],
-      [inbound('¿cuánto pagan?'), facts()],
-      [{ type: 'timer.fired', timer: 'form_reminder_1' }, facts()],
-      [{ type: 'form.submitted' }, facts({ formSubmitted: true })],
-    ], at('awaiting_form'));
+    const { state, actions } = play(
+      [
+        [{ type: 'recruiter.replied' }, facts()],
+        [inbound('¿cuánto pagan?'), facts()],
+        [{ type: 'timer.fired', timer: 'form_reminder_1' }, facts()],
+        [{ type: 'form.submitted' }, facts({ formSubmitted: true })],
+      ],
+      at('awaiting_form'),
+    );
     expect(actions).toEqual([[], [], [], []]);
     expect(state).toEqual(at('awaiting_form', { paused: true }));
 

@@ -68,7 +68,13 @@ describe('parseScript', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.script.steps.hello?.on['inbound.received']).toEqual([
-      { actions: [{ type: 'send', message: 'welcome' }, { type: 'schedule', timer: 'nudge', afterMs: 14_400_000 }], goto: 'waiting' },
+      {
+        actions: [
+          { type: 'send', message: 'welcome' },
+          { type: 'schedule', timer: 'nudge', afterMs: 14_400_000 },
+        ],
+        goto: 'waiting',
+      },
     ]);
     expect(result.script.faq).toEqual([{ id: 'pay', keywords: { es: ['pago'], en: ['pay'] }, answer: 'welcome' }]);
   });
@@ -84,11 +90,7 @@ describe('parseScript', () => {
       edit(13, '          goto: wating'),
       [{ path: 'steps.hello.on.inbound.received[0].goto', line: 13, column: 17, message: "unknown step 'wating' (did you mean 'waiting'?)" }],
     ],
-    [
-      'unknown timer',
-      edit(17, '        - timer: nudge2'),
-      [{ path: 'steps.waiting.on.timer.fired[0].timer', line: 17, column: 18, message: "unknown timer 'nudge2' (did you mean 'nudge'?)" }],
-    ],
+    ['unknown timer', edit(17, '        - timer: nudge2'), [{ path: 'steps.waiting.on.timer.fired[0].timer', line: 17, column: 18, message: "unknown timer 'nudge2' (did you mean 'nudge'?)" }]],
     [
       'bad duration',
       edit(4, '  nudge: 4 hours'),
@@ -108,7 +110,14 @@ describe('parseScript', () => {
     [
       'status outside the list',
       edit(12, '            - status: archived'),
-      [{ path: 'steps.hello.on.inbound.received[0].actions[1].status', line: 12, column: 23, message: "unknown status 'archived'; expected one of: new, open, pending_form, pending_photo, needs_attention, closed" }],
+      [
+        {
+          path: 'steps.hello.on.inbound.received[0].actions[1].status',
+          line: 12,
+          column: 23,
+          message: "unknown status 'archived'; expected one of: new, open, pending_form, pending_photo, needs_attention, closed",
+        },
+      ],
     ],
     [
       'hand-off status outside the list',
@@ -147,16 +156,8 @@ describe('parseScript', () => {
       [{ path: 'messages.welcome[0]', line: 28, column: 7, message: "the last variant must have no 'if': it is sent when no condition holds" }],
     ],
     ['missing required key', edit(5, null), [{ path: 'start', line: 1, column: 1, message: "'start' is required" }]],
-    [
-      'unknown start step',
-      edit(5, 'start: helo'),
-      [{ path: 'start', line: 5, column: 8, message: "unknown step 'helo' (did you mean 'hello'?)" }],
-    ],
-    [
-      'empty FAQ keyword list for a locale',
-      edit(24, '      en: []'),
-      [{ path: 'faq.pay.keywords.en', line: 24, column: 11, message: 'the keyword list is empty' }],
-    ],
+    ['unknown start step', edit(5, 'start: helo'), [{ path: 'start', line: 5, column: 8, message: "unknown step 'helo' (did you mean 'hello'?)" }]],
+    ['empty FAQ keyword list for a locale', edit(24, '      en: []'), [{ path: 'faq.pay.keywords.en', line: 24, column: 11, message: 'the keyword list is empty' }]],
   ];
 
   for (const [kind, yaml, expected] of cases) {
@@ -220,9 +221,12 @@ describe('parseScript on damaged input', () => {
 describe('formatProblems', () => {
   test('file:line:column path: message, one per line', () => {
     const found = problems(edit(11, '            - send: welcom'));
-    expect(formatProblems(found, 'intake.yaml')).toBe(
-      "intake.yaml:11:21 steps.hello.on.inbound.received[0].actions[0].send: unknown message 'welcom' (did you mean 'welcome'?)",
-    );
-    expect(formatProblems([{ path: 'start', message: 'x' }, { path: 'name', line: 3, column: 2, message: 'y' }])).toBe('start: x\n3:2 name: y');
+    expect(formatProblems(found, 'intake.yaml')).toBe("intake.yaml:11:21 steps.hello.on.inbound.received[0].actions[0].send: unknown message 'welcom' (did you mean 'welcome'?)");
+    expect(
+      formatProblems([
+        { path: 'start', message: 'x' },
+        { path: 'name', line: 3, column: 2, message: 'y' },
+      ]),
+    ).toBe('start: x\n3:2 name: y');
   });
 });

@@ -2,17 +2,7 @@
 import type { BotEvent } from '../bot/interpreter';
 import { botStep, type BotContext } from './bot-step';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
-import type {
-  ConversationEvent,
-  ConversationState,
-  Effect,
-  FormSubmitted,
-  InboundReceived,
-  OutboxFailed,
-  RecruiterReplied,
-  ReplyResult,
-  StatusReceived,
-} from './types';
+import type { ConversationEvent, ConversationState, Effect, FormSubmitted, InboundReceived, OutboxFailed, RecruiterReplied, ReplyResult, StatusReceived } from './types';
 
 export type { BotContext };
 
@@ -80,9 +70,7 @@ function onInbound(state: ConversationState, event: InboundReceived, bot: BotCon
 }
 
 function onStatus(state: ConversationState, event: StatusReceived): Decision {
-  const effects: Effect[] = [
-    { type: 'message.status', match: { providerSid: event.messageSid }, status: event.status, errorCode: event.errorCode, errorMessage: event.errorMessage },
-  ];
+  const effects: Effect[] = [{ type: 'message.status', match: { providerSid: event.messageSid }, status: event.status, errorCode: event.errorCode, errorMessage: event.errorMessage }];
   let status = state.status;
   if (event.status === 'failed' || event.status === 'undelivered') {
     status = 'needs_attention';

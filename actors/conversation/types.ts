@@ -168,7 +168,20 @@ export interface FormSubmitted {
   submittedAt: number;
 }
 
-export type ConversationEvent = ConversationAssigned | StatusChanged | NoteAdded | BotResumed | TimerFired | FormSubmitted | InboundReceived | StatusReceived | RecruiterReplied | OutboxSent | OutboxFailed | MediaStored | MediaFailed;
+export type ConversationEvent =
+  | ConversationAssigned
+  | StatusChanged
+  | NoteAdded
+  | BotResumed
+  | TimerFired
+  | FormSubmitted
+  | InboundReceived
+  | StatusReceived
+  | RecruiterReplied
+  | OutboxSent
+  | OutboxFailed
+  | MediaStored
+  | MediaFailed;
 
 export interface ConversationPatch {
   status?: ConversationStatus;

@@ -195,7 +195,7 @@ describe('mailbox: the infrastructure is unavailable', () => {
     expect(m.counters).toMatchObject({ processed: 1, failures: 7, unavailableFailures: 7, deadLetters: 0, waiting: 0 });
   });
 
-  test('outage failures do not count toward the event\'s own failures', async () => {
+  test("outage failures do not count toward the event's own failures", async () => {
     const m = setup({ outageTimes: { a: 4 }, failTimes: { a: 2 } });
     m.tell('a');
     await m.settled();

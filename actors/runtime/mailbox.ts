@@ -105,11 +105,7 @@ export function post<K, S, E>(actor: Actor<K, S, E>, envelope: Envelope<S, E>, h
   void runMailbox(actor, queue, host);
 }
 
-async function runMailbox<K, S, E>(
-  actor: Actor<K, S, E>,
-  queue: Envelope<S, E>[],
-  host: MailboxHost<K, S, E>,
-): Promise<void> {
+async function runMailbox<K, S, E>(actor: Actor<K, S, E>, queue: Envelope<S, E>[], host: MailboxHost<K, S, E>): Promise<void> {
   // Error rule: a failure (load or handle throwing) discards the in-memory state; the SAME
   // envelope is retried after backoff against state reloaded from the store; after
   // maxAttempts failures of the event it is dead-lettered and the loop moves on, while an
@@ -134,9 +130,7 @@ function goIdle<K, S, E>(actor: Actor<K, S, E>, host: MailboxHost<K, S, E>): voi
   host.settled(actor);
 }
 
-type Outcome =
-  | { ok: true; value: unknown; attempts: number }
-  | { ok: false; error: unknown; attempts: number; unavailable?: boolean };
+type Outcome = { ok: true; value: unknown; attempts: number } | { ok: false; error: unknown; attempts: number; unavailable?: boolean };
 
 function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
   const { attempts } = outcome;
@@ -154,11 +148,7 @@ function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
  * durable or an outcome that must be recorded) waits for as long as the outage lasts, while a `send`/`ask`
  * (a caller waits) is answered "unavailable" after `maxAttempts` tries. Neither is ever dead-lettered for it.
  */
-async function deliver<K, S, E>(
-  actor: Actor<K, S, E>,
-  envelope: Envelope<S, E>,
-  host: MailboxHost<K, S, E>,
-): Promise<Outcome> {
+async function deliver<K, S, E>(actor: Actor<K, S, E>, envelope: Envelope<S, E>, host: MailboxHost<K, S, E>): Promise<Outcome> {
   let failures = 0;
   let outages = 0;
   for (let attempts = 1; ; attempts++) {
@@ -203,13 +193,7 @@ function read<S>(envelope: AskEnvelope<S>, state: S, attempts: number): Outcome 
   }
 }
 
-async function giveUp<K, S, E>(
-  actor: Actor<K, S, E>,
-  envelope: Envelope<S, E>,
-  error: unknown,
-  attempts: number,
-  host: MailboxHost<K, S, E>,
-): Promise<Outcome> {
+async function giveUp<K, S, E>(actor: Actor<K, S, E>, envelope: Envelope<S, E>, error: unknown, attempts: number, host: MailboxHost<K, S, E>): Promise<Outcome> {
   if (envelope.kind === 'event') {
     host.counters.deadLetters++;
     try {

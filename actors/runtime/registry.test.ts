@@ -81,10 +81,7 @@ describe('registry: get-or-start and ordering', () => {
   });
 
   test('property: random interleavings keep per-key send order and never run two handlers for a key', async () => {
-    const plan = fc.array(
-      fc.record({ key: fc.constantFrom('a', 'b', 'c'), failures: fc.integer({ min: 0, max: 2 }), later: fc.boolean() }),
-      { maxLength: 25 },
-    );
+    const plan = fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'c'), failures: fc.integer({ min: 0, max: 2 }), later: fc.boolean() }), { maxLength: 25 });
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), plan, async (s, sends) => {
         const store = new Map<string, number[]>();
@@ -111,9 +108,7 @@ describe('registry: get-or-start and ordering', () => {
           sentOrder.set(key, [...(sentOrder.get(key) ?? []), id]);
           return registry.send(key, id);
         }
-        const pending = sends.map(({ key, later }, id) =>
-          later ? s.schedule(Promise.resolve(), `send ${key}#${id}`).then(() => sendOne(key, id)) : sendOne(key, id),
-        );
+        const pending = sends.map(({ key, later }, id) => (later ? s.schedule(Promise.resolve(), `send ${key}#${id}`).then(() => sendOne(key, id)) : sendOne(key, id)));
         const results = await s.waitFor(Promise.all(pending));
         expect(overlapped).toBe(false);
         expect(results.every((result) => !result.deadLettered)).toBe(true);
@@ -147,7 +142,16 @@ describe('registry: failures', () => {
     expect(delays).toEqual([100, 200, 300]);
     expect(loads).toEqual(['k1', 'k1', 'k1', 'k1', 'k1']); // start + 3 retries + reload before 'fine'
     expect(registry.stats()).toEqual({
-      live: 1, busy: 0, mailboxDepth: 0, processed: 1, failures: 4, deadLetters: 1, restarts: 4, passivated: 0, waiting: 0, unavailableFailures: 0,
+      live: 1,
+      busy: 0,
+      mailboxDepth: 0,
+      processed: 1,
+      failures: 4,
+      deadLetters: 1,
+      restarts: 4,
+      passivated: 0,
+      waiting: 0,
+      unavailableFailures: 0,
     });
   });
 });

@@ -77,10 +77,7 @@ function defaultOnError(error: unknown, key: unknown): void {
   console.error(`actor ${String(key)}: unexpected error`, error);
 }
 
-export function createRegistry<K, S, E>(
-  behaviour: ActorBehaviour<K, S, E>,
-  options: RegistryOptions = {},
-): Registry<K, S, E> {
+export function createRegistry<K, S, E>(behaviour: ActorBehaviour<K, S, E>, options: RegistryOptions = {}): Registry<K, S, E> {
   const idleMs = options.idleMs ?? 600_000;
   const maxLive = options.maxLive ?? 10_000;
   const now = options.now ?? Date.now;

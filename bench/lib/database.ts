@@ -42,7 +42,13 @@ async function memoryPglite(): Promise<BenchDatabase> {
   const client = await PGlite.create();
   const db = drizzle({ client, schema }) as unknown as Db;
   await migrate(db as never, { migrationsFolder });
-  return wrap(db, 'pglite', 'pglite:memory', async () => migrate(db as never, { migrationsFolder }), () => client.close());
+  return wrap(
+    db,
+    'pglite',
+    'pglite:memory',
+    async () => migrate(db as never, { migrationsFolder }),
+    () => client.close(),
+  );
 }
 
 /** Postgres when an admin URL is configured (unless `driver` says otherwise), else in-memory PGlite. */

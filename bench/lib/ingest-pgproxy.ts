@@ -85,7 +85,10 @@ function createParser(counts: WireCounts, record: (sql: string) => void) {
       if (type === 'Q') {
         counts.roundTrips++;
         counts.statements++;
-        const text = buf.toString('utf8', offset + 5, offset + 1 + length - 1).trim().toLowerCase();
+        const text = buf
+          .toString('utf8', offset + 5, offset + 1 + length - 1)
+          .trim()
+          .toLowerCase();
         if (text.startsWith('begin')) counts.begins++;
         if (text.startsWith('commit')) counts.commits++;
         record(text);

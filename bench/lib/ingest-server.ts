@@ -48,7 +48,6 @@ export function adminDatabaseUrl(): string {
   return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
-
 /** Migrates and creates an admin with a session before the server starts (PGlite allows one process per folder). */
 async function seedAdmin(target: { databaseUrl?: string; pgliteDir?: string }): Promise<string> {
   const database = await openDatabase({ ...target, role: 'the ingest benchmark (seeding)', maxConnections: 1 });
@@ -96,7 +95,10 @@ async function waitReady(url: string, exited: Promise<unknown>, lines: string[])
   const deadline = performance.now() + 120_000;
   while (performance.now() < deadline) {
     if (gone) throw new Error(`the server exited during start-up:\n${lines.join('\n')}`);
-    const ok = await fetch(url + '/readyz').then((r) => r.ok, () => false);
+    const ok = await fetch(url + '/readyz').then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await Bun.sleep(50);
   }

@@ -127,7 +127,7 @@ export async function findMaxRate(system: IngestSystem, options: SearchOptions):
   for (let i = 0; i < options.bisections && low && high; i++) {
     const mid = Math.round((low + high) / 2);
     const step = await attempt(mid);
-    if (step.sustained) (best = step), (low = mid);
+    if (step.sustained) ((best = step), (low = mid));
     else high = mid;
   }
   return { rate: low, best, steps };

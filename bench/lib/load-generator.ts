@@ -54,10 +54,17 @@ const HEADER_END = encoder.encode('\r\n\r\n');
 function requestBuilder(options: LoadOptions, url: URL): (item: Prepared | undefined) => Uint8Array {
   const method = (options.method ?? (options.body || options.bodiesFile || options.bodyModule ? 'POST' : 'GET')).toUpperCase();
   const head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n`;
-  const common = Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const common = Object.entries(options.headers ?? {})
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   return function build(item) {
     const body = item === undefined ? '' : typeof item === 'string' ? item : item.body;
-    const extra = typeof item === 'object' ? Object.entries(item.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('') : '';
+    const extra =
+      typeof item === 'object'
+        ? Object.entries(item.headers ?? {})
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('')
+        : '';
     const payload = encoder.encode(body);
     const length = payload.length > 0 || method !== 'GET' ? `Content-Length: ${payload.length}\r\n` : '';
     const headBytes = encoder.encode(`${head}${common}${extra}${length}\r\n`);
@@ -252,7 +259,18 @@ export async function generateLoad(options: LoadOptions): Promise<LoadResult> {
   for (const connection of connections) connection.close();
   const seconds = recorder.span();
   const summary = summarize(recorder.latencies);
-  return { count: summary.count, errors: recorder.errors, statuses: recorder.statuses, seconds, rps: summary.count / seconds, mean: summary.mean, p50: summary.p50, p99: summary.p99, p999: summary.p999, max: summary.max };
+  return {
+    count: summary.count,
+    errors: recorder.errors,
+    statuses: recorder.statuses,
+    seconds,
+    rps: summary.count / seconds,
+    mean: summary.mean,
+    p50: summary.p50,
+    p99: summary.p99,
+    p999: summary.p999,
+    max: summary.max,
+  };
 }
 
 async function closedLoop(connections: Connection[], source: Source, recorder: Recorder, more: () => boolean): Promise<void> {

@@ -58,9 +58,7 @@ function storedResults(): StoredResult[] {
     return [];
   }
   const rank = (s: string) => (SCENARIO_ORDER.includes(s) ? SCENARIO_ORDER.indexOf(s) : SCENARIO_ORDER.length);
-  return files
-    .map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as StoredResult)
-    .sort((a, b) => rank(a.scenario) - rank(b.scenario) || a.scenario.localeCompare(b.scenario));
+  return files.map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as StoredResult).sort((a, b) => rank(a.scenario) - rank(b.scenario) || a.scenario.localeCompare(b.scenario));
 }
 
 /** Every ratio of every stored result, one row each: the summary printed at the end of a run and atop latest.md. */

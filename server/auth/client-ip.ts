@@ -10,7 +10,11 @@ interface IpSource {
  */
 export function clientIp(request: Request, server: IpSource | null | undefined, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',').map((part) => part.trim()).filter(Boolean);
+    const forwarded = request.headers
+      .get('x-forwarded-for')
+      ?.split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
     const last = forwarded?.[forwarded.length - 1];
     if (last) return last.slice(0, 64);
   }

@@ -83,4 +83,3 @@ export function createInboundWriter(db: Db, options: { maxBatch?: number; concur
     },
   };
 }
-

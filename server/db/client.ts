@@ -44,19 +44,23 @@ async function openPostgres(url: string, max: number, prepare: boolean): Promise
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   // Supervised: a pool that postgres.js leaves wedged after an outage is replaced (see supervised-client).
-  const supervised = superviseClient((overrides) =>
-    postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { application_name: APPLICATION_NAME }, ...overrides }),
-  );
+  const supervised = superviseClient((overrides) => postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { application_name: APPLICATION_NAME }, ...overrides }));
   const client = supervised.client;
   const db = drizzle({ client: prepare ? preparedStatements(client) : client, schema }) as unknown as Db;
   const { host, pathname } = new URL(url);
-  return wrap(db, 'postgres', `postgres://${host}${pathname}`, async function migratePostgres() {
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    // `db` is typed as the drivers' common base; each migrator wants its own driver's subtype, which it is.
-    await runMigrations(() => migrate(db as never, { migrationsFolder }));
-  }, async function closePostgres() {
-    await supervised.end(5);
-  });
+  return wrap(
+    db,
+    'postgres',
+    `postgres://${host}${pathname}`,
+    async function migratePostgres() {
+      const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+      // `db` is typed as the drivers' common base; each migrator wants its own driver's subtype, which it is.
+      await runMigrations(() => migrate(db as never, { migrationsFolder }));
+    },
+    async function closePostgres() {
+      await supervised.end(5);
+    },
+  );
 }
 
 async function openPglite(dir: string, role: string): Promise<Database> {
@@ -66,16 +70,22 @@ async function openPglite(dir: string, role: string): Promise<Database> {
     const { drizzle } = await import('drizzle-orm/pglite');
     const client = await PGlite.create(dir);
     const db = drizzle({ client, schema }) as unknown as Db;
-    return wrap(db, 'pglite', `pglite:${dir}`, async function migratePglite() {
-      const { migrate } = await import('drizzle-orm/pglite/migrator');
-      await runMigrations(() => migrate(db as never, { migrationsFolder }));
-    }, async function closePglite() {
-      try {
-        await client.close();
-      } finally {
-        release();
-      }
-    });
+    return wrap(
+      db,
+      'pglite',
+      `pglite:${dir}`,
+      async function migratePglite() {
+        const { migrate } = await import('drizzle-orm/pglite/migrator');
+        await runMigrations(() => migrate(db as never, { migrationsFolder }));
+      },
+      async function closePglite() {
+        try {
+          await client.close();
+        } finally {
+          release();
+        }
+      },
+    );
   } catch (error) {
     release();
     throw error;
@@ -83,13 +93,7 @@ async function openPglite(dir: string, role: string): Promise<Database> {
 }
 
 /** Wraps an already-open drizzle database (tests hand in cloned PGlite instances this way). */
-export function wrap(
-  db: Db,
-  kind: Database['kind'],
-  describe: string,
-  migrate: () => Promise<void>,
-  close: () => Promise<void>,
-): Database {
+export function wrap(db: Db, kind: Database['kind'], describe: string, migrate: () => Promise<void>, close: () => Promise<void>): Database {
   let closed: Promise<void> | undefined;
   return {
     db,

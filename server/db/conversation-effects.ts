@@ -246,9 +246,7 @@ async function patchConversation(tx: Tx, id: number, patch: Extract<Effect, { ty
 }
 
 async function recordMedia(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'media.record' }>): Promise<void> {
-  const values = effect.stored
-    ? { state: 'stored', error: null, ...effect.stored }
-    : { state: 'unavailable', error: effect.failed ?? 'unknown error', attempts: sql`${media.attempts} + 1` };
+  const values = effect.stored ? { state: 'stored', error: null, ...effect.stored } : { state: 'unavailable', error: effect.failed ?? 'unknown error', attempts: sql`${media.attempts} + 1` };
   const rows = await tx.update(media).set(values).where(eq(media.id, effect.mediaId)).returning({ messageId: media.messageId });
   ctx.result.touchedMessageIds.push(...rows.map((r) => r.messageId));
 }

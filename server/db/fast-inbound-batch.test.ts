@@ -11,8 +11,14 @@ const AT = Date.parse('2026-11-27T10:00:00Z');
 
 async function seed(database: TestDatabase, n: number) {
   const { db } = database;
-  const people = await db.insert(aspirants).values(Array.from({ length: n }, (_, i) => ({ whatsappId: `+57300${String(i).padStart(7, '0')}`, whatsappName: `Aspirante ${i}` }))).returning();
-  return db.insert(conversations).values(people.map((a) => ({ aspirantId: a.id, unreadCount: 1 }))).returning();
+  const people = await db
+    .insert(aspirants)
+    .values(Array.from({ length: n }, (_, i) => ({ whatsappId: `+57300${String(i).padStart(7, '0')}`, whatsappName: `Aspirante ${i}` })))
+    .returning();
+  return db
+    .insert(conversations)
+    .values(people.map((a) => ({ aspirantId: a.id, unreadCount: 1 })))
+    .returning();
 }
 
 async function inbound(database: TestDatabase, conversationId: number | null, body: string) {
@@ -46,7 +52,15 @@ describe.each(drivers)('fast inbound batches (%s)', (driver) => {
       expect(result).toMatchObject({ applied: true, conversationId: convs[i]!.id, touchedMessageIds: [message.id] });
       expect(result.row).toMatchObject({ id: convs[i]!.id, unread: 2, preview: message.body, name: `Aspirante ${i}`, status: i % 5 === 0 ? 'needs_attention' : 'new' });
     });
-    const after = await db.select().from(conversations).where(inArray(conversations.id, convs.map((c) => c.id)));
+    const after = await db
+      .select()
+      .from(conversations)
+      .where(
+        inArray(
+          conversations.id,
+          convs.map((c) => c.id),
+        ),
+      );
     expect(after.every((c) => c.unreadCount === 2 && c.lastMessageAt.getTime() === AT)).toBe(true);
     expect(after.filter((c) => c.status === 'needs_attention')).toHaveLength(6);
     const journal = await db.select().from(conversationEvents);

@@ -52,7 +52,7 @@ export function createFastInboundWriter(db: Db, options: { concurrency?: number;
   /** The next batch: queue order, one message per conversation, none whose conversation has one in flight. */
   function take(): Pending[] {
     const batch: Pending[] = [];
-    for (let i = 0; i < queue.length && batch.length < maxBatch; ) {
+    for (let i = 0; i < queue.length && batch.length < maxBatch;) {
       const p = queue[i]!;
       if (busy.has(p.plan.conversationId)) {
         i++;

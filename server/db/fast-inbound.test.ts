@@ -30,7 +30,15 @@ describe.each(drivers)('fast inbound commit (%s)', (driver) => {
 
     const result = await commitFastInbound(db, plan, event, AT);
     expect(result.applied).toBe(true);
-    expect(result.row).toMatchObject({ id: conversation!.id, unread: 3, preview: 'hola', status: 'pending_form', name: 'Vale', number: '+573001112233', assignee: { id: user!.id, name: 'Rita <Recruiter>' } });
+    expect(result.row).toMatchObject({
+      id: conversation!.id,
+      unread: 3,
+      preview: 'hola',
+      status: 'pending_form',
+      name: 'Vale',
+      number: '+573001112233',
+      assignee: { id: user!.id, name: 'Rita <Recruiter>' },
+    });
     const [after] = await db.select().from(conversations).where(eq(conversations.id, conversation!.id));
     expect(after).toMatchObject({ status: 'pending_form', assigneeId: user!.id, botScript: 'intake@1', botState: { step: 'wait' }, botPaused: false, unreadCount: 3, lastMessagePreview: 'hola' });
     expect(after!.lastMessageAt.getTime()).toBe(AT);
@@ -55,7 +63,10 @@ describe.each(drivers)('fast inbound commit (%s)', (driver) => {
     const { db } = database;
     const [user] = await db.insert(users).values({ email: 'r@x.co', name: 'Rita', passwordHash: 'x' }).returning();
     const [aspirant] = await db.insert(aspirants).values({ whatsappId: '+573001112244' }).returning();
-    const [conversation] = await db.insert(conversations).values({ aspirantId: aspirant!.id, assigneeId: user!.id, botState: { step: 'a' } }).returning();
+    const [conversation] = await db
+      .insert(conversations)
+      .values({ aspirantId: aspirant!.id, assigneeId: user!.id, botState: { step: 'a' } })
+      .returning();
     const [row] = await db.insert(inboundEvents).values({ providerSid: 'SM2', kind: 'message', conversationKey: '+573001112244', payload: {} }).returning();
     const event = { type: 'inbound.received', eventId: row!.id, messageSid: 'SM2', body: 'x', media: [], receivedAt: AT } as unknown as ConversationEvent;
     const plan = fastInboundPlan(conversation!.id, [

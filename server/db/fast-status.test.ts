@@ -19,9 +19,15 @@ async function seed(database: TestDatabase) {
 
 /** A status callback as the actor commits it: the move, then its inbound event marked processed. */
 async function callback(database: TestDatabase, conversationId: number, status: 'sent' | 'delivered' | 'read', extra: Partial<Extract<Effect, { type: 'message.status' }>> = {}, sid = SID) {
-  const [row] = await database.db.insert(inboundEvents).values({ providerSid: `${sid}:${status}:${Math.random()}`, kind: 'status', conversationKey: '+573001112233', payload: {} }).returning();
+  const [row] = await database.db
+    .insert(inboundEvents)
+    .values({ providerSid: `${sid}:${status}:${Math.random()}`, kind: 'status', conversationKey: '+573001112233', payload: {} })
+    .returning();
   const event = { type: 'status.received', eventId: row!.id, messageSid: sid, status } as unknown as ConversationEvent;
-  const plan = fastStatusPlan(conversationId, [{ type: 'message.status', match: { providerSid: sid }, status, ...extra }, { type: 'inbound.processed', eventId: row!.id }])!;
+  const plan = fastStatusPlan(conversationId, [
+    { type: 'message.status', match: { providerSid: sid }, status, ...extra },
+    { type: 'inbound.processed', eventId: row!.id },
+  ])!;
   return { eventId: row!.id, run: () => commitFastStatus(database.db, plan, event, AT) };
 }
 

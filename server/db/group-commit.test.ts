@@ -5,7 +5,6 @@ import { drivers, testDatabase } from '../../test/support/db';
 import { createGroupCommitter } from './group-commit';
 import { rowsOf } from './rows';
 
-
 describe.each(drivers)('group commit (%s)', (driver) => {
   test('concurrent units share transactions; a failing unit is isolated and rejected alone', async () => {
     await using database = await testDatabase(driver);

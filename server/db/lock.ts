@@ -15,8 +15,7 @@ export class DataDirLockedError extends Error {
     readonly owner: LockOwner,
   ) {
     super(
-      `the embedded database is in use by ${owner.role} (pid ${owner.pid}, since ${owner.startedAt}); ` +
-        'stop it first, or point DATABASE_URL at a Postgres server so several processes can share it',
+      `the embedded database is in use by ${owner.role} (pid ${owner.pid}, since ${owner.startedAt}); ` + 'stop it first, or point DATABASE_URL at a Postgres server so several processes can share it',
     );
   }
 }

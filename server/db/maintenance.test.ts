@@ -47,7 +47,7 @@ describe('database maintenance (PGlite)', () => {
     const { promise: logged, resolve } = Promise.withResolvers<void>();
     const logger = createLogger('info', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
-      if (entry.msg === 'database maintenance') passes.push(entry), resolve();
+      if (entry.msg === 'database maintenance') (passes.push(entry), resolve());
     });
     const maintenance = startMaintenance({ database, logger, active: true, firstMs: 3_600_000, writesPerPass: 3 });
     maintenance.wrote();

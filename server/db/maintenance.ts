@@ -75,9 +75,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
   function schedule(ms: number): void {
     if (stopped) return;
     timer = setTimeout(() => {
-      void (running ?? Promise.resolve())
-        .then(() => (stopped ? undefined : pass()))
-        .then(() => schedule(options.intervalMs ?? MAINTENANCE_INTERVAL_MS));
+      void (running ?? Promise.resolve()).then(() => (stopped ? undefined : pass())).then(() => schedule(options.intervalMs ?? MAINTENANCE_INTERVAL_MS));
     }, ms);
     // Never what keeps the process alive: a server stopping while it starts must still exit.
     timer.unref?.();

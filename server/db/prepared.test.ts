@@ -5,7 +5,6 @@ import { openDatabase } from './client';
 import { rowsOf } from './rows';
 import { freshPostgresUrl } from '../../test/support/db';
 
-
 const url = process.env.TEST_DATABASE_URL;
 if (!url) console.warn('server/db/prepared.test: skipped — set TEST_DATABASE_URL to a Postgres server to run it (CI does).');
 

@@ -18,14 +18,15 @@ import { aspirants, conversations, inboundEvents, timers } from './schema';
 const url = process.env.TEST_DATABASE_URL;
 if (!url) console.warn('server/db/query-plans.test: skipped — set TEST_DATABASE_URL to a Postgres server to run it (CI does).');
 
-
 async function planOf(db: Database['db'], query: { sql: string; params: unknown[] }): Promise<string> {
   // EXPLAIN the very statement the code runs, its parameters written in as literals.
   const text = query.sql.replace(/\$(\d+)/g, (_, n: string) => {
     const value = query.params[Number(n) - 1];
     return typeof value === 'number' ? String(value) : `'${String(value instanceof Date ? value.toISOString() : value)}'`;
   });
-  return rowsOf(await db.execute(sql.raw(`explain ${text}`))).map((r) => String(r['QUERY PLAN'])).join('\n');
+  return rowsOf(await db.execute(sql.raw(`explain ${text}`)))
+    .map((r) => String(r['QUERY PLAN']))
+    .join('\n');
 }
 
 describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () => {
@@ -41,7 +42,9 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     }));
     for (let i = 0; i < backlog.length; i += 1000) await db.insert(inboundEvents).values(backlog.slice(i, i + 1000));
     const parkedSid = `SM${'f'.repeat(32)}`;
-    await db.insert(inboundEvents).values({ providerSid: `${parkedSid}:delivered`, kind: 'status', conversationKey: '+573000000001', payload: { event: { type: 'status.received', messageSid: parkedSid, status: 'delivered' } } });
+    await db
+      .insert(inboundEvents)
+      .values({ providerSid: `${parkedSid}:delivered`, kind: 'status', conversationKey: '+573000000001', payload: { event: { type: 'status.received', messageSid: parkedSid, status: 'delivered' } } });
     await db.execute(sql`analyze inbound_events`);
 
     const found = await parkedStatusEvents(db, [parkedSid, `SM${'e'.repeat(32)}`]);
@@ -56,15 +59,24 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     // A burst of new conversations, two reminders each, and no ANALYZE (as with autovacuum off).
     await db.execute(sql`insert into aspirants (whatsapp_id) select '+5730' || lpad(g::text, 8, '0') from generate_series(1, 1500) g`);
     await db.execute(sql`insert into conversations (aspirant_id) select id from aspirants`);
-    await db.execute(sql`insert into timers (conversation_id, name, fire_at) select c.id, v.n, now() + interval '4 hours' from conversations c, (values ('form_reminder_1'), ('form_reminder_2')) v(n)`);
+    await db.execute(
+      sql`insert into timers (conversation_id, name, fire_at) select c.id, v.n, now() + interval '4 hours' from conversations c, (values ('form_reminder_1'), ('form_reminder_2')) v(n)`,
+    );
     const [conversation] = await db.select({ id: conversations.id }).from(conversations).limit(1);
     const plan = await planOf(db, cancelTimersQuery(db, conversation!.id, 'form_reminder_1').toSQL());
     expect(plan).not.toContain('timers_due_idx');
     expect(plan).toMatch(/timers_conversation_idx|timers_pkey/);
 
     await cancelTimersQuery(db, conversation!.id, 'form_reminder_1');
-    const left = await db.select({ name: timers.name, cancelled: timers.cancelledAt }).from(timers).where(sql`${timers.conversationId} = ${conversation!.id}`).orderBy(timers.name);
-    expect(left.map((t) => [t.name, t.cancelled !== null])).toEqual([['form_reminder_1', true], ['form_reminder_2', false]]);
+    const left = await db
+      .select({ name: timers.name, cancelled: timers.cancelledAt })
+      .from(timers)
+      .where(sql`${timers.conversationId} = ${conversation!.id}`)
+      .orderBy(timers.name);
+    expect(left.map((t) => [t.name, t.cancelled !== null])).toEqual([
+      ['form_reminder_1', true],
+      ['form_reminder_2', false],
+    ]);
     expect(await db.$count(aspirants)).toBe(1500);
   });
 

@@ -37,7 +37,10 @@ describe('superviseClient', () => {
     const { make, pools } = fakes(server);
     const supervised = superviseClient(make, { stuckAfterMs: 0, checkEveryMs: 0 });
     pools[0]!.options.parsers['1184'] = 'drizzle parser';
-    const stuck = supervised.client.unsafe('hang').then(() => 'settled', (e: unknown) => e);
+    const stuck = supervised.client.unsafe('hang').then(
+      () => 'settled',
+      (e: unknown) => e,
+    );
     await Promise.resolve();
     expect(await supervised.check()).toBe(true);
     const error = await stuck;

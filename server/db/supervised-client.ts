@@ -113,7 +113,7 @@ export function superviseClient(make: Make, options: SupervisorOptions = {}): Su
       const gen = current;
       const value = Reflect.get(gen.sql, property, gen.sql);
       if (property === 'unsafe') {
-        return (...args: Parameters<AnySql['unsafe']>) => lazyQuery(gen, (value as AnySql["unsafe"]).apply(gen.sql, args));
+        return (...args: Parameters<AnySql['unsafe']>) => lazyQuery(gen, (value as AnySql['unsafe']).apply(gen.sql, args));
       }
       if (property === 'begin') return (...args: unknown[]) => track(gen, () => (value as (...a: unknown[]) => Promise<unknown>).apply(gen.sql, args));
       return typeof value === 'function' ? value.bind(gen.sql) : value;

@@ -40,8 +40,17 @@ export interface FormStrings {
   optional: string;
   errorSummary: string;
   labels: {
-    firstName: string; lastName: string; email: string; location: string; preferredModelingTypes: string;
-    hasKids: string; preferredShift: string; unavailableShifts: string; notes: string; isAdult: string; consent: string;
+    firstName: string;
+    lastName: string;
+    email: string;
+    location: string;
+    preferredModelingTypes: string;
+    hasKids: string;
+    preferredShift: string;
+    unavailableShifts: string;
+    notes: string;
+    isAdult: string;
+    consent: string;
   };
   hints: { email: string; location: string; preferredModelingTypes: string; unavailableShifts: string; notes: string; consent: string };
   privacyLink: string;
@@ -114,11 +123,7 @@ const es: FormStrings = {
   thanks: {
     title: '¡Gracias!',
     heading: (name) => `¡Gracias, ${name}!`,
-    next: [
-      'Recibimos tus datos.',
-      'En WhatsApp te pediremos una foto reciente.',
-      'Una persona del equipo de reclutamiento revisará tu perfil y te escribirá.',
-    ],
+    next: ['Recibimos tus datos.', 'En WhatsApp te pediremos una foto reciente.', 'Una persona del equipo de reclutamiento revisará tu perfil y te escribirá.'],
     noPromise: 'Enviar el formulario no garantiza un trabajo; te contaremos los siguientes pasos por WhatsApp.',
     edit: 'Si te equivocaste en algo, puedes volver a abrir el enlace y enviarlo de nuevo.',
   },
@@ -188,11 +193,7 @@ const en: FormStrings = {
   thanks: {
     title: 'Thank you!',
     heading: (name) => `Thank you, ${name}!`,
-    next: [
-      'We have received your details.',
-      'On WhatsApp we will ask you for a recent photo.',
-      'Someone from the recruiting team will review your profile and contact you.',
-    ],
+    next: ['We have received your details.', 'On WhatsApp we will ask you for a recent photo.', 'Someone from the recruiting team will review your profile and contact you.'],
     noPromise: 'Sending the form does not guarantee a job; we will tell you the next steps on WhatsApp.',
     edit: 'If you got something wrong, open the link again and send the form again.',
   },

@@ -3,9 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const DEFAULT_FORM_LINK_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type TokenCheck =
-  | { ok: true; aspirantId: number; expiresAt: Date }
-  | { ok: false; reason: 'invalid' | 'expired' };
+export type TokenCheck = { ok: true; aspirantId: number; expiresAt: Date } | { ok: false; reason: 'invalid' | 'expired' };
 
 function sign(secret: string, aspirantId: number, expiresSec: number): string {
   return createHmac('sha256', secret).update(`wasap-form:v1:${aspirantId}:${expiresSec}`).digest('base64url');

@@ -87,10 +87,7 @@ describe('validateForm', () => {
   });
 
   test('webhook shapes: booleans, comma lists, sí/si/true, any case; the locale field sets the profile language', () => {
-    const result = validateForm(
-      { ...VALID, preferredModelingTypes: 'runway, PARTS ,runway', hasKids: 'Sí', unavailableShifts: [], isAdult: true, consent: 'TRUE', locale: 'en', email: '' },
-      'es',
-    );
+    const result = validateForm({ ...VALID, preferredModelingTypes: 'runway, PARTS ,runway', hasKids: 'Sí', unavailableShifts: [], isAdult: true, consent: 'TRUE', locale: 'en', email: '' }, 'es');
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.profile).toMatchObject({ preferredModelingTypes: ['Runway', 'Parts'], hasKids: true, unavailableShifts: [], locale: 'en' });

@@ -1,30 +1,8 @@
 /** @module server/forms/validate — one validation for the hosted form, its inline checks and the external webhook. */
-import {
-  DAY_PARTS,
-  MODELING_TYPES,
-  SHIFTS,
-  type DayPart,
-  type FormProfile,
-  type Locale,
-  type ModelingType,
-  type Shift,
-} from '../../actors/conversation/types';
+import { DAY_PARTS, MODELING_TYPES, SHIFTS, type DayPart, type FormProfile, type Locale, type ModelingType, type Shift } from '../../actors/conversation/types';
 import { isLocale, strings } from './i18n';
 
-export const FORM_FIELDS = [
-  'firstName',
-  'lastName',
-  'email',
-  'location',
-  'preferredModelingTypes',
-  'hasKids',
-  'preferredShift',
-  'unavailableShifts',
-  'notes',
-  'isAdult',
-  'consent',
-  'locale',
-] as const;
+export const FORM_FIELDS = ['firstName', 'lastName', 'email', 'location', 'preferredModelingTypes', 'hasKids', 'preferredShift', 'unavailableShifts', 'notes', 'isAdult', 'consent', 'locale'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 export const LIMITS = { name: 80, location: 120, notes: 1000, email: 254 } as const;
@@ -66,7 +44,13 @@ export function cleanLine(value: unknown): string {
 
 /** Free text keeps its line breaks (as \n) but loses every other control character. */
 export function cleanText(value: unknown): string {
-  return first(value).normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(/[\u2028\u2029]/g, '\n').replace(CONTROLS, '').trim();
+  return first(value)
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, ' ')
+    .replace(/[\u2028\u2029]/g, '\n')
+    .replace(CONTROLS, '')
+    .trim();
 }
 
 /**

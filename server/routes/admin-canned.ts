@@ -8,7 +8,6 @@ import { recordAudit } from '../db/queries/audit';
 import { cannedResponses } from '../db/schema';
 import { htmlResponse } from './html';
 
-
 export function adminCannedRoutes(deps: { db: Db; secureCookies: boolean }) {
   const { db } = deps;
   const list = () => db.select({ id: cannedResponses.id, title: cannedResponses.title, body: cannedResponses.body }).from(cannedResponses).orderBy(asc(cannedResponses.title));

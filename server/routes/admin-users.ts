@@ -29,7 +29,6 @@ type Done = keyof typeof NOTICES;
 
 const emailBody = t.Object({ email: t.String({ maxLength: 320 }) });
 
-
 function actorOf(user: PublicUser): Actor {
   return { label: user.email, userId: user.id };
 }
@@ -53,76 +52,74 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
     return new Response(null, { status: 303, headers: { location: `/admin/users?done=${done}&email=${encodeURIComponent(email)}` } });
   }
 
-  return new Elysia({ name: 'admin-users', prefix: '/admin' })
-    .use(authPlugin({ db, secureCookies: deps.secureCookies, now: deps.now }))
-    .guard({ requireAdmin: true }, (admin) =>
-      admin
-        .get(
-          '/users',
-          function listPage({ user, session, query }) {
-            const done = query.done && query.done in NOTICES ? NOTICES[query.done as Done] : undefined;
-            const notice = done ? `${done}: ${query.email ?? ''}` : undefined;
-            return usersPage(user, session, { notice });
-          },
-          { query: t.Object({ done: t.Optional(t.String({ maxLength: 20 })), email: t.Optional(t.String({ maxLength: 320 })) }) },
-        )
-        .post(
-          '/users',
-          function createUser({ user, session, body }) {
-            const draft = { email: body.email, name: body.name, role: body.role };
-            return act({ user, session }, 'created', body.email, () => addUser(db, actorOf(user), body), draft);
-          },
-          {
-            body: t.Object({
-              email: t.String({ maxLength: 320 }),
-              name: t.String({ maxLength: 200 }),
-              role: t.String({ maxLength: 20 }),
-              password: t.String({ maxLength: 1024 }),
-            }),
-          },
-        )
-        .post(
-          '/users/disable',
-          function disableUser({ user, session, body }) {
-            return act({ user, session }, 'disabled', body.email, async () => {
-              assertNotSelf(user, body.email, 'disable');
-              await setUserDisabled(db, actorOf(user), body.email, true);
-            });
-          },
-          { body: emailBody },
-        )
-        .post(
-          '/users/enable',
-          function enableUser({ user, session, body }) {
-            return act({ user, session }, 'enabled', body.email, () => setUserDisabled(db, actorOf(user), body.email, false));
-          },
-          { body: emailBody },
-        )
-        .post(
-          '/users/password',
-          function resetPassword({ user, session, body }) {
-            return act({ user, session }, 'password', body.email, () => setUserPassword(db, actorOf(user), body.email, body.password));
-          },
-          { body: t.Object({ email: t.String({ maxLength: 320 }), password: t.String({ maxLength: 1024 }) }) },
-        )
-        .post(
-          '/users/role',
-          function changeRole({ user, session, body }) {
-            return act({ user, session }, 'role', body.email, async () => {
-              if (body.role !== 'admin') assertNotSelf(user, body.email, 'demote');
-              await setUserRole(db, actorOf(user), body.email, body.role);
-            });
-          },
-          { body: t.Object({ email: t.String({ maxLength: 320 }), role: t.String({ maxLength: 20 }) }) },
-        )
-        .get(
-          '/audit',
-          async function auditPage({ user, session, query }) {
-            const action = query.action?.trim() || undefined;
-            const entries = await listAuditEntries(db, { actionPrefix: action, limit: AUDIT_PAGE_SIZE });
-            return htmlResponse(AuditPage({ entries, me: user, csrf: session.csrfToken, action, limit: AUDIT_PAGE_SIZE }));
-          },
-          { query: t.Object({ action: t.Optional(t.String({ maxLength: 60 })) }) },
-        ),
-    );
+  return new Elysia({ name: 'admin-users', prefix: '/admin' }).use(authPlugin({ db, secureCookies: deps.secureCookies, now: deps.now })).guard({ requireAdmin: true }, (admin) =>
+    admin
+      .get(
+        '/users',
+        function listPage({ user, session, query }) {
+          const done = query.done && query.done in NOTICES ? NOTICES[query.done as Done] : undefined;
+          const notice = done ? `${done}: ${query.email ?? ''}` : undefined;
+          return usersPage(user, session, { notice });
+        },
+        { query: t.Object({ done: t.Optional(t.String({ maxLength: 20 })), email: t.Optional(t.String({ maxLength: 320 })) }) },
+      )
+      .post(
+        '/users',
+        function createUser({ user, session, body }) {
+          const draft = { email: body.email, name: body.name, role: body.role };
+          return act({ user, session }, 'created', body.email, () => addUser(db, actorOf(user), body), draft);
+        },
+        {
+          body: t.Object({
+            email: t.String({ maxLength: 320 }),
+            name: t.String({ maxLength: 200 }),
+            role: t.String({ maxLength: 20 }),
+            password: t.String({ maxLength: 1024 }),
+          }),
+        },
+      )
+      .post(
+        '/users/disable',
+        function disableUser({ user, session, body }) {
+          return act({ user, session }, 'disabled', body.email, async () => {
+            assertNotSelf(user, body.email, 'disable');
+            await setUserDisabled(db, actorOf(user), body.email, true);
+          });
+        },
+        { body: emailBody },
+      )
+      .post(
+        '/users/enable',
+        function enableUser({ user, session, body }) {
+          return act({ user, session }, 'enabled', body.email, () => setUserDisabled(db, actorOf(user), body.email, false));
+        },
+        { body: emailBody },
+      )
+      .post(
+        '/users/password',
+        function resetPassword({ user, session, body }) {
+          return act({ user, session }, 'password', body.email, () => setUserPassword(db, actorOf(user), body.email, body.password));
+        },
+        { body: t.Object({ email: t.String({ maxLength: 320 }), password: t.String({ maxLength: 1024 }) }) },
+      )
+      .post(
+        '/users/role',
+        function changeRole({ user, session, body }) {
+          return act({ user, session }, 'role', body.email, async () => {
+            if (body.role !== 'admin') assertNotSelf(user, body.email, 'demote');
+            await setUserRole(db, actorOf(user), body.email, body.role);
+          });
+        },
+        { body: t.Object({ email: t.String({ maxLength: 320 }), role: t.String({ maxLength: 20 }) }) },
+      )
+      .get(
+        '/audit',
+        async function auditPage({ user, session, query }) {
+          const action = query.action?.trim() || undefined;
+          const entries = await listAuditEntries(db, { actionPrefix: action, limit: AUDIT_PAGE_SIZE });
+          return htmlResponse(AuditPage({ entries, me: user, csrf: session.csrfToken, action, limit: AUDIT_PAGE_SIZE }));
+        },
+        { query: t.Object({ action: t.Optional(t.String({ maxLength: 60 })) }) },
+      ),
+  );
 }

@@ -7,14 +7,16 @@ const resolve = (specifier: string) => Bun.resolveSync(specifier, import.meta.di
 const viewsDir = join(import.meta.dir, '..', '..', 'views', 'assets');
 
 // A Map, not an object literal: a lookup of `constructor` or `__proto__` must find nothing, not Object's prototype.
-const FILES = new Map<string, { path: string; type: string }>(Object.entries({
-  'htmx.js': { path: resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
-  'hx-ws.js': { path: resolve('htmx.org/dist/ext/hx-ws.min.js'), type: 'text/javascript; charset=utf-8' },
-  'app.css': { path: join(viewsDir, 'app.css'), type: 'text/css; charset=utf-8' },
-  'form.css': { path: join(viewsDir, 'form.css'), type: 'text/css; charset=utf-8' },
-  'auth.css': { path: join(viewsDir, 'auth.css'), type: 'text/css; charset=utf-8' },
-  'inbox.js': { path: join(viewsDir, 'inbox.js'), type: 'text/javascript; charset=utf-8' },
-}));
+const FILES = new Map<string, { path: string; type: string }>(
+  Object.entries({
+    'htmx.js': { path: resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+    'hx-ws.js': { path: resolve('htmx.org/dist/ext/hx-ws.min.js'), type: 'text/javascript; charset=utf-8' },
+    'app.css': { path: join(viewsDir, 'app.css'), type: 'text/css; charset=utf-8' },
+    'form.css': { path: join(viewsDir, 'form.css'), type: 'text/css; charset=utf-8' },
+    'auth.css': { path: join(viewsDir, 'auth.css'), type: 'text/css; charset=utf-8' },
+    'inbox.js': { path: join(viewsDir, 'inbox.js'), type: 'text/javascript; charset=utf-8' },
+  }),
+);
 
 /** GET /assets/:file — only the files listed above; anything else is 404. */
 export function assetRoutes() {

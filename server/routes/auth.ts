@@ -112,7 +112,14 @@ export function authRoutes(deps: AuthRoutesDeps) {
         const outcome = await checkCredentials(deps, email, body.password);
         if (!outcome.ok) {
           if (outcome.reason !== 'disabled') throttle.recordFailure(email, ip);
-          await recordAudit(db, { actor: 'anonymous', action: 'auth.sign_in_failed', targetType: outcome.user ? 'user' : undefined, targetId: outcome.user?.id, details: { email, reason: outcome.reason }, ip });
+          await recordAudit(db, {
+            actor: 'anonymous',
+            action: 'auth.sign_in_failed',
+            targetType: outcome.user ? 'user' : undefined,
+            targetId: outcome.user?.id,
+            details: { email, reason: outcome.reason },
+            ip,
+          });
           return page({ next, email, error: outcome.reason === 'disabled' ? ACCOUNT_DISABLED : WRONG_CREDENTIALS }, outcome.reason === 'disabled' ? 403 : 401);
         }
         throttle.recordSuccess(email);

@@ -17,7 +17,6 @@ export interface DevPhoneDeps {
   mediaMaxBytes: number;
 }
 
-
 function checkNumber(number: string): string {
   const trimmed = number.trim();
   if (!isE164(trimmed)) throw new BadRequestError('number: use E.164, a + and 8 to 15 digits, e.g. +573001234567.', 'number');

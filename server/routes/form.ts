@@ -96,7 +96,9 @@ export function formRoutes(deps: FormRouteDeps) {
   /** Same rendering of the form and same answers → the same key, so a double click stores one version. */
   function submissionKey(aspirantId: number, nonce: unknown, profile: unknown): string | undefined {
     if (typeof nonce !== 'string' || !/^[0-9a-f-]{36}$/.test(nonce)) return undefined;
-    return `hosted:${aspirantId}:${createHash('sha256').update(`${nonce}\n${JSON.stringify(profile)}`).digest('base64url')}`;
+    return `hosted:${aspirantId}:${createHash('sha256')
+      .update(`${nonce}\n${JSON.stringify(profile)}`)
+      .digest('base64url')}`;
   }
 
   // No length limits here: a junk link must reach the friendly page, not a validation error (the token check bounds it).

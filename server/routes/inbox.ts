@@ -36,7 +36,6 @@ export interface InboxDeps {
 const STATUSES = ['new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed', 'archived'] as const satisfies readonly ConversationStatus[];
 const SCOPES: Scope[] = ['mine', 'unassigned', 'all'];
 
-
 function filtersFrom(query: { scope?: string; status?: string; q?: string }): InboxFilters {
   return {
     scope: SCOPES.includes(query.scope as Scope) ? (query.scope as Scope) : 'all',
@@ -88,7 +87,12 @@ export function inboxRoutes(deps: InboxDeps) {
     };
   }
 
-  async function page(user: { id: number; name: string; role: 'admin' | 'recruiter' }, csrf: string, query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string }, openId?: number) {
+  async function page(
+    user: { id: number; name: string; role: 'admin' | 'recruiter' },
+    csrf: string,
+    query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string },
+    openId?: number,
+  ) {
     const filters = filtersFrom(query);
     const list = await listConversations(db, user, filters, query.cursor);
     let open;
@@ -122,10 +126,18 @@ export function inboxRoutes(deps: InboxDeps) {
       async ({ user, session, params, body }) => {
         const { key } = await visible(user, params.id);
         const result = await deps.conversations.reply(key, { userId: user.id, body: body.body, contentSid: body.contentSid || undefined });
-        if (!result.ok) return htmlResponse(composerAfter(params.id, session.csrfToken, result.message ?? 'The message could not be sent.'), result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422);
+        if (!result.ok)
+          return htmlResponse(
+            composerAfter(params.id, session.csrfToken, result.message ?? 'The message could not be sent.'),
+            result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422,
+          );
         return htmlResponse(composerAfter(params.id, session.csrfToken));
       },
-      { requireUser: true, params: idParams, body: t.Object({ body: t.Optional(t.String({ maxLength: 4096 })), contentSid: t.Optional(t.String({ maxLength: 64, pattern: '^(HX[0-9a-fA-F]{32})?$' })) }) },
+      {
+        requireUser: true,
+        params: idParams,
+        body: t.Object({ body: t.Optional(t.String({ maxLength: 4096 })), contentSid: t.Optional(t.String({ maxLength: 64, pattern: '^(HX[0-9a-fA-F]{32})?$' })) }),
+      },
     )
     .post(
       '/inbox/:id/status',

@@ -79,7 +79,12 @@ export function liveRoutes(deps: LiveDeps) {
     requireUser: true,
     open(ws) {
       if (!sameOrigin(ws.data.request, publicOrigin)) return ws.close(POLICY_CLOSE, 'cross-origin');
-      const handle = { subscribe: (topic: string) => ws.subscribe(topic), unsubscribe: (topic: string) => ws.unsubscribe(topic), send: (data: string) => void ws.send(data), close: (code: number, reason: string) => ws.close(code, reason) };
+      const handle = {
+        subscribe: (topic: string) => ws.subscribe(topic),
+        unsubscribe: (topic: string) => ws.unsubscribe(topic),
+        send: (data: string) => void ws.send(data),
+        close: (code: number, reason: string) => ws.close(code, reason),
+      };
       const socket = sockets.open(ws.id, handle, ws.data.user, ws.data.session.tokenHash);
       queues.set(ws.id, { pending: 0, tail: Promise.resolve() });
       return access.opened(socket);

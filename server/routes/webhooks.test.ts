@@ -11,7 +11,17 @@ function reference(text: string): Record<string, string> {
 
 describe('parseForm', () => {
   test('matches URLSearchParams on encoded, repeated, empty and odd input', () => {
-    for (const text of ['a=1&b=2&a=3', 'Body=Hola+mundo%21+%F0%9F%91%8B&To=whatsapp%3A%2B57', 'x=&=y&z', '', '&&a=%00b', 'k=%E2%82%AC+%2B', 'bad=%ZZ%41&also=%E2%82', 'odd=%ZZ+%2B+x', '__proto__=1&constructor=2&toString=3&__proto__=4']) {
+    for (const text of [
+      'a=1&b=2&a=3',
+      'Body=Hola+mundo%21+%F0%9F%91%8B&To=whatsapp%3A%2B57',
+      'x=&=y&z',
+      '',
+      '&&a=%00b',
+      'k=%E2%82%AC+%2B',
+      'bad=%ZZ%41&also=%E2%82',
+      'odd=%ZZ+%2B+x',
+      '__proto__=1&constructor=2&toString=3&__proto__=4',
+    ]) {
       expect(parseForm(text)).toEqual(reference(text));
     }
   });

@@ -50,7 +50,7 @@ export function parseForm(text: string): Record<string, string> {
   const params: Record<string, string> = Object.create(null);
   const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text;
   const end = spaced.length;
-  for (let start = 0; start <= end; ) {
+  for (let start = 0; start <= end;) {
     let stop = spaced.indexOf('&', start);
     if (stop === -1) stop = end;
     if (stop > start) {

@@ -11,7 +11,10 @@ function hash(token: string): string {
 
 export async function createApiToken(db: Db, name: string, actor: string): Promise<{ id: number; token: string }> {
   const token = `wsp_${randomBytes(32).toString('base64url')}`;
-  const [row] = await db.insert(apiTokens).values({ name, tokenHash: hash(token) }).returning({ id: apiTokens.id });
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ name, tokenHash: hash(token) })
+    .returning({ id: apiTokens.id });
   await recordAudit(db, { actor, action: 'api_token.created', targetType: 'api_token', targetId: row!.id, details: { name } });
   return { id: row!.id, token };
 }
@@ -32,7 +35,11 @@ export async function verifyApiToken(db: Db, token: string | undefined): Promise
 }
 
 export async function revokeApiToken(db: Db, id: number, actor: string): Promise<boolean> {
-  const rows = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
   if (rows.length) await recordAudit(db, { actor, action: 'api_token.revoked', targetType: 'api_token', targetId: id });
   return rows.length > 0;
 }

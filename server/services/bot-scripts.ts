@@ -81,7 +81,10 @@ export async function publishScript(db: Db, body: string, author: string, activa
     await lockName(tx, name);
     const [latest] = await tx.select().from(botScripts).where(eq(botScripts.name, name)).orderBy(desc(botScripts.version)).limit(1);
     if (latest?.checksum === sum) return { row: latest, created: false };
-    const [row] = await tx.insert(botScripts).values({ name, version: (latest?.version ?? 0) + 1, body, checksum: sum, author }).returning();
+    const [row] = await tx
+      .insert(botScripts)
+      .values({ name, version: (latest?.version ?? 0) + 1, body, checksum: sum, author })
+      .returning();
     return { row: row!, created: true };
   });
   if (result.created) await recordAudit(db, { actor: author, action: 'bot_script.published', targetType: 'bot_script', targetId: refOf(result.row) });
@@ -94,7 +97,10 @@ export async function activateScript(db: Db, ref: string, author: string): Promi
   const target = await findScript(db, ref);
   const row = await db.transaction(async (tx) => {
     await lockName(tx, target.name);
-    await tx.update(botScripts).set({ active: false }).where(and(eq(botScripts.name, target.name), eq(botScripts.active, true)));
+    await tx
+      .update(botScripts)
+      .set({ active: false })
+      .where(and(eq(botScripts.name, target.name), eq(botScripts.active, true)));
     const [updated] = await tx.update(botScripts).set({ active: true, activatedAt: new Date() }).where(eq(botScripts.id, target.id)).returning();
     return updated!;
   });
@@ -104,7 +110,11 @@ export async function activateScript(db: Db, ref: string, author: string): Promi
 
 /** At start-up: with no active default script, the shipped one is published and activated, with AGENCY_NAME in it. */
 export async function ensureDefaultScript(db: Db, agencyName?: string): Promise<ScriptRow> {
-  const [active] = await db.select().from(botScripts).where(and(eq(botScripts.name, DEFAULT_SCRIPT_NAME), eq(botScripts.active, true))).limit(1);
+  const [active] = await db
+    .select()
+    .from(botScripts)
+    .where(and(eq(botScripts.name, DEFAULT_SCRIPT_NAME), eq(botScripts.active, true)))
+    .limit(1);
   if (active) return active;
   let body = readFileSync(DEFAULT_SCRIPT_FILE, 'utf8');
   if (agencyName) body = body.replace(/^(\s*agencyName:).*$/m, `$1 ${JSON.stringify(agencyName)}`);

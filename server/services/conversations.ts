@@ -91,8 +91,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     mediaToFetch: (key, ids) => options.after.mediaToFetch?.(key, ids),
     outboxReady: () => options.after.outboxReady?.(),
     // A failure here loses nothing: the parked events stay unprocessed and the catch-up sweep finds them.
-    parkedSidsRecorded: (key, sids) =>
-      void retellParked(key, sids).catch((error: unknown) => logger.warn('parked status callbacks not re-told; the catch-up sweep will', { err: error as Error })),
+    parkedSidsRecorded: (key, sids) => void retellParked(key, sids).catch((error: unknown) => logger.warn('parked status callbacks not re-told; the catch-up sweep will', { err: error as Error })),
     changed: (key, id, result, event) => {
       processed.inc({ type: event.type });
       options.after.changed?.(key, id, result, event);
@@ -250,7 +249,10 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   }
 
   async function retellUnprocessed(providerSid: string): Promise<void> {
-    const [stored] = await db.select().from(inboundEvents).where(and(eq(inboundEvents.providerSid, providerSid), isNull(inboundEvents.processedAt)));
+    const [stored] = await db
+      .select()
+      .from(inboundEvents)
+      .where(and(eq(inboundEvents.providerSid, providerSid), isNull(inboundEvents.processedAt)));
     if (stored && !(stored.kind === 'status' && stored.attempts > 0)) tell(stored.conversationKey, toEvent(stored));
   }
 

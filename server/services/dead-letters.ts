@@ -45,7 +45,10 @@ export async function recordDeadLetter(db: Db, key: string, event: ConversationE
   await db.execute(sql`update conversations set status = 'needs_attention', updated_at = now()
     where aspirant_id = (select id from aspirants where whatsapp_id = ${key})`);
   if ('eventId' in event) {
-    await db.update(inboundEvents).set({ processedAt: new Date(), lastError: `dead-lettered: ${message}` }).where(eq(inboundEvents.id, event.eventId));
+    await db
+      .update(inboundEvents)
+      .set({ processedAt: new Date(), lastError: `dead-lettered: ${message}` })
+      .where(eq(inboundEvents.id, event.eventId));
   }
 }
 
@@ -61,7 +64,12 @@ export async function listDeadLetters(db: Db, options: { all?: boolean; limit?: 
 
 /** The open dead letters of one conversation (by its actor key), newest first, for the chat's notice. */
 export async function openDeadLettersOf(db: Db, key: string): Promise<DeadLetterRow[]> {
-  return db.select().from(deadLetters).where(and(eq(deadLetters.conversationKey, key), isNull(deadLetters.resolvedAt))).orderBy(desc(deadLetters.id)).limit(20);
+  return db
+    .select()
+    .from(deadLetters)
+    .where(and(eq(deadLetters.conversationKey, key), isNull(deadLetters.resolvedAt)))
+    .orderBy(desc(deadLetters.id))
+    .limit(20);
 }
 
 /**
@@ -70,10 +78,7 @@ export async function openDeadLettersOf(db: Db, key: string): Promise<DeadLetter
  * as recovery would; any other event as it was recorded. Throws NotFoundError when there is no open dead letter
  * with that id (already retried, or never).
  */
-export async function reopenDeadLetter(
-  db: Db,
-  id: number,
-): Promise<{ key: string; event: ConversationEvent; inbound?: typeof inboundEvents.$inferSelect }> {
+export async function reopenDeadLetter(db: Db, id: number): Promise<{ key: string; event: ConversationEvent; inbound?: typeof inboundEvents.$inferSelect }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(deadLetters)
@@ -81,10 +86,7 @@ export async function reopenDeadLetter(
       .where(and(eq(deadLetters.id, id), isNull(deadLetters.resolvedAt)))
       .returning();
     if (!row) throw new NotFoundError(`Open dead letter ${id}`);
-    const [inbound] =
-      row.inboundEventId === null
-        ? []
-        : await tx.update(inboundEvents).set({ processedAt: null, lastError: null }).where(eq(inboundEvents.id, row.inboundEventId)).returning();
+    const [inbound] = row.inboundEventId === null ? [] : await tx.update(inboundEvents).set({ processedAt: null, lastError: null }).where(eq(inboundEvents.id, row.inboundEventId)).returning();
     return { key: row.conversationKey, event: row.event as ConversationEvent, inbound };
   });
 }

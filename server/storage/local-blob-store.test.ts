@@ -106,7 +106,10 @@ describe('LocalBlobStore', () => {
     `media/${'a'.repeat(201)}.jpg`,
   ])('rejects the key %p with BAD_BLOB_KEY and writes nothing outside the root', async (key) => {
     for (const attempt of [() => store.put(key, bytes('x'), 'text/plain'), () => store.get(key), () => store.head(key), () => store.delete(key)]) {
-      const error = await attempt().then(() => null, (e: unknown) => e);
+      const error = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({ code: 'BAD_BLOB_KEY' });
     }
     expect(readdirSync(temp.path)).toEqual([]);

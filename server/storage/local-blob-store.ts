@@ -1,16 +1,7 @@
 /** @module server/storage/local-blob-store — blobs as files under one folder, written atomically, content type in a sidecar. */
 import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import {
-  assertValidContentType,
-  assertValidKey,
-  BadBlobKeyError,
-  type BlobStore,
-  BlobStoreUnavailableError,
-  META_SUFFIX,
-  sha256Hex,
-  type StoredBlob,
-} from './blob-store';
+import { assertValidContentType, assertValidKey, BadBlobKeyError, type BlobStore, BlobStoreUnavailableError, META_SUFFIX, sha256Hex, type StoredBlob } from './blob-store';
 
 interface Meta {
   contentType: string;
@@ -123,9 +114,7 @@ export class LocalBlobStore implements BlobStore {
       await unlink(probe);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new BlobStoreUnavailableError(
-        `The media folder ${this.rootDir} is not writable (${reason}): check that it exists, the disk is not full, and the server's user owns it.`,
-      );
+      throw new BlobStoreUnavailableError(`The media folder ${this.rootDir} is not writable (${reason}): check that it exists, the disk is not full, and the server's user owns it.`);
     }
   }
 }

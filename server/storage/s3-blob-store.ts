@@ -1,21 +1,6 @@
 /** @module server/storage/s3-blob-store — blobs as objects in one S3 (or S3-compatible) bucket. */
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
-import {
-  assertValidContentType,
-  assertValidKey,
-  type BlobStore,
-  BlobStoreUnavailableError,
-  sha256Hex,
-  type StoredBlob,
-} from './blob-store';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { assertValidContentType, assertValidKey, type BlobStore, BlobStoreUnavailableError, sha256Hex, type StoredBlob } from './blob-store';
 
 export interface S3BlobStoreOptions {
   bucket: string;

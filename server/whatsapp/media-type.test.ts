@@ -18,8 +18,7 @@ const PNG = file([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], pngChunk('IHD
 const JPEG = file([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10], 'JFIF', [0, 1, 1, 0, 0, 1, 0, 1, 0, 0], [0xff, 0xd9]);
 const GIF = file('GIF89a', [1, 0, 1, 0, 0, 0, 0], ',', pad(9), ';');
 const WEBP = file('RIFF', u32le(26), 'WEBP', 'VP8 ', u32le(14), pad(14));
-const ftyp = (brand: string, ...compatible: string[]) =>
-  file(u32be(16 + 4 * compatible.length), 'ftyp', brand, pad(4), ...compatible, u32be(8), 'free');
+const ftyp = (brand: string, ...compatible: string[]) => file(u32be(16 + 4 * compatible.length), 'ftyp', brand, pad(4), ...compatible, u32be(8), 'free');
 const OGG_OPUS = file('OggS', [0, 2], pad(20), [1, 19], 'OpusHead', [1, 1, 0x38, 1, 0x80, 0xbb, 0, 0, 0, 0, 0]);
 const OGG_VORBIS = file('OggS', [0, 2], pad(20), [1, 30], [1], 'vorbis', pad(23));
 const MP3 = file([0xff, 0xfb, 0x90, 0x64], pad(413), [0xff, 0xfb, 0x90, 0x64], pad(413));

@@ -22,9 +22,7 @@ import type { TwilioSender } from './twilio-sender';
 export type Sender = TwilioSender;
 
 /** What the worker tells the conversation's actor once a row's fate is known. */
-export type SendOutcome =
-  | { type: 'outbox.sent'; messageId: number; providerSid: string }
-  | { type: 'outbox.failed'; messageId: number; errorCode?: number; reason: string };
+export type SendOutcome = { type: 'outbox.sent'; messageId: number; providerSid: string } | { type: 'outbox.failed'; messageId: number; errorCode?: number; reason: string };
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -203,7 +201,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         .orderBy(asc(outbox.id))
         .limit(options.batchSize ?? 100)
         .for('update', { skipLocked: true });
-    const doubtful = await db.update(outbox).set({ nextAttemptAt: sql`now() + interval '1 minute'` }).where(inArray(outbox.id, due('unconfirmed'))).returning();
+    const doubtful = await db
+      .update(outbox)
+      .set({ nextAttemptAt: sql`now() + interval '1 minute'` })
+      .where(inArray(outbox.id, due('unconfirmed')))
+      .returning();
     const claimed = await db
       .update(outbox)
       .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })

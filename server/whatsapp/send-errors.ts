@@ -103,12 +103,25 @@ interface NetworkErrorLike {
 
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 /** The request never left: no connection was made, so Twilio cannot have the message. Anything else may have reached it. */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ERR_INVALID_URL',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 function fromNetworkError(error: NetworkErrorLike): SendError {
   const code = typeof error.code === 'string' ? error.code : undefined;
   const timedOut = (code !== undefined && TIMEOUT_CODES.has(code)) || /timeout/i.test(String(error.message ?? ''));
-  const reason = timedOut ? 'Twilio did not answer in time: the message will be checked with Twilio, then retried if it did not arrive' : `Could not reach Twilio (${code ?? String(error.message ?? 'network error')}): the message will be retried`;
+  const reason = timedOut
+    ? 'Twilio did not answer in time: the message will be checked with Twilio, then retried if it did not arrive'
+    : `Could not reach Twilio (${code ?? String(error.message ?? 'network error')}): the message will be retried`;
   const ambiguous = timedOut || code === undefined || !NOT_CONNECTED_CODES.has(code);
   return new SendError({ permanent: false, ambiguous, reason, cause: error });
 }

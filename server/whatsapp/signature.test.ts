@@ -51,8 +51,7 @@ describe('computeTwilioSignature', () => {
 });
 
 describe('webhookUrl', () => {
-  const request = (headers: Record<string, string> = {}) =>
-    new Request('http://127.0.0.1:3000/webhooks/twilio/inbound?tenant=a%20b', { method: 'POST', headers });
+  const request = (headers: Record<string, string> = {}) => new Request('http://127.0.0.1:3000/webhooks/twilio/inbound?tenant=a%20b', { method: 'POST', headers });
 
   test('uses PUBLIC_URL, without its trailing slash, plus the path and query string', () => {
     expect(webhookUrl(request(), '/webhooks/twilio/inbound', { publicUrl: 'https://wasap.example.co/', trustProxy: false })).toBe(URL_CALLED);
@@ -69,9 +68,7 @@ describe('webhookUrl', () => {
   });
 
   test('behind a trusted proxy without forwarded headers falls back to the request itself', () => {
-    expect(webhookUrl(request(), '/webhooks/twilio/inbound', { publicUrl: 'https://wasap.example.co', trustProxy: true })).toBe(
-      'http://127.0.0.1:3000/webhooks/twilio/inbound?tenant=a%20b',
-    );
+    expect(webhookUrl(request(), '/webhooks/twilio/inbound', { publicUrl: 'https://wasap.example.co', trustProxy: true })).toBe('http://127.0.0.1:3000/webhooks/twilio/inbound?tenant=a%20b');
   });
 });
 

@@ -5,12 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
  * True when `signature` (the X-Twilio-Signature header) matches `url` and the form `params` exactly as
  * received — pass the params before any cleaning (NUL stripping), since Twilio signed the originals.
  */
-export function verifyTwilioSignature(
-  authToken: string,
-  signature: string | null | undefined,
-  url: string,
-  params: Record<string, string>,
-): boolean {
+export function verifyTwilioSignature(authToken: string, signature: string | null | undefined, url: string, params: Record<string, string>): boolean {
   if (!signature || !authToken) return false;
   const given = Buffer.from(signature);
   const matches = (candidate: string) => {

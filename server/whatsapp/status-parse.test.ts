@@ -46,7 +46,7 @@ describe('parseStatusCallback', () => {
     }
   });
 
-  test("a status named like an Object property (constructor, __proto__, toString) is refused, not looked up", () => {
+  test('a status named like an Object property (constructor, __proto__, toString) is refused, not looked up', () => {
     for (const status of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       expect(parseStatusCallback(callback({ MessageStatus: status }))).toMatchObject({ ok: false, field: 'MessageStatus' });
     }
@@ -100,13 +100,16 @@ describe('advanceStatus', () => {
   test('property: with at most one kind of terminal status, arrival order does not matter', () => {
     const sequences = fc.tuple(fc.array(progress, { maxLength: 15 }), fc.option(fc.constantFrom<DeliveryStatus>(...TERMINAL_STATUSES)), fc.nat(3));
     fc.assert(
-      fc.property(sequences.chain(([base, terminal, copies]) => {
-        const all = [...base, ...(terminal ? Array<DeliveryStatus>(copies + 1).fill(terminal) : [])];
-        return fc.tuple(fc.constant(all), fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }));
-      }), ([inOrder, shuffled]) => {
-        fc.pre(inOrder.length > 0);
-        expect(fold(shuffled)).toBe(fold(inOrder));
-      }),
+      fc.property(
+        sequences.chain(([base, terminal, copies]) => {
+          const all = [...base, ...(terminal ? Array<DeliveryStatus>(copies + 1).fill(terminal) : [])];
+          return fc.tuple(fc.constant(all), fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }));
+        }),
+        ([inOrder, shuffled]) => {
+          fc.pre(inOrder.length > 0);
+          expect(fold(shuffled)).toBe(fold(inOrder));
+        },
+      ),
     );
   });
 });

@@ -11,9 +11,7 @@ describe('rebaseUri', () => {
   });
 
   test('keeps a base path prefix and drops its trailing slash', () => {
-    expect(rebaseUri('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', 'https://gateway.internal/twilio/')).toBe(
-      'https://gateway.internal/twilio/2010-04-01/Accounts/AC1/Messages.json',
-    );
+    expect(rebaseUri('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json', 'https://gateway.internal/twilio/')).toBe('https://gateway.internal/twilio/2010-04-01/Accounts/AC1/Messages.json');
   });
 });
 

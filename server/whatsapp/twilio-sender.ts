@@ -157,9 +157,7 @@ export function createTwilioSender(opts: TwilioSenderOptions): TwilioSender {
   async function send(message: OutboundMessage): Promise<SendResult> {
     checkMessage(message);
     try {
-      const created = await perCallHeaders.run({ [IDEMPOTENCY_HEADER]: message.idempotencyKey }, () =>
-        client.messages.create(createParams(message)),
-      );
+      const created = await perCallHeaders.run({ [IDEMPOTENCY_HEADER]: message.idempotencyKey }, () => client.messages.create(createParams(message)));
       return { sid: created.sid, status: created.status };
     } catch (error) {
       throw classifySendError(error);

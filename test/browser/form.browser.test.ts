@@ -99,11 +99,7 @@ describe.skipIf(!browserAvailable)('aspirant form in Chromium', () => {
     expect(await t.database.db.select().from(formSubmissions)).toHaveLength(1);
     // The bot moved on: its photo request was written after the form and went out through the outbox.
     await t.services.outbox.idle();
-    const botMessages = await t.database.db
-      .select({ id: messages.id, body: messages.body, status: messages.status })
-      .from(messages)
-      .where(eq(messages.sender, 'bot'))
-      .orderBy(asc(messages.id));
+    const botMessages = await t.database.db.select({ id: messages.id, body: messages.body, status: messages.status }).from(messages).where(eq(messages.sender, 'bot')).orderBy(asc(messages.id));
     const photoRequest = botMessages.find((message) => message.id > (botMessages.find((m) => m.body.includes('/f/v1.'))?.id ?? 0) && /foto|photo/i.test(message.body));
     expect(photoRequest).toBeDefined();
     expect(['sent', 'delivered', 'read']).toContain(photoRequest!.status);

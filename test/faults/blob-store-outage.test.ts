@@ -21,7 +21,13 @@ test('a photo that arrives while the blob store is down waits and is stored once
   const { port } = await s3.run();
   await s3.close();
   await using fake = startFakeTwilio();
-  const blobs = new S3BlobStore({ bucket: 'wasap-media', endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const blobs = new S3BlobStore({
+    bucket: 'wasap-media',
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   await using t = await testApp('pglite', { env: twilioEnv(fake), overrides: { blobs, mediaStorageBackoffMs: () => 50 } });
   const waiting = t.waitForLog((line) => line.msg === 'media storage unavailable; waiting to retry');
   const params = inboundParams(fake, from, '', { NumMedia: '1', MediaUrl0: fake.addMedia(PNG, 'image/png'), MediaContentType0: 'image/png' });

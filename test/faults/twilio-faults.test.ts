@@ -43,7 +43,7 @@ async function setup(driver: Driver, opts: { timeoutMs?: number; backoffMs?: num
       return { rows, delivered };
     },
     async [Symbol.asyncDispose]() {
-        await t[Symbol.asyncDispose]();
+      await t[Symbol.asyncDispose]();
       proxy.stop();
       await fake.stop();
     },

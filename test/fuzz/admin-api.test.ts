@@ -97,7 +97,12 @@ describe('admin API under fuzzing', () => {
         fc.constantFrom('/whoami', '/bot/scripts', '/bot/activate', '/bot', '/', ''),
       ),
       query: fc.option(segment.map((value) => `?ref=${value}&${value}=1`)),
-      body: fc.option(fc.oneof(anyText, anyJson.map((value) => JSON.stringify(value) ?? 'null'))),
+      body: fc.option(
+        fc.oneof(
+          anyText,
+          anyJson.map((value) => JSON.stringify(value) ?? 'null'),
+        ),
+      ),
       type: fc.option(anyContentType),
     });
     const seen = await fuzzRequests(

@@ -59,7 +59,10 @@ const formFields: fc.Arbitrary<Record<string, string | readonly string[]>> = fc
 /** Field/value pairs in order, names repeated for lists, and now and then a tricky extra name. */
 const formPairs: fc.Arbitrary<[string, string][]> = fc
   .tuple(formFields, fc.array(fc.tuple(fc.oneof(fc.constantFrom(...TRICKY), fc.constantFrom(...FORM_FIELDS)), anyText), { maxLength: 2 }))
-  .map(([fields, extra]) => [...Object.entries(fields).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as [string, string]] : value.map((v): [string, string] => [name, v]))), ...extra]);
+  .map(([fields, extra]) => [
+    ...Object.entries(fields).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as [string, string]] : value.map((v): [string, string] => [name, v]))),
+    ...extra,
+  ]);
 
 function encode(pairs: [string, string][], as: 'urlencoded' | 'multipart'): { body: BodyInit; type?: string } {
   if (as === 'urlencoded') return { body: new URLSearchParams(pairs).toString(), type: 'application/x-www-form-urlencoded' };
@@ -104,7 +107,11 @@ describe('hosted form and form webhook under fuzzing', () => {
     const check = fc.record({
       token,
       field: fc.option(fc.oneof(fc.constantFrom(...FORM_FIELDS), fc.constantFrom(...TRICKY))),
-      body: fc.oneof(formPairs.map((pairs) => new URLSearchParams(pairs).toString()), anyText, fc.uint8Array({ maxLength: 200 })),
+      body: fc.oneof(
+        formPairs.map((pairs) => new URLSearchParams(pairs).toString()),
+        anyText,
+        fc.uint8Array({ maxLength: 200 }),
+      ),
       type: anyContentType,
       path: fc.constantFrom('', '/validate', '/thanks'),
     });

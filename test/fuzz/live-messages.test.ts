@@ -33,9 +33,7 @@ const objectText = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 12 })), value), { maxLength: 6 })
   .map((entries) => `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${JSON.stringify(v)}`).join(',')}}`);
 /** Nearly right: a known type with an id of any shape. */
-const nearlyRight = fc
-  .record({ type: fc.constantFrom('viewing', 'typing', 'leaving'), conversationId: value }, { requiredKeys: ['type'] })
-  .map((message) => JSON.stringify(message));
+const nearlyRight = fc.record({ type: fc.constantFrom('viewing', 'typing', 'leaving'), conversationId: value }, { requiredKeys: ['type'] }).map((message) => JSON.stringify(message));
 const frame = fc.oneof(
   objectText,
   nearlyRight,
@@ -47,7 +45,10 @@ const frame = fc.oneof(
 
 describe('parseLiveMessage', () => {
   test('never throws, and whatever it returns is a well-formed message', () => {
-    const anything = fc.oneof(fc.anything({ withNullPrototype: true, withBigInt: true, withBoxedValues: true }), objectText.map((text) => JSON.parse(text) as unknown));
+    const anything = fc.oneof(
+      fc.anything({ withNullPrototype: true, withBigInt: true, withBoxedValues: true }),
+      objectText.map((text) => JSON.parse(text) as unknown),
+    );
     fc.assert(
       fc.property(anything, (raw) => {
         const message = parseLiveMessage(raw);
@@ -73,7 +74,8 @@ describe('a /live socket fed arbitrary frames', () => {
     await using server = listen(t);
     using socket = await connect(server.url, rita);
     const fixed = new Set(['{"error":"not allowed"}', '{"error":"bad message"}']);
-    const expected = (data: string) => fixed.has(data) || data.startsWith('{"type":"list","listening":') || /^<p id="presence-\d+" class="presence[^"]*" aria-live="polite" hx-swap-oob="true">/.test(data);
+    const expected = (data: string) =>
+      fixed.has(data) || data.startsWith('{"type":"list","listening":') || /^<p id="presence-\d+" class="presence[^"]*" aria-live="polite" hx-swap-oob="true">/.test(data);
     let sent = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(frame, { minLength: 20, maxLength: 40 }), async (batch) => {

@@ -24,7 +24,10 @@ afterAll(async () => {
 });
 
 const hex32 = fc.stringMatching(/^[0-9a-f]{32}$/);
-const goodSid = fc.oneof({ arbitrary: hex32.map((hex) => `SM${hex}`), weight: 4 }, hex32.map((hex) => `MM${hex}`));
+const goodSid = fc.oneof(
+  { arbitrary: hex32.map((hex) => `SM${hex}`), weight: 4 },
+  hex32.map((hex) => `MM${hex}`),
+);
 const messageSid = fc.oneof({ arbitrary: goodSid, weight: 4 }, anyText);
 /** A few hundred aspirants, so messages pile up in the same conversations as well as open new ones. */
 const aspirant = fc.integer({ min: 0, max: 299 }).map((n) => `whatsapp:+5730000${String(n).padStart(5, '0')}`);
@@ -42,24 +45,46 @@ const longitude = fc.double({ min: -180, max: 180, noNaN: true }).map(String);
 
 /** Optional parts of a well-formed message: media, a location, a button reply, a reply context, a referral. */
 function extras(): fc.Arbitrary<Record<string, string>> {
-  return fc.record(
-    {
-      media: fc.array(fc.tuple(mediaUrl(), contentType), { maxLength: 2 }).map((items) => ({
-        NumMedia: String(items.length),
-        ...Object.fromEntries(items.flatMap(([url, type], i) => [[`MediaUrl${i}`, url], [`MediaContentType${i}`, type]])),
-      })),
-      location: fc.record({ Latitude: latitude, Longitude: longitude, Address: anyText, Label: anyText }, { requiredKeys: ['Latitude', 'Longitude'] }),
-      button: fc.record({ ButtonText: anyText, ButtonPayload: anyText }),
-      reply: fc.record({ OriginalRepliedMessageSid: goodSid }),
-      referral: fc.record({ ReferralBody: anyText, ReferralSourceUrl: anyText, ReferralCtwaClid: anyText }),
-      profile: fc.record({ ProfileName: anyText, WaId: fc.stringMatching(/^\d{1,20}$/) }),
-    },
-    { requiredKeys: [] },
-  ).map((parts) => Object.assign({}, ...Object.values(parts)) as Record<string, string>);
+  return fc
+    .record(
+      {
+        media: fc.array(fc.tuple(mediaUrl(), contentType), { maxLength: 2 }).map((items) => ({
+          NumMedia: String(items.length),
+          ...Object.fromEntries(
+            items.flatMap(([url, type], i) => [
+              [`MediaUrl${i}`, url],
+              [`MediaContentType${i}`, type],
+            ]),
+          ),
+        })),
+        location: fc.record({ Latitude: latitude, Longitude: longitude, Address: anyText, Label: anyText }, { requiredKeys: ['Latitude', 'Longitude'] }),
+        button: fc.record({ ButtonText: anyText, ButtonPayload: anyText }),
+        reply: fc.record({ OriginalRepliedMessageSid: goodSid }),
+        referral: fc.record({ ReferralBody: anyText, ReferralSourceUrl: anyText, ReferralCtwaClid: anyText }),
+        profile: fc.record({ ProfileName: anyText, WaId: fc.stringMatching(/^\d{1,20}$/) }),
+      },
+      { requiredKeys: [] },
+    )
+    .map((parts) => Object.assign({}, ...Object.values(parts)) as Record<string, string>);
 }
 
 /** One thing wrong, or odd, with an otherwise good message: a field replaced by anything, dropped, or a tricky extra. */
-const INBOUND_FIELDS = ['MessageSid', 'AccountSid', 'From', 'To', 'Body', 'NumMedia', 'MediaUrl0', 'MediaContentType0', 'ProfileName', 'WaId', 'Latitude', 'Longitude', 'ButtonPayload', 'OriginalRepliedMessageSid'];
+const INBOUND_FIELDS = [
+  'MessageSid',
+  'AccountSid',
+  'From',
+  'To',
+  'Body',
+  'NumMedia',
+  'MediaUrl0',
+  'MediaContentType0',
+  'ProfileName',
+  'WaId',
+  'Latitude',
+  'Longitude',
+  'ButtonPayload',
+  'OriginalRepliedMessageSid',
+];
 const mutation = fc.oneof(
   fc.record({ set: fc.oneof(fc.constantFrom(...INBOUND_FIELDS), fc.constantFrom(...TRICKY), fc.string({ maxLength: 12 })), to: fc.oneof(anyText, address, messageSid) }),
   fc.record({ drop: fc.constantFrom(...INBOUND_FIELDS) }),
@@ -124,7 +149,11 @@ describe('Twilio webhooks under fuzzing', () => {
   test('unsigned, mis-signed and garbage bodies with any content type: never a 5xx', async () => {
     const garbage = fc.record({
       path: fc.constantFrom('/webhooks/twilio', '/webhooks/twilio/status'),
-      body: fc.oneof(anyText, fc.uint8Array({ maxLength: 300 }), inboundFields().map((fields) => new URLSearchParams(fields).toString())),
+      body: fc.oneof(
+        anyText,
+        fc.uint8Array({ maxLength: 300 }),
+        inboundFields().map((fields) => new URLSearchParams(fields).toString()),
+      ),
       type: anyContentType,
       signature: fc.option(fc.oneof(fc.base64String({ maxLength: 40 }), headerValue)),
       method: fc.constantFrom('POST', 'POST', 'POST', 'PUT', 'GET'),

@@ -29,4 +29,3 @@ export async function botApp(driver: 'pglite' | 'postgres' = 'pglite') {
   const t = await testApp(driver, { overrides: { now: () => clock.now, timerPollMs: 0 } });
   return { t, clock };
 }
-

@@ -56,9 +56,15 @@ export async function testDatabase(driver: Driver = 'pglite'): Promise<TestDatab
   } else {
     const client = (await (await migratedBase()).clone()) as PGlite;
     const db = drizzle({ client, schema }) as unknown as Db;
-    database = wrap(db, 'pglite', 'pglite:memory', async () => {
-      await migrate(db as never, { migrationsFolder });
-    }, () => client.close());
+    database = wrap(
+      db,
+      'pglite',
+      'pglite:memory',
+      async () => {
+        await migrate(db as never, { migrationsFolder });
+      },
+      () => client.close(),
+    );
   }
   return Object.assign(database, { [Symbol.asyncDispose]: () => database.close() });
 }

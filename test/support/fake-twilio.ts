@@ -315,7 +315,18 @@ export function startFakeTwilio(opts: FakeTwilioOptions = {}): FakeTwilio {
     const message = messages.find((m) => m.sid === sid);
     if (!message?.statusCallback) throw new Error(`No accepted message ${sid} with a StatusCallback URL`);
     states.get(sid)!.status = status;
-    const params = { MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status, AccountSid: accountSid, To: message.to, From: message.from ?? '', ApiVersion: '2010-04-01', ChannelPrefix: 'whatsapp', ...extra };
+    const params = {
+      MessageSid: sid,
+      SmsSid: sid,
+      MessageStatus: status,
+      SmsStatus: status,
+      AccountSid: accountSid,
+      To: message.to,
+      From: message.from ?? '',
+      ApiVersion: '2010-04-01',
+      ChannelPrefix: 'whatsapp',
+      ...extra,
+    };
     const signature = computeTwilioSignature(authToken, message.statusCallback, params);
     return fetch(message.statusCallback, { method: 'POST', body: new URLSearchParams(params), headers: { 'x-twilio-signature': signature } });
   }

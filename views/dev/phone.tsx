@@ -12,9 +12,17 @@ export interface PhoneMessage {
 export function PhoneBubble({ message }: { message: PhoneMessage }) {
   return (
     <li id={`phone-msg-${message.id}`} class={message.mine ? 'bubble mine' : 'bubble theirs'}>
-      {message.media ? <span class="media-note" safe>{message.media}</span> : ''}
+      {message.media ? (
+        <span class="media-note" safe>
+          {message.media}
+        </span>
+      ) : (
+        ''
+      )}
       <p safe>{message.body}</p>
-      <time datetime={message.at.toISOString()} safe>{message.at.toISOString().slice(11, 16)}</time>
+      <time datetime={message.at.toISOString()} safe>
+        {message.at.toISOString().slice(11, 16)}
+      </time>
     </li>
   );
 }
@@ -53,7 +61,13 @@ export function PhonePage({ number, name, messages, error }: PhonePageProps) {
             <button type="submit">Open chat</button>
           </form>
         </header>
-        {error ? <p class="error" role="alert" safe>{error}</p> : ''}
+        {error ? (
+          <p class="error" role="alert" safe>
+            {error}
+          </p>
+        ) : (
+          ''
+        )}
         {number ? (
           <section class="phone-chat" hx-ws:connect={live}>
             <ol id="thread" class="thread" aria-live="polite">
@@ -64,7 +78,9 @@ export function PhonePage({ number, name, messages, error }: PhonePageProps) {
             <form method="post" action="/dev/phone/messages" enctype="multipart/form-data" class="composer">
               <input type="hidden" name="number" value={number} />
               <input type="hidden" name="name" value={name ?? ''} />
-              <label class="visually-hidden" for="body">Message</label>
+              <label class="visually-hidden" for="body">
+                Message
+              </label>
               <textarea id="body" name="body" rows="2" maxlength="4096" placeholder="Write a message"></textarea>
               <label class="photo-pick">
                 Photo <input type="file" name="photo" accept="image/*,video/*,audio/*,application/pdf" />

@@ -21,14 +21,32 @@ function inline(check: InlineCheck | undefined, name: string): Record<string, st
 export function FieldError({ name, message, prefix }: { name: string; message?: string; prefix: string }) {
   return (
     <p class="field-error" id={`err-${name}`} aria-live="polite">
-      {message ? <><span class="visually-hidden" safe>{prefix}</span><span safe>{message}</span></> : ''}
+      {message ? (
+        <>
+          <span class="visually-hidden" safe>
+            {prefix}
+          </span>
+          <span safe>{message}</span>
+        </>
+      ) : (
+        ''
+      )}
     </p>
   );
 }
 
 /** The body the inline check swaps into #err-<name>: the same markup FieldError renders inside. */
 export function FieldErrorText({ message, prefix }: { message?: string; prefix: string }) {
-  return message ? <><span class="visually-hidden" safe>{prefix}</span><span safe>{message}</span></> : '';
+  return message ? (
+    <>
+      <span class="visually-hidden" safe>
+        {prefix}
+      </span>
+      <span safe>{message}</span>
+    </>
+  ) : (
+    ''
+  );
 }
 
 interface Common {
@@ -46,7 +64,16 @@ function Label({ name, label, required, optionalText }: Pick<Common, 'name' | 'l
   return (
     <label for={name} class="field-label">
       <span safe>{label}</span>
-      {required ? <span class="req" aria-hidden="true"> *</span> : optionalText ? <span class="opt" safe>{` ${optionalText}`}</span> : ''}
+      {required ? (
+        <span class="req" aria-hidden="true">
+          {' '}
+          *
+        </span>
+      ) : optionalText ? (
+        <span class="opt" safe>{` ${optionalText}`}</span>
+      ) : (
+        ''
+      )}
     </label>
   );
 }
@@ -79,10 +106,18 @@ export function TextField(props: TextFieldProps) {
   return (
     <div class={error ? 'field has-error' : 'field'} id={`field-${name}`}>
       <Label {...props} />
-      {hint ? <p class="hint" id={`hint-${name}`} safe>{hint}</p> : ''}
+      {hint ? (
+        <p class="hint" id={`hint-${name}`} safe>
+          {hint}
+        </p>
+      ) : (
+        ''
+      )}
       <FieldError name={name} message={error} prefix={props.errorPrefix} />
       {props.multiline ? (
-        <textarea {...shared} rows="4" safe>{value}</textarea>
+        <textarea {...shared} rows="4" safe>
+          {value}
+        </textarea>
       ) : (
         <input {...shared} type={props.type ?? 'text'} inputmode={props.inputmode} value={attr(value)} spellcheck={props.type === 'email' ? 'false' : undefined} />
       )}
@@ -111,9 +146,24 @@ export function ChoiceGroup(props: ChoiceGroupProps) {
     >
       <legend class="field-label">
         <span safe>{props.label}</span>
-        {props.required ? <span class="req" aria-hidden="true"> *</span> : props.optionalText ? <span class="opt" safe>{` ${props.optionalText}`}</span> : ''}
+        {props.required ? (
+          <span class="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        ) : props.optionalText ? (
+          <span class="opt" safe>{` ${props.optionalText}`}</span>
+        ) : (
+          ''
+        )}
       </legend>
-      {hint ? <p class="hint" id={`hint-${name}`} safe>{hint}</p> : ''}
+      {hint ? (
+        <p class="hint" id={`hint-${name}`} safe>
+          {hint}
+        </p>
+      ) : (
+        ''
+      )}
       <FieldError name={name} message={error} prefix={props.errorPrefix} />
       <div class={props.columns ? 'choices columns' : 'choices'}>
         {options.map((option, index) => (

@@ -32,11 +32,15 @@ function ErrorSummary({ s, errors }: { s: FormStrings; errors: FormErrors }) {
   return (
     // Focused on load (autofocus works on any focusable element; the JSX types only allow it on inputs).
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {...{ autofocus: true }}>
-      <h2 id="error-summary-title" safe>{s.errorSummary}</h2>
+      <h2 id="error-summary-title" safe>
+        {s.errorSummary}
+      </h2>
       <ul>
         {entries.map(([field, message]) => (
           <li>
-            <a href={`#${anchor(field)}`} safe>{message}</a>
+            <a href={`#${anchor(field)}`} safe>
+              {message}
+            </a>
           </li>
         ))}
       </ul>
@@ -56,8 +60,12 @@ export function FormPage({ s, agencyName, action, values, errors, privacyUrl, no
         </a>
       </div>
       <h1 safe>{s.title(agencyName)}</h1>
-      <p class="lead" safe>{s.intro}</p>
-      <p class="note" safe>{s.requiredNote}</p>
+      <p class="lead" safe>
+        {s.intro}
+      </p>
+      <p class="note" safe>
+        {s.requiredNote}
+      </p>
       <ErrorSummary s={s} errors={errors} />
       <form method="post" action={attr(action)} novalidate class="profile-form" id="profile-form">
         <input type="hidden" name="locale" value={s.lang} />
@@ -67,7 +75,17 @@ export function FormPage({ s, agencyName, action, values, errors, privacyUrl, no
           <TextField {...common} name="lastName" label={s.labels.lastName} value={values.lastName} error={errors.lastName} maxlength={80} autocomplete="family-name" required />
         </div>
         <TextField {...common} name="email" type="email" inputmode="email" label={s.labels.email} hint={s.hints.email} value={values.email} error={errors.email} maxlength={254} autocomplete="email" />
-        <TextField {...common} name="location" label={s.labels.location} hint={s.hints.location} value={values.location} error={errors.location} maxlength={120} autocomplete="address-level2" required />
+        <TextField
+          {...common}
+          name="location"
+          label={s.labels.location}
+          hint={s.hints.location}
+          value={values.location}
+          error={errors.location}
+          maxlength={120}
+          autocomplete="address-level2"
+          required
+        />
         <ChoiceGroup
           {...common}
           type="checkbox"
@@ -84,7 +102,10 @@ export function FormPage({ s, agencyName, action, values, errors, privacyUrl, no
           type="radio"
           name="hasKids"
           label={s.labels.hasKids}
-          options={[{ value: 'yes', label: s.yes }, { value: 'no', label: s.no }]}
+          options={[
+            { value: 'yes', label: s.yes },
+            { value: 'no', label: s.no },
+          ]}
           selected={[values.hasKids]}
           error={errors.hasKids}
           required
@@ -121,7 +142,9 @@ export function FormPage({ s, agencyName, action, values, errors, privacyUrl, no
             </a>
           </Confirm>
         </div>
-        <button type="submit" class="submit" safe>{s.submit}</button>
+        <button type="submit" class="submit" safe>
+          {s.submit}
+        </button>
       </form>
     </FormShell>
   );

@@ -6,15 +6,21 @@ export function ThankYouPage({ s, agencyName, firstName }: { s: FormStrings; age
   return (
     <FormShell title={`${s.thanks.title} — ${agencyName}`} lang={s.lang} agencyName={agencyName}>
       <div class="notice success">
-        <div class="notice-icon" aria-hidden="true">✓</div>
+        <div class="notice-icon" aria-hidden="true">
+          ✓
+        </div>
         <h1 safe>{firstName ? s.thanks.heading(firstName) : s.thanks.title}</h1>
         <ol class="next-steps">
           {s.thanks.next.map((step) => (
             <li safe>{step}</li>
           ))}
         </ol>
-        <p class="note" safe>{s.thanks.noPromise}</p>
-        <p class="note" safe>{s.thanks.edit}</p>
+        <p class="note" safe>
+          {s.thanks.noPromise}
+        </p>
+        <p class="note" safe>
+          {s.thanks.edit}
+        </p>
       </div>
     </FormShell>
   );
@@ -25,10 +31,14 @@ export function LinkProblemPage({ s, agencyName, expired }: { s: FormStrings; ag
   return (
     <FormShell title={`${s.linkProblem.title} — ${agencyName}`} lang={s.lang} agencyName={agencyName}>
       <div class="notice">
-        <div class="notice-icon warn" aria-hidden="true">!</div>
+        <div class="notice-icon warn" aria-hidden="true">
+          !
+        </div>
         <h1 safe>{s.linkProblem.title}</h1>
         <p safe>{expired ? s.linkProblem.expired : s.linkProblem.invalid}</p>
-        <p class="action" safe>{s.linkProblem.action}</p>
+        <p class="action" safe>
+          {s.linkProblem.action}
+        </p>
       </div>
     </FormShell>
   );
@@ -38,7 +48,9 @@ export function TooManyPage({ s, agencyName, retryAfterSec }: { s: FormStrings; 
   return (
     <FormShell title={`${s.tooMany.title} — ${agencyName}`} lang={s.lang} agencyName={agencyName}>
       <div class="notice">
-        <div class="notice-icon warn" aria-hidden="true">…</div>
+        <div class="notice-icon warn" aria-hidden="true">
+          …
+        </div>
         <h1 safe>{s.tooMany.title}</h1>
         <p safe>{s.tooMany.body(Math.max(1, Math.ceil(retryAfterSec / 60)))}</p>
       </div>

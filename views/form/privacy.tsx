@@ -45,9 +45,7 @@ const NOTICES: Record<Locale, Notice> = {
       },
     ],
     contact: (number) =>
-      number
-        ? `Para ejercer tus derechos, escríbenos por WhatsApp al ${number}.`
-        : 'Para ejercer tus derechos, escríbenos por WhatsApp al mismo número con el que has hablado con nosotros.',
+      number ? `Para ejercer tus derechos, escríbenos por WhatsApp al ${number}.` : 'Para ejercer tus derechos, escríbenos por WhatsApp al mismo número con el que has hablado con nosotros.',
   },
   en: {
     title: 'Privacy notice',
@@ -75,10 +73,7 @@ const NOTICES: Record<Locale, Notice> = {
         ],
       },
     ],
-    contact: (number) =>
-      number
-        ? `To exercise your rights, write to us on WhatsApp at ${number}.`
-        : 'To exercise your rights, write to us on WhatsApp at the same number you have been talking to.',
+    contact: (number) => (number ? `To exercise your rights, write to us on WhatsApp at ${number}.` : 'To exercise your rights, write to us on WhatsApp at the same number you have been talking to.'),
   },
 };
 
@@ -94,7 +89,9 @@ export function PrivacyPage({ locale, agencyName, whatsappNumber }: PrivacyPageP
       </div>
       <article class="prose">
         <h1 safe>{n.title}</h1>
-        <p class="lead" safe>{n.intro(agencyName)}</p>
+        <p class="lead" safe>
+          {n.intro(agencyName)}
+        </p>
         {n.sections.map((section) => (
           <section>
             <h2 safe>{section.heading}</h2>
@@ -103,7 +100,9 @@ export function PrivacyPage({ locale, agencyName, whatsappNumber }: PrivacyPageP
             ))}
           </section>
         ))}
-        <p class="action" safe>{n.contact(whatsappNumber)}</p>
+        <p class="action" safe>
+          {n.contact(whatsappNumber)}
+        </p>
       </article>
     </FormShell>
   );

@@ -38,7 +38,9 @@ export function FormShell({ title, lang, agencyName, htmx = false, children }: F
               {/* Escaped: the agency name comes from the environment but is still text. */}
               {Bun.escapeHTML([...agencyName.trim()][0]?.toUpperCase() ?? 'W')}
             </span>
-            <span class="brand-name" safe>{agencyName}</span>
+            <span class="brand-name" safe>
+              {agencyName}
+            </span>
           </header>
           <main class="sheet" id="main">
             {children}

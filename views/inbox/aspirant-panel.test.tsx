@@ -63,7 +63,14 @@ describe('BotControls', () => {
 
 describe('EventHistory', () => {
   test('lists events newest first', () => {
-    const html = String(<EventHistory events={[{ at: new Date(1), label: 'first' }, { at: new Date(2), label: 'second' }]} />);
+    const html = String(
+      <EventHistory
+        events={[
+          { at: new Date(1), label: 'first' },
+          { at: new Date(2), label: 'second' },
+        ]}
+      />,
+    );
     expect(html.indexOf('second')).toBeLessThan(html.indexOf('first'));
   });
 });

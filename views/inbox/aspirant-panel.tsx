@@ -76,7 +76,9 @@ export function BotControls({ conversationId, csrf, bot }: PanelFormProps & { bo
       {bot.paused ? (
         <form method="post" action={action} hx-post={action} {...panelTarget(conversationId)}>
           <CsrfField csrf={csrf} />
-          <button type="submit" class="secondary">Resume bot</button>
+          <button type="submit" class="secondary">
+            Resume bot
+          </button>
         </form>
       ) : (
         <p class="muted small">It pauses as soon as a recruiter replies.</p>
@@ -117,9 +119,14 @@ function Fact({ term, value }: { term: string; value?: string }) {
 export function NoteItem({ note }: { note: NoteView }) {
   return (
     <li id={`note-${note.id}`} class="note">
-      <p class="note-body" safe>{note.body}</p>
+      <p class="note-body" safe>
+        {note.body}
+      </p>
       <p class="note-meta">
-        <span safe>{note.authorName}</span> · <time datetime={note.createdAt.toISOString()} safe>{dateTime(note.createdAt)}</time>
+        <span safe>{note.authorName}</span> ·{' '}
+        <time datetime={note.createdAt.toISOString()} safe>
+          {dateTime(note.createdAt)}
+        </time>
       </p>
     </li>
   );
@@ -142,7 +149,9 @@ export function Notes({ conversationId, csrf, notes }: PanelFormProps & { notes:
         </label>
         <textarea id={`note-text-${conversationId}`} name="body" rows="2" maxlength="4000" required placeholder="Add a private note for the team" hx-preserve></textarea>
         <p id={`note-error-${conversationId}`} class="form-error" role="alert" data-form-error></p>
-        <button type="submit" class="secondary">Add note</button>
+        <button type="submit" class="secondary">
+          Add note
+        </button>
       </form>
     </>
   );
@@ -165,7 +174,9 @@ export function EventHistory({ events }: { events: EventView[] }) {
     <ol class="events">
       {sorted.map((event) => (
         <li>
-          <time datetime={event.at.toISOString()} safe>{dateTime(event.at)}</time>
+          <time datetime={event.at.toISOString()} safe>
+            {dateTime(event.at)}
+          </time>
           <span safe>{event.label}</span>
         </li>
       ))}
@@ -185,7 +196,9 @@ function Identity({ view }: { view: AspirantPanelView }) {
       <Avatar id={view.conversationId} name={displayName(view)} size="lg" />
       <h2 safe>{displayName(view)}</h2>
       <p>
-        <a href={`tel:${view.number}`} safe>{view.number}</a>
+        <a href={`tel:${view.number}`} safe>
+          {view.number}
+        </a>
       </p>
       {view.whatsappName ? <p class="muted" safe>{`WhatsApp: ${view.whatsappName}`}</p> : ''}
       {view.optedOutAt ? <p class="pill pill-danger" safe>{`Opted out ${dateTime(view.optedOutAt)}`}</p> : ''}

@@ -34,11 +34,7 @@ export function Composer(props: ComposerProps) {
 }
 
 function OptedOutNotice() {
-  return (
-    <p class="window-note is-closed">
-      This aspirant opted out of WhatsApp messages. Nothing can be sent until they write again.
-    </p>
-  );
+  return <p class="window-note is-closed">This aspirant opted out of WhatsApp messages. Nothing can be sent until they write again.</p>;
 }
 
 function OpenComposer({ conversationId, csrf, window, canned, now = new Date() }: ComposerProps) {
@@ -79,7 +75,11 @@ function ClosedComposer({ conversationId, csrf, window, templates }: ComposerPro
       <p class="window-note is-closed">
         {window.closesAt ? (
           <span>
-            The 24-hour window closed <time datetime={window.closesAt.toISOString()} safe>{dateTime(window.closesAt)}</time>.{' '}
+            The 24-hour window closed{' '}
+            <time datetime={window.closesAt.toISOString()} safe>
+              {dateTime(window.closesAt)}
+            </time>
+            .{' '}
           </span>
         ) : (
           <span>The 24-hour window is closed. </span>
@@ -104,8 +104,12 @@ export function TemplatePicker({ conversationId, csrf, templates }: { conversati
           {templates.map((template, index) => (
             <label class="template-option">
               <input type="radio" name="contentSid" value={template.sid} required checked={index === 0} />
-              <span class="template-name" safe>{template.name}</span>
-              <span class="template-preview" safe>{template.preview}</span>
+              <span class="template-name" safe>
+                {template.name}
+              </span>
+              <span class="template-preview" safe>
+                {template.preview}
+              </span>
             </label>
           ))}
         </div>
@@ -127,8 +131,12 @@ export function CannedResponses({ conversationId, canned }: { conversationId: nu
         {canned.map((item) => (
           <li>
             <button type="button" class="canned-item" data-canned-for={`composer-text-${conversationId}`} data-canned-body={item.body}>
-              <span class="canned-title" safe>{item.title}</span>
-              <span class="canned-body" safe>{item.body}</span>
+              <span class="canned-title" safe>
+                {item.title}
+              </span>
+              <span class="canned-body" safe>
+                {item.body}
+              </span>
             </button>
           </li>
         ))}

@@ -12,19 +12,18 @@ export function Avatar({ id, name, size = 'md' }: { id: number; name: string; si
 }
 
 export function StatusPill({ status }: { status: ConversationStatus }) {
-  return <span class={`pill status-${status}`} safe>{STATUS_LABELS[status]}</span>;
+  return (
+    <span class={`pill status-${status}`} safe>
+      {STATUS_LABELS[status]}
+    </span>
+  );
 }
 
 /** Stable id `unread-<id>` so a count can be pushed on its own; renders empty (and hidden) at zero. */
 export function UnreadBadge({ conversationId, count, oob = false }: { conversationId: number; count: number; oob?: boolean }) {
   const label = count > 99 ? '99+' : String(count);
   return (
-    <span
-      id={`unread-${conversationId}`}
-      class={count > 0 ? 'badge' : 'badge is-empty'}
-      hx-swap-oob={oob ? 'true' : undefined}
-      aria-label={count > 0 ? `${count} unread` : undefined}
-    >
+    <span id={`unread-${conversationId}`} class={count > 0 ? 'badge' : 'badge is-empty'} hx-swap-oob={oob ? 'true' : undefined} aria-label={count > 0 ? `${count} unread` : undefined}>
       {count > 0 ? label : ''}
     </span>
   );
@@ -48,11 +47,17 @@ export function ConversationRow({ row, filters, now = new Date(), oob = false, o
         <Avatar id={row.id} name={row.name} />
         <span class="conv-main">
           <span class="conv-line">
-            <span class="conv-name" safe>{row.name}</span>
-            <time class="conv-time" datetime={row.lastMessageAt.toISOString()} safe>{listTime(row.lastMessageAt, now)}</time>
+            <span class="conv-name" safe>
+              {row.name}
+            </span>
+            <time class="conv-time" datetime={row.lastMessageAt.toISOString()} safe>
+              {listTime(row.lastMessageAt, now)}
+            </time>
           </span>
           <span class="conv-line">
-            <span class="conv-preview" safe>{row.preview}</span>
+            <span class="conv-preview" safe>
+              {row.preview}
+            </span>
             <UnreadBadge conversationId={row.id} count={row.unread} />
           </span>
           <span class="conv-meta">

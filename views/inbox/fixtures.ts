@@ -3,8 +3,7 @@ import type { ConversationRowView, MessageView, OpenConversationView, ViewerView
 
 export const SAMPLE_NOW = new Date(2025, 2, 12, 15, 42);
 
-const at = (daysAgo: number, hours: number, minutes: number) =>
-  new Date(SAMPLE_NOW.getFullYear(), SAMPLE_NOW.getMonth(), SAMPLE_NOW.getDate() - daysAgo, hours, minutes);
+const at = (daysAgo: number, hours: number, minutes: number) => new Date(SAMPLE_NOW.getFullYear(), SAMPLE_NOW.getMonth(), SAMPLE_NOW.getDate() - daysAgo, hours, minutes);
 
 export const sampleViewer: ViewerView = { id: 1, name: 'Ana Restrepo', role: 'admin', csrf: 'csrf-token-123' };
 
@@ -12,9 +11,29 @@ const ANA = { id: 1, name: 'Ana Restrepo' };
 const LUIS = { id: 2, name: 'Luis Ortega' };
 
 export const sampleRows: ConversationRowView[] = [
-  { id: 12, name: 'Valentina Gómez', number: '+573001234567', preview: 'Listo, ya envié la foto 📸', lastMessageAt: at(0, 15, 38), unread: 2, status: 'needs_attention', assignee: ANA, optedOut: false },
+  {
+    id: 12,
+    name: 'Valentina Gómez',
+    number: '+573001234567',
+    preview: 'Listo, ya envié la foto 📸',
+    lastMessageAt: at(0, 15, 38),
+    unread: 2,
+    status: 'needs_attention',
+    assignee: ANA,
+    optedOut: false,
+  },
   { id: 9, name: 'Camila Rojas', number: '+573104445566', preview: '¿Cuánto pagan por una sesión comercial?', lastMessageAt: at(0, 14, 5), unread: 1, status: 'new', optedOut: false },
-  { id: 7, name: 'Juan Pablo Díaz', number: '+573157778899', preview: 'Bot: Gracias, recibimos tu formulario ✅', lastMessageAt: at(0, 11, 20), unread: 0, status: 'pending_photo', assignee: LUIS, optedOut: false },
+  {
+    id: 7,
+    name: 'Juan Pablo Díaz',
+    number: '+573157778899',
+    preview: 'Bot: Gracias, recibimos tu formulario ✅',
+    lastMessageAt: at(0, 11, 20),
+    unread: 0,
+    status: 'pending_photo',
+    assignee: LUIS,
+    optedOut: false,
+  },
   { id: 5, name: 'Mariana', number: '+573201112233', preview: 'Perfecto, nos vemos el jueves', lastMessageAt: at(1, 18, 2), unread: 0, status: 'open', assignee: ANA, optedOut: false },
   { id: 4, name: '+573009998877', number: '+573009998877', preview: 'Bot: Hola 👋 Soy el asistente de Élite Models…', lastMessageAt: at(3, 9, 15), unread: 0, status: 'pending_form', optedOut: false },
   { id: 3, name: 'Sofía Herrera', number: '+573185556677', preview: 'STOP', lastMessageAt: at(9, 16, 40), unread: 0, status: 'closed', assignee: LUIS, optedOut: true },
@@ -23,12 +42,37 @@ export const sampleRows: ConversationRowView[] = [
 
 export const sampleMessages: MessageView[] = [
   { id: 101, sender: 'aspirant', body: 'Hola! Vi el anuncio en Instagram, quiero ser modelo', createdAt: at(1, 17, 50), status: 'received', media: [] },
-  { id: 102, sender: 'bot', body: '¡Hola Valentina! 👋 Soy el asistente de Élite Models. Para empezar, llena este formulario (toma 2 minutos):\nhttps://wasap.example/f/8KQ2', createdAt: at(1, 17, 50), status: 'read', media: [] },
+  {
+    id: 102,
+    sender: 'bot',
+    body: '¡Hola Valentina! 👋 Soy el asistente de Élite Models. Para empezar, llena este formulario (toma 2 minutos):\nhttps://wasap.example/f/8KQ2',
+    createdAt: at(1, 17, 50),
+    status: 'read',
+    media: [],
+  },
   { id: 103, sender: 'bot', body: 'Gracias, recibimos tu formulario ✅ Ahora envíanos una foto de cuerpo completo con luz natural.', createdAt: at(0, 15, 30), status: 'read', media: [] },
   { id: 104, sender: 'aspirant', body: 'Listo, ya envié la foto 📸', createdAt: at(0, 15, 36), status: 'received', media: [{ id: 301, kind: 'image', contentType: 'image/jpeg', state: 'stored' }] },
   { id: 105, sender: 'aspirant', body: '', createdAt: at(0, 15, 38), status: 'received', media: [{ id: 302, kind: 'document', contentType: 'application/pdf', state: 'stored' }] },
-  { id: 106, sender: 'recruiter', authorName: 'Ana Restrepo', body: '¡Qué buena foto, Valentina! ¿Tienes disponibilidad el jueves en la mañana para una prueba de cámara?', createdAt: at(0, 15, 40), status: 'delivered', media: [] },
-  { id: 107, sender: 'recruiter', authorName: 'Ana Restrepo', body: 'Te comparto la dirección: Cra. 43A #1-50, Medellín', createdAt: at(0, 15, 41), status: 'failed', errorCode: 63016, errorMessage: 'Outside the 24-hour window; use a template', media: [] },
+  {
+    id: 106,
+    sender: 'recruiter',
+    authorName: 'Ana Restrepo',
+    body: '¡Qué buena foto, Valentina! ¿Tienes disponibilidad el jueves en la mañana para una prueba de cámara?',
+    createdAt: at(0, 15, 40),
+    status: 'delivered',
+    media: [],
+  },
+  {
+    id: 107,
+    sender: 'recruiter',
+    authorName: 'Ana Restrepo',
+    body: 'Te comparto la dirección: Cra. 43A #1-50, Medellín',
+    createdAt: at(0, 15, 41),
+    status: 'failed',
+    errorCode: 63016,
+    errorMessage: 'Outside the 24-hour window; use a template',
+    media: [],
+  },
 ];
 
 export const sampleOpen: OpenConversationView = {

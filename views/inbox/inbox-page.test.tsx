@@ -58,7 +58,14 @@ describe('InboxPage', () => {
     const message = { ...sampleOpen.messages[0]!, body: HOSTILE_TEXT };
     const open = { ...sampleOpen, messages: [message], conversation: { ...sampleOpen.conversation, whatsappName: HOSTILE_TEXT, profile: undefined } };
     const html = String(
-      <InboxPage viewer={{ ...sampleViewer, name: HOSTILE_TEXT }} filters={{ scope: 'all', q: HOSTILE_TEXT }} rows={[row]} open={open} presence={[{ name: HOSTILE_TEXT, typing: true }]} now={SAMPLE_NOW} />,
+      <InboxPage
+        viewer={{ ...sampleViewer, name: HOSTILE_TEXT }}
+        filters={{ scope: 'all', q: HOSTILE_TEXT }}
+        rows={[row]}
+        open={open}
+        presence={[{ name: HOSTILE_TEXT, typing: true }]}
+        now={SAMPLE_NOW}
+      />,
     );
     expectInert(html, { scripts: 3 });
     expectEscapedText(html);

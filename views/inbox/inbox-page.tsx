@@ -23,14 +23,19 @@ function TopBar({ viewer }: { viewer: ViewerView }) {
   return (
     <header class="topbar">
       <a class="brand" href="/inbox">
-        <span class="brand-mark" aria-hidden="true">W</span> Wasap
+        <span class="brand-mark" aria-hidden="true">
+          W
+        </span>{' '}
+        Wasap
       </a>
       <span class="viewer" title={viewer.role === 'admin' ? 'Signed in as an admin' : 'Signed in'} safe>
         {viewer.name}
       </span>
       <form method="post" action="/logout" class="signout">
         <input type="hidden" name="_csrf" value={viewer.csrf} />
-        <button type="submit" class="link-button">Sign out</button>
+        <button type="submit" class="link-button">
+          Sign out
+        </button>
       </form>
     </header>
   );
@@ -40,7 +45,9 @@ function EmptyChat() {
   return (
     <div class="chat-empty">
       <div class="chat-empty-card">
-        <p class="chat-empty-mark" aria-hidden="true">💬</p>
+        <p class="chat-empty-mark" aria-hidden="true">
+          💬
+        </p>
         <h2>Pick a conversation</h2>
         <p class="muted">Messages, delivery ticks and the aspirant's details appear here. New activity moves a conversation to the top of the list.</p>
       </div>
@@ -62,13 +69,17 @@ export function DeadLetterNotice({ letters }: { letters: DeadLetterView[] }) {
   return (
     <div class="dead-letters" role="alert">
       <p>
-        <strong safe>{letters.length === 1 ? 'An event of this conversation could not be processed.' : `${letters.length} events of this conversation could not be processed.`}</strong> What the aspirant sent is
-        kept; an admin can process it again once the cause is fixed.
+        <strong safe>{letters.length === 1 ? 'An event of this conversation could not be processed.' : `${letters.length} events of this conversation could not be processed.`}</strong> What the
+        aspirant sent is kept; an admin can process it again once the cause is fixed.
       </p>
       <ul>
         {letters.map((letter) => (
           <li>
-            <code safe>{letter.type}</code> <span class="muted small" safe>{letter.error}</span> — <code safe>{`wasap dead-letters retry ${letter.id}`}</code>
+            <code safe>{letter.type}</code>{' '}
+            <span class="muted small" safe>
+              {letter.error}
+            </span>{' '}
+            — <code safe>{`wasap dead-letters retry ${letter.id}`}</code>
           </li>
         ))}
       </ul>
@@ -89,7 +100,9 @@ function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
         <Avatar id={id} name={name} />
         <div class="chat-title">
           <ChatTitle conversationId={id} name={name} />
-          <p class="muted small" safe>{view.number}</p>
+          <p class="muted small" safe>
+            {view.number}
+          </p>
           <Presence conversationId={id} people={presence} viewerId={viewer.id} />
         </div>
         <a class="details-link" href="#details">

@@ -35,7 +35,7 @@ describe('MessageBubble', () => {
     }
   });
 
-  test("names the recruiter and the bot, not the aspirant", () => {
+  test('names the recruiter and the bot, not the aspirant', () => {
     const [aspirant, bot, , , , recruiter] = sampleMessages;
     expect(String(<MessageBubble message={recruiter!} />)).toContain('<span class="msg-author">Ana Restrepo</span>');
     expect(String(<MessageBubble message={bot!} />)).toContain('<span class="msg-author">Bot</span>');
@@ -43,19 +43,44 @@ describe('MessageBubble', () => {
   });
 
   test('shows images inline through /media/:id and other media as links', () => {
-    const html = String(<MessageBubble message={{ ...sampleMessages[3]!, media: [{ id: 301, kind: 'image', state: 'stored' }, { id: 302, kind: 'audio', state: 'stored' }, { id: 303, state: 'pending' }] }} />);
-    expect(parse(html).attributes.filter((attribute) => attribute.tag === 'img').map((attribute) => `${attribute.name}=${attribute.value}`)).toContain('src=/media/301');
+    const html = String(
+      <MessageBubble
+        message={{
+          ...sampleMessages[3]!,
+          media: [
+            { id: 301, kind: 'image', state: 'stored' },
+            { id: 302, kind: 'audio', state: 'stored' },
+            { id: 303, state: 'pending' },
+          ],
+        }}
+      />,
+    );
+    expect(
+      parse(html)
+        .attributes.filter((attribute) => attribute.tag === 'img')
+        .map((attribute) => `${attribute.name}=${attribute.value}`),
+    ).toContain('src=/media/301');
     expect(html).toContain('href="/media/302"');
     expect(html).toContain('Attachment — downloading…');
     expect(html).not.toContain('/media/303');
   });
 
   test('unavailable media offers a retry: an htmx post to /media/:id/retry, the token only where the page knows it', () => {
-    const message: MessageView = { ...sampleMessages[3]!, media: [{ id: 8, kind: 'image', state: 'unavailable', error: HOSTILE_TEXT }, { id: 9, kind: 'audio', state: 'stored' }] };
+    const message: MessageView = {
+      ...sampleMessages[3]!,
+      media: [
+        { id: 8, kind: 'image', state: 'unavailable', error: HOSTILE_TEXT },
+        { id: 9, kind: 'audio', state: 'stored' },
+      ],
+    };
     const page = String(<MessageBubble message={message} csrf="csrf-token-123" />);
     const forms = parse(page).attributes.filter((attribute) => attribute.tag === 'form');
     expect(Object.fromEntries(forms.map((attribute) => [attribute.name, attribute.value]))).toMatchObject({ action: '/media/8/retry', method: 'post', 'hx-post': '/media/8/retry', 'hx-swap': 'none' });
-    expect(parse(page).attributes.filter((attribute) => attribute.tag === 'input' && attribute.name === 'value').map((attribute) => attribute.value)).toEqual(['csrf-token-123']);
+    expect(
+      parse(page)
+        .attributes.filter((attribute) => attribute.tag === 'input' && attribute.name === 'value')
+        .map((attribute) => attribute.value),
+    ).toEqual(['csrf-token-123']);
     expect(page).toMatch(/<button type="submit" class="link-button">\s*Retry download\s*<\/button>/);
     expect(page).not.toContain('/media/9/retry');
     expectInert(page);

@@ -28,14 +28,21 @@ export function DeliveryTicks({ message }: { message: Pick<MessageView, 'status'
     const reason = failureReason(message);
     return (
       <span class="ticks ticks-failed" title={`${tick.label}: ${reason}`} role="status">
-        <span aria-hidden="true" safe>{tick.mark}</span> <span safe>{`${tick.label}: ${reason}`}</span>
+        <span aria-hidden="true" safe>
+          {tick.mark}
+        </span>{' '}
+        <span safe>{`${tick.label}: ${reason}`}</span>
       </span>
     );
   }
   return (
     <span class={`ticks ticks-${tick.tone}`} title={tick.label}>
-      <span aria-hidden="true" safe>{tick.mark}</span>
-      <span class="visually-hidden" safe>{tick.label}</span>
+      <span aria-hidden="true" safe>
+        {tick.mark}
+      </span>
+      <span class="visually-hidden" safe>
+        {tick.label}
+      </span>
     </span>
   );
 }
@@ -81,9 +88,17 @@ export function MediaItem({ media, csrf }: { media: MediaView; csrf?: string }) 
   }
   return (
     <a class="media media-file" href={href} target="_blank" rel="noopener">
-      <span class="media-icon" aria-hidden="true">{media.kind === 'audio' ? '🎵' : media.kind === 'video' ? '🎬' : '📄'}</span>
+      <span class="media-icon" aria-hidden="true">
+        {media.kind === 'audio' ? '🎵' : media.kind === 'video' ? '🎬' : '📄'}
+      </span>
       <span safe>{label}</span>
-      {media.contentType ? <span class="muted" safe>{media.contentType}</span> : ''}
+      {media.contentType ? (
+        <span class="muted" safe>
+          {media.contentType}
+        </span>
+      ) : (
+        ''
+      )}
     </a>
   );
 }
@@ -101,7 +116,13 @@ export function MessageBubble({ message, oob = false, csrf }: { message: Message
   return (
     <li id={`msg-${message.id}`} class={`msg from-${message.sender}${failed ? ' is-failed' : ''}`} hx-swap-oob={oob ? 'true' : undefined}>
       <div class="bubble-box">
-        {author ? <span class="msg-author" safe>{author}</span> : ''}
+        {author ? (
+          <span class="msg-author" safe>
+            {author}
+          </span>
+        ) : (
+          ''
+        )}
         {message.media.length > 0 ? (
           <div class="msg-media">
             {message.media.map((media) => (
@@ -111,7 +132,13 @@ export function MessageBubble({ message, oob = false, csrf }: { message: Message
         ) : (
           ''
         )}
-        {message.body ? <p class="msg-body" safe>{message.body}</p> : ''}
+        {message.body ? (
+          <p class="msg-body" safe>
+            {message.body}
+          </p>
+        ) : (
+          ''
+        )}
         <span class="msg-foot">
           <time datetime={message.createdAt.toISOString()} title={dateTime(message.createdAt)} safe>
             {clockTime(message.createdAt)}

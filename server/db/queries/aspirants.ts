@@ -32,12 +32,7 @@ export interface StoredSubmission {
 
 /** Every version the aspirant sent, newest first. */
 export async function listSubmissions(db: Db, aspirantId: number, limit = 50): Promise<StoredSubmission[]> {
-  const rows = await db
-    .select()
-    .from(formSubmissions)
-    .where(eq(formSubmissions.aspirantId, aspirantId))
-    .orderBy(desc(formSubmissions.id))
-    .limit(limit);
+  const rows = await db.select().from(formSubmissions).where(eq(formSubmissions.aspirantId, aspirantId)).orderBy(desc(formSubmissions.id)).limit(limit);
   return rows.map((row) => ({ id: row.id, source: row.source, externalId: row.externalId, profile: row.data as Partial<FormProfile>, createdAt: row.createdAt }));
 }
 

@@ -21,7 +21,11 @@ export function visibleTo(viewer: Viewer): SQL | undefined {
 }
 
 export async function canSee(db: Db, viewer: Viewer, conversationId: number): Promise<boolean> {
-  const [row] = await db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.id, conversationId), visibleTo(viewer))).limit(1);
+  const [row] = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), visibleTo(viewer)))
+    .limit(1);
   return row !== undefined;
 }
 
@@ -98,9 +102,7 @@ function filterWhere(viewer: Viewer, filters: InboxFilters): SQL | undefined {
 
 export async function listConversations(db: Db, viewer: Viewer, filters: InboxFilters, cursor?: string): Promise<{ rows: ConversationRowView[]; nextCursor?: string }> {
   const after = parseCursor(cursor);
-  const page = after
-    ? or(lt(conversations.lastMessageAt, after.at), and(eq(conversations.lastMessageAt, after.at), lt(conversations.id, after.id)))
-    : undefined;
+  const page = after ? or(lt(conversations.lastMessageAt, after.at), and(eq(conversations.lastMessageAt, after.at), lt(conversations.id, after.id))) : undefined;
   const rows = await db
     .select(rowColumns)
     .from(conversations)
@@ -147,7 +149,10 @@ export async function chatPage(db: Db, conversationId: number, beforeId?: number
     .orderBy(desc(messages.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit).reverse();
-  const withMedia = await attachMedia(db, page.map((r) => ({ ...r, authorName: r.authorName ?? undefined, errorCode: r.errorCode ?? undefined, errorMessage: r.errorMessage ?? undefined })));
+  const withMedia = await attachMedia(
+    db,
+    page.map((r) => ({ ...r, authorName: r.authorName ?? undefined, errorCode: r.errorCode ?? undefined, errorMessage: r.errorMessage ?? undefined })),
+  );
   return { messages: withMedia, olderCursor: rows.length > limit ? String(page[0]!.id) : undefined };
 }
 
@@ -156,7 +161,12 @@ async function attachMedia(db: Db, rows: Omit<MessageView, 'media'>[]): Promise<
   const items = await db
     .select({ id: media.id, messageId: media.messageId, kind: media.kind, contentType: media.contentType, state: media.state, error: media.error })
     .from(media)
-    .where(inArray(media.messageId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        media.messageId,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(media.id));
   const byMessage = Map.groupBy(items, (m) => m.messageId);
   return rows.map((row) => ({
@@ -173,7 +183,16 @@ async function attachMedia(db: Db, rows: Omit<MessageView, 'media'>[]): Promise<
 
 export async function messageView(db: Db, messageId: number): Promise<MessageView | undefined> {
   const [row] = await db
-    .select({ id: messages.id, sender: messages.sender, authorName: author.name, body: messages.body, createdAt: messages.createdAt, status: messages.status, errorCode: messages.errorCode, errorMessage: messages.errorMessage })
+    .select({
+      id: messages.id,
+      sender: messages.sender,
+      authorName: author.name,
+      body: messages.body,
+      createdAt: messages.createdAt,
+      status: messages.status,
+      errorCode: messages.errorCode,
+      errorMessage: messages.errorMessage,
+    })
     .from(messages)
     .leftJoin(author, eq(author.id, messages.authorId))
     .where(eq(messages.id, messageId));
@@ -203,9 +222,25 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
   if (!row) return undefined;
   const { conversation: c, aspirant: a } = row;
   const [photos, noteRows, eventRows, recruiters] = await Promise.all([
-    db.select({ mediaId: media.id }).from(media).innerJoin(messages, eq(messages.id, media.messageId)).where(and(eq(messages.conversationId, conversationId), eq(media.kind, 'image'), eq(media.state, 'stored'))).orderBy(desc(media.id)).limit(12),
-    db.select({ id: notes.id, authorName: users.name, body: notes.body, createdAt: notes.createdAt }).from(notes).leftJoin(users, eq(users.id, notes.authorId)).where(eq(notes.conversationId, conversationId)).orderBy(asc(notes.id)),
-    db.select({ at: conversationEvents.at, type: conversationEvents.type }).from(conversationEvents).where(and(eq(conversationEvents.conversationId, conversationId), sql`${conversationEvents.type} not in ('status.received', 'outbox.sent')`)).orderBy(desc(conversationEvents.id)).limit(30),
+    db
+      .select({ mediaId: media.id })
+      .from(media)
+      .innerJoin(messages, eq(messages.id, media.messageId))
+      .where(and(eq(messages.conversationId, conversationId), eq(media.kind, 'image'), eq(media.state, 'stored')))
+      .orderBy(desc(media.id))
+      .limit(12),
+    db
+      .select({ id: notes.id, authorName: users.name, body: notes.body, createdAt: notes.createdAt })
+      .from(notes)
+      .leftJoin(users, eq(users.id, notes.authorId))
+      .where(eq(notes.conversationId, conversationId))
+      .orderBy(asc(notes.id)),
+    db
+      .select({ at: conversationEvents.at, type: conversationEvents.type })
+      .from(conversationEvents)
+      .where(and(eq(conversationEvents.conversationId, conversationId), sql`${conversationEvents.type} not in ('status.received', 'outbox.sent')`))
+      .orderBy(desc(conversationEvents.id))
+      .limit(30),
     db.select({ id: users.id, name: users.name }).from(users).where(eq(users.disabled, false)).orderBy(asc(users.name)),
   ]);
   const bot = c.botState as { step?: string } | null;
@@ -239,7 +274,10 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
 
 /** Opening a conversation reads it: its unread count goes back to zero. */
 export async function markRead(db: Db, conversationId: number): Promise<void> {
-  await db.update(conversations).set({ unreadCount: 0 }).where(and(eq(conversations.id, conversationId), sql`${conversations.unreadCount} > 0`));
+  await db
+    .update(conversations)
+    .set({ unreadCount: 0 })
+    .where(and(eq(conversations.id, conversationId), sql`${conversations.unreadCount} > 0`));
 }
 
 /** The actor key (the aspirant's number) and assignee of a conversation. */

@@ -42,8 +42,5 @@ export const formSubmissions = pgTable(
     data: jsonb('data').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index('form_submissions_aspirant_idx').on(t.aspirantId, t.createdAt),
-    uniqueIndex('form_submissions_external_id_key').on(t.externalId),
-  ],
+  (t) => [index('form_submissions_aspirant_idx').on(t.aspirantId, t.createdAt), uniqueIndex('form_submissions_external_id_key').on(t.externalId)],
 );

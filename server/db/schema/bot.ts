@@ -20,7 +20,9 @@ export const botScripts = pgTable(
   },
   (t) => [
     uniqueIndex('bot_scripts_name_version_key').on(t.name, t.version),
-    uniqueIndex('bot_scripts_one_active_key').on(t.name).where(sql`active`),
+    uniqueIndex('bot_scripts_one_active_key')
+      .on(t.name)
+      .where(sql`active`),
   ],
 );
 

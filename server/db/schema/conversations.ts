@@ -56,10 +56,7 @@ export const messages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index('messages_conversation_history_idx').on(t.conversationId, t.id),
-    uniqueIndex('messages_provider_sid_key').on(t.providerSid),
-  ],
+  (t) => [index('messages_conversation_history_idx').on(t.conversationId, t.id), uniqueIndex('messages_provider_sid_key').on(t.providerSid)],
 );
 
 export const media = pgTable(
@@ -81,7 +78,12 @@ export const media = pgTable(
     attempts: integer('attempts').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('media_message_id_idx').on(t.messageId), index('media_pending_idx').on(t.id).where(sql`state = 'pending'`)],
+  (t) => [
+    index('media_message_id_idx').on(t.messageId),
+    index('media_pending_idx')
+      .on(t.id)
+      .where(sql`state = 'pending'`),
+  ],
 );
 
 export const notes = pgTable(

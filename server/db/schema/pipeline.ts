@@ -22,7 +22,9 @@ export const inboundEvents = pgTable(
   },
   (t) => [
     uniqueIndex('inbound_events_provider_sid_key').on(t.providerSid),
-    index('inbound_events_unprocessed_idx').on(t.id).where(sql`processed_at IS NULL`),
+    index('inbound_events_unprocessed_idx')
+      .on(t.id)
+      .where(sql`processed_at IS NULL`),
     // Status callbacks parked until their message's sid is recorded, found by that sid (server/db/conversation-store
     // parkedStatusEvents) after every send: without it each lookup scans every unprocessed event.
     index('inbound_events_parked_status_idx')
@@ -59,12 +61,16 @@ export const outbox = pgTable(
   (t) => [
     uniqueIndex('outbox_idempotency_key_key').on(t.idempotencyKey),
     uniqueIndex('outbox_message_id_key').on(t.messageId),
-    index('outbox_due_idx').on(t.nextAttemptAt).where(sql`state = 'pending'`),
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`state = 'pending'`),
     // The few rows in doubt ('sending', 'unconfirmed'), by conversation: a later row of the same conversation is not
     // sent ahead of one whose fate is still unknown. Written as "not in" the other states because a new enum value
     // cannot be used in the transaction that adds it (all migrations run in one); the worker's query uses the same
     // text (server/whatsapp/outbox-worker claim) so the planner can use the index.
-    index('outbox_in_doubt_idx').on(t.conversationId).where(sql`state not in ('pending', 'sent', 'failed', 'cancelled')`),
+    index('outbox_in_doubt_idx')
+      .on(t.conversationId)
+      .where(sql`state not in ('pending', 'sent', 'failed', 'cancelled')`),
   ],
 );
 
@@ -83,7 +89,9 @@ export const timers = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('timers_due_idx').on(t.fireAt).where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
+    index('timers_due_idx')
+      .on(t.fireAt)
+      .where(sql`fired_at IS NULL AND cancelled_at IS NULL`),
     index('timers_conversation_idx').on(t.conversationId),
   ],
 );
@@ -101,5 +109,9 @@ export const deadLetters = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   },
-  (t) => [index('dead_letters_open_idx').on(t.createdAt).where(sql`resolved_at IS NULL`)],
+  (t) => [
+    index('dead_letters_open_idx')
+      .on(t.createdAt)
+      .where(sql`resolved_at IS NULL`),
+  ],
 );
