@@ -130,19 +130,22 @@ export async function conversationRow(db: Db, conversationId: number): Promise<C
 
 const author = alias(users, 'author');
 
+/** The columns of a message bubble (MessageView without its media), for a page of the chat and for one message. */
+const MESSAGE_COLUMNS = {
+  id: messages.id,
+  sender: messages.sender,
+  authorName: author.name,
+  body: messages.body,
+  createdAt: messages.createdAt,
+  status: messages.status,
+  errorCode: messages.errorCode,
+  errorMessage: messages.errorMessage,
+};
+
 /** Messages newest-first from `beforeId`, returned oldest-first, with their media. */
 export async function chatPage(db: Db, conversationId: number, beforeId?: number, limit = CHAT_PAGE_SIZE): Promise<{ messages: MessageView[]; olderCursor?: string }> {
   const rows = await db
-    .select({
-      id: messages.id,
-      sender: messages.sender,
-      authorName: author.name,
-      body: messages.body,
-      createdAt: messages.createdAt,
-      status: messages.status,
-      errorCode: messages.errorCode,
-      errorMessage: messages.errorMessage,
-    })
+    .select(MESSAGE_COLUMNS)
     .from(messages)
     .leftJoin(author, eq(author.id, messages.authorId))
     .where(and(eq(messages.conversationId, conversationId), beforeId ? lt(messages.id, beforeId) : undefined))
@@ -182,20 +185,7 @@ async function attachMedia(db: Db, rows: Omit<MessageView, 'media'>[]): Promise<
 }
 
 export async function messageView(db: Db, messageId: number): Promise<MessageView | undefined> {
-  const [row] = await db
-    .select({
-      id: messages.id,
-      sender: messages.sender,
-      authorName: author.name,
-      body: messages.body,
-      createdAt: messages.createdAt,
-      status: messages.status,
-      errorCode: messages.errorCode,
-      errorMessage: messages.errorMessage,
-    })
-    .from(messages)
-    .leftJoin(author, eq(author.id, messages.authorId))
-    .where(eq(messages.id, messageId));
+  const [row] = await db.select(MESSAGE_COLUMNS).from(messages).leftJoin(author, eq(author.id, messages.authorId)).where(eq(messages.id, messageId));
   if (!row) return undefined;
   const [view] = await attachMedia(db, [{ ...row, authorName: row.authorName ?? undefined, errorCode: row.errorCode ?? undefined, errorMessage: row.errorMessage ?? undefined }]);
   return view;
