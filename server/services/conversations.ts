@@ -262,7 +262,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
    * is found here rather than at the next start. Status callbacks parked for a message not yet known are left
    * alone until that message's sid is recorded. Returns how many were told.
    */
-  async function catchUp(olderThanMs = 30_000): Promise<number> {
+  async function catchUp(olderThanMs: number): Promise<number> {
     const rows = await db
       .select()
       .from(inboundEvents)
