@@ -19,6 +19,8 @@ interface EdenError {
 
 /** Unwraps an Eden response: data, or a CLIError that carries the server's message (and details such as script problems). */
 export function unwrap<T>(response: { data: T | null; error: EdenError | null }, what: string): T {
+  // Eden reports a fetch that never got an answer (refused, bad URL) as a 503 whose value is the thrown error.
+  if (response.error?.value instanceof Error) throw unreachable(what, response.error.value);
   if (response.error) {
     const value = response.error.value as { error?: { message?: string; details?: unknown } } | string | undefined;
     const message = typeof value === 'object' && value?.error?.message ? value.error.message : '';
@@ -29,12 +31,16 @@ export function unwrap<T>(response: { data: T | null; error: EdenError | null },
   return response.data;
 }
 
+function unreachable(what: string, error: Error): CLIError {
+  return new CLIError(`${what}: cannot reach the server (${error.message})`, 1, 'Is it running? Check WASAP_URL (default http://localhost:$PORT).');
+}
+
 /** A fetch failure (server down) becomes a clear message. */
 export async function call<T>(what: string, fn: () => Promise<{ data: T | null; error: EdenError | null }>): Promise<T> {
   try {
     return unwrap(await fn(), what);
   } catch (error) {
     if (error instanceof CLIError) throw error;
-    throw new CLIError(`${what}: cannot reach the server (${(error as Error).message})`, 1, 'Is it running? Check WASAP_URL.');
+    throw unreachable(what, error as Error);
   }
 }

@@ -22,11 +22,19 @@ export interface CheckResult {
 
 type Check = () => Promise<Omit<CheckResult, 'name'>>;
 
+/** One line: a wrapper's message without its query parameters, and the driver's cause (ECONNREFUSED…) it hides. */
+function describeFailure(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  const head = message.split('\nparams:')[0]!.replace(/\s+/g, ' ').trim();
+  const cause = (error as Error).cause;
+  return cause instanceof Error ? `${head} (${describeFailure(cause)})` : head;
+}
+
 async function runCheck(name: string, check: Check): Promise<CheckResult> {
   try {
     return { name, ...(await check()) };
   } catch (error) {
-    return { name, ok: false, detail: (error as Error).message };
+    return { name, ok: false, detail: describeFailure(error) };
   }
 }
 
@@ -60,7 +68,9 @@ async function databaseChecks(config: Config): Promise<CheckResult[]> {
     await database.ping();
     return { ok: true, detail: `${database.describe} is reachable` };
   });
-  if (!database) return [reach];
+  // Unreachable: nothing more can be said of migrations or users (and "no users" would be wrong advice).
+  if (!reach.ok) await database?.close().catch(() => {});
+  if (!database || !reach.ok) return [reach];
   const db = database;
   try {
     const migrations = await runCheck('migrations', async () => {

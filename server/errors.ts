@@ -43,11 +43,11 @@ export class BadRequestError extends AppError {
   }
 }
 
-/** 503: a dependency the request needs (the database) is unreachable; nothing was saved, the client should try again. */
+/** 503: a dependency the request needs (the database) is unreachable; the client should try again. */
 export class ServiceUnavailableError extends AppError {
   override readonly code = 'SERVICE_UNAVAILABLE' as const;
   readonly unavailable = true;
-  constructor(message = 'The database is unreachable right now; nothing was saved. Try again in a moment.') {
+  constructor(message = 'The database is unreachable right now; try again in a moment.') {
     super('SERVICE_UNAVAILABLE', 503, message);
   }
 }

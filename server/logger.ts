@@ -40,12 +40,30 @@ function bufferedStdout(): LogSink {
 let stdoutSink: LogSink | undefined;
 const defaultSink: LogSink = (line) => (stdoutSink ??= bufferedStdout())(line);
 
-/** Errors become {name, message, code}: a log line never carries a stack to a client, and is one line. */
+/**
+ * drizzle's "Failed query: <sql>\nparams: <values>": the statement stays (it says what failed), the values go — they
+ * are phone numbers and what aspirants wrote (Law 1581: personal data never lands in a log).
+ */
+function withoutParams(message: string): string {
+  const at = message.indexOf('\nparams:');
+  return at === -1 ? message : message.slice(0, at);
+}
+
+/** The innermost cause (the driver's own error: ECONNREFUSED, 23505…), which a wrapper's message hides. */
+function rootCause(error: Error): { message: string; code?: unknown } | undefined {
+  let cause: unknown = error.cause;
+  let root: { message: string; code?: unknown } | undefined;
+  for (let depth = 0; cause instanceof Error && depth < 8; depth++, cause = cause.cause) root = { message: withoutParams(cause.message), code: (cause as { code?: unknown }).code };
+  return root;
+}
+
+/** Errors become {name, message, code, cause}: a log line never carries a stack or query parameters, and is one line. */
 function serialise(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value instanceof Error) {
-      out[key] = { name: value.name, message: value.message, code: (value as { code?: unknown }).code };
+      const cause = rootCause(value);
+      out[key] = { name: value.name, message: withoutParams(value.message), code: (value as { code?: unknown }).code, ...(cause ? { cause } : {}) };
     } else {
       out[key] = value;
     }

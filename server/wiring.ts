@@ -45,6 +45,8 @@ export interface ServiceOptions {
   outboxBackoffMs?: (attempt: number) => number;
   /** How long after an ambiguous send the provider is asked whether it has the message (default 5 s). */
   outboxReconcileAfterMs?: number;
+  /** How long a message keeps being retried while Twilio fails (default 24 h). */
+  outboxGiveUpAfterMs?: number;
   mediaRetryDelaysMs?: number[];
   /** Delay before retry number `attempt` while the blob store or database is unavailable for media. */
   mediaStorageBackoffMs?: (attempt: number) => number;
@@ -106,6 +108,7 @@ export function buildServices(options: ServiceOptions): Services {
     pollMs: options.outboxPollMs,
     backoffMs: options.outboxBackoffMs,
     reconcileAfterMs: options.outboxReconcileAfterMs,
+    giveUpAfterMs: options.outboxGiveUpAfterMs,
   });
   const media = createMediaWorker({
     db: database.db,

@@ -64,4 +64,14 @@ describe('dead letters', () => {
       await t.app.stop();
     }
   });
+
+  test('a server that cannot be reached is said so, not reported as an HTTP 503', async () => {
+    const probe = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } });
+    const port = probe.port;
+    probe.stop(true);
+    const result = await wasap(['dead-letters', 'list'], { WASAP_URL: `http://127.0.0.1:${port}`, WASAP_API_TOKEN: 'wsp_any' });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('list: cannot reach the server');
+    expect(result.err).not.toContain('HTTP 503');
+  });
 });

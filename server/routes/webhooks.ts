@@ -23,6 +23,7 @@ const MAX_BODY_BYTES = 64 * 1024;
  * while the database is unreachable lets it do so — never 200 without the row stored.
  */
 const ACCEPT_DEADLINE_MS = 1500;
+const NOT_STORED = 'The message could not be stored in time; send it again (a repeat is recognised and processed once).';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 class NotConfiguredError extends AppError {
@@ -96,7 +97,7 @@ export function webhookRoutes(deps: WebhookDeps) {
       async function inbound({ request }) {
         const parsed = parseInboundWebhook(await verified(request, '/webhooks/twilio'));
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
-        await withDeadline(deps.conversations.acceptInbound(parsed.value), ACCEPT_DEADLINE_MS);
+        await withDeadline(deps.conversations.acceptInbound(parsed.value), ACCEPT_DEADLINE_MS, NOT_STORED);
         return twiml();
       },
       { parse: 'none' },
@@ -108,7 +109,7 @@ export function webhookRoutes(deps: WebhookDeps) {
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
         const { to, ...update } = parsed.value;
         if (!to) throw new BadRequestError('To: a whatsapp:+E164 recipient is required on a status callback.', 'To');
-        await withDeadline(deps.conversations.acceptStatus({ ...update, to }), ACCEPT_DEADLINE_MS);
+        await withDeadline(deps.conversations.acceptStatus({ ...update, to }), ACCEPT_DEADLINE_MS, NOT_STORED);
         return twiml();
       },
       { parse: 'none' },

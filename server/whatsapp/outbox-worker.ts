@@ -31,7 +31,11 @@ export interface OutboxWorkerOptions {
   logger: Logger;
   metrics: Metrics;
   maxMps?: number;
-  maxAttempts?: number;
+  /**
+   * How long a message keeps being retried while Twilio is unreachable or failing (default 24 h: WhatsApp's
+   * customer-service window, after which free text could not go out anyway). Refusals fail it at once.
+   */
+  giveUpAfterMs?: number;
   backoffMs?: (attempt: number) => number;
   /** How often due retries are looked for when nothing wakes the worker. */
   pollMs?: number;
@@ -45,7 +49,7 @@ type Claimed = Row & { optedOut: boolean };
 
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { db, sender, logger } = options;
-  const maxAttempts = options.maxAttempts ?? 8;
+  const giveUpAfterMs = options.giveUpAfterMs ?? 24 * 60 * 60_000;
   const backoff = options.backoffMs ?? exponentialBackoff({ baseMs: 1000, capMs: 5 * 60_000 });
   const reconcileAfterMs = options.reconcileAfterMs ?? 5000;
   const lookupBackoff = exponentialBackoff({ baseMs: 5000, capMs: 5 * 60_000 });
@@ -120,6 +124,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function fail(row: Row, reason: string, errorCode?: number): Promise<void> {
     if (!(await record('failed', row, async () => void (await db.update(outbox).set({ state: 'failed', lastError: reason }).where(eq(outbox.id, row.id)))))) return;
     failed.inc();
+    logger.warn('message not sent', { outboxId: row.id, attempts: row.attempts, errorCode, reason });
     options.notify(row.toNumber, { type: 'outbox.failed', messageId: row.messageId, errorCode, reason });
   }
 
@@ -139,8 +144,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     lookupFailures.delete(row.id);
     reconciled.inc({ outcome: found ? 'found' : 'not_found' });
     if (found) return succeed(row, found);
-    if (row.attempts >= maxAttempts) return fail(row, row.lastError ?? 'The message could not be sent.');
+    if (expired(row)) return fail(row, gaveUp(row, row.lastError));
     await setRow(row, 'not found', { state: 'pending', nextAttemptAt: new Date() });
+  }
+
+  /** Past the give-up window: retrying longer would only deliver a message nobody expects any more. */
+  function expired(row: Row): boolean {
+    return Date.now() - row.createdAt.getTime() >= giveUpAfterMs;
+  }
+
+  /** The final reason a recruiter reads: what was tried and for how long, never "will be retried". */
+  function gaveUp(row: Row, last: string | null): string {
+    const hours = Math.max(1, Math.round(giveUpAfterMs / 3_600_000));
+    const cause = (last ?? 'no answer').replace(/:? ?(the message )?will be (checked with Twilio, then )?retried( if it did not arrive)?\.?$/, '');
+    return `Not sent: Twilio could not take it in ${row.attempts} attempt(s) over ${hours} h (last: ${cause})`;
   }
 
   async function pace(): Promise<void> {
@@ -172,7 +189,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         await setRow(row, 'unconfirmed', { state: 'unconfirmed', lastError: e.reason, nextAttemptAt: new Date(Date.now() + reconcileAfterMs) });
         return;
       }
-      if (e.permanent || row.attempts >= maxAttempts) return fail(row, e.reason, e.providerCode);
+      if (e.permanent) return fail(row, e.reason, e.providerCode);
+      if (expired(row)) return fail(row, gaveUp(row, e.reason), e.providerCode);
       retried.inc();
       const delay = backoff(row.attempts);
       logger.warn('send failed; will retry', { outboxId: row.id, attempt: row.attempts, retryInMs: delay, reason: e.reason });

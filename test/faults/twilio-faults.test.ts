@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
-import { outbox } from '../../server/db/schema';
+import { messages, outbox } from '../../server/db/schema';
 import { addUser } from '../../server/services/users';
 import { testApp } from '../support/app';
 import { drivers, type Driver } from '../support/db';
@@ -17,12 +17,12 @@ import { inboundParams, signedPost, twilioEnv } from '../support/twilio-env';
 const A = '+573001110001';
 const B = '+573001110002';
 
-async function setup(driver: Driver, opts: { timeoutMs?: number; backoffMs?: number } = {}) {
+async function setup(driver: Driver, opts: { timeoutMs?: number; backoffMs?: number; giveUpAfterMs?: number } = {}) {
   const fake = startFakeTwilio();
   const proxy = startTcpProxy(Number(new URL(fake.url).port));
   const env = { ...twilioEnv(fake), TWILIO_API_URL: proxy.url, TWILIO_TIMEOUT_MS: String(opts.timeoutMs ?? 400) };
   const backoff = opts.backoffMs ?? 0;
-  const t = await testApp(driver, { env, overrides: { bot: false, outboxBackoffMs: () => backoff, outboxReconcileAfterMs: 0 } });
+  const t = await testApp(driver, { env, overrides: { bot: false, outboxBackoffMs: () => backoff, outboxReconcileAfterMs: 0, outboxGiveUpAfterMs: opts.giveUpAfterMs } });
   const user = await addUser(t.database.db, { label: 'test' }, { email: 'r@a.co', name: 'Rita', role: 'recruiter', password: 'long enough pw' });
   for (const number of [A, B]) expect((await signedPost(t, '/webhooks/twilio', inboundParams(fake, number, 'Hola'), fake.authToken)).status).toBe(200);
   for (const number of [A, B]) await t.services.conversations.registry.ask(number, () => null);
@@ -132,6 +132,19 @@ describe.each(drivers)('Twilio faults on %s', (driver: Driver) => {
     expect(delivered(A)).toEqual(['cuando vuelvas']);
     expect(rows[0]).toMatchObject({ state: 'sent', attempts: 2 });
     expect(s.fake.listRequests).toEqual([]);
+  });
+
+  test('still unreachable when the give-up window ends: failed with a plain reason that does not promise a retry', async () => {
+    await using s = await setup(driver, { giveUpAfterMs: 0 });
+    s.proxy.stop();
+    const messageId = await s.reply(A, 'nunca');
+    const { rows } = await s.settled();
+    expect(rows[0]).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(rows[0]!.lastError).toBe('Not sent: Twilio could not take it in 1 attempt(s) over 1 h (last: Could not reach Twilio (ECONNREFUSED))');
+    await s.t.services.conversations.registry.ask(A, () => null);
+    const [message] = await s.t.database.db.select().from(messages).where(eq(messages.id, messageId));
+    expect(message).toMatchObject({ status: 'failed' });
+    expect(message!.errorMessage).not.toContain('will be retried');
   });
 
   test('the connection drops after the request was written: reconciled, never sent twice', async () => {

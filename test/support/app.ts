@@ -21,7 +21,10 @@ export interface TestApp extends AsyncDisposable {
 export interface TestAppOptions {
   env?: Record<string, string>;
   overrides?: Partial<
-    Pick<ServiceOptions, 'blobs' | 'sender' | 'now' | 'outboxPollMs' | 'outboxBackoffMs' | 'outboxReconcileAfterMs' | 'mediaRetryDelaysMs' | 'mediaStorageBackoffMs' | 'timerPollMs' | 'bot'>
+    Pick<
+      ServiceOptions,
+      'blobs' | 'sender' | 'now' | 'outboxPollMs' | 'outboxBackoffMs' | 'outboxReconcileAfterMs' | 'outboxGiveUpAfterMs' | 'mediaRetryDelaysMs' | 'mediaStorageBackoffMs' | 'timerPollMs' | 'bot'
+    >
   >;
   /** Skip recovery and workers start (tests that drive them by hand). */
   noStart?: boolean;
