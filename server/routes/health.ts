@@ -6,7 +6,7 @@ import { UnauthorizedError } from '../errors';
 import { withDeadline } from '../db/deadline';
 
 /** Readiness answers within 1 s even when the database hangs: a balancer's probe must not time out instead. */
-const READY_DEADLINE_MS = 800;
+const READY_DEADLINE_MS = 600;
 
 export interface HealthDeps {
   database: Database;
