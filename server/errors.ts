@@ -131,11 +131,25 @@ export function errorResponse(request: Request, body: ErrorBody): Response {
   return Response.json({ error: { code: body.code, message: body.message, ...extra } }, { status: body.status });
 }
 
-/** Logs what a client must not see (the 500's cause) and answers with the safe body. */
+/** A request whose URL cannot be parsed: a missing or malformed Host header (`Host: a b`, `[`, HTTP/1.0 without one). */
+export class BadHostError extends AppError {
+  override readonly code = 'BAD_HOST' as const;
+  constructor() {
+    super('BAD_HOST', 400, 'The Host header is missing or malformed.');
+  }
+}
+
+/** Refuses a request whose URL does not parse (see BadHostError) before any handler builds a URL from it. */
+export function assertParsableUrl(url: string): void {
+  if (!URL.canParse(url)) throw new BadHostError();
+}
+
+/** Logs what a client must not see (the 500's cause) and answers with the safe body. Never throws. */
 export function handleError(logger: Logger, request: Request, code: string | number, error: unknown): Response {
   const body = toErrorBody(code, error);
+  const path = URL.parse(request.url)?.pathname ?? '(unparsable URL)';
   // A 503 is an outage the operator already sees (/readyz, metrics): a warning per request, not an error.
-  if (body.status === 503) logger.warn('request refused: a dependency is unavailable', { err: error as Error, path: new URL(request.url).pathname });
-  else if (body.status >= 500) logger.error('request failed', { err: error as Error, path: new URL(request.url).pathname });
+  if (body.status === 503) logger.warn('request refused: a dependency is unavailable', { err: error as Error, path });
+  else if (body.status >= 500) logger.error('request failed', { err: error as Error, path });
   return errorResponse(request, body);
 }

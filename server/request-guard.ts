@@ -4,7 +4,7 @@
  * and query that percent-decode, and a parsed body that Elysia's validation can describe.
  */
 import { Elysia } from 'elysia';
-import { BadRequestError, MalformedUrlError, PayloadTooLargeError } from './errors';
+import { assertParsableUrl, BadRequestError, MalformedUrlError, PayloadTooLargeError } from './errors';
 
 export interface BodyLimits {
   /** Bytes any route accepts. */
@@ -132,6 +132,7 @@ export function requestGuard(limits: BodyLimits) {
       })
       // Transform runs after parsing and before validation, on every matched route, GETs included.
       .onTransform({ as: 'global' }, function checkInput({ request, body }) {
+        assertParsableUrl(request.url);
         assertWellEncoded(request.url);
         assertPlainBody(body);
       })

@@ -60,6 +60,10 @@ describe('dead letters', () => {
       expect(again.code).toBe(1);
       expect(again.err).toContain(`Open dead letter ${letter!.id} does not exist`);
       expect((await wasap(['dead-letters', 'retry', 'abc'], env)).code).toBe(2);
+      for (const id of ['1.5', '0', '-1', '1e3', '99999999999999999999']) {
+        const response = await fetch(`${env.WASAP_URL}/api/admin/dead-letters/${id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+        expect([400, 404, 422]).toContain(response.status);
+      }
     } finally {
       await t.app.stop();
     }

@@ -6,6 +6,7 @@ import { CONTENT_SECURITY_POLICY } from '../server/routes/html';
 import { createApiToken } from '../server/services/api-tokens';
 import { expectCspSafe } from '../views/inbox/html-check';
 import { testApp, type TestApp } from './support/app';
+import { listen } from './support/listen';
 
 const KIB = 1024;
 
@@ -124,5 +125,35 @@ describe('Content-Security-Policy', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe|\*|https?:|data:/);
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe('a missing or malformed Host header', () => {
+  /** One raw HTTP/1.1 request on a real socket (fetch cannot send a bad Host); resolves with the status line and body. */
+  async function raw(port: number, head: string): Promise<string> {
+    const { promise, resolve } = Promise.withResolvers<string>();
+    let answer = '';
+    await Bun.connect({
+      hostname: '127.0.0.1',
+      port,
+      socket: {
+        open: (socket) => void socket.write(`${head}\r\nConnection: close\r\n\r\n`),
+        data: (_socket, chunk) => void (answer += new TextDecoder().decode(chunk)),
+        close: () => resolve(answer),
+      },
+    });
+    return promise;
+  }
+
+  test('is a 400 that says so on every route that builds a URL from it, never a 500 with source code', async () => {
+    await using t = await testApp('pglite', { overrides: { bot: false } });
+    await using server = listen(t);
+    const port = Number(new URL(server.url).port);
+    for (const head of ['GET /inbox HTTP/1.1\r\nHost: a b', 'GET /inbox/1 HTTP/1.1\r\nHost: [', 'POST /login HTTP/1.1\r\nHost: a:99999\r\nContent-Length: 0', 'GET /media/1 HTTP/1.0']) {
+      const answer = await raw(port, head);
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+      expect(answer).toContain('BAD_HOST');
+      expect(answer).not.toContain('.ts:');
+    }
   });
 });

@@ -56,6 +56,6 @@ export function adminApiRoutes(deps: AdminApiDeps) {
       query: t.Object({ all: t.Optional(t.UnionEnum(['true', 'false'])) }),
     })
     .post('/dead-letters/:id/retry', ({ params }) => deps.conversations.retryDeadLetter(params.id), {
-      params: t.Object({ id: t.Numeric({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
+      params: t.Object({ id: t.Numeric({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, multipleOf: 1 }) }),
     });
 }
