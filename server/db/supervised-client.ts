@@ -10,9 +10,9 @@
  * - once a second, if any has been pending for `stuckAfterMs` (`afterOutageMs` within a minute of a connection
  *   error, when the fault is known to strike), a separate one-off connection asks the server
  *   (pg_stat_activity) whether any of our sessions has really been busy that long. If the server answers and
- *   says no, the pending queries are not running anywhere: the pool is replaced by a fresh one, and each of
- *   those queries is rejected with a connection error (`unavailable`, so callers retry it as they retry an
- *   outage). Queries younger than that finish on the old pool, which is then ended.
+ *   says no, the pending queries are not running anywhere: the pool is replaced by a fresh one, every query still
+ *   pending on the old one is rejected with a connection error (`unavailable`, so callers retry it as they retry an
+ *   outage), and the old pool is ended at once, so none of them runs later behind a newer write.
  * - if the server does not answer, nothing is done: it is down, and callers are already failing fast.
  */
 import type { Options, PendingQuery, Sql } from 'postgres';
@@ -51,7 +51,7 @@ export interface SupervisorOptions {
   afterOutageMs?: number;
   /** How often the watchdog looks (default 1,000 ms; 0 disables the timer — tests call check()). */
   checkEveryMs?: number;
-  /** Told after pending queries were abandoned (and a wedged pool replaced), with how many. */
+  /** Told after a wedged pool was replaced, with how many pending queries were abandoned. */
   onReplaced?: (abandoned: number) => void;
 }
 
@@ -71,8 +71,6 @@ export function superviseClient(make: Make, options: SupervisorOptions = {}): Su
   const afterOutageMs = options.afterOutageMs ?? 2000;
   let lastOutageAt = -Infinity;
   let current: Generation = { sql: make(), inflight: new Set() };
-  /** Replaced pools still finishing their younger queries; watched like the current one until empty. */
-  const retiring = new Set<Generation>();
   let replacements = 0;
   let checking: Promise<boolean> | undefined;
 
@@ -140,51 +138,41 @@ export function superviseClient(make: Make, options: SupervisorOptions = {}): Su
     }
   }
 
-  /** Rejects `gen`'s queries pending since before `cutoff`; returns how many. */
-  function abandon(gen: Generation, cutoff: number): number {
-    let abandoned = 0;
-    for (const entry of gen.inflight) {
-      if (entry.startedAt > cutoff) continue;
-      gen.inflight.delete(entry);
-      entry.reject(new PoolReplacedError());
-      abandoned++;
-    }
-    return abandoned;
-  }
-
-  function replace(): void {
+  /**
+   * Replaces a wedged pool: every query still pending on it is rejected (a dropped connection, retried by its
+   * caller) and the old pool is ended at once — `timeout: 0` — so none of them runs later behind a newer write.
+   * Returns how many were abandoned.
+   */
+  function replace(): number {
     const old = current;
     const fresh: Generation = { sql: make(), inflight: new Set() };
     // drizzle set its type parsers on the first pool's options; the new pool must read values the same way.
     Object.assign(fresh.sql.options.parsers, old.sql.options.parsers);
     Object.assign(fresh.sql.options.serializers, old.sql.options.serializers);
     current = fresh;
-    retiring.add(old);
     replacements++;
-    void old.sql.end({ timeout: 30 }).catch(() => {});
+    const abandoned = old.inflight.size;
+    for (const entry of old.inflight) entry.reject(new PoolReplacedError());
+    old.inflight.clear();
+    // end() itself can hang on a pool that lost a connection mid-query (porsager/postgres#1097): not awaited.
+    void old.sql.end({ timeout: 0 }).catch(() => {});
+    return abandoned;
   }
 
   /**
-   * One look: queries pending past the threshold on the current pool or a retiring one, the server asked whether
-   * any of our sessions is really that busy; if not, they are abandoned and a wedged current pool replaced.
+   * One look: a query pending past the threshold, and the server asked whether any of our sessions is really that
+   * busy; if none is, the pool is wedged and replaced.
    */
   async function pass(): Promise<boolean> {
-    for (const gen of retiring) if (gen.inflight.size === 0) retiring.delete(gen);
     const thresholdMs = threshold();
     const cutoff = performance.now() - thresholdMs;
-    const stuck = (gen: Generation) => [...gen.inflight].some((entry) => entry.startedAt <= cutoff);
-    const wedged = stuck(current);
-    if (!wedged && ![...retiring].some(stuck)) return false;
+    if (![...current.inflight].some((entry) => entry.startedAt <= cutoff)) return false;
     const busy = await busyOnServer(thresholdMs);
     if (busy === null || busy > 0) return false;
-    let abandoned = 0;
-    for (const gen of retiring) abandoned += abandon(gen, cutoff);
-    if (wedged) {
-      abandoned += abandon(current, cutoff);
-      replace();
-    }
+    // Not inside `onReplaced?.(…)`: optional chaining would skip the call's arguments when no callback is set.
+    const abandoned = replace();
     options.onReplaced?.(abandoned);
-    return wedged;
+    return true;
   }
 
   function check(): Promise<boolean> {

@@ -40,7 +40,8 @@ export function summarise(row: DeadLetterRow): DeadLetterSummary {
  */
 export async function recordDeadLetter(db: Db, key: string, event: ConversationEvent, error: unknown, attempts: number): Promise<void> {
   const { reply: _reply, ...serialisable } = event as ConversationEvent & { reply?: unknown };
-  const message = (error as Error)?.message ?? String(error);
+  // drizzle appends the query's parameters (numbers, texts) to its message: they stay out of the record.
+  const message = ((error as Error)?.message ?? String(error)).split('\nparams:')[0]!;
   await db.insert(deadLetters).values({ conversationKey: key, inboundEventId: 'eventId' in event ? event.eventId : null, event: serialisable, error: message, attempts });
   await db.execute(sql`update conversations set status = 'needs_attention', updated_at = now()
     where aspirant_id = (select id from aspirants where whatsapp_id = ${key})`);

@@ -8,7 +8,7 @@
  * resend, because Twilio does not deduplicate. What must be written after a send (sent, failed, retry) is retried
  * as bookkeeping while the database is unreachable, never as a new send.
  */
-import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, notInArray, sql } from 'drizzle-orm';
 import { exponentialBackoff } from '../../actors/runtime';
 import type { Db } from '../db/client';
 import { aspirants, messages, outbox } from '../db/schema';
@@ -45,6 +45,9 @@ export interface OutboxWorkerOptions {
 }
 
 type Row = typeof outbox.$inferSelect;
+
+/** The states a row's fate is unknown in: only from these is it recorded as sent or failed. */
+const IN_DOUBT: Row['state'][] = ['sending', 'unconfirmed'];
 type Claimed = Row & { optedOut: boolean };
 
 export function createOutboxWorker(options: OutboxWorkerOptions) {
@@ -65,6 +68,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const lanes = new Map<number, Promise<void>>();
   const lookupFailures = new Map<number, number>();
   let running: Promise<void> | null = null;
+  /** Nothing is claimed before recover() has put the rows a crash left 'sending' in doubt. */
+  let started = false;
   /** A claim failed for the database: it may have committed with its answer lost, leaving rows 'sending' that no lane holds. */
   let claimInDoubt = false;
   let again = false;
@@ -94,48 +99,79 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
   }
 
-  /** 'unknown' when the provider could not be asked: the row stays unconfirmed and is asked again later, never sent blind. */
-  async function lookUp(row: Row): Promise<string | null | 'unknown'> {
+  /**
+   * The sid of this row's message at the provider, null when the provider does not have it, or why it could not be
+   * asked (`permanent`: asking again will not help, e.g. an API key without read access). Never sends.
+   */
+  async function lookUp(row: Row): Promise<string | null | { unknown: string; permanent: boolean }> {
     if (!sender.findSent) return null;
     try {
       const found = await sender.findSent({ to: row.toNumber, body: row.body ?? undefined, contentSid: row.contentSid ?? undefined, since: row.createdAt });
       if (!found) return null;
-      // The same text may have gone out for another row: a sid already recorded elsewhere is not this row's.
-      const [taken] = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.providerSid, found.sid)).limit(1);
+      // The same text may have gone out for another row: a sid recorded on another row is not this row's.
+      const [taken] = await db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.providerSid, found.sid), ne(outbox.id, row.id)))
+        .limit(1);
       return taken ? null : found.sid;
     } catch (error) {
-      logger.warn('could not reconcile an unconfirmed send; it will be asked again', { outboxId: row.id, err: error as Error });
-      return 'unknown';
+      const e = classifySendError(error);
+      logger.warn('could not reconcile an unconfirmed send', { outboxId: row.id, permanent: e.permanent, reason: e.reason });
+      return { unknown: e.reason, permanent: e.permanent };
     }
   }
 
   async function succeed(row: Row, sid: string): Promise<void> {
+    let moved = false;
     const ok = await record('sent', row, () =>
       db.transaction(async (tx) => {
-        await tx.update(outbox).set({ state: 'sent', providerSid: sid, sentAt: new Date(), lastError: null }).where(eq(outbox.id, row.id));
-        await tx.update(messages).set({ providerSid: sid, updatedAt: new Date() }).where(eq(messages.id, row.messageId));
+        const done = await tx
+          .update(outbox)
+          .set({ state: 'sent', providerSid: sid, sentAt: new Date(), lastError: null })
+          .where(and(eq(outbox.id, row.id), inArray(outbox.state, IN_DOUBT)))
+          .returning({ id: outbox.id });
+        moved = done.length > 0;
+        if (moved) await tx.update(messages).set({ providerSid: sid, updatedAt: new Date() }).where(eq(messages.id, row.messageId));
       }),
     );
-    if (!ok) return;
+    if (!ok || !moved) return;
     sent.inc();
     options.notify(row.toNumber, { type: 'outbox.sent', messageId: row.messageId, providerSid: sid });
   }
 
   async function fail(row: Row, reason: string, errorCode?: number): Promise<void> {
-    if (!(await record('failed', row, async () => void (await db.update(outbox).set({ state: 'failed', lastError: reason }).where(eq(outbox.id, row.id)))))) return;
+    if (!(await setRow(row, 'failed', { state: 'failed', lastError: reason }))) return;
     failed.inc();
     logger.warn('message not sent', { outboxId: row.id, attempts: row.attempts, errorCode, reason });
     options.notify(row.toNumber, { type: 'outbox.failed', messageId: row.messageId, errorCode, reason });
   }
 
-  function setRow(row: Row, what: string, values: Partial<Row>): Promise<boolean> {
-    return record(what, row, async () => void (await db.update(outbox).set(values).where(eq(outbox.id, row.id))));
+  /**
+   * Moves the row on only from the state this lane holds it in (compare-and-set): a stale write — a lane of a
+   * replaced pool, a second process — never overwrites what another already recorded. False when not moved.
+   */
+  async function setRow(row: Row, what: string, values: Partial<Row>): Promise<boolean> {
+    let moved = false;
+    const ok = await record(what, row, async () => {
+      const done = await db
+        .update(outbox)
+        .set(values)
+        .where(and(eq(outbox.id, row.id), eq(outbox.state, row.state)))
+        .returning({ id: outbox.id });
+      moved = done.length > 0;
+    });
+    if (ok && !moved) logger.warn('outbox row moved on by someone else; this outcome is dropped', { outboxId: row.id, what });
+    return ok && moved;
   }
 
   /** Asks the provider about an unconfirmed row: found → recorded as sent; not found → queued again (same idempotency key). */
   async function reconcile(row: Row): Promise<void> {
     const found = await lookUp(row);
-    if (found === 'unknown') {
+    if (found !== null && typeof found === 'object') {
+      // Not knowing is not a reason to send again: it stays in doubt, and after the give-up window (or at once when
+      // asking can never work) it fails with a reason that tells the recruiter to check before sending it again.
+      if (found.permanent || expired(row)) return fail(row, `Twilio may have delivered this message, but it could not be checked (${found.unknown}); ask the aspirant before sending it again`);
       const n = (lookupFailures.get(row.id) ?? 0) + 1;
       lookupFailures.set(row.id, n);
       await setRow(row, 'lookup failed', { nextAttemptAt: new Date(Date.now() + lookupBackoff(n)) });
@@ -280,7 +316,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   }
 
   function wake(): void {
-    if (stopped) return;
+    if (stopped || !started) return;
     if (running) {
       again = true;
       return;
@@ -302,13 +338,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   }
 
   /**
-   * At start: rows left 'sending' by a crash may or may not have reached the provider; each is reconciled now
-   * (found → sent, not found → queued again, provider unreachable → asked again later). Returns how many.
+   * At start: rows left 'sending' by a crash may or may not have reached the provider. Each becomes 'unconfirmed'
+   * (due now) and goes through the same claim and reconciliation as any other — found → sent, not found → queued
+   * again, provider unreachable → asked again later. Until this has run the worker claims nothing, so a row is
+   * never reconciled and sent by two paths at once. Resolves once they are settled; returns how many there were.
    */
   async function recover(): Promise<number> {
-    const rows = await db.update(outbox).set({ state: 'unconfirmed', nextAttemptAt: new Date() }).where(eq(outbox.state, 'sending')).returning();
-    for (const row of rows.sort((a, b) => a.id - b.id)) await reconcile(row);
-    if (rows.length) logger.warn('outbox rows interrupted while sending were reconciled', { count: rows.length });
+    const rows = await db.update(outbox).set({ state: 'unconfirmed', nextAttemptAt: new Date() }).where(eq(outbox.state, 'sending')).returning({ id: outbox.id });
+    if (rows.length) logger.warn('outbox rows interrupted while sending are reconciled', { count: rows.length });
+    started = true;
+    wake();
+    await idle();
     return rows.length;
   }
 

@@ -7,7 +7,10 @@
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import { messages, outbox } from '../../server/db/schema';
+import { createLogger } from '../../server/logger';
+import { createMetrics } from '../../server/metrics';
 import { addUser } from '../../server/services/users';
+import { buildServices } from '../../server/wiring';
 import { testApp } from '../support/app';
 import { drivers, type Driver } from '../support/db';
 import { startFakeTwilio, type FakeReply } from '../support/fake-twilio';
@@ -156,5 +159,33 @@ describe.each(drivers)('Twilio faults on %s', (driver: Driver) => {
     const { rows, delivered } = await s.settled();
     expect(delivered(A)).toEqual(['sin respuesta']);
     expect(rows[0]).toMatchObject({ state: 'sent', attempts: 1, providerSid: s.fake.messages[0]!.sid });
+  });
+});
+
+describe.each(drivers)('restart after a crash mid-send on %s', (driver: Driver) => {
+  test('rows left sending are reconciled through the one claim path while the poll timer runs: each sent once', async () => {
+    await using s = await setup(driver, { backoffMs: 60 * 60_000 });
+    const numbers = ['+573001110010', '+573001110011', '+573001110012', '+573001110013', '+573001110014'];
+    for (const number of numbers) expect((await signedPost(s.t, '/webhooks/twilio', inboundParams(s.fake, number, 'Hola'), s.fake.authToken)).status).toBe(200);
+    for (const number of numbers) await s.t.services.conversations.registry.ask(number, () => null);
+    s.proxy.stop();
+    for (const number of numbers) await s.reply(number, `hola ${number}`);
+    await s.settled();
+    // The crash: every row was being sent when the process died (its worker is gone). Twilio never got them; its
+    // list answers slowly, so a poll would have time to claim them mid-reconciliation.
+    await s.t.services.outbox.stop();
+    await s.t.database.db.update(outbox).set({ state: 'sending', nextAttemptAt: new Date() });
+    s.proxy.start();
+    s.fake.respondToListsWith(() => Bun.sleep(200).then(() => undefined));
+    const restarted = buildServices({ config: s.t.config, database: s.t.database, logger: createLogger('silent'), metrics: createMetrics(), bot: false, outboxPollMs: 10, outboxReconcileAfterMs: 0 });
+    try {
+      await restarted.start();
+      await restarted.outbox.idle();
+      const rows = await s.t.database.db.select().from(outbox);
+      expect(rows.map((r) => r.state)).toEqual(numbers.map(() => 'sent'));
+      for (const number of numbers) expect(s.fake.messages.filter((m) => m.to === `whatsapp:${number}`).map((m) => m.body)).toEqual([`hola ${number}`]);
+    } finally {
+      await restarted.stop();
+    }
   });
 });
