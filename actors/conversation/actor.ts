@@ -33,7 +33,11 @@ export function conversationBehaviour(deps: ConversationActorDeps): ActorBehavio
         return decision.state;
       }
       const result = await deps.store.commit(key, decision.state, decision.effects, event, at);
-      if (!result.applied) return deps.store.load(key);
+      if (!result.applied) {
+        // Applied before (a retry after a lost COMMIT answer): the caller learns what the first run did.
+        if (event.type === 'recruiter.replied') event.reply?.({ ok: true, messageId: result.messageIds.reply });
+        return deps.store.load(key);
+      }
       const next = { ...decision.state, conversationId: result.conversationId ?? decision.state.conversationId };
       if (event.type === 'recruiter.replied') event.reply?.({ ...(reply ?? { ok: true }), messageId: result.messageIds.reply });
       if (result.mediaIds.length) deps.after.mediaToFetch(key, result.mediaIds);

@@ -66,29 +66,39 @@ export interface ReplyResult {
 
 export interface ConversationAssigned {
   type: 'conversation.assigned';
+  /** Unique per command (a UUIDv7): a commit retried after its answer was lost is recognised and not applied twice. */
+  commandId?: string;
   userId: number;
   assigneeId: number | null;
 }
 
 export interface StatusChanged {
   type: 'conversation.status_changed';
+  /** Unique per command (a UUIDv7): a commit retried after its answer was lost is recognised and not applied twice. */
+  commandId?: string;
   userId: number;
   status: ConversationStatus;
 }
 
 export interface NoteAdded {
   type: 'note.added';
+  /** Unique per command (a UUIDv7): a commit retried after its answer was lost is recognised and not applied twice. */
+  commandId?: string;
   userId: number;
   body: string;
 }
 
 export interface BotResumed {
   type: 'bot.resumed';
+  /** Unique per command (a UUIDv7): a commit retried after its answer was lost is recognised and not applied twice. */
+  commandId?: string;
   userId: number;
 }
 
 export interface RecruiterReplied {
   type: 'recruiter.replied';
+  /** Unique per command (a UUIDv7): a commit retried after its answer was lost is recognised and not applied twice. */
+  commandId?: string;
   userId: number;
   body?: string;
   contentSid?: string;

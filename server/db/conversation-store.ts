@@ -94,6 +94,7 @@ export function createConversationStore(db: Db, paths?: CommitPaths): Conversati
       // The unit may run twice (a batch that failed is retried unit by unit): it starts from scratch each time.
       async function work(tx: Tx): Promise<Ctx> {
         const ctx: Ctx = { key, conversationId: state.conversationId, result: emptyResult(state.conversationId) };
+        if (await alreadyApplied(tx, ctx, event)) return ctx;
         for (const effect of orderEffects(effects)) {
           if (!(await apply(tx, ctx, effect))) return ctx;
         }
@@ -112,6 +113,25 @@ export function createConversationStore(db: Db, paths?: CommitPaths): Conversati
       return ctx.result;
     },
   };
+}
+
+/**
+ * A recruiter's command whose journal row exists was committed before (its COMMIT's answer was lost, and the unit or
+ * the event was retried): nothing is written again; `messageIds.reply` is the reply it created. Served by the
+ * unique index conversation_events_command_key (the expression must stay the same).
+ */
+async function alreadyApplied(tx: Tx, ctx: Ctx, event: ConversationEvent): Promise<boolean> {
+  const commandId = 'commandId' in event ? event.commandId : undefined;
+  if (!commandId) return false;
+  const [row] = await tx
+    .select({ messageIds: conversationEvents.messageIds })
+    .from(conversationEvents)
+    .where(and(sql`(${conversationEvents.payload} ->> 'commandId') = ${commandId}`, sql`(${conversationEvents.payload} ->> 'commandId') IS NOT NULL`))
+    .limit(1);
+  if (!row) return false;
+  ctx.result.applied = false;
+  if (row.messageIds[0] !== undefined) ctx.result.messageIds = { reply: row.messageIds[0] };
+  return true;
 }
 
 /** The event as handled, minus what cannot be stored (the reply callback): replays and the history panel read it. */

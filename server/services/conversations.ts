@@ -239,7 +239,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   /** A recruiter's reply, through the actor: resolves once persisted (or refused with the reason). */
   function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
     const { promise, resolve } = Promise.withResolvers<ReplyResult>();
-    registry.send(key, { type: 'recruiter.replied', ...input, reply: resolve }).then(
+    registry.send(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7(), reply: resolve }).then(
       (result) => {
         if (result.unavailable) resolve({ ok: false, message: new ServiceUnavailableError().message });
       },
@@ -295,12 +295,12 @@ export function createConversationSystem(options: ConversationSystemOptions) {
 
   /** A recruiter resumes the bot for a conversation it was paused in. */
   async function resumeBot(key: string, userId: number): Promise<void> {
-    await registry.send(key, { type: 'bot.resumed', userId });
+    await registry.send(key, { type: 'bot.resumed', userId, commandId: Bun.randomUUIDv7() });
   }
 
   /** Assignment, status changes and notes go through the actor too, so they are ordered with everything else. */
   async function command(key: string, event: ConversationEvent): Promise<void> {
-    const result = await registry.send(key, event);
+    const result = await registry.send(key, { ...event, commandId: Bun.randomUUIDv7() } as ConversationEvent);
     if (result.unavailable) throw new ServiceUnavailableError();
     if (result.deadLettered) throw new Error('the change could not be saved; try again');
   }

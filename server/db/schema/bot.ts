@@ -40,7 +40,13 @@ export const conversationEvents = pgTable(
     messageIds: bigint('message_ids', { mode: 'number' }).array().notNull().default([]),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('conversation_events_history_idx').on(t.conversationId, t.id)],
+  (t) => [
+    index('conversation_events_history_idx').on(t.conversationId, t.id),
+    // A recruiter's command is applied once: a commit retried after its answer was lost finds its journal row here.
+    uniqueIndex('conversation_events_command_key')
+      .on(sql`(${t.payload} ->> 'commandId')`)
+      .where(sql`(${t.payload} ->> 'commandId') IS NOT NULL`),
+  ],
 );
 
 export const cannedResponses = pgTable('canned_responses', {

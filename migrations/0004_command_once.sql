@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "conversation_events_command_key" ON "conversation_events" USING btree (("payload" ->> 'commandId')) WHERE ("conversation_events"."payload" ->> 'commandId') IS NOT NULL;
