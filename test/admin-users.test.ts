@@ -82,6 +82,9 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('rita@agency.co');
+    // A notice name that is Object's own property shows no notice (it used to print the constructor's source).
+    const odd = await (await t.request('/admin/users?done=constructor&email=x', { headers: { cookie: boss.cookie } })).text();
+    expect(odd).not.toContain('native code');
     expect(html).toContain(`name="_csrf" value="${boss.csrf}"`);
   });
 

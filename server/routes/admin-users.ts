@@ -57,7 +57,7 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
       .get(
         '/users',
         function listPage({ user, session, query }) {
-          const done = query.done && query.done in NOTICES ? NOTICES[query.done as Done] : undefined;
+          const done = query.done && Object.hasOwn(NOTICES, query.done) ? NOTICES[query.done as Done] : undefined;
           const notice = done ? `${done}: ${query.email ?? ''}` : undefined;
           return usersPage(user, session, { notice });
         },
