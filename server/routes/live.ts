@@ -35,10 +35,11 @@ const BAD_MESSAGE = JSON.stringify({ error: 'bad message' });
 const TRY_AGAIN = JSON.stringify({ error: 'try again' });
 
 /**
- * A page of ours opened the socket: the browser's Origin is our public origin, or the host it connected to
- * with our public scheme (an http page must not pass for an https deployment, nor ws: for http:). Browsers
- * always send Origin on a WebSocket handshake, so a missing one is a non-browser client that no other site
- * can drive; `null` (sandboxed frames, file: pages) and anything unparsable are foreign.
+ * A page of ours opened the socket: the browser's Origin is our public origin, or a web page (http: or https:)
+ * on the host it connected to — the same host serves both, and behind a proxy the scheme the browser used is not
+ * known here. Browsers always send Origin on a WebSocket handshake, so a missing one is a non-browser client
+ * that no other site can drive; `null` (sandboxed frames, file: pages), other schemes (ws:) and anything
+ * unparsable are foreign.
  */
 export function sameOrigin(request: Request, publicOrigin: string): boolean {
   const origin = request.headers.get('origin');
@@ -46,8 +47,8 @@ export function sameOrigin(request: Request, publicOrigin: string): boolean {
   const parsed = URL.parse(origin);
   if (!parsed || parsed.origin === 'null') return false;
   const host = request.headers.get('host');
-  const scheme = URL.parse(publicOrigin)?.protocol;
-  return parsed.origin === publicOrigin || (host !== null && parsed.host === host && parsed.protocol === scheme);
+  const page = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  return parsed.origin === publicOrigin || (page && host !== null && parsed.host === host);
 }
 
 /** What one message asks; the answer to send back, if any. Never runs for a socket whose session is gone. */
