@@ -171,7 +171,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     if (found !== null && typeof found === 'object') {
       // Not knowing is not a reason to send again: it stays in doubt, and after the give-up window (or at once when
       // asking can never work) it fails with a reason that tells the recruiter to check before sending it again.
-      if (found.permanent || expired(row)) return fail(row, `Twilio may have delivered this message, but it could not be checked (${found.unknown}); ask the aspirant before sending it again`);
+      if (found.permanent || expired(row)) {
+        lookupFailures.delete(row.id);
+        return fail(row, `Twilio may have delivered this message, but it could not be checked (${found.unknown}); ask the aspirant before sending it again`);
+      }
       const n = (lookupFailures.get(row.id) ?? 0) + 1;
       lookupFailures.set(row.id, n);
       await setRow(row, 'lookup failed', { nextAttemptAt: new Date(Date.now() + lookupBackoff(n)) });
