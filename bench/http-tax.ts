@@ -7,7 +7,7 @@ import { createLogger } from '../server/logger';
 import { createMetrics } from '../server/metrics';
 import { observability } from '../server/routes/observability';
 import { webhookRoutes } from '../server/routes/webhooks';
-import type { ConversationSystem } from '../server/services/conversations';
+import type { ConversationSystem } from '../server/conversations/system';
 import type { InboundMessage } from '../server/whatsapp/inbound-parse';
 import { computeTwilioSignature } from '../server/whatsapp/signature';
 import { atLeast, scenarioMain } from './lib/cli';

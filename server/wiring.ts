@@ -7,7 +7,7 @@ import type { Metrics } from './metrics';
 import { createHub, type Hub } from './realtime/hub';
 import { createPusher } from './realtime/pusher';
 import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
-import { createConversationSystem, type ConversationSystem } from './services/conversations';
+import { createConversationSystem, type ConversationSystem } from './conversations/system';
 import { createTimerScheduler, type TimerScheduler } from './services/timers';
 import { createBlobStore, type BlobStore } from './storage';
 import { downloadMedia } from './whatsapp/media-download';

@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import { aspirants, conversations, inboundEvents, messages, outbox } from '../server/db/schema';
 import { createLogger } from '../server/logger';
 import { createMetrics } from '../server/metrics';
-import { createConversationSystem } from '../server/services/conversations';
+import { createConversationSystem } from '../server/conversations/system';
 import { addUser } from '../server/services/users';
 import type { InboundMessage } from '../server/whatsapp/inbound-parse';
 import { drivers, testDatabase, type TestDatabase } from './support/db';

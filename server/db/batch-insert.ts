@@ -1,6 +1,7 @@
 /** @module server/db/batch-insert — durable inbound rows written many per statement under load (one multi-row INSERT). */
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { createBatcher } from './batcher';
 import { rowsOf } from './rows';
 
 export interface InboundRow {
@@ -9,12 +10,6 @@ export interface InboundRow {
   /** The actor key (the aspirant's E.164 number). */
   conversationKey: string;
   payload: unknown;
-}
-
-interface Pending {
-  row: InboundRow;
-  resolve: (id: number | null) => void;
-  reject: (error: unknown) => void;
 }
 
 /**
@@ -34,52 +29,38 @@ async function insertRows(db: Db, rows: InboundRow[]): Promise<{ id: number; pro
   return rowsOf<{ id: number | string; provider_sid: string }>(result).map((r) => ({ id: Number(r.id), provider_sid: r.provider_sid }));
 }
 
+/** Each row's id, or null for a provider sid already stored or repeated earlier in the batch (the first wins). */
+async function insertBatch(db: Db, batch: InboundRow[]): Promise<(number | null)[]> {
+  const first = new Map<string, InboundRow>();
+  for (const row of batch) if (!first.has(row.providerSid)) first.set(row.providerSid, row);
+  const ids = new Map((await insertRows(db, [...first.values()])).map((r) => [r.provider_sid, r.id]));
+  return batch.map((row) => {
+    const id = ids.get(row.providerSid) ?? null;
+    ids.delete(row.providerSid);
+    return id;
+  });
+}
+
 /**
- * Rows that arrive while a write is in flight go together in the next one: under load one INSERT … ON CONFLICT
- * DO NOTHING carries many webhooks (one round trip, one commit); alone, a row goes at once. Each caller learns its
- * row's id — or null for a duplicate — only after the commit.
+ * Rows that arrive while a write is in flight go together in the next one (server/db/batcher): under load one
+ * INSERT … ON CONFLICT DO NOTHING carries many webhooks (one round trip, one commit); alone, a row goes at once.
+ * Each caller learns its row's id — or null for a duplicate — only after the commit; a failed write fails its batch.
+ * Rows of one conversation go one per statement, in order.
  */
 export function createInboundWriter(db: Db, options: { maxBatch?: number; concurrency?: number } = {}) {
-  const maxBatch = options.maxBatch ?? 200;
-  const concurrency = options.concurrency ?? 2;
-  const queue: Pending[] = [];
-  let inFlight = 0;
-
-  async function write(batch: Pending[]): Promise<void> {
-    try {
-      // A provider sid repeated inside one batch: the first wins, the rest are duplicates.
-      const first = new Map<string, InboundRow>();
-      for (const p of batch) if (!first.has(p.row.providerSid)) first.set(p.row.providerSid, p.row);
-      const unique = [...first.values()];
-      const ids = new Map((await insertRows(db, unique)).map((r) => [r.provider_sid, r.id]));
-      for (const pending of batch) {
-        const id = ids.get(pending.row.providerSid);
-        ids.delete(pending.row.providerSid);
-        pending.resolve(id ?? null);
-      }
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-    }
-  }
-
-  function pump(): void {
-    while (inFlight < concurrency && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      inFlight++;
-      void write(batch).finally(() => {
-        inFlight--;
-        pump();
-      });
-    }
-  }
-
+  const batcher = createBatcher<InboundRow, number | null>({
+    many: (rows) => insertBatch(db, rows),
+    one: async (row) => (await insertBatch(db, [row]))[0]!,
+    maxBatch: options.maxBatch ?? 200,
+    concurrency: options.concurrency ?? 2,
+    onBatchError: 'reject',
+    // One row per conversation per statement: a conversation's rows commit in the order they came, and each caller
+    // hears back (and tells its actor) before the next row of that conversation is written.
+    keyOf: (row) => row.conversationKey,
+  });
   return {
     /** The row's id once committed, or null when the provider sid was already stored. */
-    insert(row: InboundRow): Promise<number | null> {
-      const { promise, resolve, reject } = Promise.withResolvers<number | null>();
-      queue.push({ row, resolve, reject });
-      pump();
-      return promise;
-    },
+    insert: (row: InboundRow): Promise<number | null> => batcher.submit(row),
+    stats: () => batcher.stats(),
   };
 }

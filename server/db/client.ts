@@ -11,6 +11,8 @@ import { migrationsFolder, runMigrations, migrationStatus, type MigrationStatus 
 export type Schema = typeof schema;
 /** Both drivers' databases: queries are written once against this type. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction's handle, as `db.transaction(fn)` passes it to `fn`. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Database {
   readonly db: Db;

@@ -1,18 +1,20 @@
 /**
  * @module server/db/query-plans.test — lookups made once per message stay index lookups on a large backlog, even on tables
  * never analysed (this machine's Postgres runs with autovacuum off): parked status callbacks by sid, a pending timer by conversation,
- * the rows the shared inbound statement updates.
+ * the rows the set lane's statement updates.
  */
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../test/support/db';
 import type { Database } from './client';
 import { rowsOf } from './rows';
-import { cancelTimersQuery } from './conversation-effects';
-import { fastInboundPlan, fastInboundStatement } from './fast-inbound';
+import { cancelTimersQuery } from '../conversations/commit/general-effects';
+import { setPlan } from '../conversations/commit/set-plan';
+import { setStatement } from '../conversations/commit/set-statement';
+import { parkedStatusQuery } from '../conversations/recovery';
+import { initialState } from '../../actors/conversation/decide';
 import type { ConversationEvent, Effect } from '../../actors/conversation/types';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { parkedStatusEvents, parkedStatusQuery } from './conversation-store';
 import { aspirants, conversations, inboundEvents, timers } from './schema';
 
 const url = process.env.TEST_DATABASE_URL;
@@ -47,7 +49,7 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
       .values({ providerSid: `${parkedSid}:delivered`, kind: 'status', conversationKey: '+573000000001', payload: { event: { type: 'status.received', messageSid: parkedSid, status: 'delivered' } } });
     await db.execute(sql`analyze inbound_events`);
 
-    const found = await parkedStatusEvents(db, [parkedSid, `SM${'e'.repeat(32)}`]);
+    const found = await parkedStatusQuery(db, [parkedSid, `SM${'e'.repeat(32)}`]);
     expect(found.map((row) => row.providerSid)).toEqual([`${parkedSid}:delivered`]);
 
     expect(await planOf(db, parkedStatusQuery(db, [parkedSid]).toSQL())).toContain('inbound_events_parked_status_idx');
@@ -80,21 +82,25 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     expect(await db.$count(aspirants)).toBe(1500);
   });
 
-  test('the shared inbound statement looks rows up by index even in large, never-analysed tables', async () => {
+  test('the set statement looks rows up by index even in large, never-analysed tables', async () => {
     await using database = await testDatabase('postgres');
     const { db } = database;
     await db.execute(sql`insert into aspirants (whatsapp_id) select '+5730' || lpad(g::text, 8, '0') from generate_series(1, 5000) g`);
     await db.execute(sql`insert into conversations (aspirant_id) select id from aspirants`);
     await db.execute(sql`insert into inbound_events (provider_sid, kind, conversation_key, payload) select 'SM' || g, 'message', 'k', '{}' from generate_series(1, 20000) g`);
-    const items = [1, 2, 3].map((n) => {
-      const plan = fastInboundPlan(n, [
-        { type: 'inbound.processed', eventId: n },
-        { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'hola', status: 'received' } },
-        { type: 'conversation.patch', patch: { lastMessageAt: 0, unreadIncrement: 1 } },
-      ] as Effect[])!;
-      return { plan, event: { type: 'inbound.received', eventId: n } as unknown as ConversationEvent, now: 0 };
-    });
-    const plan = await planOf(db, new PgDialect().sqlToQuery(fastInboundStatement(items)));
+    const plans = [1, 2, 3].map((n) =>
+      setPlan(
+        { ...initialState(`+57${n}`), conversationId: n, aspirantId: n },
+        { type: 'inbound.received', eventId: n } as unknown as ConversationEvent,
+        [
+          { type: 'inbound.processed', eventId: n },
+          { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'hola', status: 'received' } },
+          { type: 'conversation.patch', patch: { lastMessageAt: 0, unreadIncrement: 1 } },
+        ] as Effect[],
+        0,
+      ),
+    );
+    const plan = await planOf(db, new PgDialect().sqlToQuery(setStatement(plans)));
     expect(plan).not.toMatch(/Seq Scan on (conversations|inbound_events|aspirants)/);
     expect(plan).toContain('conversations_pkey');
     expect(plan).toMatch(/Index Scan using inbound_events_(pkey|unprocessed_idx) on inbound_events/);

@@ -4,10 +4,10 @@ import type { ConversationEvent } from '../../actors/conversation/types';
 import { AspirantPanelPush } from '../../views/inbox/aspirant-panel';
 import { ConversationRowPush, ConversationRowReplace } from '../../views/inbox/conversation-list';
 import { MessageAppend, MessageReplace } from '../../views/inbox/messages';
-import type { ConversationRowView } from '../../views/inbox/types';
 import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
-import { aspirantPanel, conversationRow, messageView } from '../db/queries/inbox';
+import { createBatcher } from '../db/batcher';
+import { aspirantPanel, conversationRow, conversationRows, messageView } from '../db/queries/inbox';
 import type { Logger } from '../logger';
 import type { Hub } from './hub';
 import { conversationTopic, deleteRow, LIST_STATUSES, listTopic, rowAudiences, rowMatches } from './topics';
@@ -45,6 +45,18 @@ const IN_PLACE_ROW_EVENTS = new Set<ConversationEvent['type']>(['status.received
 
 export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
   const { db, hub } = deps;
+  // The list row is read after the commit; under load many pushes share one query.
+  const rows = createBatcher<number, Awaited<ReturnType<typeof conversationRow>>>({
+    one: (id) => conversationRow(db, id),
+    many: async (ids) => {
+      const found = await conversationRows(db, ids);
+      return ids.map((id) => found.get(id));
+    },
+    concurrency: 2,
+    maxBatch: 200,
+    // One conversation's rows are read in the order its commits were pushed.
+    keyOf: (id) => id,
+  });
 
   async function chatFragments(conversationId: number, result: CommitResult, event: ConversationEvent): Promise<string[]> {
     const created = new Set(Object.values(result.messageIds));
@@ -69,7 +81,7 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
       if (parts.length) hub.publish(topic, parts.join(''));
     }
     if (ROW_EVENTS.has(event.type) || Object.keys(result.messageIds).length > 0) {
-      const row = (result.row as ConversationRowView | undefined) ?? (await conversationRow(db, conversationId));
+      const row = await rows.submit(conversationId);
       if (!row) return;
       const inPlace = IN_PLACE_ROW_EVENTS.has(event.type) && Object.keys(result.messageIds).length === 0;
       const html = await (inPlace ? ConversationRowReplace : ConversationRowPush)({ row, filters: { scope: 'all' } });

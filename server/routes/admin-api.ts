@@ -4,8 +4,8 @@ import type { Db } from '../db/client';
 import { UnauthorizedError } from '../errors';
 import { verifyApiToken } from '../services/api-tokens';
 import { activateScript, findScript, listScripts, publishScript, refOf, type ScriptRow } from '../services/bot-scripts';
-import type { ConversationSystem } from '../services/conversations';
-import { listDeadLetters, summarise } from '../services/dead-letters';
+import type { ConversationSystem } from '../conversations/system';
+import { listDeadLetters, summarise } from '../conversations/dead-letters';
 
 export interface AdminApiDeps {
   db: Db;

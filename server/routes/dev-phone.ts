@@ -3,7 +3,7 @@ import { Elysia, t } from 'elysia';
 import type { Db } from '../db/client';
 import { threadForNumber } from '../db/queries/messages';
 import { BadRequestError } from '../errors';
-import type { ConversationSystem } from '../services/conversations';
+import type { ConversationSystem } from '../conversations/system';
 import { parseInboundWebhook } from '../whatsapp/inbound-parse';
 import { isE164 } from '../whatsapp/phone';
 import { phoneTopic, SIM_ACCOUNT_SID, SIM_NUMBER, type Simulator } from '../whatsapp/simulator';

@@ -8,7 +8,7 @@ import { readBody } from '../forms/http';
 import { isLocale } from '../forms/i18n';
 import { verifyFormToken } from '../forms/link';
 import { cleanLine, formDataInput, validateForm, type FormInput } from '../forms/validate';
-import type { ConversationSystem } from '../services/conversations';
+import type { ConversationSystem } from '../conversations/system';
 import { isE164 } from '../whatsapp/phone';
 
 export interface FormWebhookDeps {

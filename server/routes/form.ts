@@ -14,7 +14,7 @@ import { pickLocale, strings } from '../forms/i18n';
 import { verifyFormToken } from '../forms/link';
 import { createRateLimiter, type RateDecision, type RateLimit } from '../forms/rate-limit';
 import { formDataInput, initialValues, isFormField, validateForm, type FormErrors, type FormValues } from '../forms/validate';
-import type { ConversationSystem } from '../services/conversations';
+import type { ConversationSystem } from '../conversations/system';
 import { formWebhookRoutes } from './form-webhook';
 
 export interface FormRateLimits {

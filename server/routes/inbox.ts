@@ -14,11 +14,11 @@ import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../err
 import type { Hub } from '../realtime/hub';
 import type { Presence } from '../realtime/presence';
 import { deleteRow, LIST_STATUSES, listTopic, UNASSIGNED_INBOX, userInbox } from '../realtime/topics';
-import type { ConversationSystem } from '../services/conversations';
+import type { ConversationSystem } from '../conversations/system';
 import type { BlobStore } from '../storage';
 import type { MediaWorker } from '../whatsapp/media-worker';
 import { htmlResponse } from './html';
-import { openDeadLettersOf, summarise } from '../services/dead-letters';
+import { openDeadLettersOf, summarise } from '../conversations/dead-letters';
 
 export interface InboxDeps {
   db: Db;

@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia';
 import type { TwilioConfig } from '../config';
 import { AppError, BadRequestError, ForbiddenError } from '../errors';
-import type { ConversationSystem } from '../services/conversations';
+import type { ConversationSystem } from '../conversations/system';
 import { parseInboundWebhook } from '../whatsapp/inbound-parse';
 import { verifyTwilioSignature, webhookUrl } from '../whatsapp/signature';
 import { parseStatusCallback } from '../whatsapp/status-parse';

@@ -1,7 +1,7 @@
 /** @module server/whatsapp/simulator — WhatsApp without Twilio: records sends, simulates delivery, plays the aspirant's phone. */
 import { PhoneBubblePush } from '../../views/dev/phone';
 import type { Hub } from '../realtime/hub';
-import type { StatusUpdate } from '../services/conversations';
+import type { StatusUpdate } from '../conversations/system';
 import type { OutboundMessage, SendResult, TwilioSender } from './twilio-sender';
 
 export interface SimulatorOptions {

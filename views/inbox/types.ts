@@ -120,7 +120,7 @@ export interface CannedView {
   body: string;
 }
 
-/** An event of this conversation that failed every retry (server/services/dead-letters), until an admin retries it. */
+/** An event of this conversation that failed every retry (server/conversations/dead-letters), until an admin retries it. */
 export interface DeadLetterView {
   id: number;
   /** The event's type, e.g. inbound.received. */

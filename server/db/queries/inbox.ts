@@ -128,6 +128,18 @@ export async function conversationRow(db: Db, conversationId: number): Promise<C
   return row ? toRowView(row) : undefined;
 }
 
+/** Several conversations' list rows in one query (the pusher's batched read after commits), by id; missing ids are absent. */
+export async function conversationRows(db: Db, ids: number[]): Promise<Map<number, ConversationRowView>> {
+  const rows = await db
+    .select(rowColumns)
+    .from(conversations)
+    .innerJoin(aspirants, eq(aspirants.id, conversations.aspirantId))
+    .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
+    // The ids as one JSON parameter: the text is the same for any count (prepared once).
+    .where(sql`${conversations.id} = any (array(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::int))`);
+  return new Map(rows.map((row) => [row.id!, toRowView(row)]));
+}
+
 const author = alias(users, 'author');
 
 /** The columns of a message bubble (MessageView without its media), for a page of the chat and for one message. */

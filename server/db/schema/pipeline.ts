@@ -25,8 +25,8 @@ export const inboundEvents = pgTable(
     index('inbound_events_unprocessed_idx')
       .on(t.id)
       .where(sql`processed_at IS NULL`),
-    // Status callbacks parked until their message's sid is recorded, found by that sid (server/db/conversation-store
-    // parkedStatusEvents) after every send: without it each lookup scans every unprocessed event.
+    // Status callbacks parked until their message's sid is recorded, found by that sid (server/conversations/recovery
+    // parkedStatusQuery) after every send: without it each lookup scans every unprocessed event.
     index('inbound_events_parked_status_idx')
       .on(sql`(${t.payload} -> 'event' ->> 'messageSid')`)
       .where(sql`processed_at IS NULL AND kind = 'status'`),

@@ -1,5 +1,5 @@
 /**
- * @module server/services/dead-letters — events that failed every retry for a reason of their own (a bug, bad
+ * @module server/conversations/dead-letters — events that failed every retry for a reason of their own (a bug, bad
  * data; never an outage, which is waited out): recorded for an operator, shown on the conversation, and re-driven
  * on request (`wasap dead-letters list|retry`).
  */

@@ -1,11 +1,12 @@
-/** @module server/db/fast-inbound-batch.test — many conversations' plain messages in one statement: each applied once, a bad one alone rejected. */
+/** @module server/conversations/commit/door.test — through the door, many conversations' plain messages share one statement: each applied once, a bad one alone rejected. */
 import { describe, expect, test } from 'bun:test';
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { ConversationEvent, Effect } from '../../actors/conversation/types';
-import { drivers, testDatabase, type TestDatabase } from '../../test/support/db';
-import { fastInboundPlan } from './fast-inbound';
-import { createFastInboundWriter } from './fast-inbound-batch';
-import { aspirants, conversationEvents, conversations, inboundEvents, messages } from './schema';
+import { initialState } from '../../../actors/conversation/decide';
+import type { ConversationEvent, ConversationState, Effect } from '../../../actors/conversation/types';
+import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
+import { conversationRow } from '../../db/queries/inbox';
+import { aspirants, conversationEvents, conversations, inboundEvents, messages } from '../../db/schema';
+import { createCommitDoor } from './door';
 
 const AT = Date.parse('2026-11-27T10:00:00Z');
 
@@ -25,22 +26,32 @@ async function inbound(database: TestDatabase, conversationId: number | null, bo
   const sid = `SM${Bun.randomUUIDv7().replaceAll('-', '')}`;
   const [row] = await database.db.insert(inboundEvents).values({ providerSid: sid, kind: 'message', conversationKey: 'k', payload: {} }).returning();
   const event = { type: 'inbound.received', eventId: row!.id, messageSid: sid, body, media: [], receivedAt: AT } as unknown as ConversationEvent;
-  const plan = fastInboundPlan(conversationId, [
+  const effects = [
     { type: 'inbound.processed', eventId: row!.id },
     { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body, status: 'received', providerSid: sid } },
     { type: 'conversation.patch', patch: { lastMessageAt: AT, lastMessagePreview: body, unreadIncrement: 1, ...(body.endsWith('!') ? { status: 'needs_attention' as const } : {}) } },
-  ] as Effect[])!;
-  return { eventId: row!.id, plan, event };
+  ] as Effect[];
+  const state: ConversationState = { ...initialState(`+57${conversationId}`), conversationId, aspirantId: 1 };
+  return { eventId: row!.id, state, effects, event, body };
 }
 
-describe.each(drivers)('fast inbound batches (%s)', (driver) => {
+/** A door whose set lane runs at most `concurrency` statements at once, as the writer it replaced. */
+function writerOf(database: TestDatabase, options: { concurrency: number; maxBatch?: number }) {
+  const door = createCommitDoor(database.db, { generalConcurrency: 1, statementConcurrency: options.concurrency, setMaxBatch: options.maxBatch });
+  return {
+    commit: (item: Awaited<ReturnType<typeof inbound>>) => door.commit(item.state.key, item.state, item.effects, item.event, AT),
+    stats: () => ({ statements: door.stats().set.batches, messages: door.stats().set.items }),
+  };
+}
+
+describe.each(drivers)('commit door, set lane batches (%s)', (driver) => {
   test('messages for many conversations share statements; every one is committed, patched, journaled and answered once', async () => {
     await using database = await testDatabase(driver);
     const { db } = database;
     const convs = await seed(database, 30);
-    const writer = createFastInboundWriter(db, { concurrency: 1, maxBatch: 8 });
+    const writer = writerOf(database, { concurrency: 1, maxBatch: 8 });
     const items = await Promise.all(convs.map((c, i) => inbound(database, c.id, i % 5 === 0 ? `urgente ${i}!` : `hola ${i}`)));
-    const results = await Promise.all(items.map((item) => writer.commit(item.plan, item.event, AT)));
+    const results = await Promise.all(items.map((item) => writer.commit(item)));
     // One alone (nothing was in flight), then batches of at most 8.
     expect(writer.stats()).toEqual({ statements: 5, messages: 30 });
 
@@ -48,10 +59,14 @@ describe.each(drivers)('fast inbound batches (%s)', (driver) => {
     expect(stored).toHaveLength(30);
     results.forEach((result, i) => {
       const message = stored.find((m) => m.id === result.messageIds.in)!;
-      expect(message).toMatchObject({ conversationId: convs[i]!.id, body: items[i]!.plan.message.body });
+      expect(message).toMatchObject({ conversationId: convs[i]!.id, body: items[i]!.body });
       expect(result).toMatchObject({ applied: true, conversationId: convs[i]!.id, touchedMessageIds: [message.id] });
-      expect(result.row).toMatchObject({ id: convs[i]!.id, unread: 2, preview: message.body, name: `Aspirante ${i}`, status: i % 5 === 0 ? 'needs_attention' : 'new' });
     });
+    // The push reads each list row after the commit.
+    for (const [i, conv] of convs.entries()) {
+      const body = stored.find((m) => m.conversationId === conv.id)!.body;
+      expect(await conversationRow(db, conv.id)).toMatchObject({ id: conv.id, unread: 2, preview: body, name: `Aspirante ${i}`, status: i % 5 === 0 ? 'needs_attention' : 'new' });
+    }
     const after = await db
       .select()
       .from(conversations)
@@ -68,7 +83,7 @@ describe.each(drivers)('fast inbound batches (%s)', (driver) => {
     expect((await db.select().from(inboundEvents)).every((e) => e.processedAt !== null)).toBe(true);
 
     // Delivered again (a retry after a crash before the actor heard back): nothing is written twice.
-    const again = await Promise.all(items.slice(0, 5).map((item) => writer.commit(item.plan, item.event, AT)));
+    const again = await Promise.all(items.slice(0, 5).map((item) => writer.commit(item)));
     expect(again.map((r) => r.applied)).toEqual([false, false, false, false, false]);
     expect(await db.$count(messages)).toBe(30);
   });
@@ -77,9 +92,9 @@ describe.each(drivers)('fast inbound batches (%s)', (driver) => {
     await using database = await testDatabase(driver);
     const { db } = database;
     const convs = await seed(database, 6);
-    const writer = createFastInboundWriter(db, { concurrency: 1 });
+    const writer = writerOf(database, { concurrency: 1 });
     const items = await Promise.all(convs.map((c, i) => inbound(database, i === 3 ? 999_999 : c.id, `hola ${i}`)));
-    const settled = await Promise.allSettled(items.map((item) => writer.commit(item.plan, item.event, AT)));
+    const settled = await Promise.allSettled(items.map((item) => writer.commit(item)));
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect(await db.$count(messages)).toBe(5);
     const [bad] = await db.select().from(inboundEvents).where(eq(inboundEvents.id, items[3]!.eventId));
@@ -90,13 +105,13 @@ describe.each(drivers)('fast inbound batches (%s)', (driver) => {
     await using database = await testDatabase(driver);
     const { db } = database;
     const [conv] = await seed(database, 1);
-    const writer = createFastInboundWriter(db, { concurrency: 2 });
+    const writer = writerOf(database, { concurrency: 2 });
     const first = await inbound(database, conv!.id, 'uno');
     const second = await inbound(database, conv!.id, 'dos');
-    const both = await Promise.all([writer.commit(first.plan, first.event, AT), writer.commit(second.plan, second.event, AT)]);
+    const both = await Promise.all([writer.commit(first), writer.commit(second)]);
     // With two connections free, the second still waited for the first: one statement each, in order.
     expect(writer.stats()).toEqual({ statements: 2, messages: 2 });
     expect(both[0].messageIds.in!).toBeLessThan(both[1].messageIds.in!);
-    expect(both[1].row).toMatchObject({ unread: 3, preview: 'dos' });
+    expect(await conversationRow(db, conv!.id)).toMatchObject({ unread: 3, preview: 'dos' });
   });
 });

@@ -1,10 +1,10 @@
-/** @module server/db/fast-status.test — one-statement delivery updates: forward only, exactly once, nothing written for an unknown sid. */
+/** @module server/conversations/commit/status-statement.test — one-statement delivery updates: forward only, exactly once, nothing written for an unknown sid. */
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
-import type { ConversationEvent, Effect } from '../../actors/conversation/types';
-import { drivers, testDatabase, type TestDatabase } from '../../test/support/db';
-import { commitFastStatus, fastStatusPlan } from './fast-status';
-import { aspirants, conversationEvents, conversations, inboundEvents, messages } from './schema';
+import type { ConversationEvent, Effect } from '../../../actors/conversation/types';
+import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
+import { aspirants, conversationEvents, conversations, inboundEvents, messages } from '../../db/schema';
+import { commitStatus, statusPlan } from './status-statement';
 
 const AT = Date.parse('2026-11-27T10:00:00Z');
 const SID = `SM${'a'.repeat(32)}`;
@@ -24,22 +24,22 @@ async function callback(database: TestDatabase, conversationId: number, status: 
     .values({ providerSid: `${sid}:${status}:${Math.random()}`, kind: 'status', conversationKey: '+573001112233', payload: {} })
     .returning();
   const event = { type: 'status.received', eventId: row!.id, messageSid: sid, status } as unknown as ConversationEvent;
-  const plan = fastStatusPlan(conversationId, [
+  const plan = statusPlan(conversationId, [
     { type: 'message.status', match: { providerSid: sid }, status, ...extra },
     { type: 'inbound.processed', eventId: row!.id },
   ])!;
-  return { eventId: row!.id, run: () => commitFastStatus(database.db, plan, event, AT) };
+  return { eventId: row!.id, run: () => commitStatus(database.db, plan, event, AT) };
 }
 
-describe.each(drivers)('fast status commit (%s)', (driver) => {
+describe.each(drivers)('status statement (%s)', (driver) => {
   test('the send records the sid; callbacks move the status forward only, each exactly once, journaled', async () => {
     await using database = await testDatabase(driver);
     const { db } = database;
     const { conversationId, messageId } = await seed(database);
     const sent = { type: 'outbox.sent', messageId, providerSid: SID } as unknown as ConversationEvent;
-    const sentPlan = fastStatusPlan(conversationId, [{ type: 'message.status', match: { messageId }, status: 'queued', providerSid: SID }])!;
+    const sentPlan = statusPlan(conversationId, [{ type: 'message.status', match: { messageId }, status: 'queued', providerSid: SID }])!;
     // Queued → queued does not move, but the sid is recorded (so parked callbacks can be retold).
-    expect(await commitFastStatus(db, sentPlan, sent, AT)).toMatchObject({ applied: true, touchedMessageIds: [], recordedSids: [SID] });
+    expect(await commitStatus(db, sentPlan, sent, AT)).toMatchObject({ applied: true, touchedMessageIds: [], recordedSids: [SID] });
     expect((await db.select().from(messages).where(eq(messages.id, messageId)))[0]).toMatchObject({ providerSid: SID, status: 'queued' });
 
     const read = await callback(database, conversationId, 'read');
@@ -69,13 +69,5 @@ describe.each(drivers)('fast status commit (%s)', (driver) => {
     expect(await unknown.run()).toBeNull();
     expect((await db.select().from(inboundEvents).where(eq(inboundEvents.id, unknown.eventId)))[0]!.processedAt).toBeNull();
     expect(await db.$count(conversationEvents)).toBe(1);
-  });
-
-  test('only a lone status move takes this path', () => {
-    const move: Effect = { type: 'message.status', match: { providerSid: SID }, status: 'failed' };
-    expect(fastStatusPlan(null, [move])).toBeNull();
-    expect(fastStatusPlan(1, [move, { type: 'conversation.patch', patch: { status: 'needs_attention' } }])).toBeNull();
-    expect(fastStatusPlan(1, [move, move])).toBeNull();
-    expect(fastStatusPlan(1, [move])).toMatchObject({ conversationId: 1, eventId: null });
   });
 });

@@ -1,41 +1,42 @@
 /**
- * @module server/db/fast-status — a delivery update (the outbox's "sent", Twilio's status callbacks: several per
- * outbound message) committed as ONE statement instead of a three-to-five-statement transaction.
+ * @module server/conversations/commit/status-statement — the `status` lane: a delivery update (the outbox's "sent",
+ * Twilio's status callbacks: several per outbound message) committed as ONE statement instead of a
+ * three-to-five-statement transaction.
  */
 import { sql } from 'drizzle-orm';
-import type { CommitResult } from '../../actors/conversation/ports';
-import type { ConversationEvent, Effect } from '../../actors/conversation/types';
-import type { Db } from './client';
-import { DELIVERY_ORDER_SQL } from './conversation-effects';
-import { rowsOf } from './rows';
-import type { Tx } from './group-commit';
+import type { CommitResult } from '../../../actors/conversation/ports';
+import type { ConversationEvent, Effect } from '../../../actors/conversation/types';
+import type { Db, Tx } from '../../db/client';
+import { rowsOf } from '../../db/rows';
+import { DELIVERY_ORDER_SQL } from './general-effects';
 
 type Runner = Db | Tx;
 type StatusEffect = Extract<Effect, { type: 'message.status' }>;
 
-/**
- * The plan when the effects are one status move (and, for a callback, its event marked processed); null for
- * anything else — a failed send also patches the conversation, and takes the general path.
- */
-export function fastStatusPlan(conversationId: number | null, effects: Effect[]) {
-  if (conversationId === null) return null;
-  const statuses = effects.filter((e): e is StatusEffect => e.type === 'message.status');
-  const processed = effects.filter((e): e is Extract<Effect, { type: 'inbound.processed' }> => e.type === 'inbound.processed');
-  const others = effects.filter((e) => e.type !== 'message.status' && e.type !== 'inbound.processed' && e.type !== 'reply');
-  if (others.length || statuses.length !== 1 || processed.length > 1) return null;
-  return { conversationId, eventId: processed[0]?.eventId ?? null, effect: statuses[0]! };
+export interface StatusPlan {
+  conversationId: number;
+  /** The callback's webhook row, marked processed by the same statement (none for the outbox's "sent"). */
+  eventId: number | null;
+  effect: StatusEffect;
 }
 
-type Plan = NonNullable<ReturnType<typeof fastStatusPlan>>;
+/** The plan for effects the `status` lane takes (lanes.ts decided: one status move, at most one marker). */
+export function statusPlan(conversationId: number, effects: Effect[]): StatusPlan {
+  const effect = effects.find((e): e is StatusEffect => e.type === 'message.status')!;
+  const processed = effects.find((e): e is Extract<Effect, { type: 'inbound.processed' }> => e.type === 'inbound.processed');
+  return { conversationId, eventId: processed?.eventId ?? null, effect };
+}
+
+type Plan = StatusPlan;
 
 /** `null`: the message is not there (yet) — nothing was written; the general path decides (a callback is parked). */
-export async function commitFastStatus(run: Runner, plan: Plan, event: ConversationEvent, now: number): Promise<CommitResult | null> {
+export async function commitStatus(run: Runner, plan: Plan, event: ConversationEvent, now: number): Promise<CommitResult | null> {
   const { effect } = plan;
   const byId = 'messageId' in effect.match ? effect.match.messageId : null;
   const bySid = 'providerSid' in effect.match ? effect.match.providerSid : null;
   const terminal = effect.status === 'failed' || effect.status === 'undelivered';
   const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
-  // Statuses only move forward and failed/undelivered are final (as server/db/conversation-effects updateStatus).
+  // Statuses only move forward and failed/undelivered are final (as general-effects updateStatus).
   const result = await run.execute(sql`
     with target as (
       select id, status,

@@ -1,14 +1,28 @@
-/** @module server/db/fast-inbound.test — the one-statement commit of a plain inbound message: every effect, only the patched fields, once. */
+/** @module server/conversations/commit/set-statement.test — the set lane's one statement for a plain inbound message: every effect, only the patched fields, once. */
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
-import type { ConversationEvent, Effect } from '../../actors/conversation/types';
-import { drivers, testDatabase } from '../../test/support/db';
-import { commitFastInbound, fastInboundPlan } from './fast-inbound';
-import { aspirants, conversationEvents, conversations, inboundEvents, messages, users } from './schema';
+import type { CommitResult } from '../../../actors/conversation/ports';
+import { initialState } from '../../../actors/conversation/decide';
+import type { ConversationEvent, Effect } from '../../../actors/conversation/types';
+import { drivers, testDatabase } from '../../../test/support/db';
+import type { Db } from '../../db/client';
+import { conversationRow } from '../../db/queries/inbox';
+import { aspirants, conversationEvents, conversations, inboundEvents, messages, users } from '../../db/schema';
+import { setPlan, type SetPlan } from './set-plan';
+import { commitSet } from './set-statement';
+
+/** The set lane's plan for an event of an existing conversation. */
+function planFor(conversationId: number, effects: Effect[], event: ConversationEvent): SetPlan {
+  return setPlan({ ...initialState('+570000000000'), conversationId, aspirantId: 1 }, event, effects, AT);
+}
+
+async function commitOne(db: Db, plan: SetPlan): Promise<CommitResult> {
+  return (await commitSet(db, [plan]))[0] as CommitResult;
+}
 
 const AT = Date.parse('2026-11-27T10:00:00Z');
 
-describe.each(drivers)('fast inbound commit (%s)', (driver) => {
+describe.each(drivers)('set statement (%s)', (driver) => {
   test('adds the message, patches only what the patch names, journals the event, and runs once', async () => {
     await using database = await testDatabase(driver);
     const { db } = database;
@@ -25,12 +39,12 @@ describe.each(drivers)('fast inbound commit (%s)', (driver) => {
       { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'hola', status: 'received', providerSid: 'SM1' } },
       { type: 'conversation.patch', patch: { lastInboundAt: AT, lastMessageAt: AT, lastMessagePreview: 'hola', unreadIncrement: 1 } },
     ] as Effect[];
-    const plan = fastInboundPlan(conversation!.id, effects)!;
-    expect(plan).not.toBeNull();
+    const plan = planFor(conversation!.id, effects, event);
 
-    const result = await commitFastInbound(db, plan, event, AT);
+    const result = await commitOne(db, plan);
     expect(result.applied).toBe(true);
-    expect(result.row).toMatchObject({
+    // The push reads the list row after the commit.
+    expect(await conversationRow(db, conversation!.id)).toMatchObject({
       id: conversation!.id,
       unread: 3,
       preview: 'hola',
@@ -52,7 +66,7 @@ describe.each(drivers)('fast inbound commit (%s)', (driver) => {
     expect(processed!.processedAt).not.toBeNull();
 
     // The same event again (a retry after a crash between commit and ack): nothing changes.
-    expect((await commitFastInbound(db, plan, event, AT)).applied).toBe(false);
+    expect((await commitOne(db, plan)).applied).toBe(false);
     expect(await db.select().from(messages).where(eq(messages.conversationId, conversation!.id))).toHaveLength(1);
     const [again] = await db.select().from(conversations).where(eq(conversations.id, conversation!.id));
     expect(again!.unreadCount).toBe(3);
@@ -69,12 +83,16 @@ describe.each(drivers)('fast inbound commit (%s)', (driver) => {
       .returning();
     const [row] = await db.insert(inboundEvents).values({ providerSid: 'SM2', kind: 'message', conversationKey: '+573001112244', payload: {} }).returning();
     const event = { type: 'inbound.received', eventId: row!.id, messageSid: 'SM2', body: 'x', media: [], receivedAt: AT } as unknown as ConversationEvent;
-    const plan = fastInboundPlan(conversation!.id, [
-      { type: 'inbound.processed', eventId: row!.id },
-      { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'x', status: 'received' } },
-      { type: 'conversation.patch', patch: { status: 'needs_attention', botPaused: true, botState: { step: 'b' }, assigneeId: null } },
-    ] as Effect[])!;
-    expect((await commitFastInbound(db, plan, event, AT)).applied).toBe(true);
+    const plan = planFor(
+      conversation!.id,
+      [
+        { type: 'inbound.processed', eventId: row!.id },
+        { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'x', status: 'received' } },
+        { type: 'conversation.patch', patch: { status: 'needs_attention', botPaused: true, botState: { step: 'b' }, assigneeId: null } },
+      ] as Effect[],
+      event,
+    );
+    expect((await commitOne(db, plan)).applied).toBe(true);
     const [after] = await db.select().from(conversations).where(eq(conversations.id, conversation!.id));
     expect(after).toMatchObject({ status: 'needs_attention', botPaused: true, botState: { step: 'b' }, assigneeId: null, unreadCount: 0 });
   });

@@ -1,27 +1,19 @@
-/** @module server/db/conversation-effects — applies each effect of a conversation event inside the event's transaction. */
+/**
+ * @module server/conversations/commit/general-effects — the general lane's effects: each effect of a conversation event applied in
+ * order inside the event's transaction (recruiters' commands, forms, media, notes, audits, parked status callbacks).
+ */
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { CommitResult } from '../../actors/conversation/ports';
-import type { Effect } from '../../actors/conversation/types';
-import type { Db } from './client';
-import type { Tx } from './group-commit';
-import { aspirants, auditLog, conversations, inboundEvents, media, messages, notes, outbox, timers } from './schema';
+import type { CommitResult } from '../../../actors/conversation/ports';
+import type { Effect } from '../../../actors/conversation/types';
+import type { Db, Tx } from '../../db/client';
+import { aspirants, auditLog, conversations, inboundEvents, media, messages, notes, outbox, timers } from '../../db/schema';
+import { PATCH_RECORD_COLUMNS, PATCH_SET_SQL, patchInput } from './patch-columns';
 
 /** Thrown inside the transaction to roll it back when a status callback arrives before its message's sid is known. */
 export class ParkStatus extends Error {}
 
 /** The forward order of delivery statuses, as SQL (updateStatus here, and server/db/fast-status). */
 export const DELIVERY_ORDER_SQL = sql`array['received','queued','sending','sent','delivered','read']::delivery_status[]`;
-
-type Patch = Extract<Effect, { type: 'conversation.patch' }>['patch'];
-
-/** An event's conversation patches as one: later fields win, unread increments add up. */
-export function mergePatches(patches: Patch[]): Patch {
-  return patches.reduce<Patch>((all, patch) => {
-    const unread = (all.unreadIncrement ?? 0) + (patch.unreadIncrement ?? 0);
-    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Patch>;
-    return { ...all, ...defined, ...(unread ? { unreadIncrement: unread } : {}) };
-  }, {});
-}
 
 export interface Ctx {
   key: string;
@@ -226,23 +218,12 @@ async function enqueue(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'outbox
   ctx.result.enqueued = true;
 }
 
+/** The conversation UPDATE generated from the one patch map (patch-columns), as every lane writes it. */
 async function patchConversation(tx: Tx, id: number, patch: Extract<Effect, { type: 'conversation.patch' }>['patch']): Promise<void> {
-  const date = (ms?: number) => (ms === undefined ? undefined : new Date(ms));
-  await tx
-    .update(conversations)
-    .set({
-      status: patch.status,
-      lastInboundAt: date(patch.lastInboundAt),
-      lastMessageAt: date(patch.lastMessageAt),
-      lastMessagePreview: patch.lastMessagePreview,
-      unreadCount: patch.unreadIncrement ? sql`${conversations.unreadCount} + ${patch.unreadIncrement}` : undefined,
-      botPaused: patch.botPaused,
-      botState: patch.botState,
-      botScript: patch.botScript,
-      assigneeId: patch.assigneeId,
-      updatedAt: new Date(),
-    })
-    .where(eq(conversations.id, id));
+  await tx.execute(sql`
+    update conversations c set ${PATCH_SET_SQL}
+    from jsonb_to_recordset(${JSON.stringify([patchInput(patch)])}::jsonb) as t(${sql.raw(PATCH_RECORD_COLUMNS)})
+    where c.id = ${id}`);
 }
 
 async function recordMedia(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'media.record' }>): Promise<void> {

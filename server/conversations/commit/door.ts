@@ -1,0 +1,102 @@
+/**
+ * @module server/conversations/commit/door — the ONE door every conversation commit goes through: the actor hands
+ * over an event's effects, lanes.ts picks the lane, and each lane batches the commits of many conversations that
+ * arrive together (one statement, or one shared transaction: group commit) through the one batcher
+ * (server/db/batcher). Each commit resolves only after the COMMIT that made it durable.
+ */
+import type { CommitResult } from '../../../actors/conversation/ports';
+import type { ConversationEvent, ConversationState, Effect } from '../../../actors/conversation/types';
+import { createBatcher, type BatcherStats } from '../../db/batcher';
+import type { Db, Tx } from '../../db/client';
+import { emptyResult, generalUnit, parkEvent, ParkStatus } from './general';
+import { laneOf, type Lane } from './lanes';
+import { setPlan, type SetPlan } from './set-plan';
+import { commitSet, type SetOutcome } from './set-statement';
+import { commitStatus, statusPlan } from './status-statement';
+
+export interface CommitDoorOptions {
+  /**
+   * Batches in flight at once per lane (each on its own connection). 1 for PGlite (one connection); on Postgres
+   * (a pool of 10) the general lane takes `generalConcurrency` and the one-statement lanes two each, so a
+   * one-statement commit never waits behind a first message's transaction.
+   */
+  generalConcurrency: number;
+  statementConcurrency: number;
+  /** Most events in one set-lane statement (default 100). */
+  setMaxBatch?: number;
+}
+
+/** Work that runs inside a transaction, or (a one-statement unit) on its own. */
+type TxUnit<T> = (tx: Tx) => Promise<T>;
+type Unit<T> = (run: Db | Tx) => Promise<T>;
+
+/** Units that share one transaction: started together, their statements are pipelined on its connection. */
+async function together<T>(db: Db, units: TxUnit<T>[]): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    // Every unit is settled before the transaction ends, so a failure rolls back with nothing still in flight.
+    const settled = await Promise.allSettled(units.map((unit) => unit(tx)));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  });
+}
+
+export function createCommitDoor(db: Db, options: CommitDoorOptions) {
+  const general = createBatcher<TxUnit<CommitResult>, CommitResult>({
+    one: (unit) => db.transaction((tx) => unit(tx)),
+    many: (units) => together(db, units),
+    concurrency: options.generalConcurrency,
+    maxBatch: 128,
+  });
+  const status = createBatcher<Unit<CommitResult | null>, CommitResult | null>({
+    // Alone, one statement runs in autocommit: one round trip.
+    one: (unit) => unit(db),
+    many: (units) => together(db, units),
+    concurrency: options.statementConcurrency,
+    maxBatch: 128,
+  });
+  const set = createBatcher<SetPlan, SetOutcome>({
+    one: async (plan) => (await commitSet(db, [plan]))[0]!,
+    many: (plans) => commitSet(db, plans),
+    concurrency: options.statementConcurrency,
+    maxBatch: options.setMaxBatch ?? 100,
+    // One commit per conversation per statement: the statement's parts pair rows up by conversation.
+    keyOf: (plan) => plan.key,
+  });
+  const lanes = { general, status, set };
+
+  async function generalCommit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult> {
+    try {
+      return await general.submit(generalUnit(key, state, effects, event, now));
+    } catch (error) {
+      if (!(error instanceof ParkStatus)) throw error;
+      await parkEvent(db, event);
+      return { ...emptyResult(state.conversationId), parked: true };
+    }
+  }
+
+  return {
+    /** Persists one event's effects, atomically, in the lane they need; resolves once committed. */
+    async commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult> {
+      const lane: Lane = laneOf(state, event, effects);
+      switch (lane) {
+        case 'set': {
+          const outcome = await set.submit(setPlan(state, event, effects, now));
+          return outcome === 'stale' ? generalCommit(key, state, effects, event, now) : outcome;
+        }
+        case 'status': {
+          const plan = statusPlan(state.conversationId!, effects);
+          const done = await status.submit((run) => commitStatus(run, plan, event, now));
+          // null: the message is not there yet — the general path parks a callback for it.
+          return done ?? generalCommit(key, state, effects, event, now);
+        }
+        case 'general':
+          return generalCommit(key, state, effects, event, now);
+      }
+    },
+    /** Batches run and commits they carried, per lane, since start. */
+    stats: (): Record<Lane, BatcherStats> => ({ general: lanes.general.stats(), status: lanes.status.stats(), set: lanes.set.stats() }),
+  };
+}
+
+export type CommitDoor = ReturnType<typeof createCommitDoor>;

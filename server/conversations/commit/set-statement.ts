@@ -1,0 +1,182 @@
+/**
+ * @module server/conversations/commit/set-statement — the `set` lane: the effects of many conversations' events
+ * (an aspirant's message, a first message with the bot's welcome, its outbox row and timers, a bot step on a timer)
+ * committed by ONE data-modifying statement: one round trip, atomic on its own (autocommit).
+ *
+ * The inputs travel as JSON parameters, so the text never changes (prepared once per connection) and both drivers
+ * read them alike. Rows are found with `= any (array(…))`: an index lookup however large (or, without autovacuum,
+ * bloated) a table has grown — joined straight to the input, the planner may hash-join over a scan of the whole
+ * table. All parts see the snapshot taken before the statement, so nothing reads a row another part writes: the
+ * plan (set-plan) already folded the effects in order.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { CommitResult } from '../../../actors/conversation/ports';
+import type { Db, Tx } from '../../db/client';
+import { rowsOf } from '../../db/rows';
+import { PATCH_INSERT_COLUMNS, PATCH_INSERT_VALUES, PATCH_RECORD_COLUMNS, PATCH_SET_SQL, patchInput } from './patch-columns';
+import type { SetPlan } from './set-plan';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The statement for these plans (at most one per conversation); exported for the query-plan test. */
+export function setStatement(plans: SetPlan[]): SQL {
+  const items = plans.map((p, ord) => ({
+    ord,
+    key: p.key,
+    conversation_id: p.conversationId,
+    aspirant_id: p.aspirantId,
+    event_id: p.eventId,
+    timer_id: p.timerId,
+    a_set_name: p.aspirant?.whatsappName !== undefined,
+    a_name: p.aspirant?.whatsappName ?? null,
+    a_set_opted: p.aspirant?.optedOutAt !== undefined,
+    a_opted_out_at: p.aspirant?.optedOutAt == null ? null : iso(p.aspirant.optedOutAt),
+    has_patch: p.patch !== null,
+    ...patchInput(p.patch ?? {}),
+    ev_type: p.journal.type,
+    ev_payload: p.journal.payload,
+    ev_at: iso(p.journal.at),
+  }));
+  const messages = plans.flatMap((p, ord) =>
+    p.messages.map((m, seq) => ({
+      ord,
+      seq,
+      sender: m.sender,
+      body: m.body,
+      status: m.status,
+      provider_sid: m.providerSid ?? null,
+      author_id: m.authorId ?? null,
+      template_sid: m.templateSid ?? null,
+      extra: m.extra ?? null,
+    })),
+  );
+  const outbox = plans.flatMap((p, ord) =>
+    p.outbox.map((o, n) => ({
+      ord,
+      n,
+      seq: p.messages.findIndex((m) => m.ref === o.messageRef),
+      idempotency_key: o.idempotencyKey,
+      body: o.body ?? null,
+      content_sid: o.contentSid ?? null,
+      content_variables: o.contentVariables ?? null,
+    })),
+  );
+  const cancels = plans.flatMap((p, ord) => p.cancel.map((name) => ({ ord, name })));
+  const schedules = plans.flatMap((p, ord) => p.schedule.map((s, n) => ({ ord, n, name: s.name, fire_at: iso(s.at), cancelled: s.cancelled })));
+  return sql`
+    with items as (
+      select * from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as t(ord int, key text, conversation_id int, aspirant_id int,
+        event_id bigint, timer_id bigint, a_set_name boolean, a_name text, a_set_opted boolean, a_opted_out_at timestamptz,
+        has_patch boolean, ${sql.raw(PATCH_RECORD_COLUMNS)}, ev_type text, ev_payload jsonb, ev_at timestamptz)
+    ), fresh as (
+      -- A first message whose conversation exists after all (the actor's state was stale) is left to the general path.
+      select i.* from items i
+      where i.conversation_id is not null or i.aspirant_id <> all (array(
+        select x.aspirant_id from conversations x where x.aspirant_id = any (array(select aspirant_id from items where conversation_id is null))))
+    ), done as (
+      update inbound_events e set processed_at = now(), attempts = e.attempts + 1, last_error = null
+      where e.id = any (array(select event_id from fresh where event_id is not null)) and e.processed_at is null
+      returning e.id
+    ), fired as (
+      update timers f set fired_at = now()
+      where f.id = any (array(select timer_id from fresh where timer_id is not null)) and coalesce(f.fired_at, f.cancelled_at) is null
+      returning f.id
+    ), go as (
+      select f.* from fresh f
+      where (f.event_id is null or f.event_id = any (array(select id from done)))
+        and (f.timer_id is null or f.timer_id = any (array(select id from fired)))
+    ), created as (
+      insert into conversations (aspirant_id, ${PATCH_INSERT_COLUMNS})
+      select t.aspirant_id, ${PATCH_INSERT_VALUES} from go t where t.conversation_id is null order by t.ord
+      returning id, aspirant_id
+    ), patched as (
+      update conversations c set ${PATCH_SET_SQL} from go t
+      where c.id = any (array(select conversation_id from go where conversation_id is not null and has_patch)) and c.id = t.conversation_id
+        and t.has_patch
+      returning c.id
+    ), conv as (
+      select t.ord, t.key, coalesce(t.conversation_id, n.id) as id from go t left join created n on n.aspirant_id = t.aspirant_id
+    ), renamed as (
+      update aspirants a set updated_at = now(),
+        whatsapp_name = case when t.a_set_name then t.a_name else a.whatsapp_name end,
+        opted_out_at = case when t.a_set_opted then t.a_opted_out_at else a.opted_out_at end
+      from go t where a.id = any (array(select aspirant_id from go where a_set_name or a_set_opted)) and a.id = t.aspirant_id
+        and (t.a_set_name or t.a_set_opted)
+      returning a.id
+    ), msg as (
+      insert into messages (conversation_id, sender, body, status, provider_sid, author_id, template_sid, extra)
+      select c.id, m.sender, m.body, m.status, m.provider_sid, m.author_id, m.template_sid, m.extra
+      from jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) as m(ord int, seq int, sender message_sender, body text,
+        status delivery_status, provider_sid text, author_id int, template_sid text, extra jsonb)
+      join conv c on c.ord = m.ord
+      order by m.ord, m.seq
+      returning id, conversation_id
+    ), numbered as (
+      select id, conversation_id, (row_number() over (partition by conversation_id order by id))::int - 1 as seq from msg
+    ), queued as (
+      insert into outbox (message_id, conversation_id, idempotency_key, to_number, body, content_sid, content_variables)
+      select n.id, c.id, o.idempotency_key, c.key, o.body, o.content_sid, o.content_variables
+      from jsonb_to_recordset(${JSON.stringify(outbox)}::jsonb) as o(ord int, n int, seq int, idempotency_key text, body text,
+        content_sid text, content_variables jsonb)
+      join conv c on c.ord = o.ord join numbered n on n.conversation_id = c.id and n.seq = o.seq
+      order by o.ord, o.n
+      returning id
+    ), cancels as (
+      select c.id as conversation_id, k.name from jsonb_to_recordset(${JSON.stringify(cancels)}::jsonb) as k(ord int, name text)
+      join conv c on c.ord = k.ord
+    ), cancelled as (
+      -- "Still pending" as one coalesce, as server/conversations/commit/general cancelTimers (not timers_due_idx).
+      update timers x set cancelled_at = now() from cancels k
+      where x.conversation_id = any (array(select conversation_id from cancels)) and x.conversation_id = k.conversation_id
+        and coalesce(x.fired_at, x.cancelled_at) is null and (k.name = '*' or x.name = k.name)
+        and x.id <> all (array(select id from fired))
+      returning x.id
+    ), scheduled as (
+      insert into timers (conversation_id, name, fire_at, cancelled_at)
+      select c.id, s.name, s.fire_at, case when s.cancelled then now() end
+      from jsonb_to_recordset(${JSON.stringify(schedules)}::jsonb) as s(ord int, n int, name text, fire_at timestamptz, cancelled boolean)
+      join conv c on c.ord = s.ord
+      order by s.ord, s.n
+      returning id
+    ), journaled as (
+      insert into conversation_events (conversation_id, type, payload, message_ids, at)
+      select c.id, t.ev_type, t.ev_payload, array(select n.id from numbered n where n.conversation_id = c.id order by n.seq), t.ev_at
+      from go t join conv c on c.ord = t.ord
+      returning id
+    )
+    select i.ord, c.id as conversation_id, exists (select 1 from fresh f where f.ord = i.ord) as fresh,
+           array(select n.id from numbered n where n.conversation_id = c.id order by n.seq) as message_ids
+    from items i left join conv c on c.ord = i.ord`;
+}
+
+/** What one plan's row says: `stale` — a first message whose conversation exists after all (nothing was written). */
+export type SetOutcome = CommitResult | 'stale';
+
+/** Commits the plans (one per conversation) in one statement; one outcome per plan, in order. */
+export async function commitSet(run: Db | Tx, plans: SetPlan[]): Promise<SetOutcome[]> {
+  const rows = rowsOf<{ ord: number; conversation_id: number | null; fresh: boolean; message_ids: (number | string)[] | string | null }>(await run.execute(setStatement(plans)));
+  const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
+  return plans.map((plan, ord) => {
+    const row = byOrd.get(ord)!;
+    if (!row.fresh) return 'stale';
+    const applied = row.conversation_id !== null;
+    const ids = applied ? idArray(row.message_ids) : [];
+    const messageIds = Object.fromEntries(plan.messages.map((m, i) => [m.ref, ids[i]!]));
+    return {
+      applied,
+      conversationId: applied ? Number(row.conversation_id) : plan.conversationId,
+      messageIds: applied ? messageIds : {},
+      mediaIds: [],
+      touchedMessageIds: ids,
+      enqueued: applied && plan.outbox.length > 0,
+      recordedSids: [],
+    };
+  });
+}
+
+/** A bigint[] column: an array (postgres.js) or its text form `{1,2}` (PGlite may give either). */
+function idArray(value: (number | string)[] | string | null): number[] {
+  if (value === null) return [];
+  const list = typeof value === 'string' ? value.replace(/[{}]/g, '').split(',').filter(Boolean) : value;
+  return list.map(Number);
+}

@@ -1,0 +1,136 @@
+/**
+ * @module server/conversations/intake — durable before acknowledged: a webhook's message or status, or a form
+ * submission, is written as an `inbound_events` row (unique on the provider's id) and committed before the caller
+ * answers; then its actor is told. A duplicate delivery writes nothing and re-tells a stored event still unprocessed.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { ConversationEvent, DeliveryStatus, FormProfile, FormSubmitted, InboundReceived, StatusReceived } from '../../actors/conversation/types';
+import { createInboundWriter } from '../db/batch-insert';
+import type { Db } from '../db/client';
+import { formSubmissions, inboundEvents } from '../db/schema';
+import type { Metrics } from '../metrics';
+import type { InboundMessage } from '../whatsapp/inbound-parse';
+import { toEvent, type StoredPayload } from './stored-events';
+
+export interface StatusUpdate {
+  messageSid: string;
+  /** The aspirant's number (Twilio's `To` on a status callback). */
+  to: string;
+  status: DeliveryStatus;
+  errorCode?: number;
+  errorMessage?: string;
+  raw?: Record<string, string>;
+}
+
+export interface FormInput {
+  aspirantId: number;
+  profile: FormProfile;
+  source: 'hosted' | 'webhook';
+  externalId?: string;
+  submittedAt?: number;
+}
+
+export interface IntakeDeps {
+  db: Db;
+  metrics: Metrics;
+  /** Hands a committed event to its actor. */
+  tell(key: string, event: ConversationEvent): void;
+  /** Webhook-row writes in flight at once (1 for PGlite). */
+  concurrency: number;
+}
+
+export function createIntake(deps: IntakeDeps) {
+  const { db } = deps;
+  const received = deps.metrics.counter('wasap_webhooks_received_total', 'Webhook events accepted, by kind', ['kind'] as const);
+  const duplicates = deps.metrics.counter('wasap_webhooks_duplicate_total', 'Webhook deliveries ignored as duplicates, by kind', ['kind'] as const);
+  // One row per conversation per statement: a conversation's rows commit, and its actor is told, in the order they came.
+  const writer = createInboundWriter(db, { concurrency: deps.concurrency });
+
+  async function accept(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>) {
+    const id = await writer.insert({ providerSid, kind, conversationKey: key, payload: { event, raw } });
+    if (id === null) {
+      duplicates.inc({ kind });
+      // The first delivery may have been stored without its actor being told (its answer lost in an outage):
+      // hand the stored event over again. The actor applies an event once, however often it is told.
+      await retellUnprocessed(providerSid);
+      return { duplicate: true };
+    }
+    received.inc({ kind });
+    deps.tell(key, { ...event, eventId: id } as ConversationEvent);
+    return { duplicate: false, eventId: id };
+  }
+
+  async function retellUnprocessed(providerSid: string): Promise<void> {
+    const [stored] = await db
+      .select()
+      .from(inboundEvents)
+      .where(and(eq(inboundEvents.providerSid, providerSid), isNull(inboundEvents.processedAt)));
+    if (stored && !(stored.kind === 'status' && stored.attempts > 0)) deps.tell(stored.conversationKey, toEvent(stored));
+  }
+
+  return {
+    /** An aspirant's WhatsApp message; resolves once its row is committed (`duplicate`: it was stored before). */
+    acceptInbound(message: InboundMessage, receivedAt = Date.now()): Promise<{ duplicate: boolean; eventId?: number }> {
+      const event: Omit<InboundReceived, 'eventId'> = {
+        type: 'inbound.received',
+        messageSid: message.messageSid,
+        profileName: message.profileName,
+        body: message.body,
+        media: message.media,
+        extra: extraOf(message),
+        receivedAt,
+      };
+      return accept('message', message.messageSid, message.from, event, message.raw);
+    },
+
+    /** A delivery status callback: one row per (message, status), so a repeated callback is a duplicate and a new status a new event. */
+    acceptStatus(update: StatusUpdate): Promise<{ duplicate: boolean; eventId?: number }> {
+      const event: Omit<StatusReceived, 'eventId'> = {
+        type: 'status.received',
+        messageSid: update.messageSid,
+        status: update.status,
+        errorCode: update.errorCode,
+        errorMessage: update.errorMessage,
+      };
+      return accept('status', `${update.messageSid}:${update.status}`, update.to, event, update.raw);
+    },
+
+    /**
+     * A form submission: kept in the history and written as an event in one transaction, then told to the actor
+     * (which updates the profile and moves the bot on). A repeated external id changes nothing.
+     */
+    async acceptForm(key: string, input: FormInput): Promise<{ submissionId: number; duplicate: boolean }> {
+      const submittedAt = input.submittedAt ?? Date.now();
+      const outcome = await db.transaction(async (tx) => {
+        const [submission] = await tx
+          .insert(formSubmissions)
+          .values({ aspirantId: input.aspirantId, externalId: input.externalId, source: input.source, data: input.profile })
+          .onConflictDoNothing({ target: formSubmissions.externalId })
+          .returning({ id: formSubmissions.id });
+        if (!submission) return null;
+        const event: Omit<FormSubmitted, 'eventId'> = { type: 'form.submitted', submissionId: submission.id, profile: input.profile, submittedAt };
+        const [row] = await tx
+          .insert(inboundEvents)
+          .values({ providerSid: `form:${submission.id}`, kind: 'form', conversationKey: key, payload: { event } })
+          .returning({ id: inboundEvents.id });
+        return { submissionId: submission.id, event: { ...event, eventId: row!.id } };
+      });
+      if (!outcome) {
+        duplicates.inc({ kind: 'form' });
+        const [existing] = await db.select({ id: formSubmissions.id }).from(formSubmissions).where(eq(formSubmissions.externalId, input.externalId!));
+        return { submissionId: existing?.id ?? 0, duplicate: true };
+      }
+      received.inc({ kind: 'form' });
+      deps.tell(key, outcome.event);
+      return { submissionId: outcome.submissionId, duplicate: false };
+    },
+  };
+}
+
+function extraOf(message: InboundMessage): Record<string, unknown> | undefined {
+  const extra: Record<string, unknown> = {};
+  if (message.location) extra.location = message.location;
+  if (message.button) extra.button = message.button;
+  if (message.repliedToSid) extra.repliedToSid = message.repliedToSid;
+  return Object.keys(extra).length ? extra : undefined;
+}

@@ -1,0 +1,171 @@
+/**
+ * @module server/conversations/system — the conversation system, built in order: the commit door and the store,
+ * the actor registry (one actor per conversation), the intake that feeds it, recovery, and the commands
+ * recruiters send through it.
+ */
+import { conversationBehaviour } from '../../actors/conversation/actor';
+import type { BotContext } from '../../actors/conversation/decide';
+import type { AfterCommit } from '../../actors/conversation/ports';
+import type { ConversationEvent, ConversationState, ReplyResult } from '../../actors/conversation/types';
+import { createRegistry, RegistryClosedError, type Registry } from '../../actors/runtime';
+import type { Db } from '../db/client';
+import { isTransient } from '../db/unavailable';
+import { ServiceUnavailableError } from '../errors';
+import { createFormToken, formLink } from '../forms/link';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { DEFAULT_SCRIPT_NAME, ScriptNotFoundError, type ScriptCache } from '../services/bot-scripts';
+import { maskPhone } from '../whatsapp/phone';
+import { createCommitDoor } from './commit/door';
+import { recordDeadLetter, reopenDeadLetter } from './dead-letters';
+import { createIntake } from './intake';
+import { createRecovery } from './recovery';
+import { createConversationStore } from './store';
+import { toEvent } from './stored-events';
+
+export type { StatusUpdate } from './intake';
+
+export interface ConversationSystemOptions {
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  idleMs: number;
+  maxLive?: number;
+  now?: () => number;
+  /** What runs after each commit: media to fetch, the outbox to wake, fragments to push. */
+  after: Partial<AfterCommit>;
+  sleep?: (ms: number) => Promise<void>;
+  /** Signs form links for the bot's {formLink}; without it the bot does not run. */
+  forms?: { secret: string; publicUrl: string; ttlMs: number };
+  /** Parsed bot scripts by ref; without it the bot does not run. */
+  scripts?: ScriptCache;
+  /** General-lane transactions in flight at once (1 for PGlite, which has one connection). */
+  commitConcurrency?: number;
+}
+
+export function createConversationSystem(options: ConversationSystemOptions) {
+  const { db, logger, metrics } = options;
+  const concurrency = options.commitConcurrency ?? 2;
+  const shared = concurrency === 1;
+  const door = createCommitDoor(db, { generalConcurrency: concurrency, statementConcurrency: shared ? 1 : 2 });
+  const store = createConversationStore(db, door);
+  const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
+
+  /** The pinned script, or the active default one for a conversation that has none yet. */
+  async function botContext(state: ConversationState): Promise<BotContext | undefined> {
+    const { forms, scripts } = options;
+    if (!forms || !scripts) return undefined;
+    const sign = (aspirantId: number, at: number) => formLink(forms.publicUrl, createFormToken(forms.secret, aspirantId, at, forms.ttlMs));
+    try {
+      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign };
+    } catch (error) {
+      if (error instanceof ScriptNotFoundError) return { formLink: sign };
+      throw error;
+    }
+  }
+
+  const after: AfterCommit = {
+    mediaToFetch: (key, ids) => options.after.mediaToFetch?.(key, ids),
+    outboxReady: () => options.after.outboxReady?.(),
+    // A failure here loses nothing: the parked events stay unprocessed and the catch-up sweep finds them.
+    parkedSidsRecorded: (key, sids) =>
+      void recovery.retellParked(key, sids).catch((error: unknown) => logger.warn('parked status callbacks not re-told; the catch-up sweep will', { err: error as Error })),
+    changed: (key, id, result, event) => {
+      processed.inc({ type: event.type });
+      options.after.changed?.(key, id, result, event);
+    },
+  };
+
+  const registry: Registry<string, ConversationState, ConversationEvent> = createRegistry(
+    conversationBehaviour({
+      store,
+      after,
+      bot: botContext,
+      now: options.now,
+      onDeadLetter: async (key, event, error, attempts) => {
+        logger.error('event dead-lettered', { key: maskPhone(key), type: event.type, attempts, err: error as Error });
+        await recordDeadLetter(db, key, event, error, attempts);
+      },
+    }),
+    {
+      idleMs: options.idleMs,
+      maxLive: options.maxLive,
+      now: options.now,
+      sleep: options.sleep,
+      // A database outage is waited out, never dead-lettered: the events are acknowledged and durable.
+      isTransient,
+      onError: (error) => logger.error('actor runtime error', { err: error as Error }),
+    },
+  );
+
+  /** Hands an event to its actor; during shutdown the event stays durable and is picked up at the next start. */
+  function tell(key: string, event: ConversationEvent): void {
+    try {
+      registry.tell(key, event);
+    } catch (error) {
+      if (!(error instanceof RegistryClosedError)) throw error;
+    }
+  }
+
+  const recovery = createRecovery({ db, logger, tell, busy: (key) => registry.busy(key) });
+  const intake = createIntake({ db, metrics, tell, concurrency: shared ? 1 : 2 });
+
+  const lanes = () => Object.values(door.stats());
+  metrics.gauge('wasap_db_group_commits', 'Batches committed by the commit door since start (a shared statement or transaction counts as one)', () => lanes().reduce((sum, s) => sum + s.batches, 0));
+  metrics.gauge('wasap_db_group_commit_units', 'Events committed through the commit door since start', () => lanes().reduce((sum, s) => sum + s.items, 0));
+  metrics.gauge('wasap_actors_live', 'Conversation actors in memory', () => registry.stats().live);
+  metrics.gauge('wasap_actor_mailbox_depth', 'Events queued in conversation mailboxes', () => registry.stats().mailboxDepth);
+  metrics.gauge('wasap_actor_failures', 'Failed event attempts since start', () => registry.stats().failures);
+  metrics.gauge('wasap_actor_dead_letters', 'Events dead-lettered since start', () => registry.stats().deadLetters);
+  metrics.gauge('wasap_actor_waiting_for_infrastructure', 'Actors whose current event waits for the database to come back', () => registry.stats().waiting);
+  metrics.gauge('wasap_actor_unavailable_failures', 'Event attempts that failed because the database was unreachable (retried, never dead-lettered)', () => registry.stats().unavailableFailures);
+
+  /** A recruiter's reply, through the actor: resolves once persisted (or refused with the reason). */
+  function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
+    const { promise, resolve } = Promise.withResolvers<ReplyResult>();
+    registry.send(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7(), reply: resolve }).then(
+      (result) => {
+        if (result.unavailable) resolve({ ok: false, message: new ServiceUnavailableError().message });
+      },
+      (error: unknown) => resolve({ ok: false, message: (error as Error).message }),
+    );
+    return promise;
+  }
+
+  /** Assignment, status changes and notes go through the actor too, so they are ordered with everything else. */
+  async function command(key: string, event: ConversationEvent): Promise<void> {
+    const result = await registry.send(key, { ...event, commandId: Bun.randomUUIDv7() } as ConversationEvent);
+    if (result.unavailable) throw new ServiceUnavailableError();
+    if (result.deadLettered) throw new Error('the change could not be saved; try again');
+  }
+
+  return {
+    registry,
+    tell,
+    acceptInbound: intake.acceptInbound,
+    acceptStatus: intake.acceptStatus,
+    acceptForm: intake.acceptForm,
+    reply,
+    /** A recruiter resumes the bot for a conversation it was paused in. */
+    resumeBot: async (key: string, userId: number): Promise<void> => void (await registry.send(key, { type: 'bot.resumed', userId, commandId: Bun.randomUUIDv7() })),
+    assign: (key: string, userId: number, assigneeId: number | null) => command(key, { type: 'conversation.assigned', userId, assigneeId }),
+    setStatus: (key: string, userId: number, status: ConversationState['status']) => command(key, { type: 'conversation.status_changed', userId, status }),
+    addNote: (key: string, userId: number, body: string) => command(key, { type: 'note.added', userId, body }),
+    recover: recovery.recover,
+    catchUp: recovery.catchUp,
+    /** Re-drives an open dead letter through its actor (NotFoundError when there is none with that id); resolves once handled. */
+    async retryDeadLetter(id: number): Promise<{ key: string; type: string; deadLettered: boolean }> {
+      const reopened = await reopenDeadLetter(db, id);
+      const { key } = reopened;
+      const event = reopened.inbound ? toEvent(reopened.inbound) : reopened.event;
+      const result = await registry.send(key, event);
+      if (result.unavailable) throw new ServiceUnavailableError();
+      return { key, type: event.type, deadLettered: result.deadLettered };
+    },
+    /** Commits per lane since start (tests and benchmarks). */
+    commitStats: door.stats,
+    drain: () => registry.drain(),
+  };
+}
+
+export type ConversationSystem = ReturnType<typeof createConversationSystem>;
