@@ -17,7 +17,7 @@ export function fastInboundPlan(conversationId: number | null, effects: Effect[]
   const processed = effects.filter((e) => e.type === 'inbound.processed');
   const added = effects.filter((e) => e.type === 'message.add');
   const patches = effects.filter((e) => e.type === 'conversation.patch');
-  const others = effects.filter((e) => !['inbound.processed', 'message.add', 'conversation.patch', 'reply'].includes(e.type));
+  const others = effects.filter((e) => !['inbound.processed', 'message.add', 'conversation.patch'].includes(e.type));
   if (others.length || processed.length !== 1 || added.length !== 1) return null;
   const message = (added[0] as Extract<Effect, { type: 'message.add' }>).message;
   if (message.media?.length) return null;
@@ -81,7 +81,6 @@ export async function commitFastInbound(run: Runner, plan: Plan, event: Conversa
 function inputRow(item: FastInboundItem, ord: number) {
   const { plan, event, now } = item;
   const { message, patch } = plan;
-  const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
   return {
     ord,
     event_id: plan.eventId,
@@ -103,7 +102,7 @@ function inputRow(item: FastInboundItem, ord: number) {
     p_set_assignee: patch.assigneeId !== undefined,
     p_assignee: patch.assigneeId ?? null,
     ev_type: event.type,
-    ev_payload: JSON.stringify(payload),
+    ev_payload: JSON.stringify(event),
     ev_at: iso(now),
   };
 }

@@ -21,7 +21,7 @@ export function fastStatusPlan(conversationId: number | null, effects: Effect[])
   if (conversationId === null) return null;
   const statuses = effects.filter((e): e is StatusEffect => e.type === 'message.status');
   const processed = effects.filter((e): e is Extract<Effect, { type: 'inbound.processed' }> => e.type === 'inbound.processed');
-  const others = effects.filter((e) => e.type !== 'message.status' && e.type !== 'inbound.processed' && e.type !== 'reply');
+  const others = effects.filter((e) => e.type !== 'message.status' && e.type !== 'inbound.processed');
   if (others.length || statuses.length !== 1 || processed.length > 1) return null;
   return { conversationId, eventId: processed[0]?.eventId ?? null, effect: statuses[0]! };
 }
@@ -34,7 +34,6 @@ export async function commitFastStatus(run: Runner, plan: Plan, event: Conversat
   const byId = 'messageId' in effect.match ? effect.match.messageId : null;
   const bySid = 'providerSid' in effect.match ? effect.match.providerSid : null;
   const terminal = effect.status === 'failed' || effect.status === 'undelivered';
-  const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
   // Statuses only move forward and failed/undelivered are final (as server/db/conversation-effects updateStatus).
   const result = await run.execute(sql`
     with target as (
@@ -58,7 +57,7 @@ export async function commitFastStatus(run: Runner, plan: Plan, event: Conversat
       returning m.id, t.advances
     ), journaled as (
       insert into conversation_events (conversation_id, type, payload, message_ids, at)
-      select ${plan.conversationId}, ${event.type}, ${JSON.stringify(payload)}::jsonb, '{}', ${new Date(now).toISOString()}::timestamptz from go where ok
+      select ${plan.conversationId}, ${event.type}, ${JSON.stringify(event)}::jsonb, '{}', ${new Date(now).toISOString()}::timestamptz from go where ok
     )
     select exists (select 1 from target) as found, (select ok from go) as applied, (select id from moved where advances) as moved_id`);
   const rows = rowsOf<{ found: boolean; applied: boolean; moved_id: number | string | null }>(result);

@@ -6,7 +6,7 @@ import { createFormToken, formLink } from '../forms/link';
 import { DEFAULT_SCRIPT_NAME, ScriptNotFoundError, type ScriptCache } from './bot-scripts';
 import type { AfterCommit, CommitResult } from '../../actors/conversation/ports';
 import type { ConversationEvent, DeliveryStatus, FormProfile, FormSubmitted, InboundReceived, ReplyResult, StatusReceived } from '../../actors/conversation/types';
-import { createRegistry, RegistryClosedError, type Registry } from '../../actors/runtime';
+import { createRegistry, RegistryClosedError, type CallResult, type Registry } from '../../actors/runtime';
 import type { ConversationState } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
 import { createConversationStore, parkedStatusEvents } from '../db/conversation-store';
@@ -98,7 +98,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     },
   };
 
-  const registry: Registry<string, ConversationState, ConversationEvent> = createRegistry(
+  const registry: Registry<string, ConversationState, ConversationEvent, ReplyResult> = createRegistry(
     conversationBehaviour({
       store,
       after,
@@ -236,16 +236,22 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     });
   }
 
-  /** A recruiter's reply, through the actor: resolves once persisted (or refused with the reason). */
-  function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
-    const { promise, resolve } = Promise.withResolvers<ReplyResult>();
-    registry.send(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7(), reply: resolve }).then(
-      (result) => {
-        if (result.unavailable) resolve({ ok: false, message: new ServiceUnavailableError().message });
-      },
-      (error: unknown) => resolve({ ok: false, message: (error as Error).message }),
-    );
-    return promise;
+  /**
+   * A recruiter's reply, through the actor (a call): resolves once persisted, `{ ok: true, messageId }`, or refused
+   * with the reason (`code` and `message`). Never rejects: a database outage, a dead letter or a closed registry
+   * resolve `{ ok: false, message }` too, which the page shows as it is.
+   */
+  async function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
+    let result: CallResult<ReplyResult>;
+    try {
+      result = await registry.call(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7() });
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    }
+    if (result.unavailable) return { ok: false, message: new ServiceUnavailableError().message };
+    // The actor answers every reply it handled; a dead-lettered one has no answer, so the recruiter is told this.
+    if (result.deadLettered || result.reply === undefined) return { ok: false, message: 'The reply could not be saved; try again.' };
+    return result.reply;
   }
 
   async function retellUnprocessed(providerSid: string): Promise<void> {
