@@ -47,7 +47,7 @@ async function fillRegistry(n: number) {
   const registry = createRegistry<string, ConversationState, never>(
     {
       load: async (key) => realisticState(key, Number(key.slice(5))),
-      handle: async (_key, state) => state,
+      handle: async (_key, state) => ({ state }),
     },
     { idleMs: 86_400_000, maxLive: n + 1, sweepEveryMs: 0 },
   );

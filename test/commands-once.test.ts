@@ -4,7 +4,6 @@
  */
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
-import type { ReplyResult } from '../actors/conversation/types';
 import { messages, notes, outbox } from '../server/db/schema';
 import { addUser } from '../server/services/users';
 import { testApp } from './support/app';
@@ -19,14 +18,14 @@ describe.each(drivers)('recruiter commands on %s', (driver) => {
     const user = await addUser(t.database.db, { label: 'test' }, { email: 'r@a.co', name: 'Rita', role: 'recruiter', password: 'long enough pw' });
     await t.services.conversations.acceptInbound(inbound(key, 'Hola'));
     await t.services.conversations.registry.ask(key, () => null);
-    const replies: ReplyResult[] = [];
-    const reply = { type: 'recruiter.replied' as const, userId: user.id, body: 'Una sola vez', commandId: Bun.randomUUIDv7(), reply: (r: ReplyResult) => void replies.push(r) };
-    expect(await t.services.conversations.registry.send(key, reply)).toEqual({ deadLettered: false, attempts: 1 });
-    expect(await t.services.conversations.registry.send(key, { ...reply })).toEqual({ deadLettered: false, attempts: 1 });
+    const reply = { type: 'recruiter.replied' as const, userId: user.id, body: 'Una sola vez', commandId: Bun.randomUUIDv7() };
+    const first = await t.services.conversations.registry.call(key, reply);
+    const second = await t.services.conversations.registry.call(key, { ...reply });
     const sent = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
     expect(sent.map((m) => m.body)).toEqual(['Una sola vez']);
     expect(await t.database.db.select().from(outbox)).toHaveLength(1);
-    expect(replies).toEqual([expect.objectContaining({ ok: true, messageId: sent[0]!.id }), { ok: true, messageId: sent[0]!.id }]);
+    expect(first).toEqual({ deadLettered: false, attempts: 1, reply: expect.objectContaining({ ok: true, messageId: sent[0]!.id }) });
+    expect(second).toEqual({ deadLettered: false, attempts: 1, reply: { ok: true, messageId: sent[0]!.id } });
 
     const note = { type: 'note.added' as const, userId: user.id, body: 'llamar mañana', commandId: Bun.randomUUIDv7() };
     await t.services.conversations.registry.send(key, note);

@@ -1,5 +1,5 @@
-/** @module actors/conversation/actor — the actor shell: decide, commit in one transaction, then run the after-commit effects. */
-import type { ActorBehaviour } from '../runtime';
+/** @module actors/conversation/actor — the actor shell: decide, commit in one transaction, run the after-commit effects, answer. */
+import type { ActorBehaviour, Handled } from '../runtime';
 import { decide, type BotContext } from './decide';
 import type { AfterCommit, ConversationStore } from './ports';
 import type { ConversationEvent, ConversationState, ReplyResult } from './types';
@@ -13,11 +13,18 @@ export interface ConversationActorDeps {
   onDeadLetter?: (key: string, event: ConversationEvent, error: unknown, attempts: number) => Promise<void>;
 }
 
-function replyOf(effects: { type: string; result?: ReplyResult }[]): ReplyResult | undefined {
-  return effects.find((effect) => effect.type === 'reply')?.result;
+/** The next state, with `reply` only when the event is a recruiter's reply (the only event that answers its caller). */
+function answer(event: ConversationEvent, state: ConversationState, reply: ReplyResult): Handled<ConversationState, ReplyResult> {
+  return event.type === 'recruiter.replied' ? { state, reply } : { state };
 }
 
-export function conversationBehaviour(deps: ConversationActorDeps): ActorBehaviour<string, ConversationState, ConversationEvent> {
+/**
+ * The conversation actor for the registry. `handle` answers a `recruiter.replied` call with its ReplyResult: the
+ * refusal decide() gave (nothing committed), or `{ ok: true, messageId }` with the committed reply's id — also when
+ * the command had been applied before (a retry after a lost COMMIT answer). Any other event answers nothing. A throw
+ * (the commit failed) is the runtime's to retry; a dead-lettered call gets no reply, its caller decides what to say.
+ */
+export function conversationBehaviour(deps: ConversationActorDeps): ActorBehaviour<string, ConversationState, ConversationEvent, ReplyResult> {
   const now = deps.now ?? Date.now;
   return {
     load: (key) => deps.store.load(key),
@@ -27,28 +34,19 @@ export function conversationBehaviour(deps: ConversationActorDeps): ActorBehavio
         state = { ...state, aspirantId: await deps.store.ensureAspirant(key, event.profileName) };
       }
       const decision = decide(state, event, at, await deps.bot?.(state));
-      const reply = replyOf(decision.effects);
-      if (decision.effects.every((effect) => effect.type === 'reply')) {
-        if (event.type === 'recruiter.replied') event.reply?.(reply ?? { ok: false });
-        return decision.state;
-      }
+      if (decision.effects.length === 0) return answer(event, decision.state, decision.reply ?? { ok: false });
       const result = await deps.store.commit(key, decision.state, decision.effects, event, at);
       if (!result.applied) {
         // Applied before (a retry after a lost COMMIT answer): the caller learns what the first run did.
-        if (event.type === 'recruiter.replied') event.reply?.({ ok: true, messageId: result.messageIds.reply });
-        return deps.store.load(key);
+        return answer(event, await deps.store.load(key), { ok: true, messageId: result.messageIds.reply });
       }
       const next = { ...decision.state, conversationId: result.conversationId ?? decision.state.conversationId };
-      if (event.type === 'recruiter.replied') event.reply?.({ ...(reply ?? { ok: true }), messageId: result.messageIds.reply });
       if (result.mediaIds.length) deps.after.mediaToFetch(key, result.mediaIds);
       if (result.enqueued) deps.after.outboxReady();
       if (result.recordedSids.length) deps.after.parkedSidsRecorded(key, result.recordedSids);
       if (next.conversationId !== null) deps.after.changed(key, next.conversationId, result, event);
-      return next;
+      return answer(event, next, { ...(decision.reply ?? { ok: true }), messageId: result.messageIds.reply });
     },
-    async onDeadLetter(key, event, error, attempts) {
-      if (event.type === 'recruiter.replied') event.reply?.({ ok: false, message: 'The reply could not be saved; try again.' });
-      await deps.onDeadLetter?.(key, event, error, attempts);
-    },
+    onDeadLetter: deps.onDeadLetter,
   };
 }

@@ -51,8 +51,9 @@ describe('decide: recruiter.replied', () => {
   const reply = { type: 'recruiter.replied' as const, userId: 3, body: 'Hola Vale 👋' };
 
   test('inside the window: a queued message, an outbox row, the bot paused', () => {
-    const { state, effects } = decide(known, reply, T0 + 1000);
-    expect(effects.map((e) => e.type)).toEqual(['message.add', 'outbox.enqueue', 'conversation.patch', 'reply']);
+    const { state, effects, reply: answer } = decide(known, reply, T0 + 1000);
+    expect(effects.map((e) => e.type)).toEqual(['message.add', 'outbox.enqueue', 'conversation.patch']);
+    expect(answer).toEqual({ ok: true });
     expect(effects[0]).toMatchObject({ message: { sender: 'recruiter', authorId: 3, body: 'Hola Vale 👋', status: 'queued' } });
     expect(state).toMatchObject({ status: 'open', botPaused: true });
   });
@@ -60,15 +61,18 @@ describe('decide: recruiter.replied', () => {
   test('outside the 24-hour window free text is refused, a template goes out', () => {
     const late = T0 + SESSION_WINDOW_MS + 1;
     const refused = decide(known, reply, late);
-    expect(refused.effects).toEqual([{ type: 'reply', result: expect.objectContaining({ ok: false, code: 'WINDOW_CLOSED' }) }]);
+    expect(refused.effects).toEqual([]);
+    expect(refused.reply).toEqual(expect.objectContaining({ ok: false, code: 'WINDOW_CLOSED' }));
     expect(refused.state).toBe(known);
     const template = decide(known, { ...reply, body: undefined, contentSid: 'HX123', contentVariables: { 1: 'Vale' } }, late);
     expect(template.effects[1]).toEqual({ type: 'outbox.enqueue', messageRef: 'reply', body: undefined, contentSid: 'HX123', contentVariables: { 1: 'Vale' } });
   });
 
   test('an opted-out aspirant gets nothing; an empty reply is refused', () => {
-    expect(decide({ ...known, optedOut: true }, reply, T0).effects).toEqual([{ type: 'reply', result: expect.objectContaining({ code: 'OPTED_OUT' }) }]);
-    expect(decide(known, { ...reply, body: '   ' }, T0).effects).toEqual([{ type: 'reply', result: expect.objectContaining({ code: 'EMPTY_MESSAGE' }) }]);
+    const optedOut = decide({ ...known, optedOut: true }, reply, T0);
+    expect({ effects: optedOut.effects, reply: optedOut.reply }).toEqual({ effects: [], reply: expect.objectContaining({ code: 'OPTED_OUT' }) });
+    const empty = decide(known, { ...reply, body: '   ' }, T0);
+    expect({ effects: empty.effects, reply: empty.reply }).toEqual({ effects: [], reply: expect.objectContaining({ code: 'EMPTY_MESSAGE' }) });
   });
 });
 

@@ -1,4 +1,4 @@
-/** @module actors/conversation/decide — decide(state, event, now, bot) → { state, effects }: pure, so every transition can be tested and replayed. */
+/** @module actors/conversation/decide — decide(state, event, now, bot) → { state, effects, reply? }: pure, so every transition can be tested and replayed. */
 import type { BotEvent } from '../bot/interpreter';
 import { botStep, type BotContext } from './bot-step';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
@@ -6,9 +6,12 @@ import type { ConversationEvent, ConversationState, Effect, FormSubmitted, Inbou
 
 export type { BotContext };
 
+/** The next state, the effects to commit, and for a command that answers its caller (a recruiter's reply) the answer. */
 export interface Decision {
   state: ConversationState;
   effects: Effect[];
+  /** Set for `recruiter.replied` only: a refusal (no effects), or `{ ok: true }` to which the actor adds the messageId. */
+  reply?: ReplyResult;
 }
 
 export function initialState(key: string): ConversationState {
@@ -30,7 +33,7 @@ export function initialState(key: string): ConversationState {
 /** Runs the bot after the conversation's own effects, appending its effects. */
 function withBot(decision: Decision, event: BotEvent, bot: BotContext | undefined, now: number): Decision {
   const step = botStep(decision.state, event, bot, now);
-  return { state: step.state, effects: [...decision.effects, ...step.effects] };
+  return { ...decision, state: step.state, effects: [...decision.effects, ...step.effects] };
 }
 
 /** A photo (declared image media) moves the bot as `photo.received`; anything else is text to it. */
@@ -81,7 +84,7 @@ function onStatus(state: ConversationState, event: StatusReceived): Decision {
 }
 
 function refuse(state: ConversationState, result: ReplyResult): Decision {
-  return { state, effects: [{ type: 'reply', result }] };
+  return { state, effects: [], reply: result };
 }
 
 function onRecruiterReply(state: ConversationState, event: RecruiterReplied, bot: BotContext | undefined, now: number): Decision {
@@ -101,9 +104,8 @@ function onRecruiterReply(state: ConversationState, event: RecruiterReplied, bot
     { type: 'outbox.enqueue', messageRef: 'reply', body: body || undefined, contentSid: event.contentSid, contentVariables: event.contentVariables },
     // A recruiter taking over pauses the bot for this conversation.
     { type: 'conversation.patch', patch: { status, lastMessageAt: now, lastMessagePreview: preview(text), botPaused: true } },
-    { type: 'reply', result: { ok: true } },
   ];
-  return withBot({ state: { ...state, status, botPaused: true }, effects }, { type: 'recruiter.replied' }, bot, now);
+  return withBot({ state: { ...state, status, botPaused: true }, effects, reply: { ok: true } }, { type: 'recruiter.replied' }, bot, now);
 }
 
 function onSendFailed(state: ConversationState, event: OutboxFailed): Decision {
@@ -129,6 +131,10 @@ function onForm(state: ConversationState, event: FormSubmitted, bot: BotContext 
   return withBot(decision, { type: 'form.submitted' }, bot, now);
 }
 
+/**
+ * The conversation's transition: what `event` does to `state` at `now` (epoch ms), with the bot's step when a
+ * script is given. Pure — executes nothing, throws nothing for a valid event; `reply` is set for a recruiter's reply.
+ */
 export function decide(state: ConversationState, event: ConversationEvent, now: number, bot?: BotContext): Decision {
   switch (event.type) {
     case 'inbound.received':

@@ -57,6 +57,7 @@ export interface StatusReceived {
   errorMessage?: string;
 }
 
+/** What a recruiter's reply answers its caller (the actor's return value to `registry.call`, never a callback). */
 export interface ReplyResult {
   ok: boolean;
   messageId?: number;
@@ -103,8 +104,6 @@ export interface RecruiterReplied {
   body?: string;
   contentSid?: string;
   contentVariables?: Record<string, string>;
-  /** Resolved with the outcome once the reply is persisted (or refused). */
-  reply?: (result: ReplyResult) => void;
 }
 
 export interface OutboxSent {
@@ -232,5 +231,4 @@ export type Effect =
   | { type: 'timer.cancel'; name: string /* '*' cancels every pending timer */ }
   | { type: 'timer.consumed'; timerId: number }
   | { type: 'note.add'; authorId: number; body: string }
-  | { type: 'audit'; actorUserId: number; action: string; details: Record<string, unknown> }
-  | { type: 'reply'; result: ReplyResult };
+  | { type: 'audit'; actorUserId: number; action: string; details: Record<string, unknown> };

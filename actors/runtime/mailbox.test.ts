@@ -40,7 +40,7 @@ function setup(script: Script = {}) {
         throw new Error(`failed ${event}`);
       }
       stored.events = [...state.events, event];
-      return { events: stored.events };
+      return { state: { events: stored.events } };
     },
     async onDeadLetter(key, event, error, attempts) {
       deadLetters.push([key, event, (error as Error).message, attempts]);

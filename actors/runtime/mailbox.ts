@@ -1,11 +1,23 @@
 /** @module actors/runtime/mailbox — one actor's queue: runs one async handler at a time, retries, dead-letters */
 
-/** What an actor does; implemented by the domain (e.g. the conversation actor shell). */
-export interface ActorBehaviour<K, S, E> {
+/**
+ * What `handle` returns: the next state and, optionally, the answer for a `call` (gen_server's
+ * `{reply, R, State}`; without `reply` it is `{noreply, State}`). A `send` or `tell` ignores the reply.
+ */
+export interface Handled<S, R = never> {
+  state: S;
+  reply?: R;
+}
+
+/** What an actor does; implemented by the domain (e.g. the conversation actor shell). `R` is what `call` answers. */
+export interface ActorBehaviour<K, S, E, R = never> {
   /** Loads the actor's state from the store (called on start and after a failure). */
   load(key: K): Promise<S>;
-  /** Handles one event; returns the next state. Throwing = failure (state discarded, reload, retry). */
-  handle(key: K, state: S, event: E): Promise<S>;
+  /**
+   * Handles one event; returns the next state and any reply. Throwing = failure (state discarded, reload, retry):
+   * only the reply of the attempt that succeeded reaches the caller.
+   */
+  handle(key: K, state: S, event: E): Promise<Handled<S, R>>;
   /** Called once when an event failed `maxAttempts` times; the mailbox then moves on to the next event. */
   onDeadLetter?(key: K, event: E, error: unknown, attempts: number): Promise<void>;
   /** Called after an actor is passivated (idle, LRU or shutdown), only if its state was loaded. */
@@ -22,11 +34,20 @@ export type SendResult =
   | { deadLettered: false; attempts: number; unavailable: true; error: unknown }
   | { deadLettered: true; attempts: number; error: unknown; unavailable?: false };
 
+/**
+ * How a `call` ended: as a `send`, plus the handler's `reply` when the event was handled (absent if the handler
+ * gave none). A dead-lettered or unavailable call has no reply: the event's handling did not succeed.
+ */
+export type CallResult<R> =
+  | { deadLettered: false; attempts: number; unavailable?: false; reply?: R }
+  | { deadLettered: false; attempts: number; unavailable: true; error: unknown }
+  | { deadLettered: true; attempts: number; error: unknown; unavailable?: false };
+
 export interface EventEnvelope<E> {
   kind: 'event';
   event: E;
-  /** Absent for `tell`: nobody waits. */
-  settle: ((result: SendResult) => void) | undefined;
+  /** Absent for `tell`: nobody waits. The reply is typed by the registry, which made the envelope. */
+  settle: ((result: CallResult<unknown>) => void) | undefined;
 }
 
 export interface AskEnvelope<S> {
@@ -77,7 +98,7 @@ export interface MailboxCounters {
 
 /** Shared by every actor of a registry, so an actor needs no per-actor callbacks. */
 export interface MailboxHost<K, S, E> {
-  readonly behaviour: ActorBehaviour<K, S, E>;
+  readonly behaviour: ActorBehaviour<K, S, E, unknown>;
   readonly maxAttempts: number;
   readonly backoffMs: (attempt: number) => number;
   /** True for a failure of the infrastructure (database down), not of the event: such failures never dead-letter. */
@@ -130,6 +151,7 @@ function goIdle<K, S, E>(actor: Actor<K, S, E>, host: MailboxHost<K, S, E>): voi
   host.settled(actor);
 }
 
+/** `value`: what an ask read, or the handler's reply to an event. */
 type Outcome = { ok: true; value: unknown; attempts: number } | { ok: false; error: unknown; attempts: number; unavailable?: boolean };
 
 function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
@@ -137,7 +159,7 @@ function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
   if (envelope.kind === 'ask') {
     if (outcome.ok) envelope.resolve(outcome.value);
     else envelope.reject(outcome.error);
-  } else if (outcome.ok) envelope.settle?.({ deadLettered: false, attempts });
+  } else if (outcome.ok) envelope.settle?.(outcome.value === undefined ? { deadLettered: false, attempts } : { deadLettered: false, attempts, reply: outcome.value });
   else if (outcome.unavailable) envelope.settle?.({ deadLettered: false, unavailable: true, attempts, error: outcome.error });
   else envelope.settle?.({ deadLettered: true, attempts, error: outcome.error });
 }
@@ -156,9 +178,10 @@ async function deliver<K, S, E>(actor: Actor<K, S, E>, envelope: Envelope<S, E>,
     try {
       const state = await ensureLoaded(actor, host);
       if (envelope.kind === 'ask') return read(envelope, state, attempts);
-      actor.state = await host.behaviour.handle(actor.key, state, envelope.event);
+      const handled = await host.behaviour.handle(actor.key, state, envelope.event);
+      actor.state = handled.state;
       host.counters.processed++;
-      return { ok: true, value: undefined, attempts };
+      return { ok: true, value: handled.reply, attempts };
     } catch (error) {
       actor.state = CRASHED;
       host.counters.failures++;

@@ -24,7 +24,7 @@ function setup(options: RegistryOptions = {}) {
   const held = new Map<string, PromiseWithResolvers<void>>();
   const entered = new Map<string, PromiseWithResolvers<void>>();
   const clock = { now: 1_000 };
-  const behaviour: ActorBehaviour<string, State, string> = {
+  const behaviour: ActorBehaviour<string, State, string, string> = {
     async load(key) {
       loads.push(key);
       return store.get(key) ?? { status: 'open', seen: [] };
@@ -35,7 +35,8 @@ function setup(options: RegistryOptions = {}) {
       if (event.startsWith('fail')) throw new Error(`cannot ${event}`);
       const next = { ...state, seen: [...state.seen, event] };
       store.set(key, next);
-      return next;
+      // The reply a call gets: which event, and how many this actor has handled (from the state it was given).
+      return { state: next, reply: `${event} #${next.seen.length}` };
     },
     onPassivate: (key, state) => void passivated.push([key, state]),
   };
@@ -99,7 +100,7 @@ describe('registry: get-or-start and ordering', () => {
               running.delete(key);
               if (failuresLeft[id]!-- > 0) throw new Error('transient');
               store.set(key, [...state, id]);
-              return [...state, id];
+              return { state: [...state, id] };
             },
           },
           { sweepEveryMs: 0, sleep: () => s.schedule(Promise.resolve(), 'backoff') },

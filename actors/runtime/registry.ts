@@ -1,7 +1,7 @@
 /** @module actors/runtime/registry — finds or starts the actor for a key; passivation, LRU cap, drain, metrics */
 import { exponentialBackoff } from './backoff';
 import { Actor, UNLOADED, hasState, post } from './mailbox';
-import type { ActorBehaviour, Envelope, MailboxCounters, MailboxHost, SendResult } from './mailbox';
+import type { ActorBehaviour, CallResult, Envelope, MailboxCounters, MailboxHost, SendResult } from './mailbox';
 
 export interface RegistryOptions {
   /** Idle time after which an actor is passivated (default 600_000 = 10 min; the server reads ACTOR_IDLE_MS). */
@@ -44,8 +44,14 @@ export interface RegistryStats {
   unavailableFailures: number;
 }
 
-export interface Registry<K, S, E> {
-  /** Enqueues; resolves when the event was handled or dead-lettered; rejects only if the registry is closed. */
+export interface Registry<K, S, E, R = never> {
+  /**
+   * Enqueues and waits for the handler's answer (gen_server's call): resolves `{ deadLettered: false, attempts,
+   * reply? }` once handled, with the reply of the attempt that succeeded; `{ deadLettered: true, error }` or
+   * `{ unavailable: true, error }` without a reply otherwise (as `send`). Rejects (RegistryClosedError) only if closed.
+   */
+  call(key: K, event: E): Promise<CallResult<R>>;
+  /** Enqueues; resolves when the event was handled or dead-lettered (any reply is dropped); rejects only if the registry is closed. */
   send(key: K, event: E): Promise<SendResult>;
   /** Enqueues without waiting; failures still go through retry/dead-letter. Throws RegistryClosedError once closed. */
   tell(key: K, event: E): void;
@@ -77,7 +83,17 @@ function defaultOnError(error: unknown, key: unknown): void {
   console.error(`actor ${String(key)}: unexpected error`, error);
 }
 
-export function createRegistry<K, S, E>(behaviour: ActorBehaviour<K, S, E>, options: RegistryOptions = {}): Registry<K, S, E> {
+/** The answer to a `send`: a call's result without its reply. */
+function withoutReply<R>(result: CallResult<R>): SendResult {
+  if (result.deadLettered || result.unavailable) return result;
+  return { deadLettered: false, attempts: result.attempts };
+}
+
+/**
+ * A registry of actors running `behaviour`, keyed by K, with state S, events E and call replies R. Actors start on
+ * demand (load), run one envelope at a time, retry failures, dead-letter, passivate when idle, and drain on close.
+ */
+export function createRegistry<K, S, E, R = never>(behaviour: ActorBehaviour<K, S, E, R>, options: RegistryOptions = {}): Registry<K, S, E, R> {
   const idleMs = options.idleMs ?? 600_000;
   const maxLive = options.maxLive ?? 10_000;
   const now = options.now ?? Date.now;
@@ -172,10 +188,21 @@ export function createRegistry<K, S, E>(behaviour: ActorBehaviour<K, S, E>, opti
     return count;
   }
 
+  function call(key: K, event: E): Promise<CallResult<R>> {
+    const { promise, resolve, reject } = Promise.withResolvers<CallResult<R>>();
+    try {
+      // The mailbox hands back what this registry's behaviour returned: a reply of type R.
+      enqueue(key, { kind: 'event', event, settle: resolve as (result: CallResult<unknown>) => void });
+    } catch (error) {
+      reject(error);
+    }
+    return promise;
+  }
+
   function send(key: K, event: E): Promise<SendResult> {
     const { promise, resolve, reject } = Promise.withResolvers<SendResult>();
     try {
-      enqueue(key, { kind: 'event', event, settle: resolve });
+      enqueue(key, { kind: 'event', event, settle: (result) => resolve(withoutReply(result)) });
     } catch (error) {
       reject(error);
     }
@@ -235,5 +262,5 @@ export function createRegistry<K, S, E>(behaviour: ActorBehaviour<K, S, E>, opti
     return actor !== undefined && !isIdle(actor);
   }
 
-  return { send, tell, ask, sweep, drain, stats, has, busy };
+  return { call, send, tell, ask, sweep, drain, stats, has, busy };
 }

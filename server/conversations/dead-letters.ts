@@ -35,14 +35,13 @@ export function summarise(row: DeadLetterRow): DeadLetterSummary {
 }
 
 /**
- * Records `event` (without the in-memory reply callback) as dead-lettered, marks its conversation
- * needs_attention, and closes its inbound event so start-up recovery does not replay it again and again.
+ * Records `event` as dead-lettered, marks its conversation needs_attention, and closes its inbound event so
+ * start-up recovery does not replay it again and again.
  */
 export async function recordDeadLetter(db: Db, key: string, event: ConversationEvent, error: unknown, attempts: number): Promise<void> {
-  const { reply: _reply, ...serialisable } = event as ConversationEvent & { reply?: unknown };
   // drizzle appends the query's parameters (numbers, texts) to its message: they stay out of the record.
   const message = ((error as Error)?.message ?? String(error)).split('\nparams:')[0]!;
-  await db.insert(deadLetters).values({ conversationKey: key, inboundEventId: 'eventId' in event ? event.eventId : null, event: serialisable, error: message, attempts });
+  await db.insert(deadLetters).values({ conversationKey: key, inboundEventId: 'eventId' in event ? event.eventId : null, event, error: message, attempts });
   await db.execute(sql`update conversations set status = 'needs_attention', updated_at = now()
     where aspirant_id = (select id from aspirants where whatsapp_id = ${key})`);
   if ('eventId' in event) {

@@ -7,7 +7,7 @@ import { conversationBehaviour } from '../../actors/conversation/actor';
 import type { BotContext } from '../../actors/conversation/decide';
 import type { AfterCommit } from '../../actors/conversation/ports';
 import type { ConversationEvent, ConversationState, ReplyResult } from '../../actors/conversation/types';
-import { createRegistry, RegistryClosedError, type Registry } from '../../actors/runtime';
+import { createRegistry, RegistryClosedError, type CallResult, type Registry } from '../../actors/runtime';
 import type { Db } from '../db/client';
 import { isTransient } from '../db/unavailable';
 import { ServiceUnavailableError } from '../errors';
@@ -76,7 +76,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     },
   };
 
-  const registry: Registry<string, ConversationState, ConversationEvent> = createRegistry(
+  const registry: Registry<string, ConversationState, ConversationEvent, ReplyResult> = createRegistry(
     conversationBehaviour({
       store,
       after,
@@ -120,16 +120,22 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   metrics.gauge('wasap_actor_waiting_for_infrastructure', 'Actors whose current event waits for the database to come back', () => registry.stats().waiting);
   metrics.gauge('wasap_actor_unavailable_failures', 'Event attempts that failed because the database was unreachable (retried, never dead-lettered)', () => registry.stats().unavailableFailures);
 
-  /** A recruiter's reply, through the actor: resolves once persisted (or refused with the reason). */
-  function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
-    const { promise, resolve } = Promise.withResolvers<ReplyResult>();
-    registry.send(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7(), reply: resolve }).then(
-      (result) => {
-        if (result.unavailable) resolve({ ok: false, message: new ServiceUnavailableError().message });
-      },
-      (error: unknown) => resolve({ ok: false, message: (error as Error).message }),
-    );
-    return promise;
+  /**
+   * A recruiter's reply, through the actor (a call): resolves once persisted, `{ ok: true, messageId }`, or refused
+   * with the reason (`code` and `message`). Never rejects: a database outage, a dead letter or a closed registry
+   * resolve `{ ok: false, message }` too, which the page shows as it is.
+   */
+  async function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
+    let result: CallResult<ReplyResult>;
+    try {
+      result = await registry.call(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7() });
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    }
+    if (result.unavailable) return { ok: false, message: new ServiceUnavailableError().message };
+    // The actor answers every reply it handled; a dead-lettered one has no answer, so the recruiter is told this.
+    if (result.deadLettered || result.reply === undefined) return { ok: false, message: 'The reply could not be saved; try again.' };
+    return result.reply;
   }
 
   /** Assignment, status changes and notes go through the actor too, so they are ordered with everything else. */

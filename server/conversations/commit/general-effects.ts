@@ -117,8 +117,6 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
     case 'media.record':
       await recordMedia(tx, ctx, effect);
       return true;
-    case 'reply':
-      return true;
   }
 }
 

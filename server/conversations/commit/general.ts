@@ -53,8 +53,7 @@ async function alreadyApplied(tx: Tx, ctx: Ctx, event: ConversationEvent): Promi
 
 /** The event as handled: replays and the history panel read it. */
 async function journal(tx: Tx, conversationId: number, event: ConversationEvent, now: number, messageIds: number[]): Promise<void> {
-  const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
-  await tx.insert(conversationEvents).values({ conversationId, type: event.type, payload, messageIds, at: new Date(now) });
+  await tx.insert(conversationEvents).values({ conversationId, type: event.type, payload: event, messageIds, at: new Date(now) });
 }
 
 export function emptyResult(conversationId: number | null): CommitResult {
@@ -72,7 +71,7 @@ function orderEffects(effects: Effect[]): Effect[] {
   const merged: Effect = { type: 'conversation.patch', patch: mergePatches(patches.map((e) => e.patch)) };
   const lastPatch = patches.at(-1);
   const rest = effects.flatMap((e): Effect[] => (e.type === 'conversation.patch' ? (e === lastPatch ? [merged] : []) : [e]));
-  return [...rest.filter((e) => MARKERS.has(e.type)), ...rest.filter((e) => !MARKERS.has(e.type) && e.type !== 'reply')];
+  return [...rest.filter((e) => MARKERS.has(e.type)), ...rest.filter((e) => !MARKERS.has(e.type))];
 }
 
 /** A status callback for a message whose sid is not recorded yet: counted as an attempt and left unprocessed (re-told when the sid is recorded). */

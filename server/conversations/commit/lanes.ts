@@ -12,7 +12,7 @@ import type { ConversationEvent, ConversationState, Effect } from '../../../acto
 export type Lane = 'set' | 'status' | 'general';
 
 /** What one effect needs: a lane of its own, or `any` lane that handles the rest of the event. */
-type Need = 'set' | 'status' | 'general' | 'marker' | 'none';
+type Need = 'set' | 'status' | 'general' | 'marker';
 
 /** The exhaustive switch: every effect type is placed, or this does not compile. */
 function needOf(effect: Effect): Need {
@@ -37,8 +37,6 @@ function needOf(effect: Effect): Need {
     case 'note.add':
     case 'audit':
       return 'general';
-    case 'reply':
-      return 'none';
     default: {
       const unplaced: never = effect;
       throw new Error(`effect ${(unplaced as Effect).type} has no lane`);

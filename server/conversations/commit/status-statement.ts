@@ -35,7 +35,6 @@ export async function commitStatus(run: Runner, plan: Plan, event: ConversationE
   const byId = 'messageId' in effect.match ? effect.match.messageId : null;
   const bySid = 'providerSid' in effect.match ? effect.match.providerSid : null;
   const terminal = effect.status === 'failed' || effect.status === 'undelivered';
-  const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
   // Statuses only move forward and failed/undelivered are final (as general-effects updateStatus).
   const result = await run.execute(sql`
     with target as (
@@ -59,7 +58,7 @@ export async function commitStatus(run: Runner, plan: Plan, event: ConversationE
       returning m.id, t.advances
     ), journaled as (
       insert into conversation_events (conversation_id, type, payload, message_ids, at)
-      select ${plan.conversationId}, ${event.type}, ${JSON.stringify(payload)}::jsonb, '{}', ${new Date(now).toISOString()}::timestamptz from go where ok
+      select ${plan.conversationId}, ${event.type}, ${JSON.stringify(event)}::jsonb, '{}', ${new Date(now).toISOString()}::timestamptz from go where ok
     )
     select exists (select 1 from target) as found, (select ok from go) as applied, (select id from moved where advances) as moved_id`);
   const rows = rowsOf<{ found: boolean; applied: boolean; moved_id: number | string | null }>(result);
