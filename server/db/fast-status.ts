@@ -5,10 +5,11 @@
 import { sql } from 'drizzle-orm';
 import type { CommitResult } from '../../actors/conversation/ports';
 import type { ConversationEvent, Effect } from '../../actors/conversation/types';
+import { isTerminal } from '../../actors/vocabulary';
 import type { Db } from './client';
-import { DELIVERY_ORDER_SQL } from './conversation-effects';
 import { rowsOf } from './rows';
 import type { Tx } from './group-commit';
+import { DELIVERY_ORDER_SQL, TERMINAL_STATUSES_SQL } from './vocabulary-sql';
 
 type Runner = Db | Tx;
 type StatusEffect = Extract<Effect, { type: 'message.status' }>;
@@ -33,13 +34,13 @@ export async function commitFastStatus(run: Runner, plan: Plan, event: Conversat
   const { effect } = plan;
   const byId = 'messageId' in effect.match ? effect.match.messageId : null;
   const bySid = 'providerSid' in effect.match ? effect.match.providerSid : null;
-  const terminal = effect.status === 'failed' || effect.status === 'undelivered';
+  const terminal = isTerminal(effect.status);
   const { reply: _reply, ...payload } = event as ConversationEvent & { reply?: unknown };
   // Statuses only move forward and failed/undelivered are final (as server/db/conversation-effects updateStatus).
   const result = await run.execute(sql`
     with target as (
       select id, status,
-             status not in ('failed', 'undelivered') and (${terminal}::boolean or coalesce(array_position(${DELIVERY_ORDER_SQL}, status), 0)
+             status not in ${TERMINAL_STATUSES_SQL} and (${terminal}::boolean or coalesce(array_position(${DELIVERY_ORDER_SQL}, status), 0)
                < array_position(${DELIVERY_ORDER_SQL}, ${effect.status}::delivery_status)) as advances
       from messages where (id = ${byId}::bigint or provider_sid = ${bySid}::text) limit 1
     ), done as (

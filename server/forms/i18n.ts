@@ -1,12 +1,7 @@
 /** @module server/forms/i18n — the aspirant-facing words of the form, its errors and its pages, in Spanish and English. */
-import type { DayPart, Locale, ModelingType, Shift } from '../../actors/conversation/types';
+import { isLocale, type DayPart, type Locale, type ModelingType, type Shift } from '../../actors/vocabulary';
 
-export const LOCALES = ['es', 'en'] as const satisfies readonly Locale[];
 export const DEFAULT_LOCALE: Locale = 'es';
-
-export function isLocale(value: unknown): value is Locale {
-  return value === 'es' || value === 'en';
-}
 
 /**
  * The page's language: an explicit ?lang= wins, then what we know of the aspirant, then the browser's

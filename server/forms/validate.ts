@@ -1,6 +1,7 @@
 /** @module server/forms/validate — one validation for the hosted form, its inline checks and the external webhook. */
-import { DAY_PARTS, MODELING_TYPES, SHIFTS, type DayPart, type FormProfile, type Locale, type ModelingType, type Shift } from '../../actors/conversation/types';
-import { isLocale, strings } from './i18n';
+import type { FormProfile } from '../../actors/conversation/types';
+import { DAY_PARTS, isLocale, MODELING_TYPES, SHIFTS, type DayPart, type Locale, type ModelingType, type Shift } from '../../actors/vocabulary';
+import { strings } from './i18n';
 
 export const FORM_FIELDS = ['firstName', 'lastName', 'email', 'location', 'preferredModelingTypes', 'hasKids', 'preferredShift', 'unavailableShifts', 'notes', 'isAdult', 'consent', 'locale'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];

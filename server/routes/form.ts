@@ -1,7 +1,7 @@
 /** @module server/routes/form — the aspirant's hosted form (/f/:token), its inline checks, the privacy notice and the form webhook. */
 import { createHash } from 'node:crypto';
 import { Elysia, t } from 'elysia';
-import type { Locale } from '../../actors/conversation/types';
+import type { Locale } from '../../actors/vocabulary';
 import { FieldErrorText } from '../../views/form/fields';
 import { FormPage } from '../../views/form/form-page';
 import { LinkProblemPage, ThankYouPage, TooManyPage } from '../../views/form/pages';

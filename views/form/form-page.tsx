@@ -1,5 +1,5 @@
 /** @module views/form/form-page — the aspirant's profile form: server-rendered, works without JavaScript, htmx checks fields inline. */
-import { DAY_PARTS, MODELING_TYPES, SHIFTS } from '../../actors/conversation/types';
+import { DAY_PARTS, MODELING_TYPES, SHIFTS } from '../../actors/vocabulary';
 import type { FormStrings } from '../../server/forms/i18n';
 import type { FormErrors, FormField, FormValues } from '../../server/forms/validate';
 import { ChoiceGroup, Confirm, TextField } from './fields';
