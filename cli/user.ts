@@ -1,6 +1,7 @@
 /** @module cli/user — `wasap user add|list|disable|enable|passwd`: manage recruiters and admins. */
 import { Option, type Command } from 'commander';
-import { addUser, getUsers, ROLES, setUserDisabled, setUserPassword, UserInputError } from '../server/services/users';
+import { ROLES } from '../actors/vocabulary';
+import { addUser, getUsers, setUserDisabled, setUserPassword, UserInputError } from '../server/services/users';
 import { AppError } from '../server/errors';
 import { withDatabase } from './context';
 import { CLIError } from './errors';

@@ -1,8 +1,8 @@
 /** @module actors/bot/check-messages — validates the parts of a script that hold words: variables, messages and their variants, conditions, keywords. */
 import { isMap, isSeq } from 'yaml';
-import { SHIFTS } from '../conversation/types';
+import { LOCALES, SHIFTS, type Locale } from '../vocabulary';
 import type { Checker, Slot } from './checker';
-import { BUILTIN_VARIABLES, type Condition, type Keywords, LOCALES, type Locale, type MessageVariant } from './script-types';
+import { BUILTIN_VARIABLES, type Condition, type Keywords, type MessageVariant } from './script-types';
 import { didYouMean, variablesIn, words } from './text';
 
 /** Names of steps, messages, timers and FAQ entries. */

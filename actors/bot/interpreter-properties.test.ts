@@ -1,7 +1,7 @@
 /** @module actors/bot/interpreter-properties.test — random event sequences: no throws, only valid actions, same input → same output. */
 import { beforeAll, describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { SHIFTS } from '../conversation/types';
+import { SHIFTS } from '../vocabulary';
 import { type BotAction, type BotEvent, type BotFacts, type BotState, initialBotState, interpret } from './interpreter';
 import { BOT_STATUSES, type BotScript, HANDOFF_STATUSES } from './script-types';
 import { FORM_LINK, loadDefaultScript } from './test-support';

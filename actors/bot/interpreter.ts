@@ -1,6 +1,6 @@
 /** @module actors/bot/interpreter — interpret(state, event, script, facts, now) → { state, actions }: pure and deterministic, so a conversation can be replayed. */
-import type { Shift } from '../conversation/types';
-import type { BotScript, BotStatus, Condition, HandoffStatus, Locale, ScriptAction, Step, Transition } from './script-types';
+import type { Locale, Shift } from '../vocabulary';
+import type { BotScript, BotStatus, Condition, HandoffStatus, ScriptAction, Step, Transition } from './script-types';
 import { containsKeyword, renderTemplate, words } from './text';
 
 /** Per conversation, stored beside the id of the script version it started with. */

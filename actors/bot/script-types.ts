@@ -1,18 +1,14 @@
 /** @module actors/bot/script-types — the validated, JSON-serialisable shape of a bot script and the vocabulary it may use. */
-import type { Locale, Shift } from '../conversation/types';
-
-export type { Locale, Shift };
-
-export const LOCALES = ['es', 'en'] as const satisfies readonly Locale[];
+import type { ConversationStatus, Locale, Shift } from '../vocabulary';
 
 /** Events a step can react to; `recruiter.replied` and `bot.resumed` also pause and resume the bot. */
 export const SCRIPT_EVENTS = ['inbound.received', 'form.submitted', 'photo.received', 'timer.fired', 'recruiter.replied', 'bot.resumed'] as const;
 export type ScriptEvent = (typeof SCRIPT_EVENTS)[number];
 
 /** Statuses the bot may set: `archived` is a recruiter's decision, never the bot's. */
-export const BOT_STATUSES = ['new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed'] as const;
+export const BOT_STATUSES = ['new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed'] as const satisfies readonly ConversationStatus[];
 export type BotStatus = (typeof BOT_STATUSES)[number];
-export const HANDOFF_STATUSES = ['needs_attention', 'open'] as const;
+export const HANDOFF_STATUSES = ['needs_attention', 'open'] as const satisfies readonly BotStatus[];
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
 /** Variables every script may use without declaring them; their values come from the aspirant. */

@@ -1,12 +1,14 @@
 /** @module actors/bot/script — parses and validates a bot script written in YAML; every problem names its path and line. */
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { LOCALES, type Locale } from '../vocabulary';
 import { Checker, type Entry, type Slot } from './checker';
 import { checkLocaleTexts, checkMessages, checkVariables, type WordsContext } from './check-messages';
 import { checkFaq, checkSteps, checkTimers, type StepsContext } from './check-steps';
-import { BUILTIN_VARIABLES, type BotScript, DEFAULT_MAX_REMINDERS, DEFAULT_NAME_FALLBACK, LOCALES, type Locale, type ScriptProblem } from './script-types';
+import { BUILTIN_VARIABLES, type BotScript, DEFAULT_MAX_REMINDERS, DEFAULT_NAME_FALLBACK, type ScriptProblem } from './script-types';
 import { didYouMean } from './text';
 
-export type { BotScript, Condition, FaqEntry, Keywords, Locale, MessageVariant, ScriptAction, ScriptProblem, Step, Transition } from './script-types';
+export type { BotScript, Condition, FaqEntry, Keywords, MessageVariant, ScriptAction, ScriptProblem, Step, Transition } from './script-types';
+export type { Locale } from '../vocabulary';
 
 /** The default intake script shipped with Wasap (reading it is the caller's job). */
 export const DEFAULT_SCRIPT_URL = new URL('./scripts/intake.yaml', import.meta.url);

@@ -1,5 +1,6 @@
 /** @module actors/conversation/decide — decide(state, event, now, bot) → { state, effects, reply? }: pure, so every transition can be tested and replayed. */
 import type { BotEvent } from '../bot/interpreter';
+import { isTerminal } from '../vocabulary';
 import { botStep, type BotContext } from './bot-step';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
 import type { ConversationEvent, ConversationState, Effect, FormSubmitted, InboundReceived, OutboxFailed, RecruiterReplied, ReplyResult, StatusReceived } from './types';
@@ -75,7 +76,7 @@ function onInbound(state: ConversationState, event: InboundReceived, bot: BotCon
 function onStatus(state: ConversationState, event: StatusReceived): Decision {
   const effects: Effect[] = [{ type: 'message.status', match: { providerSid: event.messageSid }, status: event.status, errorCode: event.errorCode, errorMessage: event.errorMessage }];
   let status = state.status;
-  if (event.status === 'failed' || event.status === 'undelivered') {
+  if (isTerminal(event.status)) {
     status = 'needs_attention';
     effects.push({ type: 'conversation.patch', patch: { status } });
   }

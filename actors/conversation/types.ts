@@ -1,9 +1,10 @@
 /** @module actors/conversation/types — the conversation's state, the events it handles and the effects it asks for. */
 
-export type ConversationStatus = 'new' | 'open' | 'pending_form' | 'pending_photo' | 'needs_attention' | 'closed' | 'archived';
-export type Sender = 'aspirant' | 'recruiter' | 'bot';
-export type DeliveryStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered';
-export type MediaKind = 'image' | 'video' | 'audio' | 'document';
+import type { BotState } from '../bot/interpreter';
+import type { ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, ModelingType, Sender, Shift } from '../vocabulary';
+
+// The vocabulary lives in actors/vocabulary; re-exported here for the modules that import the conversation's types.
+export type { ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, ModelingType, Sender, Shift };
 
 export interface AspirantFacts {
   locale: Locale;
@@ -21,7 +22,7 @@ export interface ConversationState {
   aspirantId: number | null;
   /** The bot script version this conversation is pinned to (`name@version`), and the bot's own state. */
   script: string | null;
-  bot: import('../bot/interpreter').BotState | null;
+  bot: BotState | null;
   /** What the bot's conditions and messages use about the aspirant. */
   facts: AspirantFacts;
   status: ConversationStatus;
@@ -143,14 +144,6 @@ export interface TimerFired {
   name: string;
   firedAt: number;
 }
-
-export const MODELING_TYPES = ['Runway', 'Commercial', 'Fitness', 'Parts', 'Promotional', 'Other'] as const;
-export const SHIFTS = ['morning', 'afternoon', 'evening', 'flexible', 'any'] as const;
-export const DAY_PARTS = ['morning', 'afternoon', 'evening'] as const;
-export type ModelingType = (typeof MODELING_TYPES)[number];
-export type Shift = (typeof SHIFTS)[number];
-export type DayPart = (typeof DAY_PARTS)[number];
-export type Locale = 'es' | 'en';
 
 /** What the aspirant's form says (hosted form or an external form tool), validated at the edge. */
 export interface FormProfile {

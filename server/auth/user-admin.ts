@@ -1,12 +1,13 @@
 /** @module server/auth/user-admin — what the admin pages need beyond services/users: role changes, self-protection, the audit list. */
 import { desc, like } from 'drizzle-orm';
+import { ROLES } from '../../actors/vocabulary';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
 import { findUserByEmail, toPublicUser, updateUser, type PublicUser, type Role } from '../db/queries/users';
 import { auditLog } from '../db/schema';
 import { AppError } from '../errors';
 import { announceAccessChange } from './access-events';
-import { normaliseEmail, ROLES, UserInputError, UserNotFoundError, type Actor } from '../services/users';
+import { normaliseEmail, UserInputError, UserNotFoundError, type Actor } from '../services/users';
 
 /** An admin locking themself out would leave the agency without anyone to undo it. */
 export class AdminSelfChangeError extends AppError {

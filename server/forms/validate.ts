@@ -1,29 +1,13 @@
 /** @module server/forms/validate — one validation for the hosted form, its inline checks and the external webhook. */
-import { DAY_PARTS, MODELING_TYPES, SHIFTS, type DayPart, type FormProfile, type Locale, type ModelingType, type Shift } from '../../actors/conversation/types';
-import { isLocale, strings } from './i18n';
+import type { FormProfile } from '../../actors/conversation/types';
+import { DAY_PARTS, isLocale, MODELING_TYPES, SHIFTS, type DayPart, type Locale, type ModelingType, type Shift } from '../../actors/vocabulary';
+import { strings } from '../../views/form/strings';
+import { FORM_FIELDS, type FormErrors, type FormField, type FormValues } from '../../views/form/types';
 
-export const FORM_FIELDS = ['firstName', 'lastName', 'email', 'location', 'preferredModelingTypes', 'hasKids', 'preferredShift', 'unavailableShifts', 'notes', 'isAdult', 'consent', 'locale'] as const;
-export type FormField = (typeof FORM_FIELDS)[number];
+// The form's view model lives with its views; re-exported for the routes and tests that validate forms.
+export { FORM_FIELDS, type FormErrors, type FormField, type FormValues };
 
 export const LIMITS = { name: 80, location: 120, notes: 1000, email: 254 } as const;
-
-/** What the form shows: the aspirant's input after cleaning, valid or not, so a re-render keeps it. */
-export interface FormValues {
-  firstName: string;
-  lastName: string;
-  email: string;
-  location: string;
-  preferredModelingTypes: string[];
-  hasKids: '' | 'yes' | 'no';
-  preferredShift: string;
-  unavailableShifts: string[];
-  notes: string;
-  isAdult: boolean;
-  consent: boolean;
-  locale: Locale;
-}
-
-export type FormErrors = Partial<Record<FormField, string>>;
 
 export type FormResult = { ok: true; profile: FormProfile; values: FormValues } | { ok: false; errors: FormErrors; values: FormValues };
 

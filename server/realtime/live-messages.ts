@@ -1,4 +1,5 @@
 /** @module server/realtime/live-messages — what a /live socket may say, parsed from anything a client can send. */
+import { INBOX_SCOPES } from '../../actors/vocabulary';
 import type { ListFilters } from './topics';
 
 export type LiveMessage =
@@ -9,7 +10,7 @@ export type LiveMessage =
   | { type: 'leaving' };
 
 const TYPES = new Set(['viewing', 'typing', 'leaving', 'list']);
-const SCOPES = new Set(['mine', 'unassigned', 'all']);
+const SCOPES: ReadonlySet<string> = new Set(INBOX_SCOPES);
 const MAX_ID = 2_147_483_647;
 
 /** Own properties only: a key such as `constructor` or `__proto__` never reads through to Object.prototype. */

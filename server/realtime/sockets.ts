@@ -3,6 +3,7 @@
  * the filters on screen and the user's role), the one conversation it views, and presence. Every
  * subscription is decided here, so a change of access (see access.ts) can take it back.
  */
+import type { Role } from '../../actors/vocabulary';
 import { PresencePush } from '../../views/inbox/presence';
 import type { Db } from '../db/client';
 import { canSee } from '../db/queries/inbox';
@@ -12,7 +13,7 @@ import { conversationTopic, listTopicsFor, type ListFilters } from './topics';
 export interface LiveUser {
   id: number;
   name: string;
-  role: 'admin' | 'recruiter';
+  role: Role;
 }
 
 /** The few things of Bun's ServerWebSocket the registry uses (a fake in unit tests). */

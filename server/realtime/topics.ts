@@ -1,4 +1,5 @@
 /** @module server/realtime/topics — WebSocket topic names, and which list topics a viewer may hear for the filters on screen. */
+import { CONVERSATION_STATUSES, type InboxScope, type Role } from '../../actors/vocabulary';
 
 export const conversationTopic = (id: number) => `conversation:${id}`;
 export const ADMIN_INBOX = 'inbox:admin';
@@ -6,13 +7,13 @@ export const UNASSIGNED_INBOX = 'inbox:unassigned';
 export const userInbox = (userId: number) => `inbox:user:${userId}`;
 
 /** A list tab shows one status or `any` (every status but archived): one topic per audience and status. */
-export const LIST_STATUSES = ['any', 'new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed', 'archived'] as const;
+export const LIST_STATUSES = ['any', ...CONVERSATION_STATUSES] as const;
 export type ListStatus = (typeof LIST_STATUSES)[number];
 
 export const listTopic = (audience: string, status: ListStatus = 'any') => `${audience}|${status}`;
 
 export interface ListFilters {
-  scope: 'mine' | 'unassigned' | 'all';
+  scope: InboxScope;
   status?: string;
   q?: string;
 }
@@ -21,7 +22,7 @@ export interface ListFilters {
  * The list topics a tab hears: admins every conversation, a recruiter the unassigned ones and
  * their own — narrowed by the tab's scope and status. A search result does not change live.
  */
-export function listTopicsFor(user: { id: number; role: 'admin' | 'recruiter' }, filters: ListFilters): string[] {
+export function listTopicsFor(user: { id: number; role: Role }, filters: ListFilters): string[] {
   if (filters.q) return [];
   const status = (LIST_STATUSES as readonly string[]).includes(filters.status ?? '') ? (filters.status as ListStatus) : 'any';
   let audiences: string[];

@@ -1,11 +1,11 @@
 /** @module server/routes/form-webhook — POST /webhooks/form: an external form tool's submissions, HMAC-signed, idempotent. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Elysia } from 'elysia';
+import { isLocale } from '../../actors/vocabulary';
 import type { Db } from '../db/client';
 import { findAspirantByWhatsappId, getAspirant, type Aspirant } from '../db/queries/aspirants';
 import { AppError, BadRequestError } from '../errors';
 import { readBody } from '../forms/http';
-import { isLocale } from '../forms/i18n';
 import { verifyFormToken } from '../forms/link';
 import { cleanLine, formDataInput, validateForm, type FormInput } from '../forms/validate';
 import type { ConversationSystem } from '../conversations/system';

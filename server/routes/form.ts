@@ -1,16 +1,17 @@
 /** @module server/routes/form — the aspirant's hosted form (/f/:token), its inline checks, the privacy notice and the form webhook. */
 import { createHash } from 'node:crypto';
 import { Elysia, t } from 'elysia';
-import type { Locale } from '../../actors/conversation/types';
+import type { Locale } from '../../actors/vocabulary';
 import { FieldErrorText } from '../../views/form/fields';
 import { FormPage } from '../../views/form/form-page';
 import { LinkProblemPage, ThankYouPage, TooManyPage } from '../../views/form/pages';
 import { PrivacyPage } from '../../views/form/privacy';
+import { strings } from '../../views/form/strings';
 import { resolveSecret, type Config } from '../config';
 import type { Db } from '../db/client';
 import { aspirantLocale, aspirantProfile, getAspirant, latestSubmission, type Aspirant } from '../db/queries/aspirants';
 import { clientIp, page, readForm } from '../forms/http';
-import { pickLocale, strings } from '../forms/i18n';
+import { pickLocale } from '../forms/i18n';
 import { verifyFormToken } from '../forms/link';
 import { createRateLimiter, type RateDecision, type RateLimit } from '../forms/rate-limit';
 import { formDataInput, initialValues, isFormField, validateForm, type FormErrors, type FormValues } from '../forms/validate';

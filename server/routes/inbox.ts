@@ -1,7 +1,7 @@
 /** @module server/routes/inbox — the recruiter inbox: pages, replies, status, assignment, notes, bot resume, authorised media. */
 import { Elysia, t } from 'elysia';
-import type { ConversationStatus } from '../../actors/conversation/types';
 import { windowClosesAt, windowOpen } from '../../actors/conversation/rules';
+import { CONVERSATION_STATUSES, INBOX_SCOPES, type ConversationStatus, type Role } from '../../actors/vocabulary';
 import { AspirantPanel, NoteAppend } from '../../views/inbox/aspirant-panel';
 import { Composer } from '../../views/inbox/composer';
 import { InboxPage } from '../../views/inbox/inbox-page';
@@ -33,13 +33,10 @@ export interface InboxDeps {
   templates?: { sid: string; name: string; preview: string }[];
 }
 
-const STATUSES = ['new', 'open', 'pending_form', 'pending_photo', 'needs_attention', 'closed', 'archived'] as const satisfies readonly ConversationStatus[];
-const SCOPES: Scope[] = ['mine', 'unassigned', 'all'];
-
 function filtersFrom(query: { scope?: string; status?: string; q?: string }): InboxFilters {
   return {
-    scope: SCOPES.includes(query.scope as Scope) ? (query.scope as Scope) : 'all',
-    status: (STATUSES as readonly string[]).includes(query.status ?? '') ? (query.status as ConversationStatus) : undefined,
+    scope: (INBOX_SCOPES as readonly string[]).includes(query.scope ?? '') ? (query.scope as Scope) : 'all',
+    status: (CONVERSATION_STATUSES as readonly string[]).includes(query.status ?? '') ? (query.status as ConversationStatus) : undefined,
     q: query.q?.trim().slice(0, 100) || undefined,
   };
 }
@@ -87,12 +84,7 @@ export function inboxRoutes(deps: InboxDeps) {
     };
   }
 
-  async function page(
-    user: { id: number; name: string; role: 'admin' | 'recruiter' },
-    csrf: string,
-    query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string },
-    openId?: number,
-  ) {
+  async function page(user: { id: number; name: string; role: Role }, csrf: string, query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string }, openId?: number) {
     const filters = filtersFrom(query);
     const list = await listConversations(db, user, filters, query.cursor);
     let open;
@@ -146,7 +138,7 @@ export function inboxRoutes(deps: InboxDeps) {
         await deps.conversations.setStatus(key, user.id, body.status as ConversationStatus);
         return panelAfter(params.id, session.csrfToken);
       },
-      { requireUser: true, params: idParams, body: t.Object({ status: t.UnionEnum(STATUSES) }) },
+      { requireUser: true, params: idParams, body: t.Object({ status: t.UnionEnum(CONVERSATION_STATUSES) }) },
     )
     .post(
       '/inbox/:id/assign',

@@ -1,11 +1,11 @@
 /** @module server/services/users — user management rules shared by the CLI and the admin pages. */
+import { ROLES } from '../../actors/vocabulary';
 import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
 import { deleteSessionsOf, findUserByEmail, insertUser, listUsers, toPublicUser, updateUser, type PublicUser, type Role } from '../db/queries/users';
 import { AppError } from '../errors';
 
-export const ROLES = ['admin', 'recruiter'] as const satisfies readonly Role[];
 export const MIN_PASSWORD_LENGTH = 10;
 
 export class UserInputError extends AppError {

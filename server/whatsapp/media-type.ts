@@ -1,6 +1,6 @@
 /** @module server/whatsapp/media-type — what a downloaded file really is, judged by its bytes; only WhatsApp's media types pass. */
 import { fileTypeFromBuffer } from 'file-type';
-import type { MediaKind } from '../../actors/conversation/types';
+import type { MediaKind } from '../../actors/vocabulary';
 
 export interface DetectedMediaType {
   /** The type to store and serve: normalised, never the sender's claim. */

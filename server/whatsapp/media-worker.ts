@@ -1,6 +1,6 @@
 /** @module server/whatsapp/media-worker — downloads an inbound message's media, checks its bytes, stores it, tells the actor. */
 import { and, eq } from 'drizzle-orm';
-import type { MediaKind } from '../../actors/conversation/types';
+import type { MediaKind } from '../../actors/vocabulary';
 import { exponentialBackoff } from '../../actors/runtime';
 import type { Db } from '../db/client';
 import { isTransient } from '../db/unavailable';

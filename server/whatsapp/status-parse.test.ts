@@ -1,7 +1,8 @@
 /** @module server/whatsapp/status-parse.test — status callback parsing and the forward-only status rule. */
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { DELIVERY_ORDER, TERMINAL_STATUSES, advanceStatus, parseStatusCallback, type DeliveryStatus } from './status-parse';
+import { DELIVERY_ORDER, TERMINAL_DELIVERY_STATUSES, type DeliveryStatus } from '../../actors/vocabulary';
+import { advanceStatus, parseStatusCallback } from './status-parse';
 
 const MESSAGE_SID = 'SM' + 'e5'.repeat(16);
 
@@ -60,6 +61,8 @@ describe('parseStatusCallback', () => {
   test.each([
     ['MessageSid', { MessageSid: 'SMnope' }],
     ['MessageStatus', { MessageStatus: 'teleported' }],
+    // Only inbound messages are `received`: a callback about an outbound one never says so.
+    ['MessageStatus', { MessageStatus: 'received' }],
     ['MessageStatus', { MessageStatus: '', SmsStatus: '' }],
     ['ErrorCode', { ErrorCode: 'E63016' }],
   ])('rejects a bad %s', (field, overrides) => {
@@ -83,7 +86,7 @@ describe('advanceStatus', () => {
     expect(advanceStatus('undelivered', 'failed')).toBe('undelivered');
   });
 
-  const anyStatus = fc.constantFrom<DeliveryStatus>(...DELIVERY_ORDER, ...TERMINAL_STATUSES);
+  const anyStatus = fc.constantFrom<DeliveryStatus>(...DELIVERY_ORDER, ...TERMINAL_DELIVERY_STATUSES);
   const progress = fc.constantFrom<DeliveryStatus>(...DELIVERY_ORDER);
   const fold = (statuses: DeliveryStatus[]) => statuses.reduce<DeliveryStatus | null>((current, next) => advanceStatus(current, next), null);
 
@@ -98,7 +101,7 @@ describe('advanceStatus', () => {
   });
 
   test('property: with at most one kind of terminal status, arrival order does not matter', () => {
-    const sequences = fc.tuple(fc.array(progress, { maxLength: 15 }), fc.option(fc.constantFrom<DeliveryStatus>(...TERMINAL_STATUSES)), fc.nat(3));
+    const sequences = fc.tuple(fc.array(progress, { maxLength: 15 }), fc.option(fc.constantFrom<DeliveryStatus>(...TERMINAL_DELIVERY_STATUSES)), fc.nat(3));
     fc.assert(
       fc.property(
         sequences.chain(([base, terminal, copies]) => {

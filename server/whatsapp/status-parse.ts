@@ -1,18 +1,15 @@
 /** @module server/whatsapp/status-parse — Twilio message status callbacks, and the rule that statuses only move forward. */
+import { DELIVERY_STATUSES, deliveryRank, isTerminal, type DeliveryStatus } from '../../actors/vocabulary';
 import { InvalidParam, optional, requireParam, stripNuls, type ParseResult } from './inbound-parse';
 import { normaliseWhatsAppAddress } from './phone';
 
-/** Non-terminal statuses in the order a message passes through them. */
-export const DELIVERY_ORDER = ['queued', 'sending', 'sent', 'delivered', 'read'] as const;
-export const TERMINAL_STATUSES = ['failed', 'undelivered'] as const;
-
-export type ProgressStatus = (typeof DELIVERY_ORDER)[number];
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-export type DeliveryStatus = ProgressStatus | TerminalStatus;
+/** What a status callback may report about an outbound message: every delivery status but `received` (inbound messages only). */
+export type CallbackStatus = Exclude<DeliveryStatus, 'received'>;
+const CALLBACK_STATUSES: readonly string[] = DELIVERY_STATUSES.filter((status) => status !== 'received');
 
 export interface StatusCallback {
   messageSid: string;
-  status: DeliveryStatus;
+  status: CallbackStatus;
   errorCode?: number;
   errorMessage?: string;
   /** E.164 of the recipient when Twilio sent a valid address. */
@@ -21,19 +18,15 @@ export interface StatusCallback {
 }
 
 /** Twilio statuses we fold into ours: a Messaging Service first "accepts" or "schedules" before queueing. */
-const ALIASES: ReadonlyMap<string, DeliveryStatus> = new Map([
+const ALIASES: ReadonlyMap<string, CallbackStatus> = new Map([
   ['accepted', 'queued'],
   ['scheduled', 'queued'],
 ]);
 const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/i;
 const ERROR_CODE = /^\d{1,6}$/;
 
-export function isTerminalStatus(status: string): status is TerminalStatus {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
-
-function isDeliveryStatus(status: string): status is DeliveryStatus {
-  return isTerminalStatus(status) || (DELIVERY_ORDER as readonly string[]).includes(status);
+function isCallbackStatus(status: string): status is CallbackStatus {
+  return CALLBACK_STATUSES.includes(status);
 }
 
 /**
@@ -42,18 +35,18 @@ function isDeliveryStatus(status: string): status is DeliveryStatus {
  */
 export function advanceStatus(current: DeliveryStatus | null | undefined, incoming: DeliveryStatus): DeliveryStatus {
   if (!current) return incoming;
-  if (isTerminalStatus(current)) return current;
-  if (isTerminalStatus(incoming)) return incoming;
-  return DELIVERY_ORDER.indexOf(incoming) > DELIVERY_ORDER.indexOf(current) ? incoming : current;
+  if (isTerminal(current)) return current;
+  if (isTerminal(incoming)) return incoming;
+  return deliveryRank(incoming) > deliveryRank(current) ? incoming : current;
 }
 
-function status(params: Record<string, string>): DeliveryStatus {
+function status(params: Record<string, string>): CallbackStatus {
   // SmsStatus is the legacy twin Twilio still sends; prefer MessageStatus when both exist.
   const field = optional(params, 'MessageStatus') === undefined && optional(params, 'SmsStatus') !== undefined ? 'SmsStatus' : 'MessageStatus';
   const value = requireParam(params, field).toLowerCase();
   // A Map: a status of "constructor" must not find Object's prototype.
   const mapped = ALIASES.get(value) ?? value;
-  if (!isDeliveryStatus(mapped)) throw new InvalidParam(field, `${field} "${value}" is not a status we track.`);
+  if (!isCallbackStatus(mapped)) throw new InvalidParam(field, `${field} "${value}" is not a status we track.`);
   return mapped;
 }
 

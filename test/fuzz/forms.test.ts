@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { MODELING_TYPES, SHIFTS } from '../../actors/conversation/types';
+import { MODELING_TYPES, SHIFTS } from '../../actors/vocabulary';
 import type { Aspirant } from '../../server/db/queries/aspirants';
 import { FORM_FIELDS } from '../../server/forms/validate';
 import { SIGNATURE_HEADER, signFormWebhook } from '../../server/routes/form-webhook';

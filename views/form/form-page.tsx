@@ -1,9 +1,9 @@
 /** @module views/form/form-page — the aspirant's profile form: server-rendered, works without JavaScript, htmx checks fields inline. */
-import { DAY_PARTS, MODELING_TYPES, SHIFTS } from '../../actors/conversation/types';
-import type { FormStrings } from '../../server/forms/i18n';
-import type { FormErrors, FormField, FormValues } from '../../server/forms/validate';
+import { DAY_PARTS, MODELING_TYPES, SHIFTS } from '../../actors/vocabulary';
 import { ChoiceGroup, Confirm, TextField } from './fields';
 import { attr, FormShell } from './shell';
+import type { FormStrings } from './strings';
+import type { FormErrors, FormField, FormValues } from './types';
 
 export interface FormPageProps {
   s: FormStrings;

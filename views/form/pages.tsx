@@ -1,5 +1,5 @@
 /** @module views/form/pages — the aspirant's other pages: thank-you, a link that does not work, too many attempts. */
-import type { FormStrings } from '../../server/forms/i18n';
+import type { FormStrings } from './strings';
 import { FormShell } from './shell';
 
 export function ThankYouPage({ s, agencyName, firstName }: { s: FormStrings; agencyName: string; firstName: string }) {

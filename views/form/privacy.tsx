@@ -1,5 +1,5 @@
 /** @module views/form/privacy — a short generic privacy notice (Colombia's Law 1581), used when PRIVACY_POLICY_URL is unset. */
-import type { Locale } from '../../actors/conversation/types';
+import type { Locale } from '../../actors/vocabulary';
 import { attr, FormShell } from './shell';
 
 export interface PrivacyPageProps {

@@ -1,7 +1,8 @@
 /** @module views/inbox/conversation-list — the left pane: filters, search, conversation rows, unread badges and paging. */
+import { INBOX_SCOPES } from '../../actors/vocabulary';
 import { UpsertPush } from './oob';
 import { STATUS_LABELS, STATUSES, SCOPE_LABELS, avatarTone, conversationHref, filterQuery, initials, listTime } from './format';
-import type { ConversationRowView, ConversationStatus, InboxFilters, Scope } from './types';
+import type { ConversationRowView, ConversationStatus, InboxFilters } from './types';
 
 export function Avatar({ id, name, size = 'md' }: { id: number; name: string; size?: 'sm' | 'md' | 'lg' }) {
   return (
@@ -142,7 +143,6 @@ function EmptyList({ filters }: { filters: InboxFilters }) {
 
 /** Scope tabs, status chips and the search box; plain links and a GET form, so every view has a URL. */
 export function ListFilters({ filters, basePath = '/inbox' }: { filters: InboxFilters; basePath?: string }) {
-  const scopes: Scope[] = ['mine', 'unassigned', 'all'];
   return (
     <div class="list-filters">
       <form class="search" method="get" action={basePath} role="search">
@@ -154,7 +154,7 @@ export function ListFilters({ filters, basePath = '/inbox' }: { filters: InboxFi
         <input id="inbox-q" type="search" name="q" value={filters.q ?? ''} placeholder="Search name, number or message" maxlength="200" />
       </form>
       <nav class="tabs" aria-label="Whose conversations">
-        {scopes.map((scope) => (
+        {INBOX_SCOPES.map((scope) => (
           <a href={`${basePath}${filterQuery({ ...filters, scope })}`} class={scope === filters.scope ? 'tab is-active' : 'tab'} aria-current={scope === filters.scope ? 'page' : undefined} safe>
             {SCOPE_LABELS[scope]}
           </a>

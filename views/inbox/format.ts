@@ -1,6 +1,8 @@
 /** @module views/inbox/format — labels, dates and URLs shared by the inbox views (no HTML here). */
+import type { Shift } from '../../actors/vocabulary';
 import type { ConversationStatus, InboxFilters, Scope } from './types';
 
+/** Every status has a label (a new status does not compile until it has one), in the order the chips and the selector show them. */
 export const STATUS_LABELS: Record<ConversationStatus, string> = {
   new: 'New',
   open: 'Open',
@@ -15,7 +17,7 @@ export const STATUSES = Object.keys(STATUS_LABELS) as ConversationStatus[];
 
 export const SCOPE_LABELS: Record<Scope, string> = { mine: 'Mine', unassigned: 'Unassigned', all: 'All' };
 
-const SHIFT_LABELS: Record<string, string> = {
+const SHIFT_LABELS: Record<Shift, string> = {
   morning: 'Morning',
   afternoon: 'Afternoon',
   evening: 'Evening',
@@ -23,8 +25,9 @@ const SHIFT_LABELS: Record<string, string> = {
   any: 'Any time',
 };
 
+/** A shift's label; a word that is not a shift is shown as it is. */
 export function shiftLabel(shift: string): string {
-  return SHIFT_LABELS[shift] ?? shift;
+  return Object.hasOwn(SHIFT_LABELS, shift) ? SHIFT_LABELS[shift as Shift] : shift;
 }
 
 // The process time zone (TZ) decides the wall clock shown; en-GB gives 24-hour times and "12 Mar".

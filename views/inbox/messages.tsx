@@ -1,4 +1,5 @@
 /** @module views/inbox/messages — chat bubbles, delivery ticks, media, day separators and "load older". */
+import { isTerminal, type MediaKind } from '../../actors/vocabulary';
 import { CsrfField } from './csrf-field';
 import { UpsertPush } from './oob';
 import { clockTime, dateTime, dayKey, dayLabel } from './format';
@@ -47,7 +48,7 @@ export function DeliveryTicks({ message }: { message: Pick<MessageView, 'status'
   );
 }
 
-const KIND_LABELS: Record<string, string> = { image: 'Photo', video: 'Video', audio: 'Audio', document: 'Document' };
+const KIND_LABELS: Record<MediaKind, string> = { image: 'Photo', video: 'Video', audio: 'Audio', document: 'Document' };
 
 /**
  * "Retry download" on media that could not be fetched. The server answers with no fragment: the bubble is pushed
@@ -68,7 +69,7 @@ function RetryMedia({ mediaId, csrf }: { mediaId: number; csrf?: string }) {
 
 /** One attachment: downloading, unavailable (with the reason and a retry), an inline photo or a file link. */
 export function MediaItem({ media, csrf }: { media: MediaView; csrf?: string }) {
-  const label = KIND_LABELS[media.kind ?? ''] ?? 'Attachment';
+  const label = media.kind ? KIND_LABELS[media.kind] : 'Attachment';
   if (media.state === 'pending') return <span class="media media-pending" safe>{`${label} — downloading…`}</span>;
   if (media.state === 'unavailable') {
     return (
@@ -112,7 +113,7 @@ function senderLabel(message: MessageView): string | undefined {
 /** Stable id `msg-<id>`; `oob` marks it for an out-of-band outerHTML replacement; `csrf` only on the page, never in pushes. */
 export function MessageBubble({ message, oob = false, csrf }: { message: MessageView; oob?: boolean; csrf?: string }) {
   const author = senderLabel(message);
-  const failed = message.status === 'failed' || message.status === 'undelivered';
+  const failed = isTerminal(message.status);
   return (
     <li id={`msg-${message.id}`} class={`msg from-${message.sender}${failed ? ' is-failed' : ''}`} hx-swap-oob={oob ? 'true' : undefined}>
       <div class="bubble-box">

@@ -1,5 +1,5 @@
 /** @module views/inbox/types — the plain data the inbox views render; the server's queries fill these (Dates as Date). */
-import type { ConversationStatus, DayPart, DeliveryStatus, Locale, ModelingType, Sender, Shift } from '../../actors/conversation/types';
+import type { ConversationStatus, DayPart, DeliveryStatus, InboxScope, Locale, MediaKind, MediaState, ModelingType, Role, Sender, Shift } from '../../actors/vocabulary';
 
 export type { ConversationStatus, DeliveryStatus, Sender };
 
@@ -21,13 +21,13 @@ export interface ConversationRowView {
   optedOut: boolean;
 }
 
-export type MediaKindView = 'image' | 'video' | 'audio' | 'document';
+export type MediaKindView = MediaKind;
 
 export interface MediaView {
   id: number;
   kind?: MediaKindView;
   contentType?: string;
-  state: 'pending' | 'stored' | 'unavailable';
+  state: MediaState;
   error?: string;
 }
 
@@ -90,11 +90,11 @@ export interface AspirantPanelView {
 export interface ViewerView {
   id: number;
   name: string;
-  role: 'admin' | 'recruiter';
+  role: Role;
   csrf: string;
 }
 
-export type Scope = 'mine' | 'unassigned' | 'all';
+export type Scope = InboxScope;
 
 export interface InboxFilters {
   status?: ConversationStatus;

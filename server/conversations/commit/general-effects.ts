@@ -5,15 +5,14 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
 import type { Effect } from '../../../actors/conversation/types';
+import { isTerminal } from '../../../actors/vocabulary';
 import type { Db, Tx } from '../../db/client';
 import { aspirants, auditLog, conversations, inboundEvents, media, messages, notes, outbox, timers } from '../../db/schema';
+import { DELIVERY_ORDER_SQL, TERMINAL_STATUSES_SQL } from '../../db/vocabulary-sql';
 import { PATCH_RECORD_COLUMNS, PATCH_SET_SQL, patchInput } from './patch-columns';
 
 /** Thrown inside the transaction to roll it back when a status callback arrives before its message's sid is known. */
 export class ParkStatus extends Error {}
-
-/** The forward order of delivery statuses, as SQL (updateStatus here, and server/db/fast-status). */
-export const DELIVERY_ORDER_SQL = sql`array['received','queued','sending','sent','delivered','read']::delivery_status[]`;
 
 export interface Ctx {
   key: string;
@@ -182,14 +181,14 @@ async function updateStatus(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'm
     await tx.update(messages).set({ providerSid: effect.providerSid, updatedAt: new Date() }).where(match);
     ctx.result.recordedSids.push(effect.providerSid);
   }
-  const terminal = effect.status === 'failed' || effect.status === 'undelivered';
+  const terminal = isTerminal(effect.status);
   const moved = await tx
     .update(messages)
     .set({ status: effect.status, errorCode: effect.errorCode, errorMessage: effect.errorMessage, updatedAt: new Date() })
     .where(
       and(
         match,
-        sql`${messages.status} not in ('failed', 'undelivered')`,
+        sql`${messages.status} not in ${TERMINAL_STATUSES_SQL}`,
         terminal ? sql`true` : sql`coalesce(array_position(${DELIVERY_ORDER_SQL}, ${messages.status}), 0) < array_position(${DELIVERY_ORDER_SQL}, ${effect.status}::delivery_status)`,
       ),
     )

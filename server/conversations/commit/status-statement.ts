@@ -6,9 +6,10 @@
 import { sql } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
 import type { ConversationEvent, Effect } from '../../../actors/conversation/types';
+import { isTerminal } from '../../../actors/vocabulary';
 import type { Db, Tx } from '../../db/client';
 import { rowsOf } from '../../db/rows';
-import { DELIVERY_ORDER_SQL } from './general-effects';
+import { DELIVERY_ORDER_SQL, TERMINAL_STATUSES_SQL } from '../../db/vocabulary-sql';
 
 type Runner = Db | Tx;
 type StatusEffect = Extract<Effect, { type: 'message.status' }>;
@@ -34,12 +35,12 @@ export async function commitStatus(run: Runner, plan: Plan, event: ConversationE
   const { effect } = plan;
   const byId = 'messageId' in effect.match ? effect.match.messageId : null;
   const bySid = 'providerSid' in effect.match ? effect.match.providerSid : null;
-  const terminal = effect.status === 'failed' || effect.status === 'undelivered';
+  const terminal = isTerminal(effect.status);
   // Statuses only move forward and failed/undelivered are final (as general-effects updateStatus).
   const result = await run.execute(sql`
     with target as (
       select id, status,
-             status not in ('failed', 'undelivered') and (${terminal}::boolean or coalesce(array_position(${DELIVERY_ORDER_SQL}, status), 0)
+             status not in ${TERMINAL_STATUSES_SQL} and (${terminal}::boolean or coalesce(array_position(${DELIVERY_ORDER_SQL}, status), 0)
                < array_position(${DELIVERY_ORDER_SQL}, ${effect.status}::delivery_status)) as advances
       from messages where (id = ${byId}::bigint or provider_sid = ${bySid}::text) limit 1
     ), done as (

@@ -1,14 +1,14 @@
 /** @module server/db/queries/inbox — the inbox's reads: the list (filtered, searched, keyset-paged), a chat page, the aspirant panel. */
 import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { ConversationStatus, DayPart, ModelingType } from '../../../actors/conversation/types';
+import type { ConversationStatus, DayPart, ModelingType, Role } from '../../../actors/vocabulary';
 import type { AspirantPanelView, ConversationRowView, InboxFilters, MessageView, NoteView } from '../../../views/inbox/types';
 import type { Db } from '../client';
 import { aspirants, conversationEvents, conversations, media, messages, notes, users } from '../schema';
 
 export interface Viewer {
   id: number;
-  role: 'admin' | 'recruiter';
+  role: Role;
 }
 
 export const PAGE_SIZE = 50;
