@@ -1,0 +1,146 @@
+/**
+ * @module server/conversations/commit/lane-equivalence.test — every lane writes the rows the general path writes:
+ * the same conversation (first message with the bot's welcome, follow-ups, an opt-out and back, a reminder, a
+ * duplicate delivery, delivery statuses, and a bot step that schedules and cancels timers) is committed once through
+ * the fast lanes and once through the general path, on two fresh databases, and every table is compared row by row.
+ */
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { decide } from '../../../actors/conversation/decide';
+import type { ConversationEvent, ConversationState, Effect } from '../../../actors/conversation/types';
+import { parseScript } from '../../../actors/bot/script';
+import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
+import type { Db } from '../../db/client';
+import { rowsOf } from '../../db/rows';
+import { inboundEvents } from '../../db/schema';
+import { DEFAULT_SCRIPT_FILE } from '../../services/bot-scripts';
+import { createConversationStore } from '../store';
+import { generalUnit } from './general';
+import { laneOf } from './lanes';
+import { setPlan } from './set-plan';
+import { commitSet } from './set-statement';
+import { commitStatus, statusPlan } from './status-statement';
+
+const KEY = '+573001112233';
+const T0 = Date.parse('2026-11-27T14:00:00Z');
+const parsed = parseScript(readFileSync(DEFAULT_SCRIPT_FILE, 'utf8'));
+if (!parsed.ok) throw new Error('the default script does not parse');
+const bot = { script: { ref: 'intake@1', script: parsed.script }, formLink: (id: number, at: number) => `https://wasap.test/f/${id}/${at}` };
+
+type Mode = 'fast' | 'general';
+
+/** Commits through the lane the door would pick (`fast`), or always through the general path. */
+async function commit(db: Db, mode: Mode, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number) {
+  const lane = laneOf(state, event, effects);
+  if (mode === 'fast' && lane === 'set') {
+    const [outcome] = await commitSet(db, [setPlan(state, event, effects, now)]);
+    if (outcome === 'stale') throw new Error('unexpected stale plan');
+    return { lane, result: outcome! };
+  }
+  if (mode === 'fast' && lane === 'status') {
+    const done = await commitStatus(db, statusPlan(state.conversationId!, effects), event, now);
+    if (done) return { lane, result: done };
+  }
+  return { lane, result: await db.transaction((tx) => generalUnit(state.key, state, effects, event, now)(tx)) };
+}
+
+/** A stored webhook row, as intake writes it, for an event that needs one. */
+async function stored(db: Db, sid: string, kind: 'message' | 'status'): Promise<number> {
+  const [row] = await db.insert(inboundEvents).values({ providerSid: sid, kind, conversationKey: KEY, payload: {} }).returning({ id: inboundEvents.id });
+  return row!.id;
+}
+
+async function one<T>(db: Db, text: ReturnType<typeof sql>): Promise<T> {
+  return rowsOf<T>(await db.execute(text))[0]!;
+}
+
+/** Runs the whole conversation in `mode`; returns the lanes taken. */
+async function play(database: TestDatabase, mode: Mode): Promise<string[]> {
+  const { db } = database;
+  const store = createConversationStore(db);
+  const lanes: string[] = [];
+  let now = T0;
+  let state = await store.load(KEY);
+  state = { ...state, aspirantId: await store.ensureAspirant(KEY, 'Vale') };
+
+  async function handle(event: ConversationEvent, effects?: Effect[]) {
+    const decision = decide(state, event, now, bot);
+    const { lane, result } = await commit(db, mode, state, effects ?? decision.effects, event, now);
+    lanes.push(`${event.type}:${lane}`);
+    if (result.applied) state = { ...decision.state, conversationId: result.conversationId ?? decision.state.conversationId };
+    now += 60_000;
+    return result;
+  }
+  const inbound = async (sid: string, body: string, profileName = 'Vale') =>
+    handle({ type: 'inbound.received', eventId: await stored(db, sid, 'message'), messageSid: sid, profileName, body, media: [], receivedAt: now });
+
+  await inbound('SM1', 'Hola, quiero ser modelo');
+  const welcome = await one<{ id: number }>(db, sql`select id from messages where sender = 'bot' order by id limit 1`);
+  await handle({ type: 'outbox.sent', messageId: Number(welcome.id), providerSid: 'SMout1' });
+  for (const status of ['sent', 'delivered', 'read'] as const) {
+    await handle({ type: 'status.received', eventId: await stored(db, `SMout1:${status}`, 'status'), messageSid: 'SMout1', status });
+  }
+  await inbound('SM2', '¿Cuánto pagan? no encuentro el link');
+  // The same delivery again: nothing is written.
+  const again = await one<{ id: number }>(db, sql`select id from inbound_events where provider_sid = 'SM2'`);
+  await handle({ type: 'inbound.received', eventId: Number(again.id), messageSid: 'SM2', profileName: 'Vale', body: '¿Cuánto pagan?', media: [], receivedAt: now });
+  await inbound('SM3', 'BAJA');
+  await inbound('SM4', 'ALTA', 'Valentina');
+  now = T0 + 5 * 3_600_000;
+  const due = await one<{ id: number; name: string }>(db, sql`select id, name from timers where fired_at is null and cancelled_at is null order by fire_at, id limit 1`);
+  await handle({ type: 'timer.fired', timerId: Number(due.id), name: due.name, firedAt: now });
+  // A bot step that folds timers: cancel everything, schedule, re-schedule, cancel one again, and a message.
+  const next = await one<{ id: number; name: string }>(db, sql`select id, name from timers where fired_at is null and cancelled_at is null order by fire_at, id limit 1`);
+  await handle({ type: 'timer.fired', timerId: Number(next.id), name: next.name, firedAt: now }, [
+    { type: 'timer.consumed', timerId: Number(next.id) },
+    { type: 'timer.cancel', name: '*' },
+    { type: 'timer.schedule', name: 'a', at: now + 1000 },
+    { type: 'timer.schedule', name: 'a', at: now + 2000 },
+    { type: 'timer.schedule', name: 'b', at: now + 3000 },
+    { type: 'timer.cancel', name: 'b' },
+    { type: 'message.add', message: { ref: 'bot0', sender: 'bot', body: 'Recordatorio', status: 'queued', extra: { messageKey: 'x' } } },
+    { type: 'outbox.enqueue', messageRef: 'bot0', body: 'Recordatorio' },
+    { type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: 'Recordatorio', status: 'needs_attention' } },
+    { type: 'conversation.patch', patch: { botPaused: true } },
+  ]);
+  return lanes;
+}
+
+/** Columns written with the database's clock or a random key: compared as present or absent. */
+const VOLATILE = new Set(['created_at', 'updated_at', 'processed_at', 'fired_at', 'cancelled_at', 'idempotency_key', 'next_attempt_at', 'received_at']);
+const TABLES = ['aspirants', 'conversations', 'messages', 'outbox', 'timers', 'inbound_events', 'conversation_events', 'media', 'notes'];
+
+/** Every row of every table the commit writes, ordered by id, volatile columns reduced to "set" or null. */
+async function dump(db: Db): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of TABLES) {
+    const rows = rowsOf<Record<string, unknown>>(await db.execute(sql.raw(`select to_jsonb(t) as row from ${table} t order by id`)));
+    out[table] = rows.map(({ row }) => {
+      const value = (typeof row === 'string' ? JSON.parse(row) : row) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, VOLATILE.has(k) ? (v === null ? null : 'set') : v]));
+    });
+  }
+  return out;
+}
+
+describe.each(drivers)('lane equivalence (%s)', (driver) => {
+  test('the set and status lanes write exactly the rows the general path writes', async () => {
+    await using fast = await testDatabase(driver);
+    await using general = await testDatabase(driver);
+    const lanes = await play(fast, 'fast');
+    await play(general, 'general');
+    // The fast lanes were really taken: a first message, follow-ups, reminders and statuses.
+    expect(lanes.filter((l) => l.endsWith(':set')).length).toBeGreaterThanOrEqual(7);
+    expect(lanes.filter((l) => l.endsWith(':status')).length).toBe(4);
+    const a = await dump(fast.db);
+    const b = await dump(general.db);
+    for (const table of TABLES) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] });
+    expect(a.messages!.length).toBeGreaterThanOrEqual(6);
+    expect(a.timers!.length).toBeGreaterThanOrEqual(5);
+
+    // The comparison sees a single changed value in any row.
+    await fast.db.execute(sql`update timers set name = name || '!' where id = (select max(id) from timers)`);
+    expect((await dump(fast.db)).timers).not.toEqual(b.timers);
+  });
+});
