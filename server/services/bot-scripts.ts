@@ -92,6 +92,9 @@ export async function publishScript(db: Db, body: string, author: string, activa
   return result;
 }
 
+/** Bumped by every activation in this process: script caches drop the active versions they remember. */
+let activations = 0;
+
 /** Makes `ref` the one active version of its name (new conversations start on it). */
 export async function activateScript(db: Db, ref: string, author: string): Promise<ScriptRow> {
   const target = await findScript(db, ref);
@@ -104,6 +107,8 @@ export async function activateScript(db: Db, ref: string, author: string): Promi
     const [updated] = await tx.update(botScripts).set({ active: true, activatedAt: new Date() }).where(eq(botScripts.id, target.id)).returning();
     return updated!;
   });
+  // After the commit: a look-up racing the activation cannot remember the old version under the new count.
+  activations++;
   await recordAudit(db, { actor: author, action: 'bot_script.activated', targetType: 'bot_script', targetId: refOf(row) });
   return row;
 }
@@ -121,13 +126,35 @@ export async function ensureDefaultScript(db: Db, agencyName?: string): Promise<
   return (await publishScript(db, body, 'system', true)).row;
 }
 
-/** Parsed scripts by ref: versions are immutable, so a parsed one is cached for good. */
+/**
+ * How long the active version of a name is remembered. Activations go through this process's admin API, which
+ * forgets at once; the bound covers a change made in the database by other means.
+ */
+const ACTIVE_TTL_MS = 5000;
+
+/**
+ * Parsed scripts by ref: versions are immutable, so a parsed one is cached for good. Which version is active is
+ * remembered for ACTIVE_TTL_MS (until the next activation here), and concurrent look-ups share one query — a burst of
+ * new conversations does not read the same row once each.
+ */
 export function createScriptCache(db: Db) {
   const parsed = new Map<string, BotScript>();
+  const active = new Map<string, { row: Promise<ScriptRow>; at: number; generation: number }>();
+
+  function activeRow(name: string): Promise<ScriptRow> {
+    const known = active.get(name);
+    if (known && known.generation === activations && Date.now() - known.at < ACTIVE_TTL_MS) return known.row;
+    const row = findScript(db, name);
+    active.set(name, { row, at: Date.now(), generation: activations });
+    // A failed look-up is not remembered.
+    row.catch(() => active.get(name)?.row === row && active.delete(name));
+    return row;
+  }
+
   async function get(ref: string): Promise<{ ref: string; script: BotScript }> {
     const cached = parsed.get(ref);
     if (cached && ref.includes('@')) return { ref, script: cached };
-    const row = await findScript(db, ref);
+    const row = ref.includes('@') ? await findScript(db, ref) : await activeRow(parseRef(ref).name);
     const full = refOf(row);
     let script = parsed.get(full);
     if (!script) {
