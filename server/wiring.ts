@@ -8,12 +8,12 @@ import { createHub, type Hub } from './realtime/hub';
 import { createPusher } from './realtime/pusher';
 import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
 import { createConversationSystem, type ConversationSystem } from './conversations/system';
-import { createTimerScheduler, type TimerScheduler } from './services/timers';
+import { createTimerScheduler, type TimerScheduler } from './jobs/timers';
 import { createBlobStore, type BlobStore } from './storage';
 import { downloadMedia } from './whatsapp/media-download';
 import { detectMediaType } from './whatsapp/media-type';
-import { createMediaWorker, type MediaWorker } from './whatsapp/media-worker';
-import { createOutboxWorker, type OutboxWorker, type Sender } from './whatsapp/outbox-worker';
+import { createMediaWorker, type MediaWorker } from './jobs/media';
+import { createOutboxWorker, type OutboxWorker, type Sender } from './jobs/outbox';
 import { createSimulator, type Simulator } from './whatsapp/simulator';
 import { createTwilioSender } from './whatsapp/twilio-sender';
 

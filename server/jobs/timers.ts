@@ -1,4 +1,4 @@
-/** @module server/services/timers — durable timers: due rows in Postgres become `timer.fired` events for their actor. */
+/** @module server/jobs/timers — durable timers: due rows in Postgres become `timer.fired` events for their actor. */
 import { and, asc, eq, isNull, lte } from 'drizzle-orm';
 import type { TimerFired } from '../../actors/conversation/types';
 import type { Db } from '../db/client';

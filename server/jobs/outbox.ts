@@ -1,5 +1,5 @@
 /**
- * @module server/whatsapp/outbox-worker — sends outbox rows: claimed in order, rate-limited, retried with backoff,
+ * @module server/jobs/outbox — sends outbox rows: claimed in order, rate-limited, retried with backoff,
  * never sent twice.
  *
  * Each conversation's rows go out in order in a lane of their own, so one slow or hung request holds back only its
@@ -15,8 +15,8 @@ import { aspirants, messages, outbox } from '../db/schema';
 import { isTransient } from '../db/unavailable';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { classifySendError } from './send-errors';
-import type { TwilioSender } from './twilio-sender';
+import { classifySendError } from '../whatsapp/send-errors';
+import type { TwilioSender } from '../whatsapp/twilio-sender';
 
 /** Anything that sends one message: the Twilio sender or the simulator. */
 export type Sender = TwilioSender;

@@ -1,4 +1,4 @@
-/** @module server/whatsapp/media-worker — downloads an inbound message's media, checks its bytes, stores it, tells the actor. */
+/** @module server/jobs/media — downloads an inbound message's media, checks its bytes, stores it, tells the actor. */
 import { and, eq } from 'drizzle-orm';
 import type { MediaKind } from '../../actors/vocabulary';
 import { exponentialBackoff } from '../../actors/runtime';
