@@ -12,6 +12,7 @@ import type { Lane } from './runner';
 /** A claimed row, and whether its aspirant opted out (STOP, BAJA…) since it was queued. */
 export type ClaimedRow = OutboxRow & { optedOut: boolean };
 
+/** The outbox's claim (at most `batchSize` rows at once, default 100), its start-up recovery and its answer to a failed claim. */
 export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?: number }) {
   const { db, logger } = options;
   const batchSize = options.batchSize ?? 100;

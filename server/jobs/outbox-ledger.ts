@@ -28,6 +28,7 @@ export interface OutboxLedgerOptions {
   notify(key: string, outcome: SendOutcome): void;
 }
 
+/** The row's transitions for one queue: `setRow` (compare-and-set), `succeed` (sent, sid on the row), `fail`; each tells the actor what it must know. */
 export function createOutboxLedger(options: OutboxLedgerOptions) {
   const { db, logger } = options;
   const sent = options.metrics.counter('wasap_outbox_sent_total', 'Outbound messages accepted by the provider');

@@ -23,6 +23,10 @@ export interface OutboxReconcileOptions {
   metrics: Metrics;
 }
 
+/**
+ * The reconciliation step for an `unconfirmed` row: asks the provider (`findSent`, a list of the recipient's recent
+ * messages), never sends. A look-up that fails is asked again later (5 s doubling, capped at 5 min).
+ */
 export function createOutboxReconciler(options: OutboxReconcileOptions) {
   const { db, sender, ledger, policy, logger } = options;
   const reconciled = options.metrics.counter('wasap_outbox_reconciled_total', 'Reconciliations of unconfirmed sends, by what the provider said', ['outcome'] as const);

@@ -25,6 +25,7 @@ export interface OutboxSendOptions {
   reconcileAfterMs: number;
 }
 
+/** The send step for a claimed row (`pending` → `sending` by the claim); resolves once the row's next state is written. */
 export function createOutboxSend(options: OutboxSendOptions) {
   const { sender, ledger, policy, logger, backoff } = options;
   const retried = options.metrics.counter('wasap_outbox_retried_total', 'Outbound send attempts that will be retried');

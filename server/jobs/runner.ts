@@ -32,6 +32,10 @@ interface Queue<J> {
   stopping: PromiseWithResolvers<void>;
 }
 
+/**
+ * A runner with no queues yet: `add` them (in start-up order), then `start()`. Polls with one timer (unref'd: it
+ * never keeps the process alive); `stop()` before closing the database. `add` throws on a name used twice.
+ */
 export function createJobRunner(options: { logger: Logger; metrics: Metrics }): JobRunner {
   const { logger } = options;
   const family = createQueueMetrics(options.metrics);
