@@ -8,12 +8,14 @@ import { createHub, type Hub } from './realtime/hub';
 import { createPusher } from './realtime/pusher';
 import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
 import { createConversationSystem, type ConversationSystem } from './conversations/system';
-import { createTimerScheduler, type TimerScheduler } from './services/timers';
 import { createBlobStore, type BlobStore } from './storage';
+import { createMediaQueue, type MediaQueue } from './jobs/media';
+import { createOutboxQueue, type Sender } from './jobs/outbox';
+import { createRecoveryQueue } from './jobs/recovery';
+import { createJobRunner, type JobRunner, type QueueHandle } from './jobs/runner';
+import { createTimerQueue } from './jobs/timers';
 import { downloadMedia } from './whatsapp/media-download';
 import { detectMediaType } from './whatsapp/media-type';
-import { createMediaWorker, type MediaWorker } from './whatsapp/media-worker';
-import { createOutboxWorker, type OutboxWorker, type Sender } from './whatsapp/outbox-worker';
 import { createSimulator, type Simulator } from './whatsapp/simulator';
 import { createTwilioSender } from './whatsapp/twilio-sender';
 
@@ -21,14 +23,16 @@ export interface Services {
   hub: Hub;
   blobs: BlobStore;
   conversations: ConversationSystem;
-  outbox: OutboxWorker;
-  media: MediaWorker;
-  timers: TimerScheduler;
+  /** The one job runner; its queues: outbox, recovery (catch-up), media, timers. */
+  jobs: JobRunner;
+  outbox: QueueHandle;
+  media: MediaQueue;
+  timers: QueueHandle;
   /** Present only in simulator mode (no Twilio settings). */
   simulator?: Simulator;
-  /** Recovers work interrupted by a stop or crash and starts the workers. */
+  /** Recovers work interrupted by a stop or crash and starts the job queues. */
   start(): Promise<void>;
-  /** Drains the actors and stops the workers; the database stays open for the caller to close. */
+  /** Stops the job queues and drains the actors; the database stays open for the caller to close. */
   stop(): Promise<void>;
 }
 
@@ -98,7 +102,9 @@ export function buildServices(options: ServiceOptions): Services {
           statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
         })
       : simulator!.sender);
-  const outbox = createOutboxWorker({
+  const jobs = createJobRunner({ logger, metrics });
+  // Started in this order: the outbox settles the sends a crash left in doubt before events are told again.
+  const outbox = createOutboxQueue(jobs, {
     db: database.db,
     sender,
     notify: (key, outcome) => conversations.tell(key, outcome),
@@ -110,7 +116,8 @@ export function buildServices(options: ServiceOptions): Services {
     reconcileAfterMs: options.outboxReconcileAfterMs,
     giveUpAfterMs: options.outboxGiveUpAfterMs,
   });
-  const media = createMediaWorker({
+  createRecoveryQueue(jobs, { db: database.db, conversations, logger, everyMs: CATCH_UP_EVERY_MS });
+  const media = createMediaQueue(jobs, {
     db: database.db,
     blobs,
     async download(url) {
@@ -131,10 +138,9 @@ export function buildServices(options: ServiceOptions): Services {
     logger,
     metrics,
   });
-  const timers = createTimerScheduler({ db: database.db, tell: (key, event) => conversations.tell(key, event), logger, now: options.now, pollMs: options.timerPollMs });
+  const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger });
   let maintenance: Maintenance | undefined;
-  let catchUpTimer: ReturnType<typeof setInterval> | undefined;
   after.changed = (_key, conversationId, result, event) => {
     maintenance?.wrote();
     pusher.changed(conversationId, result, event);
@@ -146,31 +152,21 @@ export function buildServices(options: ServiceOptions): Services {
     hub,
     blobs,
     conversations,
+    jobs,
     outbox,
     media,
     timers,
     simulator,
     async start() {
       if (options.bot !== false) await ensureDefaultScript(database.db, config.agencyName);
-      await outbox.recover();
-      await conversations.recover();
-      await media.recover();
-      outbox.wake();
-      timers.start();
-      catchUpTimer = setInterval(() => {
-        conversations.catchUp(CATCH_UP_EVERY_MS).catch((error: unknown) => logger.warn('catch-up sweep skipped', { err: error as Error }));
-      }, CATCH_UP_EVERY_MS);
-      catchUpTimer.unref();
+      await jobs.start();
       maintenance = startMaintenance({ database, logger, active: await needsMaintenance(database) });
     },
     async stop() {
-      // Workers first, so their outcomes still reach live actors; what actors enqueue while
+      // Jobs first, so their outcomes still reach live actors; what actors enqueue while
       // draining stays in the database and goes out at the next start.
-      clearInterval(catchUpTimer);
       await maintenance?.stop();
-      await timers.stop();
-      await outbox.stop();
-      await media.stop();
+      await jobs.stop();
       await simulator?.idle();
       await conversations.drain();
     },

@@ -2,10 +2,13 @@
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import { messages, outbox } from '../server/db/schema';
+import { createLogger } from '../server/logger';
+import { createMetrics } from '../server/metrics';
 import { addUser } from '../server/services/users';
+import { buildServices } from '../server/wiring';
 import { testApp } from './support/app';
 import { inSequence, startFakeTwilio } from './support/fake-twilio';
-import { inboundParams, signedPost, twilioEnv } from './support/twilio-env';
+import { inboundParams, signedPost, statusParams, twilioEnv } from './support/twilio-env';
 
 const to = '+573009998877';
 
@@ -53,5 +56,30 @@ describe('outbox recovery', () => {
     expect((await s.t.database.db.select().from(outbox))[0]?.state).toBe('sent');
     expect(s.fake.listRequests.length).toBeGreaterThanOrEqual(1);
     expect(s.fake.messages.map((m) => m.body)).toEqual(['Hola de nuevo']);
+  });
+
+  test('the actor records the sid; a sent row whose message lost it (a crash between the two commits) gets it back at the next start', async () => {
+    await using s = await setup(0);
+    const { db } = s.t.database;
+    const { messageId } = await s.reply('Una vez');
+    const [sent] = await s.fake.waitForMessages(1);
+    await s.t.services.outbox.idle();
+    await s.t.services.conversations.registry.ask(to, () => null);
+    const message = async () => (await db.select().from(messages).where(eq(messages.id, messageId!)))[0]!;
+    expect(await message()).toMatchObject({ providerSid: sent!.sid, status: 'queued' });
+    // The crash: the outbox recorded the send, the actor never recorded the sid; a callback arrives meanwhile.
+    await db.update(messages).set({ providerSid: null }).where(eq(messages.id, messageId!));
+    expect((await signedPost(s.t, '/webhooks/twilio/status', statusParams(s.fake, sent!.sid, to, 'delivered'), s.fake.authToken)).status).toBe(200);
+    await s.t.services.stop();
+    const restarted = buildServices({ config: s.t.config, database: s.t.database, logger: createLogger('silent'), metrics: createMetrics(), bot: false });
+    try {
+      await restarted.start();
+      // The parked callback is told again once the sid is recorded (after a commit, so its arrival is awaited here).
+      for (let tries = 0; (await message()).status !== 'delivered' && tries < 500; tries++) await Bun.sleep(10);
+      expect(await message()).toMatchObject({ providerSid: sent!.sid, status: 'delivered' });
+      expect(s.fake.messages).toHaveLength(1);
+    } finally {
+      await restarted.stop();
+    }
   });
 });

@@ -16,7 +16,7 @@ import type { Presence } from '../realtime/presence';
 import { deleteRow, LIST_STATUSES, listTopic, UNASSIGNED_INBOX, userInbox } from '../realtime/topics';
 import type { ConversationSystem } from '../conversations/system';
 import type { BlobStore } from '../storage';
-import type { MediaWorker } from '../whatsapp/media-worker';
+import type { MediaQueue } from '../jobs/media';
 import { htmlResponse } from './html';
 import { openDeadLettersOf, summarise } from '../conversations/dead-letters';
 
@@ -24,7 +24,7 @@ export interface InboxDeps {
   db: Db;
   conversations: ConversationSystem;
   blobs: BlobStore;
-  media: MediaWorker;
+  media: MediaQueue;
   presence: Presence;
   secureCookies: boolean;
   now?: () => number;

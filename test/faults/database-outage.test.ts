@@ -63,7 +63,7 @@ async function diagnose(sql: postgres.Sql, url: string, sent: Sent[]): Promise<v
   const json = (rows: object[]) => JSON.stringify([...rows]);
   const unprocessed = await sql`select id, kind, attempts, last_error, provider_sid from inbound_events where processed_at is null limit 20`;
   const answers = sent.filter((s) => unprocessed.some((r) => r.provider_sid === s.sid)).map((s) => ({ status: s.status, ms: Math.round(s.ms), duringOutage: s.during }));
-  const metrics = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((line) => /^wasap_(actor|db|outbox)/.test(line));
+  const metrics = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((line) => /^wasap_(actor|db|outbox|jobs)/.test(line));
   console.log(`outbox by state: ${json(await sql`select state, count(*)::int from outbox group by 1`)}`);
   console.log(`unprocessed events: ${json(unprocessed)}; their webhooks were answered ${JSON.stringify(answers)}`);
   console.log(`dead letters: ${json(await sql`select id, error from dead_letters limit 5`)}\n${metrics.join('\n')}`);
@@ -159,7 +159,7 @@ describe.skipIf(!clusterAvailable)('database outage (throwaway Postgres cluster)
       console.log(
         `database outage: ${sent.length} webhooks (${sent.filter((s) => s.status === 200).length} acknowledged, ${sent.filter((s) => s.status === 503).length} answered 503, ` +
           `slowest during the outage ${Math.round(Math.max(...duringOutage.map((s) => s.ms)))} ms); ${fake.messages.length} sends for ${rows.length} outbox rows; ` +
-          `outbox empty and ready ${drainedAfterMs} ms and every event processed ${processedAfterMs} ms after the database was back; bookkeeping retries ${counter('wasap_outbox_bookkeeping_retries_total')}, ` +
+          `outbox empty and ready ${drainedAfterMs} ms and every event processed ${processedAfterMs} ms after the database was back; outbox bookkeeping waits ${metrics.match(/^wasap_jobs_failed_total\{queue="outbox",kind="unavailable"\} (\d+)/m)?.[1] ?? '0'}, ` +
           `actor attempts that waited for the database ${counter('wasap_actor_unavailable_failures')}`,
       );
     } catch (error) {

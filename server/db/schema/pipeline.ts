@@ -67,7 +67,7 @@ export const outbox = pgTable(
     // The few rows in doubt ('sending', 'unconfirmed'), by conversation: a later row of the same conversation is not
     // sent ahead of one whose fate is still unknown. Written as "not in" the other states because a new enum value
     // cannot be used in the transaction that adds it (all migrations run in one); the worker's query uses the same
-    // text (server/whatsapp/outbox-worker claim) so the planner can use the index.
+    // text (server/jobs/outbox-claim) so the planner can use the index.
     index('outbox_in_doubt_idx')
       .on(t.conversationId)
       .where(sql`state not in ('pending', 'sent', 'failed', 'cancelled')`),

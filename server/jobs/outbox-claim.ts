@@ -1,0 +1,102 @@
+/**
+ * @module server/jobs/outbox-claim — which outbox rows this process takes, and the rows a crash or a lost claim left
+ * in doubt. Rows are claimed with `FOR UPDATE SKIP LOCKED`, in id order, one conversation at most once at a time.
+ */
+import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { aspirants, outbox } from '../db/schema';
+import type { Logger } from '../logger';
+import type { OutboxRow } from './outbox-ledger';
+import type { Lane } from './runner';
+
+/** A claimed row, and whether its aspirant opted out (STOP, BAJA…) since it was queued. */
+export type ClaimedRow = OutboxRow & { optedOut: boolean };
+
+/** The outbox's claim (at most `batchSize` rows at once, default 100), its start-up recovery and its answer to a failed claim. */
+export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?: number }) {
+  const { db, logger } = options;
+  const batchSize = options.batchSize ?? 100;
+  /** A claim failed for the database: it may have committed with its answer lost, leaving rows 'sending' that no lane holds. */
+  let claimInDoubt = false;
+
+  /**
+   * Up to `limit` due rows of conversations without a lane here (`busy`) and without an earlier row in doubt:
+   * unconfirmed ones are leased for a minute (their next look-up) so no other run takes them, then pending ones are
+   * marked sending (attempts + 1).
+   */
+  async function claim(limit: number, busy: ReadonlySet<Lane>): Promise<ClaimedRow[]> {
+    if (claimInDoubt) await adoptOrphans(busy);
+    const held = [...busy] as number[];
+    const free = held.length ? notInArray(outbox.conversationId, held) : undefined;
+    // A row whose fate is unknown ('sending', 'unconfirmed') holds back the later rows of its conversation; the
+    // predicate is outbox_in_doubt_idx's, word for word.
+    const earlierInDoubt = sql`not exists (select 1 from outbox d where d.conversation_id = ${outbox.conversationId} and d.id < ${outbox.id} and d.state not in ('pending', 'sent', 'failed', 'cancelled'))`;
+    const due = (state: 'pending' | 'unconfirmed', n: number) =>
+      db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.state, state), lte(outbox.nextAttemptAt, new Date()), free, earlierInDoubt))
+        .orderBy(asc(outbox.id))
+        .limit(n)
+        .for('update', { skipLocked: true });
+    const n = Math.min(limit, batchSize);
+    const doubtful = await db
+      .update(outbox)
+      .set({ nextAttemptAt: sql`now() + interval '1 minute'` })
+      .where(inArray(outbox.id, due('unconfirmed', n)))
+      .returning();
+    const claimed =
+      n > doubtful.length
+        ? await db
+            .update(outbox)
+            .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
+            .where(inArray(outbox.id, due('pending', n - doubtful.length)))
+            .returning()
+        : [];
+    const rows = [...doubtful, ...claimed];
+    if (rows.length === 0) return [];
+    const out = await db
+      .select({ whatsappId: aspirants.whatsappId })
+      .from(aspirants)
+      .where(and(inArray(aspirants.whatsappId, [...new Set(rows.map((r) => r.toNumber))]), sql`${aspirants.optedOutAt} is not null`));
+    const optedOut = new Set(out.map((r) => r.whatsappId));
+    return rows.sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: optedOut.has(row.toNumber) }));
+  }
+
+  /**
+   * After a claim whose answer was lost: rows 'sending' that no lane of this process holds have an unknown fate, so
+   * they are reconciled like a crash's; 'unconfirmed' rows leased by that claim are due again now. One process
+   * sends today; with several (shard leases) this becomes a check of the lease's owner.
+   */
+  async function adoptOrphans(busy: ReadonlySet<Lane>): Promise<void> {
+    const held = [...busy] as number[];
+    const unheld = held.length ? notInArray(outbox.conversationId, held) : undefined;
+    const orphans = await db
+      .update(outbox)
+      .set({ state: 'unconfirmed', nextAttemptAt: new Date() })
+      .where(and(inArray(outbox.state, ['sending', 'unconfirmed']), unheld))
+      .returning({ id: outbox.id });
+    claimInDoubt = false;
+    if (orphans.length) logger.warn('outbox rows in doubt after a lost claim are reconciled now', { count: orphans.length });
+  }
+
+  /**
+   * At start: rows left 'sending' by a crash may or may not have reached the provider. Each becomes 'unconfirmed'
+   * (due now) and goes through the same claim and reconciliation as any other — found → sent, not found → queued
+   * again, provider unreachable → asked again later. The runner claims nothing before this has run, so a row is
+   * never reconciled and sent by two paths at once. Returns how many there were.
+   */
+  async function markInDoubt(): Promise<number> {
+    const rows = await db.update(outbox).set({ state: 'unconfirmed', nextAttemptAt: new Date() }).where(eq(outbox.state, 'sending')).returning({ id: outbox.id });
+    if (rows.length) logger.warn('outbox rows interrupted while sending are reconciled', { count: rows.length });
+    return rows.length;
+  }
+
+  return {
+    claim,
+    markInDoubt,
+    claimFailed(): void {
+      claimInDoubt = true;
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * @module server/jobs/outbox-ledger — what is written about an outbox row once its lane holds it: sent, failed, or
+ * moved on (retry, in doubt). Each write is a compare-and-set from the state the lane holds the row in, and is
+ * retried while the database is unreachable as bookkeeping, never as a new send.
+ *
+ * The outbox keeps the provider's sid on its own row (reconciliation looks it up there); the message's sid is the
+ * actor's to record, from the `outbox.sent` it is told (its commit is the one writer of messages.provider_sid).
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { outbox } from '../db/schema';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { JobContext } from './runner';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** The states a row's fate is unknown in: only from these is it recorded as sent or failed. */
+export const IN_DOUBT: OutboxRow['state'][] = ['sending', 'unconfirmed'];
+
+/** What the conversation's actor is told once a row's fate is known. */
+export type SendOutcome = { type: 'outbox.sent'; messageId: number; providerSid: string } | { type: 'outbox.failed'; messageId: number; errorCode?: number; reason: string };
+
+export interface OutboxLedgerOptions {
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  notify(key: string, outcome: SendOutcome): void;
+}
+
+/** The row's transitions for one queue: `setRow` (compare-and-set), `succeed` (sent, sid on the row), `fail`; each tells the actor what it must know. */
+export function createOutboxLedger(options: OutboxLedgerOptions) {
+  const { db, logger } = options;
+  const sent = options.metrics.counter('wasap_outbox_sent_total', 'Outbound messages accepted by the provider');
+  const failed = options.metrics.counter('wasap_outbox_failed_total', 'Outbound messages that failed permanently');
+
+  /**
+   * The write that records a send's fate, waited out while the database is unreachable (the send is never repeated
+   * for it). False when the queue stops or on a non-transient error: the row then stays in doubt and is reconciled
+   * at the next start.
+   */
+  async function record(ctx: JobContext, what: string, row: OutboxRow, write: () => Promise<void>): Promise<boolean> {
+    try {
+      await ctx.untilAvailable(write);
+      return true;
+    } catch (error) {
+      logger.error('could not record an outbox outcome; the row is reconciled at the next start', { outboxId: row.id, what, err: error as Error });
+      return false;
+    }
+  }
+
+  /**
+   * Moves the row on only from the state this lane holds it in (compare-and-set): a stale write — a lane of a
+   * replaced pool, a second process — never overwrites what another already recorded. False when not moved.
+   */
+  async function setRow(ctx: JobContext, row: OutboxRow, what: string, values: Partial<OutboxRow>): Promise<boolean> {
+    let moved = false;
+    const ok = await record(ctx, what, row, async () => {
+      const done = await db
+        .update(outbox)
+        .set(values)
+        .where(and(eq(outbox.id, row.id), eq(outbox.state, row.state)))
+        .returning({ id: outbox.id });
+      moved = done.length > 0;
+    });
+    if (ok && !moved) logger.warn('outbox row moved on by someone else; this outcome is dropped', { outboxId: row.id, what });
+    return ok && moved;
+  }
+
+  /**
+   * Records the provider's sid on the row and tells the actor, which records it on the message. A retry whose first
+   * write committed with its answer lost finds the row already sent with this sid: the actor is told all the same.
+   */
+  async function succeed(ctx: JobContext, row: OutboxRow, sid: string): Promise<void> {
+    let moved = false;
+    const ok = await record(ctx, 'sent', row, async () => {
+      const done = await db
+        .update(outbox)
+        .set({ state: 'sent', providerSid: sid, sentAt: new Date(), lastError: null })
+        .where(and(eq(outbox.id, row.id), inArray(outbox.state, IN_DOUBT)))
+        .returning({ id: outbox.id });
+      const mine = done.length
+        ? done
+        : await db
+            .select({ id: outbox.id })
+            .from(outbox)
+            .where(and(eq(outbox.id, row.id), eq(outbox.state, 'sent'), eq(outbox.providerSid, sid)));
+      moved = mine.length > 0;
+    });
+    if (!ok || !moved) return;
+    sent.inc();
+    options.notify(row.toNumber, { type: 'outbox.sent', messageId: row.messageId, providerSid: sid });
+  }
+
+  async function fail(ctx: JobContext, row: OutboxRow, reason: string, errorCode?: number): Promise<void> {
+    if (!(await setRow(ctx, row, 'failed', { state: 'failed', lastError: reason }))) return;
+    failed.inc();
+    logger.warn('message not sent', { outboxId: row.id, attempts: row.attempts, errorCode, reason });
+    options.notify(row.toNumber, { type: 'outbox.failed', messageId: row.messageId, errorCode, reason });
+  }
+
+  return { setRow, succeed, fail };
+}
+
+export type OutboxLedger = ReturnType<typeof createOutboxLedger>;
+
+/**
+ * The give-up window: past it, retrying longer would only deliver a message nobody expects any more (24 h by
+ * default: WhatsApp's customer-service window, after which free text could not go out anyway).
+ */
+export function giveUpPolicy(giveUpAfterMs: number) {
+  return {
+    expired(row: OutboxRow): boolean {
+      return Date.now() - row.createdAt.getTime() >= giveUpAfterMs;
+    },
+    /** The final reason a recruiter reads: what was tried and for how long, never "will be retried". */
+    gaveUp(row: OutboxRow, last: string | null): string {
+      const hours = Math.max(1, Math.round(giveUpAfterMs / 3_600_000));
+      const cause = (last ?? 'no answer').replace(/:? ?(the message )?will be (checked with Twilio, then )?retried( if it did not arrive)?\.?$/, '');
+      return `Not sent: Twilio could not take it in ${row.attempts} attempt(s) over ${hours} h (last: ${cause})`;
+    },
+  };
+}
+
+export type GiveUpPolicy = ReturnType<typeof giveUpPolicy>;

@@ -1,0 +1,76 @@
+/**
+ * @module server/jobs/outbox-send — one send of a claimed outbox row, paced to the account's rate, and what its
+ * answer means for the row: sent, failed for good, retried later, or in doubt (`unconfirmed`, looked up before any
+ * resend because Twilio does not deduplicate).
+ */
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { classifySendError } from '../whatsapp/send-errors';
+import type { TwilioSender } from '../whatsapp/twilio-sender';
+import type { ClaimedRow } from './outbox-claim';
+import type { GiveUpPolicy, OutboxLedger } from './outbox-ledger';
+import type { JobContext } from './runner';
+
+export interface OutboxSendOptions {
+  sender: TwilioSender;
+  ledger: OutboxLedger;
+  policy: GiveUpPolicy;
+  logger: Logger;
+  metrics: Metrics;
+  /** Messages per second at most (Twilio's per-sender rate; `TWILIO_MAX_MPS`). */
+  maxMps: number;
+  /** Delay before retry `attempt` after a failure Twilio did not take the message in (refused connection, 429). */
+  backoff(attempt: number): number;
+  /** How long after an ambiguous send the provider is asked whether it has the message. */
+  reconcileAfterMs: number;
+}
+
+/** The send step for a claimed row (`pending` → `sending` by the claim); resolves once the row's next state is written. */
+export function createOutboxSend(options: OutboxSendOptions) {
+  const { sender, ledger, policy, logger, backoff } = options;
+  const retried = options.metrics.counter('wasap_outbox_retried_total', 'Outbound send attempts that will be retried');
+  const unconfirmed = options.metrics.counter('wasap_outbox_unconfirmed_total', 'Sends whose outcome was unknown (timeout, dropped connection, 5xx, crash), reconciled before any resend');
+  const minGapMs = 1000 / options.maxMps;
+  let nextSlot = 0;
+
+  /** Waits for this send's slot: sends are spaced `1000 / maxMps` ms apart across every lane. */
+  async function pace(): Promise<void> {
+    const now = performance.now();
+    const wait = nextSlot - now;
+    nextSlot = Math.max(now, nextSlot) + minGapMs;
+    if (wait > 0) await Bun.sleep(wait);
+  }
+
+  return async function sendOne(ctx: JobContext, row: ClaimedRow): Promise<void> {
+    if (row.optedOut) return ledger.fail(ctx, row, 'The aspirant opted out before this message was sent.');
+    await pace();
+    let sid: string;
+    try {
+      const result = await sender.send({
+        to: row.toNumber,
+        body: row.body ?? undefined,
+        contentSid: row.contentSid ?? undefined,
+        contentVariables: (row.contentVariables as Record<string, string> | null) ?? undefined,
+        mediaUrl: row.mediaUrls ?? undefined,
+        idempotencyKey: row.idempotencyKey,
+      });
+      sid = result.sid;
+    } catch (error) {
+      const e = classifySendError(error);
+      if (e.ambiguous) {
+        unconfirmed.inc();
+        logger.warn('send outcome unknown; it will be looked up before any resend', { outboxId: row.id, attempt: row.attempts, reason: e.reason });
+        await ledger.setRow(ctx, row, 'unconfirmed', { state: 'unconfirmed', lastError: e.reason, nextAttemptAt: new Date(Date.now() + options.reconcileAfterMs) });
+        return;
+      }
+      if (e.permanent) return ledger.fail(ctx, row, e.reason, e.providerCode);
+      if (policy.expired(row)) return ledger.fail(ctx, row, policy.gaveUp(row, e.reason), e.providerCode);
+      retried.inc();
+      const delay = backoff(row.attempts);
+      logger.warn('send failed; will retry', { outboxId: row.id, attempt: row.attempts, retryInMs: delay, reason: e.reason });
+      await ledger.setRow(ctx, row, 'retry', { state: 'pending', lastError: e.reason, nextAttemptAt: new Date(Date.now() + delay) });
+      return;
+    }
+    await ledger.succeed(ctx, row, sid);
+  };
+}

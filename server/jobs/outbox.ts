@@ -1,0 +1,82 @@
+/**
+ * @module server/jobs/outbox — the outbox queue: sends outbox rows, claimed in order, rate-limited, retried with
+ * backoff, never sent twice.
+ *
+ * Each conversation's rows go out in order in a lane of their own, so one slow or hung request holds back only its
+ * own conversation. A send whose outcome is unknown (timeout, dropped connection, 5xx, a crash mid-send) becomes
+ * `unconfirmed` and is reconciled — looked up among the recipient's recent messages at the provider — before any
+ * resend, because Twilio does not deduplicate. What must be written after a send (sent, failed, retry) is retried
+ * as bookkeeping while the database is unreachable, never as a new send. The rows are the jobs: their state and
+ * `next_attempt_at` are the schedule (outbox-claim), their transitions compare-and-set (outbox-ledger).
+ */
+import { exponentialBackoff } from '../../actors/runtime';
+import type { Db } from '../db/client';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { TwilioSender } from '../whatsapp/twilio-sender';
+import { createOutboxClaim, type ClaimedRow } from './outbox-claim';
+import { createOutboxLedger, giveUpPolicy, type SendOutcome } from './outbox-ledger';
+import { createOutboxReconciler } from './outbox-reconcile';
+import { createOutboxSend } from './outbox-send';
+import type { JobRunner, QueueHandle } from './runner';
+
+export type { SendOutcome } from './outbox-ledger';
+
+/** Anything that sends one message: the Twilio sender or the simulator. */
+export type Sender = TwilioSender;
+
+export interface OutboxQueueOptions {
+  db: Db;
+  sender: Sender;
+  notify(key: string, outcome: SendOutcome): void;
+  logger: Logger;
+  metrics: Metrics;
+  /** Messages per second at most (default 10). */
+  maxMps?: number;
+  /**
+   * How long a message keeps being retried while Twilio is unreachable or failing (default 24 h: WhatsApp's
+   * customer-service window, after which free text could not go out anyway). Refusals fail it at once.
+   */
+  giveUpAfterMs?: number;
+  backoffMs?: (attempt: number) => number;
+  /** How often due retries are looked for when nothing wakes the queue (default 1 s). */
+  pollMs?: number;
+  /** Rows claimed at once, and in flight at most (default 100). */
+  batchSize?: number;
+  /** How long after an ambiguous send the provider is asked whether it has the message (default 5 s). */
+  reconcileAfterMs?: number;
+}
+
+/**
+ * Adds the outbox queue to `runner`. Its recovery (at start, and `recover()`) puts the rows a crash left 'sending'
+ * in doubt and resolves once they are settled; nothing is claimed before it has run.
+ */
+export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions): QueueHandle {
+  const { db, sender, logger, metrics } = options;
+  const backoff = options.backoffMs ?? exponentialBackoff({ baseMs: 1000, capMs: 5 * 60_000 });
+  const policy = giveUpPolicy(options.giveUpAfterMs ?? 24 * 60 * 60_000);
+  const ledger = createOutboxLedger({ db, logger, metrics, notify: options.notify });
+  const claims = createOutboxClaim({ db, logger, batchSize: options.batchSize });
+  const reconcile = createOutboxReconciler({ db, sender, ledger, policy, logger, metrics });
+  const send = createOutboxSend({ sender, ledger, policy, logger, metrics, maxMps: options.maxMps ?? 10, backoff, reconcileAfterMs: options.reconcileAfterMs ?? 5000 });
+
+  return runner.add<ClaimedRow>({
+    name: 'outbox',
+    limit: options.batchSize ?? 100,
+    pollMs: options.pollMs ?? 1000,
+    claim: claims.claim,
+    lane: (row) => row.conversationId,
+    perform: (row, ctx) => (row.state === 'unconfirmed' ? reconcile(ctx, row) : send(ctx, row)),
+    backoff,
+    waitBackoff: exponentialBackoff({ baseMs: 100, capMs: 1000 }),
+    maxAttempts: Number.POSITIVE_INFINITY,
+    // A job that threw may have sent: its row is put in doubt and looked up before anything is sent again.
+    async retry(row, error, delayMs, ctx) {
+      logger.error('outbox job failed; the row is reconciled before any resend', { outboxId: row.id, err: error as Error });
+      await ledger.setRow(ctx, row, 'in doubt after an error', { state: 'unconfirmed', lastError: (error as Error).message ?? String(error), nextAttemptAt: new Date(Date.now() + delayMs) });
+    },
+    recover: claims.markInDoubt,
+    settleRecovery: true,
+    claimFailed: claims.claimFailed,
+  });
+}
