@@ -169,6 +169,8 @@ export function buildServices(options: ServiceOptions): Services {
       await jobs.stop();
       await simulator?.idle();
       await conversations.drain();
+      // The last commits' pushes read the database: they finish before the caller closes it.
+      await pusher.idle();
     },
   };
 }

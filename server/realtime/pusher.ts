@@ -92,11 +92,21 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
     }
   }
 
+  /** Pushes still rendering or reading: a stop waits for them before the database closes. */
+  const inFlight = new Set<Promise<void>>();
+
   return {
+    /** Resolves once every push started so far has been published (or has failed and been logged). */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
     changed(conversationId: number, result: CommitResult, event: ConversationEvent): void {
       // Synchronously, before this or any later commit pushes: a viewer who lost sight of it hears nothing more.
       if (event.type === 'conversation.assigned') void announceAccessChange(db, { type: 'conversation.reassigned', conversationId, assigneeId: event.assigneeId });
-      push(conversationId, result, event).catch((error: unknown) => deps.logger.error('push failed', { err: error as Error, conversationId }));
+      const pushing = push(conversationId, result, event)
+        .catch((error: unknown) => deps.logger.error('push failed', { err: error as Error, conversationId }))
+        .finally(() => inFlight.delete(pushing));
+      inFlight.add(pushing);
     },
   };
 }
