@@ -44,7 +44,7 @@ async function insertBatch(db: Db, batch: InboundRow[]): Promise<(number | null)
 /**
  * Rows that arrive while a write is in flight go together in the next one (server/db/batcher): under load one
  * INSERT … ON CONFLICT DO NOTHING carries many webhooks (one round trip, one commit); alone, a row goes at once.
- * Each caller learns its row's id — or null for a duplicate — only after the commit; a failed write fails its batch.
+ * Each caller learns its row's id — or null for a duplicate — only after the commit; a failed batch is retried row by row.
  * Rows of one conversation go one per statement, in order.
  */
 export function createInboundWriter(db: Db, options: { maxBatch?: number; concurrency?: number } = {}) {
@@ -53,7 +53,8 @@ export function createInboundWriter(db: Db, options: { maxBatch?: number; concur
     one: async (row) => (await insertBatch(db, [row]))[0]!,
     maxBatch: options.maxBatch ?? 200,
     concurrency: options.concurrency ?? 2,
-    onBatchError: 'reject',
+    // One atomic statement: a failed batch is retried row by row, so one bad row fails only its own webhook.
+    onBatchError: 'split',
     // One row per conversation per statement: a conversation's rows commit in the order they came, and each caller
     // hears back (and tells its actor) before the next row of that conversation is written.
     keyOf: (row) => row.conversationKey,

@@ -82,8 +82,8 @@ export function isEmptyPatch(patch: ConversationPatch): boolean {
 /** An event's conversation patches as one: later fields win, unread increments add up. */
 export function mergePatches(patches: ConversationPatch[]): ConversationPatch {
   return patches.reduce<ConversationPatch>((all, patch) => {
-    const unread = (all.unreadIncrement ?? 0) + (patch.unreadIncrement ?? 0);
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<ConversationPatch>;
-    return { ...all, ...defined, ...(unread ? { unreadIncrement: unread } : {}) };
+    const counted = all.unreadIncrement !== undefined || patch.unreadIncrement !== undefined;
+    return { ...all, ...defined, ...(counted ? { unreadIncrement: (all.unreadIncrement ?? 0) + (patch.unreadIncrement ?? 0) } : {}) };
   }, {});
 }
