@@ -17,8 +17,6 @@ export interface CommitResult {
   parked?: boolean;
   /** Provider sids recorded by this event: parked status callbacks for them can be processed now. */
   recordedSids: string[];
-  /** True when this event scheduled a timer: the scheduler may need to wake earlier. */
-  timersChanged?: boolean;
 }
 
 export interface ConversationStore {

@@ -63,7 +63,6 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
     // One commit per conversation per statement: the statement's parts pair rows up by conversation.
     keyOf: (plan) => plan.key,
   });
-  const lanes = { general, status, set };
 
   async function generalCommit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult> {
     try {
@@ -95,7 +94,7 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
       }
     },
     /** Batches run and commits they carried, per lane, since start. */
-    stats: (): Record<Lane, BatcherStats> => ({ general: lanes.general.stats(), status: lanes.status.stats(), set: lanes.set.stats() }),
+    stats: (): Record<Lane, BatcherStats> => ({ general: general.stats(), status: status.stats(), set: set.stats() }),
   };
 }
 

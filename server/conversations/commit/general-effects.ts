@@ -50,7 +50,6 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
     case 'timer.schedule':
       await cancelTimers(tx, requireConversation(ctx), effect.name);
       await tx.insert(timers).values({ conversationId: requireConversation(ctx), name: effect.name, fireAt: new Date(effect.at) });
-      ctx.result.timersChanged = true;
       return true;
     case 'timer.cancel':
       await cancelTimers(tx, requireConversation(ctx), effect.name);

@@ -74,11 +74,6 @@ export const PATCH_SET_SQL: SQL = sql.raw(['updated_at = now()', ...ENTRIES.map(
 export const PATCH_INSERT_COLUMNS: SQL = sql.raw(ENTRIES.map(([, c]) => c.column).join(', '));
 export const PATCH_INSERT_VALUES: SQL = sql.raw(ENTRIES.map(([, c]) => assignment(c, c.initial, 't')).join(', '));
 
-/** Does the merged patch change anything (an empty one writes nothing, as no patch at all)? */
-export function isEmptyPatch(patch: ConversationPatch): boolean {
-  return Object.values(patch).every((v) => v === undefined);
-}
-
 /** An event's conversation patches as one: later fields win, unread increments add up. */
 export function mergePatches(patches: ConversationPatch[]): ConversationPatch {
   return patches.reduce<ConversationPatch>((all, patch) => {
