@@ -15,7 +15,10 @@ export interface CommitResult {
   enqueued: boolean;
   /** A status callback for a message whose sid is not recorded yet: kept for later, not lost. */
   parked?: boolean;
-  /** Provider sids recorded by this event: parked status callbacks for them can be processed now. */
+  /**
+   * Provider sids recorded by this event that status callbacks may be parked for: those can be processed now. The
+   * status lane names only sids it found callbacks parked for; the general path names every sid it recorded.
+   */
   recordedSids: string[];
 }
 

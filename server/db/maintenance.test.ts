@@ -3,7 +3,8 @@ import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { createLogger } from '../logger';
 import { testDatabase } from '../../test/support/db';
-import { needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
+import { analyzeChanged, needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
+import { drivers } from '../../test/support/db';
 import { rowsOf } from './rows';
 
 async function tableStats(database: Awaited<ReturnType<typeof testDatabase>>) {
@@ -65,5 +66,31 @@ describe('database maintenance (PGlite)', () => {
     await using database = await testDatabase('postgres');
     const [row] = rowsOf<{ autovacuum: string }>(await database.db.execute(sql`select current_setting('autovacuum') as autovacuum`));
     expect(await needsMaintenance(database)).toBe(row!.autovacuum !== 'on');
+  });
+});
+
+describe.each(drivers)('analysing changed tables (%s)', (driver) => {
+  /** Writes in one transaction that also flushes this backend's table counters, so pg_stat_user_tables has them on return. */
+  async function write(database: Awaited<ReturnType<typeof testDatabase>>, statement: ReturnType<typeof sql>) {
+    await database.db.transaction(async (tx) => {
+      await tx.execute(statement);
+      await tx.execute(sql`select pg_stat_force_next_flush()`);
+    });
+  }
+
+  test("a table is analysed once its changes pass autovacuum's threshold (50 rows + 10 %), and not before", async () => {
+    await using database = await testDatabase(driver);
+    await database.db.execute(sql`create table churn (id int primary key, v int)`);
+    await write(database, sql`insert into churn select g, 0 from generate_series(1, 500) g`);
+
+    expect(await analyzeChanged(database)).toEqual(['public.churn']);
+    expect(Number((await tableStats(database)).reltuples)).toBe(500);
+    expect(await analyzeChanged(database)).toEqual([]);
+
+    // The threshold is now 50 + 50 rows: 90 changed rows are not enough, 110 are.
+    await write(database, sql`update churn set v = 1 where id <= 90`);
+    expect(await analyzeChanged(database)).toEqual([]);
+    await write(database, sql`update churn set v = 1 where id <= 20`);
+    expect(await analyzeChanged(database)).toEqual(['public.churn']);
   });
 });

@@ -88,12 +88,14 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     await db.execute(sql`insert into aspirants (whatsapp_id) select '+5730' || lpad(g::text, 8, '0') from generate_series(1, 5000) g`);
     await db.execute(sql`insert into conversations (aspirant_id) select id from aspirants`);
     await db.execute(sql`insert into inbound_events (provider_sid, kind, conversation_key, payload) select 'SM' || g, 'message', 'k', '{}' from generate_series(1, 20000) g`);
-    const plans = [1, 2, 3].map((n) =>
+    // A batch as it comes under load: a hundred conversations, each renamed (a new WhatsApp profile name).
+    const plans = Array.from({ length: 100 }, (_, i) => i + 1).map((n) =>
       setPlan(
         { ...initialState(`+57${n}`), conversationId: n, aspirantId: n },
         { type: 'inbound.received', eventId: n } as unknown as ConversationEvent,
         [
           { type: 'inbound.processed', eventId: n },
+          { type: 'aspirant.patch', whatsappName: `Nombre ${n}`, at: 0 },
           { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'hola', status: 'received' } },
           { type: 'conversation.patch', patch: { lastMessageAt: 0, unreadIncrement: 1 } },
         ] as Effect[],
@@ -103,6 +105,7 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     const plan = await planOf(db, new PgDialect().sqlToQuery(setStatement(plans)));
     expect(plan).not.toMatch(/Seq Scan on (conversations|inbound_events|aspirants)/);
     expect(plan).toContain('conversations_pkey');
+    expect(plan).toContain('aspirants_pkey');
     expect(plan).toMatch(/Index Scan using inbound_events_(pkey|unprocessed_idx) on inbound_events/);
   });
 });

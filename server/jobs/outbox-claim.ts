@@ -2,7 +2,7 @@
  * @module server/jobs/outbox-claim — which outbox rows this process takes, and the rows a crash or a lost claim left
  * in doubt. Rows are claimed with `FOR UPDATE SKIP LOCKED`, in id order, one conversation at most once at a time.
  */
-import { and, asc, eq, inArray, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { aspirants, outbox } from '../db/schema';
 import type { Logger } from '../logger';
@@ -11,6 +11,14 @@ import type { Lane } from './runner';
 
 /** A claimed row, and whether its aspirant opted out (STOP, BAJA…) since it was queued. */
 export type ClaimedRow = OutboxRow & { optedOut: boolean };
+
+/**
+ * Rows of conversations no lane here holds. The lanes travel as ONE array parameter, so the statement's text is the
+ * same however many are busy (one prepared statement and plan, not one per count).
+ */
+function notHeld(busy: ReadonlySet<Lane>) {
+  return busy.size ? sql`${outbox.conversationId} <> all (${`{${[...busy].map(Number).join(',')}}`}::int[])` : undefined;
+}
 
 /** The outbox's claim (at most `batchSize` rows at once, default 100), its start-up recovery and its answer to a failed claim. */
 export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?: number }) {
@@ -26,8 +34,7 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
    */
   async function claim(limit: number, busy: ReadonlySet<Lane>): Promise<ClaimedRow[]> {
     if (claimInDoubt) await adoptOrphans(busy);
-    const held = [...busy] as number[];
-    const free = held.length ? notInArray(outbox.conversationId, held) : undefined;
+    const free = notHeld(busy);
     // A row whose fate is unknown ('sending', 'unconfirmed') holds back the later rows of its conversation; the
     // predicate is outbox_in_doubt_idx's, word for word.
     const earlierInDoubt = sql`not exists (select 1 from outbox d where d.conversation_id = ${outbox.conversationId} and d.id < ${outbox.id} and d.state not in ('pending', 'sent', 'failed', 'cancelled'))`;
@@ -58,7 +65,12 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
     const out = await db
       .select({ whatsappId: aspirants.whatsappId })
       .from(aspirants)
-      .where(and(inArray(aspirants.whatsappId, [...new Set(rows.map((r) => r.toNumber))]), sql`${aspirants.optedOutAt} is not null`));
+      .where(
+        and(
+          sql`${aspirants.whatsappId} = any (array(select jsonb_array_elements_text(${JSON.stringify([...new Set(rows.map((r) => r.toNumber))])}::jsonb)))`,
+          sql`${aspirants.optedOutAt} is not null`,
+        ),
+      );
     const optedOut = new Set(out.map((r) => r.whatsappId));
     return rows.sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: optedOut.has(row.toNumber) }));
   }
@@ -69,8 +81,7 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
    * sends today; with several (shard leases) this becomes a check of the lease's owner.
    */
   async function adoptOrphans(busy: ReadonlySet<Lane>): Promise<void> {
-    const held = [...busy] as number[];
-    const unheld = held.length ? notInArray(outbox.conversationId, held) : undefined;
+    const unheld = notHeld(busy);
     const orphans = await db
       .update(outbox)
       .set({ state: 'unconfirmed', nextAttemptAt: new Date() })

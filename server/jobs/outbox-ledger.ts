@@ -6,8 +6,10 @@
  * The outbox keeps the provider's sid on its own row (reconciliation looks it up there); the message's sid is the
  * actor's to record, from the `outbox.sent` it is told (its commit is the one writer of messages.provider_sid).
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { createBatcher } from '../db/batcher';
 import type { Db } from '../db/client';
+import { rowsOf } from '../db/rows';
 import { outbox } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -17,6 +19,7 @@ export type OutboxRow = typeof outbox.$inferSelect;
 
 /** The states a row's fate is unknown in: only from these is it recorded as sent or failed. */
 export const IN_DOUBT: OutboxRow['state'][] = ['sending', 'unconfirmed'];
+const IN_DOUBT_SQL = sql.raw(IN_DOUBT.map((state) => `'${state}'`).join(', '));
 
 /** What the conversation's actor is told once a row's fate is known. */
 export type SendOutcome = { type: 'outbox.sent'; messageId: number; providerSid: string } | { type: 'outbox.failed'; messageId: number; errorCode?: number; reason: string };
@@ -28,11 +31,47 @@ export interface OutboxLedgerOptions {
   notify(key: string, outcome: SendOutcome): void;
 }
 
+interface SentRow {
+  id: number;
+  sid: string;
+}
+
+/**
+ * Marks the rows sent with their provider sids, each only from a state its fate is unknown in (IN_DOUBT), in ONE
+ * fixed-text statement. True for a row this moved, or that an earlier attempt whose answer was lost already marked
+ * sent with the same sid (read from the snapshot before the update); false when it moved on otherwise.
+ */
+export async function recordSent(db: Db, rows: SentRow[]): Promise<boolean[]> {
+  const result = rowsOf<{ id: number | string; mine: boolean }>(
+    await db.execute(sql`
+      with input as (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id bigint, sid text)),
+      moved as (
+        update outbox o set state = 'sent', provider_sid = x.sid, sent_at = now(), last_error = null
+        from input x
+        where o.id = any (array(select id from input)) and o.id = x.id and o.state in (${IN_DOUBT_SQL})
+        returning o.id
+      )
+      select x.id, (x.id = any (array(select id from moved))
+                    or exists (select 1 from outbox o where o.id = x.id and o.state = 'sent' and o.provider_sid = x.sid)) as mine
+      from input x`),
+  );
+  const mine = new Map(result.map((r) => [Number(r.id), r.mine]));
+  return rows.map((row) => mine.get(row.id) === true);
+}
+
 /** The row's transitions for one queue: `setRow` (compare-and-set), `succeed` (sent, sid on the row), `fail`; each tells the actor what it must know. */
 export function createOutboxLedger(options: OutboxLedgerOptions) {
   const { db, logger } = options;
   const sent = options.metrics.counter('wasap_outbox_sent_total', 'Outbound messages accepted by the provider');
   const failed = options.metrics.counter('wasap_outbox_failed_total', 'Outbound messages that failed permanently');
+  // Sends that finish together record their sids in one statement; a row is never twice in one.
+  const sentRows = createBatcher<SentRow, boolean>({
+    many: (rows) => recordSent(db, rows),
+    one: async (row) => (await recordSent(db, [row]))[0]!,
+    concurrency: 1,
+    maxBatch: 100,
+    keyOf: (row) => row.id,
+  });
 
   /**
    * The write that records a send's fate, waited out while the database is unreachable (the send is never repeated
@@ -74,18 +113,7 @@ export function createOutboxLedger(options: OutboxLedgerOptions) {
   async function succeed(ctx: JobContext, row: OutboxRow, sid: string): Promise<void> {
     let moved = false;
     const ok = await record(ctx, 'sent', row, async () => {
-      const done = await db
-        .update(outbox)
-        .set({ state: 'sent', providerSid: sid, sentAt: new Date(), lastError: null })
-        .where(and(eq(outbox.id, row.id), inArray(outbox.state, IN_DOUBT)))
-        .returning({ id: outbox.id });
-      const mine = done.length
-        ? done
-        : await db
-            .select({ id: outbox.id })
-            .from(outbox)
-            .where(and(eq(outbox.id, row.id), eq(outbox.state, 'sent'), eq(outbox.providerSid, sid)));
-      moved = mine.length > 0;
+      moved = await sentRows.submit({ id: row.id, sid });
     });
     if (!ok || !moved) return;
     sent.inc();

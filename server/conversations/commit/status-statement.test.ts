@@ -38,8 +38,8 @@ describe.each(drivers)('status statement (%s)', (driver) => {
     const { conversationId, messageId } = await seed(database);
     const sent = { type: 'outbox.sent', messageId, providerSid: SID } as unknown as ConversationEvent;
     const sentPlan = statusPlan(conversationId, [{ type: 'message.status', match: { messageId }, status: 'queued', providerSid: SID }])!;
-    // Queued → queued does not move, but the sid is recorded (so parked callbacks can be retold).
-    expect(await commitStatus(db, sentPlan, sent, AT)).toMatchObject({ applied: true, touchedMessageIds: [], recordedSids: [SID] });
+    // Queued → queued does not move, but the sid is recorded; no callback is parked for it, so none is to be retold.
+    expect(await commitStatus(db, sentPlan, sent, AT)).toMatchObject({ applied: true, touchedMessageIds: [], recordedSids: [] });
     expect((await db.select().from(messages).where(eq(messages.id, messageId)))[0]).toMatchObject({ providerSid: SID, status: 'queued' });
 
     const read = await callback(database, conversationId, 'read');
@@ -69,5 +69,15 @@ describe.each(drivers)('status statement (%s)', (driver) => {
     expect(await unknown.run()).toBeNull();
     expect((await db.select().from(inboundEvents).where(eq(inboundEvents.id, unknown.eventId)))[0]!.processedAt).toBeNull();
     expect(await db.$count(conversationEvents)).toBe(1);
+  });
+
+  test("recording a sid names it for retelling only when a callback for it is parked (Twilio's callback can beat the send's answer)", async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    const { conversationId, messageId } = await seed(database);
+    await db.insert(inboundEvents).values({ providerSid: `${SID}:delivered`, kind: 'status', conversationKey: '+573001112233', payload: { event: { messageSid: SID, status: 'delivered' } } });
+    const sent = { type: 'outbox.sent', messageId, providerSid: SID } as unknown as ConversationEvent;
+    const sentPlan = statusPlan(conversationId, [{ type: 'message.status', match: { messageId }, status: 'queued', providerSid: SID }])!;
+    expect(await commitStatus(db, sentPlan, sent, AT)).toMatchObject({ applied: true, recordedSids: [SID] });
   });
 });

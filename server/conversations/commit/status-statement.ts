@@ -61,8 +61,11 @@ export async function commitStatus(run: Runner, plan: Plan, event: ConversationE
       insert into conversation_events (conversation_id, type, payload, message_ids, at)
       select ${plan.conversationId}, ${event.type}, ${JSON.stringify(event)}::jsonb, '{}', ${new Date(now).toISOString()}::timestamptz from go where ok
     )
-    select exists (select 1 from target) as found, (select ok from go) as applied, (select id from moved where advances) as moved_id`);
-  const rows = rowsOf<{ found: boolean; applied: boolean; moved_id: number | string | null }>(result);
+    select exists (select 1 from target) as found, (select ok from go) as applied, (select id from moved where advances) as moved_id,
+           -- Served by inbound_events_parked_status_idx (the same expression and predicate as parkedStatusQuery).
+           exists (select 1 from inbound_events p where p.processed_at is null and p.kind = 'status'
+                   and (p.payload -> 'event' ->> 'messageSid') = ${effect.providerSid ?? null}::text) as parked`);
+  const rows = rowsOf<{ found: boolean; applied: boolean; moved_id: number | string | null; parked: boolean }>(result);
   const row = rows[0]!;
   if (!row.found) return null;
   const base: CommitResult = { applied: row.applied, conversationId: plan.conversationId, messageIds: {}, mediaIds: [], touchedMessageIds: [], enqueued: false, recordedSids: [] };
@@ -70,6 +73,7 @@ export async function commitStatus(run: Runner, plan: Plan, event: ConversationE
   return {
     ...base,
     touchedMessageIds: row.moved_id === null ? [] : [Number(row.moved_id)],
-    recordedSids: effect.providerSid ? [effect.providerSid] : [],
+    // Only a sid with callbacks parked for it: the usual send has none, and no look-up follows.
+    recordedSids: effect.providerSid && row.parked ? [effect.providerSid] : [],
   };
 }

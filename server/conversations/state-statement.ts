@@ -1,0 +1,94 @@
+/**
+ * @module server/conversations/state-statement — the two reads and writes an actor makes before its first decision,
+ * each as ONE fixed-text statement for many conversations at once: loading actors' states (`loadStates`) and
+ * creating first messages' aspirant rows (`ensureAspirants`). The batch travels as one parameter (a JSON
+ * document), so the text never changes and the prepared statement is reused whatever the batch size.
+ */
+import { sql } from 'drizzle-orm';
+import { initialState } from '../../actors/conversation/decide';
+import type { ConversationState } from '../../actors/conversation/types';
+import type { Db } from '../db/client';
+import { rowsOf } from '../db/rows';
+
+interface StateRow {
+  ord: number | string;
+  aspirant_id: number | null;
+  whatsapp_name: string | null;
+  first_name: string | null;
+  has_kids: boolean | null;
+  locale: string | null;
+  form_submitted: boolean | null;
+  opted_out: boolean | null;
+  conversation_id: number | null;
+  status: ConversationState['status'] | null;
+  /** Epoch ms (float8), so neither driver's timestamp parsing is involved. */
+  last_inbound_ms: number | null;
+  bot_paused: boolean | null;
+  bot_state: ConversationState['bot'] | string | null;
+  bot_script: string | null;
+  assignee_id: number | null;
+}
+
+function stateOf(key: string, row: StateRow | undefined): ConversationState {
+  if (!row || row.aspirant_id === null) return initialState(key);
+  const bot = typeof row.bot_state === 'string' ? (JSON.parse(row.bot_state) as ConversationState['bot']) : row.bot_state;
+  return {
+    key,
+    conversationId: row.conversation_id,
+    aspirantId: row.aspirant_id,
+    script: row.bot_script,
+    bot: bot ?? null,
+    facts: {
+      locale: row.locale === 'en' ? 'en' : 'es',
+      firstName: row.first_name ?? undefined,
+      whatsappName: row.whatsapp_name ?? undefined,
+      hasKids: row.has_kids ?? undefined,
+      formSubmitted: row.form_submitted === true,
+    },
+    status: row.status ?? 'new',
+    lastInboundAt: row.last_inbound_ms === null ? null : Number(row.last_inbound_ms),
+    optedOut: row.opted_out === true,
+    botPaused: row.bot_paused ?? false,
+    assigneeId: row.assignee_id ?? null,
+  };
+}
+
+/**
+ * The states of the actors for `keys` (WhatsApp ids, E.164), in the order given: the aspirant with its conversation
+ * (conversations_aspirant_id_key makes it at most one), or the initial state for a number never seen.
+ */
+export async function loadStates(db: Db, keys: string[]): Promise<ConversationState[]> {
+  const rows = rowsOf<StateRow>(
+    await db.execute(sql`
+      select k.ord, a.id as aspirant_id, a.whatsapp_name, a.first_name, a.has_kids, a.locale,
+             a.form_submitted_at is not null as form_submitted, a.opted_out_at is not null as opted_out,
+             c.id as conversation_id, c.status, floor(extract(epoch from c.last_inbound_at) * 1000)::float8 as last_inbound_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id
+      from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as k(key, ord)
+      join aspirants a on a.whatsapp_id = k.key
+      left join conversations c on c.aspirant_id = a.id`),
+  );
+  const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
+  return keys.map((key, i) => stateOf(key, byOrd.get(i + 1)));
+}
+
+/**
+ * The aspirant ids for first messages' numbers, created when missing (the WhatsApp profile name is kept only on
+ * creation; an existing row gets its updated_at touched). `items` must not repeat a key: ON CONFLICT DO UPDATE
+ * cannot touch one row twice in a statement. Ids come back in the order of `items`.
+ */
+export async function ensureAspirants(db: Db, items: { key: string; whatsappName?: string }[]): Promise<number[]> {
+  const batch = JSON.stringify(items.map((item) => ({ key: item.key, name: item.whatsappName ?? null })));
+  const rows = rowsOf<{ id: number; whatsapp_id: string }>(
+    await db.execute(sql`
+      insert into aspirants (whatsapp_id, whatsapp_name)
+      select x.key, x.name from jsonb_to_recordset(${batch}::jsonb) as x(key text, name text)
+      on conflict (whatsapp_id) do update set updated_at = now()
+      returning id, whatsapp_id`),
+  );
+  const byKey = new Map(rows.map((row) => [row.whatsapp_id, Number(row.id)]));
+  return items.map((item) => {
+    const id = byKey.get(item.key);
+    if (id === undefined) throw new Error('ensureAspirants: no row came back for a number');
+    return id;
+  });
+}
