@@ -141,10 +141,7 @@ export function buildServices(options: ServiceOptions): Services {
   const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger });
   let maintenance: Maintenance | undefined;
-  after.changed = (_key, conversationId, result, event) => {
-    maintenance?.wrote();
-    pusher.changed(conversationId, result, event);
-  };
+  after.changed = (_key, conversationId, result, event) => pusher.changed(conversationId, result, event);
   after.mediaToFetch = (key, ids) => media.fetch(key, ids);
   after.outboxReady = () => outbox.wake();
 

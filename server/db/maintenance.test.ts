@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { createLogger } from '../logger';
 import { testDatabase } from '../../test/support/db';
-import { analyzeChanged, needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
+import { autovacuumChanged, needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
 import { drivers } from '../../test/support/db';
 import { rowsOf } from './rows';
 
@@ -42,24 +42,22 @@ describe('database maintenance (PGlite)', () => {
     await autovacuumed.stop();
   });
 
-  test('enough committed conversation changes trigger a pass over the conversations table', async () => {
+  test("the schedule applies autovacuum's rules every few seconds and logs what it did", async () => {
     await using database = await testDatabase('pglite');
-    const passes: Record<string, unknown>[] = [];
-    const { promise: logged, resolve } = Promise.withResolvers<void>();
+    const { promise: logged, resolve } = Promise.withResolvers<Record<string, unknown>>();
     const logger = createLogger('info', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
-      if (entry.msg === 'database maintenance') (passes.push(entry), resolve());
+      if (entry.msg === 'tables vacuumed or analysed after changes') resolve(entry);
     });
-    const maintenance = startMaintenance({ database, logger, active: true, firstMs: 3_600_000, writesPerPass: 3 });
-    maintenance.wrote();
-    maintenance.wrote();
-    expect(passes).toHaveLength(0);
-    maintenance.wrote();
-    await logged;
+    await database.db.execute(sql`create table churn (id int primary key, v int)`);
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into churn select g, 0 from generate_series(1, 500) g`);
+      await tx.execute(sql`select pg_stat_force_next_flush()`);
+    });
+    const maintenance = startMaintenance({ database, logger, active: true, firstMs: 3_600_000, checkMs: 1 });
+    expect(await logged).toMatchObject({ vacuumed: [], analyzed: ['public.churn'] });
     await maintenance.stop();
-    expect(passes).toEqual([expect.objectContaining({ table: 'conversations' })]);
-    const [stats] = rowsOf<{ reltuples: number }>(await database.db.execute(sql`select reltuples from pg_class where relname = 'conversations'`));
-    expect(Number(stats!.reltuples)).toBe(0);
+    expect(Number((await tableStats(database)).reltuples)).toBe(500);
   });
 
   test.skipIf(!process.env.TEST_DATABASE_URL)('on Postgres it runs only when autovacuum is off (needs TEST_DATABASE_URL)', async () => {
@@ -69,7 +67,7 @@ describe('database maintenance (PGlite)', () => {
   });
 });
 
-describe.each(drivers)('analysing changed tables (%s)', (driver) => {
+describe.each(drivers)("autovacuum's rules, applied by the server (%s)", (driver) => {
   /** Writes in one transaction that also flushes this backend's table counters, so pg_stat_user_tables has them on return. */
   async function write(database: Awaited<ReturnType<typeof testDatabase>>, statement: ReturnType<typeof sql>) {
     await database.db.transaction(async (tx) => {
@@ -83,14 +81,28 @@ describe.each(drivers)('analysing changed tables (%s)', (driver) => {
     await database.db.execute(sql`create table churn (id int primary key, v int)`);
     await write(database, sql`insert into churn select g, 0 from generate_series(1, 500) g`);
 
-    expect(await analyzeChanged(database)).toEqual(['public.churn']);
+    expect(await autovacuumChanged(database)).toEqual({ vacuumed: [], analyzed: ['public.churn'] });
     expect(Number((await tableStats(database)).reltuples)).toBe(500);
-    expect(await analyzeChanged(database)).toEqual([]);
+    expect(await autovacuumChanged(database)).toEqual({ vacuumed: [], analyzed: [] });
 
     // The threshold is now 50 + 50 rows: 90 changed rows are not enough, 110 are.
     await write(database, sql`update churn set v = 1 where id <= 90`);
-    expect(await analyzeChanged(database)).toEqual([]);
+    expect(await autovacuumChanged(database)).toEqual({ vacuumed: [], analyzed: [] });
     await write(database, sql`update churn set v = 1 where id <= 20`);
-    expect(await analyzeChanged(database)).toEqual(['public.churn']);
+    expect(await autovacuumChanged(database)).toEqual({ vacuumed: [], analyzed: ['public.churn'] });
+  });
+
+  test("a table is vacuumed once its dead rows pass autovacuum's threshold (50 rows + 20 %), which takes them away", async () => {
+    await using database = await testDatabase(driver);
+    await database.db.execute(sql`create table churn (id int primary key, v int)`);
+    await write(database, sql`insert into churn select g, 0 from generate_series(1, 500) g`);
+    await autovacuumChanged(database);
+
+    // 500 rows: 150 dead are enough (50 + 100).
+    await write(database, sql`delete from churn where id <= 160`);
+    expect(await autovacuumChanged(database)).toEqual({ vacuumed: ['public.churn'], analyzed: [] });
+    const [dead] = rowsOf<{ n_dead_tup: number | string }>(await database.db.execute(sql`select n_dead_tup from pg_stat_user_tables where relname = 'churn'`));
+    expect(Number(dead!.n_dead_tup)).toBe(0);
+    expect(Number((await tableStats(database)).reltuples)).toBe(340);
   });
 });

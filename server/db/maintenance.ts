@@ -4,12 +4,13 @@
  *
  * PGlite runs Postgres in single-user mode: no autovacuum worker ever starts (it reports `autovacuum = on` all the
  * same), so dead row versions pile up and no table is ever analysed, leaving the planner to guess. The server does
- * the work itself: every table shortly after start and then at a fixed interval, and the conversations table —
- * every message rewrites its row and its five indexes — each time enough messages were committed. Between passes,
- * a table that changed by more than autovacuum's analyze threshold is analysed at once (`analyzeChanged`): a
- * statement's cached generic plan is made from the statistics it finds, so one planned while the tables were empty
- * would otherwise scan them whole for every batch until the next pass. On Postgres with autovacuum on this is
- * autovacuum's job and nothing runs here (`wasap doctor` warns when it is off).
+ * the work itself: every table shortly after start and then at a fixed interval, and in between, every few
+ * seconds, what autovacuum would do by its default rules (`autovacuumChanged`): VACUUM a table whose dead row
+ * versions passed its threshold (every message rewrites its conversation's row and that row's five indexes; every
+ * processed webhook leaves a dead entry in a partial index the next look-up walks), ANALYZE one whose changes did.
+ * The statistics matter beyond row estimates: a statement's cached generic plan is made from the ones it finds, so
+ * one planned while the tables were empty would otherwise scan them whole for every batch until the next pass. On
+ * Postgres with autovacuum on this is autovacuum's job and nothing runs here (`wasap doctor` warns when it is off).
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from './client';
@@ -18,42 +19,53 @@ import type { Logger } from '../logger';
 
 export const MAINTENANCE_FIRST_MS = 60_000;
 export const MAINTENANCE_INTERVAL_MS = 15 * 60_000;
-/** Committed conversation changes between two passes over the conversations table. */
-export const CONVERSATION_WRITES_PER_PASS = 20_000;
-/** How often table changes are compared with the analyze threshold. */
-export const ANALYZE_CHECK_MS = 2_000;
+/** How often tables are compared with autovacuum's thresholds. */
+export const AUTOVACUUM_CHECK_MS = 2_000;
 /**
- * Autovacuum's default analyze threshold: a table is analysed once more than 50 + 10 % of its rows changed since
- * its last ANALYZE (autovacuum_analyze_threshold and autovacuum_analyze_scale_factor; Postgres docs, "Routine
- * Vacuuming", 25.1.6 The Autovacuum Daemon).
+ * Autovacuum's default thresholds (Postgres docs, "Routine Vacuuming", 25.1.6 The Autovacuum Daemon): a table is
+ * vacuumed once its dead row versions pass 50 + 20 % of its rows (autovacuum_vacuum_threshold and
+ * autovacuum_vacuum_scale_factor), analysed once its changes since the last ANALYZE pass 50 + 10 %
+ * (autovacuum_analyze_threshold and autovacuum_analyze_scale_factor).
  */
+const VACUUM_BASE_ROWS = 50;
+const VACUUM_SCALE = 0.2;
 const ANALYZE_BASE_ROWS = 50;
 const ANALYZE_SCALE = 0.1;
 
-/** One pass over every table, or over one; returns how long it took (PGlite serves nothing else meanwhile). */
-export async function runMaintenance(database: Pick<Database, 'db'>, table?: 'conversations'): Promise<number> {
+/** One pass over every table; returns how long it took (PGlite serves nothing else meanwhile). */
+export async function runMaintenance(database: Pick<Database, 'db'>): Promise<number> {
   const started = performance.now();
-  await database.db.execute(table ? sql`vacuum (analyze) conversations` : sql`vacuum (analyze)`);
+  await database.db.execute(sql`vacuum (analyze)`);
   return performance.now() - started;
 }
 
+/** The tables one autovacuum check worked on, schema-qualified and quoted. */
+export interface AutovacuumWork {
+  vacuumed: string[];
+  analyzed: string[];
+}
+
 /**
- * ANALYZE every table of the schema whose changes since its last ANALYZE (pg_stat_user_tables.n_mod_since_analyze)
- * passed autovacuum's threshold; the new statistics also invalidate the plans cached from the old ones. Returns the
- * tables analysed (none: nothing ran but one catalog read).
+ * Applies autovacuum's rules to every table of the schema, from pg_stat_user_tables: VACUUM (ANALYZE) the tables
+ * past the vacuum threshold, ANALYZE the others past the analyze threshold. New statistics also invalidate the plans
+ * cached from the old ones. Nothing due: one catalog read and nothing else.
  */
-export async function analyzeChanged(database: Pick<Database, 'db'>): Promise<string[]> {
-  const due = rowsOf<{ name: string }>(
+export async function autovacuumChanged(database: Pick<Database, 'db'>): Promise<AutovacuumWork> {
+  const rows = rowsOf<{ name: string; vacuum: boolean; analyze: boolean }>(
     await database.db.execute(sql`
-      select format('%I.%I', s.schemaname, s.relname) as name
+      select format('%I.%I', s.schemaname, s.relname) as name,
+             s.n_dead_tup > ${VACUUM_BASE_ROWS} + ${VACUUM_SCALE}::float8 * greatest(c.reltuples, 0) as vacuum,
+             s.n_mod_since_analyze > ${ANALYZE_BASE_ROWS} + ${ANALYZE_SCALE}::float8 * greatest(c.reltuples, 0) as analyze
       from pg_stat_user_tables s join pg_class c on c.oid = s.relid
       where s.schemaname = current_schema()
-        and s.n_mod_since_analyze > ${ANALYZE_BASE_ROWS} + ${ANALYZE_SCALE}::float8 * greatest(c.reltuples, 0)
       order by s.relname`),
-  ).map((row) => row.name);
+  );
+  const vacuumed = rows.filter((r) => r.vacuum).map((r) => r.name);
+  const analyzed = rows.filter((r) => !r.vacuum && r.analyze).map((r) => r.name);
   // The names come quoted from the catalog (format %I), not from input.
-  if (due.length) await database.db.execute(sql.raw(`analyze ${due.join(', ')}`));
-  return due;
+  if (vacuumed.length) await database.db.execute(sql.raw(`vacuum (analyze) ${vacuumed.join(', ')}`));
+  if (analyzed.length) await database.db.execute(sql.raw(`analyze ${analyzed.join(', ')}`));
+  return { vacuumed, analyzed };
 }
 
 /** True when nothing else vacuums this database: PGlite always, Postgres when autovacuum is off. */
@@ -64,10 +76,8 @@ export async function needsMaintenance(database: Database): Promise<boolean> {
 }
 
 export interface Maintenance {
-  /** False when autovacuum does the work: nothing is scheduled and `wrote` does nothing. */
+  /** False when autovacuum does the work: nothing is scheduled. */
   readonly active: boolean;
-  /** Counts committed conversation changes; every `writesPerPass` of them the conversations table gets a pass. */
-  wrote(count?: number): void;
   stop(): Promise<void>;
 }
 
@@ -78,23 +88,17 @@ export interface MaintenanceOptions {
   active: boolean;
   firstMs?: number;
   intervalMs?: number;
-  writesPerPass?: number;
-  /** How often changed tables are looked for and analysed (default ANALYZE_CHECK_MS). */
-  analyzeCheckMs?: number;
+  /** How often tables are compared with autovacuum's thresholds (default AUTOVACUUM_CHECK_MS). */
+  checkMs?: number;
 }
 
-/**
- * A pass after `firstMs`, then every `intervalMs`; conversations-table passes driven by writes; changed tables
- * analysed every `analyzeCheckMs`; never two at once.
- */
+/** A pass over every table after `firstMs`, then every `intervalMs`; autovacuum's rules every `checkMs`; never two at once. */
 export function startMaintenance(options: MaintenanceOptions): Maintenance {
   const { database, logger } = options;
-  if (!options.active) return { active: false, wrote() {}, stop: async () => {} };
-  const writesPerPass = options.writesPerPass ?? CONVERSATION_WRITES_PER_PASS;
+  if (!options.active) return { active: false, stop: async () => {} };
   let running: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let checker: ReturnType<typeof setTimeout> | undefined;
-  let writes = 0;
   let stopped = false;
 
   /** Runs one piece of maintenance as `running`, so no two overlap. */
@@ -107,28 +111,29 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
     return done;
   }
 
-  function pass(table?: 'conversations'): Promise<void> {
+  function pass(): Promise<void> {
     return exclusive(() =>
-      runMaintenance(database, table).then(
-        (ms) => logger.info('database maintenance', { table: table ?? 'all', ms: Math.round(ms) }),
-        (error: unknown) => logger.warn('database maintenance failed', { table: table ?? 'all', err: error as Error }),
+      runMaintenance(database).then(
+        (ms) => logger.info('database maintenance', { table: 'all', ms: Math.round(ms) }),
+        (error: unknown) => logger.warn('database maintenance failed', { table: 'all', err: error as Error }),
       ),
     );
   }
 
-  /** Every `analyzeCheckMs`, unless a pass (which analyses too) is running: the tables past the threshold. */
-  function checkChanged(): void {
+  /** Every `checkMs`, unless a pass (which does all of it) is running: autovacuum's work on the tables due. */
+  function check(): void {
     checker = setTimeout(() => {
-      const check = running
+      const work = running
         ? Promise.resolve()
         : exclusive(() =>
-            analyzeChanged(database).then(
-              (tables) => (tables.length ? logger.info('tables analysed after changes', { tables }) : undefined),
-              (error: unknown) => logger.warn('analysing changed tables failed', { err: error as Error }),
+            autovacuumChanged(database).then(
+              (done) => (done.vacuumed.length || done.analyzed.length ? logger.info('tables vacuumed or analysed after changes', { ...done }) : undefined),
+              (error: unknown) => logger.warn('vacuuming or analysing changed tables failed', { err: error as Error }),
             ),
           );
-      void check.then(() => (stopped ? undefined : checkChanged()));
-    }, options.analyzeCheckMs ?? ANALYZE_CHECK_MS);
+      void work.then(() => (stopped ? undefined : check()));
+    }, options.checkMs ?? AUTOVACUUM_CHECK_MS);
+    // Never what keeps the process alive: a server stopping while it starts must still exit.
     checker.unref?.();
   }
 
@@ -137,20 +142,13 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
     timer = setTimeout(() => {
       void (running ?? Promise.resolve()).then(() => (stopped ? undefined : pass())).then(() => schedule(options.intervalMs ?? MAINTENANCE_INTERVAL_MS));
     }, ms);
-    // Never what keeps the process alive: a server stopping while it starts must still exit.
     timer.unref?.();
   }
   schedule(options.firstMs ?? MAINTENANCE_FIRST_MS);
-  checkChanged();
+  check();
 
   return {
     active: true,
-    wrote(count = 1) {
-      writes += count;
-      if (writes < writesPerPass || running || stopped) return;
-      writes = 0;
-      void pass('conversations');
-    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 /** @module server/whatsapp/twilio-sender — sends WhatsApp messages through Twilio's Messages API with the twilio client. */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
 import twilio from 'twilio';
 import { isE164, toWhatsAppAddress } from './phone';
 import { SendError, classifySendError } from './send-errors';
@@ -85,13 +86,18 @@ export function rebaseUri(uri: string, base: string): string {
   return base.replace(/\/+$/, '') + target.pathname + target.search;
 }
 
-/** twilio has no setting for the API base URL; the HTTP client is the one place every request passes. */
+/**
+ * twilio has no setting for the API base URL; the HTTP client is the one place every request passes. Its own agent
+ * keeps connections alive for https only; an http base (the simulator, a fake Twilio, an egress gateway inside the
+ * network) gets a keep-alive agent too, instead of a new connection for every send.
+ */
 class RoutedRequestClient extends twilio.RequestClient {
   constructor(
     private readonly apiUrl: string | undefined,
     timeoutMs: number | undefined,
   ) {
     super(timeoutMs === undefined ? {} : { timeout: timeoutMs });
+    if (apiUrl?.startsWith('http:')) this.axios.defaults.httpAgent = new http.Agent({ keepAlive: true, timeout: timeoutMs });
   }
 
   override request<TData>(opts: RequestOptions & { data?: TData }) {
