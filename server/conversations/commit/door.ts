@@ -12,7 +12,7 @@ import { emptyResult, generalUnit, parkEvent, ParkStatus } from './general';
 import { laneOf, type Lane } from './lanes';
 import { setPlan, type SetPlan } from './set-plan';
 import { commitSet, type SetOutcome } from './set-statement';
-import { commitStatus, statusPlan } from './status-statement';
+import { commitStatuses, statusPlan, type StatusItem } from './status-statement';
 
 export interface CommitDoorOptions {
   /**
@@ -26,9 +26,8 @@ export interface CommitDoorOptions {
   setMaxBatch?: number;
 }
 
-/** Work that runs inside a transaction, or (a one-statement unit) on its own. */
+/** Work that runs inside a transaction. */
 type TxUnit<T> = (tx: Tx) => Promise<T>;
-type Unit<T> = (run: Db | Tx) => Promise<T>;
 
 /** Units that share one transaction: started together, their statements are pipelined on its connection. */
 async function together<T>(db: Db, units: TxUnit<T>[]): Promise<T[]> {
@@ -48,12 +47,13 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
     concurrency: options.generalConcurrency,
     maxBatch: 128,
   });
-  const status = createBatcher<Unit<CommitResult | null>, CommitResult | null>({
-    // Alone, one statement runs in autocommit: one round trip.
-    one: (unit) => unit(db),
-    many: (units) => together(db, units),
+  const status = createBatcher<StatusItem, CommitResult | null>({
+    one: async (item) => (await commitStatuses(db, [item]))[0]!,
+    many: (items) => commitStatuses(db, items),
     concurrency: options.statementConcurrency,
     maxBatch: 128,
+    // One update per conversation per statement (an actor commits one event at a time anyway).
+    keyOf: (item) => item.plan.conversationId,
   });
   const set = createBatcher<SetPlan, SetOutcome>({
     one: async (plan) => (await commitSet(db, [plan]))[0]!,
@@ -85,7 +85,7 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
         }
         case 'status': {
           const plan = statusPlan(state.conversationId!, effects);
-          const done = await status.submit((run) => commitStatus(run, plan, event, now));
+          const done = await status.submit({ plan, event, now });
           // null: the message is not there yet — the general path parks a callback for it.
           return done ?? generalCommit(key, state, effects, event, now);
         }

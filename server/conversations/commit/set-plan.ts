@@ -92,6 +92,7 @@ export function setPlan(state: ConversationState, event: ConversationEvent, effe
 
 /** Cancels pending timers by name: those stored before (in SQL) and those this event scheduled (kept, cancelled). */
 function cancelTimer(plan: SetPlan, name: string): void {
-  if (!plan.cancel.includes(name)) plan.cancel.push(name);
+  // A conversation this event creates has no timers stored yet: nothing to look up.
+  if (plan.conversationId !== null && !plan.cancel.includes(name)) plan.cancel.push(name);
   for (const t of plan.schedule) if (name === '*' || t.name === name) t.cancelled = true;
 }

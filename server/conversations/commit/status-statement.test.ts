@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { ConversationEvent, Effect } from '../../../actors/conversation/types';
 import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
 import { aspirants, conversationEvents, conversations, inboundEvents, messages } from '../../db/schema';
-import { commitStatus, statusPlan } from './status-statement';
+import { commitStatus, commitStatuses, statusPlan } from './status-statement';
 
 const AT = Date.parse('2026-11-27T10:00:00Z');
 const SID = `SM${'a'.repeat(32)}`;
@@ -79,5 +79,60 @@ describe.each(drivers)('status statement (%s)', (driver) => {
     const sent = { type: 'outbox.sent', messageId, providerSid: SID } as unknown as ConversationEvent;
     const sentPlan = statusPlan(conversationId, [{ type: 'message.status', match: { messageId }, status: 'queued', providerSid: SID }])!;
     expect(await commitStatus(db, sentPlan, sent, AT)).toMatchObject({ applied: true, recordedSids: [SID] });
+  });
+
+  test('many conversations in one statement: each item gets its own outcome, as if committed alone', async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    const seeded = [];
+    for (const n of [1, 2, 3, 4]) {
+      const [aspirant] = await db
+        .insert(aspirants)
+        .values({ whatsappId: `+57300111220${n}` })
+        .returning();
+      const [conversation] = await db.insert(conversations).values({ aspirantId: aspirant!.id }).returning();
+      const [message] = await db
+        .insert(messages)
+        .values({ conversationId: conversation!.id, sender: 'bot', body: `Hola ${n}`, status: 'queued', providerSid: `SM${n}` })
+        .returning();
+      seeded.push({ conversationId: conversation!.id, messageId: message!.id, sid: `SM${n}` });
+    }
+    const event = async (sid: string, processed = false) => {
+      const [row] = await db
+        .insert(inboundEvents)
+        .values({ providerSid: `${sid}:cb`, kind: 'status', conversationKey: 'k', payload: {}, processedAt: processed ? new Date() : null })
+        .returning();
+      return row!.id;
+    };
+    const item = (i: number, sid: string, status: 'delivered' | 'read', eventId: number) => ({
+      plan: statusPlan(seeded[i]!.conversationId, [
+        { type: 'message.status', match: { providerSid: sid }, status },
+        { type: 'inbound.processed', eventId },
+      ])!,
+      event: { type: 'status.received', eventId, messageSid: sid, status } as unknown as ConversationEvent,
+      now: AT,
+    });
+    const outcomes = await commitStatuses(db, [
+      item(0, 'SM1', 'read', await event('SM1')),
+      item(1, 'SMunknown', 'delivered', await event('SMunknown')),
+      item(2, 'SM3', 'delivered', await event('SM3', true)),
+      item(3, 'SM4', 'delivered', await event('SM4')),
+    ]);
+
+    expect(outcomes[0]).toMatchObject({ applied: true, conversationId: seeded[0]!.conversationId, touchedMessageIds: [seeded[0]!.messageId] });
+    expect(outcomes[1]).toBeNull();
+    expect(outcomes[2]).toMatchObject({ applied: false, touchedMessageIds: [] });
+    expect(outcomes[3]).toMatchObject({ applied: true, touchedMessageIds: [seeded[3]!.messageId] });
+    const statuses = await db.select({ id: messages.id, status: messages.status }).from(messages);
+    expect(new Map(statuses.map((m) => [m.id, m.status]))).toEqual(
+      new Map([
+        [seeded[0]!.messageId, 'read'],
+        [seeded[1]!.messageId, 'queued'],
+        [seeded[2]!.messageId, 'queued'],
+        [seeded[3]!.messageId, 'delivered'],
+      ]),
+    );
+    const journal = await db.select({ conversationId: conversationEvents.conversationId }).from(conversationEvents);
+    expect(journal.map((j) => j.conversationId).sort()).toEqual([seeded[0]!.conversationId, seeded[3]!.conversationId].sort());
   });
 });

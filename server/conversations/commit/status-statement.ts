@@ -1,7 +1,7 @@
 /**
- * @module server/conversations/commit/status-statement — the `status` lane: a delivery update (the outbox's "sent",
- * Twilio's status callbacks: several per outbound message) committed as ONE statement instead of a
- * three-to-five-statement transaction.
+ * @module server/conversations/commit/status-statement — the `status` lane: delivery updates (the outbox's "sent",
+ * Twilio's status callbacks: several per outbound message) of many conversations committed by ONE statement, the
+ * batch passed as one JSON parameter so the text never changes.
  */
 import { sql } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
@@ -28,52 +28,97 @@ export function statusPlan(conversationId: number, effects: Effect[]): StatusPla
   return { conversationId, eventId: processed?.eventId ?? null, effect };
 }
 
-type Plan = StatusPlan;
+/** One delivery update for `commitStatuses`: the plan, the event it journals and when. */
+export interface StatusItem {
+  plan: StatusPlan;
+  event: ConversationEvent;
+  now: number;
+}
 
-/** `null`: the message is not there (yet) — nothing was written; the general path decides (a callback is parked). */
-export async function commitStatus(run: Runner, plan: Plan, event: ConversationEvent, now: number): Promise<CommitResult | null> {
-  const { effect } = plan;
-  const byId = 'messageId' in effect.match ? effect.match.messageId : null;
-  const bySid = 'providerSid' in effect.match ? effect.match.providerSid : null;
-  const terminal = isTerminal(effect.status);
-  // Statuses only move forward and failed/undelivered are final (as general-effects updateStatus).
+/**
+ * Commits many delivery updates (at most one per conversation: an actor commits one event at a time) in ONE
+ * statement; one outcome per item, in order. `null`: the message is not there (yet) — nothing was written for that
+ * item; the general path decides (a callback is parked). Statuses only move forward and failed/undelivered are
+ * final (as general-effects updateStatus); an item whose webhook row was already processed applies nothing.
+ */
+export async function commitStatuses(run: Runner, items: StatusItem[]): Promise<(CommitResult | null)[]> {
+  const input = items.map(({ plan, event, now }, ord) => {
+    const { effect } = plan;
+    return {
+      ord,
+      conversation_id: plan.conversationId,
+      event_id: plan.eventId,
+      by_id: 'messageId' in effect.match ? effect.match.messageId : null,
+      by_sid: 'providerSid' in effect.match ? effect.match.providerSid : null,
+      new_sid: effect.providerSid ?? null,
+      status: effect.status,
+      terminal: isTerminal(effect.status),
+      error_code: effect.errorCode ?? null,
+      error_message: effect.errorMessage ?? null,
+      ev_type: event.type,
+      ev_payload: event,
+      ev_at: new Date(now).toISOString(),
+    };
+  });
   const result = await run.execute(sql`
-    with target as (
-      select id, status,
-             status not in ${TERMINAL_STATUSES_SQL} and (${terminal}::boolean or coalesce(array_position(${DELIVERY_ORDER_SQL}, status), 0)
-               < array_position(${DELIVERY_ORDER_SQL}, ${effect.status}::delivery_status)) as advances
-      from messages where (id = ${byId}::bigint or provider_sid = ${bySid}::text) limit 1
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(ord int, conversation_id int, event_id bigint, by_id bigint,
+        by_sid text, new_sid text, status delivery_status, terminal boolean, error_code int, error_message text, ev_type text,
+        ev_payload jsonb, ev_at timestamptz)
+    ), target as (
+      select x.ord, m.id,
+             m.status not in ${TERMINAL_STATUSES_SQL} and (x.terminal or coalesce(array_position(${DELIVERY_ORDER_SQL}, m.status), 0)
+               < array_position(${DELIVERY_ORDER_SQL}, x.status)) as advances
+      from input x cross join lateral (
+        select id, status from messages where id = x.by_id or provider_sid = x.by_sid limit 1) m
     ), done as (
-      update inbound_events set processed_at = now(), attempts = attempts + 1, last_error = null
-      where id = ${plan.eventId}::bigint and processed_at is null and exists (select 1 from target) returning id
+      update inbound_events e set processed_at = now(), attempts = e.attempts + 1, last_error = null
+      where e.id = any (array(select x.event_id from input x join target t on t.ord = x.ord where x.event_id is not null))
+        and e.processed_at is null
+      returning e.id
     ), go as (
-      select exists (select 1 from target) and (${plan.eventId}::bigint is null or exists (select 1 from done)) as ok
+      select x.* from input x
+      where x.ord = any (array(select ord from target)) and (x.event_id is null or x.event_id = any (array(select id from done)))
     ), moved as (
       update messages m set
-        provider_sid = coalesce(${effect.providerSid ?? null}::text, m.provider_sid),
-        status = case when t.advances then ${effect.status}::delivery_status else m.status end,
-        error_code = case when t.advances and ${effect.errorCode ?? null}::int is not null then ${effect.errorCode ?? null}::int else m.error_code end,
-        error_message = case when t.advances and ${effect.errorMessage ?? null}::text is not null then ${effect.errorMessage ?? null}::text else m.error_message end,
+        provider_sid = coalesce(g.new_sid, m.provider_sid),
+        status = case when t.advances then g.status else m.status end,
+        error_code = case when t.advances and g.error_code is not null then g.error_code else m.error_code end,
+        error_message = case when t.advances and g.error_message is not null then g.error_message else m.error_message end,
         updated_at = now()
-      from target t where m.id = t.id and (select ok from go)
-      returning m.id, t.advances
+      from target t join go g on g.ord = t.ord
+      where m.id = any (array(select id from target)) and m.id = t.id
+      returning m.id, t.ord, t.advances
     ), journaled as (
       insert into conversation_events (conversation_id, type, payload, message_ids, at)
-      select ${plan.conversationId}, ${event.type}, ${JSON.stringify(event)}::jsonb, '{}', ${new Date(now).toISOString()}::timestamptz from go where ok
+      select g.conversation_id, g.ev_type, g.ev_payload, '{}', g.ev_at from go g order by g.ord
     )
-    select exists (select 1 from target) as found, (select ok from go) as applied, (select id from moved where advances) as moved_id,
+    select x.ord,
+           exists (select 1 from target t where t.ord = x.ord) as found,
+           exists (select 1 from go g where g.ord = x.ord) as applied,
+           (select v.id from moved v where v.ord = x.ord and v.advances) as moved_id,
            -- Served by inbound_events_parked_status_idx (the same expression and predicate as parkedStatusQuery).
-           exists (select 1 from inbound_events p where p.processed_at is null and p.kind = 'status'
-                   and (p.payload -> 'event' ->> 'messageSid') = ${effect.providerSid ?? null}::text) as parked`);
-  const rows = rowsOf<{ found: boolean; applied: boolean; moved_id: number | string | null; parked: boolean }>(result);
-  const row = rows[0]!;
-  if (!row.found) return null;
-  const base: CommitResult = { applied: row.applied, conversationId: plan.conversationId, messageIds: {}, mediaIds: [], touchedMessageIds: [], enqueued: false, recordedSids: [] };
-  if (!row.applied) return base;
-  return {
-    ...base,
-    touchedMessageIds: row.moved_id === null ? [] : [Number(row.moved_id)],
-    // Only a sid with callbacks parked for it: the usual send has none, and no look-up follows.
-    recordedSids: effect.providerSid && row.parked ? [effect.providerSid] : [],
-  };
+           x.new_sid is not null and exists (select 1 from inbound_events p where p.processed_at is null and p.kind = 'status'
+             and (p.payload -> 'event' ->> 'messageSid') = x.new_sid) as parked
+    from input x`);
+  const rows = rowsOf<{ ord: number; found: boolean; applied: boolean; moved_id: number | string | null; parked: boolean }>(result);
+  const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
+  return items.map(({ plan }, ord) => {
+    const row = byOrd.get(ord)!;
+    if (!row.found) return null;
+    const base: CommitResult = { applied: row.applied, conversationId: plan.conversationId, messageIds: {}, mediaIds: [], touchedMessageIds: [], enqueued: false, recordedSids: [] };
+    if (!row.applied) return base;
+    const sid = plan.effect.providerSid;
+    return {
+      ...base,
+      touchedMessageIds: row.moved_id === null ? [] : [Number(row.moved_id)],
+      // Only a sid with callbacks parked for it: the usual send has none, and no look-up follows.
+      recordedSids: sid && row.parked ? [sid] : [],
+    };
+  });
+}
+
+/** One delivery update alone (`commitStatuses` of one item). */
+export async function commitStatus(run: Runner, plan: StatusPlan, event: ConversationEvent, now: number): Promise<CommitResult | null> {
+  return (await commitStatuses(run, [{ plan, event, now }]))[0]!;
 }
