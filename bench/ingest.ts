@@ -12,7 +12,7 @@ import { measureRoundTrips, type Accounting } from './lib/ingest-accounting';
 import { pgbenchInsert, type PgbenchResult } from './lib/ingest-pgbench';
 import { formatResult, ratio, row } from './lib/ingest-report';
 import { startIngestSystem, type IngestDriver, type IngestSystem } from './lib/ingest-server';
-import { describeStep, findMaxRate, runStep, type StepResult } from './lib/ingest-steps';
+import { describeStep, findMaxRate, firstMessageConversations, runStep, type StepResult } from './lib/ingest-steps';
 
 export interface IngestOptions extends ScenarioOptions {
   driver: IngestDriver;
@@ -47,9 +47,11 @@ async function latencyAt(
   log: (l: string) => void,
 ): Promise<StepResult | undefined> {
   if (max <= 0) return undefined;
-  const step = await runStep(system, { conversations, rate: Math.max(1, Math.round(max / 2)), durationMs: stepMs, warmup });
+  const rate = Math.max(1, Math.round(max / 2));
+  const n = warmup ? conversations : firstMessageConversations(conversations, rate, stepMs);
+  const step = await runStep(system, { conversations: n, rate, durationMs: stepMs, warmup });
   log(describeStep(step));
-  rows.push(row(driver, '50% of max', conversations, step.measured, step));
+  rows.push(row(driver, '50% of max', n, step.measured, step));
   return step;
 }
 
@@ -57,7 +59,7 @@ async function searchRows(system: IngestSystem, driver: string, conversations: n
   const search = await findMaxRate(system, { conversations, start, stepMs: plan.stepMs, bisections: plan.bisections, maxSteps: plan.maxSteps, warmup, log });
   for (const step of search.steps) {
     if (step.warmup && conversations >= 100) rows.push(row(driver, 'first msgs (warm-up)', conversations, step.warmup, step));
-    rows.push(row(driver, step === search.best ? 'search: MAX held' : step.sustained ? 'search: held' : 'search: not held', conversations, step.measured, step));
+    rows.push(row(driver, step === search.best ? 'search: MAX held' : step.sustained ? 'search: held' : 'search: not held', step.conversations, step.measured, step));
   }
   return search;
 }

@@ -81,7 +81,7 @@ export interface SearchOptions {
   bisections: number;
   /** Stop doubling (or halving) after this many steps. */
   maxSteps: number;
-  /** One message per conversation before the measured phase (false: every message is a conversation's first when N is large). */
+  /** One message per conversation before the measured phase (false: every message is a conversation's first; N grows to the step's message count). */
   warmup?: boolean;
   log: (line: string) => void;
 }
@@ -93,6 +93,14 @@ export interface SearchResult {
   steps: StepResult[];
 }
 
+/**
+ * Conversations for a step where every message must be a conversation's first (no warm-up): the generator writes to
+ * number `i % conversations`, so a step of `rate × duration` messages needs at least that many numbers.
+ */
+export function firstMessageConversations(conversations: number, rate: number, durationMs: number): number {
+  return Math.max(conversations, Math.ceil((rate * durationMs) / 1000));
+}
+
 export function describeStep(step: StepResult): string {
   const m = step.measured;
   return `N=${step.conversations} target ${m.target}/s: sent ${m.sent} ok ${m.ok} late ${m.late} delivered ${m.delivered} achieved ${m.achievedRate}/s processed ${m.processedRate}/s e2e p50 ${m.e2eMs.p50} p99 ${m.e2eMs.p99} max ${m.e2eMs.max} ms; cpu server ${step.cpu.server} pg ${step.cpu.postgres} gen ${step.cpu.generator} machine ${step.cpu.machine} → ${step.sustained ? 'held' : 'NOT held'}`;
@@ -102,7 +110,9 @@ export function describeStep(step: StepResult): string {
 export async function findMaxRate(system: IngestSystem, options: SearchOptions): Promise<SearchResult> {
   const steps: StepResult[] = [];
   async function attempt(rate: number): Promise<StepResult> {
-    const step = await runStep(system, { conversations: options.conversations, rate: Math.round(rate), durationMs: options.stepMs, warmup: options.warmup ?? true });
+    const warmup = options.warmup ?? true;
+    const conversations = warmup ? options.conversations : firstMessageConversations(options.conversations, Math.round(rate), options.stepMs);
+    const step = await runStep(system, { conversations, rate: Math.round(rate), durationMs: options.stepMs, warmup });
     steps.push(step);
     options.log(describeStep(step));
     return step;

@@ -45,26 +45,52 @@ export interface AutovacuumWork {
   analyzed: string[];
 }
 
-/**
- * Applies autovacuum's rules to every table of the schema, from pg_stat_user_tables: VACUUM (ANALYZE) the tables
- * past the vacuum threshold, ANALYZE the others past the analyze threshold. New statistics also invalidate the plans
- * cached from the old ones. Nothing due: one catalog read and nothing else.
- */
-export async function autovacuumChanged(database: Pick<Database, 'db'>): Promise<AutovacuumWork> {
-  const rows = rowsOf<{ name: string; vacuum: boolean; analyze: boolean }>(
+interface TableStats {
+  name: string;
+  dead: number | string;
+  changed: number | string;
+  rows: number | string;
+}
+
+async function tableStats(database: Pick<Database, 'db'>, names?: string[]): Promise<TableStats[]> {
+  return rowsOf<TableStats>(
     await database.db.execute(sql`
-      select format('%I.%I', s.schemaname, s.relname) as name,
-             s.n_dead_tup > ${VACUUM_BASE_ROWS} + ${VACUUM_SCALE}::float8 * greatest(c.reltuples, 0) as vacuum,
-             s.n_mod_since_analyze > ${ANALYZE_BASE_ROWS} + ${ANALYZE_SCALE}::float8 * greatest(c.reltuples, 0) as analyze
+      select format('%I.%I', s.schemaname, s.relname) as name, s.n_dead_tup as dead, s.n_mod_since_analyze as changed,
+             greatest(c.reltuples, 0) as rows
       from pg_stat_user_tables s join pg_class c on c.oid = s.relid
       where s.schemaname = current_schema()
       order by s.relname`),
-  );
-  const vacuumed = rows.filter((r) => r.vacuum).map((r) => r.name);
-  const analyzed = rows.filter((r) => !r.vacuum && r.analyze).map((r) => r.name);
+  ).filter((t) => !names || names.includes(t.name));
+}
+
+/**
+ * Dead rows a VACUUM left behind, by table: rows an older snapshot (a long report, pg_dump, a session idle in a
+ * transaction) can still see cannot be removed, and without this the same table would pass the threshold again at
+ * every check. Only dead rows beyond these count.
+ */
+export type DeadLeftOver = Map<string, number>;
+
+/**
+ * Applies autovacuum's dead-row and changed-row rules to every table of the schema, from pg_stat_user_tables:
+ * VACUUM the tables whose dead rows (beyond what the last VACUUM here had to leave, `leftOver`, updated) passed the
+ * vacuum threshold — with ANALYZE when that is due too — and ANALYZE the others past the analyze threshold. New
+ * statistics also invalidate the plans cached from the old ones. Autovacuum's insert-only and anti-wraparound
+ * vacuums are left to the full pass (runMaintenance). Nothing due: one catalog read and nothing else.
+ */
+export async function autovacuumChanged(database: Pick<Database, 'db'>, leftOver: DeadLeftOver = new Map()): Promise<AutovacuumWork> {
+  const tables = await tableStats(database);
+  const due = (t: TableStats, base: number, scale: number, count: number) => count > base + scale * Number(t.rows);
+  const vacuumDue = tables.filter((t) => due(t, VACUUM_BASE_ROWS, VACUUM_SCALE, Number(t.dead) - (leftOver.get(t.name) ?? 0)));
+  const analyzeDue = tables.filter((t) => due(t, ANALYZE_BASE_ROWS, ANALYZE_SCALE, Number(t.changed)));
+  const vacuumed = vacuumDue.map((t) => t.name);
+  const analyzed = analyzeDue.map((t) => t.name).filter((name) => !vacuumed.includes(name));
   // The names come quoted from the catalog (format %I), not from input.
-  if (vacuumed.length) await database.db.execute(sql.raw(`vacuum (analyze) ${vacuumed.join(', ')}`));
+  for (const withAnalyze of [true, false]) {
+    const names = vacuumDue.filter((t) => analyzeDue.includes(t) === withAnalyze).map((t) => t.name);
+    if (names.length) await database.db.execute(sql.raw(`vacuum ${withAnalyze ? '(analyze) ' : ''}${names.join(', ')}`));
+  }
   if (analyzed.length) await database.db.execute(sql.raw(`analyze ${analyzed.join(', ')}`));
+  if (vacuumed.length) for (const t of await tableStats(database, vacuumed)) leftOver.set(t.name, Number(t.dead));
   return { vacuumed, analyzed };
 }
 
@@ -100,6 +126,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let checker: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  const leftOver: DeadLeftOver = new Map();
 
   /** Runs one piece of maintenance as `running`, so no two overlap. */
   function exclusive(work: () => Promise<void>): Promise<void> {
@@ -112,6 +139,8 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
   }
 
   function pass(): Promise<void> {
+    // The full pass may remove what an earlier VACUUM had to leave: count from what it leaves.
+    leftOver.clear();
     return exclusive(() =>
       runMaintenance(database).then(
         (ms) => logger.info('database maintenance', { table: 'all', ms: Math.round(ms) }),
@@ -126,7 +155,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
       const work = running
         ? Promise.resolve()
         : exclusive(() =>
-            autovacuumChanged(database).then(
+            autovacuumChanged(database, leftOver).then(
               (done) => (done.vacuumed.length || done.analyzed.length ? logger.info('tables vacuumed or analysed after changes', { ...done }) : undefined),
               (error: unknown) => logger.warn('vacuuming or analysing changed tables failed', { err: error as Error }),
             ),

@@ -1,9 +1,10 @@
 /** @module server/whatsapp/twilio-sender — sends WhatsApp messages through Twilio's Messages API with the twilio client. */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import http from 'node:http';
 import twilio from 'twilio';
 import { isE164, toWhatsAppAddress } from './phone';
 import { SendError, classifySendError } from './send-errors';
+import { FetchRequestClient, perCallHeaders } from './twilio-http';
+
+export { rebaseUri } from './twilio-http';
 
 export interface TwilioSenderOptions {
   accountSid: string;
@@ -72,44 +73,6 @@ export interface ListedMessage {
 
 export const IDEMPOTENCY_HEADER = 'I-Twilio-Idempotency-Token';
 
-type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0];
-
-/**
- * `messages.create` takes no per-call headers, and one client serves concurrent sends, so the
- * idempotency header travels in AsyncLocalStorage from `send` down to the HTTP client below.
- */
-const perCallHeaders = new AsyncLocalStorage<Record<string, string>>();
-
-/** Keeps the path and query of a Twilio API URI and swaps its origin for `base` (which may carry a path prefix). */
-export function rebaseUri(uri: string, base: string): string {
-  const target = new URL(uri);
-  return base.replace(/\/+$/, '') + target.pathname + target.search;
-}
-
-/**
- * twilio has no setting for the API base URL; the HTTP client is the one place every request passes. Its own agent
- * keeps connections alive for https only; an http base (the simulator, a fake Twilio, an egress gateway inside the
- * network) gets a keep-alive agent too, instead of a new connection for every send.
- */
-class RoutedRequestClient extends twilio.RequestClient {
-  constructor(
-    private readonly apiUrl: string | undefined,
-    timeoutMs: number | undefined,
-  ) {
-    super(timeoutMs === undefined ? {} : { timeout: timeoutMs });
-    if (apiUrl?.startsWith('http:')) this.axios.defaults.httpAgent = new http.Agent({ keepAlive: true, timeout: timeoutMs });
-  }
-
-  override request<TData>(opts: RequestOptions & { data?: TData }) {
-    const extra = perCallHeaders.getStore();
-    return super.request<TData>({
-      ...opts,
-      uri: this.apiUrl ? rebaseUri(opts.uri, this.apiUrl) : opts.uri,
-      headers: extra ? { ...opts.headers, ...extra } : opts.headers,
-    });
-  }
-}
-
 function checkMessage(message: OutboundMessage): void {
   if (!isE164(message.to)) {
     throw new SendError({ permanent: true, reason: "Invalid 'To' number: it must look like +573001234567" });
@@ -144,7 +107,7 @@ export function createTwilioSender(opts: TwilioSenderOptions): TwilioSender {
   if (!opts.from && !opts.messagingServiceSid) throw new Error('createTwilioSender needs `from` or `messagingServiceSid`.');
   const client = twilio(opts.accountSid, opts.authToken, {
     accountSid: opts.accountSid,
-    httpClient: new RoutedRequestClient(opts.apiUrl, opts.timeoutMs),
+    httpClient: new FetchRequestClient(opts.apiUrl, opts.timeoutMs),
   });
 
   function createParams(message: OutboundMessage) {

@@ -84,7 +84,7 @@ describe.each(drivers)('status statement (%s)', (driver) => {
   test('many conversations in one statement: each item gets its own outcome, as if committed alone', async () => {
     await using database = await testDatabase(driver);
     const { db } = database;
-    const seeded = [];
+    const seeded: { conversationId: number; messageId: number; sid: string }[] = [];
     for (const n of [1, 2, 3, 4]) {
       const [aspirant] = await db
         .insert(aspirants)

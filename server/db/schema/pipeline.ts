@@ -25,8 +25,10 @@ export const inboundEvents = pgTable(
     index('inbound_events_unprocessed_idx')
       .on(t.id)
       .where(sql`processed_at IS NULL`),
-    // Status callbacks parked until their message's sid is recorded, found by that sid (server/conversations/recovery
-    // parkedStatusQuery) after every send: without it each lookup scans every unprocessed event.
+    // Status callbacks parked until their message's sid is recorded, found by that sid: the status statement asks
+    // whether one is parked with every recorded sid (server/conversations/commit/status-statement), and
+    // parkedStatusQuery (server/conversations/recovery) reads them when one is. Without it each look-up scans every
+    // unprocessed event.
     index('inbound_events_parked_status_idx')
       .on(sql`(${t.payload} -> 'event' ->> 'messageSid')`)
       .where(sql`processed_at IS NULL AND kind = 'status'`),
