@@ -8,6 +8,7 @@ import { optionsFromArgv, runScenario } from './lib/cli';
 import { RESULTS_DIR, summaryRows, table } from './lib/report';
 import type { ScenarioOptions, ScenarioResult } from './lib/result';
 import { runPage } from './page';
+import { runTwilioSend } from './twilio-send';
 
 type IngestRun = (options: ScenarioOptions & { driver: 'postgres' | 'pglite' }) => Promise<ScenarioResult>;
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     ['fan-out', () => runFanOut(options)],
     ['actor-memory', () => runActorMemory(options)],
     ['page', () => runPage(options)],
+    ['twilio-send', () => runTwilioSend(options)],
   ];
   if (runIngest) {
     scenarios.push(['ingest', () => runIngest({ ...options, driver: 'postgres' })], ['pglite-ingest', () => runIngest({ ...options, driver: 'pglite' })]);
