@@ -15,6 +15,7 @@ export function row(driver: string, label: string, conversations: number, phase:
     failed: phase.failed,
     'late>1s': phase.late,
     lost: phase.sent - phase.delivered,
+    unsent: step.outboxBacklog ?? 0,
     'hook p50': phase.webhookMs.p50,
     'hook p99': phase.webhookMs.p99,
     'hook max': phase.webhookMs.max,

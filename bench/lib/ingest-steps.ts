@@ -1,5 +1,6 @@
 /** @module bench/lib/ingest-steps — one load step (the generator as a child process) and the search for the highest sustained rate. */
 import { join } from 'node:path';
+import postgres from 'postgres';
 import type { LoadConfig, LoadReport, PhaseReport } from './ingest-load';
 import { BENCH_AGENCY_NUMBER, BENCH_PUBLIC_URL, cpuBetween, sampleCpu, type IngestSystem } from './ingest-server';
 import { readMetric } from './server-metrics';
@@ -18,6 +19,8 @@ export interface StepParams {
 
 export interface StepResult extends LoadReport {
   runId: number;
+  /** Outbound messages still waiting to be sent (pending, sending, in doubt) when the step ended; Postgres only. */
+  outboxBacklog?: number;
   /** Cores busy during the step (server process, all Postgres processes, the generator, whole machine). */
   cpu: { server: number; postgres: number; generator: number; machine: number };
   sustained: boolean;
@@ -25,17 +28,34 @@ export interface StepResult extends LoadReport {
 
 let nextRunId = 1;
 
-/** The rate held: every webhook answered 2xx within 1 s, every fragment arrived, no backlog grew, p99 under 1 s. */
-export function isSustained(phase: PhaseReport): boolean {
+/**
+ * The rate held: every webhook answered 2xx within 1 s, every fragment arrived, no backlog grew, p99 under 1 s —
+ * and the bot's replies went out as fast as they were queued: at most 5 % of the step's messages still in the
+ * outbox when it ended (`outboxBacklog`; the welcome of every first message is a send).
+ */
+export function isSustained(phase: PhaseReport, outboxBacklog = 0): boolean {
   const keptUp = phase.achievedRate >= 0.95 * phase.target && phase.processedRate >= 0.95 * phase.target;
-  return phase.failed === 0 && phase.late === 0 && phase.delivered === phase.sent && keptUp && phase.e2eMs.p99 < 1000;
+  const sendsKeptUp = outboxBacklog <= 0.05 * phase.sent;
+  return phase.failed === 0 && phase.late === 0 && phase.delivered === phase.sent && keptUp && sendsKeptUp && phase.e2eMs.p99 < 1000;
 }
 
-/** Waits until no actor has queued events, so a step does not start on the previous one's backlog. */
+/** Outbound messages not sent yet; 0 without a Postgres database to ask. */
+async function outboxBacklog(system: IngestSystem): Promise<number> {
+  if (!system.databaseUrl) return 0;
+  const sql = postgres(system.databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where state in ('pending', 'sending', 'unconfirmed')`;
+    return row?.n ?? 0;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Waits until no actor has queued events and the outbox is empty, so a step does not start on the previous one's backlog. */
 export async function waitIdle(system: IngestSystem, maxMs = 60_000): Promise<boolean> {
   const deadline = performance.now() + maxMs;
   while (performance.now() < deadline) {
-    if ((await readMetric(system.url, 'wasap_actor_mailbox_depth')) === 0) return true;
+    if ((await readMetric(system.url, 'wasap_actor_mailbox_depth')) === 0 && (await outboxBacklog(system)) === 0) return true;
     await Bun.sleep(100);
   }
   return false;
@@ -64,13 +84,14 @@ export async function runStep(system: IngestSystem, params: StepParams): Promise
   const proc = Bun.spawn([process.execPath, LOAD_SCRIPT], { stdin: new Blob([JSON.stringify(config)]), stdout: 'pipe', stderr: 'pipe' });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const after = sampleCpu(system.pid);
+  const backlog = await outboxBacklog(system);
   const last = out.trim().split('\n').pop() ?? '';
   if (code !== 0 || !last.startsWith('{')) throw new Error(`the load generator failed (exit ${code}): ${err.trim() || out.trim()}`);
   const report = JSON.parse(last) as LoadReport;
   const usage = proc.resourceUsage();
   const generatorSeconds = usage ? Number(usage.cpuTime.total) / 1e6 : 0;
   const generator = Math.round((generatorSeconds / Math.max(0.001, (after.at - before.at) / 1000)) * 100) / 100;
-  return { ...report, runId, cpu: { ...cpuBetween(before, after), generator }, sustained: isSustained(report.measured) };
+  return { ...report, runId, outboxBacklog: backlog, cpu: { ...cpuBetween(before, after), generator }, sustained: isSustained(report.measured, backlog) };
 }
 
 export interface SearchOptions {
@@ -103,7 +124,7 @@ export function firstMessageConversations(conversations: number, rate: number, d
 
 export function describeStep(step: StepResult): string {
   const m = step.measured;
-  return `N=${step.conversations} target ${m.target}/s: sent ${m.sent} ok ${m.ok} late ${m.late} delivered ${m.delivered} achieved ${m.achievedRate}/s processed ${m.processedRate}/s e2e p50 ${m.e2eMs.p50} p99 ${m.e2eMs.p99} max ${m.e2eMs.max} ms; cpu server ${step.cpu.server} pg ${step.cpu.postgres} gen ${step.cpu.generator} machine ${step.cpu.machine} → ${step.sustained ? 'held' : 'NOT held'}`;
+  return `N=${step.conversations} target ${m.target}/s: sent ${m.sent} ok ${m.ok} late ${m.late} delivered ${m.delivered} achieved ${m.achievedRate}/s processed ${m.processedRate}/s outbox left ${step.outboxBacklog ?? 0} e2e p50 ${m.e2eMs.p50} p99 ${m.e2eMs.p99} max ${m.e2eMs.max} ms; cpu server ${step.cpu.server} pg ${step.cpu.postgres} gen ${step.cpu.generator} machine ${step.cpu.machine} → ${step.sustained ? 'held' : 'NOT held'}`;
 }
 
 /** Doubles (or halves) from `start` until the outcome flips, then bisects between the two. */
