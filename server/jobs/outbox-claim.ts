@@ -2,9 +2,9 @@
  * @module server/jobs/outbox-claim — which outbox rows this process takes, and the rows a crash or a lost claim left
  * in doubt. Rows are claimed with `FOR UPDATE SKIP LOCKED`, in id order, one conversation at most once at a time.
  */
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { aspirants, outbox } from '../db/schema';
+import { outbox } from '../db/schema';
 import type { Logger } from '../logger';
 import type { OutboxRow } from './outbox-ledger';
 import type { Lane } from './runner';
@@ -47,32 +47,25 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
         .limit(n)
         .for('update', { skipLocked: true });
     const n = Math.min(limit, batchSize);
+    // Whether the aspirant opted out (STOP, BAJA…) since the row was queued, read by the claim itself.
+    const claimedRow = {
+      ...getTableColumns(outbox),
+      optedOut: sql<boolean>`exists (select 1 from aspirants a where a.whatsapp_id = ${outbox.toNumber} and a.opted_out_at is not null)`,
+    };
     const doubtful = await db
       .update(outbox)
       .set({ nextAttemptAt: sql`now() + interval '1 minute'` })
       .where(inArray(outbox.id, due('unconfirmed', n)))
-      .returning();
+      .returning(claimedRow);
     const claimed =
       n > doubtful.length
         ? await db
             .update(outbox)
             .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
             .where(inArray(outbox.id, due('pending', n - doubtful.length)))
-            .returning()
+            .returning(claimedRow)
         : [];
-    const rows = [...doubtful, ...claimed];
-    if (rows.length === 0) return [];
-    const out = await db
-      .select({ whatsappId: aspirants.whatsappId })
-      .from(aspirants)
-      .where(
-        and(
-          sql`${aspirants.whatsappId} = any (array(select jsonb_array_elements_text(${JSON.stringify([...new Set(rows.map((r) => r.toNumber))])}::jsonb)))`,
-          sql`${aspirants.optedOutAt} is not null`,
-        ),
-      );
-    const optedOut = new Set(out.map((r) => r.whatsappId));
-    return rows.sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: optedOut.has(row.toNumber) }));
+    return [...doubtful, ...claimed].sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: row.optedOut === true }));
   }
 
   /**

@@ -97,11 +97,14 @@ export function createJobRunner(options: { logger: Logger; metrics: Metrics }): 
   function wake(q: Queue<unknown>): void {
     if (q.stopped || !q.open) return;
     if (q.claiming) return void (q.again = true);
+    // Claims again only when woken meanwhile: rows queued since, a lane ended, or a job ended while the limit held
+    // claims back. A claim that got rows is not followed by a look for more — the claim took every due row it could
+    // (fewer than the free slots: no more are due; as many: the limit now holds, and job ends wake it).
     q.claiming = (async function claimLoop() {
       do {
         q.again = false;
         try {
-          if ((await claimOnce(q)) > 0) q.again = true;
+          await claimOnce(q);
         } catch (error) {
           claimFailed(q, error);
         }
