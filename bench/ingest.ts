@@ -162,7 +162,7 @@ export async function runIngest(options: ScenarioOptions & { driver: IngestDrive
   }
   if (driver === 'postgres' && plan.accounting) notes.push(...accountingNotes(await measureRoundTrips()));
   notes.push(
-    'Latencies count from each message\'s scheduled send time (open loop), in ms; e2e = webhook sent → its conversation row fragment received on the admin\'s /live socket. "done/s" = fragments received per second up to the last one; "unsent" = outbound messages (the bot\'s welcomes) still in the outbox when the step ended — a step held keeps it under 5 % of its messages, and the outbox is empty before the next one starts. cpu = cores busy (server process, all Postgres processes, whole machine, which other users of this machine share).',
+    'Latencies count from each message\'s scheduled send time (open loop), in ms; e2e = webhook sent → its conversation row fragment received on the admin\'s /live socket. "done/s" = fragments received per second up to the last one; "unsent" = outbound messages (the bot\'s welcomes) still in the outbox when the step ended — a step held keeps it under 5 % of its messages, and the next step waits (up to 60 s) for an empty outbox; Postgres only (PGlite has no second connection to ask). cpu = cores busy (server process, all Postgres processes, whole machine, which other users of this machine share).',
   );
   const late = heldSteps.reduce((sum, s) => sum + s.measured.late, 0);
   return { scenario: `ingest-${driver}`, rows, ratios: targetRatios(driver, max, half, late, pgbench, first), notes };

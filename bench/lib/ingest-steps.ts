@@ -62,7 +62,7 @@ export async function waitIdle(system: IngestSystem, maxMs = 60_000): Promise<bo
 }
 
 export async function runStep(system: IngestSystem, params: StepParams): Promise<StepResult> {
-  await waitIdle(system);
+  if (!(await waitIdle(system))) process.stderr.write('[ingest] the previous step left work after 60 s: this step starts on its backlog\n');
   const runId = params.resume?.runId ?? nextRunId++;
   const config: LoadConfig = {
     url: system.url,

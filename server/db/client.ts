@@ -46,11 +46,7 @@ async function openPostgres(url: string, max: number, prepare: boolean): Promise
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   // Supervised: a pool that postgres.js leaves wedged after an outage is replaced (see supervised-client).
-  // vacuum_cost_delay only paces VACUUM and ANALYZE, which this server runs itself when autovacuum is off
-  // (server/db/maintenance): at autovacuum's own pace (autovacuum_vacuum_cost_delay, 2 ms by default since
-  // Postgres 12), so a pass after a burst does not take the cores the next messages need.
-  const connection = { application_name: APPLICATION_NAME, vacuum_cost_delay: '2' };
-  const supervised = superviseClient((overrides) => postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection, ...overrides }));
+  const supervised = superviseClient((overrides) => postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { application_name: APPLICATION_NAME }, ...overrides }));
   const client = supervised.client;
   const db = drizzle({ client: prepare ? preparedStatements(client) : client, schema }) as unknown as Db;
   const { host, pathname } = new URL(url);

@@ -128,7 +128,8 @@ function fromNetworkError(error: NetworkErrorLike): SendError {
 
 /**
  * Any error from the twilio client → SendError (permanent or retryable; ambiguous when Twilio may have it). Twilio's RestException and TwilioServiceException
- * carry a numeric `status`; axios network errors carry a string `code`. Anything else is treated as
+ * carry a numeric `status`; a request that got no answer carries a string `code` (server/whatsapp/twilio-http
+ * networkError: ECONNREFUSED, ECONNRESET, ETIMEDOUT…; axios errors have the same shape). Anything else is treated as
  * transient: an unknown failure should be retried (the outbox caps attempts), not silently dropped.
  */
 export function classifySendError(error: unknown): SendError {

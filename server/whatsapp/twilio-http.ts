@@ -9,6 +9,7 @@
  * answering `{ statusCode, body, headers }`; the body is the answer's text, which the library parses.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 
 type RequestOptions<TData> = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0] & { data?: TData };
@@ -57,6 +58,16 @@ function headersOf(response: Response): Record<string, string> {
   return out;
 }
 
+/**
+ * Extra certificate authorities for Twilio's API, as twilio's own client reads them: the PEM file named by
+ * TWILIO_CA_BUNDLE (a TLS-inspecting egress proxy, say). Read once; unset → the runtime's default roots.
+ */
+let caBundle: string | undefined | null = null;
+function twilioCa(): string | undefined {
+  if (caBundle === null) caBundle = process.env.TWILIO_CA_BUNDLE ? readFileSync(process.env.TWILIO_CA_BUNDLE, 'utf8') : undefined;
+  return caBundle;
+}
+
 /** twilio's RequestClient on fetch, for one API origin (`apiUrl`, default Twilio's own) and timeout (ms). */
 export class FetchRequestClient extends twilio.RequestClient {
   constructor(
@@ -82,6 +93,7 @@ export class FetchRequestClient extends twilio.RequestClient {
         body,
         redirect: opts.allowRedirects ? 'follow' : 'manual',
         signal: AbortSignal.timeout(opts.timeout ?? this.timeoutMs),
+        ...(twilioCa() ? { tls: { ca: twilioCa() } } : {}),
       });
       const text = await response.text();
       return { statusCode: response.status, body: text as TData, headers: headersOf(response) };

@@ -79,6 +79,8 @@ export async function commitStatuses(run: Runner, items: StatusItem[]): Promise<
     ), go as (
       select x.* from input x
       where x.ord = any (array(select ord from target)) and (x.event_id is null or x.event_id = any (array(select id from done)))
+        -- A webhook row applies once even if a batch carried it twice (the door never does: one event, one actor).
+        and (x.event_id is null or x.ord = (select min(y.ord) from input y where y.event_id = x.event_id))
     ), moved as (
       update messages m set
         provider_sid = coalesce(g.new_sid, m.provider_sid),
