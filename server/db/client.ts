@@ -22,6 +22,13 @@ export interface Database {
   migrate(): Promise<void>;
   migrationStatus(): Promise<MigrationStatus>;
   ping(): Promise<void>;
+  /**
+   * Runs one VACUUM or ANALYZE statement (built from catalog names, never from input) outside any transaction. On
+   * Postgres it runs on a reserved connection at autovacuum's pace (vacuum_cost_delay 2 ms, autovacuum's default
+   * autovacuum_vacuum_cost_delay since Postgres 12), so a pass after a burst does not take the cores the next
+   * messages need; PGlite runs it as is (pacing would only hold its one connection longer).
+   */
+  maintain(statement: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +69,17 @@ async function openPostgres(url: string, max: number, prepare: boolean): Promise
     async function closePostgres() {
       await supervised.end(5);
     },
+    async function maintainPostgres(statement) {
+      // A session setting on a connection of its own: a startup parameter would be refused by PgBouncer.
+      const reserved = await client.reserve();
+      try {
+        await reserved.unsafe('set vacuum_cost_delay = 2');
+        await reserved.unsafe(statement);
+      } finally {
+        await reserved.unsafe('reset vacuum_cost_delay').catch(() => {});
+        reserved.release();
+      }
+    },
   );
 }
 
@@ -95,13 +113,21 @@ async function openPglite(dir: string, role: string): Promise<Database> {
 }
 
 /** Wraps an already-open drizzle database (tests hand in cloned PGlite instances this way). */
-export function wrap(db: Db, kind: Database['kind'], describe: string, migrate: () => Promise<void>, close: () => Promise<void>): Database {
+export function wrap(
+  db: Db,
+  kind: Database['kind'],
+  describe: string,
+  migrate: () => Promise<void>,
+  close: () => Promise<void>,
+  maintain: (statement: string) => Promise<void> = async (statement) => void (await db.execute(sql.raw(statement))),
+): Database {
   let closed: Promise<void> | undefined;
   return {
     db,
     kind,
     describe,
     migrate,
+    maintain,
     migrationStatus: () => migrationStatus(db),
     async ping() {
       await db.execute(sql`select 1`);

@@ -127,4 +127,15 @@ describe.each(drivers)("autovacuum's rules, applied by the server (%s)", (driver
       await reader.end();
     }
   });
+
+  test.skipIf(driver !== 'postgres')('on Postgres vacuuming is paced on a connection of its own, and the pace stays with it', async () => {
+    await using database = await testDatabase(driver);
+    await database.db.execute(sql`create table churn (id int primary key, v int)`);
+    await write(database, sql`insert into churn select g, 0 from generate_series(1, 500) g`);
+    await database.maintain(`vacuum (analyze) public.churn`);
+    expect(Number((await tableStats(database)).reltuples)).toBe(500);
+    // Every pooled connection, the one that ran it included, is back at the default (no pacing for other work).
+    const shown = await Promise.all(Array.from({ length: 20 }, () => database.db.execute(sql`select current_setting('vacuum_cost_delay') as d, pg_sleep(0.01)`)));
+    expect(new Set(shown.map((r) => String(rowsOf<{ d: string }>(r)[0]!.d)))).toEqual(new Set(['0']));
+  });
 });

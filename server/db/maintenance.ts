@@ -33,9 +33,9 @@ const ANALYZE_BASE_ROWS = 50;
 const ANALYZE_SCALE = 0.1;
 
 /** One pass over every table; returns how long it took (PGlite serves nothing else meanwhile). */
-export async function runMaintenance(database: Pick<Database, 'db'>): Promise<number> {
+export async function runMaintenance(database: Pick<Database, 'maintain'>): Promise<number> {
   const started = performance.now();
-  await database.db.execute(sql`vacuum (analyze)`);
+  await database.maintain('vacuum (analyze)');
   return performance.now() - started;
 }
 
@@ -77,7 +77,7 @@ export type DeadLeftOver = Map<string, number>;
  * statistics also invalidate the plans cached from the old ones. Autovacuum's insert-only and anti-wraparound
  * vacuums are left to the full pass (runMaintenance). Nothing due: one catalog read and nothing else.
  */
-export async function autovacuumChanged(database: Pick<Database, 'db'>, leftOver: DeadLeftOver = new Map()): Promise<AutovacuumWork> {
+export async function autovacuumChanged(database: Pick<Database, 'db' | 'maintain'>, leftOver: DeadLeftOver = new Map()): Promise<AutovacuumWork> {
   const tables = await tableStats(database);
   const due = (t: TableStats, base: number, scale: number, count: number) => count > base + scale * Number(t.rows);
   const vacuumDue = tables.filter((t) => due(t, VACUUM_BASE_ROWS, VACUUM_SCALE, Number(t.dead) - (leftOver.get(t.name) ?? 0)));
@@ -87,9 +87,9 @@ export async function autovacuumChanged(database: Pick<Database, 'db'>, leftOver
   // The names come quoted from the catalog (format %I), not from input.
   for (const withAnalyze of [true, false]) {
     const names = vacuumDue.filter((t) => analyzeDue.includes(t) === withAnalyze).map((t) => t.name);
-    if (names.length) await database.db.execute(sql.raw(`vacuum ${withAnalyze ? '(analyze) ' : ''}${names.join(', ')}`));
+    if (names.length) await database.maintain(`vacuum ${withAnalyze ? '(analyze) ' : ''}${names.join(', ')}`);
   }
-  if (analyzed.length) await database.db.execute(sql.raw(`analyze ${analyzed.join(', ')}`));
+  if (analyzed.length) await database.maintain(`analyze ${analyzed.join(', ')}`);
   if (vacuumed.length) for (const t of await tableStats(database, vacuumed)) leftOver.set(t.name, Number(t.dead));
   return { vacuumed, analyzed };
 }
