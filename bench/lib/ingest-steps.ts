@@ -39,26 +39,33 @@ export function isSustained(phase: PhaseReport, outboxBacklog = 0): boolean {
   return phase.failed === 0 && phase.late === 0 && phase.delivered === phase.sent && keptUp && sendsKeptUp && phase.e2eMs.p99 < 1000;
 }
 
-/** Outbound messages not sent yet; 0 without a Postgres database to ask. */
-async function outboxBacklog(system: IngestSystem): Promise<number> {
-  if (!system.databaseUrl) return 0;
+/**
+ * Runs `read` with a function that counts outbound messages not sent yet (0 without a Postgres database to ask),
+ * on one connection for all its calls: waitIdle asks every 100 ms.
+ */
+async function withOutboxBacklog<T>(system: IngestSystem, read: (backlog: () => Promise<number>) => Promise<T>): Promise<T> {
+  if (!system.databaseUrl) return read(async () => 0);
   const sql = postgres(system.databaseUrl, { max: 1, onnotice: () => {} });
   try {
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where state in ('pending', 'sending', 'unconfirmed')`;
-    return row?.n ?? 0;
+    return await read(async () => {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where state in ('pending', 'sending', 'unconfirmed')`;
+      return row?.n ?? 0;
+    });
   } finally {
     await sql.end();
   }
 }
 
 /** Waits until no actor has queued events and the outbox is empty, so a step does not start on the previous one's backlog. */
-export async function waitIdle(system: IngestSystem, maxMs = 60_000): Promise<boolean> {
-  const deadline = performance.now() + maxMs;
-  while (performance.now() < deadline) {
-    if ((await readMetric(system.url, 'wasap_actor_mailbox_depth')) === 0 && (await outboxBacklog(system)) === 0) return true;
-    await Bun.sleep(100);
-  }
-  return false;
+export function waitIdle(system: IngestSystem, maxMs = 60_000): Promise<boolean> {
+  return withOutboxBacklog(system, async (backlog) => {
+    const deadline = performance.now() + maxMs;
+    while (performance.now() < deadline) {
+      if ((await readMetric(system.url, 'wasap_actor_mailbox_depth')) === 0 && (await backlog()) === 0) return true;
+      await Bun.sleep(100);
+    }
+    return false;
+  });
 }
 
 export async function runStep(system: IngestSystem, params: StepParams): Promise<StepResult> {
@@ -84,7 +91,7 @@ export async function runStep(system: IngestSystem, params: StepParams): Promise
   const proc = Bun.spawn([process.execPath, LOAD_SCRIPT], { stdin: new Blob([JSON.stringify(config)]), stdout: 'pipe', stderr: 'pipe' });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const after = sampleCpu(system.pid);
-  const backlog = await outboxBacklog(system);
+  const backlog = await withOutboxBacklog(system, (read) => read());
   const last = out.trim().split('\n').pop() ?? '';
   if (code !== 0 || !last.startsWith('{')) throw new Error(`the load generator failed (exit ${code}): ${err.trim() || out.trim()}`);
   const report = JSON.parse(last) as LoadReport;
