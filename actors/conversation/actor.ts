@@ -4,11 +4,12 @@ import { decide, type BotContext } from './decide';
 import type { AfterCommit, ConversationStore } from './ports';
 import type { ConversationEvent, ConversationState, ReplyResult } from './types';
 
-export interface ConversationActorDeps {
-  store: ConversationStore;
+/** `B`: the store's read-back on each commit, handed to `after.changed` untouched (see CommitResult). */
+export interface ConversationActorDeps<B = never> {
+  store: ConversationStore<B>;
   /** Resolves the bot script (pinned, or the active one for a new conversation) and the form-link signer. */
   bot?: (state: ConversationState) => Promise<BotContext | undefined>;
-  after: AfterCommit;
+  after: AfterCommit<B>;
   now?: () => number;
   onDeadLetter?: (key: string, event: ConversationEvent, error: unknown, attempts: number) => Promise<void>;
 }
@@ -24,7 +25,7 @@ function answer(event: ConversationEvent, state: ConversationState, reply: Reply
  * the command had been applied before (a retry after a lost COMMIT answer). Any other event answers nothing. A throw
  * (the commit failed) is the runtime's to retry; a dead-lettered call gets no reply, its caller decides what to say.
  */
-export function conversationBehaviour(deps: ConversationActorDeps): ActorBehaviour<string, ConversationState, ConversationEvent, ReplyResult> {
+export function conversationBehaviour<B = never>(deps: ConversationActorDeps<B>): ActorBehaviour<string, ConversationState, ConversationEvent, ReplyResult> {
   const now = deps.now ?? Date.now;
   return {
     load: (key) => deps.store.load(key),

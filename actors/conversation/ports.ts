@@ -1,7 +1,11 @@
 /** @module actors/conversation/ports — what the conversation actor needs from the world; the server implements these. */
 import type { ConversationEvent, ConversationState, Effect } from './types';
 
-export interface CommitResult {
+/**
+ * What a commit did. `B` is what the store read back for its own after-commit hooks (the server's list row, so its
+ * push needs no query): the actor passes it through untouched.
+ */
+export interface CommitResult<B = never> {
   /** False when the event had already been processed (a duplicate delivery): nothing was written. */
   applied: boolean;
   conversationId: number | null;
@@ -20,21 +24,23 @@ export interface CommitResult {
    * status lane names only sids it found callbacks parked for; the general path names every sid it recorded.
    */
   recordedSids: string[];
+  /** The store's read-back for its after-commit hooks, when its commit had it at hand. */
+  readBack?: B;
 }
 
-export interface ConversationStore {
+export interface ConversationStore<B = never> {
   /** The actor's state from the database, or the initial state for a number never seen. */
   load(key: string): Promise<ConversationState>;
   /** Creates (or finds) the aspirant row for a number and returns its id. */
   ensureAspirant(key: string, whatsappName?: string): Promise<number>;
   /** Persists one event's effects in one transaction. */
-  commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult>;
+  commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult<B>>;
 }
 
 /** What happens after a commit: fetch media, wake the outbox, push fragments to watchers. */
-export interface AfterCommit {
+export interface AfterCommit<B = never> {
   mediaToFetch(key: string, mediaIds: number[]): void;
   outboxReady(): void;
   parkedSidsRecorded(key: string, sids: string[]): void;
-  changed(key: string, conversationId: number, result: CommitResult, event: ConversationEvent): void;
+  changed(key: string, conversationId: number, result: CommitResult<B>, event: ConversationEvent): void;
 }

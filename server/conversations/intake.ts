@@ -2,10 +2,11 @@
  * @module server/conversations/intake — durable before acknowledged: a webhook's message or status, or a form
  * submission, is written as an `inbound_events` row (unique on the provider's id) and committed before the caller
  * answers; then its actor is told. A duplicate delivery writes nothing and re-tells a stored event still unprocessed.
+ * An aspirant's message also creates their aspirant row in the same statement when it is their first.
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { ConversationEvent, DeliveryStatus, FormProfile, FormSubmitted, InboundReceived, StatusReceived } from '../../actors/conversation/types';
-import { createInboundWriter } from '../db/batch-insert';
+import { createInboundWriter, type InboundRow } from '../db/batch-insert';
 import type { Db } from '../db/client';
 import { formSubmissions, inboundEvents } from '../db/schema';
 import type { Metrics } from '../metrics';
@@ -46,8 +47,8 @@ export function createIntake(deps: IntakeDeps) {
   // One row per conversation per statement: a conversation's rows commit, and its actor is told, in the order they came.
   const writer = createInboundWriter(db, { concurrency: deps.concurrency });
 
-  async function accept(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>) {
-    const id = await writer.insert({ providerSid, kind, conversationKey: key, payload: { event, raw } });
+  async function accept(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>, aspirant?: InboundRow['aspirant']) {
+    const id = await writer.insert({ providerSid, kind, conversationKey: key, payload: { event, raw }, aspirant });
     if (id === null) {
       duplicates.inc({ kind });
       // The first delivery may have been stored without its actor being told (its answer lost in an outage):
@@ -80,7 +81,8 @@ export function createIntake(deps: IntakeDeps) {
         extra: extraOf(message),
         receivedAt,
       };
-      return accept('message', message.messageSid, message.from, event, message.raw);
+      // The aspirant row is written with the event: their actor then loads its id with the state.
+      return accept('message', message.messageSid, message.from, event, message.raw, { whatsappName: message.profileName ?? null });
     },
 
     /** A delivery status callback: one row per (message, status), so a repeated callback is a duplicate and a new status a new event. */

@@ -1,11 +1,13 @@
 /**
  * @module server/conversations/store — the ConversationStore port: actors' state loads and first messages' aspirant
- * rows, each batched across conversations into one statement (state-statement.ts), and commits through the door.
+ * rows, each batched across conversations into one statement (state-statement.ts), and commits through the door
+ * (whose set lane reads back the list row for the push).
  */
 import type { ConversationStore } from '../../actors/conversation/ports';
 import type { ConversationState } from '../../actors/conversation/types';
 import { createBatcher } from '../db/batcher';
 import type { Db } from '../db/client';
+import type { RowRecord } from '../db/queries/inbox';
 import { createCommitDoor, type CommitDoor } from './commit/door';
 import { ensureAspirants, loadStates } from './state-statement';
 
@@ -17,7 +19,7 @@ export interface ConversationStoreOptions {
 }
 
 /** The store on `db`: loads and aspirant rows of conversations that arrive together share one statement. */
-export function createConversationStore(db: Db, options: ConversationStoreOptions = {}): ConversationStore {
+export function createConversationStore(db: Db, options: ConversationStoreOptions = {}): ConversationStore<RowRecord> {
   const door = options.door ?? createCommitDoor(db, { generalConcurrency: 1, statementConcurrency: 1 });
   const concurrency = options.concurrency ?? 1;
   const loads = createBatcher<string, ConversationState>({

@@ -9,6 +9,7 @@ import type { AfterCommit } from '../../actors/conversation/ports';
 import type { ConversationEvent, ConversationState, ReplyResult } from '../../actors/conversation/types';
 import { createRegistry, RegistryClosedError, type CallResult, type Registry } from '../../actors/runtime';
 import type { Db } from '../db/client';
+import type { RowRecord } from '../db/queries/inbox';
 import { isTransient } from '../db/unavailable';
 import { ServiceUnavailableError } from '../errors';
 import { createFormToken, formLink } from '../forms/link';
@@ -33,7 +34,7 @@ export interface ConversationSystemOptions {
   maxLive?: number;
   now?: () => number;
   /** What runs after each commit: media to fetch, the outbox to wake, fragments to push. */
-  after: Partial<AfterCommit>;
+  after: Partial<AfterCommit<RowRecord>>;
   sleep?: (ms: number) => Promise<void>;
   /** Signs form links for the bot's {formLink}; without it the bot does not run. */
   forms?: { secret: string; publicUrl: string; ttlMs: number };
@@ -64,7 +65,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     }
   }
 
-  const after: AfterCommit = {
+  const after: AfterCommit<RowRecord> = {
     mediaToFetch: (key, ids) => options.after.mediaToFetch?.(key, ids),
     outboxReady: () => options.after.outboxReady?.(),
     // A failure here loses nothing: the parked events stay unprocessed and the catch-up sweep finds them.

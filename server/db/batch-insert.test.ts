@@ -1,9 +1,9 @@
-/** @module server/db/batch-insert.test — webhook rows: one statement for many, ids in arrival order, duplicates answered null. */
+/** @module server/db/batch-insert.test — webhook rows: one statement for many, ids in arrival order, duplicates answered null, first messages' aspirant rows. */
 import { describe, expect, test } from 'bun:test';
 import { asc } from 'drizzle-orm';
 import { drivers, testDatabase } from '../../test/support/db';
 import { createInboundWriter } from './batch-insert';
-import { inboundEvents } from './schema';
+import { aspirants, inboundEvents } from './schema';
 
 const row = (sid: string, body = 'hola') => ({ providerSid: sid, kind: 'message', conversationKey: '+573001112233', payload: { event: { body }, raw: { Body: body, 'Odd "key"': 'ñ \\ ✓' } } });
 
@@ -22,5 +22,27 @@ describe.each(drivers)('inbound writer (%s)', (driver) => {
     expect(stored.map((r) => r.providerSid)).toEqual(['SM-stored', 'SM-a', 'SM-b', 'SM-c', 'SM-d']);
     // The payload arrives as it was given (JSON inside the JSON parameter), the first of a repeated sid kept.
     expect(stored[1]!.payload).toEqual(row('SM-a', 'mensaje 0').payload);
+  });
+
+  test("a message row creates its number's aspirant once, with the profile name; an existing aspirant and rows without one are left alone", async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    await db.insert(aspirants).values({ whatsappId: '+573000000001', whatsappName: 'Ya estaba' });
+    const writer = createInboundWriter(db, { concurrency: 1 });
+    const message = (sid: string, key: string, whatsappName: string | null) => ({ ...row(sid), conversationKey: key, aspirant: { whatsappName } });
+    await Promise.all([
+      writer.insert(message('SM-1', '+573000000001', 'Otro nombre')),
+      writer.insert(message('SM-2', '+573000000002', 'Nueva')),
+      writer.insert(message('SM-3', '+573000000003', null)),
+      writer.insert({ ...row('SM-4:delivered'), kind: 'status', conversationKey: '+573000000004' }),
+    ]);
+    // The same number again in a later statement: still one row, the first name kept.
+    await writer.insert(message('SM-5', '+573000000002', 'Cambiado'));
+    const rows = await db.select({ key: aspirants.whatsappId, name: aspirants.whatsappName }).from(aspirants).orderBy(asc(aspirants.whatsappId));
+    expect(rows).toEqual([
+      { key: '+573000000001', name: 'Ya estaba' },
+      { key: '+573000000002', name: 'Nueva' },
+      { key: '+573000000003', name: null },
+    ]);
   });
 });

@@ -10,19 +10,37 @@ export interface InboundRow {
   /** The actor key (the aspirant's E.164 number). */
   conversationKey: string;
   payload: unknown;
+  /** For an aspirant's message: create the aspirant row for `conversationKey` when missing, with this profile name. */
+  aspirant?: { whatsappName: string | null };
 }
 
 /**
  * One statement for any number of rows: they travel as one JSON parameter, so the text never changes (prepared
  * once per connection, where a VALUES list would be a new statement for every batch size). Ids follow the rows'
  * order; a provider sid already stored (or repeated in the batch) is skipped.
+ *
+ * A row with `aspirant` also creates the aspirant row for its number when there is none (its WhatsApp profile name
+ * kept, as on every creation; an existing row is left untouched): an aspirant's message makes the aspirant known the
+ * moment it is stored, so its actor loads the id with its state and the first message needs no statement of its own
+ * for it (the bot's first message carries a form link signed with that id).
  */
 async function insertRows(db: Db, rows: InboundRow[]): Promise<{ id: number; provider_sid: string }[]> {
-  const input = JSON.stringify(rows.map((r) => ({ provider_sid: r.providerSid, kind: r.kind, conversation_key: r.conversationKey, payload: r.payload })));
+  const input = JSON.stringify(
+    rows.map((r) => ({ provider_sid: r.providerSid, kind: r.kind, conversation_key: r.conversationKey, payload: r.payload, aspirant: r.aspirant ? { whatsapp_name: r.aspirant.whatsappName } : null })),
+  );
   const result = await db.execute(sql`
+    with e as (
+      select value, ord from jsonb_array_elements(${input}::jsonb) with ordinality as e(value, ord)
+    ), known as (
+      insert into aspirants (whatsapp_id, whatsapp_name)
+      select e.value ->> 'conversation_key', e.value -> 'aspirant' ->> 'whatsapp_name'
+      from e where jsonb_typeof(e.value -> 'aspirant') = 'object'
+      order by e.ord
+      on conflict (whatsapp_id) do nothing
+    )
     insert into inbound_events (provider_sid, kind, conversation_key, payload)
     select e.value ->> 'provider_sid', e.value ->> 'kind', e.value ->> 'conversation_key', e.value -> 'payload'
-    from jsonb_array_elements(${input}::jsonb) with ordinality as e(value, ord)
+    from e
     order by e.ord
     on conflict (provider_sid) do nothing
     returning id, provider_sid`);

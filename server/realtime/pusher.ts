@@ -7,7 +7,7 @@ import { MessageAppend, MessageReplace } from '../../views/inbox/messages';
 import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { createBatcher } from '../db/batcher';
-import { aspirantPanel, conversationRow, conversationRows, messageView } from '../db/queries/inbox';
+import { aspirantPanel, conversationRow, conversationRows, messageView, toRowView, type RowRecord } from '../db/queries/inbox';
 import type { Logger } from '../logger';
 import type { Hub } from './hub';
 import { conversationTopic, deleteRow, LIST_STATUSES, listTopic, rowAudiences, rowMatches } from './topics';
@@ -45,7 +45,7 @@ const IN_PLACE_ROW_EVENTS = new Set<ConversationEvent['type']>(['status.received
 
 export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
   const { db, hub } = deps;
-  // The list row is read after the commit; under load many pushes share one query.
+  // The list row is read after the commit (unless the commit read it back); under load many pushes share one query.
   const rows = createBatcher<number, Awaited<ReturnType<typeof conversationRow>>>({
     one: (id) => conversationRow(db, id),
     many: async (ids) => {
@@ -58,7 +58,7 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
     keyOf: (id) => id,
   });
 
-  async function chatFragments(conversationId: number, result: CommitResult, event: ConversationEvent): Promise<string[]> {
+  async function chatFragments(conversationId: number, result: CommitResult<RowRecord>, event: ConversationEvent): Promise<string[]> {
     const created = new Set(Object.values(result.messageIds));
     const ids = [...new Set([...created, ...result.touchedMessageIds])];
     const parts: string[] = [];
@@ -73,7 +73,7 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
     return parts;
   }
 
-  async function push(conversationId: number, result: CommitResult, event: ConversationEvent): Promise<void> {
+  async function push(conversationId: number, result: CommitResult<RowRecord>, event: ConversationEvent): Promise<void> {
     const topic = conversationTopic(conversationId);
     // Rendering costs queries: only for conversations someone has open.
     if (hub.subscribers(topic) > 0 || hub.hasListeners()) {
@@ -81,7 +81,7 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
       if (parts.length) hub.publish(topic, parts.join(''));
     }
     if (ROW_EVENTS.has(event.type) || Object.keys(result.messageIds).length > 0) {
-      const row = await rows.submit(conversationId);
+      const row = result.readBack ? toRowView(result.readBack) : await rows.submit(conversationId);
       if (!row) return;
       const inPlace = IN_PLACE_ROW_EVENTS.has(event.type) && Object.keys(result.messageIds).length === 0;
       const html = await (inPlace ? ConversationRowReplace : ConversationRowPush)({ row, filters: { scope: 'all' } });
@@ -94,19 +94,28 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
 
   /** Pushes still rendering or reading: a stop waits for them before the database closes. */
   const inFlight = new Set<Promise<void>>();
+  /** Each conversation's latest push still in flight. */
+  const tails = new Map<number, Promise<void>>();
 
   return {
     /** Resolves once every push started so far has been published (or has failed and been logged). */
     async idle(): Promise<void> {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
-    changed(conversationId: number, result: CommitResult, event: ConversationEvent): void {
+    changed(conversationId: number, result: CommitResult<RowRecord>, event: ConversationEvent): void {
       // Synchronously, before this or any later commit pushes: a viewer who lost sight of it hears nothing more.
       if (event.type === 'conversation.assigned') void announceAccessChange(db, { type: 'conversation.reassigned', conversationId, assigneeId: event.assigneeId });
-      const pushing = push(conversationId, result, event)
+      // After the conversation's previous push: a row read back by its commit must not be overtaken by an older
+      // commit's row still being read (a conversation's fragments go out in commit order).
+      const previous = tails.get(conversationId);
+      const pushing = (previous ? previous.then(() => push(conversationId, result, event)) : push(conversationId, result, event))
         .catch((error: unknown) => deps.logger.error('push failed', { err: error as Error, conversationId }))
-        .finally(() => inFlight.delete(pushing));
+        .finally(() => {
+          inFlight.delete(pushing);
+          if (tails.get(conversationId) === pushing) tails.delete(conversationId);
+        });
       inFlight.add(pushing);
+      tails.set(conversationId, pushing);
     },
   };
 }

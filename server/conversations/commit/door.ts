@@ -7,6 +7,7 @@
 import type { CommitResult } from '../../../actors/conversation/ports';
 import type { ConversationEvent, ConversationState, Effect } from '../../../actors/conversation/types';
 import { createBatcher, type BatcherStats } from '../../db/batcher';
+import type { RowRecord } from '../../db/queries/inbox';
 import type { Db, Tx } from '../../db/client';
 import { emptyResult, generalUnit, parkEvent, ParkStatus } from './general';
 import { laneOf, type Lane } from './lanes';
@@ -75,8 +76,11 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
   }
 
   return {
-    /** Persists one event's effects, atomically, in the lane they need; resolves once committed. */
-    async commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult> {
+    /**
+     * Persists one event's effects, atomically, in the lane they need; resolves once committed. The set lane also
+     * hands back the conversation's list row as its statement left it (`readBack`), for the push.
+     */
+    async commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult<RowRecord>> {
       const lane: Lane = laneOf(state, event, effects);
       switch (lane) {
         case 'set': {

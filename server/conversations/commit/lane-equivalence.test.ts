@@ -2,7 +2,8 @@
  * @module server/conversations/commit/lane-equivalence.test — every lane writes the rows the general path writes:
  * the same conversation (first message with the bot's welcome, follow-ups, an opt-out and back, a reminder, a
  * duplicate delivery, delivery statuses, and a bot step that schedules and cancels timers) is committed once through
- * the fast lanes and once through the general path, on two fresh databases, and every table is compared row by row.
+ * the fast lanes and once through the general path, on two fresh databases, and every table is compared row by row;
+ * the list row the set lane reads back for the push is compared with a read after each of its commits.
  */
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { ConversationEvent, ConversationState, Effect } from '../../../acto
 import { parseScript } from '../../../actors/bot/script';
 import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
 import type { Db } from '../../db/client';
+import { conversationRow, toRowView } from '../../db/queries/inbox';
 import { rowsOf } from '../../db/rows';
 import { inboundEvents } from '../../db/schema';
 import { DEFAULT_SCRIPT_FILE } from '../../services/bot-scripts';
@@ -36,6 +38,9 @@ async function commit(db: Db, mode: Mode, state: ConversationState, effects: Eff
   if (mode === 'fast' && lane === 'set') {
     const [outcome] = await commitSet(db, [setPlan(state, event, effects, now)]);
     if (outcome === 'stale') throw new Error('unexpected stale plan');
+    // The list row the statement reads back for the push is the row a read after the commit finds.
+    if (outcome!.applied) expect(toRowView(outcome!.readBack!)).toEqual((await conversationRow(db, outcome!.conversationId!))!);
+    else expect(outcome!.readBack).toBeUndefined();
     return { lane, result: outcome! };
   }
   if (mode === 'fast' && lane === 'status') {

@@ -12,11 +12,17 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
 import type { Db, Tx } from '../../db/client';
+import type { RowRecord } from '../../db/queries/inbox';
 import { rowsOf } from '../../db/rows';
 import { PATCH_INSERT_COLUMNS, PATCH_INSERT_VALUES, PATCH_RECORD_COLUMNS, PATCH_SET_SQL, patchInput } from './patch-columns';
 import type { SetPlan } from './set-plan';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The conversation and aspirant columns of an inbox list row (server/db/queries/inbox `RowRecord`), of table alias `t`. */
+const columnsOf = (names: string[]) => (t: string) => sql.raw(names.map((name) => `${t}.${name}`).join(', '));
+const rowConversation = columnsOf(['id', 'aspirant_id', 'status', 'last_message_preview', 'last_message_at', 'unread_count', 'assignee_id']);
+const rowAspirant = columnsOf(['id', 'whatsapp_id', 'first_name', 'last_name', 'whatsapp_name', 'opted_out_at']);
 
 /** The statement for these plans (at most one per conversation); exported for the query-plan test. */
 export function setStatement(plans: SetPlan[]): SQL {
@@ -88,12 +94,12 @@ export function setStatement(plans: SetPlan[]): SQL {
     ), created as (
       insert into conversations (aspirant_id, ${PATCH_INSERT_COLUMNS})
       select t.aspirant_id, ${PATCH_INSERT_VALUES} from go t where t.conversation_id is null order by t.ord
-      returning id, aspirant_id
+      returning ${rowConversation('conversations')}
     ), patched as (
       update conversations c set ${PATCH_SET_SQL} from go t
       where c.id = any (array(select conversation_id from go where conversation_id is not null and has_patch)) and c.id = t.conversation_id
         and t.has_patch
-      returning c.id
+      returning ${rowConversation('c')}
     ), conv as (
       select t.ord, t.key, coalesce(t.conversation_id, n.id) as id from go t left join created n on n.aspirant_id = t.aspirant_id
     ), renamed as (
@@ -102,7 +108,7 @@ export function setStatement(plans: SetPlan[]): SQL {
         opted_out_at = case when t.a_set_opted then t.a_opted_out_at else a.opted_out_at end
       from go t where a.id = any (array(select aspirant_id from go where a_set_name or a_set_opted)) and a.id = t.aspirant_id
         and (t.a_set_name or t.a_set_opted)
-      returning a.id
+      returning ${rowAspirant('a')}
     ), msg as (
       insert into messages (conversation_id, sender, body, status, provider_sid, author_id, template_sid, extra)
       select c.id, m.sender, m.body, m.status, m.provider_sid, m.author_id, m.template_sid, m.extra
@@ -143,18 +149,76 @@ export function setStatement(plans: SetPlan[]): SQL {
       select c.id, t.ev_type, t.ev_payload, array(select n.id from numbered n where n.conversation_id = c.id order by n.seq), t.ev_at
       from go t join conv c on c.ord = t.ord
       returning id
+    ), shown as (
+      -- The list row as this statement leaves it: what it wrote (RETURNING), else the snapshot it did not change.
+      select * from created
+      union all select * from patched
+      union all select ${rowConversation('o')} from conversations o
+        where o.id = any (array(select id from conv)) and o.id <> all (array(select id from patched))
+    ), people as (
+      select * from renamed
+      union all select ${rowAspirant('o')} from aspirants o
+        where o.id = any (array(select aspirant_id from shown)) and o.id <> all (array(select id from renamed))
     )
     select i.ord, c.id as conversation_id, exists (select 1 from fresh f where f.ord = i.ord) as fresh,
-           array(select n.id from numbered n where n.conversation_id = c.id order by n.seq) as message_ids
-    from items i left join conv c on c.ord = i.ord`;
+           array(select n.id from numbered n where n.conversation_id = c.id order by n.seq) as message_ids,
+           s.id as row_id, p.whatsapp_id as row_number, p.first_name as row_first_name, p.last_name as row_last_name,
+           p.whatsapp_name as row_whatsapp_name, p.opted_out_at as row_opted_out_at, s.last_message_preview as row_preview,
+           s.last_message_at as row_last_message_at, s.unread_count as row_unread, s.status as row_status,
+           s.assignee_id as row_assignee_id, u.name as row_assignee_name
+    from items i left join conv c on c.ord = i.ord
+      left join shown s on s.id = c.id
+      left join people p on p.id = s.aspirant_id
+      left join users u on u.id = s.assignee_id`;
+}
+
+/** One plan's row: its outcome, and its conversation's list row as the statement left it (`row_*`, null when not applied). */
+interface SetRow {
+  ord: number;
+  conversation_id: number | null;
+  fresh: boolean;
+  message_ids: (number | string)[] | string | null;
+  row_id: number | null;
+  row_number: string | null;
+  row_first_name: string | null;
+  row_last_name: string | null;
+  row_whatsapp_name: string | null;
+  row_opted_out_at: Date | string | null;
+  row_preview: string | null;
+  row_last_message_at: Date | string | null;
+  row_unread: number | null;
+  row_status: RowRecord['status'];
+  row_assignee_id: number | null;
+  row_assignee_name: string | null;
 }
 
 /** What one plan's row says: `stale` — a first message whose conversation exists after all (nothing was written). */
-export type SetOutcome = CommitResult | 'stale';
+export type SetOutcome = CommitResult<RowRecord> | 'stale';
+
+const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+
+/** The list row the statement read back, so the push needs no query of its own. */
+function listRow(row: SetRow): RowRecord | undefined {
+  if (row.row_id === null) return undefined;
+  return {
+    id: Number(row.row_id),
+    number: row.row_number,
+    firstName: row.row_first_name,
+    lastName: row.row_last_name,
+    whatsappName: row.row_whatsapp_name,
+    optedOutAt: date(row.row_opted_out_at),
+    preview: row.row_preview,
+    lastMessageAt: date(row.row_last_message_at),
+    unread: row.row_unread === null ? null : Number(row.row_unread),
+    status: row.row_status,
+    assigneeId: row.row_assignee_id === null ? null : Number(row.row_assignee_id),
+    assigneeName: row.row_assignee_name,
+  };
+}
 
 /** Commits the plans (one per conversation) in one statement; one outcome per plan, in order. */
 export async function commitSet(run: Db | Tx, plans: SetPlan[]): Promise<SetOutcome[]> {
-  const rows = rowsOf<{ ord: number; conversation_id: number | null; fresh: boolean; message_ids: (number | string)[] | string | null }>(await run.execute(setStatement(plans)));
+  const rows = rowsOf<SetRow>(await run.execute(setStatement(plans)));
   const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
   return plans.map((plan, ord) => {
     const row = byOrd.get(ord)!;
@@ -170,6 +234,7 @@ export async function commitSet(run: Db | Tx, plans: SetPlan[]): Promise<SetOutc
       touchedMessageIds: ids,
       enqueued: applied && plan.outbox.length > 0,
       recordedSids: [],
+      readBack: applied ? listRow(row) : undefined,
     };
   });
 }

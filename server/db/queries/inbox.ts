@@ -63,7 +63,7 @@ const rowColumns = {
 
 export type RowRecord = { [K in keyof typeof rowColumns]: (typeof rowColumns)[K]['_']['data'] | null };
 
-/** A list row from its columns (the list query's, or the one-statement commit's). */
+/** A list row from its columns (the list query's, or the set lane's read-back: server/conversations/commit/set-statement). */
 export function toRowView(row: RowRecord): ConversationRowView {
   return {
     id: row.id!,
