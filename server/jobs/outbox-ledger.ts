@@ -29,6 +29,8 @@ export interface OutboxLedgerOptions {
   logger: Logger;
   metrics: Metrics;
   notify(key: string, outcome: SendOutcome): void;
+  /** Told when a row is put in doubt ('unconfirmed'), with when it is due for its look-up. */
+  onInDoubt?(dueAt: Date): void;
 }
 
 interface SentRow {
@@ -103,6 +105,7 @@ export function createOutboxLedger(options: OutboxLedgerOptions) {
       moved = done.length > 0;
     });
     if (ok && !moved) logger.warn('outbox row moved on by someone else; this outcome is dropped', { outboxId: row.id, what });
+    if (moved && values.state === 'unconfirmed') options.onInDoubt?.(values.nextAttemptAt ?? new Date());
     return ok && moved;
   }
 

@@ -65,9 +65,9 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
   const { db, sender, logger, metrics } = options;
   const backoff = options.backoffMs ?? exponentialBackoff({ baseMs: 1000, capMs: 5 * 60_000 });
   const policy = giveUpPolicy(options.giveUpAfterMs ?? 24 * 60 * 60_000);
-  const ledger = createOutboxLedger({ db, logger, metrics, notify: options.notify });
   const batchSize = options.batchSize ?? outboxInFlight(options.maxMps ?? 10);
   const claims = createOutboxClaim({ db, logger, batchSize });
+  const ledger = createOutboxLedger({ db, logger, metrics, notify: options.notify, onInDoubt: (dueAt) => claims.inDoubt(dueAt) });
   const reconcile = createOutboxReconciler({ db, sender, ledger, policy, logger, metrics });
   const send = createOutboxSend({ sender, ledger, policy, logger, metrics, maxMps: options.maxMps ?? 10, backoff, reconcileAfterMs: options.reconcileAfterMs ?? 5000 });
 
