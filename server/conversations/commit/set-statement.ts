@@ -119,6 +119,9 @@ export function setStatement(plans: SetPlan[]): SQL {
       returning id, conversation_id
     ), numbered as (
       select id, conversation_id, (row_number() over (partition by conversation_id order by id))::int - 1 as seq from msg
+    ), msg_ids as materialized (
+      -- Each conversation's new message ids in order, aggregated once (a subquery per row is quadratic in the batch).
+      select conversation_id, array_agg(id order by seq) as ids from numbered group by conversation_id
     ), queued as (
       insert into outbox (message_id, conversation_id, idempotency_key, to_number, body, content_sid, content_variables)
       select n.id, c.id, o.idempotency_key, c.key, o.body, o.content_sid, o.content_variables
@@ -146,27 +149,26 @@ export function setStatement(plans: SetPlan[]): SQL {
       returning id
     ), journaled as (
       insert into conversation_events (conversation_id, type, payload, message_ids, at)
-      select c.id, t.ev_type, t.ev_payload, array(select n.id from numbered n where n.conversation_id = c.id order by n.seq), t.ev_at
-      from go t join conv c on c.ord = t.ord
+      select c.id, t.ev_type, t.ev_payload, coalesce(m.ids, '{}'), t.ev_at
+      from go t join conv c on c.ord = t.ord left join msg_ids m on m.conversation_id = c.id
       returning id
-    ), shown as (
+    ), shown as materialized (
       -- The list row as this statement leaves it: what it wrote (RETURNING), else the snapshot it did not change.
       select * from created
       union all select * from patched
       union all select ${rowConversation('o')} from conversations o
         where o.id = any (array(select id from conv)) and o.id <> all (array(select id from patched))
-    ), people as (
+    ), people as materialized (
       select * from renamed
       union all select ${rowAspirant('o')} from aspirants o
         where o.id = any (array(select aspirant_id from shown)) and o.id <> all (array(select id from renamed))
     )
-    select i.ord, c.id as conversation_id, exists (select 1 from fresh f where f.ord = i.ord) as fresh,
-           array(select n.id from numbered n where n.conversation_id = c.id order by n.seq) as message_ids,
+    select i.ord, c.id as conversation_id, f.ord is not null as fresh, coalesce(m.ids, '{}') as message_ids,
            s.id as row_id, p.whatsapp_id as row_number, p.first_name as row_first_name, p.last_name as row_last_name,
            p.whatsapp_name as row_whatsapp_name, p.opted_out_at as row_opted_out_at, s.last_message_preview as row_preview,
            s.last_message_at as row_last_message_at, s.unread_count as row_unread, s.status as row_status,
            s.assignee_id as row_assignee_id, u.name as row_assignee_name
-    from items i left join conv c on c.ord = i.ord
+    from items i left join fresh f on f.ord = i.ord left join conv c on c.ord = i.ord left join msg_ids m on m.conversation_id = c.id
       left join shown s on s.id = c.id
       left join people p on p.id = s.aspirant_id
       left join users u on u.id = s.assignee_id`;
