@@ -4,7 +4,7 @@
  * creating first messages' aspirant rows (`ensureAspirants`). The batch travels as one parameter (a JSON
  * document), so the text never changes and the prepared statement is reused whatever the batch size.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { initialState } from '../../actors/conversation/decide';
 import type { ConversationState } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
@@ -54,19 +54,31 @@ function stateOf(key: string, row: StateRow | undefined): ConversationState {
 }
 
 /**
+ * The statement for `loadStates`; exported for the query-plan test. Rows are found with `= any (array(…))`, an index
+ * lookup however large the tables have grown (joined straight to the input, a custom plan hash-joined over a scan of
+ * every aspirant: 5.9 ms a statement with 10,000 of them, measured here), each table read once (materialised).
+ */
+export function loadStatesQuery(keys: string[]): SQL {
+  return sql`
+    with k as (
+      select key, ord from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as k(key, ord)
+    ), a as materialized (
+      select * from aspirants where whatsapp_id = any (array(select key from k))
+    ), c as materialized (
+      select * from conversations where aspirant_id = any (array(select id from a))
+    )
+    select k.ord, a.id as aspirant_id, a.whatsapp_name, a.first_name, a.has_kids, a.locale,
+           a.form_submitted_at is not null as form_submitted, a.opted_out_at is not null as opted_out,
+           c.id as conversation_id, c.status, floor(extract(epoch from c.last_inbound_at) * 1000)::float8 as last_inbound_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id
+    from k join a on a.whatsapp_id = k.key left join c on c.aspirant_id = a.id`;
+}
+
+/**
  * The states of the actors for `keys` (WhatsApp ids, E.164), in the order given: the aspirant with its conversation
  * (conversations_aspirant_id_key makes it at most one), or the initial state for a number never seen.
  */
 export async function loadStates(db: Db, keys: string[]): Promise<ConversationState[]> {
-  const rows = rowsOf<StateRow>(
-    await db.execute(sql`
-      select k.ord, a.id as aspirant_id, a.whatsapp_name, a.first_name, a.has_kids, a.locale,
-             a.form_submitted_at is not null as form_submitted, a.opted_out_at is not null as opted_out,
-             c.id as conversation_id, c.status, floor(extract(epoch from c.last_inbound_at) * 1000)::float8 as last_inbound_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id
-      from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as k(key, ord)
-      join aspirants a on a.whatsapp_id = k.key
-      left join conversations c on c.aspirant_id = a.id`),
-  );
+  const rows = rowsOf<StateRow>(await db.execute(loadStatesQuery(keys)));
   const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
   return keys.map((key, i) => stateOf(key, byOrd.get(i + 1)));
 }

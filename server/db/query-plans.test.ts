@@ -1,7 +1,7 @@
 /**
  * @module server/db/query-plans.test — lookups made once per message stay index lookups on a large backlog, even on tables
  * never analysed (this machine's Postgres runs with autovacuum off): parked status callbacks by sid, a pending timer by conversation,
- * the rows the set lane's statement updates.
+ * the rows the set lane's statement updates, the actors' states.
  */
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
@@ -12,6 +12,7 @@ import { cancelTimersQuery } from '../conversations/commit/general-effects';
 import { setPlan } from '../conversations/commit/set-plan';
 import { setStatement } from '../conversations/commit/set-statement';
 import { parkedStatusQuery } from '../conversations/recovery';
+import { loadStatesQuery } from '../conversations/state-statement';
 import { initialState } from '../../actors/conversation/decide';
 import type { ConversationEvent, Effect } from '../../actors/conversation/types';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -107,5 +108,17 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     expect(plan).toContain('conversations_pkey');
     expect(plan).toContain('aspirants_pkey');
     expect(plan).toMatch(/Index Scan using inbound_events_(pkey|unprocessed_idx) on inbound_events/);
+  });
+
+  test("actors' states are looked up by index even in large, never-analysed tables", async () => {
+    await using database = await testDatabase('postgres');
+    const { db } = database;
+    await db.execute(sql`insert into aspirants (whatsapp_id) select '+5730' || lpad(g::text, 8, '0') from generate_series(1, 10000) g`);
+    await db.execute(sql`insert into conversations (aspirant_id) select id from aspirants`);
+    const keys = Array.from({ length: 5 }, (_, i) => `+5730${String(i * 1000 + 1).padStart(8, '0')}`);
+    const plan = await planOf(db, new PgDialect().sqlToQuery(loadStatesQuery(keys)));
+    expect(plan).not.toMatch(/Seq Scan on (conversations|aspirants)/);
+    expect(plan).toContain('aspirants_whatsapp_id_key');
+    expect(plan).toContain('conversations_aspirant_id_key');
   });
 });
