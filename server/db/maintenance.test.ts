@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { createLogger } from '../logger';
 import { testDatabase } from '../../test/support/db';
 import postgres from 'postgres';
-import { autovacuumChanged, type DeadLeftOver, needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
+import { autovacuumChanged, autovacuumState, MAINTENANCE_DUTY, needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
 import { drivers } from '../../test/support/db';
 import { rowsOf } from './rows';
 
@@ -107,6 +107,32 @@ describe.each(drivers)("autovacuum's rules, applied by the server (%s)", (driver
     expect(Number((await tableStats(database)).reltuples)).toBe(340);
   });
 
+  test('a table is not taken up again until its last VACUUM or ANALYZE is MAINTENANCE_DUTY of the time since it began', async () => {
+    await using database = await testDatabase(driver);
+    await database.db.execute(sql`create table churn (id int primary key, v int)`);
+    await write(database, sql`insert into churn select g, 0 from generate_series(1, 500) g`);
+    // A clock that only moves while a statement runs: each one takes 100 ms.
+    let clock = 0;
+    const now = () => clock;
+    const timed = {
+      db: database.db,
+      maintain: async (statement: string) => {
+        clock += 100;
+        await database.maintain(statement);
+      },
+    };
+    const state = autovacuumState();
+    expect((await autovacuumChanged(timed, state, now)).analyzed).toEqual(['public.churn']);
+    const rest = 100 * (1 / MAINTENANCE_DUTY - 1);
+    expect(state.notBefore.get('public.churn')).toBe(clock + rest);
+
+    await write(database, sql`delete from churn where id <= 160`);
+    clock += rest - 1;
+    expect(await autovacuumChanged(timed, state, now)).toEqual({ vacuumed: [], analyzed: [] });
+    clock += 1;
+    expect(await autovacuumChanged(timed, state, now)).toEqual({ vacuumed: ['public.churn'], analyzed: [] });
+  });
+
   test.skipIf(driver !== 'postgres')('dead rows an older snapshot keeps are left to it: the table is not vacuumed again at every check', async () => {
     await using database = await testDatabase(driver);
     await database.db.execute(sql`create table churn (id int primary key, v int)`);
@@ -118,10 +144,11 @@ describe.each(drivers)("autovacuum's rules, applied by the server (%s)", (driver
       await reader.begin('isolation level repeatable read', async (tx) => {
         await tx`select count(*) from churn`;
         await write(database, sql`delete from churn where id <= 160`);
-        const leftOver: DeadLeftOver = new Map();
-        expect((await autovacuumChanged(database, leftOver)).vacuumed).toEqual(['public.churn']);
-        expect(leftOver.get('public.churn')).toBe(160);
-        expect((await autovacuumChanged(database, leftOver)).vacuumed).toEqual([]);
+        const state = autovacuumState();
+        expect((await autovacuumChanged(database, state)).vacuumed).toEqual(['public.churn']);
+        expect(state.leftOver.get('public.churn')).toBe(160);
+        state.notBefore.clear();
+        expect((await autovacuumChanged(database, state)).vacuumed).toEqual([]);
       });
     } finally {
       await reader.end();

@@ -71,26 +71,51 @@ async function tableStats(database: Pick<Database, 'db'>, names?: string[]): Pro
 export type DeadLeftOver = Map<string, number>;
 
 /**
- * Applies autovacuum's dead-row and changed-row rules to every table of the schema, from pg_stat_user_tables:
- * VACUUM the tables whose dead rows (beyond what the last VACUUM here had to leave, `leftOver`, updated) passed the
- * vacuum threshold — with ANALYZE when that is due too — and ANALYZE the others past the analyze threshold. New
- * statistics also invalidate the plans cached from the old ones. Autovacuum's insert-only and anti-wraparound
- * vacuums are left to the full pass (runMaintenance). Nothing due: one catalog read and nothing else.
+ * The share of the time the server spends vacuuming or analysing any one table, at most: a table whose VACUUM or
+ * ANALYZE took d ms is not taken up again for d × 19 ms. Autovacuum bounds its work by cost-based delays and by
+ * visiting a database once a minute (autovacuum_naptime); checking every 2 s, this bounds it instead — a large
+ * table that keeps passing the thresholds under load (a growing `messages`, an `outbox` updated by every send) was
+ * otherwise analysed and vacuumed at every check (2.4 s of Postgres CPU in a 4 s bench step, measured here), while a
+ * small one that is cheap to vacuum (the conversations every message rewrites) still is, as often as it needs.
  */
-export async function autovacuumChanged(database: Pick<Database, 'db' | 'maintain'>, leftOver: DeadLeftOver = new Map()): Promise<AutovacuumWork> {
+export const MAINTENANCE_DUTY = 0.05;
+
+/** What the checks remember between runs: dead rows left over, and when each table may be taken up again (ms). */
+export interface AutovacuumState {
+  leftOver: DeadLeftOver;
+  notBefore: Map<string, number>;
+}
+
+export function autovacuumState(): AutovacuumState {
+  return { leftOver: new Map(), notBefore: new Map() };
+}
+
+/**
+ * Applies autovacuum's dead-row and changed-row rules to every table of the schema, from pg_stat_user_tables:
+ * VACUUM the tables whose dead rows (beyond what the last VACUUM here had to leave, updated in `state`) passed the
+ * vacuum threshold — with ANALYZE when that is due too — and ANALYZE the others past the analyze threshold, one
+ * table per statement, each table no more than MAINTENANCE_DUTY of the time (`now`, ms). New statistics also
+ * invalidate the plans cached from the old ones. Autovacuum's insert-only and anti-wraparound vacuums are left to the
+ * full pass (runMaintenance). Nothing due: one catalog read and nothing else.
+ */
+export async function autovacuumChanged(database: Pick<Database, 'db' | 'maintain'>, state: AutovacuumState = autovacuumState(), now: () => number = () => performance.now()): Promise<AutovacuumWork> {
   const tables = await tableStats(database);
   const due = (t: TableStats, base: number, scale: number, count: number) => count > base + scale * Number(t.rows);
-  const vacuumDue = tables.filter((t) => due(t, VACUUM_BASE_ROWS, VACUUM_SCALE, Number(t.dead) - (leftOver.get(t.name) ?? 0)));
-  const analyzeDue = tables.filter((t) => due(t, ANALYZE_BASE_ROWS, ANALYZE_SCALE, Number(t.changed)));
-  const vacuumed = vacuumDue.map((t) => t.name);
-  const analyzed = analyzeDue.map((t) => t.name).filter((name) => !vacuumed.includes(name));
-  // The names come quoted from the catalog (format %I), not from input.
-  for (const withAnalyze of [true, false]) {
-    const names = vacuumDue.filter((t) => analyzeDue.includes(t) === withAnalyze).map((t) => t.name);
-    if (names.length) await database.maintain(`vacuum ${withAnalyze ? '(analyze) ' : ''}${names.join(', ')}`);
+  const vacuumed: string[] = [];
+  const analyzed: string[] = [];
+  for (const t of tables) {
+    if ((state.notBefore.get(t.name) ?? -Infinity) > now()) continue;
+    const vacuum = due(t, VACUUM_BASE_ROWS, VACUUM_SCALE, Number(t.dead) - (state.leftOver.get(t.name) ?? 0));
+    const analyze = due(t, ANALYZE_BASE_ROWS, ANALYZE_SCALE, Number(t.changed));
+    if (!vacuum && !analyze) continue;
+    const started = now();
+    // The name comes quoted from the catalog (format %I), not from input.
+    await database.maintain(vacuum ? `vacuum ${analyze ? '(analyze) ' : ''}${t.name}` : `analyze ${t.name}`);
+    const ended = now();
+    state.notBefore.set(t.name, ended + (ended - started) * (1 / MAINTENANCE_DUTY - 1));
+    (vacuum ? vacuumed : analyzed).push(t.name);
   }
-  if (analyzed.length) await database.maintain(`analyze ${analyzed.join(', ')}`);
-  if (vacuumed.length) for (const t of await tableStats(database, vacuumed)) leftOver.set(t.name, Number(t.dead));
+  if (vacuumed.length) for (const t of await tableStats(database, vacuumed)) state.leftOver.set(t.name, Number(t.dead));
   return { vacuumed, analyzed };
 }
 
@@ -126,7 +151,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let checker: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
-  const leftOver: DeadLeftOver = new Map();
+  const state = autovacuumState();
 
   /** Runs one piece of maintenance as `running`, so no two overlap. */
   function exclusive(work: () => Promise<void>): Promise<void> {
@@ -140,7 +165,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
 
   function pass(): Promise<void> {
     // The full pass may remove what an earlier VACUUM had to leave: count from what it leaves.
-    leftOver.clear();
+    state.leftOver.clear();
     return exclusive(() =>
       runMaintenance(database).then(
         (ms) => logger.info('database maintenance', { table: 'all', ms: Math.round(ms) }),
@@ -155,7 +180,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
       const work = running
         ? Promise.resolve()
         : exclusive(() =>
-            autovacuumChanged(database, leftOver).then(
+            autovacuumChanged(database, state).then(
               (done) => (done.vacuumed.length || done.analyzed.length ? logger.info('tables vacuumed or analysed after changes', { ...done }) : undefined),
               (error: unknown) => logger.warn('vacuuming or analysing changed tables failed', { err: error as Error }),
             ),
