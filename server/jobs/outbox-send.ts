@@ -10,6 +10,7 @@ import type { TwilioSender } from '../whatsapp/twilio-sender';
 import type { ClaimedRow } from './outbox-claim';
 import type { GiveUpPolicy, OutboxLedger } from './outbox-ledger';
 import type { JobContext } from './runner';
+import { createSendPace } from './send-pace';
 
 export interface OutboxSendOptions {
   sender: TwilioSender;
@@ -30,14 +31,11 @@ export function createOutboxSend(options: OutboxSendOptions) {
   const { sender, ledger, policy, logger, backoff } = options;
   const retried = options.metrics.counter('wasap_outbox_retried_total', 'Outbound send attempts that will be retried');
   const unconfirmed = options.metrics.counter('wasap_outbox_unconfirmed_total', 'Sends whose outcome was unknown (timeout, dropped connection, 5xx, crash), reconciled before any resend');
-  const minGapMs = 1000 / options.maxMps;
-  let nextSlot = 0;
+  const slots = createSendPace(options.maxMps);
 
-  /** Waits for this send's slot: sends are spaced `1000 / maxMps` ms apart across every lane. */
+  /** Waits for this send's slot across every lane: at most `maxMps` in any second (server/jobs/send-pace). */
   async function pace(): Promise<void> {
-    const now = performance.now();
-    const wait = nextSlot - now;
-    nextSlot = Math.max(now, nextSlot) + minGapMs;
+    const wait = slots.slot() - performance.now();
     if (wait > 0) await Bun.sleep(wait);
   }
 
