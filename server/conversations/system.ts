@@ -48,7 +48,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   const { db, logger, metrics } = options;
   const concurrency = options.commitConcurrency ?? 2;
   const shared = concurrency === 1;
-  const door = createCommitDoor(db, { generalConcurrency: concurrency, statementConcurrency: shared ? 1 : 2 });
+  const door = createCommitDoor(db, { generalConcurrency: concurrency, statementConcurrency: concurrency });
   const store = createConversationStore(db, { door, concurrency: shared ? 1 : 2 });
   const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
 
