@@ -38,7 +38,10 @@ export function createConversationStore(db: Db, options: ConversationStoreOption
   });
   return {
     load: (key) => loads.submit(key),
-    /** The aspirant row exists before the first decision, so the bot's first message can carry the form link. */
+    /**
+     * The aspirant row exists before the first decision, so the bot's first message can carry the form link. A
+     * webhook's first message has it already (written with the webhook row); this serves events stored without it.
+     */
     ensureAspirant: (key, whatsappName) => aspirants.submit({ key, whatsappName }),
     commit: (key, state, effects, event, now) => door.commit(key, state, effects, event, now),
   };
