@@ -1,6 +1,6 @@
 /** @module server/config.test — every variable's parsing and the one-line errors for bad values. */
 import { describe, expect, test } from 'bun:test';
-import { mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, resolveSecret } from './config';
@@ -18,6 +18,20 @@ function errorOf(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
+  test('TWILIO_CA_BUNDLE must name a readable PEM file: a missing one stops start-up naming the variable', () => {
+    const missing = errorOf({ TWILIO_CA_BUNDLE: '/nonexistent/ca.pem' });
+    expect(missing.variable).toBe('TWILIO_CA_BUNDLE');
+    const dir = mkdtempSync(join(tmpdir(), 'wasap-ca-'));
+    try {
+      writeFileSync(join(dir, 'not.pem'), 'hola');
+      expect(errorOf({ TWILIO_CA_BUNDLE: join(dir, 'not.pem') }).variable).toBe('TWILIO_CA_BUNDLE');
+      writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+      expect(() => loadConfig({ TWILIO_CA_BUNDLE: join(dir, 'ca.pem') })).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('defaults suit a laptop: port 3000, embedded database, simulator, local media', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', publicUrl: 'http://localhost:3000', logLevel: 'info', autoMigrate: true, trustProxy: false, databasePrepare: true });

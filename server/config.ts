@@ -112,6 +112,15 @@ function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
 }
 
+/** Whether `path` is a readable file holding at least one PEM certificate. */
+function isPemFile(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').includes('-----BEGIN CERTIFICATE-----');
+  } catch {
+    return false;
+  }
+}
+
 function twilioConfig(env: Env): TwilioConfig | undefined {
   const names = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const;
   const sid = read(env, names[0]);
@@ -123,6 +132,9 @@ function twilioConfig(env: Env): TwilioConfig | undefined {
   // Twilio answers a send in well under a second; 8 s (the client's own default is 30 s) keeps one stuck request
   // from holding its conversation for long.
   const timeoutMs = integer(env, 'TWILIO_TIMEOUT_MS', 8000, 100, 60_000);
+  // Read by twilio's client (and ours on fetch, server/whatsapp/twilio-http) at the first request: checked now.
+  const caBundle = read(env, 'TWILIO_CA_BUNDLE');
+  if (caBundle !== undefined && !isPemFile(caBundle)) throw new ConfigError('TWILIO_CA_BUNDLE', 'a readable PEM file of certificate authorities', caBundle);
   if (!sid && !token && !from && !service) return undefined;
   if (!sid || !/^AC[0-9a-fA-F]{32}$/.test(sid)) {
     throw new ConfigError(names[0], 'AC followed by 32 hex digits (set all Twilio settings or none)', sid);
