@@ -55,7 +55,7 @@ async function openPostgres(url: string, max: number, prepare: boolean): Promise
   // Supervised: a pool that postgres.js leaves wedged after an outage is replaced (see supervised-client).
   const supervised = superviseClient((overrides) => postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { application_name: APPLICATION_NAME }, ...overrides }));
   const client = supervised.client;
-  const db = drizzle({ client: prepare ? preparedStatements(client) : client, schema }) as unknown as Db;
+  const db = drizzle({ client: preparedStatements(client, prepare), schema }) as unknown as Db;
   const { host, pathname } = new URL(url);
   return wrap(
     db,

@@ -40,6 +40,13 @@ describe.skipIf(!url)('prepared statements on Postgres (needs TEST_DATABASE_URL)
       const db = database.db;
       await db.execute(sql.raw('create table p1 (n int)'));
       for (let n = 0; n < 3; n++) await db.execute(sql`insert into p1 (n) values (${n})`);
+      // Not even a query drizzle built with .prepare(name) (the outbox claim's), which asks postgres.js for one itself.
+      const named = db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(sql`p1`)
+        .where(sql`n >= ${sql.placeholder('min')}`)
+        .prepare('p1_count');
+      expect(await named.execute({ min: 1 })).toEqual([{ n: 2 }]);
       // postgres.js prepares its own type lookup when it connects; nothing else may be prepared.
       expect(rowsOf(await db.execute(sql`select statement from pg_prepared_statements where statement not like ${'%pg_catalog.pg_type%'}`))).toEqual([]);
       expect(rowsOf(await db.execute(sql`select count(*)::int as n from p1`))[0]).toEqual({ n: 3 });

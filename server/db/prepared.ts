@@ -16,8 +16,12 @@ type AnySql = Sql<Record<string, unknown>>;
 
 const WRAPPED = Symbol('wasap.prepared');
 
-/** `client` with `unsafe` preparing parameterised statements, also inside `begin` and `savepoint` scopes. */
-export function preparedStatements<T extends AnySql>(client: T): T {
+/**
+ * `client` with `unsafe` preparing parameterised statements, also inside `begin` and `savepoint` scopes; with
+ * `prepare` false, preparing none — not even a query drizzle built with `.prepare(name)`, which asks postgres.js for a
+ * named statement itself (DATABASE_PREPARE=false is for poolers that cannot keep them).
+ */
+export function preparedStatements<T extends AnySql>(client: T, prepare = true): T {
   if ((client as unknown as Record<symbol, unknown>)[WRAPPED]) return client;
   return new Proxy(client, {
     get(target, property, receiver) {
@@ -25,7 +29,7 @@ export function preparedStatements<T extends AnySql>(client: T): T {
       const value = Reflect.get(target, property, receiver);
       if (property === 'unsafe') {
         return (text: string, params?: unknown[], options?: UnsafeOptions) =>
-          (value as AnySql['unsafe']).call(target, text, params as never, params && params.length > 0 ? { ...options, prepare: true } : options);
+          (value as AnySql['unsafe']).call(target, text, params as never, !prepare ? { ...options, prepare: false } : params && params.length > 0 ? { ...options, prepare: true } : options);
       }
       if (property === 'begin' || property === 'savepoint') {
         return (...args: unknown[]) => {
@@ -33,7 +37,7 @@ export function preparedStatements<T extends AnySql>(client: T): T {
           const at = args.findIndex((arg) => typeof arg === 'function');
           if (at >= 0) {
             const fn = args[at] as (scoped: AnySql) => unknown;
-            args[at] = (scoped: AnySql) => fn(preparedStatements(scoped));
+            args[at] = (scoped: AnySql) => fn(preparedStatements(scoped, prepare));
           }
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };

@@ -94,6 +94,16 @@ describe.each(drivers)('outbox claim (%s)', (driver) => {
     expect(await claims.claim(10, new Set())).toEqual([]);
     clock += 4990;
     expect((await claims.claim(10, new Set())).map((r) => r.id)).toEqual([rows[1]!.id]);
+    // Told of one due in 5 s, then a poll finds nothing yet: the due time is kept, and the claim at it looks again.
+    await db
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(clock + 5000) })
+      .where(eq(outbox.id, rows[2]!.id));
+    claims.inDoubt(new Date(clock + 5000));
+    clock += 4500;
+    expect(await claims.claim(10, new Set())).toEqual([]);
+    clock += 500;
+    expect((await claims.claim(10, new Set())).map((r) => r.id)).toEqual([rows[2]!.id]);
     // More due than one claim takes: the next claim looks again at once.
     await db.update(outbox).set({ nextAttemptAt: new Date(clock) });
     clock += IN_DOUBT_POLL_MS;

@@ -36,8 +36,8 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
   const now = options.now ?? Date.now;
   /** A claim failed for the database: it may have committed with its answer lost, leaving rows 'sending' that no lane holds. */
   let claimInDoubt = false;
-  /** The earliest time an 'unconfirmed' row this process knows of is due (ms; 0: look now, Infinity: none known). */
-  let inDoubtDueAt = 0;
+  /** When the 'unconfirmed' rows this process was told of are due (ms); a 0 means look now (after a start-up mark). */
+  let inDoubtDue: number[] = [0];
   let inDoubtLookedAt = -Infinity;
 
   // A row whose fate is unknown ('sending', 'unconfirmed') holds back the later rows of its conversation; the
@@ -88,11 +88,13 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
     const params = { now: new Date(now()).toISOString(), busy: `{${[...busy].map(Number).join(',')}}` };
     let doubtful: Awaited<ReturnType<typeof leaseDoubtful.execute>> = [];
     const at = now();
-    if (at >= inDoubtDueAt || at - inDoubtLookedAt >= IN_DOUBT_POLL_MS) {
+    if (inDoubtDue.some((due) => due <= at) || at - inDoubtLookedAt >= IN_DOUBT_POLL_MS) {
       inDoubtLookedAt = at;
+      // What comes due later stays known; what this look covers is dropped (rows told of meanwhile are added again).
+      inDoubtDue = inDoubtDue.filter((due) => due > at);
       doubtful = await leaseDoubtful.execute({ ...params, n });
-      // All taken: there may be more due. Otherwise none is due until this process is told of one (or the poll).
-      inDoubtDueAt = doubtful.length >= n ? 0 : Infinity;
+      // All it could take were due: there may be more, so the next claim looks again.
+      if (doubtful.length >= n) inDoubtDue.push(0);
     }
     const claimed = n > doubtful.length ? await takePending.execute({ ...params, n: n - doubtful.length }) : [];
     return [...doubtful, ...claimed].sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: row.optedOut === true }));
@@ -111,7 +113,7 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
       .where(and(inArray(outbox.state, ['sending', 'unconfirmed']), unheld))
       .returning({ id: outbox.id });
     claimInDoubt = false;
-    inDoubtDueAt = 0;
+    inDoubtDue.push(0);
     if (orphans.length) logger.warn('outbox rows in doubt after a lost claim are reconciled now', { count: orphans.length });
   }
 
@@ -124,7 +126,7 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
   async function markInDoubt(): Promise<number> {
     const rows = await db.update(outbox).set({ state: 'unconfirmed', nextAttemptAt: new Date() }).where(eq(outbox.state, 'sending')).returning({ id: outbox.id });
     if (rows.length) logger.warn('outbox rows interrupted while sending are reconciled', { count: rows.length });
-    inDoubtDueAt = 0;
+    inDoubtDue.push(0);
     return rows.length;
   }
 
@@ -136,7 +138,7 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
     },
     /** A row was put in doubt, due for its look-up at `dueAt`: the first claim from then on looks for it. */
     inDoubt(dueAt: Date): void {
-      inDoubtDueAt = Math.min(inDoubtDueAt, dueAt.getTime());
+      inDoubtDue.push(dueAt.getTime());
     },
   };
 }

@@ -31,17 +31,12 @@ export function createOutboxSend(options: OutboxSendOptions) {
   const { sender, ledger, policy, logger, backoff } = options;
   const retried = options.metrics.counter('wasap_outbox_retried_total', 'Outbound send attempts that will be retried');
   const unconfirmed = options.metrics.counter('wasap_outbox_unconfirmed_total', 'Sends whose outcome was unknown (timeout, dropped connection, 5xx, crash), reconciled before any resend');
-  const slots = createSendPace(options.maxMps);
-
-  /** Waits for this send's slot across every lane: at most `maxMps` in any second (server/jobs/send-pace). */
-  async function pace(): Promise<void> {
-    const wait = slots.slot() - performance.now();
-    if (wait > 0) await Bun.sleep(wait);
-  }
+  // At most maxMps sends start in any second, across every lane (server/jobs/send-pace).
+  const pace = createSendPace(options.maxMps);
 
   return async function sendOne(ctx: JobContext, row: ClaimedRow): Promise<void> {
     if (row.optedOut) return ledger.fail(ctx, row, 'The aspirant opted out before this message was sent.');
-    await pace();
+    await pace.admit();
     let sid: string;
     try {
       const result = await sender.send({

@@ -1,47 +1,58 @@
-/** @module server/jobs/send-pace.test — never more than maxMps in any second, at most twice the rate at a time, and a stall is caught up. */
+/** @module server/jobs/send-pace.test — never more than maxMps starts in any second, at most twice the rate at a time, and a stall is caught up. */
 import { describe, expect, test } from 'bun:test';
-import { createSendPace } from './send-pace';
+import { createSendPace, type SendPaceClock } from './send-pace';
 
-/** The most slots in any window of 1,000 ms (slots sorted). */
-function busiestSecond(slots: number[]): number {
+/** The most times in any window of 1,000 ms (times ascending). */
+function busiestSecond(times: number[]): number {
   let most = 0;
-  for (let i = 0, j = 0; i < slots.length; i++) {
-    while (slots[i]! - slots[j]! >= 1000) j++;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1000) j++;
     most = Math.max(most, i - j + 1);
   }
   return most;
 }
 
+/** A virtual clock whose timers wake up to `early` ms before they are due, as real ones may. */
+function virtualClock(early = 0): SendPaceClock & { t: number } {
+  const clock = {
+    t: 0,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += ms - Math.min(early, ms / 2);
+    },
+  };
+  return clock;
+}
+
 describe('send pace', () => {
-  test('offered more than the limit, no second holds more than maxMps and the limit is reached', () => {
-    let clock = 0;
-    const pace = createSendPace(100, () => clock);
-    const slots: number[] = [];
-    // 1,000 sends asked for at once, then as each slot comes.
-    for (let i = 0; i < 1000; i++) slots.push(pace.slot());
-    expect(busiestSecond(slots)).toBe(100);
-    // 1,000 sends at 100 a second take (a little under) 10 s: the limit is used, not just respected.
-    expect(slots.at(-1)! - slots[0]!).toBeGreaterThan(9000);
-    expect(slots.at(-1)! - slots[0]!).toBeLessThan(10_000);
-    // Never faster than twice the rate: 5 ms apart at least.
-    for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(5 - 1e-9);
+  test('asked for more than the limit, no second holds more than maxMps starts, the limit is used, and never faster than twice the rate', async () => {
+    for (const maxMps of [1, 5, 100, 1000]) {
+      const clock = virtualClock(1);
+      const pace = createSendPace(maxMps, clock);
+      const starts: number[] = [];
+      await Promise.all(Array.from({ length: maxMps * 4 + 1 }, () => pace.admit().then(() => starts.push(clock.now()))));
+      expect(busiestSecond(starts)).toBe(maxMps);
+      // 4 × maxMps + 1 starts take 4 s: every maxMps-th start comes a second after the one maxMps before it.
+      expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(4000 - 1000 / maxMps);
+      expect(starts.at(-1)! - starts[0]!).toBeLessThan(4000 + 1000 / maxMps);
+      for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(1000 / maxMps / 2 - 1e-9);
+    }
   });
 
-  test('offered exactly the limit with a stall, the sends catch up within the second instead of falling behind', () => {
-    let clock = 0;
-    const pace = createSendPace(100, () => clock);
-    const slots: number[] = [];
-    // One send asked for every 10 ms for 3 s, except a 200 ms stall after the first second (20 asks arrive late).
+  test('asked for exactly the limit with a stall, the sends catch up within the second instead of falling behind', async () => {
+    const clock = virtualClock();
+    const pace = createSendPace(100, clock);
+    const starts: number[] = [];
+    // One send asked for every 10 ms for 3 s, except a 200 ms stall after the first second (20 asks come late).
     for (let i = 0; i < 300; i++) {
-      clock = Math.max(clock, i * 10);
-      if (i === 100) clock += 200;
-      const at = pace.slot();
-      slots.push(at);
-      clock = Math.max(clock, at);
+      clock.t = Math.max(clock.t, i * 10);
+      if (i === 100) clock.t += 200;
+      await pace.admit();
+      starts.push(clock.now());
     }
-    expect(busiestSecond(slots)).toBeLessThanOrEqual(100);
-    // The last send goes about when it was asked for (2,990 ms), not 200 ms late as with fixed spacing.
-    expect(slots.at(-1)!).toBeLessThan(3000);
+    expect(busiestSecond(starts)).toBeLessThanOrEqual(100);
+    // The last send starts about when it was asked for (2,990 ms), not 200 ms late as with fixed spacing.
+    expect(starts.at(-1)!).toBeLessThan(3000);
   });
 
   test('refuses a limit that is not a positive whole number', () => {
