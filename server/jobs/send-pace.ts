@@ -3,13 +3,14 @@
  * provider's limit (Twilio's messages per second for a WhatsApp sender; WhatsApp allows one number up to 1,000, Meta's
  * Cloud API answers 130429 past it), and no faster than twice that rate at any moment.
  *
- * Sends are admitted one at a time, each at the first moment when the send `maxMps` admissions earlier started at
- * least a second ago and the previous one half a gap ago; the times kept are the moments of admission, read after
- * every wait (a timer may wake a little early), so the rule holds on when sends really start. A pipeline that stalls
- * for a moment (a claim waiting on the database) therefore catches up within the same second, where spacing every
- * send a fixed `1000 / maxMps` ms apart lost the stalled slots for good: offered exactly the limit, it could never
- * keep up. (The provider counts arrivals: a first request that waits for its connection can arrive close to later
- * ones. Twilio queues what exceeds a sender's rate rather than refusing it.)
+ * Each send reserves the next slot: no earlier than the slot reserved `maxMps` sends before it plus one second and
+ * a margin (SLOT_MARGIN_MS: a timer may wake a little early, and a send start a little late), nor than half a gap
+ * after the previous slot; then it waits until the slot has really come (re-checked after every wait). Sends wait
+ * side by side, so a timer's coarseness never adds up across them. A pipeline that stalls for a moment (a claim
+ * waiting on the database) therefore catches up within the same second, where spacing every send a fixed
+ * `1000 / maxMps` ms apart lost the stalled slots for good: offered exactly the limit, it could never keep up. (The
+ * provider counts arrivals: a first request that waits for its connection can arrive close to later ones. Twilio
+ * queues what exceeds a sender's rate rather than refusing it.)
  */
 
 export interface SendPace {
@@ -25,34 +26,30 @@ export interface SendPaceClock {
 
 const realClock: SendPaceClock = { now: () => performance.now(), sleep: (ms) => Bun.sleep(ms) };
 
+/** Added to each second's window: more than a timer's early wake-up (≤ 1 ms measured) or a start's usual delay. */
+export const SLOT_MARGIN_MS = 10;
+
 /** Throws RangeError unless `maxMps` is a positive whole number (TWILIO_MAX_MPS is 1–1000). */
 export function createSendPace(maxMps: number, clock: SendPaceClock = realClock): SendPace {
   if (!Number.isInteger(maxMps) || maxMps < 1) throw new RangeError(`maxMps must be a positive integer, got ${maxMps}`);
   const minGapMs = 1000 / maxMps / 2;
-  /** The last `maxMps` admissions, oldest at `head`. */
-  const admitted = new Float64Array(maxMps).fill(-Infinity);
+  /** The last `maxMps` slots reserved, oldest at `head`. */
+  const slots = new Float64Array(maxMps).fill(-Infinity);
   let head = 0;
   let last = -Infinity;
-  let turn = Promise.resolve();
 
-  async function waitForSlot(): Promise<void> {
-    for (;;) {
-      const at = Math.max(admitted[head]! + 1000, last + minGapMs);
-      const now = clock.now();
-      if (now >= at) {
-        admitted[head] = now;
-        head = (head + 1) % maxMps;
-        last = now;
-        return;
-      }
-      await clock.sleep(at - now);
-    }
+  function reserve(): number {
+    const at = Math.max(clock.now(), slots[head]! + 1000 + SLOT_MARGIN_MS, last + minGapMs);
+    slots[head] = at;
+    head = (head + 1) % maxMps;
+    last = at;
+    return at;
   }
 
   return {
-    admit(): Promise<void> {
-      turn = turn.then(waitForSlot);
-      return turn;
+    async admit(): Promise<void> {
+      const at = reserve();
+      for (let wait = at - clock.now(); wait > 0; wait = at - clock.now()) await clock.sleep(wait);
     },
   };
 }
