@@ -94,6 +94,8 @@ export async function ensureAspirants(db: Db, items: { key: string; whatsappName
     await db.execute(sql`
       insert into aspirants (whatsapp_id, whatsapp_name)
       select x.key, x.name from jsonb_to_recordset(${batch}::jsonb) as x(key text, name text)
+      -- In number order, as the webhook rows' aspirants (server/db/batch-insert): no two statements wait on each other.
+      order by x.key
       on conflict (whatsapp_id) do update set updated_at = now()
       returning id, whatsapp_id`),
   );

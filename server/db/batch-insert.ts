@@ -35,7 +35,8 @@ async function insertRows(db: Db, rows: InboundRow[]): Promise<{ id: number; pro
       insert into aspirants (whatsapp_id, whatsapp_name)
       select e.value ->> 'conversation_key', e.value -> 'aspirant' ->> 'whatsapp_name'
       from e where jsonb_typeof(e.value -> 'aspirant') = 'object'
-      order by e.ord
+      -- In number order, as ensureAspirants: two statements inserting the same numbers take them in one order.
+      order by e.value ->> 'conversation_key'
       on conflict (whatsapp_id) do nothing
     )
     insert into inbound_events (provider_sid, kind, conversation_key, payload)
