@@ -7,7 +7,8 @@
  * read them alike. Rows are found with `= any (array(…))`: an index lookup however large (or, without autovacuum,
  * bloated) a table has grown — joined straight to the input, the planner may hash-join over a scan of the whole
  * table. All parts see the snapshot taken before the statement, so nothing reads a row another part writes: the
- * plan (set-plan) already folded the effects in order.
+ * plan (set-plan) already folded the effects in order. The list row it answers with (for the push) is taken from
+ * what the parts wrote (their RETURNING) and, for the rows none of them wrote, from that snapshot.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
