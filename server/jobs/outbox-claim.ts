@@ -17,7 +17,12 @@ export type ClaimedRow = OutboxRow & { optedOut: boolean };
  * same however many are busy (one prepared statement and plan, not one per count).
  */
 function notHeld(busy: ReadonlySet<Lane>) {
-  return busy.size ? sql`${outbox.conversationId} <> all (${`{${[...busy].map(Number).join(',')}}`}::int[])` : undefined;
+  return busy.size ? sql`${outbox.conversationId} <> all (${lanesArray(busy)}::int[])` : undefined;
+}
+
+/** The busy lanes (conversation ids) as one Postgres int[] literal, `{1,2}`. */
+function lanesArray(busy: ReadonlySet<Lane>): string {
+  return `{${[...busy].map(Number).join(',')}}`;
 }
 
 /**
@@ -85,9 +90,9 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
   async function claim(limit: number, busy: ReadonlySet<Lane>): Promise<ClaimedRow[]> {
     if (claimInDoubt) await adoptOrphans(busy);
     const n = Math.min(limit, batchSize);
-    const params = { now: new Date(now()).toISOString(), busy: `{${[...busy].map(Number).join(',')}}` };
-    let doubtful: Awaited<ReturnType<typeof leaseDoubtful.execute>> = [];
     const at = now();
+    const params = { now: new Date(at).toISOString(), busy: lanesArray(busy) };
+    let doubtful: Awaited<ReturnType<typeof leaseDoubtful.execute>> = [];
     if (inDoubtDue.some((due) => due <= at) || at - inDoubtLookedAt >= IN_DOUBT_POLL_MS) {
       inDoubtLookedAt = at;
       // What comes due later stays known; what this look covers is dropped (rows told of meanwhile are added again).

@@ -92,15 +92,16 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
     }
   }
 
-  /** Pushes still rendering or reading: a stop waits for them before the database closes. */
-  const inFlight = new Set<Promise<void>>();
-  /** Each conversation's latest push still in flight. */
+  /**
+   * Each conversation's latest push still rendering or reading; it settles after the ones before it, so these are
+   * all a stop waits for before the database closes.
+   */
   const tails = new Map<number, Promise<void>>();
 
   return {
     /** Resolves once every push started so far has been published (or has failed and been logged). */
     async idle(): Promise<void> {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      while (tails.size > 0) await Promise.all([...tails.values()]);
     },
     changed(conversationId: number, result: CommitResult<RowRecord>, event: ConversationEvent): void {
       // Synchronously, before this or any later commit pushes: a viewer who lost sight of it hears nothing more.
@@ -111,10 +112,8 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
       const pushing = (previous ? previous.then(() => push(conversationId, result, event)) : push(conversationId, result, event))
         .catch((error: unknown) => deps.logger.error('push failed', { err: error as Error, conversationId }))
         .finally(() => {
-          inFlight.delete(pushing);
           if (tails.get(conversationId) === pushing) tails.delete(conversationId);
         });
-      inFlight.add(pushing);
       tails.set(conversationId, pushing);
     },
   };
