@@ -12,6 +12,7 @@ import { decide } from '../../../actors/conversation/decide';
 import type { ConversationEvent, ConversationState, Effect } from '../../../actors/conversation/types';
 import { parseScript } from '../../../actors/bot/script';
 import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
+import { COMMIT_TABLES, dumpCommitTables } from '../../../test/support/table-dump';
 import type { Db } from '../../db/client';
 import { conversationRow, toRowView } from '../../db/queries/inbox';
 import { rowsOf } from '../../db/rows';
@@ -112,23 +113,6 @@ async function play(database: TestDatabase, mode: Mode): Promise<string[]> {
   return lanes;
 }
 
-/** Columns written with the database's clock or a random key: compared as present or absent. */
-const VOLATILE = new Set(['created_at', 'updated_at', 'processed_at', 'fired_at', 'cancelled_at', 'idempotency_key', 'next_attempt_at', 'received_at']);
-const TABLES = ['aspirants', 'conversations', 'messages', 'outbox', 'timers', 'inbound_events', 'conversation_events', 'media', 'notes'];
-
-/** Every row of every table the commit writes, ordered by id, volatile columns reduced to "set" or null. */
-async function dump(db: Db): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const table of TABLES) {
-    const rows = rowsOf<Record<string, unknown>>(await db.execute(sql.raw(`select to_jsonb(t) as row from ${table} t order by id`)));
-    out[table] = rows.map(({ row }) => {
-      const value = (typeof row === 'string' ? JSON.parse(row) : row) as Record<string, unknown>;
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, VOLATILE.has(k) ? (v === null ? null : 'set') : v]));
-    });
-  }
-  return out;
-}
-
 describe.each(drivers)('lane equivalence (%s)', (driver) => {
   test('the set and status lanes write exactly the rows the general path writes', async () => {
     await using fast = await testDatabase(driver);
@@ -138,14 +122,14 @@ describe.each(drivers)('lane equivalence (%s)', (driver) => {
     // The fast lanes were really taken: a first message, follow-ups, reminders and statuses.
     expect(lanes.filter((l) => l.endsWith(':set')).length).toBeGreaterThanOrEqual(7);
     expect(lanes.filter((l) => l.endsWith(':status')).length).toBe(4);
-    const a = await dump(fast.db);
-    const b = await dump(general.db);
-    for (const table of TABLES) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] });
+    const a = await dumpCommitTables(fast.db);
+    const b = await dumpCommitTables(general.db);
+    for (const table of COMMIT_TABLES) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] });
     expect(a.messages!.length).toBeGreaterThanOrEqual(6);
     expect(a.timers!.length).toBeGreaterThanOrEqual(5);
 
     // The comparison sees a single changed value in any row.
     await fast.db.execute(sql`update timers set name = name || '!' where id = (select max(id) from timers)`);
-    expect((await dump(fast.db)).timers).not.toEqual(b.timers);
+    expect((await dumpCommitTables(fast.db)).timers).not.toEqual(b.timers);
   });
 });

@@ -4,10 +4,11 @@ import { eq } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
 import { initialState } from '../../../actors/conversation/decide';
 import type { ConversationEvent, Effect } from '../../../actors/conversation/types';
-import { drivers, testDatabase } from '../../../test/support/db';
+import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
+import { dumpCommitTables } from '../../../test/support/table-dump';
 import type { Db } from '../../db/client';
 import { conversationRow } from '../../db/queries/inbox';
-import { aspirants, conversationEvents, conversations, inboundEvents, messages, users } from '../../db/schema';
+import { aspirants, conversationEvents, conversations, inboundEvents, messages, timers, users } from '../../db/schema';
 import { setPlan, type SetPlan } from './set-plan';
 import { commitSet } from './set-statement';
 
@@ -95,5 +96,88 @@ describe.each(drivers)('set statement (%s)', (driver) => {
     expect((await commitOne(db, plan)).applied).toBe(true);
     const [after] = await db.select().from(conversations).where(eq(conversations.id, conversation!.id));
     expect(after).toMatchObject({ status: 'needs_attention', botPaused: true, botState: { step: 'b' }, assigneeId: null, unreadCount: 0 });
+  });
+
+  test('a batch of differently shaped plans writes exactly what each plan writes alone', async () => {
+    // The statement leaves out the parts its batch does not need: a batch mixing every part must still write each
+    // plan's rows as that plan alone writes them.
+    await using together = await testDatabase(driver);
+    await using apart = await testDatabase(driver);
+    const plansOf = async (database: TestDatabase) => {
+      const { db } = database;
+      const [first, follow, timed] = await db
+        .insert(aspirants)
+        .values([{ whatsappId: '+573000000001' }, { whatsappId: '+573000000002' }, { whatsappId: '+573000000003' }])
+        .returning();
+      const [c2, c3] = await db
+        .insert(conversations)
+        .values([
+          { aspirantId: follow!.id, lastMessageAt: new Date(AT) },
+          { aspirantId: timed!.id, lastMessageAt: new Date(AT) },
+        ])
+        .returning();
+      const [e1, e2] = await db
+        .insert(inboundEvents)
+        .values([
+          { providerSid: 'SMa', kind: 'message', conversationKey: first!.whatsappId, payload: {} },
+          { providerSid: 'SMb', kind: 'message', conversationKey: follow!.whatsappId, payload: {} },
+        ])
+        .returning();
+      const [due] = await db
+        .insert(timers)
+        .values({ conversationId: c3!.id, name: 'reminder', fireAt: new Date(AT) })
+        .returning();
+      await db.insert(timers).values({ conversationId: c3!.id, name: 'other', fireAt: new Date(AT + 1000) });
+      const inbound = (id: number, sid: string) => ({ type: 'inbound.received', eventId: id, messageSid: sid, body: 'hola', media: [], receivedAt: AT }) as unknown as ConversationEvent;
+      return [
+        // A first message: the conversation created, the welcome queued, a timer scheduled.
+        setPlan(
+          { ...initialState(first!.whatsappId), aspirantId: first!.id },
+          inbound(e1!.id, 'SMa'),
+          [
+            { type: 'inbound.processed', eventId: e1!.id },
+            { type: 'conversation.create' },
+            { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'hola', status: 'received', providerSid: 'SMa' } },
+            { type: 'message.add', message: { ref: 'w', sender: 'bot', body: 'Bienvenida', status: 'queued' } },
+            { type: 'outbox.enqueue', messageRef: 'w', body: 'Bienvenida' },
+            { type: 'conversation.patch', patch: { lastMessageAt: AT, lastMessagePreview: 'Bienvenida', unreadIncrement: 1 } },
+            { type: 'timer.schedule', name: 'reminder', at: AT + 60_000 },
+          ] as Effect[],
+          AT,
+        ),
+        // A follow-up that renames the aspirant.
+        setPlan(
+          { ...initialState(follow!.whatsappId), conversationId: c2!.id, aspirantId: follow!.id },
+          inbound(e2!.id, 'SMb'),
+          [
+            { type: 'inbound.processed', eventId: e2!.id },
+            { type: 'aspirant.patch', whatsappName: 'Vale', at: AT },
+            { type: 'message.add', message: { ref: 'in', sender: 'aspirant', body: 'hola', status: 'received', providerSid: 'SMb' } },
+            { type: 'conversation.patch', patch: { lastMessageAt: AT, lastMessagePreview: 'hola', unreadIncrement: 1 } },
+          ] as Effect[],
+          AT,
+        ),
+        // A bot step on a timer: no message, no patch; cancels the other timer and schedules one.
+        setPlan(
+          { ...initialState(timed!.whatsappId), conversationId: c3!.id, aspirantId: timed!.id },
+          { type: 'timer.fired', timerId: due!.id, name: 'reminder', firedAt: AT },
+          [
+            { type: 'timer.consumed', timerId: due!.id },
+            { type: 'timer.cancel', name: 'other' },
+            { type: 'timer.schedule', name: 'later', at: AT + 120_000 },
+          ] as Effect[],
+          AT,
+        ),
+      ];
+    };
+    const batch = await plansOf(together);
+    const outcomes = await commitSet(together.db, batch);
+    expect(outcomes.map((o) => o !== 'stale' && o.applied)).toEqual([true, true, true]);
+    for (const plan of await plansOf(apart)) expect(((await commitSet(apart.db, [plan]))[0] as CommitResult).applied).toBe(true);
+    const a = await dumpCommitTables(together.db);
+    const b = await dumpCommitTables(apart.db);
+    for (const table of Object.keys(a)) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] });
+    expect(a.messages).toHaveLength(3);
+    expect(a.timers!.map((t) => (t as { name: string }).name)).toEqual(['reminder', 'other', 'reminder', 'later']);
   });
 });
