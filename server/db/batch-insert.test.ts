@@ -38,11 +38,22 @@ describe.each(drivers)('inbound writer (%s)', (driver) => {
     ]);
     // The same number again in a later statement: still one row, the first name kept.
     await writer.insert(message('SM-5', '+573000000002', 'Cambiado'));
+    // Two messages of one new number in one statement: one aspirant row, ids in order.
+    const ids = await Promise.all([
+      writer.insert(message('SM-6', '+573000000009', 'Primera')),
+      writer.insert(message('SM-7', '+573000000008', 'Ana')),
+      writer.insert(message('SM-8', '+573000000008', 'Ana B')),
+    ]);
+    expect(ids[2]!).toBeGreaterThan(ids[1]!);
+    // [SM-1], [SM-2..4], [SM-5], [SM-6..8]: SM-7 and SM-8 shared a statement (one row per number would take five).
+    expect(writer.stats()).toMatchObject({ items: 8, batches: 4 });
     const rows = await db.select({ key: aspirants.whatsappId, name: aspirants.whatsappName }).from(aspirants).orderBy(asc(aspirants.whatsappId));
     expect(rows).toEqual([
       { key: '+573000000001', name: 'Ya estaba' },
       { key: '+573000000002', name: 'Nueva' },
       { key: '+573000000003', name: null },
+      { key: '+573000000008', name: 'Ana' },
+      { key: '+573000000009', name: 'Primera' },
     ]);
   });
 });

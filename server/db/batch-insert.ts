@@ -64,7 +64,7 @@ async function insertBatch(db: Db, batch: InboundRow[]): Promise<(number | null)
  * Rows that arrive while a write is in flight go together in the next one (server/db/batcher): under load one
  * INSERT … ON CONFLICT DO NOTHING carries many webhooks (one round trip, one commit); alone, a row goes at once.
  * Each caller learns its row's id — or null for a duplicate — only after the commit; a failed batch is retried row by row.
- * Rows of one conversation go one per statement, in order.
+ * Rows of one conversation go in order: several in one statement, or one statement after another.
  */
 export function createInboundWriter(db: Db, options: { maxBatch?: number; concurrency?: number } = {}) {
   const batcher = createBatcher<InboundRow, number | null>({
@@ -74,9 +74,10 @@ export function createInboundWriter(db: Db, options: { maxBatch?: number; concur
     concurrency: options.concurrency ?? 2,
     // One atomic statement: a failed batch is retried row by row, so one bad row fails only its own webhook.
     onBatchError: 'split',
-    // One row per conversation per statement: a conversation's rows commit in the order they came, and each caller
-    // hears back (and tells its actor) before the next row of that conversation is written.
+    // A conversation's rows commit in the order they came, and their callers hear back (and tell its actor) in that
+    // order: several may share a statement (ids follow the rows' order), never two statements in flight at once.
     keyOf: (row) => row.conversationKey,
+    perKey: 'many',
   });
   return {
     /** The row's id once committed, or null when the provider sid was already stored. */

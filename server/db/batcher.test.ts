@@ -45,3 +45,75 @@ describe.each(drivers)('batcher as group commit (%s)', (driver) => {
     expect(stats.batches).toBeLessThan(200);
   });
 });
+
+describe('batcher keys', () => {
+  /** Lets every promise callback queued so far run (a batch's end, its answers and the next pump). */
+  const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  /** A batcher whose batches run until released; records each batch and the keys in flight when it started. */
+  function harness(perKey: 'one' | 'many') {
+    const started: string[][] = [];
+    const releases: (() => void)[] = [];
+    const inFlight = new Set<string>();
+    let overlap = false;
+    const batcher = createBatcher<string, string>({
+      async many(items) {
+        started.push(items);
+        for (const key of new Set(items.map((i) => i[0]!))) {
+          if (inFlight.has(key)) overlap = true;
+          inFlight.add(key);
+        }
+        const { promise, resolve } = Promise.withResolvers<void>();
+        releases.push(resolve);
+        await promise;
+        for (const i of items) inFlight.delete(i[0]!);
+        return items.map((i) => `done ${i}`);
+      },
+      one(item) {
+        return this.many([item]).then((out) => out[0]!);
+      },
+      concurrency: 2,
+      maxBatch: 10,
+      keyOf: (item) => item[0]!,
+      perKey,
+    });
+    return { batcher, started, release: () => releases.shift()!(), overlap: () => overlap };
+  }
+
+  test("perKey 'many': a key's items share a batch, in order, and a key never has two batches in flight", async () => {
+    const h = harness('many');
+    const answered: string[] = [];
+    const submit = (item: string) => h.batcher.submit(item).then((out) => void answered.push(out));
+    const all = ['A1', 'A2', 'B1', 'A3', 'B2', 'C1'].map(submit);
+    expect(h.started).toEqual([['A1'], ['B1']]);
+    h.release();
+    await settled();
+    expect(h.started[2]).toEqual(['A2', 'A3', 'C1']);
+    h.release();
+    await settled();
+    expect(h.started[3]).toEqual(['B2']);
+    h.release();
+    h.release();
+    await Promise.all(all);
+    expect(h.overlap()).toBe(false);
+    expect(answered.filter((a) => a.startsWith('done A'))).toEqual(['done A1', 'done A2', 'done A3']);
+    expect(answered.filter((a) => a.startsWith('done B'))).toEqual(['done B1', 'done B2']);
+  });
+
+  test("perKey 'one' (default): a key's items go one per batch, in order", async () => {
+    const h = harness('one');
+    const all = ['A1', 'A2', 'B1', 'A3'].map((item) => h.batcher.submit(item));
+    expect(h.started).toEqual([['A1'], ['B1']]);
+    h.release();
+    await settled();
+    expect(h.started[2]).toEqual(['A2']);
+    h.release();
+    await settled();
+    h.release();
+    await settled();
+    expect(h.started[3]).toEqual(['A3']);
+    h.release();
+    await Promise.all(all);
+    expect(h.overlap()).toBe(false);
+  });
+});

@@ -19,6 +19,12 @@ export interface BatcherOptions<I, O> {
    */
   keyOf?(item: I): string | number;
   /**
+   * With `keyOf`: `one` (default) — at most one item per key in a batch (the statement pairs rows up by key);
+   * `many` — a key's items may share a batch, in submission order (answered in that order), but never two batches
+   * in flight at once.
+   */
+  perKey?: 'one' | 'many';
+  /**
    * What a failed batch does: `split` (default) runs each item again alone, so one bad item never fails the others
    * — only for work that is atomic per batch (a statement, a transaction); `reject` fails every item of the batch.
    */
@@ -48,7 +54,7 @@ export interface Batcher<I, O> {
 }
 
 export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O> {
-  const queue: Pending<I, O>[] = [];
+  let queue: Pending<I, O>[] = [];
   const busy = new Set<string | number>();
   const stats: BatcherStats = { batches: 0, items: 0, splits: 0 };
   let inFlight = 0;
@@ -80,20 +86,28 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
     batch.forEach((p, i) => p.resolve(outputs[i]!));
   }
 
-  /** The next batch in submission order, skipping items whose key already has one in flight or in this batch. */
+  /**
+   * The next batch in submission order, skipping items whose key has a batch in flight (and, `perKey: 'one'`, a
+   * second item of a key already in this batch). One pass over the queue, which keeps the items left in order.
+   */
   function take(): Pending<I, O>[] {
     if (!options.keyOf) return queue.splice(0, options.maxBatch);
+    const many = options.perKey === 'many';
     const batch: Pending<I, O>[] = [];
-    for (let i = 0; i < queue.length && batch.length < options.maxBatch;) {
-      const p = queue[i]!;
-      if (busy.has(p.key!)) {
-        i++;
-        continue;
+    const mine = new Set<string | number>();
+    const rest: Pending<I, O>[] = [];
+    for (const p of queue) {
+      const key = p.key!;
+      const free = mine.has(key) ? many : !busy.has(key);
+      if (batch.length < options.maxBatch && free) {
+        mine.add(key);
+        batch.push(p);
+      } else {
+        rest.push(p);
       }
-      busy.add(p.key!);
-      batch.push(p);
-      queue.splice(i, 1);
     }
+    for (const key of mine) busy.add(key);
+    queue = rest;
     return batch;
   }
 
@@ -113,8 +127,11 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
   return {
     submit(item: I): Promise<O> {
       const { promise, resolve, reject } = Promise.withResolvers<O>();
-      queue.push({ item, key: options.keyOf?.(item), resolve, reject });
-      pump();
+      const key = options.keyOf?.(item);
+      queue.push({ item, key, resolve, reject });
+      // An item whose key has a batch in flight waits for that batch's end, which pumps: looking through the queue
+      // for it now would find nothing new (and, under a backlog, cost a pass over the whole queue per item).
+      if (key === undefined || !busy.has(key)) pump();
       return promise;
     },
     stats: () => ({ ...stats }),

@@ -24,7 +24,9 @@ export function createHub(): Hub {
       server = s;
     },
     publish(topic, data) {
-      server?.publish(topic, data);
+      // A topic nobody is subscribed to is skipped before Bun encodes the fragment for it: a list row goes to two
+      // audiences × every status tab, most of them with no one watching.
+      if (server && (server.subscriberCount?.(topic) ?? 1) > 0) server.publish(topic, data);
       for (const listener of listeners) listener(topic, data);
     },
     listen(fn) {
