@@ -17,6 +17,11 @@ export type IngestDriver = 'postgres' | 'pglite';
 
 export const BENCH_PUBLIC_URL = 'http://wasap.bench';
 export const BENCH_AGENCY_NUMBER = '+14155238886';
+/**
+ * The server's send pace in the bench: Meta's highest per-number throughput (Cloud API, 1,000 messages/s after its
+ * automatic upgrade; Twilio's WhatsApp senders top out at 50/s), so the outbox sends as fast as any agency's number can.
+ */
+export const BENCH_MAX_MPS = 1000;
 
 export interface IngestSystem extends AsyncDisposable {
   readonly driver: IngestDriver;
@@ -130,7 +135,7 @@ export async function startIngestSystem(driver: IngestDriver, options: StartOpti
       TWILIO_AUTH_TOKEN: twilio.authToken,
       TWILIO_WHATSAPP_FROM: `whatsapp:${BENCH_AGENCY_NUMBER}`,
       TWILIO_API_URL: twilio.url,
-      TWILIO_MAX_MPS: '1000',
+      TWILIO_MAX_MPS: String(BENCH_MAX_MPS),
       ...(database ? { DATABASE_URL: proxy?.url ?? database.url } : {}),
     };
     const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${options.profileDir}`] : [];
