@@ -44,7 +44,7 @@ export function createIntake(deps: IntakeDeps) {
   const { db } = deps;
   const received = deps.metrics.counter('wasap_webhooks_received_total', 'Webhook events accepted, by kind', ['kind'] as const);
   const duplicates = deps.metrics.counter('wasap_webhooks_duplicate_total', 'Webhook deliveries ignored as duplicates, by kind', ['kind'] as const);
-  // One row per conversation per statement: a conversation's rows commit, and its actor is told, in the order they came.
+  // A conversation's rows commit, and its actor is told, in the order they came (server/db/batch-insert).
   const writer = createInboundWriter(db, { concurrency: deps.concurrency });
 
   async function accept(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>, aspirant?: InboundRow['aspirant']) {
