@@ -56,4 +56,20 @@ describe.each(drivers)('inbound writer (%s)', (driver) => {
       { key: '+573000000009', name: 'Primera' },
     ]);
   });
+
+  test("several rows of new numbers in one statement: each aspirant keeps its first row's profile name", async () => {
+    await using database = await testDatabase(driver);
+    const writer = createInboundWriter(database.db, { concurrency: 1 });
+    const message = (sid: string, key: string, whatsappName: string) => ({ ...row(sid), conversationKey: key, aspirant: { whatsappName } });
+    // One row in flight, so the next forty share one statement; two numbers alternate, so sorting by number reorders them.
+    const ahead = writer.insert(message('SM-0', '+573000000000', 'x'));
+    const names = Array.from({ length: 40 }, (_, i) => `Nombre ${i}`);
+    await Promise.all([ahead, ...names.map((name, i) => writer.insert(message(`SM-${i + 1}`, i % 2 ? '+573000000002' : '+573000000001', name)))]);
+    expect(writer.stats()).toMatchObject({ batches: 2 });
+    const stored = await database.db.select({ key: aspirants.whatsappId, name: aspirants.whatsappName }).from(aspirants).orderBy(asc(aspirants.whatsappId));
+    expect(stored.slice(1)).toEqual([
+      { key: '+573000000001', name: 'Nombre 0' },
+      { key: '+573000000002', name: 'Nombre 1' },
+    ]);
+  });
 });

@@ -35,8 +35,9 @@ async function insertRows(db: Db, rows: InboundRow[]): Promise<{ id: number; pro
       insert into aspirants (whatsapp_id, whatsapp_name)
       select e.value ->> 'conversation_key', e.value -> 'aspirant' ->> 'whatsapp_name'
       from e where jsonb_typeof(e.value -> 'aspirant') = 'object'
-      -- In number order, as ensureAspirants: two statements inserting the same numbers take them in one order.
-      order by e.value ->> 'conversation_key'
+      -- In number order, as ensureAspirants: two statements inserting the same numbers take them in one order; a
+      -- number's rows in arrival order, so its first message's profile name is the one kept (a sort keeps no ties).
+      order by e.value ->> 'conversation_key', e.ord
       on conflict (whatsapp_id) do nothing
     )
     insert into inbound_events (provider_sid, kind, conversation_key, payload)
