@@ -70,6 +70,23 @@ describe('database maintenance (PGlite)', () => {
 
 describe.each(drivers)("autovacuum's rules, applied by the server (%s)", (driver) => {
   /** Writes in one transaction that also flushes this backend's table counters, so pg_stat_user_tables has them on return. */
+  /** autovacuumChanged on a clock that only moves while a statement runs, each one taking `statementMs`. */
+  function timedChecks(database: Awaited<ReturnType<typeof testDatabase>>, statementMs: number) {
+    const c = {
+      clock: 0,
+      state: autovacuumState(),
+      check: () => autovacuumChanged(timed, c.state, () => c.clock),
+    };
+    const timed = {
+      db: database.db,
+      maintain: async (statement: string) => {
+        c.clock += statementMs;
+        await database.maintain(statement);
+      },
+    };
+    return c;
+  }
+
   async function write(database: Awaited<ReturnType<typeof testDatabase>>, statement: ReturnType<typeof sql>) {
     await database.db.transaction(async (tx) => {
       await tx.execute(statement);
@@ -111,55 +128,36 @@ describe.each(drivers)("autovacuum's rules, applied by the server (%s)", (driver
     await using database = await testDatabase(driver);
     await database.db.execute(sql`create table churn (id int primary key, v int)`);
     await write(database, sql`insert into churn select g, 0 from generate_series(1, 500) g`);
-    // A clock that only moves while a statement runs: each one takes 100 ms.
-    let clock = 0;
-    const now = () => clock;
-    const timed = {
-      db: database.db,
-      maintain: async (statement: string) => {
-        clock += 100;
-        await database.maintain(statement);
-      },
-    };
-    const state = autovacuumState();
-    expect((await autovacuumChanged(timed, state, now)).analyzed).toEqual(['public.churn']);
+    const c = timedChecks(database, 100);
+    expect((await c.check()).analyzed).toEqual(['public.churn']);
     const rest = 100 * (1 / MAINTENANCE_DUTY - 1);
-    expect(state.notBefore.get('public.churn')).toBe(clock + rest);
+    expect(c.state.notBefore.get('public.churn')).toBe(c.clock + rest);
 
     await write(database, sql`delete from churn where id <= 160`);
-    clock += rest - 1;
-    expect(await autovacuumChanged(timed, state, now)).toEqual({ vacuumed: [], analyzed: [] });
-    clock += 1;
-    expect(await autovacuumChanged(timed, state, now)).toEqual({ vacuumed: ['public.churn'], analyzed: [] });
+    c.clock += rest - 1;
+    expect(await c.check()).toEqual({ vacuumed: [], analyzed: [] });
+    c.clock += 1;
+    expect(await c.check()).toEqual({ vacuumed: ['public.churn'], analyzed: [] });
   });
 
   test('a table of NAPTIME_FROM_ROWS rows or more is taken up at most once per NAPTIME_MS, however fast its pass', async () => {
     await using database = await testDatabase(driver);
     await database.db.execute(sql`create table big (id int primary key, v int)`);
     await write(database, sql`insert into big select g, 0 from generate_series(1, ${NAPTIME_FROM_ROWS}) g`);
-    let clock = 0;
-    const now = () => clock;
-    const timed = {
-      db: database.db,
-      maintain: async (statement: string) => {
-        clock += 10;
-        await database.maintain(statement);
-      },
-    };
-    const state = autovacuumState();
+    const c = timedChecks(database, 10);
     // Never analysed (no row count yet): the duty alone spaces it.
-    expect((await autovacuumChanged(timed, state, now)).analyzed).toEqual(['public.big']);
-    expect(state.notBefore.get('public.big')).toBe(clock + 10 * (1 / MAINTENANCE_DUTY - 1));
-    clock = state.notBefore.get('public.big')!;
+    expect((await c.check()).analyzed).toEqual(['public.big']);
+    expect(c.state.notBefore.get('public.big')).toBe(c.clock + 10 * (1 / MAINTENANCE_DUTY - 1));
+    c.clock = c.state.notBefore.get('public.big')!;
     await write(database, sql`update big set v = 1 where id <= ${NAPTIME_FROM_ROWS / 2}`);
-    expect(await autovacuumChanged(timed, state, now)).toEqual({ vacuumed: ['public.big'], analyzed: [] });
+    expect(await c.check()).toEqual({ vacuumed: ['public.big'], analyzed: [] });
     // Now known to have NAPTIME_FROM_ROWS rows: not again for a naptime, though its pass took 10 ms.
-    expect(state.notBefore.get('public.big')).toBe(clock + NAPTIME_MS);
+    expect(c.state.notBefore.get('public.big')).toBe(c.clock + NAPTIME_MS);
     await write(database, sql`update big set v = 2 where id <= ${NAPTIME_FROM_ROWS / 2}`);
-    clock += NAPTIME_MS - 1;
-    expect(await autovacuumChanged(timed, state, now)).toEqual({ vacuumed: [], analyzed: [] });
-    clock += 1;
-    expect((await autovacuumChanged(timed, state, now)).vacuumed).toEqual(['public.big']);
+    c.clock += NAPTIME_MS - 1;
+    expect(await c.check()).toEqual({ vacuumed: [], analyzed: [] });
+    c.clock += 1;
+    expect((await c.check()).vacuumed).toEqual(['public.big']);
   });
 
   test.skipIf(driver !== 'postgres')('dead rows an older snapshot keeps are left to it: the table is not vacuumed again at every check', async () => {
