@@ -1,0 +1,154 @@
+/** @module server/db/queries/chat — the open conversation's reads: a page of the chat, one message bubble, the aspirant panel, a media file's owner. */
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { ConversationStatus, DayPart, ModelingType } from '../../../actors/vocabulary';
+import type { AspirantPanelView, MessageView, NoteView } from '../../../views/inbox/types';
+import type { Db } from '../client';
+import { aspirants, conversationEvents, conversations, media, messages, notes, users } from '../schema';
+import { assignee } from './inbox';
+
+export const CHAT_PAGE_SIZE = 60;
+
+const author = alias(users, 'author');
+
+/** The columns of a message bubble (MessageView without its media), for a page of the chat and for one message. */
+const MESSAGE_COLUMNS = {
+  id: messages.id,
+  sender: messages.sender,
+  authorName: author.name,
+  body: messages.body,
+  createdAt: messages.createdAt,
+  status: messages.status,
+  errorCode: messages.errorCode,
+  errorMessage: messages.errorMessage,
+};
+
+/** Messages newest-first from `beforeId`, returned oldest-first, with their media. */
+export async function chatPage(db: Db, conversationId: number, beforeId?: number, limit = CHAT_PAGE_SIZE): Promise<{ messages: MessageView[]; olderCursor?: string }> {
+  const rows = await db
+    .select(MESSAGE_COLUMNS)
+    .from(messages)
+    .leftJoin(author, eq(author.id, messages.authorId))
+    .where(and(eq(messages.conversationId, conversationId), beforeId ? lt(messages.id, beforeId) : undefined))
+    .orderBy(desc(messages.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit).reverse();
+  const withMedia = await attachMedia(
+    db,
+    page.map((r) => ({ ...r, authorName: r.authorName ?? undefined, errorCode: r.errorCode ?? undefined, errorMessage: r.errorMessage ?? undefined })),
+  );
+  return { messages: withMedia, olderCursor: rows.length > limit ? String(page[0]!.id) : undefined };
+}
+
+async function attachMedia(db: Db, rows: Omit<MessageView, 'media'>[]): Promise<MessageView[]> {
+  if (rows.length === 0) return [];
+  const items = await db
+    .select({ id: media.id, messageId: media.messageId, kind: media.kind, contentType: media.contentType, state: media.state, error: media.error })
+    .from(media)
+    .where(
+      inArray(
+        media.messageId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(media.id));
+  const byMessage = Map.groupBy(items, (m) => m.messageId);
+  return rows.map((row) => ({
+    ...row,
+    media: (byMessage.get(row.id) ?? []).map((m) => ({
+      id: m.id,
+      kind: m.kind ?? undefined,
+      contentType: m.contentType ?? undefined,
+      state: m.state as MessageView['media'][number]['state'],
+      error: m.error ?? undefined,
+    })),
+  }));
+}
+
+export async function messageView(db: Db, messageId: number): Promise<MessageView | undefined> {
+  const [row] = await db.select(MESSAGE_COLUMNS).from(messages).leftJoin(author, eq(author.id, messages.authorId)).where(eq(messages.id, messageId));
+  if (!row) return undefined;
+  const [view] = await attachMedia(db, [{ ...row, authorName: row.authorName ?? undefined, errorCode: row.errorCode ?? undefined, errorMessage: row.errorMessage ?? undefined }]);
+  return view;
+}
+
+const EVENT_LABELS: Record<string, string> = {
+  'inbound.received': 'Aspirant wrote',
+  'recruiter.replied': 'Recruiter replied',
+  'form.submitted': 'Form submitted',
+  'timer.fired': 'Reminder timer fired',
+  'bot.resumed': 'Bot resumed',
+  'outbox.failed': 'Send failed',
+  'media.stored': 'Media stored',
+  'media.failed': 'Media unavailable',
+};
+
+export async function aspirantPanel(db: Db, conversationId: number): Promise<AspirantPanelView | undefined> {
+  const [row] = await db
+    .select({ conversation: conversations, aspirant: aspirants, assigneeName: assignee.name })
+    .from(conversations)
+    .innerJoin(aspirants, eq(aspirants.id, conversations.aspirantId))
+    .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
+    .where(eq(conversations.id, conversationId));
+  if (!row) return undefined;
+  const { conversation: c, aspirant: a } = row;
+  const [photos, noteRows, eventRows, recruiters] = await Promise.all([
+    db
+      .select({ mediaId: media.id })
+      .from(media)
+      .innerJoin(messages, eq(messages.id, media.messageId))
+      .where(and(eq(messages.conversationId, conversationId), eq(media.kind, 'image'), eq(media.state, 'stored')))
+      .orderBy(desc(media.id))
+      .limit(12),
+    db
+      .select({ id: notes.id, authorName: users.name, body: notes.body, createdAt: notes.createdAt })
+      .from(notes)
+      .leftJoin(users, eq(users.id, notes.authorId))
+      .where(eq(notes.conversationId, conversationId))
+      .orderBy(asc(notes.id)),
+    db
+      .select({ at: conversationEvents.at, type: conversationEvents.type })
+      .from(conversationEvents)
+      .where(and(eq(conversationEvents.conversationId, conversationId), sql`${conversationEvents.type} not in ('status.received', 'outbox.sent')`))
+      .orderBy(desc(conversationEvents.id))
+      .limit(30),
+    db.select({ id: users.id, name: users.name }).from(users).where(eq(users.disabled, false)).orderBy(asc(users.name)),
+  ]);
+  const bot = c.botState as { step?: string } | null;
+  return {
+    conversationId,
+    number: a.whatsappId,
+    whatsappName: a.whatsappName ?? undefined,
+    profile: {
+      firstName: a.firstName ?? undefined,
+      lastName: a.lastName ?? undefined,
+      email: a.email ?? undefined,
+      location: a.location ?? undefined,
+      preferredModelingTypes: a.preferredModelingTypes as ModelingType[],
+      hasKids: a.hasKids ?? undefined,
+      preferredShift: a.preferredShift ?? undefined,
+      unavailableShifts: a.unavailableShifts as DayPart[],
+      notes: a.notes ?? undefined,
+      locale: a.locale === 'en' ? 'en' : 'es',
+      formSubmittedAt: a.formSubmittedAt ?? undefined,
+    },
+    optedOutAt: a.optedOutAt ?? undefined,
+    photos,
+    bot: { script: c.botScript ?? undefined, step: bot?.step, paused: c.botPaused },
+    status: c.status as ConversationStatus,
+    assignee: c.assigneeId ? { id: c.assigneeId, name: row.assigneeName ?? '' } : undefined,
+    recruiters,
+    notes: noteRows.map((n): NoteView => ({ id: n.id, authorName: n.authorName ?? 'former user', body: n.body, createdAt: n.createdAt })),
+    events: eventRows.map((e) => ({ at: e.at, label: EVENT_LABELS[e.type] ?? e.type })),
+  };
+}
+
+/** The conversation a media file belongs to, and where its bytes are. */
+export async function mediaOwner(db: Db, mediaId: number) {
+  const [row] = await db
+    .select({ conversationId: messages.conversationId, blobKey: media.blobKey, contentType: media.contentType, state: media.state })
+    .from(media)
+    .innerJoin(messages, eq(messages.id, media.messageId))
+    .where(eq(media.id, mediaId));
+  return row;
+}
