@@ -85,8 +85,8 @@ export const MAINTENANCE_DUTY = 0.05;
  * Vacuuming"), so it takes up a table at most that often: so does this, for every table with at least
  * NAPTIME_FROM_ROWS rows. Every ANALYZE makes each connection plan its cached statements on that table again, and
  * at every 2 s a growing `inbound_events`, `messages` or `conversation_events` was analysed or vacuumed often enough
- * to double the webhook's answer time under load (bench/ingest at 1,250 follow-ups/s: p50 16–28 ms and p99 86–132
- * ms with it, 10–11 ms and 48–53 ms without any of this work, same runs). Smaller tables are cheap to process and
+ * to slow every message under load (bench/ingest at 1,250 follow-ups/s, two runs each way: webhook answer p50 13–16 ms
+ * and e2e p99 85–132 ms with it, 10–11 ms and 48–53 ms without any of this work). Smaller tables are cheap to process and
  * are the ones whose statistics go stale fastest — an empty table's, from which a cached plan would scan the table
  * whole as it grows — so they are taken up as often as the duty allows.
  */

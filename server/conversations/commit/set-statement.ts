@@ -7,9 +7,9 @@
  * the batch needs (set-inputs `partsOf`): a plain follow-up's batch leaves out the create, timer, outbox and rename
  * parts — fewer to plan and run: ten follow-ups planned in 0.9–1.0 ms and ran in 1.4–1.6 ms where the statement with
  * every part took 1.4–1.5 ms and 2.1–4.3 ms (EXPLAIN ANALYZE, idle Postgres 15, 2026-11-30) — and each of the few
- * shapes is prepared once per connection. Rows are found with `= any (array(…))`: an index lookup however large (or, without autovacuum,
- * bloated) a table has grown — joined straight to the input, the planner may hash-join over a scan of the whole
- * table. All parts see the snapshot taken before the statement, so nothing reads a row another part writes: the
+ * shapes is prepared once per connection (planned afresh for its first five runs there, and after an ANALYZE).
+ * Rows are found with `= any (array(…))`: an index lookup however large (or, without autovacuum, bloated) a table
+ * has grown — joined straight to the input, the planner may hash-join over a scan of the whole table. All parts see the snapshot taken before the statement, so nothing reads a row another part writes: the
  * plan (set-plan) already folded the effects in order. The list row it answers with (for the push) is taken from
  * what the parts wrote (their RETURNING) and, for the rows none of them wrote, from that snapshot.
  */
