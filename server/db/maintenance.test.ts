@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { createLogger } from '../logger';
 import { testDatabase } from '../../test/support/db';
 import postgres from 'postgres';
-import { autovacuumChanged, autovacuumState, MAINTENANCE_DUTY, NAPTIME_FROM_ROWS, NAPTIME_MS, needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
+import { autovacuumChanged, autovacuumState, MAINTENANCE_DUTY, needsMaintenance, runMaintenance, startMaintenance } from './maintenance';
 import { drivers } from '../../test/support/db';
 import { rowsOf } from './rows';
 
@@ -138,26 +138,6 @@ describe.each(drivers)("autovacuum's rules, applied by the server (%s)", (driver
     expect(await c.check()).toEqual({ vacuumed: [], analyzed: [] });
     c.clock += 1;
     expect(await c.check()).toEqual({ vacuumed: ['public.churn'], analyzed: [] });
-  });
-
-  test('a table of NAPTIME_FROM_ROWS rows or more is taken up at most once per NAPTIME_MS, however fast its pass', async () => {
-    await using database = await testDatabase(driver);
-    await database.db.execute(sql`create table big (id int primary key, v int)`);
-    await write(database, sql`insert into big select g, 0 from generate_series(1, ${NAPTIME_FROM_ROWS}) g`);
-    const c = timedChecks(database, 10);
-    // Never analysed (no row count yet): the duty alone spaces it.
-    expect((await c.check()).analyzed).toEqual(['public.big']);
-    expect(c.state.notBefore.get('public.big')).toBe(c.clock + 10 * (1 / MAINTENANCE_DUTY - 1));
-    c.clock = c.state.notBefore.get('public.big')!;
-    await write(database, sql`update big set v = 1 where id <= ${NAPTIME_FROM_ROWS / 2}`);
-    expect(await c.check()).toEqual({ vacuumed: ['public.big'], analyzed: [] });
-    // Now known to have NAPTIME_FROM_ROWS rows: not again for a naptime, though its pass took 10 ms.
-    expect(c.state.notBefore.get('public.big')).toBe(c.clock + NAPTIME_MS);
-    await write(database, sql`update big set v = 2 where id <= ${NAPTIME_FROM_ROWS / 2}`);
-    c.clock += NAPTIME_MS - 1;
-    expect(await c.check()).toEqual({ vacuumed: [], analyzed: [] });
-    c.clock += 1;
-    expect((await c.check()).vacuumed).toEqual(['public.big']);
   });
 
   test.skipIf(driver !== 'postgres')('dead rows an older snapshot keeps are left to it: the table is not vacuumed again at every check', async () => {

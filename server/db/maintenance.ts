@@ -80,19 +80,6 @@ export type DeadLeftOver = Map<string, number>;
  */
 export const MAINTENANCE_DUTY = 0.05;
 
-/**
- * Autovacuum visits a database once a minute (autovacuum_naptime's default, Postgres docs 20.10 "Automatic
- * Vacuuming"), so it takes up a table at most that often: so does this, for every table with at least
- * NAPTIME_FROM_ROWS rows. Every ANALYZE makes each connection plan its cached statements on that table again, and
- * at every 2 s a growing `inbound_events`, `messages` or `conversation_events` was analysed or vacuumed often enough
- * to slow every message under load (bench/ingest at 1,250 follow-ups/s, two runs each way: webhook answer p50 13–16 ms
- * and e2e p99 85–132 ms with it, 10–11 ms and 48–53 ms without any of this work). Smaller tables are cheap to process and
- * are the ones whose statistics go stale fastest — an empty table's, from which a cached plan would scan the table
- * whole as it grows — so they are taken up as often as the duty allows.
- */
-export const NAPTIME_MS = 60_000;
-export const NAPTIME_FROM_ROWS = 10_000;
-
 /** What the checks remember between runs: dead rows left over, and when each table may be taken up again (ms). */
 export interface AutovacuumState {
   leftOver: DeadLeftOver;
@@ -107,8 +94,7 @@ export function autovacuumState(): AutovacuumState {
  * Applies autovacuum's dead-row and changed-row rules to every table of the schema, from pg_stat_user_tables:
  * VACUUM the tables whose dead rows (beyond what the last VACUUM here had to leave, updated in `state`) passed the
  * vacuum threshold — with ANALYZE when that is due too — and ANALYZE the others past the analyze threshold, one
- * table per statement, each table no more than MAINTENANCE_DUTY of the time and, from NAPTIME_FROM_ROWS rows
- * (its row count as last estimated), no more than once per NAPTIME_MS (`now`, ms). New statistics also
+ * table per statement, each table no more than MAINTENANCE_DUTY of the time (`now`, ms). New statistics also
  * invalidate the plans cached from the old ones. Autovacuum's insert-only and anti-wraparound vacuums are left to the
  * full pass (runMaintenance). Nothing due: one catalog read and nothing else.
  */
@@ -126,8 +112,7 @@ export async function autovacuumChanged(database: Pick<Database, 'db' | 'maintai
     // The name comes quoted from the catalog (format %I), not from input.
     await database.maintain(vacuum ? `vacuum ${analyze ? '(analyze) ' : ''}${t.name}` : `analyze ${t.name}`);
     const ended = now();
-    const rest = Math.max((ended - started) * (1 / MAINTENANCE_DUTY - 1), Number(t.rows) >= NAPTIME_FROM_ROWS ? NAPTIME_MS : 0);
-    state.notBefore.set(t.name, ended + rest);
+    state.notBefore.set(t.name, ended + (ended - started) * (1 / MAINTENANCE_DUTY - 1));
     (vacuum ? vacuumed : analyzed).push(t.name);
   }
   if (vacuumed.length) for (const t of await tableStats(database, vacuumed)) state.leftOver.set(t.name, Number(t.dead));
