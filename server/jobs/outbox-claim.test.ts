@@ -84,22 +84,22 @@ describe.each(drivers)('outbox claim (%s)', (driver) => {
     expect(await claims.claim(10, new Set())).toEqual([]);
     clock += 1;
     expect((await claims.claim(10, new Set())).map((r) => r.id)).toEqual([rows[0]!.id]);
+    /** This process puts a row in doubt, due for its look-up at `at`, and tells the claim so. */
+    const putInDoubt = async (row: { id: number }, at: number) => {
+      await db
+        .update(outbox)
+        .set({ nextAttemptAt: new Date(at) })
+        .where(eq(outbox.id, row.id));
+      claims.inDoubt(new Date(at));
+    };
     // This process puts one in doubt, due in 5 s: the first claim from then on leases it, without waiting for the poll.
-    await db
-      .update(outbox)
-      .set({ nextAttemptAt: new Date(clock + 5000) })
-      .where(eq(outbox.id, rows[1]!.id));
-    claims.inDoubt(new Date(clock + 5000));
+    await putInDoubt(rows[1]!, clock + 5000);
     clock += 10;
     expect(await claims.claim(10, new Set())).toEqual([]);
     clock += 4990;
     expect((await claims.claim(10, new Set())).map((r) => r.id)).toEqual([rows[1]!.id]);
     // Told of one due in 5 s, then a poll finds nothing yet: the due time is kept, and the claim at it looks again.
-    await db
-      .update(outbox)
-      .set({ nextAttemptAt: new Date(clock + 5000) })
-      .where(eq(outbox.id, rows[2]!.id));
-    claims.inDoubt(new Date(clock + 5000));
+    await putInDoubt(rows[2]!, clock + 5000);
     clock += 4500;
     expect(await claims.claim(10, new Set())).toEqual([]);
     clock += 500;
