@@ -1,15 +1,55 @@
-/** @module cli/api — the Eden treaty client for the server's admin API (WASAP_URL + WASAP_API_TOKEN). */
+/**
+ * @module cli/api — the Eden treaty client for the server's admin API: WASAP_URL + WASAP_API_TOKEN, or, on the machine
+ * where the server runs, its local admin credential (server/local-admin) — which is only ever sent to the URL it was
+ * written with.
+ */
 import { treaty } from '@elysiajs/eden';
 import type { App } from '../server/app';
+import type { Database } from '../server/db/client';
+import { readLocalAdmin, type LocalAdmin } from '../server/local-admin';
+import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
 
-export function adminApi(io: CliIO) {
+const client = (url: string, token: string) => treaty<App>(url, { headers: { authorization: `Bearer ${token}` } });
+export type AdminApi = ReturnType<typeof client>;
+
+/** The admin API of the local server `local` (from `localServer`), with its credential. */
+export const localApi = (local: LocalAdmin): AdminApi => client(local.url, local.token);
+
+/** The credential of a server running on this machine with this configuration's data folder, if there is one. */
+export function localServer(io: CliIO): LocalAdmin | undefined {
+  return readLocalAdmin(configFrom(io).dataDir);
+}
+
+/**
+ * The admin API client: WASAP_API_TOKEN at WASAP_URL (default http://localhost:$PORT); without a token, the local
+ * server's credential, unless WASAP_URL names another server.
+ * @throws CLIError (exit 2) when there is neither.
+ */
+export function adminApi(io: CliIO): AdminApi {
   const token = io.env.WASAP_API_TOKEN?.trim();
-  if (!token)
-    throw new CLIError('WASAP_API_TOKEN is not set', 2, 'Create a token with `wasap token create --name laptop` and export WASAP_API_TOKEN=… (and WASAP_URL if the server is not on localhost:3000).');
-  const url = io.env.WASAP_URL?.trim() || `http://localhost:${io.env.PORT?.trim() || 3000}`;
-  return treaty<App>(url, { headers: { authorization: `Bearer ${token}` } });
+  const url = io.env.WASAP_URL?.trim();
+  if (token) return client(url || `http://localhost:${io.env.PORT?.trim() || 3000}`, token);
+  const local = localServer(io);
+  if (local && (!url || url.replace(/\/+$/, '') === local.url)) return localApi(local);
+  throw new CLIError(
+    'WASAP_API_TOKEN is not set, and no server is running on this machine with this data folder',
+    2,
+    'Start the server here (`npm start`), or create a token with `wasap token create --name laptop` and export WASAP_API_TOKEN=… (and WASAP_URL if the server is not on localhost:3000).',
+  );
+}
+
+/**
+ * Runs a command on the database — or, when the embedded database belongs to a server running on this machine,
+ * through that server's admin API with its local credential, since only one process can open a PGlite folder.
+ */
+export async function viaServerOrDatabase<T>(io: CliIO, role: string, paths: { server(api: AdminApi): Promise<T>; database(database: Database): Promise<T> }): Promise<T> {
+  if (!configFrom(io).databaseUrl) {
+    const local = localServer(io);
+    if (local) return paths.server(localApi(local));
+  }
+  return withDatabase(io, role, (database) => paths.database(database));
 }
 
 interface EdenError {
@@ -25,7 +65,8 @@ export function unwrap<T>(response: { data: T | null; error: EdenError | null },
     const value = response.error.value as { error?: { message?: string; details?: unknown } } | string | undefined;
     const message = typeof value === 'object' && value?.error?.message ? value.error.message : '';
     const status = Number(response.error.status);
-    throw new CLIError(`${what}: ${typeof value === 'object' && value?.error?.message ? message : `HTTP ${status}`}`, status === 401 ? 2 : 1);
+    // Refused input (422) and a refused credential (401) are usage errors, as offline (exit 2).
+    throw new CLIError(`${what}: ${typeof value === 'object' && value?.error?.message ? message : `HTTP ${status}`}`, status === 401 || status === 422 ? 2 : 1);
   }
   if (response.data === null) throw new CLIError(`${what}: the server answered with no data`, 1);
   return response.data;

@@ -1,4 +1,7 @@
-/** @module cli/doctor — `wasap doctor`: one line per check of configuration, database and services. */
+/**
+ * @module cli/doctor — `wasap doctor`: one line per check of configuration, database and services; every check runs
+ * whether or not a server holds the embedded database (then through its admin API).
+ */
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -9,6 +12,9 @@ import { openDatabase, type Database } from '../server/db/client';
 import { rowsOf } from '../server/db/rows';
 import { lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
+import type { MigrationStatus } from '../server/db/migrate';
+import { readLocalAdmin } from '../server/local-admin';
+import { call, localApi } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
 
@@ -46,17 +52,35 @@ function dataDirCheck(config: Config): Check {
   };
 }
 
-/** With the embedded database held by a running server, ask that server instead of opening the folder. */
+/** The migrations line from a migration status, read directly or through the server. */
+function migrationsResult(status: MigrationStatus): Omit<CheckResult, 'name'> {
+  if (status.pending.length) return { ok: false, detail: `${status.pending.length} pending (${status.pending.join(', ')}): run \`wasap migrate\`` };
+  return { ok: true, detail: `${status.applied}/${status.expected} applied` };
+}
+
+function usersResult(n: number): Omit<CheckResult, 'name'> {
+  return n > 0 ? { ok: true, detail: `${n} user(s)` } : { ok: false, detail: 'no users: create an admin with `wasap user add --role admin`' };
+}
+
+/**
+ * With the embedded database held by a running server, ask that server (its admin API, with the local credential it
+ * wrote into the data folder) instead of opening the folder: the same database, migrations and users checks.
+ */
 async function viaRunningServer(config: Config): Promise<CheckResult[] | undefined> {
   if (config.databaseUrl) return undefined;
   const owner = lockOwner(join(pgliteDir(config), '..', 'wasap.lock'));
   if (!owner) return undefined;
-  const check = await runCheck('database', async () => {
-    const response = await fetch(`http://127.0.0.1:${config.port}/readyz`);
-    const body = (await response.json()) as { status: string; reason?: string };
-    return { ok: response.ok, detail: `embedded database held by ${owner.role} (pid ${owner.pid}); its /readyz says ${body.reason ?? body.status}` };
+  const held = `embedded database held by ${owner.role} (pid ${owner.pid})`;
+  const local = readLocalAdmin(config.dataDir);
+  if (!local) return [{ name: 'database', ok: false, detail: `${held}, which wrote no admin credential into ${config.dataDir}: stop it and run \`wasap doctor\` again` }];
+  let status: { database: string; migrations: MigrationStatus; users: number } | undefined;
+  const reach = await runCheck('database', async () => {
+    status = await call('status', () => localApi(local).api.admin.status.get());
+    return { ok: true, detail: `${held}; ${status.database} reached through its admin API at ${local.url}` };
   });
-  return [check];
+  if (!status) return [reach];
+  const migrations = { name: 'migrations', ...migrationsResult(status.migrations) };
+  return [reach, migrations, { name: 'users', ...usersResult(migrations.ok ? status.users : 0) }];
 }
 
 async function databaseChecks(config: Config): Promise<CheckResult[]> {
@@ -73,15 +97,8 @@ async function databaseChecks(config: Config): Promise<CheckResult[]> {
   if (!database || !reach.ok) return [reach];
   const db = database;
   try {
-    const migrations = await runCheck('migrations', async () => {
-      const status = await db.migrationStatus();
-      if (status.pending.length) return { ok: false, detail: `${status.pending.length} pending (${status.pending.join(', ')}): run \`wasap migrate\`` };
-      return { ok: true, detail: `${status.applied}/${status.expected} applied` };
-    });
-    const users = await runCheck('users', async () => {
-      const n = migrations.ok ? await countUsers(db.db) : 0;
-      return n > 0 ? { ok: true, detail: `${n} user(s)` } : { ok: false, detail: 'no users: create an admin with `wasap user add --role admin`' };
-    });
+    const migrations = await runCheck('migrations', async () => migrationsResult(await db.migrationStatus()));
+    const users = await runCheck('users', async () => usersResult(migrations.ok ? await countUsers(db.db) : 0));
     const checks = [reach, migrations, users];
     if (config.databaseUrl) checks.push(await runCheck('maintenance', () => maintenanceCheck(db)));
     return checks;

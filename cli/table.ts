@@ -9,3 +9,11 @@ export function renderTable(headers: string[], rows: string[][]): string {
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
+
+/**
+ * A timestamp from the admin API or the database as ISO 8601, to the minute (`2026-11-30 21:40`, UTC) or `-`. Eden
+ * hands ISO strings back as Dates although their type says string, so both are taken.
+ */
+export function minuteOf(value: Date | string | null | undefined): string {
+  return value ? new Date(value).toISOString().slice(0, 16).replace('T', ' ') : '-';
+}

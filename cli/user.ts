@@ -1,19 +1,22 @@
-/** @module cli/user — `wasap user add|list|disable|enable|passwd`: manage recruiters and admins. */
+/**
+ * @module cli/user — `wasap user add|list|disable|enable|passwd`: manage recruiters and admins, on the database or,
+ * while a server on this machine holds the embedded one, through its admin API (cli/api `viaServerOrDatabase`).
+ */
 import { Option, type Command } from 'commander';
-import { ROLES } from '../actors/vocabulary';
-import { addUser, getUsers, setUserDisabled, setUserPassword, UserInputError } from '../server/services/users';
+import { ROLES, type Role } from '../actors/vocabulary';
+import { addUser, getUsers, setUserDisabled, setUserPassword, UserInputError, userView } from '../server/services/users';
 import { AppError } from '../server/errors';
-import { withDatabase } from './context';
+import { call, viaServerOrDatabase } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
-import { renderTable } from './table';
+import { minuteOf, renderTable } from './table';
 
 const CLI_ACTOR = { label: 'cli' };
 
 /**
- * These commands write the database directly. A server running meanwhile does not hear them the way it
- * hears its own admin pages: it finds the change at the signed-out user's next socket message or its
- * periodic session sweep (server/realtime/access), so her open pages close within seconds.
+ * Written directly to a shared Postgres, a running server finds the change at the signed-out user's next socket
+ * message or its periodic session sweep (server/realtime/access), so her open pages close within seconds; through
+ * the server (the embedded database) they close at once.
  */
 const SWEEP_NOTE = 'open pages close within seconds';
 
@@ -44,7 +47,11 @@ export function registerUser(program: Command, io: CliIO): void {
     .addOption(new Option('--role <role>', 'role').choices(ROLES).default('recruiter'))
     .action(async function add(opts: { email: string; name: string; role: string }) {
       const password = await readPassword(io);
-      const created = await withDatabase(io, 'wasap user add', (database) => userAction(() => addUser(database.db, CLI_ACTOR, { ...opts, password })));
+      const input = { ...opts, role: opts.role as Role, password };
+      const created = await viaServerOrDatabase(io, 'wasap user add', {
+        server: (api) => call('add', () => api.api.admin.users.post(input)),
+        database: async (database) => userView(await userAction(() => addUser(database.db, CLI_ACTOR, input))),
+      });
       io.out(`created ${created.role} ${created.email} (id ${created.id})\n`);
     });
   user
@@ -52,9 +59,12 @@ export function registerUser(program: Command, io: CliIO): void {
     .description('list users')
     .option('--json', 'print JSON instead of a table')
     .action(async function list(opts: { json?: boolean }) {
-      const users = await withDatabase(io, 'wasap user list', (database) => getUsers(database.db));
+      const users = await viaServerOrDatabase(io, 'wasap user list', {
+        server: (api) => call('list', () => api.api.admin.users.get()),
+        database: async (database) => (await getUsers(database.db)).map(userView),
+      });
       if (opts.json) return io.out(`${JSON.stringify(users, null, 2)}\n`);
-      const rows = users.map((u) => [String(u.id), u.email, u.name, u.role, u.disabled ? 'disabled' : 'active', u.createdAt.toISOString().slice(0, 10)]);
+      const rows = users.map((u) => [String(u.id), u.email, u.name, u.role, u.disabled ? 'disabled' : 'active', minuteOf(u.createdAt).slice(0, 10)]);
       io.out(renderTable(['ID', 'EMAIL', 'NAME', 'ROLE', 'STATE', 'CREATED'], rows));
     });
   for (const [name, disabled] of [
@@ -65,7 +75,10 @@ export function registerUser(program: Command, io: CliIO): void {
       .command(`${name} <email>`)
       .description(disabled ? `disable a user and sign them out everywhere (${SWEEP_NOTE})` : 'enable a disabled user')
       .action(async function toggle(email: string) {
-        const changed = await withDatabase(io, `wasap user ${name}`, (database) => userAction(() => setUserDisabled(database.db, CLI_ACTOR, email, disabled)));
+        const changed = await viaServerOrDatabase(io, `wasap user ${name}`, {
+          server: (api) => call(name, () => api.api.admin.users.disabled.post({ email, disabled })),
+          database: async (database) => userView(await userAction(() => setUserDisabled(database.db, CLI_ACTOR, email, disabled))),
+        });
         io.out(`${changed.email} is now ${changed.disabled ? 'disabled' : 'active'}\n`);
       });
   }
@@ -74,7 +87,10 @@ export function registerUser(program: Command, io: CliIO): void {
     .description(`set a user's password (read from stdin or prompted); signs them out everywhere (${SWEEP_NOTE})`)
     .action(async function passwd(email: string) {
       const password = await readPassword(io);
-      const changed = await withDatabase(io, 'wasap user passwd', (database) => userAction(() => setUserPassword(database.db, CLI_ACTOR, email, password)));
+      const changed = await viaServerOrDatabase(io, 'wasap user passwd', {
+        server: (api) => call('passwd', () => api.api.admin.users.password.post({ email, password })),
+        database: async (database) => userView(await userAction(() => setUserPassword(database.db, CLI_ACTOR, email, password))),
+      });
       io.out(`password changed for ${changed.email}\n`);
     });
 }

@@ -8,6 +8,7 @@ import { secureCookiesFor } from './auth/plugin';
 import { requestGuard } from './request-guard';
 import { createPresence } from './realtime/presence';
 import { adminApiRoutes } from './routes/admin-api';
+import { adminAccessApiRoutes } from './routes/admin-api-access';
 import { adminCannedRoutes } from './routes/admin-canned';
 import { adminUsersRoutes } from './routes/admin-users';
 import { assetRoutes } from './routes/assets';
@@ -30,6 +31,8 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** The clock (tests move it); the same one the services were built with. */
   now?: () => number;
+  /** The local admin credential the admin API also accepts (server/local-admin); none in tests that do not set it. */
+  localAdminToken?: string;
 }
 
 export function createApp(deps: AppDeps) {
@@ -48,7 +51,8 @@ export function createApp(deps: AppDeps) {
     )
     .use(assetRoutes())
     .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }))
-    .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations }));
+    .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations, localAdminToken: deps.localAdminToken }))
+    .use(adminAccessApiRoutes({ db: deps.database.db, database: deps.database, localAdminToken: deps.localAdminToken }));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
   const presence = createPresence();

@@ -3,6 +3,7 @@ import { loadConfig, pgliteDir, type Config } from './config';
 import { createApp } from './app';
 import { openDatabase, type Database } from './db/client';
 import { countUsers } from './db/queries/users';
+import { createLocalAdminToken, writeLocalAdmin } from './local-admin';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { buildServices, type Services } from './wiring';
@@ -35,7 +36,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     if (config.autoMigrate) await database.migrate();
     if ((await countUsers(database.db).catch(() => 1)) === 0) {
-      logger.warn('no users yet: create the first admin with `npx wasap user add --email you@agency.co --name "Your Name" --role admin` (stop the server first when using the embedded database)');
+      logger.warn('no users yet: create the first admin with `npx wasap user add --email you@agency.co --name "Your Name" --role admin` (it reaches this server through its admin API while it runs)');
     }
   } catch (error) {
     await database.close();
@@ -44,7 +45,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let draining = false;
   const metrics = createMetrics();
   const services = buildServices({ config, database, logger, metrics });
-  const app = createApp({ config, database, logger, metrics, services, isDraining: () => draining });
+  const localAdminToken = createLocalAdminToken();
+  const app = createApp({ config, database, logger, metrics, services, isDraining: () => draining, localAdminToken });
   // Recovered events are queued before the first new webhook can arrive, so each conversation keeps its order.
   await services.start();
   // A second cap at the socket, above every route's own limit (the largest: a phone-simulator upload, see app.ts),
@@ -53,6 +55,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (app.server) services.hub.attach(app.server);
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  // `wasap` on this machine finds the server and its credential here (server/local-admin).
+  const removeLocalAdmin = writeLocalAdmin(config.dataDir, { url: `http://${loopbackHost(config.host)}:${port}`, token: localAdminToken });
   logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe });
   if (services.simulator) {
     logger.warn(`WhatsApp simulator mode (no TWILIO_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
@@ -63,6 +67,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     draining = true;
     logger.info('shutting down', { reason });
     // Finish in-flight requests but take no new ones; then close the database last.
+    removeLocalAdmin();
     await app.stop(false);
     await services.stop();
     await database.close();
@@ -80,4 +85,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       return stopping;
     },
   };
+}
+
+/** The host a client on this machine connects to for a server bound to `host` (any address → loopback). */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,14 +1,38 @@
-/** @module server/routes/admin-api — the typed admin API the `wasap` CLI calls through Eden, behind an API token. */
+/**
+ * @module server/routes/admin-api — the typed admin API the `wasap` CLI calls through Eden, behind an API token or the
+ * local admin credential (server/local-admin): bot scripts and dead letters; users and tokens are in admin-api-access.
+ */
 import { Elysia, t } from 'elysia';
 import type { Db } from '../db/client';
 import { UnauthorizedError } from '../errors';
+import { isLocalAdminToken } from '../local-admin';
 import { verifyApiToken } from '../services/api-tokens';
 import { activateScript, findScript, listScripts, publishScript, refOf, type ScriptRow } from '../services/bot-scripts';
 import type { ConversationSystem } from '../conversations/system';
 import { listDeadLetters, summarise } from '../conversations/dead-letters';
 
+/** Who called: an API token's name, or `local` for the local admin credential; `label` is what the audit log records. */
+export interface AdminCaller {
+  name: string;
+  label: string;
+}
+
+/**
+ * The caller of an admin API request from its `Authorization: Bearer …` header.
+ * @throws UnauthorizedError (401) when the value is neither a valid API token nor the local admin credential.
+ */
+export async function adminCaller(deps: { db: Db; localAdminToken?: string }, authorization: string | undefined): Promise<AdminCaller> {
+  const token = authorization?.replace(/^Bearer\s+/i, '');
+  if (deps.localAdminToken && isLocalAdminToken(deps.localAdminToken, token)) return { name: 'local', label: 'cli (local)' };
+  const caller = await verifyApiToken(deps.db, token);
+  if (!caller) throw new UnauthorizedError('A valid admin API token is required (create one with `wasap token create`, then set WASAP_API_TOKEN).');
+  return { name: caller.name, label: `token:${caller.name}` };
+}
+
 export interface AdminApiDeps {
   db: Db;
+  /** The running server's local admin credential, accepted like an API token. */
+  localAdminToken?: string;
   /** Re-drives dead letters through their actors. */
   conversations: Pick<ConversationSystem, 'retryDeadLetter'>;
 }
@@ -29,10 +53,7 @@ function summary(row: ScriptRow) {
 export function adminApiRoutes(deps: AdminApiDeps) {
   return new Elysia({ name: 'admin-api', prefix: '/api/admin' })
     .resolve(async function requireToken({ headers }) {
-      const token = headers.authorization?.replace(/^Bearer\s+/i, '');
-      const caller = await verifyApiToken(deps.db, token);
-      if (!caller) throw new UnauthorizedError('A valid admin API token is required (create one with `wasap token create`, then set WASAP_API_TOKEN).');
-      return { caller };
+      return { caller: await adminCaller(deps, headers.authorization) };
     })
     .get('/whoami', ({ caller }) => ({ token: caller.name }))
     .get('/bot/scripts', async () => (await listScripts(deps.db)).map(summary))
@@ -44,12 +65,12 @@ export function adminApiRoutes(deps: AdminApiDeps) {
     .post(
       '/bot/scripts',
       async ({ body, caller }) => {
-        const { row, created } = await publishScript(deps.db, body.body, `token:${caller.name}`, body.activate ?? false);
+        const { row, created } = await publishScript(deps.db, body.body, caller.label, body.activate ?? false);
         return { ...summary(row), created };
       },
       { body: t.Object({ body: t.String({ minLength: 1, maxLength: 200_000 }), activate: t.Optional(t.Boolean()) }) },
     )
-    .post('/bot/activate', async ({ body, caller }) => summary(await activateScript(deps.db, body.ref, `token:${caller.name}`)), {
+    .post('/bot/activate', async ({ body, caller }) => summary(await activateScript(deps.db, body.ref, caller.label)), {
       body: t.Object({ ref: t.String({ minLength: 1, maxLength: 80 }) }),
     })
     .get('/dead-letters', async ({ query }) => (await listDeadLetters(deps.db, { all: query.all === 'true' })).map(summarise), {

@@ -5,6 +5,9 @@ import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
 import { apiTokens } from '../db/schema';
 
+/** What a token's name may be: 1 to 60 letters, digits, spaces and `. @ _ -` (it shows in lists and the audit log). */
+export const TOKEN_NAME_PATTERN = /^[\w .@-]{1,60}$/;
+
 function hash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

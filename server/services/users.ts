@@ -45,6 +45,11 @@ export function hashPassword(password: string): Promise<string> {
   return Bun.password.hash(password, { algorithm: 'argon2id' });
 }
 
+/** A user as the admin API and `wasap user` show her: never the password hash; `createdAt` as ISO 8601. */
+export function userView(user: PublicUser) {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, disabled: user.disabled, createdAt: user.createdAt.toISOString() };
+}
+
 export interface Actor {
   label: string;
   userId?: number | null;

@@ -15,7 +15,7 @@ const SCRIPT = readFileSync(DEFAULT_SCRIPT_FILE, 'utf8');
 const LINES = SCRIPT.split('\n');
 // Set up at load time, outside any hook's time limit (PGlite's start-up is slow on a busy machine).
 const t: TestApp = await testApp('pglite', { overrides: { bot: false } });
-const token = (await createApiToken(t.database.db, 'fuzz', 'test')).token;
+const { id: tokenId, token } = await createApiToken(t.database.db, 'fuzz', 'test');
 let disposed = false;
 
 afterAll(async () => {
@@ -93,8 +93,10 @@ describe('admin API under fuzzing', () => {
       method: fc.constantFrom('GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'),
       path: fc.oneof(
         segment.map((ref) => `/bot/scripts/${ref}`),
+        // Any token but the one this run uses (revoking it would turn every later request into a 401).
+        segment.filter((id) => Number(id) !== tokenId).map((id) => `/tokens/${id}/revoke`),
         fc.tuple(segment, segment).map(([a, b]) => `/${a}/${b}`),
-        fc.constantFrom('/whoami', '/bot/scripts', '/bot/activate', '/bot', '/', ''),
+        fc.constantFrom('/whoami', '/bot/scripts', '/bot/activate', '/bot', '/', '', '/status', '/users', '/users/disabled', '/users/password', '/tokens'),
       ),
       query: fc.option(segment.map((value) => `?ref=${value}&${value}=1`)),
       body: fc.option(
@@ -118,8 +120,11 @@ describe('admin API under fuzzing', () => {
   });
 
   test('tokens of any shape: 401, never a 5xx', async () => {
-    const header = fc.oneof(fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic x', `Bearer ${token}x`, `bearer wsp_`, 'Bearer wsp_'.padEnd(120, 'a')), headerValue);
-    const call = fc.tuple(header, fc.constantFrom('/whoami', '/bot/scripts', '/bot/scripts/intake'));
+    const header = fc.oneof(
+      fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic x', `Bearer ${token}x`, `bearer wsp_`, 'Bearer wsp_'.padEnd(120, 'a'), 'Bearer wsl_', `Bearer wsl_${'a'.repeat(43)}`),
+      headerValue,
+    );
+    const call = fc.tuple(header, fc.constantFrom('/whoami', '/bot/scripts', '/bot/scripts/intake', '/status', '/users', '/tokens'));
     const seen = await fuzzRequests(t, call, ([authorization, path]) => request(`/api/admin${path}`, { headers: { authorization } }), runs(2000));
     seen.expectAtLeast({ 401: runs(2000) });
   });

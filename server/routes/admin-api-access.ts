@@ -1,0 +1,56 @@
+/**
+ * @module server/routes/admin-api-access — users and API tokens through the admin API, so `wasap user …` and
+ * `wasap token …` work while the server holds the embedded database (cli/context `viaServerOrDatabase`). The same
+ * services as the admin pages and the offline CLI: a disabled user or a changed password signs her out at once.
+ * `/status` answers `wasap doctor`'s database questions. Answers are JSON with dates as ISO 8601 strings; refusals are `{ error: { code, message } }` (401, 404, 409, 422).
+ */
+import { Elysia, t } from 'elysia';
+import { ROLES } from '../../actors/vocabulary';
+import type { Database, Db } from '../db/client';
+import { countUsers } from '../db/queries/users';
+import { NotFoundError } from '../errors';
+import { createApiToken, listApiTokens, revokeApiToken, TOKEN_NAME_PATTERN } from '../services/api-tokens';
+import { addUser, getUsers, setUserDisabled, setUserPassword, userView } from '../services/users';
+import { adminCaller } from './admin-api';
+
+export interface AdminAccessApiDeps {
+  db: Db;
+  /** For `/status`: what the database is and which migrations it has (`wasap doctor` through the server). */
+  database: Pick<Database, 'describe' | 'migrationStatus'>;
+  localAdminToken?: string;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const email = t.String({ minLength: 1, maxLength: 320 });
+const password = t.String({ minLength: 1, maxLength: 1024 });
+
+export function adminAccessApiRoutes(deps: AdminAccessApiDeps) {
+  const { db } = deps;
+  return new Elysia({ name: 'admin-api-access', prefix: '/api/admin' })
+    .resolve(async function requireToken({ headers }) {
+      return { caller: await adminCaller(deps, headers.authorization) };
+    })
+    .get('/status', async () => ({ database: deps.database.describe, migrations: await deps.database.migrationStatus(), users: await countUsers(db) }))
+    .get('/users', async () => (await getUsers(db)).map(userView))
+    .post('/users', async ({ body, caller }) => userView(await addUser(db, { label: caller.label }, body)), {
+      body: t.Object({ email, name: t.String({ maxLength: 200 }), role: t.UnionEnum([...ROLES]), password }),
+    })
+    .post('/users/disabled', async ({ body, caller }) => userView(await setUserDisabled(db, { label: caller.label }, body.email, body.disabled)), {
+      body: t.Object({ email, disabled: t.Boolean() }),
+    })
+    .post('/users/password', async ({ body, caller }) => userView(await setUserPassword(db, { label: caller.label }, body.email, body.password)), {
+      body: t.Object({ email, password }),
+    })
+    .get('/tokens', async () => (await listApiTokens(db)).map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) })))
+    .post('/tokens', ({ body, caller }) => createApiToken(db, body.name.trim(), caller.label), {
+      body: t.Object({ name: t.String({ pattern: TOKEN_NAME_PATTERN.source, maxLength: 60 }) }),
+    })
+    .post(
+      '/tokens/:id/revoke',
+      async ({ params, caller }) => {
+        if (!(await revokeApiToken(db, params.id, caller.label))) throw new NotFoundError(`An active token ${params.id}`);
+        return { id: params.id, revoked: true };
+      },
+      { params: t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) }) },
+    );
+}
