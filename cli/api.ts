@@ -3,10 +3,11 @@
  * where the server runs, its local admin credential (server/local-admin) — which is only ever sent to the URL it was
  * written with.
  */
+import { randomBytes } from 'node:crypto';
 import { treaty } from '@elysiajs/eden';
 import type { App } from '../server/app';
 import type { Database } from '../server/db/client';
-import { readLocalAdmin, type LocalAdmin } from '../server/local-admin';
+import { isProof, LOCAL_ADMIN_PROOF_PATH, readLocalAdmin, type LocalAdmin } from '../server/local-admin';
 import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -17,22 +18,36 @@ export type AdminApi = ReturnType<typeof client>;
 /** The admin API of the local server `local` (from `localServer`), with its credential. */
 export const localApi = (local: LocalAdmin): AdminApi => client(local.url, local.token);
 
-/** The credential of a server running on this machine with this configuration's data folder, if there is one. */
-export function localServer(io: CliIO): LocalAdmin | undefined {
-  return readLocalAdmin(configFrom(io).dataDir);
+/**
+ * The credential of a server running on this machine with this configuration's data folder — only once that server
+ * has proved it holds it (an HMAC of a fresh nonce, server/local-admin), so nothing is sent to a process that took
+ * its port or to one named by a planted file. Undefined when there is none or the proof fails (3 s at most).
+ */
+export async function localServer(io: CliIO): Promise<LocalAdmin | undefined> {
+  const local = readLocalAdmin(configFrom(io).dataDir);
+  if (!local) return undefined;
+  const nonce = randomBytes(24).toString('base64url');
+  try {
+    const response = await fetch(`${local.url}${LOCAL_ADMIN_PROOF_PATH}?nonce=${nonce}`, { redirect: 'error', signal: AbortSignal.timeout(3000) });
+    const body = response.ok ? ((await response.json()) as { proof?: unknown }) : {};
+    return isProof(local.token, nonce, body.proof) ? local : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * The admin API client: WASAP_API_TOKEN at WASAP_URL (default http://localhost:$PORT); without a token, the local
- * server's credential, unless WASAP_URL names another server.
+ * The admin API client: WASAP_API_TOKEN at WASAP_URL (default http://127.0.0.1:$PORT: an IP, since `localhost` may
+ * resolve to ::1 where another user could listen); without a token, the local server's proven credential, unless
+ * WASAP_URL names another server.
  * @throws CLIError (exit 2) when there is neither.
  */
-export function adminApi(io: CliIO): AdminApi {
+export async function adminApi(io: CliIO): Promise<AdminApi> {
   const token = io.env.WASAP_API_TOKEN?.trim();
   const url = io.env.WASAP_URL?.trim();
-  if (token) return client(url || `http://localhost:${io.env.PORT?.trim() || 3000}`, token);
-  const local = localServer(io);
-  if (local && (!url || url.replace(/\/+$/, '') === local.url)) return localApi(local);
+  if (token) return client(url || `http://127.0.0.1:${io.env.PORT?.trim() || 3000}`, token);
+  const local = url ? undefined : await localServer(io);
+  if (local) return localApi(local);
   throw new CLIError(
     'WASAP_API_TOKEN is not set, and no server is running on this machine with this data folder',
     2,
@@ -46,7 +61,7 @@ export function adminApi(io: CliIO): AdminApi {
  */
 export async function viaServerOrDatabase<T>(io: CliIO, role: string, paths: { server(api: AdminApi): Promise<T>; database(database: Database): Promise<T> }): Promise<T> {
   if (!configFrom(io).databaseUrl) {
-    const local = localServer(io);
+    const local = await localServer(io);
     if (local) return paths.server(localApi(local));
   }
   return withDatabase(io, role, (database) => paths.database(database));
@@ -65,8 +80,8 @@ export function unwrap<T>(response: { data: T | null; error: EdenError | null },
     const value = response.error.value as { error?: { message?: string; details?: unknown } } | string | undefined;
     const message = typeof value === 'object' && value?.error?.message ? value.error.message : '';
     const status = Number(response.error.status);
-    // Refused input (422) and a refused credential (401) are usage errors, as offline (exit 2).
-    throw new CLIError(`${what}: ${typeof value === 'object' && value?.error?.message ? message : `HTTP ${status}`}`, status === 401 || status === 422 ? 2 : 1);
+    // Refused input (400, 422) and a refused credential (401) are usage errors, as offline (exit 2).
+    throw new CLIError(`${what}: ${typeof value === 'object' && value?.error?.message ? message : `HTTP ${status}`}`, status === 400 || status === 401 || status === 422 ? 2 : 1);
   }
   if (response.data === null) throw new CLIError(`${what}: the server answered with no data`, 1);
   return response.data;

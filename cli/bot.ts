@@ -19,7 +19,7 @@ function readScriptFile(file: string): string {
 /** A file path, or NAME / NAME@VERSION fetched from the server. */
 async function scriptText(io: CliIO, source: string): Promise<string> {
   if (/^[a-z0-9][a-z0-9_-]*(@\d+)?$/.test(source) && !source.includes('.')) {
-    const row = await call(`show ${source}`, () => adminApi(io).api.admin.bot.scripts({ ref: source }).get());
+    const row = await call(`show ${source}`, async () => (await adminApi(io)).api.admin.bot.scripts({ ref: source }).get());
     return row.body;
   }
   return readScriptFile(source);
@@ -44,7 +44,7 @@ export function registerBot(program: Command, io: CliIO): void {
     .option('--json', 'print JSON')
     .action(async function list(opts: { json?: boolean }) {
       // Eden turns ISO date strings into Dates; both print the same.
-      const rows = await call('list', () => adminApi(io).api.admin.bot.scripts.get());
+      const rows = await call('list', async () => (await adminApi(io)).api.admin.bot.scripts.get());
       if (opts.json) return io.out(`${JSON.stringify(rows, null, 2)}\n`);
       io.out(
         renderTable(
@@ -70,14 +70,14 @@ export function registerBot(program: Command, io: CliIO): void {
         io.err(`${formatProblems(local.problems, file)}\n`);
         throw new CLIError(`${file}: not published, ${local.problems.length} problem(s)`, 1);
       }
-      const row = await call('publish', () => adminApi(io).api.admin.bot.scripts.post({ body, activate: opts.activate ?? false }));
+      const row = await call('publish', async () => (await adminApi(io)).api.admin.bot.scripts.post({ body, activate: opts.activate ?? false }));
       io.out(`${row.created ? 'published' : 'unchanged, already published as'} ${row.ref}${row.active ? ' (active)' : ''}\n`);
     });
   bot
     .command('activate <ref>')
     .description('make NAME@VERSION the version new conversations start with (running ones keep theirs)')
     .action(async function activate(ref: string) {
-      const row = await call('activate', () => adminApi(io).api.admin.bot.activate.post({ ref }));
+      const row = await call('activate', async () => (await adminApi(io)).api.admin.bot.activate.post({ ref }));
       io.out(`${row.ref} is active\n`);
     });
   bot

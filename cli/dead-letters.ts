@@ -18,7 +18,7 @@ export function registerDeadLetters(program: Command, io: CliIO): void {
     .option('--all', 'include the ones already retried')
     .option('--json', 'print JSON')
     .action(async function list(opts: { all?: boolean; json?: boolean }) {
-      const rows = await call('list', () => adminApi(io).api.admin['dead-letters'].get({ query: { all: opts.all ? 'true' : 'false' } }));
+      const rows = await call('list', async () => (await adminApi(io)).api.admin['dead-letters'].get({ query: { all: opts.all ? 'true' : 'false' } }));
       if (opts.json) return io.out(`${JSON.stringify(rows, null, 2)}\n`);
       if (rows.length === 0) return io.out(opts.all ? 'no dead letters\n' : 'no open dead letters\n');
       const when = (iso: string | Date | null) => (iso ? new Date(iso).toISOString().slice(0, 16).replace('T', ' ') : '');
@@ -36,7 +36,7 @@ export function registerDeadLetters(program: Command, io: CliIO): void {
       for (const id of ids) if (!/^\d{1,15}$/.test(id)) throw new CLIError(`<id>: ${id} is not a dead-letter id from \`wasap dead-letters list\``, 2);
       let failed = 0;
       for (const id of ids) {
-        const result = await call(`retry ${id}`, () => adminApi(io).api.admin['dead-letters']({ id }).retry.post());
+        const result = await call(`retry ${id}`, async () => (await adminApi(io)).api.admin['dead-letters']({ id }).retry.post());
         if (result.deadLettered) {
           failed++;
           io.err(`dead letter ${id} (${result.type}) failed again and is dead-lettered anew; see \`wasap dead-letters list\`\n`);

@@ -13,8 +13,7 @@ import { rowsOf } from '../server/db/rows';
 import { lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
 import type { MigrationStatus } from '../server/db/migrate';
-import { readLocalAdmin } from '../server/local-admin';
-import { call, localApi } from './api';
+import { call, localApi, localServer } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
 
@@ -66,13 +65,13 @@ function usersResult(n: number): Omit<CheckResult, 'name'> {
  * With the embedded database held by a running server, ask that server (its admin API, with the local credential it
  * wrote into the data folder) instead of opening the folder: the same database, migrations and users checks.
  */
-async function viaRunningServer(config: Config): Promise<CheckResult[] | undefined> {
+async function viaRunningServer(io: CliIO, config: Config): Promise<CheckResult[] | undefined> {
   if (config.databaseUrl) return undefined;
   const owner = lockOwner(join(pgliteDir(config), '..', 'wasap.lock'));
   if (!owner) return undefined;
   const held = `embedded database held by ${owner.role} (pid ${owner.pid})`;
-  const local = readLocalAdmin(config.dataDir);
-  if (!local) return [{ name: 'database', ok: false, detail: `${held}, which wrote no admin credential into ${config.dataDir}: stop it and run \`wasap doctor\` again` }];
+  const local = await localServer(io);
+  if (!local) return [{ name: 'database', ok: false, detail: `${held}, which answered with no proven admin credential in ${config.dataDir}: stop it and run \`wasap doctor\` again` }];
   let status: { database: string; migrations: MigrationStatus; users: number } | undefined;
   const reach = await runCheck('database', async () => {
     status = await call('status', () => localApi(local).api.admin.status.get());
@@ -83,8 +82,8 @@ async function viaRunningServer(config: Config): Promise<CheckResult[] | undefin
   return [reach, migrations, { name: 'users', ...usersResult(migrations.ok ? status.users : 0) }];
 }
 
-async function databaseChecks(config: Config): Promise<CheckResult[]> {
-  const viaServer = await viaRunningServer(config);
+async function databaseChecks(io: CliIO, config: Config): Promise<CheckResult[]> {
+  const viaServer = await viaRunningServer(io, config);
   if (viaServer) return viaServer;
   let database: Database | undefined;
   const reach = await runCheck('database', async () => {
@@ -156,7 +155,7 @@ export async function runDoctor(io: CliIO): Promise<CheckResult[]> {
     return [{ name: 'configuration', ok: false, detail: error.message }];
   }
   const results = [{ name: 'configuration', ok: true, detail: 'valid' }, await runCheck('data folder', dataDirCheck(config))];
-  results.push(...(await databaseChecks(config)), await twilioCheck(config), await mediaCheck(config));
+  results.push(...(await databaseChecks(io, config)), await twilioCheck(config), await mediaCheck(config));
   return results;
 }
 

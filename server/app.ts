@@ -7,7 +7,7 @@ import type { Metrics } from './metrics';
 import { secureCookiesFor } from './auth/plugin';
 import { requestGuard } from './request-guard';
 import { createPresence } from './realtime/presence';
-import { adminApiRoutes } from './routes/admin-api';
+import { adminApiRoutes, localAdminProofRoutes } from './routes/admin-api';
 import { adminAccessApiRoutes } from './routes/admin-api-access';
 import { adminCannedRoutes } from './routes/admin-canned';
 import { adminUsersRoutes } from './routes/admin-users';
@@ -53,6 +53,7 @@ export function createApp(deps: AppDeps) {
     .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }))
     .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations, localAdminToken: deps.localAdminToken }))
     .use(adminAccessApiRoutes({ db: deps.database.db, database: deps.database, localAdminToken: deps.localAdminToken }));
+  if (deps.localAdminToken) app.use(localAdminProofRoutes(deps.localAdminToken));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
   const presence = createPresence();

@@ -1,20 +1,27 @@
 /**
  * @module server/local-admin — the local admin credential: a random token the running server writes into its data
- * folder (`admin-api.json`, mode 0600, with the URL it listens on), so `wasap` on the same machine, run by someone who
- * can read that folder, reaches the admin API without an API token. It is the CLI's way in while the embedded
- * database is held by the server (one process per PGlite folder). A new token each start, removed at stop, compared
- * in constant time; whoever can read the folder could read the database files anyway.
+ * folder (`admin-api.json`, mode 0600, with the loopback URL it listens on), so `wasap` on the same machine, run by
+ * the same OS user, reaches the admin API without an API token. It is the CLI's way in while the embedded database
+ * is held by the server (one process per PGlite folder). A new token each start, removed at stop, compared in
+ * constant time.
+ *
+ * The CLI trusts the file only when it is a regular file (not a symlink) owned by its own user with no group or
+ * other permission bits, names a loopback IP, and the server there proves it holds the token (`proofOf`, an HMAC of
+ * a fresh nonce) before anything — token, password — is sent: a file planted in a folder someone else controls, or
+ * a port taken over after a crash, gets nothing.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from './db/lock';
 
 export const LOCAL_ADMIN_FILE = 'admin-api.json';
+/** The unauthenticated route where the server proves it holds the credential: `GET …?nonce=N` → `{ proof }`. */
+export const LOCAL_ADMIN_PROOF_PATH = '/api/local-admin/proof';
 /** Local credentials start with this, API tokens with `wsp_` (server/services/api-tokens). */
 const PREFIX = 'wsl_';
 
-/** What the file holds: where the server listens, its token, and the server's pid. */
+/** What the file holds: where the server listens (a loopback IP), its token, and the server's pid. */
 export interface LocalAdmin {
   url: string;
   token: string;
@@ -34,40 +41,93 @@ export function isLocalAdminToken(expected: string, given: string | undefined): 
   return timingSafeEqual(digest(expected), digest(given));
 }
 
+/** The server's answer to `nonce`: HMAC-SHA256 keyed by the token, hex (64 characters); reveals nothing of the token. */
+export function proofOf(token: string, nonce: string): string {
+  return createHmac('sha256', token).update(`wasap local admin proof\n${nonce}`).digest('hex');
+}
+
+/** Whether `proof` is the answer of a server holding `token` to `nonce`, in constant time. */
+export function isProof(token: string, nonce: string, proof: unknown): boolean {
+  return typeof proof === 'string' && proof.length === 64 && timingSafeEqual(Buffer.from(proofOf(token, nonce)), Buffer.from(proof));
+}
+
+/**
+ * The URL a client on this machine reaches a server bound to `host` at `port` on: a loopback IP, never a name
+ * (`localhost` may resolve to ::1, where another user could listen). Undefined when the server does not listen on
+ * loopback (bound to one non-loopback address): then no credential is written.
+ */
+export function loopbackUrl(host: string, port: number): string | undefined {
+  if (['', '0.0.0.0', '::', 'localhost', '127.0.0.1'].includes(host)) return `http://127.0.0.1:${port}`;
+  if (host === '::1') return `http://[::1]:${port}`;
+  return undefined;
+}
+
+/** Whether `url` is a plain http URL on a loopback IP with a port and nothing else. */
+export function isLoopbackUrl(url: string): boolean {
+  return /^http:\/\/(127\.0\.0\.1|\[::1\]):\d{1,5}$/.test(url);
+}
+
 /**
  * Writes the credential into `dataDir` (mode 0600: written to a private temporary file, then renamed over any old
  * one) and returns its removal, which leaves a file another process has written since alone.
+ * @throws the file system's error (the folder not writable…); the temporary file is removed first.
  */
 export function writeLocalAdmin(dataDir: string, credential: { url: string; token: string }): () => void {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCAL_ADMIN_FILE);
   const temporary = `${file}.${process.pid}.tmp`;
   rmSync(temporary, { force: true });
-  const fd = openSync(temporary, 'wx', 0o600);
   try {
-    writeSync(fd, JSON.stringify({ ...credential, pid: process.pid } satisfies LocalAdmin));
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(fd, JSON.stringify({ ...credential, pid: process.pid } satisfies LocalAdmin));
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, file);
   return function removeLocalAdmin() {
-    if (readStored(file)?.pid === process.pid) rmSync(file, { force: true });
+    if (readTrusted(file)?.pid === process.pid) rmSync(file, { force: true });
   };
 }
 
-function readStored(file: string): LocalAdmin | undefined {
+/**
+ * The file's credential if it can be trusted: opened without following a symlink, a regular file owned by this
+ * process's user with no group or other permission bits, well-formed, with a loopback URL. Undefined otherwise —
+ * and always on a system without user ids (Windows).
+ */
+function readTrusted(file: string): LocalAdmin | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  let fd: number;
   try {
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalAdmin>;
-    if (typeof stored.url !== 'string' || typeof stored.token !== 'string' || typeof stored.pid !== 'number') return undefined;
-    return { url: stored.url, token: stored.token, pid: stored.pid };
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
     return undefined;
   }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.uid !== uid || (stat.mode & 0o077) !== 0 || stat.size > 4096) return undefined;
+    const stored = JSON.parse(readFileSync(fd, 'utf8')) as Partial<LocalAdmin>;
+    if (typeof stored.url !== 'string' || typeof stored.token !== 'string' || typeof stored.pid !== 'number') return undefined;
+    if (!isLoopbackUrl(stored.url) || !stored.token.startsWith(PREFIX)) return undefined;
+    return { url: stored.url, token: stored.token, pid: stored.pid };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** The credential of a server running on this machine with `dataDir`, or undefined (none, unreadable, or its server is gone). */
+/**
+ * The credential of a server that wrote one into `dataDir` and still runs, or undefined (none, untrusted — see
+ * `readTrusted` — or its process gone). The caller must still have the server prove it (`isProof`) before use.
+ */
 export function readLocalAdmin(dataDir: string): LocalAdmin | undefined {
-  const stored = readStored(join(dataDir, LOCAL_ADMIN_FILE));
+  const stored = readTrusted(join(dataDir, LOCAL_ADMIN_FILE));
   return stored && isAlive(stored.pid) ? stored : undefined;
 }

@@ -3,7 +3,7 @@ import { loadConfig, pgliteDir, type Config } from './config';
 import { createApp } from './app';
 import { openDatabase, type Database } from './db/client';
 import { countUsers } from './db/queries/users';
-import { createLocalAdminToken, writeLocalAdmin } from './local-admin';
+import { createLocalAdminToken, loopbackUrl, writeLocalAdmin } from './local-admin';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { buildServices, type Services } from './wiring';
@@ -55,8 +55,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (app.server) services.hub.attach(app.server);
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  // `wasap` on this machine finds the server and its credential here (server/local-admin).
-  const removeLocalAdmin = writeLocalAdmin(config.dataDir, { url: `http://${loopbackHost(config.host)}:${port}`, token: localAdminToken });
+  const removeLocalAdmin = offerLocalAdmin(config, port, localAdminToken, logger);
   logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe });
   if (services.simulator) {
     logger.warn(`WhatsApp simulator mode (no TWILIO_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
@@ -87,8 +86,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
 }
 
-/** The host a client on this machine connects to for a server bound to `host` (any address → loopback). */
-function loopbackHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
+/**
+ * Writes the local admin credential (server/local-admin) so `wasap` on this machine reaches the admin API; returns
+ * its removal. Never stops the start: a server bound to one non-loopback address, or a data folder it cannot write,
+ * only means the CLI there needs WASAP_API_TOKEN (logged).
+ */
+function offerLocalAdmin(config: Config, port: number, token: string, logger: Logger): () => void {
+  const url = loopbackUrl(config.host, port);
+  if (!url) {
+    logger.info('no local admin credential: the server does not listen on loopback, so `wasap` here needs WASAP_API_TOKEN', { host: config.host });
+    return () => {};
+  }
+  try {
+    return writeLocalAdmin(config.dataDir, { url, token });
+  } catch (error) {
+    logger.warn('could not write the local admin credential; `wasap` here needs WASAP_API_TOKEN while the server runs', { err: error as Error });
+    return () => {};
+  }
 }

@@ -4,13 +4,13 @@
  * which never leaves for another URL; once the server stops, the CLI opens the database itself again.
  */
 import { describe, expect, test } from 'bun:test';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { loadConfig } from '../server/config';
 import { sessions } from '../server/db/schema';
 import { findUserByEmail } from '../server/db/queries/users';
-import { LOCAL_ADMIN_FILE, type LocalAdmin } from '../server/local-admin';
+import { isLoopbackUrl, LOCAL_ADMIN_FILE, loopbackUrl, type LocalAdmin } from '../server/local-admin';
 import { createLogger } from '../server/logger';
 import { startServer } from '../server/server';
 import { wasap } from './support/cli';
@@ -71,6 +71,13 @@ describe('wasap while the server runs on the embedded database', () => {
       const elsewhere = await wasap(['bot', 'list'], { ...env, WASAP_URL: 'http://127.0.0.1:9' });
       expect(elsewhere.code).toBe(2);
       expect(elsewhere.err).toContain('WASAP_API_TOKEN is not set');
+      const bad = (body: unknown) =>
+        fetch(`${local.url}/api/admin/users`, { method: 'POST', headers: { authorization: `Bearer ${local.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      for (const email of ['\ud800@y.co', 'a\u0000@y.co']) expect((await bad({ email, name: 'X', role: 'admin', password: 'una clave muy larga' })).status).toBe(422);
+      expect((await bad({ email: 'x@y.co', name: 'X\u0000', role: 'admin', password: 'una clave muy larga' })).status).toBe(422);
+      expect(await wasap(['user', 'list', '--json'], env).then((r) => JSON.parse(r.out).length)).toBe(1);
+      const blank = await fetch(`${local.url}/api/admin/tokens`, { method: 'POST', headers: { authorization: `Bearer ${local.token}`, 'content-type': 'application/json' }, body: '{"name":"   "}' });
+      expect(blank.status).toBe(400);
       const wrong = await fetch(`${local.url}/api/admin/users`, { headers: { authorization: `Bearer wsl_${'x'.repeat(43)}` } });
       expect(wrong.status).toBe(401);
       const right = await fetch(`${local.url}/api/admin/users`, { headers: { authorization: `Bearer ${local.token}` } });
@@ -84,5 +91,64 @@ describe('wasap while the server runs on the embedded database', () => {
     } finally {
       if (!stopped) await server.stop();
     }
+  });
+});
+
+describe('the local admin credential is trusted only when it should be', () => {
+  test('a file not private to this user, a symlink, or a server that cannot prove the token gets nothing sent', async () => {
+    using dir = tempDir();
+    using elsewhere = tempDir();
+    const env = { WASAP_DATA_DIR: dir.path };
+    // A listener that records what reaches it, standing in for whoever took a crashed server's port.
+    const seen: { path: string; authorization: string | null; body: string }[] = [];
+    const squatter = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      async fetch(request) {
+        seen.push({ path: new URL(request.url).pathname, authorization: request.headers.get('authorization'), body: await request.text() });
+        return Response.json({ proof: 'f'.repeat(64), id: 1, email: 'x', role: 'admin' });
+      },
+    });
+    try {
+      const file = join(dir.path, LOCAL_ADMIN_FILE);
+      const plant = (mode: number) => {
+        writeFileSync(file, JSON.stringify({ url: `http://127.0.0.1:${squatter.port}`, token: `wsl_${'a'.repeat(43)}`, pid: process.pid }));
+        chmodSync(file, mode);
+      };
+      const add = () => wasap(['user', 'add', '--email', 'jefe@agency.co', '--name', 'Jefe', '--role', 'admin'], env, 'clave secreta de la víctima\n');
+      // Readable by others: ignored, so the CLI opens the (free) embedded database itself.
+      plant(0o644);
+      expect(await add()).toMatchObject({ code: 0, out: 'created admin jefe@agency.co (id 1)\n' });
+      // Private but its server cannot prove the token: only the proof request, with no credential, reaches it.
+      plant(0o600);
+      expect((await wasap(['user', 'list'], env)).out).toContain('jefe@agency.co');
+      expect((await wasap(['bot', 'list'], env)).code).toBe(2);
+      // A symlink to a private file elsewhere is not followed.
+      const target = join(elsewhere.path, 'planted.json');
+      writeFileSync(target, readFileSync(file));
+      chmodSync(target, 0o600);
+      Bun.spawnSync(['rm', '-f', file]);
+      symlinkSync(target, file);
+      expect((await wasap(['user', 'list'], env)).out).toContain('jefe@agency.co');
+      expect(seen.length).toBeGreaterThan(0);
+      for (const request of seen) {
+        expect(request.path).toBe('/api/local-admin/proof');
+        expect(request.authorization).toBeNull();
+        expect(request.body).not.toContain('secreta');
+      }
+    } finally {
+      squatter.stop(true);
+    }
+  });
+
+  test('the URL written is a loopback IP, never a name; other hosts get no credential', () => {
+    expect(loopbackUrl('0.0.0.0', 3000)).toBe('http://127.0.0.1:3000');
+    expect(loopbackUrl('localhost', 3000)).toBe('http://127.0.0.1:3000');
+    expect(loopbackUrl('::1', 3000)).toBe('http://[::1]:3000');
+    expect(loopbackUrl('192.168.1.20', 3000)).toBeUndefined();
+    expect(isLoopbackUrl('http://127.0.0.1:3000')).toBe(true);
+    expect(isLoopbackUrl('http://localhost:3000')).toBe(false);
+    expect(isLoopbackUrl('http://127.0.0.1:3000@evil.example')).toBe(false);
+    expect(isLoopbackUrl('https://127.0.0.1:3000/x')).toBe(false);
   });
 });

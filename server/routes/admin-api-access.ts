@@ -8,7 +8,7 @@ import { Elysia, t } from 'elysia';
 import { ROLES } from '../../actors/vocabulary';
 import type { Database, Db } from '../db/client';
 import { countUsers } from '../db/queries/users';
-import { NotFoundError } from '../errors';
+import { BadRequestError, NotFoundError } from '../errors';
 import { createApiToken, listApiTokens, revokeApiToken, TOKEN_NAME_PATTERN } from '../services/api-tokens';
 import { addUser, getUsers, setUserDisabled, setUserPassword, userView } from '../services/users';
 import { adminCaller } from './admin-api';
@@ -42,9 +42,15 @@ export function adminAccessApiRoutes(deps: AdminAccessApiDeps) {
       body: t.Object({ email, password }),
     })
     .get('/tokens', async () => (await listApiTokens(db)).map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) })))
-    .post('/tokens', ({ body, caller }) => createApiToken(db, body.name.trim(), caller.label), {
-      body: t.Object({ name: t.String({ pattern: TOKEN_NAME_PATTERN.source, maxLength: 60 }) }),
-    })
+    .post(
+      '/tokens',
+      ({ body, caller }) => {
+        const name = body.name.trim();
+        if (!TOKEN_NAME_PATTERN.test(name)) throw new BadRequestError('The name must have 1 to 60 letters, digits, spaces, . @ _ or -.', 'name');
+        return createApiToken(db, name, caller.label);
+      },
+      { body: t.Object({ name: t.String({ maxLength: 200 }) }) },
+    )
     .post(
       '/tokens/:id/revoke',
       async ({ params, caller }) => {

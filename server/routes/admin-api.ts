@@ -5,7 +5,7 @@
 import { Elysia, t } from 'elysia';
 import type { Db } from '../db/client';
 import { UnauthorizedError } from '../errors';
-import { isLocalAdminToken } from '../local-admin';
+import { isLocalAdminToken, LOCAL_ADMIN_PROOF_PATH, proofOf } from '../local-admin';
 import { verifyApiToken } from '../services/api-tokens';
 import { activateScript, findScript, listScripts, publishScript, refOf, type ScriptRow } from '../services/bot-scripts';
 import type { ConversationSystem } from '../conversations/system';
@@ -79,4 +79,14 @@ export function adminApiRoutes(deps: AdminApiDeps) {
     .post('/dead-letters/:id/retry', ({ params }) => deps.conversations.retryDeadLetter(params.id), {
       params: t.Object({ id: t.Numeric({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, multipleOf: 1 }) }),
     });
+}
+
+/**
+ * The unauthenticated route where the server proves to `wasap` on this machine that it holds the local admin
+ * credential (server/local-admin): the CLI sends a fresh nonce and checks the HMAC before sending anything.
+ */
+export function localAdminProofRoutes(token: string) {
+  return new Elysia({ name: 'local-admin-proof' }).get(LOCAL_ADMIN_PROOF_PATH, ({ query }) => ({ proof: proofOf(token, query.nonce) }), {
+    query: t.Object({ nonce: t.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) }),
+  });
 }

@@ -23,7 +23,11 @@ export class UserNotFoundError extends AppError {
   }
 }
 
+/** Control characters (NUL…) or a lone UTF-16 surrogate: text Postgres cannot store in text or JSON. */
+const UNSTORABLE = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function normaliseEmail(raw: string): string {
+  if (UNSTORABLE.test(raw)) throw new UserInputError('The email address contains characters that are not allowed.', 'email');
   const email = raw.trim().toLowerCase();
   if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UserInputError(`"${raw}" is not an email address.`, 'email');
   return email;
@@ -59,6 +63,7 @@ export async function addUser(db: Db, actor: Actor, input: { email: string; name
   const email = normaliseEmail(input.email);
   const name = input.name.trim();
   if (name.length === 0 || name.length > 120) throw new UserInputError('The name must have 1 to 120 characters.', 'name');
+  if (UNSTORABLE.test(name)) throw new UserInputError('The name contains characters that are not allowed.', 'name');
   const role = checkRole(input.role);
   checkPassword(input.password);
   if (await findUserByEmail(db, email)) throw new AppError('USER_EXISTS', 409, `A user with the email ${email} already exists.`);
