@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { treaty } from '@elysiajs/eden';
 import type { App } from '../server/app';
 import type { Database } from '../server/db/client';
-import { isProof, LOCAL_ADMIN_PROOF_PATH, readLocalAdmin, type LocalAdmin } from '../server/local-admin';
+import { join } from 'node:path';
+import { pgliteDir } from '../server/config';
+import { lockOwner } from '../server/db/lock';
+import { isProof, LOCAL_ADMIN_FILE, LOCAL_ADMIN_PROOF_PATH, readLocalAdmin, type LocalAdmin, type LocalAdminRead } from '../server/local-admin';
 import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -21,48 +24,69 @@ export const localApi = (local: LocalAdmin): AdminApi => client(local.url, local
 /**
  * The credential of a server running on this machine with this configuration's data folder — only once that server
  * has proved it holds it (an HMAC of a fresh nonce, server/local-admin), so nothing is sent to a process that took
- * its port or to one named by a planted file. Undefined when there is none or the proof fails (3 s at most).
+ * its port or to one named by a planted file. Otherwise why not (3 s at most for the proof).
  */
-export async function localServer(io: CliIO): Promise<LocalAdmin | undefined> {
-  const local = readLocalAdmin(configFrom(io).dataDir);
-  if (!local) return undefined;
+export async function localServer(io: CliIO): Promise<LocalAdminRead> {
+  const found = readLocalAdmin(configFrom(io).dataDir);
+  if (!('credential' in found)) return found;
+  const { credential } = found;
   const nonce = randomBytes(24).toString('base64url');
   try {
-    const response = await fetch(`${local.url}${LOCAL_ADMIN_PROOF_PATH}?nonce=${nonce}`, { redirect: 'error', signal: AbortSignal.timeout(3000) });
+    const response = await fetch(`${credential.url}${LOCAL_ADMIN_PROOF_PATH}?nonce=${nonce}`, { redirect: 'error', signal: AbortSignal.timeout(3000) });
     const body = response.ok ? ((await response.json()) as { proof?: unknown }) : {};
-    return isProof(local.token, nonce, body.proof) ? local : undefined;
-  } catch {
-    return undefined;
+    if (isProof(credential.token, nonce, body.proof)) return found;
+    return { problem: `whatever answers at ${credential.url} did not prove it holds it (HTTP ${response.status})` };
+  } catch (error) {
+    return { problem: `nothing proved it at ${credential.url} (${(error as Error).message})` };
   }
 }
 
 /**
- * The admin API client: WASAP_API_TOKEN at WASAP_URL (default http://127.0.0.1:$PORT: an IP, since `localhost` may
- * resolve to ::1 where another user could listen); without a token, the local server's proven credential, unless
- * WASAP_URL names another server.
+ * The admin API client: WASAP_API_TOKEN at WASAP_URL (both needed: a long-lived token goes only where it is told);
+ * without a token, the proven credential of the server running on this machine.
  * @throws CLIError (exit 2) when there is neither.
  */
 export async function adminApi(io: CliIO): Promise<AdminApi> {
   const token = io.env.WASAP_API_TOKEN?.trim();
   const url = io.env.WASAP_URL?.trim();
-  if (token) return client(url || `http://127.0.0.1:${io.env.PORT?.trim() || 3000}`, token);
-  const local = url ? undefined : await localServer(io);
-  if (local) return localApi(local);
+  if (token) {
+    if (!url)
+      throw new CLIError(
+        'WASAP_API_TOKEN is set but WASAP_URL is not',
+        2,
+        'Set WASAP_URL to the server the token belongs to, e.g. https://wasap.agency.co (on the machine where the server runs, no token is needed).',
+      );
+    return client(url, token);
+  }
+  const local = url ? { problem: `WASAP_URL names a server (${url}) and WASAP_API_TOKEN is not set` } : await localServer(io);
+  if ('credential' in local) return localApi(local.credential);
   throw new CLIError(
-    'WASAP_API_TOKEN is not set, and no server is running on this machine with this data folder',
+    `no admin API credential: ${local.problem === 'there is none' ? 'no server runs on this machine with this data folder' : `the local one cannot be used, as ${local.problem}`}`,
     2,
-    'Start the server here (`npm start`), or create a token with `wasap token create --name laptop` and export WASAP_API_TOKEN=… (and WASAP_URL if the server is not on localhost:3000).',
+    'Start the server here (`npm start`) and run the command on this machine, or create a token with `wasap token create --name laptop` and export WASAP_URL and WASAP_API_TOKEN.',
   );
 }
 
 /**
  * Runs a command on the database — or, when the embedded database belongs to a server running on this machine,
  * through that server's admin API with its local credential, since only one process can open a PGlite folder.
+ * @throws CLIError when the folder is held and the credential cannot be used (saying why).
  */
 export async function viaServerOrDatabase<T>(io: CliIO, role: string, paths: { server(api: AdminApi): Promise<T>; database(database: Database): Promise<T> }): Promise<T> {
-  if (!configFrom(io).databaseUrl) {
+  const config = configFrom(io);
+  if (!config.databaseUrl) {
     const local = await localServer(io);
-    if (local) return paths.server(localApi(local));
+    if ('credential' in local) return paths.server(localApi(local.credential));
+    const owner = lockOwner(join(pgliteDir(config), '..', 'wasap.lock'));
+    if (owner) {
+      throw new CLIError(
+        `the embedded database is in use by ${owner.role} (pid ${owner.pid}), and its admin credential (${join(config.dataDir, LOCAL_ADMIN_FILE)}) cannot be used: ${local.problem}`,
+        1,
+        local.problem === 'there is none'
+          ? 'Stop the server (Ctrl+C or SIGTERM), run the command, then start it again.'
+          : 'Run the command as the user the server runs as, or stop the server (Ctrl+C or SIGTERM), run it, then start it again.',
+      );
+    }
   }
   return withDatabase(io, role, (database) => paths.database(database));
 }
@@ -88,7 +112,7 @@ export function unwrap<T>(response: { data: T | null; error: EdenError | null },
 }
 
 function unreachable(what: string, error: Error): CLIError {
-  return new CLIError(`${what}: cannot reach the server (${error.message})`, 1, 'Is it running? Check WASAP_URL (default http://localhost:$PORT).');
+  return new CLIError(`${what}: cannot reach the server (${error.message})`, 1, 'Is it running? Check WASAP_URL.');
 }
 
 /** A fetch failure (server down) becomes a clear message. */

@@ -70,8 +70,10 @@ async function viaRunningServer(io: CliIO, config: Config): Promise<CheckResult[
   const owner = lockOwner(join(pgliteDir(config), '..', 'wasap.lock'));
   if (!owner) return undefined;
   const held = `embedded database held by ${owner.role} (pid ${owner.pid})`;
-  const local = await localServer(io);
-  if (!local) return [{ name: 'database', ok: false, detail: `${held}, which answered with no proven admin credential in ${config.dataDir}: stop it and run \`wasap doctor\` again` }];
+  const found = await localServer(io);
+  if (!('credential' in found))
+    return [{ name: 'database', ok: false, detail: `${held}; its admin credential cannot be used, as ${found.problem}: run doctor as the server's user, or stop it and run doctor again` }];
+  const local = found.credential;
   let status: { database: string; migrations: MigrationStatus; users: number } | undefined;
   const reach = await runCheck('database', async () => {
     status = await call('status', () => localApi(local).api.admin.status.get());

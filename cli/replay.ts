@@ -90,7 +90,7 @@ export function registerReplay(program: Command, io: CliIO): void {
       const differing = await withDatabase(io, 'wasap replay', async (database, config) => {
         const options: ReplayOptions = {
           scripts: createScriptCache(database.db),
-          forms: { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs },
+          forms: { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs, agencyName: config.agencyName },
           script: await scriptOverride(database.db, flags.script),
         };
         if (flags.all) return replayAll(io, database.db, options, flags);

@@ -31,8 +31,11 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** The clock (tests move it); the same one the services were built with. */
   now?: () => number;
-  /** The local admin credential the admin API also accepts (server/local-admin); none in tests that do not set it. */
-  localAdminToken?: string;
+  /**
+   * The local admin credential the admin API also accepts, and the loopback URL it was written with once the server
+   * listens (server/local-admin); none in tests that do not set it.
+   */
+  localAdmin?: { token: string; url(): string | undefined };
 }
 
 export function createApp(deps: AppDeps) {
@@ -51,9 +54,9 @@ export function createApp(deps: AppDeps) {
     )
     .use(assetRoutes())
     .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }))
-    .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations, localAdminToken: deps.localAdminToken }))
-    .use(adminAccessApiRoutes({ db: deps.database.db, database: deps.database, localAdminToken: deps.localAdminToken }));
-  if (deps.localAdminToken) app.use(localAdminProofRoutes(deps.localAdminToken));
+    .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations, localAdminToken: deps.localAdmin?.token }))
+    .use(adminAccessApiRoutes({ db: deps.database.db, database: deps.database, localAdminToken: deps.localAdmin?.token }));
+  if (deps.localAdmin) app.use(localAdminProofRoutes(deps.localAdmin));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
   const presence = createPresence();

@@ -11,7 +11,7 @@
  * a port taken over after a crash, gets nothing.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from './db/lock';
 
@@ -53,13 +53,23 @@ export function isProof(token: string, nonce: string, proof: unknown): boolean {
 
 /**
  * The URL a client on this machine reaches a server bound to `host` at `port` on: a loopback IP, never a name
- * (`localhost` may resolve to ::1, where another user could listen). Undefined when the server does not listen on
- * loopback (bound to one non-loopback address): then no credential is written.
+ * (`localhost` may resolve to ::1, where another user could listen). Undefined when the server is not bound to a
+ * loopback IP or to every address (a name such as `localhost`, or one other address): then no credential is written.
  */
 export function loopbackUrl(host: string, port: number): string | undefined {
-  if (['', '0.0.0.0', '::', 'localhost', '127.0.0.1'].includes(host)) return `http://127.0.0.1:${port}`;
+  // Not `localhost`: Bun may bind it to ::1 alone, leaving 127.0.0.1's port free for someone else.
+  if (['', '0.0.0.0', '::', '127.0.0.1'].includes(host)) return `http://127.0.0.1:${port}`;
   if (host === '::1') return `http://[::1]:${port}`;
   return undefined;
+}
+
+/**
+ * Whether a request came from the loopback IP `url` names (`remote` as the server sees it; an IPv4 client of a
+ * dual-stack socket shows as ::ffff:127.0.0.1): a process relaying from another address is not answered.
+ */
+export function isFromUrlHost(url: string, remote: string | undefined): boolean {
+  const address = remote?.replace(/^::ffff:/, '');
+  return address !== undefined && new URL(url).hostname.replace(/^\[|\]$/g, '') === address;
 }
 
 /** Whether `url` is a plain http URL on a loopback IP with a port and nothing else. */
@@ -81,53 +91,61 @@ export function writeLocalAdmin(dataDir: string, credential: { url: string; toke
     const fd = openSync(temporary, 'wx', 0o600);
     try {
       writeSync(fd, JSON.stringify({ ...credential, pid: process.pid } satisfies LocalAdmin));
+      fchmodSync(fd, 0o600);
     } finally {
       closeSync(fd);
     }
-    chmodSync(temporary, 0o600);
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
   }
   return function removeLocalAdmin() {
-    if (readTrusted(file)?.pid === process.pid) rmSync(file, { force: true });
+    const found = readTrusted(file);
+    if ('credential' in found && found.credential.pid === process.pid) rmSync(file, { force: true });
   };
 }
 
+/** A credential that can be trusted, or why the file cannot be (for the CLI's message). */
+export type LocalAdminRead = { credential: LocalAdmin } | { problem: string };
+
 /**
  * The file's credential if it can be trusted: opened without following a symlink, a regular file owned by this
- * process's user with no group or other permission bits, well-formed, with a loopback URL. Undefined otherwise —
- * and always on a system without user ids (Windows).
+ * process's user with no group or other permission bits, well-formed, with a loopback URL. Never on a system
+ * without user ids (Windows).
  */
-function readTrusted(file: string): LocalAdmin | undefined {
+function readTrusted(file: string): LocalAdminRead {
   const uid = process.getuid?.();
-  if (uid === undefined) return undefined;
+  if (uid === undefined) return { problem: 'this system has no user ids to check its owner by' };
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? 'there is none' : code === 'ELOOP' ? 'it is a symbolic link' : `it cannot be read (${code})` };
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.uid !== uid || (stat.mode & 0o077) !== 0 || stat.size > 4096) return undefined;
+    if (!stat.isFile() || stat.size > 4096) return { problem: 'it is not a small regular file' };
+    if (stat.uid !== uid) return { problem: `it belongs to user ${stat.uid}, not to you (${uid})` };
+    if ((stat.mode & 0o077) !== 0) return { problem: `others may read or write it (mode ${(stat.mode & 0o777).toString(8)}; the server writes 600)` };
     const stored = JSON.parse(readFileSync(fd, 'utf8')) as Partial<LocalAdmin>;
-    if (typeof stored.url !== 'string' || typeof stored.token !== 'string' || typeof stored.pid !== 'number') return undefined;
-    if (!isLoopbackUrl(stored.url) || !stored.token.startsWith(PREFIX)) return undefined;
-    return { url: stored.url, token: stored.token, pid: stored.pid };
+    if (typeof stored.url !== 'string' || typeof stored.token !== 'string' || typeof stored.pid !== 'number') return { problem: 'it is not a credential' };
+    if (!isLoopbackUrl(stored.url) || !stored.token.startsWith(PREFIX)) return { problem: 'it does not name a loopback IP' };
+    return { credential: { url: stored.url, token: stored.token, pid: stored.pid } };
   } catch {
-    return undefined;
+    return { problem: 'it is not valid JSON' };
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * The credential of a server that wrote one into `dataDir` and still runs, or undefined (none, untrusted — see
- * `readTrusted` — or its process gone). The caller must still have the server prove it (`isProof`) before use.
+ * The credential of a server that wrote one into `dataDir` and still runs, or why there is none to use (missing,
+ * untrusted — see `readTrusted` — or its process gone). The caller must still have the server prove it (`isProof`).
  */
-export function readLocalAdmin(dataDir: string): LocalAdmin | undefined {
-  const stored = readTrusted(join(dataDir, LOCAL_ADMIN_FILE));
-  return stored && isAlive(stored.pid) ? stored : undefined;
+export function readLocalAdmin(dataDir: string): LocalAdminRead {
+  const found = readTrusted(join(dataDir, LOCAL_ADMIN_FILE));
+  if ('credential' in found && !isAlive(found.credential.pid)) return { problem: `the server that wrote it (pid ${found.credential.pid}) is gone` };
+  return found;
 }

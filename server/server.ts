@@ -45,8 +45,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let draining = false;
   const metrics = createMetrics();
   const services = buildServices({ config, database, logger, metrics });
-  const localAdminToken = createLocalAdminToken();
-  const app = createApp({ config, database, logger, metrics, services, isDraining: () => draining, localAdminToken });
+  const localAdmin = { token: createLocalAdminToken(), url: undefined as string | undefined };
+  const app = createApp({ config, database, logger, metrics, services, isDraining: () => draining, localAdmin: { token: localAdmin.token, url: () => localAdmin.url } });
   // Recovered events are queued before the first new webhook can arrive, so each conversation keeps its order.
   await services.start();
   // A second cap at the socket, above every route's own limit (the largest: a phone-simulator upload, see app.ts),
@@ -55,7 +55,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (app.server) services.hub.attach(app.server);
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  const removeLocalAdmin = offerLocalAdmin(config, port, localAdminToken, logger);
+  const removeLocalAdmin = offerLocalAdmin(config, port, localAdmin, logger);
   logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe });
   if (services.simulator) {
     logger.warn(`WhatsApp simulator mode (no TWILIO_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
@@ -91,16 +91,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
  * its removal. Never stops the start: a server bound to one non-loopback address, or a data folder it cannot write,
  * only means the CLI there needs WASAP_API_TOKEN (logged).
  */
-function offerLocalAdmin(config: Config, port: number, token: string, logger: Logger): () => void {
+function offerLocalAdmin(config: Config, port: number, credential: { token: string; url?: string }, logger: Logger): () => void {
   const url = loopbackUrl(config.host, port);
+  const without = config.databaseUrl ? '`wasap bot` and `dead-letters` here need WASAP_URL and WASAP_API_TOKEN' : '`wasap user`, `token` and `doctor` cannot reach it while it runs';
   if (!url) {
-    logger.info('no local admin credential: the server does not listen on loopback, so `wasap` here needs WASAP_API_TOKEN', { host: config.host });
+    logger.info(`no local admin credential for HOST=${config.host} (set HOST=127.0.0.1 or 0.0.0.0 for one): ${without}`);
     return () => {};
   }
   try {
-    return writeLocalAdmin(config.dataDir, { url, token });
+    const remove = writeLocalAdmin(config.dataDir, { url, token: credential.token });
+    credential.url = url;
+    return remove;
   } catch (error) {
-    logger.warn('could not write the local admin credential; `wasap` here needs WASAP_API_TOKEN while the server runs', { err: error as Error });
+    logger.warn(`could not write the local admin credential: ${without}`, { err: error as Error });
     return () => {};
   }
 }

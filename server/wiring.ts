@@ -83,7 +83,7 @@ export function buildServices(options: ServiceOptions): Services {
     idleMs: config.actorIdleMs,
     now: options.now,
     after,
-    forms: { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs },
+    forms: { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs, agencyName: config.agencyName },
     scripts: options.bot === false ? undefined : createScriptCache(database.db),
     commitConcurrency: database.kind === 'pglite' ? 1 : 4,
   });
@@ -155,7 +155,7 @@ export function buildServices(options: ServiceOptions): Services {
     timers,
     simulator,
     async start() {
-      if (options.bot !== false) await ensureDefaultScript(database.db, config.agencyName);
+      if (options.bot !== false) await ensureDefaultScript(database.db);
       await jobs.start();
       maintenance = startMaintenance({ database, logger, active: await needsMaintenance(database) });
     },

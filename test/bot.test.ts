@@ -1,7 +1,9 @@
 /** @module test/bot.test — the intake bot end to end: welcome, reminders on an injected clock, form, photo, hand-off, FAQ, pause/resume, restarts. */
 import { describe, expect, test } from 'bun:test';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { conversations, messages, timers } from '../server/db/schema';
+import { readFileSync } from 'node:fs';
+import { botScripts, conversations, messages, timers } from '../server/db/schema';
+import { DEFAULT_SCRIPT_FILE } from '../server/services/bot-scripts';
 import { addUser } from '../server/services/users';
 import type { InboundMessage } from '../server/whatsapp/inbound-parse';
 import { botApp, inbound, PROFILE } from './support/bot';
@@ -133,5 +135,35 @@ describe('intake bot across a restart', () => {
     await services.conversations.registry.ask(key, () => null);
     await services.stop();
     expect(await botMessages(t)).toEqual(['welcome', 'form_reminder_1']);
+  });
+
+  test('AGENCY_NAME set after the first start is what the bot says next, even over a script that declares its own', async () => {
+    const { t, clock } = await botApp();
+    await using _ = t;
+    await say(t, '+573001110005', 'Hola');
+    const welcomes = async () => (await t.database.db.select().from(messages).where(eq(messages.sender, 'bot')).orderBy(asc(messages.id))).map((m) => m.body);
+    expect((await welcomes())[0]).toContain('asistente virtual de Wasap Talent');
+    const [published] = await t.database.db.select({ body: botScripts.body }).from(botScripts);
+    expect(published!.body).not.toContain('Wasap Talent');
+    // A version published before the name was read at send time carries its own; the deployment's wins.
+    const { publishScript } = await import('../server/services/bot-scripts');
+    const old = readFileSync(DEFAULT_SCRIPT_FILE, 'utf8').replace('defaultLocale: es', 'defaultLocale: es\n\nvariables:\n  agencyName: Agencia Vieja');
+    await publishScript(t.database.db, old, 'test', true);
+    await t.services.stop();
+    const services = (await import('../server/wiring')).buildServices({
+      config: { ...t.config, agencyName: 'Élite Modelos' },
+      database: t.database,
+      logger: (await import('../server/logger')).createLogger('silent'),
+      metrics: (await import('../server/metrics')).createMetrics(),
+      now: () => clock.now,
+      timerPollMs: 0,
+    });
+    await services.start();
+    await services.conversations.acceptInbound(inbound('+573001110006', 'Hola'), clock.now);
+    await services.conversations.registry.ask('+573001110006', () => null);
+    await services.stop();
+    const latest = (await welcomes()).at(-1)!;
+    expect(latest).toContain('asistente virtual de Élite Modelos');
+    expect(latest).not.toContain('Vieja');
   });
 });

@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { loadConfig } from '../server/config';
 import { sessions } from '../server/db/schema';
 import { findUserByEmail } from '../server/db/queries/users';
-import { isLoopbackUrl, LOCAL_ADMIN_FILE, loopbackUrl, type LocalAdmin } from '../server/local-admin';
+import { isFromUrlHost, isLoopbackUrl, LOCAL_ADMIN_FILE, loopbackUrl, type LocalAdmin } from '../server/local-admin';
 import { createLogger } from '../server/logger';
 import { startServer } from '../server/server';
 import { wasap } from './support/cli';
@@ -70,12 +70,23 @@ describe('wasap while the server runs on the embedded database', () => {
       // The credential only goes to the server that wrote it; a wrong one is refused.
       const elsewhere = await wasap(['bot', 'list'], { ...env, WASAP_URL: 'http://127.0.0.1:9' });
       expect(elsewhere.code).toBe(2);
-      expect(elsewhere.err).toContain('WASAP_API_TOKEN is not set');
+      expect(elsewhere.err).toContain('WASAP_URL names a server');
+      // A long-lived API token goes only where WASAP_URL says.
+      expect(await wasap(['bot', 'list'], { ...env, WASAP_API_TOKEN: 'wsp_x' })).toMatchObject({ code: 2, err: expect.stringContaining('WASAP_URL is not') });
+      // A credential file others could have written is not used, and the CLI says why.
+      chmodSync(file, 0o644);
+      const loose = await wasap(['user', 'list'], env);
+      expect(loose.code).toBe(1);
+      expect(loose.err).toContain('others may read or write it (mode 644');
+      chmodSync(file, 0o600);
       const bad = (body: unknown) =>
         fetch(`${local.url}/api/admin/users`, { method: 'POST', headers: { authorization: `Bearer ${local.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       for (const email of ['\ud800@y.co', 'a\u0000@y.co']) expect((await bad({ email, name: 'X', role: 'admin', password: 'una clave muy larga' })).status).toBe(422);
       expect((await bad({ email: 'x@y.co', name: 'X\u0000', role: 'admin', password: 'una clave muy larga' })).status).toBe(422);
       expect(await wasap(['user', 'list', '--json'], env).then((r) => JSON.parse(r.out).length)).toBe(1);
+      // Two adds of one email at once: one is created, the other told it exists (never a 500).
+      const adds = await Promise.all([1, 2, 3].map(() => bad({ email: 'dup@agency.co', name: 'Dup', role: 'recruiter', password: 'una clave muy larga' }).then((r) => r.status)));
+      expect(adds.sort()).toEqual([200, 409, 409]);
       const blank = await fetch(`${local.url}/api/admin/tokens`, { method: 'POST', headers: { authorization: `Bearer ${local.token}`, 'content-type': 'application/json' }, body: '{"name":"   "}' });
       expect(blank.status).toBe(400);
       const wrong = await fetch(`${local.url}/api/admin/users`, { headers: { authorization: `Bearer wsl_${'x'.repeat(43)}` } });
@@ -141,12 +152,18 @@ describe('the local admin credential is trusted only when it should be', () => {
     }
   });
 
-  test('the URL written is a loopback IP, never a name; other hosts get no credential', () => {
+  test('the URL written is a loopback IP, never a name; other hosts get no credential; the proof answers its own IP only', () => {
     expect(loopbackUrl('0.0.0.0', 3000)).toBe('http://127.0.0.1:3000');
-    expect(loopbackUrl('localhost', 3000)).toBe('http://127.0.0.1:3000');
+    expect(loopbackUrl('localhost', 3000)).toBeUndefined();
     expect(loopbackUrl('::1', 3000)).toBe('http://[::1]:3000');
     expect(loopbackUrl('192.168.1.20', 3000)).toBeUndefined();
     expect(isLoopbackUrl('http://127.0.0.1:3000')).toBe(true);
+    // The proof is given only to a client on the credential's own IP, not to one relaying from the other family.
+    expect(isFromUrlHost('http://127.0.0.1:3000', '127.0.0.1')).toBe(true);
+    expect(isFromUrlHost('http://127.0.0.1:3000', '::ffff:127.0.0.1')).toBe(true);
+    expect(isFromUrlHost('http://127.0.0.1:3000', '::1')).toBe(false);
+    expect(isFromUrlHost('http://[::1]:3000', '::1')).toBe(true);
+    expect(isFromUrlHost('http://127.0.0.1:3000', undefined)).toBe(false);
     expect(isLoopbackUrl('http://localhost:3000')).toBe(false);
     expect(isLoopbackUrl('http://127.0.0.1:3000@evil.example')).toBe(false);
     expect(isLoopbackUrl('https://127.0.0.1:3000/x')).toBe(false);

@@ -38,8 +38,9 @@ const facts: fc.Arbitrary<BotFacts> = fc.record(
     preferredShift: fc.constantFrom(...SHIFTS),
     formLink: fc.constant(FORM_LINK),
     formSubmitted: fc.boolean(),
+    agencyName: fc.constantFrom('Wasap Talent', 'Élite Modelos & Co.'),
   },
-  { requiredKeys: ['locale', 'formLink', 'formSubmitted'] },
+  { requiredKeys: ['locale', 'formLink', 'formSubmitted', 'agencyName'] },
 );
 
 const steps = fc.array(fc.tuple(event, facts, fc.integer({ min: 0, max: 2 ** 40 })), { maxLength: 30 });

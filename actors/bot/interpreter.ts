@@ -31,6 +31,11 @@ export interface BotFacts {
   preferredShift?: Shift;
   formLink: string;
   formSubmitted: boolean;
+  /**
+   * The agency's name as the deployment sets it now (AGENCY_NAME), read when each message is written: it stands
+   * for {agencyName} in every script, over any value a script declares.
+   */
+  agencyName: string;
 }
 
 export type BotAction =
@@ -79,7 +84,7 @@ function localeFor(script: BotScript, facts: BotFacts): Locale {
 function variableValues(script: BotScript, facts: BotFacts, locale: Locale): Record<string, string> {
   const neutral = script.nameFallback[locale] ?? '';
   const firstName = facts.firstName?.trim() || facts.whatsappName?.trim() || neutral;
-  return { ...script.variables, firstName, whatsappName: facts.whatsappName?.trim() || neutral, formLink: facts.formLink };
+  return { ...script.variables, agencyName: facts.agencyName, firstName, whatsappName: facts.whatsappName?.trim() || neutral, formLink: facts.formLink };
 }
 
 /** The first variant whose condition holds, in the aspirant's locale (or the script's default); null for an unknown key. */

@@ -13,6 +13,11 @@ export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
 /** Variables every script may use without declaring them; their values come from the aspirant. */
 export const BUILTIN_VARIABLES = ['firstName', 'whatsappName', 'formLink'] as const;
+/**
+ * Variables every script may use without declaring them whose values come from the deployment (AGENCY_NAME), read
+ * when each message is written; a script that declares one too (versions published before) is overridden.
+ */
+export const DEPLOYMENT_VARIABLES = ['agencyName'] as const;
 
 /** What a neutral greeting word falls back to when the script does not say. */
 export const DEFAULT_NAME_FALLBACK: Record<Locale, string> = { es: 'hola', en: 'there' };

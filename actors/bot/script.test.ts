@@ -100,7 +100,7 @@ describe('parseScript', () => {
     [
       'unknown variable',
       edit(28, '    es: "Hola {firstname}: {formLink}"'),
-      [{ path: 'messages.welcome.es', line: 28, column: 9, message: "unknown variable '{firstname}' (did you mean 'firstName'?); known: firstName, whatsappName, formLink" }],
+      [{ path: 'messages.welcome.es', line: 28, column: 9, message: "unknown variable '{firstname}' (did you mean 'firstName'?); known: firstName, whatsappName, formLink, agencyName" }],
     ],
     [
       'invalid regex',

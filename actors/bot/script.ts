@@ -4,7 +4,7 @@ import { LOCALES, type Locale } from '../vocabulary';
 import { Checker, type Entry, type Slot } from './checker';
 import { checkLocaleTexts, checkMessages, checkVariables, type WordsContext } from './check-messages';
 import { checkFaq, checkSteps, checkTimers, type StepsContext } from './check-steps';
-import { BUILTIN_VARIABLES, type BotScript, DEFAULT_MAX_REMINDERS, DEFAULT_NAME_FALLBACK, type ScriptProblem } from './script-types';
+import { BUILTIN_VARIABLES, DEPLOYMENT_VARIABLES, type BotScript, DEFAULT_MAX_REMINDERS, DEFAULT_NAME_FALLBACK, type ScriptProblem } from './script-types';
 import { didYouMean } from './text';
 
 export type { BotScript, Condition, FaqEntry, Keywords, MessageVariant, ScriptAction, ScriptProblem, Step, Transition } from './script-types';
@@ -81,7 +81,7 @@ function checkScript(checker: Checker, fields: Map<string, Entry>): BotScript {
   const defaultLocale = checkDefaultLocale(checker, get('defaultLocale'), locales);
   const variablesSlot = get('variables');
   const variables = variablesSlot ? checkVariables(checker, variablesSlot) : {};
-  const words: WordsContext = { checker, locales, variables: new Set([...BUILTIN_VARIABLES, ...Object.keys(variables)]) };
+  const words: WordsContext = { checker, locales, variables: new Set([...BUILTIN_VARIABLES, ...DEPLOYMENT_VARIABLES, ...Object.keys(variables)]) };
   const nameFallback = checkNameFallback(words, get('nameFallback'));
   const maxReminders = checkMaxReminders(checker, get('maxReminders'));
   const timersSlot = get('timers');

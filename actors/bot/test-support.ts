@@ -11,7 +11,7 @@ export async function loadDefaultScript(): Promise<BotScript> {
 export const FORM_LINK = 'https://wasap.example/f/tok123';
 
 export function facts(overrides: Partial<BotFacts> = {}): BotFacts {
-  return { locale: 'es', whatsappName: 'Caro ✨', formLink: FORM_LINK, formSubmitted: false, ...overrides };
+  return { locale: 'es', whatsappName: 'Caro ✨', formLink: FORM_LINK, formSubmitted: false, agencyName: 'Wasap Talent', ...overrides };
 }
 
 export const HOUR = 3_600_000;

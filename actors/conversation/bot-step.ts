@@ -10,6 +10,8 @@ export interface BotContext {
   script?: { ref: string; script: BotScript };
   /** The aspirant's personal form link at `now` (signed, expiring). */
   formLink(aspirantId: number, now: number): string;
+  /** The agency's name as configured now (AGENCY_NAME): the bot's {agencyName}. */
+  agencyName: string;
 }
 
 export interface BotOutcome {
@@ -62,6 +64,7 @@ export function botStep(state: ConversationState, event: BotEvent, ctx: BotConte
     hasKids: state.facts.hasKids,
     formSubmitted: state.facts.formSubmitted,
     formLink: ctx.formLink(state.aspirantId, now),
+    agencyName: ctx.agencyName,
   };
   const result = interpret(current, event, pinned.script, facts, now);
   const withBot: ConversationState = { ...state, bot: result.state, script: pinned.ref };

@@ -36,8 +36,8 @@ export interface ConversationSystemOptions {
   /** What runs after each commit: media to fetch, the outbox to wake, fragments to push. */
   after: Partial<AfterCommit<RowRecord>>;
   sleep?: (ms: number) => Promise<void>;
-  /** Signs form links for the bot's {formLink}; without it the bot does not run. */
-  forms?: { secret: string; publicUrl: string; ttlMs: number };
+  /** Signs form links for the bot's {formLink} and names the agency for its {agencyName}; without it the bot does not run. */
+  forms?: { secret: string; publicUrl: string; ttlMs: number; agencyName: string };
   /** Parsed bot scripts by ref; without it the bot does not run. */
   scripts?: ScriptCache;
   /** General-lane transactions in flight at once (1 for PGlite, which has one connection). */
@@ -58,9 +58,9 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     if (!forms || !scripts) return undefined;
     const sign = (aspirantId: number, at: number) => formLink(forms.publicUrl, createFormToken(forms.secret, aspirantId, at, forms.ttlMs));
     try {
-      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign };
+      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign, agencyName: forms.agencyName };
     } catch (error) {
-      if (error instanceof ScriptNotFoundError) return { formLink: sign };
+      if (error instanceof ScriptNotFoundError) return { formLink: sign, agencyName: forms.agencyName };
       throw error;
     }
   }

@@ -76,10 +76,14 @@ export function isUnavailable(error: unknown): boolean {
  * serialization_failure (40001) and deadlock_detected (40P01), which a retry resolves by definition.
  */
 export function isTransient(error: unknown): boolean {
-  if (isUnavailable(error)) return true;
+  return isUnavailable(error) || hasSqlState(error, '40001', '40P01');
+}
+
+/** True when `error` or an error in its `cause` chain (drizzle wraps driver errors) carries one of these SQLSTATEs. */
+export function hasSqlState(error: unknown, ...codes: string[]): boolean {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
     const code = (current as ErrorLike).code;
-    if (code === '40001' || code === '40P01') return true;
+    if (typeof code === 'string' && codes.includes(code)) return true;
     current = (current as ErrorLike).cause;
   }
   return false;

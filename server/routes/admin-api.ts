@@ -4,8 +4,8 @@
  */
 import { Elysia, t } from 'elysia';
 import type { Db } from '../db/client';
-import { UnauthorizedError } from '../errors';
-import { isLocalAdminToken, LOCAL_ADMIN_PROOF_PATH, proofOf } from '../local-admin';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { isFromUrlHost, isLocalAdminToken, LOCAL_ADMIN_PROOF_PATH, proofOf } from '../local-admin';
 import { verifyApiToken } from '../services/api-tokens';
 import { activateScript, findScript, listScripts, publishScript, refOf, type ScriptRow } from '../services/bot-scripts';
 import type { ConversationSystem } from '../conversations/system';
@@ -85,8 +85,15 @@ export function adminApiRoutes(deps: AdminApiDeps) {
  * The unauthenticated route where the server proves to `wasap` on this machine that it holds the local admin
  * credential (server/local-admin): the CLI sends a fresh nonce and checks the HMAC before sending anything.
  */
-export function localAdminProofRoutes(token: string) {
-  return new Elysia({ name: 'local-admin-proof' }).get(LOCAL_ADMIN_PROOF_PATH, ({ query }) => ({ proof: proofOf(token, query.nonce) }), {
-    query: t.Object({ nonce: t.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) }),
-  });
+export function localAdminProofRoutes(credential: { token: string; url(): string | undefined }) {
+  return new Elysia({ name: 'local-admin-proof' }).get(
+    LOCAL_ADMIN_PROOF_PATH,
+    ({ query, request, server }) => {
+      // Only to a client on the loopback IP the credential names: a relay on another address learns nothing.
+      const url = credential.url();
+      if (!url || !isFromUrlHost(url, server?.requestIP(request)?.address)) throw new ForbiddenError('The proof is given on the loopback address the credential names only.');
+      return { proof: proofOf(credential.token, query.nonce) };
+    },
+    { query: t.Object({ nonce: t.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) }) },
+  );
 }

@@ -113,17 +113,18 @@ export async function activateScript(db: Db, ref: string, author: string): Promi
   return row;
 }
 
-/** At start-up: with no active default script, the shipped one is published and activated, with AGENCY_NAME in it. */
-export async function ensureDefaultScript(db: Db, agencyName?: string): Promise<ScriptRow> {
+/**
+ * At start-up: with no active default script, the shipped one is published and activated. AGENCY_NAME is not written
+ * into it: the bot reads it when each message is written (actors/bot/script-types DEPLOYMENT_VARIABLES).
+ */
+export async function ensureDefaultScript(db: Db): Promise<ScriptRow> {
   const [active] = await db
     .select()
     .from(botScripts)
     .where(and(eq(botScripts.name, DEFAULT_SCRIPT_NAME), eq(botScripts.active, true)))
     .limit(1);
   if (active) return active;
-  let body = readFileSync(DEFAULT_SCRIPT_FILE, 'utf8');
-  if (agencyName) body = body.replace(/^(\s*agencyName:).*$/m, `$1 ${JSON.stringify(agencyName)}`);
-  return (await publishScript(db, body, 'system', true)).row;
+  return (await publishScript(db, readFileSync(DEFAULT_SCRIPT_FILE, 'utf8'), 'system', true)).row;
 }
 
 /**

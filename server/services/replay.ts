@@ -13,7 +13,8 @@ export interface ReplayOptions {
   /** Replay with this script instead of the version each conversation ran. */
   script?: { ref: string; script: BotScript };
   scripts: ScriptCache;
-  forms: { secret: string; publicUrl: string; ttlMs: number };
+  /** Form links as the server signs them, and the agency's name as configured now (the bot's {agencyName}). */
+  forms: { secret: string; publicUrl: string; ttlMs: number; agencyName: string };
 }
 
 export interface ReplayStep {
@@ -61,7 +62,7 @@ export async function replayConversation(db: Db, conversationId: number, options
   const botText = new Map(recordedRows.filter((m) => m.sender === 'bot').map((m) => [m.id, m.body]));
   const pinned = options.script ?? (conversation.script ? await options.scripts.get(conversation.script) : undefined);
   const { forms } = options;
-  const ctx: BotContext = { script: pinned, formLink: (aid, at) => formLink(forms.publicUrl, createFormToken(forms.secret, aid, at, forms.ttlMs)) };
+  const ctx: BotContext = { script: pinned, formLink: (aid, at) => formLink(forms.publicUrl, createFormToken(forms.secret, aid, at, forms.ttlMs)), agencyName: forms.agencyName };
   let state: ConversationState = { ...initialState(conversation.key), aspirantId: conversation.aspirantId };
   const steps: ReplayStep[] = [];
   for (const row of journal) {

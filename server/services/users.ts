@@ -4,6 +4,7 @@ import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
 import { deleteSessionsOf, findUserByEmail, insertUser, listUsers, toPublicUser, updateUser, type PublicUser, type Role } from '../db/queries/users';
+import { hasSqlState } from '../db/unavailable';
 import { AppError } from '../errors';
 
 export const MIN_PASSWORD_LENGTH = 10;
@@ -66,8 +67,16 @@ export async function addUser(db: Db, actor: Actor, input: { email: string; name
   if (UNSTORABLE.test(name)) throw new UserInputError('The name contains characters that are not allowed.', 'name');
   const role = checkRole(input.role);
   checkPassword(input.password);
-  if (await findUserByEmail(db, email)) throw new AppError('USER_EXISTS', 409, `A user with the email ${email} already exists.`);
-  const row = await insertUser(db, { email, name, role, passwordHash: await hashPassword(input.password) });
+  const exists = () => new AppError('USER_EXISTS', 409, `A user with the email ${email} already exists.`);
+  if (await findUserByEmail(db, email)) throw exists();
+  let row: Awaited<ReturnType<typeof insertUser>>;
+  try {
+    row = await insertUser(db, { email, name, role, passwordHash: await hashPassword(input.password) });
+  } catch (error) {
+    // Two adds of one email at once: the one that lost the race on users_email_key is told so, not a 500.
+    if (hasSqlState(error, '23505')) throw exists();
+    throw error;
+  }
   await recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action: 'user.created', targetType: 'user', targetId: row.id, details: { email, role } });
   return toPublicUser(row);
 }

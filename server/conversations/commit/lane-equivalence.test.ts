@@ -29,7 +29,7 @@ const KEY = '+573001112233';
 const T0 = Date.parse('2026-11-27T14:00:00Z');
 const parsed = parseScript(readFileSync(DEFAULT_SCRIPT_FILE, 'utf8'));
 if (!parsed.ok) throw new Error('the default script does not parse');
-const bot = { script: { ref: 'intake@1', script: parsed.script }, formLink: (id: number, at: number) => `https://wasap.test/f/${id}/${at}` };
+const bot = { script: { ref: 'intake@1', script: parsed.script }, formLink: (id: number, at: number) => `https://wasap.test/f/${id}/${at}`, agencyName: 'Wasap Talent' };
 
 type Mode = 'fast' | 'general';
 
