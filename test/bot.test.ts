@@ -3,7 +3,10 @@ import { describe, expect, test } from 'bun:test';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { botScripts, conversations, messages, timers } from '../server/db/schema';
+import { createLogger } from '../server/logger';
+import { createMetrics } from '../server/metrics';
 import { DEFAULT_SCRIPT_FILE } from '../server/services/bot-scripts';
+import { buildServices } from '../server/wiring';
 import { addUser } from '../server/services/users';
 import type { InboundMessage } from '../server/whatsapp/inbound-parse';
 import { botApp, inbound, PROFILE } from './support/bot';
@@ -110,23 +113,21 @@ describe.each(drivers)('intake bot on %s', (driver) => {
   });
 });
 
+/** A restart: stops the app's services, then builds and starts new ones on the same database (with `config`). */
+async function restart(t: TestApp, now: () => number, config = t.config) {
+  await t.services.stop();
+  const services = buildServices({ config, database: t.database, logger: createLogger('silent'), metrics: createMetrics(), now, timerPollMs: 0 });
+  await services.start();
+  return services;
+}
+
 describe('intake bot across a restart', () => {
   test('a reminder scheduled before a restart fires once after it', async () => {
     const { t, clock } = await botApp();
     await using _ = t;
     const key = '+573001110004';
     await say(t, key, 'Hola');
-    // Restart: stop the services, then build new ones on the same database.
-    await t.services.stop();
-    const services = (await import('../server/wiring')).buildServices({
-      config: t.config,
-      database: t.database,
-      logger: (await import('../server/logger')).createLogger('silent'),
-      metrics: (await import('../server/metrics')).createMetrics(),
-      now: () => clock.now,
-      timerPollMs: 0,
-    });
-    await services.start();
+    const services = await restart(t, () => clock.now);
     clock.now += 5 * HOUR;
     await services.timers.runOnce();
     await services.timers.runOnce();
@@ -149,16 +150,7 @@ describe('intake bot across a restart', () => {
     const { publishScript } = await import('../server/services/bot-scripts');
     const old = readFileSync(DEFAULT_SCRIPT_FILE, 'utf8').replace('defaultLocale: es', 'defaultLocale: es\n\nvariables:\n  agencyName: Agencia Vieja');
     await publishScript(t.database.db, old, 'test', true);
-    await t.services.stop();
-    const services = (await import('../server/wiring')).buildServices({
-      config: { ...t.config, agencyName: 'Élite Modelos' },
-      database: t.database,
-      logger: (await import('../server/logger')).createLogger('silent'),
-      metrics: (await import('../server/metrics')).createMetrics(),
-      now: () => clock.now,
-      timerPollMs: 0,
-    });
-    await services.start();
+    const services = await restart(t, () => clock.now, { ...t.config, agencyName: 'Élite Modelos' });
     await services.conversations.acceptInbound(inbound('+573001110006', 'Hola'), clock.now);
     await services.conversations.registry.ask('+573001110006', () => null);
     await services.stop();
