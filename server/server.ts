@@ -1,4 +1,5 @@
 /** @module server/server — wires config → database → app → listen, and shuts down gracefully. */
+import { existsSync } from 'node:fs';
 import { loadConfig, pgliteDir, type Config } from './config';
 import { createApp } from './app';
 import { openDatabase, type Database } from './db/client';
@@ -27,6 +28,10 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = options.config ?? loadConfig();
   const logger = options.logger ?? createLogger(config.logLevel);
+  // The first start creates the embedded database (initdb in WebAssembly: 10–30 s here): say so before it begins.
+  if (config.databaseUrl) logger.info('starting: connecting to Postgres');
+  else if (existsSync(pgliteDir(config))) logger.info('starting: opening the embedded database', { folder: pgliteDir(config) });
+  else logger.info('first start: creating the embedded database (up to a minute)', { folder: pgliteDir(config) });
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     prepare: config.databasePrepare,
@@ -60,6 +65,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (services.simulator) {
     logger.warn(`WhatsApp simulator mode (no TWILIO_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
   }
+  logger.info(`ready: open ${config.publicUrl === url ? url : `${url} (or ${config.publicUrl})`} in a browser`, { url });
 
   let stopping: Promise<void> | undefined;
   async function shutdown(reason = 'stop'): Promise<void> {

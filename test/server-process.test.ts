@@ -14,6 +14,11 @@ describe('server process', () => {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       expect(server.lines.some((l) => l.includes('no users yet'))).toBe(true);
+      // The first start says what takes its time before it starts, and ends with the address to open.
+      const at = (text: string) => server.lines.findIndex((l) => l.includes(text));
+      expect(at('first start: creating the embedded database')).toBeGreaterThanOrEqual(0);
+      expect(at('first start: creating the embedded database')).toBeLessThan(at('"msg":"listening"'));
+      expect(await server.waitForLine((l) => l.includes('ready: open'))).toContain(`ready: open ${server.url}`);
       // With no Twilio settings the simulator's phone is served.
       const phone = await fetch(`${server.url}/dev/phone`);
       expect(phone.status).toBe(200);
@@ -40,6 +45,7 @@ describe('server process', () => {
       await using server = await startServerProcess(env);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       expect(server.lines.some((l) => l.includes('no users yet'))).toBe(false);
+      expect(server.lines.some((l) => l.includes('starting: opening the embedded database'))).toBe(true);
       expect(server.lines.join('\n')).not.toContain('a long secret password');
       expect(await server.stop()).toBe(0);
     }
