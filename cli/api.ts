@@ -68,11 +68,14 @@ export async function adminApi(io: CliIO): Promise<AdminApi> {
 }
 
 /**
- * Runs a command on the database — or, when the embedded database belongs to a server running on this machine,
- * through that server's admin API with its local credential, since only one process can open a PGlite folder.
+ * Runs a command through a server's admin API — the one WASAP_URL and WASAP_API_TOKEN name, or, when the embedded
+ * database belongs to a server running on this machine, that one with its local credential (only one process can
+ * open a PGlite folder) — or else on the database itself.
  * @throws CLIError when the folder is held and the credential cannot be used (saying why).
  */
 export async function viaServerOrDatabase<T>(io: CliIO, role: string, paths: { server(api: AdminApi): Promise<T>; database(database: Database): Promise<T> }): Promise<T> {
+  // A server named explicitly (WASAP_URL with WASAP_API_TOKEN, or either alone: adminApi says what is missing) wins.
+  if (io.env.WASAP_URL?.trim() || io.env.WASAP_API_TOKEN?.trim()) return paths.server(await adminApi(io));
   const config = configFrom(io);
   if (!config.databaseUrl) {
     const local = await localServer(io);

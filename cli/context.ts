@@ -1,4 +1,5 @@
 /** @module cli/context — configuration and database access shared by the commands. */
+import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, pgliteDir, type Config } from '../server/config';
 import { openDatabase, type Database } from '../server/db/client';
 import { DataDirLockedError } from '../server/db/lock';
@@ -14,9 +15,20 @@ export function configFrom(io: CliIO): Config {
   }
 }
 
-/** Opens the database for one command, migrating first unless told not to, and always closes it. */
-export async function withDatabase<T>(io: CliIO, role: string, fn: (database: Database, config: Config) => Promise<T>, migrate = true): Promise<T> {
+/**
+ * Opens the database for one command, migrating first unless told not to, and always closes it.
+ * @throws CLIError when the embedded database does not exist yet (unless `create`, for `wasap migrate`): a command run
+ *   with the wrong WASAP_DATA_DIR, or from another folder, must not quietly start an empty database of its own.
+ */
+export async function withDatabase<T>(io: CliIO, role: string, fn: (database: Database, config: Config) => Promise<T>, migrate = true, create = false): Promise<T> {
   const config = configFrom(io);
+  if (!config.databaseUrl && !create && !existsSync(pgliteDir(config))) {
+    throw new CLIError(
+      `no embedded database in ${config.dataDir}`,
+      1,
+      'Run the command where the server runs, with the same WASAP_DATA_DIR (the server names it at start), or create the database with `npm start` or `wasap migrate`.',
+    );
+  }
   let database: Database;
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, prepare: config.databasePrepare, pgliteDir: pgliteDir(config), role });

@@ -2,7 +2,7 @@
  * @module cli/doctor — `wasap doctor`: one line per check of configuration, database and services; every check runs
  * whether or not a server holds the embedded database (then through its admin API).
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
@@ -87,6 +87,10 @@ async function viaRunningServer(io: CliIO, config: Config): Promise<CheckResult[
 async function databaseChecks(io: CliIO, config: Config): Promise<CheckResult[]> {
   const viaServer = await viaRunningServer(io, config);
   if (viaServer) return viaServer;
+  // Opening a folder with no database would create an empty one: the wrong WASAP_DATA_DIR would pass as reachable.
+  if (!config.databaseUrl && !existsSync(pgliteDir(config))) {
+    return [{ name: 'database', ok: false, detail: `no embedded database in ${config.dataDir}: start the server once (npm start) or run \`wasap migrate\`, or check WASAP_DATA_DIR` }];
+  }
   let database: Database | undefined;
   const reach = await runCheck('database', async () => {
     database = await openDatabase({ databaseUrl: config.databaseUrl, prepare: config.databasePrepare, pgliteDir: pgliteDir(config), role: 'wasap doctor' });

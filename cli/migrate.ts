@@ -1,6 +1,12 @@
-/** @module cli/migrate — `wasap migrate`: apply the migrations folder (a no-op when up to date). */
+/**
+ * @module cli/migrate — `wasap migrate`: apply the migrations folder (a no-op when up to date; creates the embedded
+ * database if there is none). While a server on this machine holds the embedded database, it says what that server
+ * applied at its start instead (cli/api).
+ */
 import type { Command } from 'commander';
-import { withDatabase } from './context';
+import { call, localApi, localServer } from './api';
+import { configFrom, withDatabase } from './context';
+import { CLIError } from './errors';
 import type { CliIO } from './io';
 
 export function registerMigrate(program: Command, io: CliIO): void {
@@ -8,6 +14,15 @@ export function registerMigrate(program: Command, io: CliIO): void {
     .command('migrate')
     .description('apply pending database migrations (running it twice is a no-op)')
     .action(async function migrate() {
+      if (!configFrom(io).databaseUrl) {
+        const local = await localServer(io);
+        if ('credential' in local) {
+          const status = await call('migrate', () => localApi(local.credential).api.admin.status.get());
+          const { applied, expected, pending } = status.migrations;
+          if (pending.length) throw new CLIError(`${status.database}: ${pending.length} migration(s) pending (${pending.join(', ')})`, 1, 'Restart the server: it applies them at start.');
+          return io.out(`${status.database}: up to date (${applied}/${expected}), applied by the running server at its start\n`);
+        }
+      }
       await withDatabase(
         io,
         'wasap migrate',
@@ -19,6 +34,7 @@ export function registerMigrate(program: Command, io: CliIO): void {
           io.out(`${database.describe}: ${applied === 0 ? 'already up to date' : `applied ${applied} migration(s)`} (${after.applied}/${after.expected})\n`);
         },
         false,
+        true,
       );
     });
 }

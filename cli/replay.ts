@@ -1,12 +1,16 @@
-/** @module cli/replay — `wasap replay`: re-run recorded conversations through a bot script in memory and show the differences. */
+/**
+ * @module cli/replay — `wasap replay`: re-run recorded conversations through a bot script in memory and show the
+ * differences; on the database, or through the running server while it holds the embedded one (cli/api).
+ */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatProblems, parseScript, type BotScript } from '../actors/bot/script';
-import { resolveSecret } from '../server/config';
+import { botSettings } from '../server/config';
 import type { Db } from '../server/db/client';
 import { createScriptCache } from '../server/services/bot-scripts';
 import { replayableConversations, replayConversation, type ReplayOptions, type ReplayResult } from '../server/services/replay';
-import { withDatabase } from './context';
+import { call, viaServerOrDatabase, type AdminApi } from './api';
+import { configFrom } from './context';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
 
@@ -18,9 +22,10 @@ interface ReplayFlags {
   since?: string;
 }
 
-async function scriptOverride(db: Db, source: string | undefined): Promise<{ ref: string; script: BotScript } | undefined> {
-  if (!source) return undefined;
-  if (/^[a-z0-9][a-z0-9_-]*@\d+$/.test(source)) return createScriptCache(db).get(source);
+const SCRIPT_REF = /^[a-z0-9][a-z0-9_-]*@\d+$/;
+
+/** A `--script` file's text, checked here first so a bad file is reported before anything runs. */
+function scriptFile(source: string): { text: string; script: BotScript } {
   let text: string;
   try {
     text = readFileSync(source, 'utf8');
@@ -29,7 +34,36 @@ async function scriptOverride(db: Db, source: string | undefined): Promise<{ ref
   }
   const parsed = parseScript(text);
   if (!parsed.ok) throw new CLIError(`--script ${source} is not valid:\n${formatProblems(parsed.problems, source)}`, 2);
-  return { ref: source, script: parsed.script };
+  return { text, script: parsed.script };
+}
+
+async function scriptOverride(db: Db, source: string | undefined): Promise<{ ref: string; script: BotScript } | undefined> {
+  if (!source) return undefined;
+  if (SCRIPT_REF.test(source)) return createScriptCache(db).get(source);
+  return { ref: source, script: scriptFile(source).script };
+}
+
+/** What replays run on: the conversations with recorded events (since a date), and one conversation's replay. */
+interface Replayer {
+  conversations(since?: Date): Promise<number[]>;
+  replay(id: number): Promise<ReplayResult>;
+}
+
+function databaseReplayer(db: Db, options: ReplayOptions): Replayer {
+  return { conversations: (since) => replayableConversations(db, since), replay: (id) => replayConversation(db, id, options) };
+}
+
+/** The same through the running server's admin API; a `--script` file travels as its text. */
+function serverReplayer(api: AdminApi, source: string | undefined): Replayer {
+  const script = !source ? {} : SCRIPT_REF.test(source) ? { scriptRef: source } : { scriptBody: scriptFile(source).text, scriptName: source };
+  return {
+    conversations: async (since) => (await call('replay', () => api.api.admin.replay.get({ query: since ? { since: since.toISOString() } : {} }))).conversations,
+    replay: async (id) => {
+      const result = await call(`replay ${id}`, () => api.api.admin.replay({ id }).post(script));
+      // Eden hands ISO 8601 strings back as Dates; the transcript prints them as the database path does.
+      return { ...result, steps: result.steps.map((step) => ({ ...step, at: new Date(step.at).toISOString() })) };
+    },
+  };
 }
 
 function printTranscript(io: CliIO, result: ReplayResult): void {
@@ -53,15 +87,15 @@ function progress(io: CliIO, done: number, total: number): void {
   if (done === total) io.err('\n');
 }
 
-async function replayAll(io: CliIO, db: Db, options: ReplayOptions, flags: ReplayFlags): Promise<number> {
+async function replayAll(io: CliIO, replayer: Replayer, flags: ReplayFlags): Promise<number> {
   const since = flags.since ? new Date(flags.since) : undefined;
   if (since && Number.isNaN(since.getTime())) throw new CLIError('--since: a date like 2026-11-01 or 2026-11-01T08:00:00Z', 2);
-  const ids = await replayableConversations(db, since);
+  const ids = await replayer.conversations(since);
   const summary = { conversations: ids.length, identical: 0, differing: 0, errors: 0 };
   const results: (ReplayResult | { conversationId: number; error: string })[] = [];
   for (const [i, id] of ids.entries()) {
     try {
-      const result = await replayConversation(db, id, options);
+      const result = await replayer.replay(id);
       results.push(result);
       if (result.differences) summary.differing++;
       else summary.identical++;
@@ -87,17 +121,18 @@ export function registerReplay(program: Command, io: CliIO): void {
     .option('--since <date>', 'with --all: only conversations with events since this date')
     .action(async function replay(conversation: string | undefined, flags: ReplayFlags) {
       if (!flags.all && !/^\d+$/.test(conversation ?? '')) throw new CLIError('give a conversation id, or --all', 2);
-      const differing = await withDatabase(io, 'wasap replay', async (database, config) => {
-        const options: ReplayOptions = {
-          scripts: createScriptCache(database.db),
-          forms: { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs, agencyName: config.agencyName },
-          script: await scriptOverride(database.db, flags.script),
-        };
-        if (flags.all) return replayAll(io, database.db, options, flags);
-        const result = await replayConversation(database.db, Number(conversation), options);
+      const run = async (replayer: Replayer) => {
+        if (flags.all) return replayAll(io, replayer, flags);
+        const result = await replayer.replay(Number(conversation));
         if (flags.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
         else printTranscript(io, result);
         return result.differences;
+      };
+      const config = configFrom(io);
+      const differing = await viaServerOrDatabase(io, 'wasap replay', {
+        server: (api) => run(serverReplayer(api, flags.script)),
+        database: async (database) =>
+          run(databaseReplayer(database.db, { scripts: createScriptCache(database.db), forms: botSettings(config), script: await scriptOverride(database.db, flags.script) })),
       });
       if (flags.check && differing > 0) throw new CLIError(`${differing} difference(s)`, 1);
     });

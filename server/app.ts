@@ -1,6 +1,6 @@
 /** @module server/app — createApp(deps) builds the Elysia app without listening: tests call app.handle(). */
 import { Elysia } from 'elysia';
-import type { Config } from './config';
+import { botSettings, type Config } from './config';
 import type { Database } from './db/client';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -9,6 +9,7 @@ import { requestGuard } from './request-guard';
 import { createPresence } from './realtime/presence';
 import { adminApiRoutes, localAdminProofRoutes } from './routes/admin-api';
 import { adminAccessApiRoutes } from './routes/admin-api-access';
+import { adminReplayApiRoutes } from './routes/admin-api-replay';
 import { adminCannedRoutes } from './routes/admin-canned';
 import { adminUsersRoutes } from './routes/admin-users';
 import { assetRoutes } from './routes/assets';
@@ -43,7 +44,7 @@ export function createApp(deps: AppDeps) {
   const app = new Elysia({ name: 'wasap' })
     .use(observability(deps))
     // Before every route: body limits (64 KiB fits any form, reply or webhook; more where a route needs it), URL and body checks.
-    .use(requestGuard({ max: 64 * 1024, routes: { '/api/admin/bot/scripts': 1024 * 1024, '/dev/phone/messages': config.mediaMaxBytes + 64 * 1024 } }))
+    .use(requestGuard({ max: 64 * 1024, routes: { '/api/admin/bot/scripts': 1024 * 1024, '/api/admin/replay/:id': 1024 * 1024, '/dev/phone/messages': config.mediaMaxBytes + 64 * 1024 } }))
     .use(
       healthRoutes({
         database: deps.database,
@@ -55,7 +56,8 @@ export function createApp(deps: AppDeps) {
     .use(assetRoutes())
     .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }))
     .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations, localAdminToken: deps.localAdmin?.token }))
-    .use(adminAccessApiRoutes({ db: deps.database.db, database: deps.database, localAdminToken: deps.localAdmin?.token }));
+    .use(adminAccessApiRoutes({ db: deps.database.db, database: deps.database, localAdminToken: deps.localAdmin?.token }))
+    .use(adminReplayApiRoutes({ db: deps.database.db, forms: botSettings(config), localAdminToken: deps.localAdmin?.token }));
   if (deps.localAdmin) app.use(localAdminProofRoutes(deps.localAdmin));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);

@@ -253,6 +253,14 @@ export function resolveSecret(config: Config): string {
   return generated;
 }
 
+/**
+ * What the bot needs from the configuration to write its messages: form links signed as the server signs them
+ * (secret, public URL, lifetime in ms) and the agency's name (its {agencyName}).
+ */
+export function botSettings(config: Config): { secret: string; publicUrl: string; ttlMs: number; agencyName: string } {
+  return { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs, agencyName: config.agencyName };
+}
+
 /** Where the embedded database lives when DATABASE_URL is unset. */
 export function pgliteDir(config: Config): string {
   return join(config.dataDir, 'pg');

@@ -1,5 +1,6 @@
 /** @module server/server — wires config → database → app → listen, and shuts down gracefully. */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig, pgliteDir, type Config } from './config';
 import { createApp } from './app';
 import { openDatabase, type Database } from './db/client';
@@ -41,7 +42,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     if (config.autoMigrate) await database.migrate();
     if ((await countUsers(database.db).catch(() => 1)) === 0) {
-      logger.warn('no users yet: create the first admin with `npx wasap user add --email you@agency.co --name "Your Name" --role admin` (it reaches this server through its admin API while it runs)');
+      // The command must find this data folder: name it unless it is the one `wasap` finds by default from here.
+      const folder = config.dataDir === resolve('data') ? '' : `WASAP_DATA_DIR=${config.dataDir} `;
+      logger.warn(
+        `no users yet: create the first admin with \`${folder}npx wasap user add --email you@agency.co --name "Your Name" --role admin\` in this folder (it reaches this server through its admin API while it runs)`,
+      );
     }
   } catch (error) {
     await database.close();

@@ -1,5 +1,5 @@
 /** @module server/wiring — builds the running system from configuration: sender, blob store, workers, the conversation system. */
-import { mediaDir, resolveSecret, type Config } from './config';
+import { botSettings, mediaDir, type Config } from './config';
 import type { Database } from './db/client';
 import { needsMaintenance, startMaintenance, type Maintenance } from './db/maintenance';
 import type { Logger } from './logger';
@@ -83,7 +83,7 @@ export function buildServices(options: ServiceOptions): Services {
     idleMs: config.actorIdleMs,
     now: options.now,
     after,
-    forms: { secret: resolveSecret(config), publicUrl: config.publicUrl, ttlMs: config.formLinkTtlMs, agencyName: config.agencyName },
+    forms: botSettings(config),
     scripts: options.bot === false ? undefined : createScriptCache(database.db),
     commitConcurrency: database.kind === 'pglite' ? 1 : 4,
   });

@@ -29,6 +29,9 @@ async function cliEnv(driver: Driver) {
 describe.each(drivers)('wasap CLI on %s', (driver) => {
   test('user add → list --json → disable → passwd, with an argon2id hash and no password in the output', async () => {
     await using ctx = await cliEnv(driver);
+    // The embedded database is created by the server's first start or by `wasap migrate`, never by a user command.
+    if (driver === 'pglite') expect((await wasap(['user', 'list'], ctx.env)).err).toContain(`no embedded database in ${ctx.dataDir}`);
+    expect((await wasap(['migrate'], ctx.env)).code).toBe(0);
     const add = await wasap(['user', 'add', '--email', 'Lina@Agency.co', '--name', 'Lina Ruiz', '--role', 'admin'], ctx.env, 'una clave muy larga\n');
     expect(add).toEqual({ code: 0, out: 'created admin lina@agency.co (id 1)\n', err: '' });
     const list = await wasap(['user', 'list', '--json'], ctx.env);
@@ -78,6 +81,7 @@ describe('wasap CLI arguments and refusals', () => {
   test('bad arguments exit 2 with a clear message; there is no --password option', async () => {
     using data = tempDir();
     const env = { WASAP_DATA_DIR: data.path };
+    expect((await wasap(['migrate'], env)).code).toBe(0);
     const noPassword = await wasap(['user', 'add', '--email', 'a@b.co', '--name', 'A', '--password', 'x'], env);
     expect(noPassword.code).toBe(2);
     expect(noPassword.err).toContain("unknown option '--password'");

@@ -12,7 +12,9 @@ import { sessions } from '../server/db/schema';
 import { findUserByEmail } from '../server/db/queries/users';
 import { isFromUrlHost, isLoopbackUrl, LOCAL_ADMIN_FILE, loopbackUrl, type LocalAdmin } from '../server/local-admin';
 import { createLogger } from '../server/logger';
+import { DEFAULT_SCRIPT_FILE } from '../server/services/bot-scripts';
 import { startServer } from '../server/server';
+import { inbound } from './support/bot';
 import { wasap } from './support/cli';
 import { tempDir } from './support/temp';
 
@@ -63,9 +65,29 @@ describe('wasap while the server runs on the embedded database', () => {
       const created = await wasap(['token', 'create', '--name', 'laptop'], env);
       expect(created.out).toMatch(/^wsp_[\w-]+\n$/);
       expect((await wasap(['token', 'list'], env)).out).toMatch(/1\s+laptop\s+.*active/);
+      // With WASAP_URL and a token, user commands go to that server, whatever data folder is around.
+      using other = tempDir();
+      const remote = { WASAP_DATA_DIR: other.path, WASAP_URL: local.url, WASAP_API_TOKEN: created.out.trim() };
+      expect((await wasap(['user', 'list'], remote)).out).toContain('ana@agency.co');
+      expect(existsSync(join(other.path, 'pg'))).toBe(false);
       expect((await wasap(['token', 'revoke', '1'], env)).out).toBe('token 1 revoked\n');
       expect(await wasap(['token', 'revoke', '1'], env)).toMatchObject({ code: 1 });
       expect((await wasap(['bot', 'list'], env)).out).toMatch(/intake@1\s+yes\s+system/);
+
+      // replay and migrate too: the bot re-run in the server's memory, migrations as the server applied them.
+      await server.services.conversations.acceptInbound(inbound('+573001230001', 'Hola'));
+      await server.services.conversations.registry.ask('+573001230001', () => null);
+      const one = await wasap(['replay', '1'], env);
+      expect(one.code).toBe(0);
+      expect(one.out).toContain('0 difference(s)');
+      expect(one.out).toMatch(/^ {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}inbound\.received {2}"Hola"\n {6}bot: ¡Hola/m);
+      expect((await wasap(['replay', '--all', '--script', 'intake@1'], env)).out).toContain('conversations 1, identical 1, differing 0, errors 0');
+      const edited = join(dir.path, 'edited.yaml');
+      writeFileSync(edited, readFileSync(DEFAULT_SCRIPT_FILE, 'utf8').replace('Qué alegría que nos escribas.', 'Gracias por escribirnos.'));
+      const differs = await wasap(['replay', '1', '--script', edited, '--check'], env);
+      expect(differs.code).toBe(1);
+      expect(differs.out).toContain('+ replayed: ¡Hola, Valentina! 👋 Gracias por escribirnos.');
+      expect((await wasap(['migrate'], env)).out).toMatch(/up to date \((\d+)\/\1\), applied by the running server/);
 
       // The credential only goes to the server that wrote it; a wrong one is refused.
       const elsewhere = await wasap(['bot', 'list'], { ...env, WASAP_URL: 'http://127.0.0.1:9' });
@@ -127,6 +149,7 @@ describe('the local admin credential is trusted only when it should be', () => {
         chmodSync(file, mode);
       };
       const add = () => wasap(['user', 'add', '--email', 'jefe@agency.co', '--name', 'Jefe', '--role', 'admin'], env, 'clave secreta de la víctima\n');
+      expect((await wasap(['migrate'], env)).code).toBe(0);
       // Readable by others: ignored, so the CLI opens the (free) embedded database itself.
       plant(0o644);
       expect(await add()).toMatchObject({ code: 0, out: 'created admin jefe@agency.co (id 1)\n' });

@@ -1,0 +1,60 @@
+/**
+ * @module server/routes/admin-api-replay — `wasap replay` through the running server (the embedded database is
+ * held by it): the conversations with recorded events, and one conversation re-run through a bot script in memory
+ * (server/services/replay) — nothing is sent or written. The script is the version each conversation ran, a
+ * published `name@version`, or a script's text sent by the CLI (validated here as on publish).
+ */
+import { Elysia, t } from 'elysia';
+import { formatProblems, parseScript } from '../../actors/bot/script';
+import type { Db } from '../db/client';
+import { AppError, BadRequestError } from '../errors';
+import { createScriptCache } from '../services/bot-scripts';
+import { replayableConversations, replayConversation, type ReplayOptions } from '../services/replay';
+import { adminCaller } from './admin-api';
+
+export interface AdminReplayApiDeps {
+  db: Db;
+  /** Form-link signing and the agency's name, as the server's own bot uses them (server/config `botSettings`). */
+  forms: ReplayOptions['forms'];
+  localAdminToken?: string;
+}
+
+export function adminReplayApiRoutes(deps: AdminReplayApiDeps) {
+  const { db } = deps;
+  const scripts = createScriptCache(db);
+  return new Elysia({ name: 'admin-api-replay', prefix: '/api/admin' })
+    .resolve(async function requireToken({ headers }) {
+      return { caller: await adminCaller(deps, headers.authorization) };
+    })
+    .get(
+      '/replay',
+      async ({ query }) => {
+        const since = query.since ? new Date(query.since) : undefined;
+        if (since && Number.isNaN(since.getTime())) throw new BadRequestError('since: a date like 2026-11-01 or 2026-11-01T08:00:00Z', 'since');
+        return { conversations: await replayableConversations(db, since) };
+      },
+      { query: t.Object({ since: t.Optional(t.String({ maxLength: 40 })) }) },
+    )
+    .post(
+      '/replay/:id',
+      async ({ params, body }) => {
+        let script: ReplayOptions['script'];
+        if (body.scriptRef) script = await scripts.get(body.scriptRef);
+        else if (body.scriptBody !== undefined) {
+          const parsed = parseScript(body.scriptBody);
+          const name = body.scriptName ?? 'script';
+          if (!parsed.ok) throw new AppError('SCRIPT_INVALID', 422, `${name} is not valid:\n${formatProblems(parsed.problems, name)}`);
+          script = { ref: name, script: parsed.script };
+        }
+        return replayConversation(db, params.id, { scripts, forms: deps.forms, script });
+      },
+      {
+        params: t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) }),
+        body: t.Object({
+          scriptRef: t.Optional(t.String({ pattern: '^[a-z0-9][a-z0-9_-]*@\\d+$', maxLength: 80 })),
+          scriptBody: t.Optional(t.String({ minLength: 1, maxLength: 200_000 })),
+          scriptName: t.Optional(t.String({ maxLength: 300 })),
+        }),
+      },
+    );
+}
