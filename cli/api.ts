@@ -10,12 +10,13 @@ import type { Database } from '../server/db/client';
 import { join } from 'node:path';
 import { pgliteDir } from '../server/config';
 import { lockOwner } from '../server/db/lock';
-import { isProof, LOCAL_ADMIN_FILE, LOCAL_ADMIN_PROOF_PATH, readLocalAdmin, type LocalAdmin, type LocalAdminRead } from '../server/local-admin';
+import { isLoopbackUrl, isProof, LOCAL_ADMIN_FILE, LOCAL_ADMIN_PROOF_PATH, readLocalAdmin, type LocalAdmin, type LocalAdminRead } from '../server/local-admin';
 import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
 
-const client = (url: string, token: string) => treaty<App>(url, { headers: { authorization: `Bearer ${token}` } });
+// Redirects are refused: a server answering 307 elsewhere would have the body (a password) sent on.
+const client = (url: string, token: string) => treaty<App>(url, { headers: { authorization: `Bearer ${token}` }, fetch: { redirect: 'error' } });
 export type AdminApi = ReturnType<typeof client>;
 
 /** The admin API of the local server `local` (from `localServer`), with its credential. */
@@ -50,20 +51,26 @@ export async function adminApi(io: CliIO): Promise<AdminApi> {
   const token = io.env.WASAP_API_TOKEN?.trim();
   const url = io.env.WASAP_URL?.trim();
   if (token) {
-    if (!url)
+    if (!url) {
       throw new CLIError(
         'WASAP_API_TOKEN is set but WASAP_URL is not',
         2,
         'Set WASAP_URL to the server the token belongs to, e.g. https://wasap.agency.co (on the machine where the server runs, no token is needed).',
       );
+    }
+    if (/^http:\/\//i.test(url) && !isLoopbackUrl(url.replace(/\/+$/, ''))) {
+      io.err(`wasap: warning: ${url} is plain http to another machine: the token, and any password given, travel unencrypted\n`);
+    }
     return client(url, token);
   }
-  const local = url ? { problem: `WASAP_URL names a server (${url}) and WASAP_API_TOKEN is not set` } : await localServer(io);
+  if (url) throw new CLIError(`WASAP_URL is set (${url}) but WASAP_API_TOKEN is not`, 2, 'Export the token too, or unset WASAP_URL to use the server running on this machine with this data folder.');
+  const local = await localServer(io);
   if ('credential' in local) return localApi(local.credential);
+  const dataDir = configFrom(io).dataDir;
   throw new CLIError(
-    `no admin API credential: ${local.problem === 'there is none' ? 'no server runs on this machine with this data folder' : `the local one cannot be used, as ${local.problem}`}`,
+    `no admin API credential: ${local.problem === 'there is none' ? `no server runs on this machine with the data folder ${dataDir}` : `the one in ${dataDir} cannot be used, as ${local.problem}`}`,
     2,
-    'Start the server here (`npm start`) and run the command on this machine, or create a token with `wasap token create --name laptop` and export WASAP_URL and WASAP_API_TOKEN.',
+    'Start the server here (`npm start`) and run the command with its WASAP_DATA_DIR, or create a token with `wasap token create --name laptop` and export WASAP_URL and WASAP_API_TOKEN.',
   );
 }
 

@@ -5,6 +5,7 @@ import { registerBot } from './bot';
 import { registerDeadLetters } from './dead-letters';
 import { registerDoctor } from './doctor';
 import { CLIError } from './errors';
+import { printable } from './table';
 import { processIO, type CliIO } from './io';
 import { registerMigrate } from './migrate';
 import { registerReplay } from './replay';
@@ -44,10 +45,10 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
     // Usage mistakes exit 2 (like most Unix tools); --help and --version exit 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof CLIError) {
-      io.err(`wasap: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      io.err(printable(`wasap: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`));
       return error.exitCode;
     }
-    io.err(`wasap: ${(error as Error).message}\n`);
+    io.err(printable(`wasap: ${(error as Error).message}\n`));
     return 1;
   }
 }

@@ -12,6 +12,7 @@ import { replayableConversations, replayConversation, type ReplayOptions, type R
 import { call, viaServerOrDatabase, type AdminApi } from './api';
 import { configFrom } from './context';
 import { CLIError } from './errors';
+import { printable } from './table';
 import type { CliIO } from './io';
 
 interface ReplayFlags {
@@ -66,18 +67,20 @@ function serverReplayer(api: AdminApi, source: string | undefined): Replayer {
   };
 }
 
+/** The transcript, made `printable`: the texts are aspirants' and their names (control characters included). */
 function printTranscript(io: CliIO, result: ReplayResult): void {
-  io.out(`conversation ${result.conversationId} — script ${result.script ?? '(none)'}\n`);
+  const out = (text: string) => io.out(printable(text));
+  out(`conversation ${result.conversationId} — script ${result.script ?? '(none)'}\n`);
   for (const step of result.steps) {
-    io.out(`${step.same ? ' ' : '≠'} ${step.at}  ${step.event}${step.summary ? `  ${JSON.stringify(step.summary)}` : ''}\n`);
+    out(`${step.same ? ' ' : '≠'} ${step.at}  ${step.event}${step.summary ? `  ${JSON.stringify(step.summary)}` : ''}\n`);
     if (step.same) {
-      for (const text of step.recorded) io.out(`      bot: ${text}\n`);
+      for (const text of step.recorded) out(`      bot: ${text}\n`);
       continue;
     }
-    for (const text of step.recorded) io.out(`    - recorded: ${text}\n`);
-    for (const text of step.replayed) io.out(`    + replayed: ${text}\n`);
+    for (const text of step.recorded) out(`    - recorded: ${text}\n`);
+    for (const text of step.replayed) out(`    + replayed: ${text}\n`);
   }
-  io.out(`${result.differences} difference(s)\n`);
+  out(`${result.differences} difference(s)\n`);
 }
 
 function progress(io: CliIO, done: number, total: number): void {
@@ -89,7 +92,7 @@ function progress(io: CliIO, done: number, total: number): void {
 
 async function replayAll(io: CliIO, replayer: Replayer, flags: ReplayFlags): Promise<number> {
   const since = flags.since ? new Date(flags.since) : undefined;
-  if (since && Number.isNaN(since.getTime())) throw new CLIError('--since: a date like 2026-11-01 or 2026-11-01T08:00:00Z', 2);
+  if (since && !(since.getUTCFullYear() >= 1 && since.getUTCFullYear() <= 9999)) throw new CLIError('--since: a date like 2026-11-01 or 2026-11-01T08:00:00Z', 2);
   const ids = await replayer.conversations(since);
   const summary = { conversations: ids.length, identical: 0, differing: 0, errors: 0 };
   const results: (ReplayResult | { conversationId: number; error: string })[] = [];

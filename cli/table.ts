@@ -1,6 +1,8 @@
 /** @module cli/table — plain aligned text tables for terminal output. */
 
-export function renderTable(headers: string[], rows: string[][]): string {
+/** A table of `rows` under `headers`, columns padded to their widest cell; cells are made `printable`. */
+export function renderTable(headers: string[], cells: string[][]): string {
+  const rows = cells.map((row) => row.map(printable));
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -8,6 +10,15 @@ export function renderTable(headers: string[], rows: string[][]): string {
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+/**
+ * `text` safe to print on a terminal: control characters other than newline and tab (ESC starts the sequences that
+ * retitle, clear or rewrite a terminal) become U+FFFD. Aspirants' names and messages, and servers' answers, are
+ * untrusted.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
 }
 
 /**

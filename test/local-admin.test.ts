@@ -15,6 +15,7 @@ import { createLogger } from '../server/logger';
 import { DEFAULT_SCRIPT_FILE } from '../server/services/bot-scripts';
 import { startServer } from '../server/server';
 import { inbound } from './support/bot';
+import { printable } from '../cli/table';
 import { wasap } from './support/cli';
 import { tempDir } from './support/temp';
 
@@ -88,11 +89,19 @@ describe('wasap while the server runs on the embedded database', () => {
       expect(differs.code).toBe(1);
       expect(differs.out).toContain('+ replayed: ¡Hola, Valentina! 👋 Gracias por escribirnos.');
       expect((await wasap(['migrate'], env)).out).toMatch(/up to date \((\d+)\/\1\), applied by the running server/);
+      const admin = (path: string, init: RequestInit = {}) =>
+        fetch(`${local.url}/api/admin${path}`, { ...init, headers: { authorization: `Bearer ${local.token}`, 'content-type': 'application/json' } });
+      expect((await admin('/replay?since=99999')).status).toBe(400);
+      expect(await wasap(['replay', '--all', '--since', '99999'], env)).toMatchObject({ code: 2 });
+      expect((await admin('/replay/1', { method: 'POST', body: JSON.stringify({ scriptRef: 'intake@1', scriptBody: 'name: x' }) })).status).toBe(400);
+      // No credential: 401 before the body is looked at, so its expected shape is not disclosed.
+      const anonymous = await fetch(`${local.url}/api/admin/replay/1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"scriptRef": 5}' });
+      expect(anonymous.status).toBe(401);
 
       // The credential only goes to the server that wrote it; a wrong one is refused.
       const elsewhere = await wasap(['bot', 'list'], { ...env, WASAP_URL: 'http://127.0.0.1:9' });
       expect(elsewhere.code).toBe(2);
-      expect(elsewhere.err).toContain('WASAP_URL names a server');
+      expect(elsewhere.err).toContain('WASAP_URL is set (http://127.0.0.1:9) but WASAP_API_TOKEN is not');
       // A long-lived API token goes only where WASAP_URL says.
       expect(await wasap(['bot', 'list'], { ...env, WASAP_API_TOKEN: 'wsp_x' })).toMatchObject({ code: 2, err: expect.stringContaining('WASAP_URL is not') });
       // A credential file others could have written is not used, and the CLI says why.
@@ -190,5 +199,31 @@ describe('the local admin credential is trusted only when it should be', () => {
     expect(isLoopbackUrl('http://localhost:3000')).toBe(false);
     expect(isLoopbackUrl('http://127.0.0.1:3000@evil.example')).toBe(false);
     expect(isLoopbackUrl('https://127.0.0.1:3000/x')).toBe(false);
+  });
+
+  test('a server named by WASAP_URL that redirects elsewhere gets no second request; plain http to another machine is warned of', async () => {
+    using dir = tempDir();
+    const received: string[] = [];
+    const elsewhere = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: async (request) => (received.push(await request.text()), Response.json({})) });
+    const redirecting = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      fetch: () => new Response(null, { status: 307, headers: { location: `http://127.0.0.1:${elsewhere.port}/api/admin/users/password` } }),
+    });
+    try {
+      const env = { WASAP_DATA_DIR: dir.path, WASAP_URL: `http://127.0.0.1:${redirecting.port}`, WASAP_API_TOKEN: 'wsp_x' };
+      const result = await wasap(['user', 'passwd', 'ana@agency.co'], env, 'una clave secreta larga');
+      expect(result.code).toBe(1);
+      expect(received).toEqual([]);
+      const plain = await wasap(['bot', 'list'], { ...env, WASAP_URL: 'http://wasap.invalid:3000' });
+      expect(plain.err).toContain('is plain http to another machine');
+    } finally {
+      redirecting.stop(true);
+      elsewhere.stop(true);
+    }
+  });
+
+  test('what the CLI prints of untrusted text cannot drive the terminal', () => {
+    expect(printable('Eve\u001b]0;PWNED\u0007\u001b[2J\nhola\tya')).toBe('Eve\uFFFD]0;PWNED\uFFFD\uFFFD[2J\nhola\tya');
   });
 });

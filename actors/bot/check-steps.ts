@@ -4,6 +4,7 @@ import { type Checker, type Slot } from './checker';
 import { checkCondition, checkKeywords, checkName, type WordsContext } from './check-messages';
 import { BOT_STATUSES, type FaqEntry, HANDOFF_STATUSES, SCRIPT_EVENTS, type ScriptAction, type ScriptEvent, type Step, type Transition } from './script-types';
 import { didYouMean, parseDuration } from './text';
+import { regexProblem } from './regex';
 
 export interface StepsContext extends WordsContext {
   /** Names as written in the script, including ones with problems, so one typo is reported once; null when the section itself is broken. */
@@ -123,13 +124,10 @@ function checkActions(ctx: StepsContext, slot: Slot): ScriptAction[] {
 function checkRegex(checker: Checker, slot: Slot): string | undefined {
   const source = checker.string(slot, 'a regular expression');
   if (source === undefined) return undefined;
-  try {
-    new RegExp(source, 'iu');
-    return source;
-  } catch (error) {
-    checker.report(slot, `invalid regex: ${(error as Error).message}`);
-    return undefined;
-  }
+  const problem = regexProblem(source);
+  if (problem === undefined) return source;
+  checker.report(slot, `invalid regex: ${problem}`);
+  return undefined;
 }
 
 function checkTransitionFilters(ctx: StepsContext, fields: Map<string, Slot>, transition: Transition): void {

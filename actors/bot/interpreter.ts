@@ -2,6 +2,7 @@
 import type { Locale, Shift } from '../vocabulary';
 import type { BotScript, BotStatus, Condition, HandoffStatus, ScriptAction, Step, Transition } from './script-types';
 import { containsKeyword, renderTemplate, words } from './text';
+import { regexMatches } from './regex';
 
 /** Per conversation, stored beside the id of the script version it started with. */
 export interface BotState {
@@ -141,17 +142,6 @@ function apply(run: Run, state: BotState, transition: Transition): BotDecision {
 function applyFirst(run: Run, state: BotState, transitions: Transition[] | undefined, matches: (t: Transition) => boolean): BotDecision {
   const chosen = transitions?.find((transition) => matches(transition) && holds(transition.if, run.facts));
   return chosen ? apply(run, state, chosen) : { state, actions: [] };
-}
-
-const regexCache = new Map<string, RegExp>();
-
-function regexMatches(source: string, body: string): boolean {
-  let regex = regexCache.get(source);
-  if (!regex) {
-    regex = new RegExp(source, 'iu');
-    regexCache.set(source, regex);
-  }
-  return regex.test(body);
 }
 
 /** Keywords of every locale count: an aspirant may write in a language the bot does not know yet they speak. */

@@ -105,7 +105,7 @@ describe('parseScript', () => {
     [
       'invalid regex',
       edit(10, '        - regex: "(["\n          actions:'),
-      [{ path: 'steps.hello.on.inbound.received[0].regex', line: 10, column: 18, message: 'invalid regex: Invalid regular expression: missing terminating ] for character class' }],
+      [{ path: 'steps.hello.on.inbound.received[0].regex', line: 10, column: 18, message: 'invalid regex: error parsing regexp: missing closing ]: `[`' }],
     ],
     [
       'status outside the list',
@@ -228,5 +228,25 @@ describe('formatProblems', () => {
         { path: 'name', line: 3, column: 2, message: 'y' },
       ]),
     ).toBe('start: x\n3:2 name: y');
+  });
+});
+
+describe('parseScript against scripts built to be slow', () => {
+  test('YAML aliases are refused where the first one is, before anything is resolved', async () => {
+    const text = (await Bun.file(DEFAULT_SCRIPT_URL).text()).replace('defaultLocale: es', 'defaultLocale: &lang es\nnote: *lang');
+    const result = parseScript(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([expect.objectContaining({ line: 22, message: 'YAML aliases (*lang) are not allowed in a script: write the value out' })]);
+  });
+
+  test('a very long unknown name is reported without a "did you mean"', async () => {
+    const text = (await Bun.file(DEFAULT_SCRIPT_URL).text()).replace(/^start: .*$/m, `start: ${'b'.repeat(5000)}`);
+    const result = parseScript(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const problem = result.problems.find((p) => p.path === 'start');
+    expect(problem?.message).toStartWith('unknown step');
+    expect(problem?.message).not.toContain('did you mean');
   });
 });

@@ -1,5 +1,5 @@
 /** @module actors/bot/script — parses and validates a bot script written in YAML; every problem names its path and line. */
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { LOCALES, type Locale } from '../vocabulary';
 import { Checker, type Entry, type Slot } from './checker';
 import { checkLocaleTexts, checkMessages, checkVariables, type WordsContext } from './check-messages';
@@ -100,6 +100,22 @@ function checkScript(checker: Checker, fields: Map<string, Entry>): BotScript {
   return script;
 }
 
+/**
+ * YAML anchors and aliases (`&name`, `*name`) are refused: a script is short text a person writes, and each alias is
+ * resolved by a walk of the whole document, so a few thousand of them cost seconds of the server's only thread.
+ */
+function firstAlias(doc: ReturnType<typeof parseDocument>, lines: LineCounter): ScriptProblem | undefined {
+  let found: ScriptProblem | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const at = node.range ? lines.linePos(node.range[0]) : undefined;
+      found = { path: '', line: at?.line, column: at?.col, message: `YAML aliases (*${node.source}) are not allowed in a script: write the value out` };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 function byPosition(a: ScriptProblem, b: ScriptProblem): number {
   return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0);
 }
@@ -108,6 +124,8 @@ export function parseScript(yamlText: string): ParseResult {
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines });
   if (doc.errors.length > 0) return { ok: false, problems: syntaxProblems(doc.errors) };
+  const alias = firstAlias(doc, lines);
+  if (alias) return { ok: false, problems: [alias] };
   const checker = new Checker(doc, lines);
   const root: Slot = checker.slot('', doc.contents, null);
   const fields = checker.fields(root, TOP_KEYS, REQUIRED);

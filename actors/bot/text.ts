@@ -70,11 +70,16 @@ function distance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
+/** Names longer than this get no "did you mean": the edit distance costs their lengths multiplied. */
+const MAX_SUGGESTED_LENGTH = 64;
+
 /** The closest known name when it is plausibly a typo (at most a third of its letters wrong). */
 export function closest(name: string, known: Iterable<string>): string | undefined {
+  if (name.length > MAX_SUGGESTED_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
+    if (candidate.length > MAX_SUGGESTED_LENGTH) continue;
     const d = distance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }

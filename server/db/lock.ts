@@ -31,12 +31,16 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** A lock this process may not read (another user's, from before locks were 0644) is held, never taken over. */
+const UNREADABLE: LockOwner = { pid: 0, role: 'a process of another user', startedAt: 'an unknown time' };
+
 function readOwner(file: string): LockOwner | undefined {
   try {
     const owner = JSON.parse(readFileSync(file, 'utf8')) as LockOwner;
     return typeof owner.pid === 'number' ? owner : undefined;
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM' ? UNREADABLE : undefined;
   }
 }
 
@@ -45,7 +49,8 @@ export function acquireLock(file: string, role: string): () => void {
   mkdirSync(dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(file, 'wx', 0o600);
+      // 0644: who holds the folder is no secret, and another user's `wasap` must see it is held (not take it over).
+      const fd = openSync(file, 'wx', 0o644);
       const owner: LockOwner = { pid: process.pid, role, startedAt: new Date().toISOString() };
       writeSync(fd, JSON.stringify(owner));
       closeSync(fd);
@@ -55,7 +60,7 @@ export function acquireLock(file: string, role: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readOwner(file);
-      if (owner && owner.pid !== process.pid && isAlive(owner.pid)) throw new DataDirLockedError(file, owner);
+      if (owner === UNREADABLE || (owner && owner.pid !== process.pid && isAlive(owner.pid))) throw new DataDirLockedError(file, owner);
       if (owner?.pid === process.pid) throw new DataDirLockedError(file, owner);
       rmSync(file, { force: true });
     }
@@ -66,5 +71,5 @@ export function acquireLock(file: string, role: string): () => void {
 /** Who holds the lock now, if anyone alive does (for `wasap doctor` and the CLI's refusal). */
 export function lockOwner(file: string): LockOwner | undefined {
   const owner = readOwner(file);
-  return owner && isAlive(owner.pid) ? owner : undefined;
+  return owner === UNREADABLE || (owner && isAlive(owner.pid)) ? owner : undefined;
 }

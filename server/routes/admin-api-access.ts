@@ -27,9 +27,7 @@ const password = t.String({ minLength: 1, maxLength: 1024 });
 export function adminAccessApiRoutes(deps: AdminAccessApiDeps) {
   const { db } = deps;
   return new Elysia({ name: 'admin-api-access', prefix: '/api/admin' })
-    .resolve(async function requireToken({ headers }) {
-      return { caller: await adminCaller(deps, headers.authorization) };
-    })
+    .derive(async ({ headers }) => ({ caller: await adminCaller(deps, headers.authorization) }))
     .get('/status', async () => ({ database: deps.database.describe, migrations: await deps.database.migrationStatus(), users: await countUsers(db) }))
     .get('/users', async () => (await getUsers(db)).map(userView))
     .post('/users', async ({ body, caller }) => userView(await addUser(db, { label: caller.label }, body)), {

@@ -23,14 +23,13 @@ export function adminReplayApiRoutes(deps: AdminReplayApiDeps) {
   const { db } = deps;
   const scripts = createScriptCache(db);
   return new Elysia({ name: 'admin-api-replay', prefix: '/api/admin' })
-    .resolve(async function requireToken({ headers }) {
-      return { caller: await adminCaller(deps, headers.authorization) };
-    })
+    .derive(async ({ headers }) => ({ caller: await adminCaller(deps, headers.authorization) }))
     .get(
       '/replay',
       async ({ query }) => {
         const since = query.since ? new Date(query.since) : undefined;
-        if (since && Number.isNaN(since.getTime())) throw new BadRequestError('since: a date like 2026-11-01 or 2026-11-01T08:00:00Z', 'since');
+        // Years 1–9999 only: Postgres refuses what JavaScript dates reach beyond (a 500 otherwise).
+        if (since && !(since.getUTCFullYear() >= 1 && since.getUTCFullYear() <= 9999)) throw new BadRequestError('since: a date like 2026-11-01 or 2026-11-01T08:00:00Z', 'since');
         return { conversations: await replayableConversations(db, since) };
       },
       { query: t.Object({ since: t.Optional(t.String({ maxLength: 40 })) }) },
@@ -39,6 +38,7 @@ export function adminReplayApiRoutes(deps: AdminReplayApiDeps) {
       '/replay/:id',
       async ({ params, body }) => {
         let script: ReplayOptions['script'];
+        if (body.scriptRef && body.scriptBody !== undefined) throw new BadRequestError('Give scriptRef or scriptBody, not both.', 'scriptRef');
         if (body.scriptRef) script = await scripts.get(body.scriptRef);
         else if (body.scriptBody !== undefined) {
           const parsed = parseScript(body.scriptBody);

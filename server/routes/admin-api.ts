@@ -18,7 +18,8 @@ export interface AdminCaller {
 }
 
 /**
- * The caller of an admin API request from its `Authorization: Bearer …` header.
+ * The caller of an admin API request from its `Authorization: Bearer …` header. Plugins call it in `derive`, which
+ * runs before the body is validated: a caller without a credential learns nothing of the shapes the routes expect.
  * @throws UnauthorizedError (401) when the value is neither a valid API token nor the local admin credential.
  */
 export async function adminCaller(deps: { db: Db; localAdminToken?: string }, authorization: string | undefined): Promise<AdminCaller> {
@@ -52,9 +53,7 @@ function summary(row: ScriptRow) {
 
 export function adminApiRoutes(deps: AdminApiDeps) {
   return new Elysia({ name: 'admin-api', prefix: '/api/admin' })
-    .resolve(async function requireToken({ headers }) {
-      return { caller: await adminCaller(deps, headers.authorization) };
-    })
+    .derive(async ({ headers }) => ({ caller: await adminCaller(deps, headers.authorization) }))
     .get('/whoami', ({ caller }) => ({ token: caller.name }))
     .get('/bot/scripts', async () => (await listScripts(deps.db)).map(summary))
     .get('/bot/scripts/:ref', async ({ params }) => {
