@@ -10,7 +10,7 @@ import type { Database } from '../server/db/client';
 import { join } from 'node:path';
 import { pgliteDir } from '../server/config';
 import { lockOwner } from '../server/db/lock';
-import { isLoopbackUrl, isProof, LOCAL_ADMIN_FILE, LOCAL_ADMIN_PROOF_PATH, readLocalAdmin, type LocalAdmin, type LocalAdminRead } from '../server/local-admin';
+import { isProof, LOCAL_ADMIN_FILE, LOCAL_ADMIN_PROOF_PATH, readLocalAdmin, type LocalAdmin, type LocalAdminRead } from '../server/local-admin';
 import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -58,7 +58,7 @@ export async function adminApi(io: CliIO): Promise<AdminApi> {
         'Set WASAP_URL to the server the token belongs to, e.g. https://wasap.agency.co (on the machine where the server runs, no token is needed).',
       );
     }
-    if (/^http:\/\//i.test(url) && !isLoopbackUrl(url.replace(/\/+$/, ''))) {
+    if (/^http:\/\//i.test(url) && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)) {
       io.err(`wasap: warning: ${url} is plain http to another machine: the token, and any password given, travel unencrypted\n`);
     }
     return client(url, token);

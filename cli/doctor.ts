@@ -2,7 +2,7 @@
  * @module cli/doctor — `wasap doctor`: one line per check of configuration, database and services; every check runs
  * whether or not a server holds the embedded database (then through its admin API).
  */
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
@@ -45,7 +45,8 @@ async function runCheck(name: string, check: Check): Promise<CheckResult> {
 
 function dataDirCheck(config: Config): Check {
   return async () => {
-    mkdirSync(config.dataDir, { recursive: true });
+    // Not created here: a misspelt WASAP_DATA_DIR must not leave a folder behind and pass.
+    if (!existsSync(config.dataDir)) return { ok: false, detail: `${config.dataDir} does not exist: the server creates it at its first start (npm start); or check WASAP_DATA_DIR` };
     accessSync(config.dataDir, constants.W_OK);
     return { ok: true, detail: `${config.dataDir} is writable` };
   };
@@ -146,6 +147,7 @@ async function twilioCheck(config: Config): Promise<CheckResult> {
 
 async function mediaCheck(config: Config): Promise<CheckResult> {
   return runCheck('media', async () => {
+    if (!config.s3 && !existsSync(config.dataDir)) return { ok: false, detail: `local folder ${mediaDir(config)}: its data folder does not exist` };
     const store = createBlobStore({ s3: config.s3, mediaDir: mediaDir(config) });
     await store.check();
     return { ok: true, detail: config.s3 ? `S3 bucket ${config.s3.bucket} reachable` : `local folder ${mediaDir(config)} writable` };

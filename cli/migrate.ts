@@ -3,7 +3,9 @@
  * database if there is none). While a server on this machine holds the embedded database, it says what that server
  * applied at its start instead (cli/api).
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { pgliteDir } from '../server/config';
 import { call, localApi, localServer } from './api';
 import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
@@ -23,6 +25,8 @@ export function registerMigrate(program: Command, io: CliIO): void {
           return io.out(`${status.database}: up to date (${applied}/${expected}), applied by the running server at its start\n`);
         }
       }
+      const config = configFrom(io);
+      const fresh = !config.databaseUrl && !existsSync(pgliteDir(config));
       await withDatabase(
         io,
         'wasap migrate',
@@ -31,6 +35,8 @@ export function registerMigrate(program: Command, io: CliIO): void {
           await database.migrate();
           const after = await database.migrationStatus();
           const applied = after.applied - before.applied;
+          // A new folder may be a misspelt WASAP_DATA_DIR: say so, so a second database does not go unnoticed.
+          if (fresh) io.out(`${database.describe}: created a new embedded database in ${config.dataDir}\n`);
           io.out(`${database.describe}: ${applied === 0 ? 'already up to date' : `applied ${applied} migration(s)`} (${after.applied}/${after.expected})\n`);
         },
         false,

@@ -123,7 +123,7 @@ export function registerReplay(program: Command, io: CliIO): void {
     .option('--all', 'replay every conversation (with a progress bar and a summary)')
     .option('--since <date>', 'with --all: only conversations with events since this date')
     .action(async function replay(conversation: string | undefined, flags: ReplayFlags) {
-      if (!flags.all && !/^\d+$/.test(conversation ?? '')) throw new CLIError('give a conversation id, or --all', 2);
+      if (!flags.all && !/^\d+$/.test(conversation ?? '')) throw new CLIError('give a conversation id, or --all', 2, "A conversation's id is the number in its address in the inbox (/inbox/ID).");
       const run = async (replayer: Replayer) => {
         if (flags.all) return replayAll(io, replayer, flags);
         const result = await replayer.replay(Number(conversation));

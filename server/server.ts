@@ -45,7 +45,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // The command must find this data folder: name it unless it is the one `wasap` finds by default from here.
       const folder = config.dataDir === resolve('data') ? '' : `WASAP_DATA_DIR=${config.dataDir} `;
       logger.warn(
-        `no users yet: create the first admin with \`${folder}npx wasap user add --email you@agency.co --name "Your Name" --role admin\` in this folder (it reaches this server through its admin API while it runs)`,
+        `no users yet: create the first admin with \`${folder}npx wasap user add --email you@agency.co --name "Your Name" --role admin\`, run in the project folder (it reaches this server through its admin API while it runs)`,
       );
     }
   } catch (error) {

@@ -1,6 +1,6 @@
 /** @module test/cli.test — the `wasap` command through run(argv): users, migrate, doctor, bad arguments, the lock. */
 import { describe, expect, test } from 'bun:test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase } from '../server/db/client';
@@ -108,5 +108,19 @@ describe('wasap CLI arguments and refusals', () => {
     } finally {
       release();
     }
+  });
+});
+
+describe('wasap with a data folder that is not there', () => {
+  test('doctor fails without creating it; migrate creates a database there and says it is new', async () => {
+    using parent = tempDir();
+    const missing = join(parent.path, 'dta');
+    const doctor = await wasap(['doctor'], { WASAP_DATA_DIR: missing });
+    expect(doctor.code).toBe(1);
+    expect(doctor.out).toContain(`FAIL  data folder    ${missing} does not exist`);
+    expect(existsSync(missing)).toBe(false);
+    const migrate = await wasap(['migrate'], { WASAP_DATA_DIR: missing });
+    expect(migrate.out).toContain(`created a new embedded database in ${missing}`);
+    expect((await wasap(['migrate'], { WASAP_DATA_DIR: missing })).out).not.toContain('created a new');
   });
 });

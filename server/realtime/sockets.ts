@@ -57,6 +57,9 @@ export function createSockets(deps: { db: Db; presence: Presence }) {
     }
   }
 
+  // A typist who sent, or whose typing ran out, changes the line without a socket message of her own.
+  deps.presence.onChange((conversationId) => void publishPresence(conversationId));
+
   function leave(socket: LiveSocket): void {
     const previous = socket.viewing;
     if (previous === undefined) return;

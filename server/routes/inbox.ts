@@ -124,6 +124,8 @@ export function inboxRoutes(deps: InboxDeps) {
             composerAfter(params.id, session.csrfToken, result.message ?? 'The message could not be sent.'),
             result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422,
           );
+        // Her "is typing…" ends with the message, in every tab that shows it.
+        deps.presence.sent(user.id, params.id);
         return htmlResponse(composerAfter(params.id, session.csrfToken));
       },
       {

@@ -33,6 +33,15 @@ export interface ReplayResult {
   differences: number;
 }
 
+/**
+ * A bot text as replays compare it: form links (`<PUBLIC_URL>/f/v1.…`, signed with WASAP_SECRET) stand as
+ * `{formLink}`, since they carry the address and secret of whichever process replays — a replay by the CLI with
+ * another PORT or PUBLIC_URL than the server's is not a difference in what the bot says.
+ */
+export function comparable(text: string): string {
+  return text.replace(/\bhttps?:\/\/\S+?\/f\/v\d+\.[\w.-]+/g, '{formLink}');
+}
+
 function summarise(event: ConversationEvent): string {
   switch (event.type) {
     case 'inbound.received':
@@ -72,7 +81,7 @@ export async function replayConversation(db: Db, conversationId: number, options
     state = { ...decision.state, conversationId: conversation.id };
     const replayed = decision.effects.flatMap((e) => (e.type === 'message.add' && e.message.sender === 'bot' ? [e.message.body] : []));
     const recorded = row.messageIds.flatMap((id) => (botText.has(id) ? [botText.get(id)!] : []));
-    const same = recorded.length === replayed.length && recorded.every((text, i) => text === replayed[i]);
+    const same = recorded.length === replayed.length && recorded.every((text, i) => comparable(text) === comparable(replayed[i]!));
     steps.push({ at: row.at.toISOString(), event: row.type, summary: summarise(event), recorded, replayed, same });
   }
   return { conversationId, script: pinned?.ref ?? null, steps, differences: steps.filter((s) => !s.same).length };
