@@ -8,7 +8,7 @@ import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { createBatcher } from '../db/batcher';
 import { aspirantPanel, messageView } from '../db/queries/chat';
-import { conversationRow, conversationRows, toRowView, type RowRecord } from '../db/queries/inbox';
+import { conversationRow, conversationRows, markRead, toRowView, type RowRecord } from '../db/queries/inbox';
 import type { Logger } from '../logger';
 import type { Hub } from './hub';
 import { conversationTopic, deleteRow, LIST_STATUSES, listTopic, rowAudiences, rowMatches } from './topics';
@@ -82,8 +82,13 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
       if (parts.length) hub.publish(topic, parts.join(''));
     }
     if (ROW_EVENTS.has(event.type) || Object.keys(result.messageIds).length > 0) {
-      const row = result.readBack ? toRowView(result.readBack) : await rows.submit(conversationId);
+      let row = result.readBack ? toRowView(result.readBack) : await rows.submit(conversationId);
       if (!row) return;
+      // Someone has it open: the aspirant's new message is read as it arrives, as opening the conversation reads it.
+      if (event.type === 'inbound.received' && row.unread > 0 && hub.subscribers(topic) > 0) {
+        await markRead(db, conversationId);
+        row = { ...row, unread: 0 };
+      }
       const inPlace = IN_PLACE_ROW_EVENTS.has(event.type) && Object.keys(result.messageIds).length === 0;
       const html = await (inPlace ? ConversationRowReplace : ConversationRowPush)({ row, filters: { scope: 'all' } });
       // Every tab's filter gets the row or, when the row no longer belongs there, its removal.
