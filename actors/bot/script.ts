@@ -109,7 +109,7 @@ function firstAlias(doc: ReturnType<typeof parseDocument>, lines: LineCounter): 
   visit(doc, {
     Alias(_key, node) {
       const at = node.range ? lines.linePos(node.range[0]) : undefined;
-      found = { path: '', line: at?.line, column: at?.col, message: `YAML aliases (*${node.source}) are not allowed in a script: write the value out` };
+      found = { path: '(yaml)', line: at?.line, column: at?.col, message: `YAML aliases (*${node.source}) are not allowed in a script: write the value out` };
       return visit.BREAK;
     },
   });
