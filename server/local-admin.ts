@@ -119,7 +119,8 @@ function readTrusted(file: string): LocalAdminRead {
   if (uid === undefined) return { problem: 'this system has no user ids to check its owner by' };
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO planted under the name must not hang the CLI on open (fstat then refuses it).
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { problem: code === 'ENOENT' ? 'there is none' : code === 'ELOOP' ? 'it is a symbolic link' : `it cannot be read (${code})` };

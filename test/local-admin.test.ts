@@ -173,6 +173,10 @@ describe('the local admin credential is trusted only when it should be', () => {
       Bun.spawnSync(['rm', '-f', file]);
       symlinkSync(target, file);
       expect((await wasap(['user', 'list'], env)).out).toContain('jefe@agency.co');
+      // A FIFO under the name neither hangs the CLI on open nor is read.
+      Bun.spawnSync(['rm', '-f', file]);
+      expect(Bun.spawnSync(['mkfifo', file]).exitCode).toBe(0);
+      expect((await wasap(['user', 'list'], env)).out).toContain('jefe@agency.co');
       expect(seen.length).toBeGreaterThan(0);
       for (const request of seen) {
         expect(request.path).toBe('/api/local-admin/proof');
