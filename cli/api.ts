@@ -9,7 +9,7 @@ import type { App } from '../server/app';
 import type { Database } from '../server/db/client';
 import { join } from 'node:path';
 import { pgliteDir } from '../server/config';
-import { lockOwner } from '../server/db/lock';
+import { lockFileOf, lockOwner } from '../server/db/lock';
 import { isProof, LOCAL_ADMIN_FILE, LOCAL_ADMIN_PROOF_PATH, readLocalAdmin, type LocalAdmin, type LocalAdminRead } from '../server/local-admin';
 import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
@@ -87,7 +87,7 @@ export async function viaServerOrDatabase<T>(io: CliIO, role: string, paths: { s
   if (!config.databaseUrl) {
     const local = await localServer(io);
     if ('credential' in local) return paths.server(localApi(local.credential));
-    const owner = lockOwner(join(pgliteDir(config), '..', 'wasap.lock'));
+    const owner = lockOwner(lockFileOf(pgliteDir(config)));
     if (owner) {
       throw new CLIError(
         `the embedded database is in use by ${owner.role} (pid ${owner.pid}), and its admin credential (${join(config.dataDir, LOCAL_ADMIN_FILE)}) cannot be used: ${local.problem}`,

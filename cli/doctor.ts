@@ -3,14 +3,13 @@
  * whether or not a server holds the embedded database (then through its admin API).
  */
 import { accessSync, constants, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig, mediaDir, pgliteDir, type Config } from '../server/config';
 import { createBlobStore } from '../server/storage';
 import { openDatabase, type Database } from '../server/db/client';
 import { rowsOf } from '../server/db/rows';
-import { lockOwner } from '../server/db/lock';
+import { lockFileOf, lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
 import type { MigrationStatus } from '../server/db/migrate';
 import { call, localApi, localServer } from './api';
@@ -68,7 +67,7 @@ function usersResult(n: number): Omit<CheckResult, 'name'> {
  */
 async function viaRunningServer(io: CliIO, config: Config): Promise<CheckResult[] | undefined> {
   if (config.databaseUrl) return undefined;
-  const owner = lockOwner(join(pgliteDir(config), '..', 'wasap.lock'));
+  const owner = lockOwner(lockFileOf(pgliteDir(config)));
   if (!owner) return undefined;
   const held = `embedded database held by ${owner.role} (pid ${owner.pid})`;
   const found = await localServer(io);

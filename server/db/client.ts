@@ -1,9 +1,9 @@
 /** @module server/db/client — opens Postgres (postgres.js) or embedded PGlite behind one drizzle type. */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
-import { acquireLock } from './lock';
+import { acquireLock, lockFileOf } from './lock';
 import { preparedStatements } from './prepared';
 import { APPLICATION_NAME, superviseClient } from './supervised-client';
 import { migrationsFolder, runMigrations, migrationStatus, type MigrationStatus } from './migrate';
@@ -84,7 +84,7 @@ async function openPostgres(url: string, max: number, prepare: boolean): Promise
 }
 
 async function openPglite(dir: string, role: string): Promise<Database> {
-  const release = acquireLock(join(dir, '..', 'wasap.lock'), role);
+  const release = acquireLock(lockFileOf(dir), role);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');

@@ -1,6 +1,6 @@
 /** @module server/db/lock — one process per embedded database folder, told clearly to the second one. */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface LockOwner {
   pid: number;
@@ -42,6 +42,11 @@ function readOwner(file: string): LockOwner | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'EACCES' || code === 'EPERM' ? UNREADABLE : undefined;
   }
+}
+
+/** The lock file of the embedded database in `pgliteDir`: `wasap.lock` beside it, in the data folder. */
+export function lockFileOf(pgliteDir: string): string {
+  return join(pgliteDir, '..', 'wasap.lock');
 }
 
 /** Takes the lock file (O_EXCL); a stale lock left by a dead process is taken over. Returns release(). */
