@@ -3,7 +3,7 @@
  * on this machine holds the embedded one, through its admin API (cli/api `viaServerOrDatabase`).
  */
 import type { Command } from 'commander';
-import { createApiToken, listApiTokens, revokeApiToken, TOKEN_NAME_PATTERN } from '../server/services/api-tokens';
+import { createApiToken, listApiTokens, revokeApiToken, TOKEN_NAME_PATTERN, tokenView } from '../server/services/api-tokens';
 import { call, viaServerOrDatabase } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -31,13 +31,7 @@ export function registerToken(program: Command, io: CliIO): void {
     .action(async function list() {
       const rows = await viaServerOrDatabase(io, 'wasap token list', {
         server: (api) => call('list', () => api.api.admin.tokens.get()),
-        database: async (database) =>
-          (await listApiTokens(database.db)).map((r) => ({
-            ...r,
-            createdAt: r.createdAt.toISOString(),
-            lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
-            revokedAt: r.revokedAt?.toISOString() ?? null,
-          })),
+        database: async (database) => (await listApiTokens(database.db)).map(tokenView),
       });
       io.out(
         renderTable(

@@ -9,7 +9,7 @@ import { ROLES } from '../../actors/vocabulary';
 import type { Database, Db } from '../db/client';
 import { countUsers } from '../db/queries/users';
 import { BadRequestError, NotFoundError } from '../errors';
-import { createApiToken, listApiTokens, revokeApiToken, TOKEN_NAME_PATTERN } from '../services/api-tokens';
+import { createApiToken, listApiTokens, revokeApiToken, TOKEN_NAME_PATTERN, tokenView } from '../services/api-tokens';
 import { addUser, getUsers, setUserDisabled, setUserPassword, userView } from '../services/users';
 import { adminCaller } from './admin-api';
 
@@ -20,7 +20,6 @@ export interface AdminAccessApiDeps {
   localAdminToken?: string;
 }
 
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 const email = t.String({ minLength: 1, maxLength: 320 });
 const password = t.String({ minLength: 1, maxLength: 1024 });
 
@@ -39,7 +38,7 @@ export function adminAccessApiRoutes(deps: AdminAccessApiDeps) {
     .post('/users/password', async ({ body, caller }) => userView(await setUserPassword(db, { label: caller.label }, body.email, body.password)), {
       body: t.Object({ email, password }),
     })
-    .get('/tokens', async () => (await listApiTokens(db)).map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) })))
+    .get('/tokens', async () => (await listApiTokens(db)).map(tokenView))
     .post(
       '/tokens',
       ({ body, caller }) => {

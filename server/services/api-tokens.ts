@@ -47,6 +47,12 @@ export async function revokeApiToken(db: Db, id: number, actor: string): Promise
   return rows.length > 0;
 }
 
+/** A token as the admin API and `wasap token list` show it (never its value or hash); dates as ISO 8601 or null. */
+export function tokenView(row: Awaited<ReturnType<typeof listApiTokens>>[number]) {
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return { id: row.id, name: row.name, createdAt: row.createdAt.toISOString(), lastUsedAt: iso(row.lastUsedAt), revokedAt: iso(row.revokedAt) };
+}
+
 export async function listApiTokens(db: Db) {
   return db.select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt }).from(apiTokens);
 }
