@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { formatProblems, parseScript, type BotScript } from '../actors/bot/script';
 import { botSettings } from '../server/config';
 import type { Db } from '../server/db/client';
-import { createScriptCache } from '../server/services/bot-scripts';
+import { createScriptCache, PINNED_REF } from '../server/services/bot-scripts';
 import { replayableConversations, replayConversation, type ReplayOptions, type ReplayResult } from '../server/services/replay';
 import { call, viaServerOrDatabase, type AdminApi } from './api';
 import { configFrom } from './context';
@@ -22,8 +22,6 @@ interface ReplayFlags {
   all?: boolean;
   since?: string;
 }
-
-const SCRIPT_REF = /^[a-z0-9][a-z0-9_-]*@\d+$/;
 
 /** A `--script` file's text, checked here first so a bad file is reported before anything runs. */
 function scriptFile(source: string): { text: string; script: BotScript } {
@@ -40,7 +38,7 @@ function scriptFile(source: string): { text: string; script: BotScript } {
 
 async function scriptOverride(db: Db, source: string | undefined): Promise<{ ref: string; script: BotScript } | undefined> {
   if (!source) return undefined;
-  if (SCRIPT_REF.test(source)) return createScriptCache(db).get(source);
+  if (PINNED_REF.test(source)) return createScriptCache(db).get(source);
   return { ref: source, script: scriptFile(source).script };
 }
 
@@ -56,7 +54,7 @@ function databaseReplayer(db: Db, options: ReplayOptions): Replayer {
 
 /** The same through the running server's admin API; a `--script` file travels as its text. */
 function serverReplayer(api: AdminApi, source: string | undefined): Replayer {
-  const script = !source ? {} : SCRIPT_REF.test(source) ? { scriptRef: source } : { scriptBody: scriptFile(source).text, scriptName: source };
+  const script = !source ? {} : PINNED_REF.test(source) ? { scriptRef: source } : { scriptBody: scriptFile(source).text, scriptName: source };
   return {
     conversations: async (since) => (await call('replay', () => api.api.admin.replay.get({ query: since ? { since: since.toISOString() } : {} }))).conversations,
     replay: async (id) => {

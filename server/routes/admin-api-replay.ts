@@ -8,7 +8,7 @@ import { Elysia, t } from 'elysia';
 import { formatProblems, parseScript } from '../../actors/bot/script';
 import type { Db } from '../db/client';
 import { AppError, BadRequestError } from '../errors';
-import { createScriptCache } from '../services/bot-scripts';
+import { createScriptCache, PINNED_REF } from '../services/bot-scripts';
 import { replayableConversations, replayConversation, type ReplayOptions } from '../services/replay';
 import { adminCaller } from './admin-api';
 
@@ -51,7 +51,7 @@ export function adminReplayApiRoutes(deps: AdminReplayApiDeps) {
       {
         params: t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) }),
         body: t.Object({
-          scriptRef: t.Optional(t.String({ pattern: '^[a-z0-9][a-z0-9_-]*@\\d+$', maxLength: 80 })),
+          scriptRef: t.Optional(t.String({ pattern: PINNED_REF.source, maxLength: 80 })),
           scriptBody: t.Optional(t.String({ minLength: 1, maxLength: 200_000 })),
           scriptName: t.Optional(t.String({ maxLength: 300 })),
         }),

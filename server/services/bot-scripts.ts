@@ -36,6 +36,9 @@ export function refOf(row: Pick<ScriptRow, 'name' | 'version'>): string {
   return `${row.name}@${row.version}`;
 }
 
+/** A pinned reference, `name@version` (a version always given), as `wasap replay --script` and its API take it. */
+export const PINNED_REF = /^[a-z0-9][a-z0-9_-]*@\d+$/;
+
 /** `name` (the active version) or `name@version`. */
 export function parseRef(ref: string): { name: string; version?: number } {
   const match = /^([a-z0-9][a-z0-9_-]{0,62})(?:@(\d{1,9}))?$/.exec(ref.trim());
