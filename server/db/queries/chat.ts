@@ -23,6 +23,13 @@ const MESSAGE_COLUMNS = {
   errorMessage: messages.errorMessage,
 };
 
+/** A MESSAGE_COLUMNS row as a bubble without media: the columns that may be null become absent. */
+function bubble<R extends { authorName: string | null; errorCode: number | null; errorMessage: string | null }>(
+  row: R,
+): Omit<R, 'authorName' | 'errorCode' | 'errorMessage'> & Pick<MessageView, 'authorName' | 'errorCode' | 'errorMessage'> {
+  return { ...row, authorName: row.authorName ?? undefined, errorCode: row.errorCode ?? undefined, errorMessage: row.errorMessage ?? undefined };
+}
+
 /** Messages newest-first from `beforeId`, returned oldest-first, with their media. */
 export async function chatPage(db: Db, conversationId: number, beforeId?: number, limit = CHAT_PAGE_SIZE): Promise<{ messages: MessageView[]; olderCursor?: string }> {
   const rows = await db
@@ -33,10 +40,7 @@ export async function chatPage(db: Db, conversationId: number, beforeId?: number
     .orderBy(desc(messages.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit).reverse();
-  const withMedia = await attachMedia(
-    db,
-    page.map((r) => ({ ...r, authorName: r.authorName ?? undefined, errorCode: r.errorCode ?? undefined, errorMessage: r.errorMessage ?? undefined })),
-  );
+  const withMedia = await attachMedia(db, page.map(bubble));
   return { messages: withMedia, olderCursor: rows.length > limit ? String(page[0]!.id) : undefined };
 }
 
@@ -68,7 +72,7 @@ async function attachMedia(db: Db, rows: Omit<MessageView, 'media'>[]): Promise<
 export async function messageView(db: Db, messageId: number): Promise<MessageView | undefined> {
   const [row] = await db.select(MESSAGE_COLUMNS).from(messages).leftJoin(author, eq(author.id, messages.authorId)).where(eq(messages.id, messageId));
   if (!row) return undefined;
-  const [view] = await attachMedia(db, [{ ...row, authorName: row.authorName ?? undefined, errorCode: row.errorCode ?? undefined, errorMessage: row.errorMessage ?? undefined }]);
+  const [view] = await attachMedia(db, [bubble(row)]);
   return view;
 }
 
