@@ -3,7 +3,11 @@
  * @module bench/ingest — the ingest scenario: signed Twilio webhooks → durable row → actor → message committed →
  * row fragment on an admin's /live socket, against the real server process; pgbench's single-row INSERT as baseline.
  *
- *   bun bench/ingest.ts [--driver postgres|pglite] [--quick] [--profile]
+ *   bun bench/ingest.ts [--driver postgres|pglite] [--quick] [--profile] [--cluster]
+ *
+ * `--cluster` runs Postgres (server and pgbench alike) on a throwaway cluster of the bench's own with Postgres's
+ * stock settings — autovacuum on, as a deployment runs it — instead of BENCH_DATABASE_URL / TEST_DATABASE_URL (this
+ * machine's shared cluster runs with autovacuum off, so the server does autovacuum's work itself: server/db/maintenance).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +15,7 @@ import type { ScenarioOptions, ScenarioResult } from './lib/result';
 import { measureRoundTrips, type Accounting } from './lib/ingest-accounting';
 import { pgbenchInsert, type PgbenchResult } from './lib/ingest-pgbench';
 import { formatResult, ratio, row } from './lib/ingest-report';
+import { startPgCluster } from '../test/support/pg-cluster';
 import { SLOT_MARGIN_MS } from '../server/jobs/send-pace';
 import { BENCH_MAX_MPS, startIngestSystem, type IngestDriver, type IngestSystem } from './lib/ingest-server';
 import { describeStep, findMaxRate, firstMessageConversations, runStep, type StepResult } from './lib/ingest-steps';
@@ -176,11 +181,11 @@ export async function runIngest(options: ScenarioOptions & { driver: IngestDrive
   return { scenario: `ingest-${driver}`, rows, ratios: targetRatios(driver, max, half, late, pgbench, first), notes };
 }
 
-function parseArgs(argv: string[]): { driver: IngestDriver; quick: boolean; profile: boolean } {
+function parseArgs(argv: string[]): { driver: IngestDriver; quick: boolean; profile: boolean; cluster: boolean } {
   const at = argv.indexOf('--driver');
   const driver = (at >= 0 ? argv[at + 1] : 'postgres') as IngestDriver;
   if (driver !== 'postgres' && driver !== 'pglite') throw new Error(`--driver must be postgres or pglite, not ${driver}`);
-  return { driver, quick: argv.includes('--quick'), profile: argv.includes('--profile') };
+  return { driver, quick: argv.includes('--quick'), profile: argv.includes('--profile'), cluster: argv.includes('--cluster') };
 }
 
 if (import.meta.main) {
@@ -189,7 +194,10 @@ if (import.meta.main) {
   mkdirSync(resultsDir, { recursive: true });
   const profileDir = args.profile ? join(resultsDir, 'profiles') : undefined;
   const started = performance.now();
+  await using cluster = args.cluster ? await startPgCluster({ stock: true }) : undefined;
+  if (cluster) process.env.BENCH_DATABASE_URL = cluster.url;
   const result = await runIngest({ driver: args.driver, quick: args.quick, profileDir });
+  if (cluster) result.notes.push('Postgres: a throwaway cluster of the bench\'s own with stock settings (autovacuum on, fsync on), --cluster.');
   console.log(formatResult(result));
   console.log(`\n(${Math.round((performance.now() - started) / 1000)} s)`);
   writeFileSync(join(resultsDir, `ingest-${args.driver}.json`), JSON.stringify(result, null, 2) + '\n');

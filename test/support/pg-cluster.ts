@@ -52,10 +52,11 @@ async function run(argv: string[]): Promise<void> {
 }
 
 /**
- * initdb (trust auth, fsync off: a test cluster) and start. Throws when the binaries are missing or a step fails.
- * Dispose it (`await using`) to stop it and remove its folder.
+ * initdb (trust auth) and start: fsync off for a test cluster, or with Postgres's stock settings when `stock`
+ * (fsync, full-page writes and autovacuum on, as a deployment runs it: the ingest bench's `--cluster`). Throws when
+ * the binaries are missing or a step fails. Dispose it (`await using`) to stop it and remove its folder.
  */
-export async function startPgCluster(): Promise<PgCluster> {
+export async function startPgCluster(options: { stock?: boolean } = {}): Promise<PgCluster> {
   if (!pgBinDir) throw new Error('no Postgres server binaries on this machine');
   const dir = tempDir('wasap-pgcluster-');
   if (process.getuid?.() === 0) chownSync(dir.path, Number(Bun.spawnSync(['id', '-u', 'postgres']).stdout.toString().trim()), 0);
@@ -63,8 +64,8 @@ export async function startPgCluster(): Promise<PgCluster> {
   const port = freePort();
   const bin = (name: string) => join(pgBinDir!, name);
   await run([bin('initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  const options = `-p ${port} -k ${dir.path} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
-  const pgCtl = (...args: string[]) => run([bin('pg_ctl'), '-D', data, '-o', options, '-l', join(dir.path, 'log'), '-w', '-t', '30', ...args]);
+  const settings = `-p ${port} -k ${dir.path} -c listen_addresses=127.0.0.1${options.stock ? '' : ' -c fsync=off -c full_page_writes=off'}`;
+  const pgCtl = (...args: string[]) => run([bin('pg_ctl'), '-D', data, '-o', settings, '-l', join(dir.path, 'log'), '-w', '-t', '30', ...args]);
   await pgCtl('start');
   let running = true;
   return {

@@ -18,6 +18,10 @@ export interface Parts {
   outbox: boolean;
   cancels: boolean;
   schedules: boolean;
+  /** Every plan adds at most one message: its id is read straight from the insert, with no numbering per conversation. */
+  oneMessageEach: boolean;
+  /** Every plan patches its conversation (none is created): the list rows are all the update's RETURNING. */
+  allPatched: boolean;
 }
 
 export function partsOf(plans: SetPlan[]): Parts {
@@ -32,6 +36,8 @@ export function partsOf(plans: SetPlan[]): Parts {
     outbox: some((p) => p.outbox.length > 0),
     cancels: some((p) => p.cancel.length > 0),
     schedules: some((p) => p.schedule.length > 0),
+    oneMessageEach: plans.every((p) => p.messages.length <= 1),
+    allPatched: plans.every((p) => p.patch !== null && p.conversationId !== null),
   };
 }
 

@@ -113,10 +113,14 @@ export function setStatement(plans: SetPlan[]): SQL {
       returning id, conversation_id
     ), numbered as (
       select id, conversation_id, (row_number() over (partition by conversation_id order by id))::int - 1 as seq from msg
-    ), msg_ids as materialized (
+    ), ${
+      has.oneMessageEach
+        ? sql`msg_ids as (select conversation_id, array[id] as ids from msg)`
+        : sql`msg_ids as materialized (
       -- Each conversation's new message ids in order, aggregated once (a subquery per row is quadratic in the batch).
       select conversation_id, array_agg(id order by seq) as ids from numbered group by conversation_id
-    )`);
+    )`
+    }`);
   }
   if (has.outbox) {
     ctes.push(sql`queued as (
@@ -161,9 +165,11 @@ export function setStatement(plans: SetPlan[]): SQL {
     )`);
   // The list row as this statement leaves it: what it wrote (RETURNING), else the snapshot it did not change.
   const wrote = [...(has.creates ? [sql`select * from created`] : []), ...(has.patches ? [sql`select * from patched`] : [])];
+  // Every conversation patched: the update's RETURNING holds every list row, and no other needs looking up.
+  const unchanged = sql`select ${rowConversation('o')} from conversations o
+        where o.id = any (array(select id from conv))${has.patches ? sql` and o.id <> all (array(select id from patched))` : sql``}`;
   ctes.push(sql`shown as materialized (
-      ${sql.join([...wrote, sql``], sql` union all `)}select ${rowConversation('o')} from conversations o
-        where o.id = any (array(select id from conv))${has.patches ? sql` and o.id <> all (array(select id from patched))` : sql``}
+      ${has.allPatched ? sql`select * from patched` : sql`${sql.join([...wrote, sql``], sql` union all `)}${unchanged}`}
     ), people as materialized (
       ${has.renames ? sql`select * from renamed union all ` : sql``}select ${rowAspirant('o')} from aspirants o
         where o.id = any (array(select aspirant_id from shown))${has.renames ? sql` and o.id <> all (array(select id from renamed))` : sql``}
