@@ -197,7 +197,7 @@ if (import.meta.main) {
   await using cluster = args.cluster ? await startPgCluster({ stock: true }) : undefined;
   if (cluster) process.env.BENCH_DATABASE_URL = cluster.url;
   const result = await runIngest({ driver: args.driver, quick: args.quick, profileDir });
-  if (cluster) result.notes.push('Postgres: a throwaway cluster of the bench\'s own with stock settings (autovacuum on, fsync on), --cluster.');
+  if (cluster) result.notes.push("Postgres: a throwaway cluster of the bench's own with stock settings (autovacuum on, fsync on), --cluster.");
   console.log(formatResult(result));
   console.log(`\n(${Math.round((performance.now() - started) / 1000)} s)`);
   writeFileSync(join(resultsDir, `ingest-${args.driver}.json`), JSON.stringify(result, null, 2) + '\n');
