@@ -161,7 +161,7 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     expect(entry).toMatchObject({ actorUserId: t.admin.id, targetId: String(t.rita.id), details: { email: 'rita@agency.co', from: 'recruiter', to: 'admin' } });
   });
 
-  test('the audit page shows the latest entries, filters by prefix, and escapes details', async () => {
+  test("the audit page shows the latest entries with readable labels in the admin's language and zone, filters by action, and escapes details", async () => {
     await using t = await setup(driver);
     await t.request('/login', { method: 'POST', headers: FORM, body: new URLSearchParams({ email: '<script>alert(1)</script>', password: 'x' }) });
     const boss = (await t.signIn('boss@agency.co'))!;
@@ -169,12 +169,14 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     const all = await (await t.request('/admin/audit', { headers: { cookie: boss.cookie } })).text();
     expect(all).not.toContain('<script>alert(1)</script>');
     expect(all).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(all).toContain('auth.signed_in');
-    expect(all).toContain('user.disabled');
+    // Each row: the action's label, its code kept in the title; times in the admin's zone (Colombia's by default).
+    expect(all).toContain('<td title="auth.signed_in">Inició sesión</td>');
+    expect(all).toContain('<td title="user.disabled">Usuario desactivado</td>');
+    expect(all).toContain('Cuándo (America/Bogota)');
     const auth = await (await t.request('/admin/audit?action=auth.', { headers: { cookie: boss.cookie } })).text();
-    expect(auth).toContain('auth.sign_in_failed');
-    expect(auth).not.toContain('user.disabled');
+    expect(auth).toContain('<td title="auth.sign_in_failed">');
+    expect(auth).not.toContain('<td title="user.disabled">');
     const wildcard = await (await t.request('/admin/audit?action=%25', { headers: { cookie: boss.cookie } })).text();
-    expect(wildcard).not.toContain('auth.signed_in');
+    expect(wildcard).not.toContain('<td title="auth.signed_in">');
   });
 });

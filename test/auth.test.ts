@@ -9,7 +9,8 @@ import { insertUser, toPublicUser } from '../server/db/queries/users';
 import { auditLog, sessions, users } from '../server/db/schema';
 import { createLogger } from '../server/logger';
 import { createMetrics } from '../server/metrics';
-import { authRoutes, WRONG_CREDENTIALS } from '../server/routes/auth';
+import { authRoutes } from '../server/routes/auth';
+import { translator } from '../views/i18n';
 import { observability } from '../server/routes/observability';
 import { setUserDisabled } from '../server/services/users';
 import { drivers, testDatabase, type Driver } from './support/db';
@@ -41,9 +42,10 @@ async function setup(driver: Driver, publicUrl = 'http://localhost:3000') {
     .use(pages);
   const ana = toPublicUser(await insertUser(db, { email: 'ana@agency.co', name: 'Ana', role: 'recruiter', passwordHash: await Bun.password.hash(PASSWORD, CHEAP) }));
   const request = (path: string, init?: RequestInit) => app.handle(new Request(`http://localhost${path}`, init));
-  function login(email: string, password: string, extra: { ip?: string; next?: string } = {}) {
+  function login(email: string, password: string, extra: { ip?: string; next?: string; language?: string } = {}) {
     const body = new URLSearchParams({ email, password, ...(extra.next ? { next: extra.next } : {}) });
-    return request('/login', { method: 'POST', headers: { ...FORM, 'x-forwarded-for': extra.ip ?? '198.51.100.1' }, body });
+    const language: Record<string, string> = extra.language ? { 'accept-language': extra.language } : {};
+    return request('/login', { method: 'POST', headers: { ...FORM, ...language, 'x-forwarded-for': extra.ip ?? '198.51.100.1' }, body });
   }
   async function signIn(email = 'ana@agency.co') {
     const response = await login(email, PASSWORD);
@@ -90,13 +92,28 @@ describe.each(drivers)('auth on %s', (driver) => {
     expect(response.headers.getSetCookie().find((c) => c.startsWith('wasap_session='))).toContain('Secure');
   });
 
+  test("the sign-in page speaks the browser's language: Spanish unless it asks for English, never both", async () => {
+    await using t = await setup(driver);
+    const spanish = await (await t.request('/login', { headers: { 'accept-language': 'es-CO,es;q=0.9' } })).text();
+    expect(spanish).toContain('<html lang="es">');
+    expect(spanish).toContain('Iniciar sesión');
+    expect(spanish).not.toContain('Sign in');
+    const english = await (await t.request('/login', { headers: { 'accept-language': 'en-GB,en;q=0.8' } })).text();
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('Sign in');
+    expect(english).not.toContain('Iniciar sesión');
+    const wrong = await t.login('ana@agency.co', 'not the password', { language: 'en' });
+    expect(await wrong.text()).toContain('Email or password is wrong.');
+    expect(await (await t.request('/login')).text()).toContain('Iniciar sesión');
+  });
+
   test('a wrong password and an unknown email get the same answer; the password is never recorded', async () => {
     await using t = await setup(driver);
     const wrong = await t.login('ana@agency.co', 'not the password');
     const unknown = await t.login('nobody@agency.co', 'not the password');
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     const [wrongText, unknownText] = [await wrong.text(), await unknown.text()];
-    expect(wrongText).toContain(Bun.escapeHTML(WRONG_CREDENTIALS));
+    expect(wrongText).toContain(Bun.escapeHTML(translator('es').t('login.wrongCredentials')));
     expect(wrongText.replace('ana@agency.co', 'X')).toBe(unknownText.replace('nobody@agency.co', 'X'));
     expect(wrong.headers.getSetCookie()).toEqual([]);
     const failures = (await auditActions(t.db)).filter((a) => a.action === 'auth.sign_in_failed');
@@ -113,7 +130,9 @@ describe.each(drivers)('auth on %s', (driver) => {
     const locked = await t.login('ana@agency.co', PASSWORD, { ip: '203.0.113.99' });
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toBe('900');
-    expect(await locked.text()).toContain('Too many failed sign-ins; wait 15 min');
+    expect(await locked.text()).toContain('Demasiados intentos fallidos; espera 15 minutos');
+    const lockedInEnglish = await t.login('ana@agency.co', PASSWORD, { ip: '203.0.113.99', language: 'en-US,en;q=0.9' });
+    expect(await lockedInEnglish.text()).toContain('Too many failed sign-ins; wait 15 minutes');
     t.clock.advance(15 * 60_000);
     expect((await t.login('ana@agency.co', PASSWORD)).status).toBe(303);
   });
@@ -179,7 +198,7 @@ describe.each(drivers)('auth on %s', (driver) => {
     await setUserDisabled(t.db, { label: 'test' }, 'ana@agency.co', true);
     const response = await t.login('ana@agency.co', PASSWORD);
     expect(response.status).toBe(403);
-    expect(await response.text()).toContain('This account is disabled');
+    expect(await response.text()).toContain('Esta cuenta está desactivada');
   });
 
   test('sign-out needs the CSRF token; with it the session and cookie are gone', async () => {

@@ -2,6 +2,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { Elysia, t } from 'elysia';
 import { CannedPage } from '../../views/admin/canned';
+import { translator } from '../../views/i18n';
 import { authPlugin } from '../auth/plugin';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
@@ -13,7 +14,7 @@ export function adminCannedRoutes(deps: { db: Db; secureCookies: boolean }) {
   const list = () => db.select({ id: cannedResponses.id, title: cannedResponses.title, body: cannedResponses.body }).from(cannedResponses).orderBy(asc(cannedResponses.title));
   return new Elysia({ name: 'admin-canned', prefix: '/admin/canned' })
     .use(authPlugin({ db, secureCookies: deps.secureCookies }))
-    .get('', async ({ user, session }) => htmlResponse(CannedPage({ rows: await list(), me: user, csrf: session.csrfToken })), { requireAdmin: true })
+    .get('', async ({ user, session }) => htmlResponse(CannedPage({ i18n: translator(user.locale, user.timeZone), rows: await list(), me: user, csrf: session.csrfToken })), { requireAdmin: true })
     .post(
       '',
       async ({ user, body, redirect }) => {

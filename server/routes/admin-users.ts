@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import { addUser, getUsers, setUserDisabled, setUserPassword, type Actor } from '../services/users';
 import { AuditPage } from '../../views/admin/audit';
 import { UsersPage, type UsersPageProps } from '../../views/admin/users';
+import { translator } from '../../views/i18n';
 import { htmlResponse } from './html';
 
 export interface AdminUsersDeps {
@@ -17,15 +18,10 @@ export interface AdminUsersDeps {
   now?: () => Date;
 }
 
-/** Fixed texts keyed by the `done` query parameter: nothing from the URL is echoed but the email, escaped. */
-const NOTICES = {
-  created: 'Usuario creado (user created)',
-  disabled: 'Usuario desactivado; sus sesiones se cerraron (user disabled and signed out)',
-  enabled: 'Usuario activado (user enabled)',
-  password: 'Contraseña cambiada; sus sesiones se cerraron (password reset, user signed out)',
-  role: 'Rol cambiado (role changed)',
-} as const;
-type Done = keyof typeof NOTICES;
+/** The notices keyed by the `done` query parameter (views/i18n admin.users.done): nothing from the URL is echoed but the email, escaped. */
+const DONE = ['created', 'disabled', 'enabled', 'password', 'role'] as const;
+type Done = (typeof DONE)[number];
+const isDone = (value: unknown): value is Done => (DONE as readonly unknown[]).includes(value);
 
 const emailBody = t.Object({ email: t.String({ maxLength: 320 }) });
 
@@ -38,7 +34,7 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
 
   async function usersPage(user: PublicUser, session: SessionRow, extra: Partial<UsersPageProps> = {}, status = 200) {
     const users = await getUsers(db);
-    return htmlResponse(UsersPage({ users, me: user, csrf: session.csrfToken, ...extra }), status);
+    return htmlResponse(UsersPage({ i18n: translator(user.locale, user.timeZone), users, me: user, csrf: session.csrfToken, ...extra }), status);
   }
 
   /** Runs one change; a refused change re-renders the page with the reason, anything else goes to the error mapper. */
@@ -57,8 +53,8 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
       .get(
         '/users',
         function listPage({ user, session, query }) {
-          const done = query.done && Object.hasOwn(NOTICES, query.done) ? NOTICES[query.done as Done] : undefined;
-          const notice = done ? `${done}: ${query.email ?? ''}` : undefined;
+          const { t } = translator(user.locale, user.timeZone);
+          const notice = isDone(query.done) ? t(`admin.users.done.${query.done}`, { email: query.email ?? '' }) : undefined;
           return usersPage(user, session, { notice });
         },
         { query: t.Object({ done: t.Optional(t.String({ maxLength: 20 })), email: t.Optional(t.String({ maxLength: 320 })) }) },
@@ -117,7 +113,7 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
         async function auditPage({ user, session, query }) {
           const action = query.action?.trim() || undefined;
           const entries = await listAuditEntries(db, { actionPrefix: action, limit: AUDIT_PAGE_SIZE });
-          return htmlResponse(AuditPage({ entries, me: user, csrf: session.csrfToken, action, limit: AUDIT_PAGE_SIZE }));
+          return htmlResponse(AuditPage({ i18n: translator(user.locale, user.timeZone), entries, me: user, csrf: session.csrfToken, action, limit: AUDIT_PAGE_SIZE }));
         },
         { query: t.Object({ action: t.Optional(t.String({ maxLength: 60 })) }) },
       ),

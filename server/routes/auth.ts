@@ -11,6 +11,7 @@ import { findUserByEmail, type UserRow } from '../db/queries/users';
 import { ForbiddenError } from '../errors';
 import { hashPassword } from '../services/users';
 import { LoginPage, type LoginPageProps } from '../../views/auth/login';
+import { localeFromAcceptLanguage, translator, type Translator } from '../../views/i18n';
 import { htmlResponse } from './html';
 
 export interface AuthRoutesDeps {
@@ -27,8 +28,6 @@ export interface AuthRoutesDeps {
   timingHash?: string;
 }
 
-export const WRONG_CREDENTIALS = 'Correo o contraseña incorrectos. (Email or password is wrong.)';
-export const ACCOUNT_DISABLED = 'Esta cuenta está desactivada; pide a un administrador que la active. (This account is disabled; ask an admin.)';
 const DEFAULT_LANDING = '/inbox';
 
 type Outcome = { ok: true; user: UserRow } | { ok: false; reason: 'unknown_email' | 'wrong_password' | 'disabled'; user?: UserRow };
@@ -67,8 +66,12 @@ function page(props: LoginPageProps, status = 200, headers: Record<string, strin
 
 function throttledPage(verdict: Extract<ThrottleVerdict, { allowed: false }>, props: LoginPageProps): Promise<Response> {
   const minutes = Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60));
-  const error = `Demasiados intentos fallidos; espera ${minutes} min y vuelve a intentarlo. (Too many failed sign-ins; wait ${minutes} min and try again.)`;
-  return page({ ...props, error }, 429, { 'retry-after': String(verdict.retryAfterSeconds) });
+  return page({ ...props, error: props.i18n.t('login.throttled', { count: minutes }) }, 429, { 'retry-after': String(verdict.retryAfterSeconds) });
+}
+
+/** The sign-in page speaks the browser's language (no user is known yet). */
+function readerOf(request: Request): Translator {
+  return translator(localeFromAcceptLanguage(request.headers.get('accept-language')));
 }
 
 /** Login CSRF: a form posted from another site carries its Origin; browsers always send it on cross-site POSTs. */
@@ -89,14 +92,14 @@ export function authRoutes(deps: AuthRoutesDeps) {
     .use(authPlugin({ db, secureCookies: secure, now }))
     .get(
       '/login',
-      function loginForm({ auth, query, set }) {
+      function loginForm({ auth, query, set, request }) {
         const next = isLocalPath(query.next) ? query.next : undefined;
         if (auth) {
           set.status = 303;
           set.headers.location = safeNext(next, DEFAULT_LANDING);
           return '';
         }
-        return page({ next });
+        return page({ i18n: readerOf(request), next });
       },
       { query: t.Object({ next: t.Optional(t.String({ maxLength: 2048 })) }) },
     )
@@ -107,8 +110,9 @@ export function authRoutes(deps: AuthRoutesDeps) {
         const ip = clientIp(request, server, deps.trustProxy ?? false);
         const email = body.email.trim().toLowerCase();
         const next = isLocalPath(body.next) ? body.next : undefined;
+        const i18n = readerOf(request);
         const verdict = throttle.check(email, ip);
-        if (!verdict.allowed) return throttledPage(verdict, { next, email });
+        if (!verdict.allowed) return throttledPage(verdict, { i18n, next, email });
         const outcome = await checkCredentials(deps, email, body.password);
         if (!outcome.ok) {
           if (outcome.reason !== 'disabled') throttle.recordFailure(email, ip);
@@ -120,7 +124,8 @@ export function authRoutes(deps: AuthRoutesDeps) {
             details: { email, reason: outcome.reason },
             ip,
           });
-          return page({ next, email, error: outcome.reason === 'disabled' ? ACCOUNT_DISABLED : WRONG_CREDENTIALS }, outcome.reason === 'disabled' ? 403 : 401);
+          const error = i18n.t(outcome.reason === 'disabled' ? 'login.disabled' : 'login.wrongCredentials');
+          return page({ i18n, next, email, error }, outcome.reason === 'disabled' ? 403 : 401);
         }
         throttle.recordSuccess(email);
         const { user } = outcome;

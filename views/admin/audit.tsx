@@ -1,4 +1,5 @@
-/** @module views/admin/audit — the latest audit entries, read-only, filtered by action prefix. */
+/** @module views/admin/audit — the latest audit entries, read-only, filtered by action: labels in the admin's language, times in their zone. */
+import type { Catalogue, Translator } from '../i18n';
 import { Layout } from '../layout';
 import { AdminNav } from './nav';
 
@@ -14,6 +15,7 @@ export interface AuditRow {
 }
 
 export interface AuditPageProps {
+  i18n: Translator;
   entries: AuditRow[];
   me: { email: string };
   csrf: string;
@@ -21,20 +23,29 @@ export interface AuditPageProps {
   limit: number;
 }
 
-const PREFIXES = ['auth.', 'user.', 'conversation.', 'note.'];
+type ActionLabels = Catalogue['admin']['audit']['actions'];
+type TargetLabels = Catalogue['admin']['audit']['targets'];
 
-function Entry({ entry }: { entry: AuditRow }) {
-  const target = entry.targetType ? `${entry.targetType}${entry.targetId ? ` #${entry.targetId}` : ''}` : '';
+/** A code's label in the catalogue, or the code itself for one it does not know (an entry older than its label). */
+function labelOf<T extends object>(labels: T, code: string): string {
+  return Object.hasOwn(labels, code) ? String(labels[code as keyof T]) : code;
+}
+
+function Entry({ i18n, entry }: { i18n: Translator; entry: AuditRow }) {
+  const { actions, targets }: { actions: ActionLabels; targets: TargetLabels } = i18n.messages.admin.audit;
+  const target = entry.targetType ? `${labelOf(targets, entry.targetType)}${entry.targetId ? ` #${entry.targetId}` : ''}` : '';
   const details = entry.details === null || entry.details === undefined ? '' : JSON.stringify(entry.details);
   return (
     <tr id={`audit-${entry.id}`}>
       <td>
         <time datetime={entry.createdAt.toISOString()} safe>
-          {entry.createdAt.toISOString().replace('T', ' ').slice(0, 19)}
+          {i18n.dateTime(entry.createdAt)}
         </time>
       </td>
       <td safe>{entry.actor}</td>
-      <td safe>{entry.action}</td>
+      <td title={entry.action} safe>
+        {labelOf(actions, entry.action)}
+      </td>
       <td safe>{target}</td>
       <td class="audit-details">
         <code safe>{details}</code>
@@ -44,42 +55,50 @@ function Entry({ entry }: { entry: AuditRow }) {
   );
 }
 
-export function AuditPage({ entries, me, csrf, action, limit }: AuditPageProps) {
+export function AuditPage({ i18n, entries, me, csrf, action, limit }: AuditPageProps) {
+  const { t } = i18n;
+  const actions: ActionLabels = i18n.messages.admin.audit.actions;
   return (
-    <Layout title="Wasap — Auditoría (Audit log)">
+    <Layout title={`${t('app.name')} — ${t('admin.audit.title')}`} lang={i18n.locale}>
       <link rel="stylesheet" href="/assets/auth.css" />
-      <AdminNav current="audit" email={me.email} csrf={csrf} />
+      <AdminNav i18n={i18n} current="audit" email={me.email} csrf={csrf} />
       <main class="admin-page">
-        <h1>Auditoría (Audit log)</h1>
+        <h1 safe>{t('admin.audit.title')}</h1>
         <form method="get" action="/admin/audit" class="audit-filter">
           <label>
-            Acción empieza por (Action starts with)
-            <input name="action" value={action ?? ''} maxlength="60" list="audit-prefixes" placeholder="auth." />
+            <span safe>{t('admin.audit.actionFilter')}</span>
+            <select name="action">
+              <option value="" safe>
+                {t('admin.audit.anyAction')}
+              </option>
+              {Object.entries(actions).map(([code, label]) => (
+                <option value={code} selected={code === action} safe>
+                  {label}
+                </option>
+              ))}
+            </select>
           </label>
-          <datalist id="audit-prefixes">
-            {PREFIXES.map((prefix) => (
-              <option value={prefix} />
-            ))}
-          </datalist>
-          <button type="submit">Filtrar (Filter)</button>
+          <button type="submit" safe>
+            {t('admin.audit.filter')}
+          </button>
         </form>
         <p class="muted" safe>
-          {`Últimas ${limit} entradas (latest ${limit} entries): ${entries.length} mostradas (shown).`}
+          {t('admin.audit.shown', { limit, count: entries.length })}
         </p>
         <table class="admin-table">
           <thead>
             <tr>
-              <th>Cuándo (When, UTC)</th>
-              <th>Quién (Who)</th>
-              <th>Acción (Action)</th>
-              <th>Objeto (Target)</th>
-              <th>Detalles (Details)</th>
-              <th>IP</th>
+              <th safe>{t('admin.audit.when', { timeZone: i18n.timeZone })}</th>
+              <th safe>{t('admin.audit.who')}</th>
+              <th safe>{t('admin.audit.action')}</th>
+              <th safe>{t('admin.audit.target')}</th>
+              <th safe>{t('admin.audit.details')}</th>
+              <th safe>{t('admin.audit.ip')}</th>
             </tr>
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <Entry entry={entry} />
+              <Entry i18n={i18n} entry={entry} />
             ))}
           </tbody>
         </table>

@@ -1,4 +1,5 @@
 /** @module views/admin/canned — admins manage the canned responses recruiters pick from in the composer. */
+import type { Translator } from '../i18n';
 import { Layout } from '../layout';
 import { AdminNav, CsrfField } from './nav';
 
@@ -8,13 +9,14 @@ export interface CannedRow {
   body: string;
 }
 
-export function CannedPage({ rows, me, csrf, error }: { rows: CannedRow[]; me: { email: string }; csrf: string; error?: string }) {
+export function CannedPage({ i18n, rows, me, csrf, error }: { i18n: Translator; rows: CannedRow[]; me: { email: string }; csrf: string; error?: string }) {
+  const { t } = i18n;
   return (
-    <Layout title="Wasap — Respuestas (Canned responses)">
+    <Layout title={`${t('app.name')} — ${t('admin.canned.title')}`} lang={i18n.locale}>
       <link rel="stylesheet" href="/assets/auth.css" />
-      <AdminNav current="canned" email={me.email} csrf={csrf} />
+      <AdminNav i18n={i18n} current="canned" email={me.email} csrf={csrf} />
       <main class="admin-main">
-        <h1>Respuestas guardadas (Canned responses)</h1>
+        <h1 safe>{t('admin.canned.title')}</h1>
         {error ? (
           <p class="form-error" role="alert" safe>
             {error}
@@ -24,11 +26,17 @@ export function CannedPage({ rows, me, csrf, error }: { rows: CannedRow[]; me: {
         )}
         <form method="post" action="/admin/canned" class="admin-form">
           <CsrfField token={csrf} />
-          <label for="canned-title">Título (Title)</label>
+          <label for="canned-title" safe>
+            {t('admin.canned.heading')}
+          </label>
           <input id="canned-title" name="title" required maxlength="80" />
-          <label for="canned-body">Texto (Text)</label>
+          <label for="canned-body" safe>
+            {t('admin.canned.text')}
+          </label>
           <textarea id="canned-body" name="body" required maxlength="4096" rows="3"></textarea>
-          <button type="submit">Guardar (Save)</button>
+          <button type="submit" safe>
+            {t('admin.canned.save')}
+          </button>
         </form>
         <ul class="canned-list">
           {rows.map((row) => (
@@ -37,8 +45,8 @@ export function CannedPage({ rows, me, csrf, error }: { rows: CannedRow[]; me: {
               <p safe>{row.body}</p>
               <form method="post" action={`/admin/canned/${row.id}/delete`}>
                 <CsrfField token={csrf} />
-                <button type="submit" class="link-button">
-                  Borrar (Delete)
+                <button type="submit" class="link-button" safe>
+                  {t('admin.canned.delete')}
                 </button>
               </form>
             </li>

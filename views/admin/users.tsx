@@ -1,5 +1,6 @@
 /** @module views/admin/users — the users page: create, disable/enable, reset a password, change a role. */
 import { ROLES, type Role } from '../../actors/vocabulary';
+import type { Translator } from '../i18n';
 import { Layout } from '../layout';
 import { AdminNav, CsrfField } from './nav';
 
@@ -13,6 +14,7 @@ export interface UserView {
 }
 
 export interface UsersPageProps {
+  i18n: Translator;
   users: UserView[];
   me: { id: number; email: string };
   csrf: string;
@@ -22,22 +24,21 @@ export interface UsersPageProps {
   draft?: { email?: string; name?: string; role?: string };
 }
 
-// Literal types (as const), so the XSS scan knows the labels are not untrusted text; `satisfies` fails a role without one.
-const ROLE_LABELS = { admin: 'Administrador (admin)', recruiter: 'Reclutador (recruiter)' } as const satisfies Record<Role, string>;
-
-function RoleOptions({ selected }: { selected: string }) {
+function RoleOptions({ i18n, selected }: { i18n: Translator; selected: string }) {
+  const labels: Record<Role, string> = i18n.messages.admin.users.roles;
   return (
     <>
       {ROLES.map((value) => (
-        <option value={value} selected={value === selected}>
-          {ROLE_LABELS[value]}
+        <option value={value} selected={value === selected} safe>
+          {labels[value]}
         </option>
       ))}
     </>
   );
 }
 
-function UserRow({ user, self, csrf }: { user: UserView; self: boolean; csrf: string }) {
+function UserRow({ i18n, user, self, csrf }: { i18n: Translator; user: UserView; self: boolean; csrf: string }) {
+  const { t } = i18n;
   return (
     <tr id={`user-row-${user.id}`} class={user.disabled ? 'user-disabled' : undefined}>
       <td safe>{user.name}</td>
@@ -46,68 +47,82 @@ function UserRow({ user, self, csrf }: { user: UserView; self: boolean; csrf: st
         <form method="post" action="/admin/users/role" class="inline-form">
           <CsrfField token={csrf} />
           <input type="hidden" name="email" value={user.email} />
-          <select name="role" aria-label="Rol (role)" disabled={self}>
-            <RoleOptions selected={user.role} />
+          <select name="role" aria-label={t('admin.users.role')} disabled={self}>
+            <RoleOptions i18n={i18n} selected={user.role} />
           </select>
-          {self ? '' : <button type="submit">Cambiar (Change)</button>}
+          {self ? (
+            ''
+          ) : (
+            <button type="submit" safe>
+              {t('admin.users.change')}
+            </button>
+          )}
         </form>
       </td>
-      <td>{user.disabled ? 'Desactivado (disabled)' : 'Activo (active)'}</td>
+      <td safe>{user.disabled ? t('admin.users.disabled') : t('admin.users.active')}</td>
       <td class="user-actions">
         {self ? (
-          <span class="muted">Tú (you)</span>
+          <span class="muted" safe>
+            {t('admin.users.you')}
+          </span>
         ) : (
           <form method="post" action={user.disabled ? '/admin/users/enable' : '/admin/users/disable'} class="inline-form">
             <CsrfField token={csrf} />
             <input type="hidden" name="email" value={user.email} />
-            <button type="submit" class={user.disabled ? undefined : 'danger'}>
-              {user.disabled ? 'Activar (Enable)' : 'Desactivar (Disable)'}
+            <button type="submit" class={user.disabled ? undefined : 'danger'} safe>
+              {user.disabled ? t('admin.users.enable') : t('admin.users.disable')}
             </button>
           </form>
         )}
         <form method="post" action="/admin/users/password" class="inline-form">
           <CsrfField token={csrf} />
           <input type="hidden" name="email" value={user.email} />
-          <input type="password" name="password" autocomplete="new-password" minlength="10" required aria-label="Nueva contraseña (new password)" placeholder="Nueva contraseña" />
-          <button type="submit">Cambiar contraseña (Reset)</button>
+          <input type="password" name="password" autocomplete="new-password" minlength="10" required aria-label={t('admin.users.newPassword')} placeholder={t('admin.users.newPassword')} />
+          <button type="submit" safe>
+            {t('admin.users.resetPassword')}
+          </button>
         </form>
       </td>
     </tr>
   );
 }
 
-function CreateUserForm({ csrf, draft }: { csrf: string; draft: NonNullable<UsersPageProps['draft']> }) {
+function CreateUserForm({ i18n, csrf, draft }: { i18n: Translator; csrf: string; draft: NonNullable<UsersPageProps['draft']> }) {
+  const { t } = i18n;
   return (
     <form method="post" action="/admin/users" class="create-user">
-      <h2>Nuevo usuario (New user)</h2>
+      <h2 safe>{t('admin.users.newUser')}</h2>
       <CsrfField token={csrf} />
       <label>
-        Correo (Email) <input name="email" type="email" required maxlength="254" value={draft.email ?? ''} />
+        <span safe>{t('admin.users.email')}</span> <input name="email" type="email" required maxlength="254" value={draft.email ?? ''} />
       </label>
       <label>
-        Nombre (Name) <input name="name" required maxlength="120" value={draft.name ?? ''} />
+        <span safe>{t('admin.users.name')}</span> <input name="name" required maxlength="120" value={draft.name ?? ''} />
       </label>
       <label>
-        Rol (Role)
+        <span safe>{t('admin.users.role')}</span>
         <select name="role">
-          <RoleOptions selected={draft.role ?? 'recruiter'} />
+          <RoleOptions i18n={i18n} selected={draft.role ?? 'recruiter'} />
         </select>
       </label>
       <label>
-        Contraseña inicial (Initial password) <input name="password" type="password" autocomplete="new-password" minlength="10" required />
+        <span safe>{t('admin.users.initialPassword')}</span> <input name="password" type="password" autocomplete="new-password" minlength="10" required />
       </label>
-      <button type="submit">Crear (Create)</button>
+      <button type="submit" safe>
+        {t('admin.users.create')}
+      </button>
     </form>
   );
 }
 
-export function UsersPage({ users, me, csrf, notice, error, draft = {} }: UsersPageProps) {
+export function UsersPage({ i18n, users, me, csrf, notice, error, draft = {} }: UsersPageProps) {
+  const { t } = i18n;
   return (
-    <Layout title="Wasap — Usuarios (Users)">
+    <Layout title={`${t('app.name')} — ${t('admin.users.title')}`} lang={i18n.locale}>
       <link rel="stylesheet" href="/assets/auth.css" />
-      <AdminNav current="users" email={me.email} csrf={csrf} />
+      <AdminNav i18n={i18n} current="users" email={me.email} csrf={csrf} />
       <main class="admin-page">
-        <h1>Usuarios (Users)</h1>
+        <h1 safe>{t('admin.users.title')}</h1>
         {notice ? (
           <p class="notice" role="status" safe>
             {notice}
@@ -125,20 +140,20 @@ export function UsersPage({ users, me, csrf, notice, error, draft = {} }: UsersP
         <table class="admin-table">
           <thead>
             <tr>
-              <th>Nombre (Name)</th>
-              <th>Correo (Email)</th>
-              <th>Rol (Role)</th>
-              <th>Estado (State)</th>
-              <th>Acciones (Actions)</th>
+              <th safe>{t('admin.users.name')}</th>
+              <th safe>{t('admin.users.email')}</th>
+              <th safe>{t('admin.users.role')}</th>
+              <th safe>{t('admin.users.state')}</th>
+              <th safe>{t('admin.users.actions')}</th>
             </tr>
           </thead>
           <tbody>
             {users.map((user) => (
-              <UserRow user={user} self={user.id === me.id} csrf={csrf} />
+              <UserRow i18n={i18n} user={user} self={user.id === me.id} csrf={csrf} />
             ))}
           </tbody>
         </table>
-        <CreateUserForm csrf={csrf} draft={draft} />
+        <CreateUserForm i18n={i18n} csrf={csrf} draft={draft} />
       </main>
     </Layout>
   );

@@ -12,6 +12,10 @@ export const users = pgTable(
     /** argon2id PHC string from Bun.password.hash. */
     passwordHash: text('password_hash').notNull(),
     disabled: boolean('disabled').notNull().default(false),
+    /** The language of the pages this user reads (actors/vocabulary LOCALES): Spanish (Colombia) first. */
+    locale: text('locale').notNull().default('es'),
+    /** The IANA zone times are shown in (views/i18n DEFAULT_TIME_ZONE: Colombia's). */
+    timeZone: text('time_zone').notNull().default('America/Bogota'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,60 @@
+/** @module views/i18n/i18n.test — one key set in both catalogues, plurals, times in the reader's zone, Accept-Language. */
+import { describe, expect, test } from 'bun:test';
+import { CATALOGUES, isTimeZone, localeFromAcceptLanguage, translator } from '.';
+
+/** Every leaf's dotted path and value. */
+function leaves(node: unknown, prefix = ''): [string, unknown][] {
+  if (typeof node !== 'object' || node === null) return [[prefix, node]];
+  return Object.entries(node).flatMap(([key, value]) => leaves(value, prefix ? `${prefix}.${key}` : key));
+}
+
+describe('message catalogues', () => {
+  test('Spanish and English have exactly the same keys, each a non-empty text', () => {
+    const es = leaves(CATALOGUES.es);
+    const en = leaves(CATALOGUES.en);
+    expect(en.map(([key]) => key).sort()).toEqual(es.map(([key]) => key).sort());
+    for (const [key, value] of [...es, ...en]) {
+      expect(typeof value, key).toBe('string');
+      expect((value as string).trim().length, key).toBeGreaterThan(0);
+    }
+  });
+
+  test('variables are filled in and the plural form follows the count', () => {
+    const es = translator('es');
+    const en = translator('en');
+    expect(es.t('login.throttled', { count: 1 })).toBe('Demasiados intentos fallidos; espera 1 minuto y vuelve a intentarlo.');
+    expect(es.t('login.throttled', { count: 5 })).toBe('Demasiados intentos fallidos; espera 5 minutos y vuelve a intentarlo.');
+    expect(en.t('login.throttled', { count: 1 })).toContain('wait 1 minute and');
+    expect(en.t('login.throttled', { count: 5 })).toContain('wait 5 minutes and');
+    // Spanish's CLDR "many" (a million) falls back to the other form.
+    expect(es.t('login.throttled', { count: 1_000_000 })).toContain('1000000 minutos');
+    // Variables are text, not markup: the views escape them.
+    expect(en.t('admin.users.done.created', { email: '<b>@x' })).toBe('User created: <b>@x');
+  });
+
+  test("times are shown in the reader's zone, in the reader's language", () => {
+    const at = new Date('2026-12-01T14:05:00Z');
+    expect(translator('es').dateTime(at)).toContain('09:05');
+    expect(translator('es').dateTime(at)).toContain('dic');
+    expect(translator('en', 'Europe/Madrid').dateTime(at)).toContain('15:05');
+    expect(translator('en', 'Europe/Madrid').dateTime(at)).toContain('Dec');
+  });
+
+  test('an unknown language reads Spanish and an unknown zone is Colombia’s', () => {
+    const reader = translator('fr', 'Mars/Olympus');
+    expect(reader.locale).toBe('es');
+    expect(reader.timeZone).toBe('America/Bogota');
+    expect(isTimeZone('America/Bogota')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
+  });
+
+  test("before sign-in the browser's Accept-Language picks the language, by its order and weights", () => {
+    expect(localeFromAcceptLanguage('en-US,en;q=0.9,es;q=0.8')).toBe('en');
+    expect(localeFromAcceptLanguage('fr-FR, en;q=0.5')).toBe('en');
+    expect(localeFromAcceptLanguage('en;q=0.3, es-CO;q=0.9')).toBe('es');
+    expect(localeFromAcceptLanguage('en;q=0, de')).toBe('es');
+    expect(localeFromAcceptLanguage('fr')).toBe('es');
+    expect(localeFromAcceptLanguage(undefined)).toBe('es');
+  });
+});

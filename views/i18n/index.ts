@@ -1,0 +1,91 @@
+/**
+ * @module views/i18n — the words and times every recruiter and admin page shows, in the reader's language and time
+ * zone: `translator(locale, timeZone)` → `t(key, vars)` over the catalogues in ./es and ./en (i18next: interpolation,
+ * plurals by Intl.PluralRules), the catalogue itself for label maps, and dates formatted with Intl in that zone.
+ */
+import i18next from 'i18next';
+import { isLocale, LOCALES, type Locale } from '../../actors/vocabulary';
+import type { Catalogue, MessageKey } from './catalogue';
+import { en } from './en';
+import { es } from './es';
+
+export type { Catalogue, MessageKey } from './catalogue';
+
+/** Colombia's zone (UTC−5, no daylight saving): the first market's, for users who have not chosen one. */
+export const DEFAULT_TIME_ZONE = 'America/Bogota';
+/** Spanish (Colombia) first. */
+export const DEFAULT_PAGE_LOCALE: Locale = 'es';
+
+export const CATALOGUES: Record<Locale, Catalogue> = { es, en };
+
+/** BCP 47 tags for Intl: Colombian Spanish, and English with 24-hour times as the Spanish pages use. */
+const INTL_LOCALE: Record<Locale, string> = { es: 'es-CO', en: 'en-GB' };
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  resources: Object.fromEntries(LOCALES.map((locale) => [locale, { translation: CATALOGUES[locale] }])),
+  lng: DEFAULT_PAGE_LOCALE,
+  fallbackLng: false,
+  // Plain text out: the views escape everything they render (`safe`), catalogue words and variables alike.
+  interpolation: { escapeValue: false },
+  initAsync: false,
+  returnNull: false,
+});
+
+export interface Translator {
+  locale: Locale;
+  /** An IANA zone, e.g. America/Bogota. */
+  timeZone: string;
+  /** The message for `key` with `{{name}}` variables filled in; `count` picks the plural form. */
+  t(key: MessageKey, vars?: Record<string, string | number>): string;
+  /** The whole catalogue of this language, for label maps keyed by a vocabulary (audit actions, roles). */
+  messages: Catalogue;
+  /** A date and time in the reader's zone, 24-hour: "1 de dic de 2026, 09:05" / "1 Dec 2026, 09:05". */
+  dateTime(date: Date): string;
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows (Intl throws a RangeError for any other). */
+export function isTimeZone(zone: unknown): zone is string {
+  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The translator for a reader; an unknown locale reads Spanish, an unknown zone Colombia's. */
+export function translator(locale: string | null | undefined, timeZone?: string | null): Translator {
+  const lang: Locale = isLocale(locale) ? locale : DEFAULT_PAGE_LOCALE;
+  const zone = isTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
+  const fixed = i18n.getFixedT(lang);
+  const dateTimeFormat = new Intl.DateTimeFormat(INTL_LOCALE[lang], { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
+  return {
+    locale: lang,
+    timeZone: zone,
+    t: (key, vars) => String(fixed(key, vars ?? {})),
+    messages: CATALOGUES[lang],
+    dateTime: (date) => dateTimeFormat.format(date),
+  };
+}
+
+/**
+ * The reader's language from an Accept-Language header (before sign-in: the login page): the first of LOCALES by
+ * the header's own order and q-values (RFC 9110 §12.5.4), else Spanish.
+ */
+export function localeFromAcceptLanguage(header: string | null | undefined): Locale {
+  if (!header) return DEFAULT_PAGE_LOCALE;
+  const ranges = header
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const weight = q ? Number(q.slice(2)) : 1;
+      return { lang: tag.trim().slice(0, 2).toLowerCase(), weight: Number.isFinite(weight) ? weight : 0, index };
+    })
+    .filter((r) => r.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.index - b.index);
+  return ranges.map((r) => r.lang).find(isLocale) ?? DEFAULT_PAGE_LOCALE;
+}
