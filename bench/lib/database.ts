@@ -2,7 +2,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { openDatabase, wrap, type Database, type Db } from '../../server/db/client';
+import { openDatabase, pgliteExtensions, wrap, type Database, type Db } from '../../server/db/client';
 import { migrationsFolder } from '../../server/db/migrate';
 import * as schema from '../../server/db/schema';
 import { freshPostgresUrl } from '../../test/support/db';
@@ -39,7 +39,7 @@ async function freshPostgres(adminUrl: string): Promise<BenchDatabase> {
 }
 
 async function memoryPglite(): Promise<BenchDatabase> {
-  const client = await PGlite.create();
+  const client = await PGlite.create({ extensions: await pgliteExtensions() });
   const db = drizzle({ client, schema }) as unknown as Db;
   await migrate(db as never, { migrationsFolder });
   return wrap(

@@ -83,12 +83,18 @@ async function openPostgres(url: string, max: number, prepare: boolean): Promise
   );
 }
 
+/** The contrib extensions the migrations create (0006: unaccent and pg_trgm for search); PGlite loads them when it opens. */
+export async function pgliteExtensions() {
+  const [{ unaccent }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite/contrib/unaccent'), import('@electric-sql/pglite/contrib/pg_trgm')]);
+  return { unaccent, pg_trgm };
+}
+
 async function openPglite(dir: string, role: string): Promise<Database> {
   const release = acquireLock(lockFileOf(dir), role);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
-    const client = await PGlite.create(dir);
+    const client = await PGlite.create(dir, { extensions: await pgliteExtensions() });
     const db = drizzle({ client, schema }) as unknown as Db;
     return wrap(
       db,

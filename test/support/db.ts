@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
-import { openDatabase, wrap, type Database, type Db } from '../../server/db/client';
+import { openDatabase, pgliteExtensions, wrap, type Database, type Db } from '../../server/db/client';
 import { migrationsFolder } from '../../server/db/migrate';
 import * as schema from '../../server/db/schema';
 
@@ -17,7 +17,7 @@ let base: Promise<PGlite> | undefined;
 /** One migrated in-memory PGlite per process; suites get clones (starting PGlite costs ~2 s, a clone ~0.3 s). */
 function migratedBase(): Promise<PGlite> {
   base ??= (async () => {
-    const client = await PGlite.create();
+    const client = await PGlite.create({ extensions: await pgliteExtensions() });
     await migrate(drizzle({ client, schema }), { migrationsFolder });
     return client;
   })();

@@ -1,10 +1,11 @@
 /** @module server/db/queries/inbox — the inbox's list reads: who may see what, the list (filtered, searched, keyset-paged), one or many list rows, and marking a conversation read. The open conversation's reads are in ./chat. */
-import { and, desc, eq, ilike, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Role } from '../../../actors/vocabulary';
 import type { ConversationRowView, InboxFilters } from '../../../views/inbox/types';
 import type { Db } from '../client';
-import { aspirants, conversations, messages, users } from '../schema';
+import { aspirants, conversations, users } from '../schema';
+import { searchCondition } from './search';
 
 export interface Viewer {
   id: number;
@@ -31,10 +32,6 @@ export async function canSee(db: Db, viewer: Viewer, conversationId: number): Pr
 function displayName(row: { firstName: string | null; lastName: string | null; whatsappName: string | null; number: string }): string {
   const full = [row.firstName, row.lastName].filter(Boolean).join(' ').trim();
   return full || row.whatsappName || row.number;
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** `<ISO time>_<id>` of the last row: the next page starts strictly after it. */
@@ -85,18 +82,7 @@ function filterWhere(viewer: Viewer, filters: InboxFilters): SQL | undefined {
   if (filters.scope === 'mine') parts.push(eq(conversations.assigneeId, viewer.id));
   if (filters.scope === 'unassigned') parts.push(isNull(conversations.assigneeId));
   const q = filters.q?.trim();
-  if (q) {
-    const like = `%${escapeLike(q)}%`;
-    parts.push(
-      or(
-        ilike(aspirants.firstName, like),
-        ilike(aspirants.lastName, like),
-        ilike(aspirants.whatsappName, like),
-        ilike(aspirants.whatsappId, like),
-        sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.body ilike ${like})`,
-      ),
-    );
-  }
+  if (q) parts.push(searchCondition(q));
   return and(...parts);
 }
 
