@@ -314,6 +314,52 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     await bruno.page.screenshot({ path: screenshotPath('inbox-phone-details'), fullPage: true });
   });
 
+  test('search finds people as she types, without accents or a number format, and a search result takes no pushed rows', async () => {
+    await using r = await rig();
+    const maria = '+573152223344';
+    const camila = '+573001112233';
+    const ana = await signIn(r, { email: 'ana@wasap.test', name: 'Ana Admin', role: 'admin' }, DESKTOP);
+    await aspirantWrites(r, maria, 'Hola, quiero ser modelo', 'María Fernanda');
+    await aspirantWrites(r, camila, 'Buenas tardes', 'Camila');
+    const mid = await conversationOf(r, maria);
+    const cid = await conversationOf(r, camila);
+    await topRow(ana.page, cid);
+
+    // Typed, never submitted: the list follows 300 ms after the last key, and the URL with it.
+    const search = ana.page.locator('#inbox-q');
+    await search.pressSequentially('maria');
+    await ana.page.waitForFunction((id) => Array.from(document.querySelectorAll('#conv-list > li.conv-row'), (li) => li.id).join() === `conv-row-${id}`, mid);
+    expect(ana.page.url()).toContain('q=maria');
+    await search.fill('');
+    await search.pressSequentially('315 222 3344');
+    await ana.page.waitForFunction((id) => Array.from(document.querySelectorAll('#conv-list > li.conv-row'), (li) => li.id).join() === `conv-row-${id}`, mid);
+
+    // The swapped list told the socket its filters (a search: no live rows). A 'viewing' sent after it is answered
+    // only once the server has handled both, in order: then the tab hears no list topic.
+    const viewed = ana.nextFrame(`presence-${mid}`);
+    await ana.page.evaluate((id) => {
+      const { sockets } = (window as unknown as TestWindow).live;
+      sockets.at(-1)!.send(JSON.stringify({ type: 'viewing', conversationId: id }));
+    }, mid);
+    await viewed;
+    // Camila writes while the search is on screen: her row is published to no one, so not into a list she does not match.
+    const published = Promise.withResolvers<number>();
+    const stop = r.t.services.hub.listen((topic, data) => {
+      if (topic.startsWith('inbox:') && data.includes(`conv-row-${cid}`) && data.includes('Sigo esperando')) published.resolve(r.t.services.hub.subscribers(topic));
+    });
+    await aspirantWrites(r, camila, 'Sigo esperando');
+    expect(await published.promise).toBe(0);
+    stop();
+    expect(await rowIds(ana.page)).toEqual([`conv-row-${mid}`]);
+
+    // Cleared: every conversation again, and live again.
+    await search.fill('');
+    await ana.page.waitForFunction(() => document.querySelectorAll('#conv-list > li.conv-row').length === 2);
+    await aspirantWrites(r, camila, 'Hola otra vez');
+    await topRow(ana.page, cid);
+    expect(ana.dialogs).toEqual([]);
+  });
+
   test("an aspirant's markup shows as text in the list, the chat and the panel, pushed and rendered; nothing runs", async () => {
     await using r = await rig();
     const number = '+573009990000';

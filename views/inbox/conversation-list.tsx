@@ -97,7 +97,7 @@ export function LoadMoreRows({ filters, nextCursor, basePath = '/inbox' }: { fil
   const href = `${basePath}${filterQuery(filters, { cursor: nextCursor })}`;
   return (
     <li id="conv-list-more" class="list-more">
-      <a href={href} hx-get={href} hx-select="#conv-list > li" hx-target="#conv-list-more" hx-swap="outerHTML">
+      <a href={href} hx-get={href} hx-select="#conv-list > li:not([hidden])" hx-target="#conv-list-more" hx-swap="outerHTML">
         Load more conversations
       </a>
     </li>
@@ -117,6 +117,9 @@ export interface ConversationListProps {
 export function ConversationList({ rows, filters, nextCursor, now = new Date(), openId }: ConversationListProps) {
   return (
     <ul id="conv-list" class="conv-list" aria-label="Conversations">
+      {/* Tells the socket which filters this list shows, when it connects and whenever a search replaces the list:
+          only rows that belong here are pushed to it. */}
+      <li hidden hx-ws:send hx-trigger="htmx:ws:after:connection from:#app, load" hx-vals={JSON.stringify({ type: 'list', scope: filters.scope, status: filters.status, q: filters.q })}></li>
       {rows.map((row) => (
         <ConversationRow row={row} filters={filters} now={now} open={row.id === openId} />
       ))}
@@ -149,9 +152,25 @@ export function ListFilters({ filters, basePath = '/inbox' }: { filters: InboxFi
         <input type="hidden" name="scope" value={filters.scope} />
         {filters.status ? <input type="hidden" name="status" value={filters.status} /> : ''}
         <label class="visually-hidden" for="inbox-q">
-          Search by name, number or message
+          Search by name, number, e-mail, city or message
         </label>
-        <input id="inbox-q" type="search" name="q" value={filters.q ?? ''} placeholder="Search name, number or message" maxlength="200" />
+        {/* As she types (300 ms after the last key) the list below is replaced by the matches, and the URL follows. */}
+        <input
+          id="inbox-q"
+          type="search"
+          name="q"
+          value={filters.q ?? ''}
+          placeholder="Search name, number, e-mail, city or message"
+          maxlength="200"
+          autocomplete="off"
+          hx-get={basePath}
+          hx-trigger="input changed delay:300ms, search"
+          hx-include="closest form"
+          hx-select="#conv-list"
+          hx-target="#conv-list"
+          hx-swap="outerHTML"
+          hx-push-url="true"
+        />
       </form>
       <nav class="tabs" aria-label="Whose conversations">
         {INBOX_SCOPES.map((scope) => (

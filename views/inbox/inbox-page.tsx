@@ -132,8 +132,6 @@ export function InboxPage({ viewer, filters, rows, nextCursor, open, presence = 
             <TopBar viewer={viewer} />
             <ListFilters filters={filters} basePath={openId ? `/inbox/${openId}` : '/inbox'} />
             <ConversationList rows={rows} filters={filters} nextCursor={nextCursor} now={now} openId={openId} />
-            {/* Tells the socket which filters this tab shows, so only rows that belong here are pushed to it. */}
-            <div hidden hx-ws:send hx-trigger="htmx:ws:after:connection from:#app" hx-vals={JSON.stringify({ type: 'list', scope: filters.scope, status: filters.status, q: filters.q })}></div>
           </aside>
           <main id="chat" class="pane pane-chat">
             {open ? <ChatPane open={open} viewer={viewer} filters={filters} presence={presence} now={now} /> : <EmptyChat />}
