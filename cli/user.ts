@@ -1,10 +1,10 @@
 /**
- * @module cli/user — `wasap user add|list|disable|enable|passwd`: manage recruiters and admins, on the database or,
+ * @module cli/user — `wasap user add|list|set|disable|enable|passwd`: manage recruiters and admins, on the database or,
  * while a server on this machine holds the embedded one, through its admin API (cli/api `viaServerOrDatabase`).
  */
 import { Option, type Command } from 'commander';
-import { ROLES, type Role } from '../actors/vocabulary';
-import { addUser, getUsers, setUserDisabled, setUserPassword, UserInputError, userView } from '../server/services/users';
+import { LOCALES, ROLES, type Role } from '../actors/vocabulary';
+import { addUser, getUsers, setUserDisabled, setUserPassword, setUserPreferences, UserInputError, userView } from '../server/services/users';
 import { AppError } from '../server/errors';
 import { call, viaServerOrDatabase } from './api';
 import { CLIError } from './errors';
@@ -45,7 +45,9 @@ export function registerUser(program: Command, io: CliIO): void {
     .requiredOption('--email <email>', 'sign-in email')
     .requiredOption('--name <name>', 'display name')
     .addOption(new Option('--role <role>', 'role').choices(ROLES).default('recruiter'))
-    .action(async function add(opts: { email: string; name: string; role: string }) {
+    .addOption(new Option('--locale <locale>', 'the language of her pages (default es)').choices(LOCALES))
+    .option('--time-zone <zone>', 'the IANA time zone her pages show times in (default America/Bogota)')
+    .action(async function add(opts: { email: string; name: string; role: string; locale?: string; timeZone?: string }) {
       const password = await readPassword(io);
       const input = { ...opts, role: opts.role as Role, password };
       const created = await viaServerOrDatabase(io, 'wasap user add', {
@@ -64,8 +66,22 @@ export function registerUser(program: Command, io: CliIO): void {
         database: async (database) => (await getUsers(database.db)).map(userView),
       });
       if (opts.json) return io.out(`${JSON.stringify(users, null, 2)}\n`);
-      const rows = users.map((u) => [String(u.id), u.email, u.name, u.role, u.disabled ? 'disabled' : 'active', minuteOf(u.createdAt).slice(0, 10)]);
-      io.out(renderTable(['ID', 'EMAIL', 'NAME', 'ROLE', 'STATE', 'CREATED'], rows));
+      const rows = users.map((u) => [String(u.id), u.email, u.name, u.role, u.disabled ? 'disabled' : 'active', u.locale, u.timeZone, minuteOf(u.createdAt).slice(0, 10)]);
+      io.out(renderTable(['ID', 'EMAIL', 'NAME', 'ROLE', 'STATE', 'LANGUAGE', 'TIME ZONE', 'CREATED'], rows));
+    });
+  user
+    .command('set <email>')
+    .description("set the language and/or time zone of a user's pages (from her next page)")
+    .addOption(new Option('--locale <locale>', 'language').choices(LOCALES))
+    .option('--time-zone <zone>', 'IANA time zone, e.g. America/Bogota')
+    .action(async function set(email: string, opts: { locale?: string; timeZone?: string }) {
+      if (opts.locale === undefined && opts.timeZone === undefined) throw new CLIError('nothing to set', 2, 'Give --locale, --time-zone or both.');
+      const input = { locale: opts.locale, timeZone: opts.timeZone };
+      const changed = await viaServerOrDatabase(io, 'wasap user set', {
+        server: (api) => call('set', () => api.api.admin.users.preferences.post({ email, ...input })),
+        database: async (database) => userView(await userAction(() => setUserPreferences(database.db, CLI_ACTOR, email, input))),
+      });
+      io.out(`${changed.email} reads the pages in ${changed.locale}, times in ${changed.timeZone}\n`);
     });
   for (const [name, disabled] of [
     ['disable', true],

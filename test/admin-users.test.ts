@@ -11,6 +11,7 @@ import { createMetrics } from '../server/metrics';
 import { adminUsersRoutes } from '../server/routes/admin-users';
 import { authRoutes } from '../server/routes/auth';
 import { observability } from '../server/routes/observability';
+import { setUserPreferences } from '../server/services/users';
 import { drivers, testDatabase, type Driver } from './support/db';
 
 /** Real argon2id, cheap parameters, for the users made here (the default costs ~250 ms a check). */
@@ -71,6 +72,23 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     expect(await t.userRow('x@agency.co')).toBeUndefined();
     const stranger = await t.request('/admin/users', { headers: { accept: 'text/html' } });
     expect([stranger.status, stranger.headers.get('location')]).toEqual([303, '/login?next=%2Fadmin%2Fusers']);
+  });
+
+  test('an admin who reads English gets every admin page in English, with times in her zone; Spanish is the default', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const spanish = await (await t.request('/admin/users', { headers: { cookie: boss.cookie } })).text();
+    expect(spanish).toContain('<html lang="es">');
+    expect(spanish).toContain('Nuevo usuario');
+    expect(spanish).not.toContain('New user');
+    await setUserPreferences(t.db, { label: 'test' }, 'boss@agency.co', { locale: 'en', timeZone: 'Europe/Madrid' });
+    const english = await (await t.request('/admin/users', { headers: { cookie: boss.cookie } })).text();
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('New user');
+    expect(english).not.toContain('Nuevo usuario');
+    const audit = await (await t.request('/admin/audit', { headers: { cookie: boss.cookie } })).text();
+    expect(audit).toContain('When (Europe/Madrid)');
+    expect(audit).toContain('<td title="user.preferences_changed">Language or time zone changed</td>');
   });
 
   test('the users page lists everyone and escapes names', async () => {

@@ -38,8 +38,16 @@ describe.each(drivers)('wasap CLI on %s', (driver) => {
     expect(list.code).toBe(0);
     const users = JSON.parse(list.out) as Record<string, unknown>[];
     expect(users).toHaveLength(1);
-    expect(users[0]).toMatchObject({ id: 1, email: 'lina@agency.co', name: 'Lina Ruiz', role: 'admin', disabled: false });
+    expect(users[0]).toMatchObject({ id: 1, email: 'lina@agency.co', name: 'Lina Ruiz', role: 'admin', disabled: false, locale: 'es', timeZone: 'America/Bogota' });
     expect(list.out).not.toContain('argon2');
+    // Her pages' language and time zone: checked, then set.
+    const badZone = await wasap(['user', 'set', 'lina@agency.co', '--time-zone', 'Mars/Olympus'], ctx.env);
+    expect(badZone.code).toBe(2);
+    expect(badZone.err).toContain('"Mars/Olympus" is not a time zone');
+    expect((await wasap(['user', 'set', 'lina@agency.co', '--locale', 'fr'], ctx.env)).code).not.toBe(0);
+    const set = await wasap(['user', 'set', 'lina@agency.co', '--locale', 'en', '--time-zone', 'Europe/Madrid'], ctx.env);
+    expect(set).toEqual({ code: 0, out: 'lina@agency.co reads the pages in en, times in Europe/Madrid\n', err: '' });
+    expect((await wasap(['user', 'list'], ctx.env)).out).toContain('Europe/Madrid');
     expect((await wasap(['user', 'disable', 'lina@agency.co'], ctx.env)).out).toBe('lina@agency.co is now disabled\n');
     expect((await wasap(['user', 'list'], ctx.env)).out).toContain('disabled');
     expect((await wasap(['user', 'passwd', 'lina@agency.co'], ctx.env, 'otra clave bien larga')).code).toBe(0);

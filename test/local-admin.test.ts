@@ -49,8 +49,11 @@ describe('wasap while the server runs on the embedded database', () => {
       expect(again).toMatchObject({ code: 1 });
       expect(again.err).toContain('already exists');
       expect(JSON.parse((await wasap(['user', 'list', '--json'], env)).out)).toEqual([
-        { id: 1, email: 'ana@agency.co', name: 'Ana Gómez', role: 'admin', disabled: false, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+        { id: 1, email: 'ana@agency.co', name: 'Ana Gómez', role: 'admin', disabled: false, locale: 'es', timeZone: 'America/Bogota', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
       ]);
+
+      // Her pages' language, through the server too.
+      expect((await wasap(['user', 'set', 'ana@agency.co', '--locale', 'en'], env)).out).toBe('ana@agency.co reads the pages in en, times in America/Bogota\n');
 
       // Disabling through the server signs her out at once, as the admin pages do.
       const user = await findUserByEmail(server.database.db, 'ana@agency.co');

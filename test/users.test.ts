@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import { auditLog, sessions, users } from '../server/db/schema';
-import { addUser, getUsers, setUserDisabled, setUserPassword } from '../server/services/users';
+import { addUser, getUsers, setUserDisabled, setUserPassword, setUserPreferences } from '../server/services/users';
 import { drivers, testDatabase } from './support/db';
 
 const actor = { label: 'test' };
@@ -28,6 +28,20 @@ describe.each(drivers)('users on %s', (driver) => {
     await addUser(database.db, actor, base);
     await expect(addUser(database.db, actor, { ...base, email: 'A@B.co' })).rejects.toMatchObject({ code: 'USER_EXISTS', status: 409 });
     expect((await getUsers(database.db)).length).toBe(1);
+  });
+
+  test("a user's language and time zone default to Spanish and Colombia's, are checked, and their change is audited", async () => {
+    await using database = await testDatabase(driver);
+    const base = { email: 'l@b.co', name: 'L', role: 'recruiter', password: 'long enough pw' };
+    await expect(addUser(database.db, actor, { ...base, locale: 'fr' })).rejects.toMatchObject({ field: 'locale' });
+    await expect(addUser(database.db, actor, { ...base, timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ field: 'timeZone' });
+    expect(await addUser(database.db, actor, base)).toMatchObject({ locale: 'es', timeZone: 'America/Bogota' });
+    await expect(setUserPreferences(database.db, actor, 'l@b.co', {})).rejects.toMatchObject({ code: 'USER_INVALID' });
+    expect(await setUserPreferences(database.db, actor, 'L@B.co', { locale: 'en' })).toMatchObject({ locale: 'en', timeZone: 'America/Bogota' });
+    expect(await setUserPreferences(database.db, actor, 'l@b.co', { timeZone: 'Europe/Madrid' })).toMatchObject({ locale: 'en', timeZone: 'Europe/Madrid' });
+    await expect(setUserPreferences(database.db, actor, 'nobody@b.co', { locale: 'en' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+    const audit = await database.db.select().from(auditLog);
+    expect(audit.filter((a) => a.action === 'user.preferences_changed').map((a) => a.details)).toEqual([{ locale: 'en' }, { timeZone: 'Europe/Madrid' }]);
   });
 
   test('disabling or changing the password signs the user out everywhere', async () => {

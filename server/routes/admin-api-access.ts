@@ -10,7 +10,7 @@ import type { Database, Db } from '../db/client';
 import { countUsers } from '../db/queries/users';
 import { BadRequestError, NotFoundError } from '../errors';
 import { createApiToken, listApiTokens, revokeApiToken, TOKEN_NAME_PATTERN, tokenView } from '../services/api-tokens';
-import { addUser, getUsers, setUserDisabled, setUserPassword, userView } from '../services/users';
+import { addUser, getUsers, setUserDisabled, setUserPassword, setUserPreferences, userView } from '../services/users';
 import { adminCaller } from './admin-api';
 
 export interface AdminAccessApiDeps {
@@ -23,6 +23,9 @@ export interface AdminAccessApiDeps {
 const email = t.String({ minLength: 1, maxLength: 320 });
 const password = t.String({ minLength: 1, maxLength: 1024 });
 
+/** A user's language and time zone, each optional (checked by services/users: LOCALES, an IANA zone). */
+const preferences = { locale: t.Optional(t.String({ maxLength: 10 })), timeZone: t.Optional(t.String({ maxLength: 64 })) };
+
 export function adminAccessApiRoutes(deps: AdminAccessApiDeps) {
   const { db } = deps;
   return new Elysia({ name: 'admin-api-access', prefix: '/api/admin' })
@@ -30,7 +33,10 @@ export function adminAccessApiRoutes(deps: AdminAccessApiDeps) {
     .get('/status', async () => ({ database: deps.database.describe, migrations: await deps.database.migrationStatus(), users: await countUsers(db) }))
     .get('/users', async () => (await getUsers(db)).map(userView))
     .post('/users', async ({ body, caller }) => userView(await addUser(db, { label: caller.label }, body)), {
-      body: t.Object({ email, name: t.String({ maxLength: 200 }), role: t.UnionEnum([...ROLES]), password }),
+      body: t.Object({ email, name: t.String({ maxLength: 200 }), role: t.UnionEnum([...ROLES]), password, ...preferences }),
+    })
+    .post('/users/preferences', async ({ body, caller }) => userView(await setUserPreferences(db, { label: caller.label }, body.email, body)), {
+      body: t.Object({ email, ...preferences }),
     })
     .post('/users/disabled', async ({ body, caller }) => userView(await setUserDisabled(db, { label: caller.label }, body.email, body.disabled)), {
       body: t.Object({ email, disabled: t.Boolean() }),

@@ -1,5 +1,6 @@
 /** @module server/services/users — user management rules shared by the CLI and the admin pages. */
-import { ROLES } from '../../actors/vocabulary';
+import { isLocale, LOCALES, ROLES, type Locale } from '../../actors/vocabulary';
+import { isTimeZone } from '../../views/i18n';
 import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
@@ -46,13 +47,25 @@ function checkRole(role: string): Role {
   return role as Role;
 }
 
+/** What a user reads the pages in: a language of LOCALES and an IANA time zone (e.g. America/Bogota). */
+export interface UserPreferences {
+  locale?: string;
+  timeZone?: string;
+}
+
+function checkPreferences(input: UserPreferences): { locale?: Locale; timeZone?: string } {
+  if (input.locale !== undefined && !isLocale(input.locale)) throw new UserInputError(`The language must be one of: ${LOCALES.join(', ')}.`, 'locale');
+  if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) throw new UserInputError(`"${input.timeZone}" is not a time zone (an IANA name such as America/Bogota).`, 'timeZone');
+  return { locale: input.locale as Locale | undefined, timeZone: input.timeZone };
+}
+
 export function hashPassword(password: string): Promise<string> {
   return Bun.password.hash(password, { algorithm: 'argon2id' });
 }
 
 /** A user as the admin API and `wasap user` show her: never the password hash; `createdAt` as ISO 8601. */
 export function userView(user: PublicUser) {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, disabled: user.disabled, createdAt: user.createdAt.toISOString() };
+  return { id: user.id, email: user.email, name: user.name, role: user.role, disabled: user.disabled, locale: user.locale, timeZone: user.timeZone, createdAt: user.createdAt.toISOString() };
 }
 
 export interface Actor {
@@ -60,18 +73,19 @@ export interface Actor {
   userId?: number | null;
 }
 
-export async function addUser(db: Db, actor: Actor, input: { email: string; name: string; role: string; password: string }): Promise<PublicUser> {
+export async function addUser(db: Db, actor: Actor, input: { email: string; name: string; role: string; password: string } & UserPreferences): Promise<PublicUser> {
   const email = normaliseEmail(input.email);
   const name = input.name.trim();
   if (name.length === 0 || name.length > 120) throw new UserInputError('The name must have 1 to 120 characters.', 'name');
   if (UNSTORABLE.test(name)) throw new UserInputError('The name contains characters that are not allowed.', 'name');
   const role = checkRole(input.role);
   checkPassword(input.password);
+  const preferences = checkPreferences(input);
   const exists = () => new AppError('USER_EXISTS', 409, `A user with the email ${email} already exists.`);
   if (await findUserByEmail(db, email)) throw exists();
   let row: Awaited<ReturnType<typeof insertUser>>;
   try {
-    row = await insertUser(db, { email, name, role, passwordHash: await hashPassword(input.password) });
+    row = await insertUser(db, { email, name, role, passwordHash: await hashPassword(input.password), ...preferences });
   } catch (error) {
     // Two adds of one email at once: the one that lost the race on users_email_key is told so, not a 500.
     if (hasSqlState(error, '23505')) throw exists();
@@ -116,5 +130,18 @@ export async function setUserPassword(db: Db, actor: Actor, rawEmail: string, pa
   await deleteSessionsOf(db, user.id);
   await announceAccessChange(db, { type: 'user.changed', userId: user.id });
   await recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action: 'user.password_changed', targetType: 'user', targetId: user.id });
+  return toPublicUser(row ?? user);
+}
+
+/**
+ * Sets the language and/or time zone a user reads the pages in (from her next page; what is open stays as it is).
+ * @throws UserInputError for a malformed email, a language not in LOCALES or an unknown zone; UserNotFoundError for an unknown email.
+ */
+export async function setUserPreferences(db: Db, actor: Actor, rawEmail: string, input: UserPreferences): Promise<PublicUser> {
+  const user = await requireUser(db, rawEmail);
+  const preferences = checkPreferences(input);
+  if (preferences.locale === undefined && preferences.timeZone === undefined) throw new UserInputError('Give a language, a time zone, or both.', 'locale');
+  const row = await updateUser(db, user.id, preferences);
+  await recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action: 'user.preferences_changed', targetType: 'user', targetId: user.id, details: preferences });
   return toPublicUser(row ?? user);
 }

@@ -66,6 +66,7 @@ export const en: Catalogue = {
         'user.enabled': 'User enabled',
         'user.password_changed': 'Password reset',
         'user.role_changed': 'Role changed',
+        'user.preferences_changed': 'Language or time zone changed',
         'api_token.created': 'API token created',
         'api_token.revoked': 'API token revoked',
         'bot_script.published': 'Bot script published',

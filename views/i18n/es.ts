@@ -69,6 +69,7 @@ export const es = {
         'user.enabled': 'Usuario activado',
         'user.password_changed': 'Contraseña cambiada',
         'user.role_changed': 'Rol cambiado',
+        'user.preferences_changed': 'Preferencias de idioma u hora cambiadas',
         'api_token.created': 'Token de API creado',
         'api_token.revoked': 'Token de API revocado',
         'bot_script.published': 'Guion del bot publicado',

@@ -80,7 +80,7 @@ describe('ConversationList', () => {
     const more = attributesOf(html, 'conv-list-more');
     expect(more.class).toBe('list-more');
     expect(html).toContain('hx-get="/inbox?scope=all&cursor=c-9"');
-    expect(html).toContain('hx-select="#conv-list > li"');
+    expect(html).toContain('hx-select="#conv-list > li:not([hidden])"');
   });
 
   test('echoes a hostile search query escaped when nothing matches', () => {

@@ -22,7 +22,7 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
   return row;
 }
 
-export async function insertUser(db: Db, values: { email: string; name: string; role: Role; passwordHash: string }): Promise<UserRow> {
+export async function insertUser(db: Db, values: { email: string; name: string; role: Role; passwordHash: string; locale?: string; timeZone?: string }): Promise<UserRow> {
   const [row] = await db.insert(users).values(values).returning();
   if (!row) throw new Error('insert returned no row');
   return row;
@@ -32,7 +32,7 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
   return db.select().from(users).orderBy(asc(users.id));
 }
 
-export async function updateUser(db: Db, id: number, values: Partial<Pick<UserRow, 'name' | 'role' | 'passwordHash' | 'disabled'>>): Promise<UserRow | undefined> {
+export async function updateUser(db: Db, id: number, values: Partial<Pick<UserRow, 'name' | 'role' | 'passwordHash' | 'disabled' | 'locale' | 'timeZone'>>): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
     .set({ ...values, updatedAt: new Date() })
