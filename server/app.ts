@@ -67,7 +67,18 @@ export function createApp(deps: AppDeps) {
     .use(adminUsersRoutes({ db, secureCookies }))
     .use(adminCannedRoutes({ db, secureCookies }))
     .use(
-      inboxRoutes({ db, conversations: services.conversations, blobs: services.blobs, media: services.media, presence, secureCookies, hub: services.hub, templates: config.templates, now: deps.now }),
+      inboxRoutes({
+        db,
+        conversations: services.conversations,
+        blobs: services.blobs,
+        media: services.media,
+        presence,
+        secureCookies,
+        hub: services.hub,
+        templates: config.templates,
+        cannedSettings: botSettings(config),
+        now: deps.now,
+      }),
     )
     .use(liveRoutes({ db, presence, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
     .use(formRoutes({ config, db, conversations: services.conversations }));

@@ -7,7 +7,9 @@ import { auditLog, conversations, media, messages, notes } from '../server/db/sc
 import { inbound } from './support/bot';
 import { testApp, type TestApp } from './support/app';
 import { drivers } from './support/db';
+import { startFakeTwilio } from './support/fake-twilio';
 import { listen } from './support/listen';
+import { twilioEnv } from './support/twilio-env';
 
 const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='), (c) => c.charCodeAt(0));
 
@@ -178,6 +180,30 @@ describe('canned responses and templates', () => {
     expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { contentSid: template.sid })).status).toBe(200);
     const [sent] = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
     expect(sent).toMatchObject({ templateSid: template.sid });
+  });
+});
+
+describe('canned responses filled for the aspirant', () => {
+  test('the composer offers a canned response with her name, the agency and her own form link filled in, and it reaches Twilio so', async () => {
+    await using fake = startFakeTwilio();
+    await using t = await testApp('pglite', { env: { ...twilioEnv(fake), AGENCY_NAME: 'Estrellas <Talent>' }, overrides: { bot: false } });
+    const w = await world(t);
+    await as(t, w.boss, '/admin/canned', { title: 'Saludo', body: 'Hola {firstName}, soy de {agencyName}. Tu formulario: {formLink} {unknown}' });
+    const open = await (await as(t, w.rita, `/inbox/${w.ids.open}`)).text();
+    const filled = /data-canned-body="([^"]*)"/.exec(open)?.[1];
+    expect(filled).toBeDefined();
+    // Attribute-escaped as everything untrusted; unescaped it is the text the recruiter sends.
+    const body = filled!.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&').replaceAll('&#34;', '"');
+    expect(body).toStartWith('Hola Valentina, soy de Estrellas <Talent>. Tu formulario: https://');
+    expect(body).not.toContain('{');
+    const link = /https:\/\/\S+/.exec(body)![0];
+    // Her own link: the form it opens is hers to fill.
+    const form = await t.request(new URL(link).pathname);
+    expect(form.status).toBe(200);
+    // Picked and sent as offered: what reaches Twilio has no placeholder left.
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { body })).status).toBe(200);
+    const [sent] = await fake.waitForMessages(1);
+    expect(sent!.body).toBe(body);
   });
 });
 

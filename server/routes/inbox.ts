@@ -10,7 +10,7 @@ import { authPlugin } from '../auth/plugin';
 import type { Db } from '../db/client';
 import { aspirantPanel, chatPage, mediaOwner } from '../db/queries/chat';
 import { canSee, conversationKey, listConversations, markRead, type Viewer } from '../db/queries/inbox';
-import { cannedResponses } from '../db/schema';
+import { cannedFor, type CannedSettings } from '../services/canned';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../errors';
 import type { Hub } from '../realtime/hub';
 import type { Presence } from '../realtime/presence';
@@ -32,6 +32,8 @@ export interface InboxDeps {
   hub?: Hub;
   /** Approved templates (TWILIO_TEMPLATES) offered once the 24-hour window has closed. */
   templates?: { sid: string; name: string; preview: string }[];
+  /** Fills canned responses' variables for the open conversation's aspirant (server/config botSettings); unfilled without it. */
+  cannedSettings?: CannedSettings;
 }
 
 function filtersFrom(query: { scope?: string; status?: string; q?: string }): InboxFilters {
@@ -70,7 +72,8 @@ export function inboxRoutes(deps: InboxDeps) {
   }
 
   async function openView(id: number, before?: number) {
-    const [panel, page, canned, key] = await Promise.all([aspirantPanel(db, id), chatPage(db, id, before), db.select().from(cannedResponses), conversationKey(db, id)]);
+    const [panel, page, key] = await Promise.all([aspirantPanel(db, id), chatPage(db, id, before), conversationKey(db, id)]);
+    const canned = await cannedFor(db, deps.cannedSettings, key?.key, now());
     const letters = key ? await openDeadLettersOf(db, key.key) : [];
     const lastInbound = key?.lastInboundAt?.getTime() ?? null;
     const closes = windowClosesAt(lastInbound);
@@ -81,7 +84,7 @@ export function inboxRoutes(deps: InboxDeps) {
       olderCursor: page.olderCursor,
       window: { open: windowOpen(lastInbound, now()), closesAt: closes === null ? undefined : new Date(closes) },
       templates: deps.templates ?? [],
-      canned: canned.map((c) => ({ id: c.id, title: c.title, body: c.body })),
+      canned,
     };
   }
 

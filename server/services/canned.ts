@@ -1,0 +1,40 @@
+/**
+ * @module server/services/canned — canned responses as a recruiter picks them: their {firstName}, {whatsappName},
+ * {agencyName} and {formLink} filled for the aspirant of the open conversation, with the bot's own rules
+ * (actors/bot renderTemplate: a name missing becomes '', never a raw placeholder; the link is signed for her).
+ */
+import { renderTemplate } from '../../actors/bot/text';
+import type { Db } from '../db/client';
+import { findAspirantByWhatsappId } from '../db/queries/aspirants';
+import { cannedResponses } from '../db/schema';
+import { createFormToken, formLink } from '../forms/link';
+
+/** What fills the variables: the agency's name, and how form links are signed (server/config botSettings). */
+export interface CannedSettings {
+  secret: string;
+  publicUrl: string;
+  ttlMs: number;
+  agencyName: string;
+}
+
+export interface FilledCanned {
+  id: number;
+  title: string;
+  /** The text as it will be sent to this aspirant. */
+  body: string;
+}
+
+/** Every canned response, filled for the aspirant writing from `number` at `now` (ms); unfilled without settings. */
+export async function cannedFor(db: Db, settings: CannedSettings | undefined, number: string | undefined, now: number): Promise<FilledCanned[]> {
+  const rows = await db.select({ id: cannedResponses.id, title: cannedResponses.title, body: cannedResponses.body }).from(cannedResponses);
+  if (!settings || !number || rows.every((row) => !row.body.includes('{'))) return rows;
+  const aspirant = await findAspirantByWhatsappId(db, number);
+  const firstName = aspirant?.firstName?.trim() || aspirant?.whatsappName?.trim() || '';
+  const values = {
+    firstName,
+    whatsappName: aspirant?.whatsappName?.trim() ?? '',
+    agencyName: settings.agencyName,
+    formLink: aspirant ? formLink(settings.publicUrl, createFormToken(settings.secret, aspirant.id, now, settings.ttlMs)) : '',
+  };
+  return rows.map((row) => ({ ...row, body: renderTemplate(row.body, values).trim() }));
+}
