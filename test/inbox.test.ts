@@ -3,7 +3,8 @@ import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import { createSession } from '../server/auth/sessions';
 import { insertUser, toPublicUser } from '../server/db/queries/users';
-import { auditLog, conversations, media, messages, notes } from '../server/db/schema';
+import { auditLog, cannedResponses, conversations, media, messages, notes } from '../server/db/schema';
+import { setUserPreferences } from '../server/services/users';
 import { inbound } from './support/bot';
 import { testApp, type TestApp } from './support/app';
 import { drivers } from './support/db';
@@ -180,6 +181,38 @@ describe('canned responses and templates', () => {
     expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { contentSid: template.sid })).status).toBe(200);
     const [sent] = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
     expect(sent).toMatchObject({ templateSid: template.sid });
+  });
+});
+
+describe('canned responses managed in the admin language', () => {
+  test('blank, too long or unstorable input is refused with a message in her language and what she typed kept; edits are saved and audited', async () => {
+    await using t = await testApp('pglite', { overrides: { bot: false } });
+    const w = await world(t);
+    const blankBody = await as(t, w.boss, '/admin/canned', { title: 'Saludo', body: '   \n  ' });
+    expect(blankBody.status).toBe(422);
+    const blankText = await blankBody.text();
+    expect(blankText).toContain('Escribe el texto de la respuesta.');
+    expect(blankText).toContain('value="Saludo"');
+    expect((await as(t, w.boss, '/admin/canned', { title: ' ', body: 'hola' })).status).toBe(422);
+    expect(await (await as(t, w.boss, '/admin/canned', { title: 'x'.repeat(81), body: 'hola' })).text()).toContain('El título admite hasta 80 caracteres.');
+    expect(await (await as(t, w.boss, '/admin/canned', { title: 'Nulo', body: 'a\u0000b' })).text()).toContain('no se pueden guardar');
+    expect(await t.database.db.select().from(cannedResponses)).toEqual([]);
+
+    expect((await as(t, w.boss, '/admin/canned', { title: 'Saludo', body: 'Hola {firstName}' })).status).toBe(303);
+    const [row] = await t.database.db.select().from(cannedResponses);
+    expect(row).toMatchObject({ title: 'Saludo', body: 'Hola {firstName}' });
+    const refused = await as(t, w.boss, `/admin/canned/${row!.id}`, { title: 'Saludo', body: '' });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('<details open>');
+    expect((await as(t, w.rita, `/admin/canned/${row!.id}`, { title: 'Hack', body: 'x' })).status).toBe(403);
+    expect((await as(t, w.boss, `/admin/canned/${row!.id}`, { title: ' Saludo corto ', body: 'Hola {firstName}, ¿cómo vas?' })).status).toBe(303);
+    expect((await t.database.db.select().from(cannedResponses))[0]).toMatchObject({ title: 'Saludo corto', body: 'Hola {firstName}, ¿cómo vas?' });
+    expect(await (await as(t, w.boss, '/admin/canned/999999', { title: 'a', body: 'b' })).text()).toContain('Esa respuesta ya no existe.');
+    const actions = (await t.database.db.select().from(auditLog)).map((a) => a.action).filter((a) => a.startsWith('canned.'));
+    expect(actions).toEqual(['canned.created', 'canned.updated']);
+
+    await setUserPreferences(t.database.db, { label: 'test' }, 'boss@agency.co', { locale: 'en' });
+    expect(await (await as(t, w.boss, '/admin/canned', { title: 'Saludo', body: ' ' })).text()).toContain(Bun.escapeHTML("Write the response's text."));
   });
 });
 

@@ -1,4 +1,4 @@
-/** @module views/admin/canned — admins manage the canned responses recruiters pick from in the composer. */
+/** @module views/admin/canned — admins create, edit and delete the canned responses recruiters pick from in the composer. */
 import type { Translator } from '../i18n';
 import { Layout } from '../layout';
 import { AdminNav, CsrfField } from './nav';
@@ -9,7 +9,39 @@ export interface CannedRow {
   body: string;
 }
 
-export function CannedPage({ i18n, rows, me, csrf, error }: { i18n: Translator; rows: CannedRow[]; me: { email: string }; csrf: string; error?: string }) {
+export interface CannedPageProps {
+  i18n: Translator;
+  rows: CannedRow[];
+  me: { email: string };
+  csrf: string;
+  /** Already in the admin's language. */
+  error?: string;
+  /** What she typed in the new-response form, kept when it is refused. */
+  draft?: { title: string; body: string };
+  /** What she typed editing a response, kept when it is refused (its edit form is shown open). */
+  editing?: CannedRow;
+}
+
+/** The title and text fields of one form; `prefix` keeps ids unique on the page. */
+function Fields({ i18n, prefix, value }: { i18n: Translator; prefix: string; value?: { title: string; body: string } }) {
+  const { t } = i18n;
+  return (
+    <>
+      <label for={`${prefix}-title`} safe>
+        {t('admin.canned.heading')}
+      </label>
+      <input id={`${prefix}-title`} name="title" required maxlength="80" value={value?.title ?? ''} />
+      <label for={`${prefix}-body`} safe>
+        {t('admin.canned.text')}
+      </label>
+      <textarea id={`${prefix}-body`} name="body" required maxlength="4096" rows="3" safe>
+        {value?.body ?? ''}
+      </textarea>
+    </>
+  );
+}
+
+export function CannedPage({ i18n, rows, me, csrf, error, draft, editing }: CannedPageProps) {
   const { t } = i18n;
   return (
     <Layout title={`${t('app.name')} — ${t('admin.canned.title')}`} lang={i18n.locale}>
@@ -26,31 +58,40 @@ export function CannedPage({ i18n, rows, me, csrf, error }: { i18n: Translator; 
         )}
         <form method="post" action="/admin/canned" class="admin-form">
           <CsrfField token={csrf} />
-          <label for="canned-title" safe>
-            {t('admin.canned.heading')}
-          </label>
-          <input id="canned-title" name="title" required maxlength="80" />
-          <label for="canned-body" safe>
-            {t('admin.canned.text')}
-          </label>
-          <textarea id="canned-body" name="body" required maxlength="4096" rows="3"></textarea>
+          <Fields i18n={i18n} prefix="canned" value={draft} />
+          <p class="muted small" safe>
+            {t('admin.canned.variables')}
+          </p>
           <button type="submit" safe>
             {t('admin.canned.save')}
           </button>
         </form>
         <ul class="canned-list">
-          {rows.map((row) => (
-            <li id={`canned-${row.id}`}>
-              <strong safe>{row.title}</strong>
-              <p safe>{row.body}</p>
-              <form method="post" action={`/admin/canned/${row.id}/delete`}>
-                <CsrfField token={csrf} />
-                <button type="submit" class="link-button" safe>
-                  {t('admin.canned.delete')}
-                </button>
-              </form>
-            </li>
-          ))}
+          {rows.map((row) => {
+            const value = editing?.id === row.id ? editing : row;
+            return (
+              <li id={`canned-${row.id}`}>
+                <strong safe>{row.title}</strong>
+                <p safe>{row.body}</p>
+                <details open={editing?.id === row.id}>
+                  <summary safe>{t('admin.canned.edit')}</summary>
+                  <form method="post" action={`/admin/canned/${row.id}`} class="admin-form">
+                    <CsrfField token={csrf} />
+                    <Fields i18n={i18n} prefix={`canned-${row.id}`} value={value} />
+                    <button type="submit" safe>
+                      {t('admin.canned.save')}
+                    </button>
+                  </form>
+                </details>
+                <form method="post" action={`/admin/canned/${row.id}/delete`}>
+                  <CsrfField token={csrf} />
+                  <button type="submit" class="link-button" safe>
+                    {t('admin.canned.delete')}
+                  </button>
+                </form>
+              </li>
+            );
+          })}
         </ul>
       </main>
     </Layout>
