@@ -13,3 +13,6 @@ CREATE OR REPLACE FUNCTION wasap_aspirant_text(first_name text, last_name text, 
   AS $$ SELECT public.wasap_fold(concat_ws(' ', first_name, last_name, whatsapp_name, email, location, notes)) $$;--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS aspirants_search_idx ON aspirants
   USING gin (wasap_aspirant_text(first_name, last_name, whatsapp_name, email, location, notes) gin_trgm_ops);
+--> statement-breakpoint
+-- Message text, folded, for the search's message match (fastupdate: inserts append to GIN's pending list).
+CREATE INDEX IF NOT EXISTS messages_body_search_idx ON messages USING gin (public.wasap_fold(body) gin_trgm_ops);

@@ -91,6 +91,8 @@ describe('percent-encoding', () => {
   test('well-formed escapes still work', async () => {
     expect((await t.request('/login?next=%2Finbox%3Fq%3D%25')).status).toBe(200);
     expect((await t.request('/assets/htmx%2Ejs')).status).toBe(200);
+    // A NUL or a fullwidth wildcard in a search is searched as text, never a failed query.
+    for (const q of ['%00', 'mar%00ia', '%EF%BC%85']) expect((await t.request(`/inbox?q=${q}`, { headers: { cookie: admin.cookie } })).status).toBe(200);
   });
 });
 

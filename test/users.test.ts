@@ -38,7 +38,9 @@ describe.each(drivers)('users on %s', (driver) => {
     expect(await addUser(database.db, actor, base)).toMatchObject({ locale: 'es', timeZone: 'America/Bogota' });
     await expect(setUserPreferences(database.db, actor, 'l@b.co', {})).rejects.toMatchObject({ code: 'USER_INVALID' });
     expect(await setUserPreferences(database.db, actor, 'L@B.co', { locale: 'en' })).toMatchObject({ locale: 'en', timeZone: 'America/Bogota' });
-    expect(await setUserPreferences(database.db, actor, 'l@b.co', { timeZone: 'Europe/Madrid' })).toMatchObject({ locale: 'en', timeZone: 'Europe/Madrid' });
+    // Stored as Intl spells the zone; a bare offset is refused.
+    expect(await setUserPreferences(database.db, actor, 'l@b.co', { timeZone: ' europe/madrid ' })).toMatchObject({ locale: 'en', timeZone: 'Europe/Madrid' });
+    await expect(setUserPreferences(database.db, actor, 'l@b.co', { timeZone: '+05:00' })).rejects.toMatchObject({ field: 'timeZone' });
     await expect(setUserPreferences(database.db, actor, 'nobody@b.co', { locale: 'en' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
     const audit = await database.db.select().from(auditLog);
     expect(audit.filter((a) => a.action === 'user.preferences_changed').map((a) => a.details)).toEqual([{ locale: 'en' }, { timeZone: 'Europe/Madrid' }]);

@@ -40,7 +40,12 @@ function filtersFrom(query: { scope?: string; status?: string; q?: string }): In
   return {
     scope: (INBOX_SCOPES as readonly string[]).includes(query.scope ?? '') ? (query.scope as Scope) : 'all',
     status: (CONVERSATION_STATUSES as readonly string[]).includes(query.status ?? '') ? (query.status as ConversationStatus) : undefined,
-    q: query.q?.trim().slice(0, 100) || undefined,
+    // Control characters (a NUL cannot even reach Postgres as text) are spaces in a search.
+    q:
+      query.q
+        ?.replace(/[\u0000-\u001f\u007f]/g, ' ')
+        .trim()
+        .slice(0, 100) || undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 /** @module server/services/users — user management rules shared by the CLI and the admin pages. */
 import { isLocale, LOCALES, ROLES, type Locale } from '../../actors/vocabulary';
-import { isTimeZone } from '../../views/i18n';
+import { canonicalTimeZone } from '../../views/i18n';
 import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
@@ -55,8 +55,9 @@ export interface UserPreferences {
 
 function checkPreferences(input: UserPreferences): { locale?: Locale; timeZone?: string } {
   if (input.locale !== undefined && !isLocale(input.locale)) throw new UserInputError(`The language must be one of: ${LOCALES.join(', ')}.`, 'locale');
-  if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) throw new UserInputError(`"${input.timeZone}" is not a time zone (an IANA name such as America/Bogota).`, 'timeZone');
-  return { locale: input.locale as Locale | undefined, timeZone: input.timeZone };
+  const timeZone = input.timeZone === undefined ? undefined : canonicalTimeZone(input.timeZone);
+  if (input.timeZone !== undefined && timeZone === undefined) throw new UserInputError(`"${input.timeZone}" is not a time zone (an IANA name such as America/Bogota).`, 'timeZone');
+  return { locale: input.locale as Locale | undefined, timeZone };
 }
 
 export function hashPassword(password: string): Promise<string> {

@@ -1,6 +1,6 @@
 /** @module views/i18n/i18n.test — one key set in both catalogues, plurals, times in the reader's zone, Accept-Language. */
 import { describe, expect, test } from 'bun:test';
-import { CATALOGUES, isTimeZone, localeFromAcceptLanguage, translator } from '.';
+import { canonicalTimeZone, CATALOGUES, isTimeZone, localeFromAcceptLanguage, translator } from '.';
 
 /** Every leaf's dotted path and value. */
 function leaves(node: unknown, prefix = ''): [string, unknown][] {
@@ -47,6 +47,11 @@ describe('message catalogues', () => {
     expect(isTimeZone('America/Bogota')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     expect(isTimeZone('')).toBe(false);
+    // Stored as Intl spells it; bare offsets, which runtimes disagree on, are refused.
+    expect(canonicalTimeZone(' america/bogota ')).toBe('America/Bogota');
+    expect(isTimeZone('america/bogota')).toBe(false);
+    expect(canonicalTimeZone('+05:00')).toBeUndefined();
+    expect(canonicalTimeZone('-0300')).toBeUndefined();
   });
 
   test("before sign-in the browser's Accept-Language picks the language, by its order and weights", () => {
@@ -56,5 +61,11 @@ describe('message catalogues', () => {
     expect(localeFromAcceptLanguage('en;q=0, de')).toBe('es');
     expect(localeFromAcceptLanguage('fr')).toBe('es');
     expect(localeFromAcceptLanguage(undefined)).toBe('es');
+    // Parameter names are case-insensitive; only the language subtag counts; malformed weights count for nothing.
+    expect(localeFromAcceptLanguage('en;Q=0.1, es;q=0.5')).toBe('es');
+    expect(localeFromAcceptLanguage('enm, english')).toBe('es');
+    expect(localeFromAcceptLanguage('en;q=0x1, es;q=0.2')).toBe('es');
+    expect(localeFromAcceptLanguage('en;q=2, es;q=0.2')).toBe('es');
+    expect(localeFromAcceptLanguage('en-GB;q=0.8')).toBe('en');
   });
 });

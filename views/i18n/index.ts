@@ -44,15 +44,22 @@ export interface Translator {
   dateTime(date: Date): string;
 }
 
-/** Whether `zone` is an IANA time zone this runtime knows (Intl throws a RangeError for any other). */
-export function isTimeZone(zone: unknown): zone is string {
-  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64) return false;
+/**
+ * The IANA name of a time zone as Intl spells it ("america/bogota" → "America/Bogota"), or undefined for anything
+ * else: an unknown name, or a bare UTC offset ("+05:00"), which some runtimes accept and others refuse.
+ */
+export function canonicalTimeZone(zone: unknown): string | undefined {
+  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64 || /^[+-]/.test(zone.trim())) return undefined;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    return new Intl.DateTimeFormat('en', { timeZone: zone.trim() }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows, spelled as Intl spells it. */
+export function isTimeZone(zone: unknown): zone is string {
+  return typeof zone === 'string' && canonicalTimeZone(zone) === zone;
 }
 
 /** The translator for a reader; an unknown locale reads Spanish, an unknown zone Colombia's. */
@@ -77,15 +84,19 @@ export function translator(locale: string | null | undefined, timeZone?: string 
 export function localeFromAcceptLanguage(header: string | null | undefined): Locale {
   if (!header) return DEFAULT_PAGE_LOCALE;
   const ranges = header
+    .slice(0, 2000)
     .split(',')
     .slice(0, 20)
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      const weight = q ? Number(q.slice(2)) : 1;
-      return { lang: tag.trim().slice(0, 2).toLowerCase(), weight: Number.isFinite(weight) ? weight : 0, index };
+      const q = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
+      // RFC 9110 §12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ); anything else is ignored.
+      const weight = q === undefined ? 1 : QVALUE.test(q.slice(2)) ? Number(q.slice(2)) : 0;
+      return { lang: tag.trim().split('-')[0]!.toLowerCase(), weight, index };
     })
     .filter((r) => r.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.index - b.index);
   return ranges.map((r) => r.lang).find(isLocale) ?? DEFAULT_PAGE_LOCALE;
 }
+
+const QVALUE = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/;

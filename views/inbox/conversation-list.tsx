@@ -165,6 +165,7 @@ export function ListFilters({ filters, basePath = '/inbox' }: { filters: InboxFi
           autocomplete="off"
           hx-get={basePath}
           hx-trigger="input changed delay:300ms, search"
+          hx-sync="replace"
           hx-include="closest form"
           hx-select="#conv-list"
           hx-target="#conv-list"

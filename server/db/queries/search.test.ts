@@ -58,6 +58,8 @@ for (const driver of drivers) {
       expect(await t.names('%')).toEqual([]);
       expect(await t.names('_')).toEqual([]);
       expect(await t.names('\\')).toEqual([]);
+      // unaccent folds fullwidth ％ ＿ ＼ into the wildcards themselves: they are escaped after folding.
+      for (const q of ['％', '﹪', '＿', 'M＿ria', '＼']) expect(await t.names(q), q).toEqual([]);
     });
   });
 }
