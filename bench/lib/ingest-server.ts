@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { createSession } from '../../server/auth/sessions';
 import { openDatabase } from '../../server/db/client';
-import { addUser } from '../../server/services/users';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { rowsOf } from '../../server/db/rows';
+import { hashPassword } from '../../server/services/users';
 import { freshPostgresUrl } from '../../test/support/db';
 import { startFakeTwilio, type FakeTwilio } from '../../test/support/fake-twilio';
 import { startCountingProxy, type CountingProxy } from './ingest-pgproxy';
@@ -53,19 +57,39 @@ export function adminDatabaseUrl(): string {
   return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
-/** Migrates and creates an admin with a session before the server starts (PGlite allows one process per folder). */
-async function seedAdmin(target: { databaseUrl?: string; pgliteDir?: string }): Promise<string> {
+const ROOT = join(import.meta.dir, '..', '..');
+
+/**
+ * Migrates and creates an admin with a session before the server starts (PGlite allows one process per folder).
+ * The schema is the server tree's own (`serverRoot`/migrations): an older tree measured for a before/after runs on
+ * the tables and indexes it had, not on this tree's (an index added since would tax its writes too).
+ */
+async function seedAdmin(target: { databaseUrl?: string; pgliteDir?: string }, serverRoot: string): Promise<string> {
   const database = await openDatabase({ ...target, role: 'the ingest benchmark (seeding)', maxConnections: 1 });
   try {
-    await database.migrate();
-    const user = await addUser(database.db, { label: 'bench' }, { email: 'bench@wasap.bench', name: 'Bench Admin', role: 'admin', password: 'bench-password-1234' });
-    return (await createSession(database.db, user.id, new Date())).token;
+    if (serverRoot === ROOT || !target.databaseUrl) await database.migrate();
+    else await migrateAs(target.databaseUrl, join(serverRoot, 'migrations'));
+    const hash = await hashPassword('bench-password-1234');
+    // Plain SQL, not this tree's users table: the other tree's may lack columns added since.
+    const [user] = rowsOf<{ id: number }>(
+      await database.db.execute(sql`insert into users (email, name, role, password_hash) values ('bench@wasap.bench', 'Bench Admin', 'admin', ${hash}) returning id`),
+    );
+    return (await createSession(database.db, Number(user!.id), new Date())).token;
   } finally {
     await database.close();
   }
 }
 
-const ROOT = join(import.meta.dir, '..', '..');
+/** Applies another tree's migrations folder to a Postgres database. */
+async function migrateAs(url: string, migrationsFolder: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await migrate(drizzle({ client }), { migrationsFolder });
+  } finally {
+    await client.end();
+  }
+}
+
 
 /** Keeps the server's output lines (few at LOG_LEVEL=warn) for the report. */
 function spawnServer(args: string[], env: Record<string, string>, cwd: string) {
@@ -122,7 +146,8 @@ export async function startIngestSystem(driver: IngestDriver, options: StartOpti
     rmSync(dataDir, { recursive: true, force: true });
   }
   try {
-    const sessionToken = await seedAdmin(database ? { databaseUrl: database.url } : { pgliteDir: join(dataDir, 'pg') });
+    const serverRoot = options.serverRoot ?? process.env.BENCH_SERVER_ROOT ?? ROOT;
+    const sessionToken = await seedAdmin(database ? { databaseUrl: database.url } : { pgliteDir: join(dataDir, 'pg') }, serverRoot);
     const port = freePort();
     const env: Record<string, string> = {
       PORT: String(port),
@@ -139,7 +164,7 @@ export async function startIngestSystem(driver: IngestDriver, options: StartOpti
       ...(database ? { DATABASE_URL: proxy?.url ?? database.url } : {}),
     };
     const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${options.profileDir}`] : [];
-    const child = spawnServer([...profile, 'server/main.ts'], env, options.serverRoot ?? process.env.BENCH_SERVER_ROOT ?? ROOT);
+    const child = spawnServer([...profile, 'server/main.ts'], env, serverRoot);
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, child.exited, child.lines);
     let stopped: Promise<void> | undefined;
