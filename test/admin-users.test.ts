@@ -121,16 +121,22 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     expect(await t.signIn('new@agency.co', 'a long password')).toBeDefined();
   });
 
-  test('a refused change re-renders the page with the reason and keeps what was typed', async () => {
+  test("a refused change re-renders the page with the reason in the admin's language and keeps what was typed", async () => {
     await using t = await setup(driver);
     const boss = (await t.signIn('boss@agency.co'))!;
     const short = await t.post(boss, '/admin/users', { email: 'n@agency.co', name: 'Nora', role: 'recruiter', password: 'short' });
     expect(short.status).toBe(422);
     const html = await short.text();
-    expect(html).toContain('The password needs at least 10 characters.');
+    expect(html).toContain('La contraseña necesita entre 10 y 1024 caracteres.');
+    expect(html).not.toContain('The password');
     expect(html).toContain('value="Nora"');
     const duplicate = await t.post(boss, '/admin/users', { email: 'rita@agency.co', name: 'R', role: 'recruiter', password: 'long enough pw' });
     expect(duplicate.status).toBe(409);
+    expect(await duplicate.text()).toContain('Ya existe un usuario con el correo rita@agency.co.');
+    expect(await (await t.post(boss, '/admin/users', { email: 'nope', name: 'N', role: 'recruiter', password: 'long enough pw' })).text()).toContain('Esa dirección de correo no es válida.');
+    expect(await (await t.post(boss, '/admin/users/enable', { email: 'ghost@agency.co' })).text()).toContain('No hay ningún usuario con el correo ghost@agency.co.');
+    await setUserPreferences(t.db, { label: 'test' }, 'boss@agency.co', { locale: 'en' });
+    expect(await (await t.post(boss, '/admin/users', { email: 'n@agency.co', name: 'Nora', role: 'recruiter', password: 'short' })).text()).toContain('The password needs 10 to 1024 characters.');
   });
 
   test('disabling signs the user out at once; enabling lets them back in', async () => {
@@ -152,9 +158,10 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     const boss = (await t.signIn('boss@agency.co'))!;
     const disable = await t.post(boss, '/admin/users/disable', { email: 'BOSS@agency.co' });
     expect(disable.status).toBe(409);
-    expect(await disable.text()).toContain('You cannot disable your own account');
+    expect(await disable.text()).toContain('No puedes desactivar tu propia cuenta');
     const demote = await t.post(boss, '/admin/users/role', { email: 'boss@agency.co', role: 'recruiter' });
     expect(demote.status).toBe(409);
+    expect(await demote.text()).toContain('No puedes quitarte el rol de administrador');
     expect(await t.userRow('boss@agency.co')).toMatchObject({ role: 'admin', disabled: false });
   });
 

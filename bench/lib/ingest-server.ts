@@ -90,7 +90,6 @@ async function migrateAs(url: string, migrationsFolder: string): Promise<void> {
   }
 }
 
-
 /** Keeps the server's output lines (few at LOG_LEVEL=warn) for the report. */
 function spawnServer(args: string[], env: Record<string, string>, cwd: string) {
   const proc = Bun.spawn([process.execPath, ...args], {

@@ -12,12 +12,12 @@ import { normaliseEmail, UserInputError, UserNotFoundError, type Actor } from '.
 /** An admin locking themself out would leave the agency without anyone to undo it. */
 export class AdminSelfChangeError extends AppError {
   override readonly code = 'ADMIN_SELF_CHANGE' as const;
-  constructor(what: string) {
+  constructor(readonly what: 'disable' | 'demote') {
     super('ADMIN_SELF_CHANGE', 409, `You cannot ${what} your own account; ask another admin to do it.`);
   }
 }
 
-export function assertNotSelf(me: { email: string }, rawEmail: string, what: string): void {
+export function assertNotSelf(me: { email: string }, rawEmail: string, what: 'disable' | 'demote'): void {
   if (normaliseEmail(rawEmail) === me.email.toLowerCase()) throw new AdminSelfChangeError(what);
 }
 

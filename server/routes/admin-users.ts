@@ -2,14 +2,14 @@
 import { Elysia, t } from 'elysia';
 import { authPlugin } from '../auth/plugin';
 import type { SessionRow } from '../auth/sessions';
-import { assertNotSelf, AUDIT_PAGE_SIZE, listAuditEntries, setUserRole } from '../auth/user-admin';
+import { AdminSelfChangeError, assertNotSelf, AUDIT_PAGE_SIZE, listAuditEntries, setUserRole } from '../auth/user-admin';
 import type { Db } from '../db/client';
 import type { PublicUser } from '../db/queries/users';
 import { AppError } from '../errors';
-import { addUser, getUsers, setUserDisabled, setUserPassword, type Actor } from '../services/users';
+import { addUser, getUsers, MIN_PASSWORD_LENGTH, setUserDisabled, setUserPassword, UserInputError, UserNotFoundError, type Actor } from '../services/users';
 import { AuditPage } from '../../views/admin/audit';
 import { UsersPage, type UsersPageProps } from '../../views/admin/users';
-import { translator } from '../../views/i18n';
+import { translator, type Translator } from '../../views/i18n';
 import { htmlResponse } from './html';
 
 export interface AdminUsersDeps {
@@ -25,6 +25,18 @@ const isDone = (value: unknown): value is Done => (DONE as readonly unknown[]).i
 
 const emailBody = t.Object({ email: t.String({ maxLength: 320 }) });
 
+/** Why a change was refused, in the admin's words (the services' own messages are for the CLI and the API). */
+function refusal(error: AppError, { t }: Translator, email: string): string {
+  if (error instanceof UserInputError && USER_FIELDS.has(error.field)) return t(`admin.users.errors.${error.field as UserField}`, { min: MIN_PASSWORD_LENGTH });
+  if (error instanceof AdminSelfChangeError) return t(error.what === 'disable' ? 'admin.users.errors.selfDisable' : 'admin.users.errors.selfDemote');
+  if (error.code === 'USER_EXISTS') return t('admin.users.errors.exists', { email });
+  if (error instanceof UserNotFoundError) return t('admin.users.errors.notFound', { email });
+  return error.message;
+}
+
+type UserField = 'email' | 'name' | 'password' | 'role';
+const USER_FIELDS: ReadonlySet<string> = new Set<UserField>(['email', 'name', 'password', 'role']);
+
 function actorOf(user: PublicUser): Actor {
   return { label: user.email, userId: user.id };
 }
@@ -37,12 +49,12 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
     return htmlResponse(UsersPage({ i18n: translator(user.locale, user.timeZone), users, me: user, csrf: session.csrfToken, ...extra }), status);
   }
 
-  /** Runs one change; a refused change re-renders the page with the reason, anything else goes to the error mapper. */
+  /** Runs one change; a refused change re-renders the page with the reason in the admin's language, anything else goes to the error mapper. */
   async function act(ctx: { user: PublicUser; session: SessionRow }, done: Done, email: string, change: () => Promise<unknown>, draft?: UsersPageProps['draft']) {
     try {
       await change();
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return usersPage(ctx.user, ctx.session, { error: error.message, draft }, error.status);
+      if (error instanceof AppError && error.status < 500) return usersPage(ctx.user, ctx.session, { error: refusal(error, translator(ctx.user.locale), email), draft }, error.status);
       throw error;
     }
     return new Response(null, { status: 303, headers: { location: `/admin/users?done=${done}&email=${encodeURIComponent(email)}` } });

@@ -35,6 +35,16 @@ export const en: Catalogue = {
       initialPassword: 'Initial password',
       create: 'Create',
       roles: { admin: 'Admin', recruiter: 'Recruiter' },
+      errors: {
+        email: 'That is not a valid email address.',
+        name: 'The name must have 1 to 120 characters, with no control characters.',
+        password: 'The password needs {{min}} to 1024 characters.',
+        role: 'The role must be admin or recruiter.',
+        exists: 'A user with the email {{email}} already exists.',
+        notFound: 'No user has the email {{email}}.',
+        selfDisable: 'You cannot disable your own account; ask another admin to do it.',
+        selfDemote: 'You cannot take the admin role from yourself; ask another admin to do it.',
+      },
       done: {
         created: 'User created: {{email}}',
         disabled: 'User disabled and signed out: {{email}}',

@@ -38,6 +38,16 @@ export const es = {
       initialPassword: 'Contraseña inicial',
       create: 'Crear',
       roles: { admin: 'Administrador', recruiter: 'Reclutador' },
+      errors: {
+        email: 'Esa dirección de correo no es válida.',
+        name: 'El nombre debe tener de 1 a 120 caracteres, sin caracteres de control.',
+        password: 'La contraseña necesita entre {{min}} y 1024 caracteres.',
+        role: 'El rol debe ser administrador o reclutador.',
+        exists: 'Ya existe un usuario con el correo {{email}}.',
+        notFound: 'No hay ningún usuario con el correo {{email}}.',
+        selfDisable: 'No puedes desactivar tu propia cuenta; pide a otro administrador que lo haga.',
+        selfDemote: 'No puedes quitarte el rol de administrador; pide a otro administrador que lo haga.',
+      },
       done: {
         created: 'Usuario creado: {{email}}',
         disabled: 'Usuario desactivado; sus sesiones se cerraron: {{email}}',
