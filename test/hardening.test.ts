@@ -102,7 +102,15 @@ describe('assets', () => {
   });
 
   test('the listed ones are served', async () => {
-    for (const name of ['htmx.js', 'hx-ws.js', 'app.css', 'inbox.js']) expect((await t.request(`/assets/${name}`)).status).toBe(200);
+    for (const name of ['htmx.js', 'hx-ws.js', 'app.css', 'inbox.js', 'icon.svg']) expect((await t.request(`/assets/${name}`)).status).toBe(200);
+  });
+
+  test('every page names its icon, and /favicon.ico (which browsers ask for anyway) is served, not a 404', async () => {
+    expect(await (await t.request('/login')).text()).toContain('<link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>');
+    const icon = await t.request('/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toStartWith('<svg');
   });
 });
 

@@ -18,6 +18,7 @@ export function Layout({ title, lang = 'es', live = false, children }: LayoutPro
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{title}</title>
+          <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/assets/app.css" />
           {/* Not deferred, in order: the WebSocket extension must be registered before htmx processes the page. */}
           <script src="/assets/htmx.js"></script>

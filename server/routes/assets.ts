@@ -15,14 +15,24 @@ const FILES = new Map<string, { path: string; type: string }>(
     'form.css': { path: join(viewsDir, 'form.css'), type: 'text/css; charset=utf-8' },
     'auth.css': { path: join(viewsDir, 'auth.css'), type: 'text/css; charset=utf-8' },
     'inbox.js': { path: join(viewsDir, 'inbox.js'), type: 'text/javascript; charset=utf-8' },
+    'icon.svg': { path: join(viewsDir, 'icon.svg'), type: 'image/svg+xml' },
   }),
 );
 
-/** GET /assets/:file — only the files listed above; anything else is 404. */
+function serve(file: { path: string; type: string }): Response {
+  return new Response(Bun.file(file.path), { headers: { 'content-type': file.type, 'cache-control': 'public, max-age=3600' } });
+}
+
+/**
+ * GET /assets/:file — only the files listed above; anything else is 404. GET /favicon.ico — the icon, for the
+ * browsers that ask for it whatever the page's `<link rel="icon">` says (every page did, and got a 404).
+ */
 export function assetRoutes() {
-  return new Elysia({ name: 'assets', prefix: '/assets' }).get('/:file', function asset({ params }) {
-    const file = FILES.get(params.file);
-    if (!file) throw new NotFoundError('That asset');
-    return new Response(Bun.file(file.path), { headers: { 'content-type': file.type, 'cache-control': 'public, max-age=3600' } });
-  });
+  return new Elysia({ name: 'assets' })
+    .get('/assets/:file', function asset({ params }) {
+      const file = FILES.get(params.file);
+      if (!file) throw new NotFoundError('That asset');
+      return serve(file);
+    })
+    .get('/favicon.ico', () => serve(FILES.get('icon.svg')!));
 }
