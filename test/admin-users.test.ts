@@ -139,6 +139,30 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     expect(await (await t.post(boss, '/admin/users', { email: 'n@agency.co', name: 'Nora', role: 'recruiter', password: 'short' })).text()).toContain('The password needs 10 to 1024 characters.');
   });
 
+  test('disabling is asked for first: the users page links to a question that says what it does, and only its confirmation acts', async () => {
+    await using t = await setup(driver);
+    const boss = (await t.signIn('boss@agency.co'))!;
+    const rita = (await t.signIn('rita@agency.co'))!;
+    const list = await (await t.request('/admin/users', { headers: { cookie: boss.cookie } })).text();
+    expect(list).toContain('<form method="get" action="/admin/users/disable"');
+    expect(list).not.toContain('<form method="post" action="/admin/users/disable"');
+    const question = await t.request('/admin/users/disable?email=rita%40agency.co', { headers: { cookie: boss.cookie } });
+    expect(question.status).toBe(200);
+    const html = await question.text();
+    expect(html).toContain('(rita@agency.co)?');
+    expect(html).toContain('Sus sesiones se cerrarán');
+    expect(html).toContain('<form method="post" action="/admin/users/disable"');
+    // Her name is markup: it is shown as text.
+    expect(html).not.toContain(XSS_NAME);
+    expect(html).toContain(Bun.escapeHTML(XSS_NAME));
+    expect(await t.userRow('rita@agency.co')).toMatchObject({ disabled: false });
+    expect((await t.request('/admin/users/disable?email=ghost%40agency.co', { headers: { cookie: boss.cookie } })).status).toBe(404);
+    expect((await t.request('/admin/users/disable?email=boss%40agency.co', { headers: { cookie: boss.cookie } })).status).toBe(409);
+    expect((await t.request('/admin/users/disable?email=boss%40agency.co', { headers: { cookie: rita.cookie } })).status).toBe(403);
+    expect((await t.post(boss, '/admin/users/disable', { email: 'rita@agency.co' })).status).toBe(303);
+    expect(await t.userRow('rita@agency.co')).toMatchObject({ disabled: true });
+  });
+
   test('disabling signs the user out at once; enabling lets them back in', async () => {
     await using t = await setup(driver);
     const boss = (await t.signIn('boss@agency.co'))!;

@@ -8,7 +8,7 @@ import type { PublicUser } from '../db/queries/users';
 import { AppError } from '../errors';
 import { addUser, getUsers, MIN_PASSWORD_LENGTH, setUserDisabled, setUserPassword, UserInputError, UserNotFoundError, type Actor } from '../services/users';
 import { AuditPage } from '../../views/admin/audit';
-import { UsersPage, type UsersPageProps } from '../../views/admin/users';
+import { ConfirmDisablePage, UsersPage, type UsersPageProps } from '../../views/admin/users';
 import { translator, type Translator } from '../../views/i18n';
 import { htmlResponse } from './html';
 
@@ -85,6 +85,18 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
             password: t.String({ maxLength: 1024 }),
           }),
         },
+      )
+      .get(
+        '/users/disable',
+        async function confirmDisable({ user, session, query }) {
+          const email = query.email.trim().toLowerCase();
+          const target = (await getUsers(db)).find((u) => u.email === email);
+          const i18n = translator(user.locale, user.timeZone);
+          if (!target) return usersPage(user, session, { error: i18n.t('admin.users.errors.notFound', { email: query.email }) }, 404);
+          if (target.id === user.id) return usersPage(user, session, { error: i18n.t('admin.users.errors.selfDisable') }, 409);
+          return htmlResponse(ConfirmDisablePage({ i18n, user: target, me: user, csrf: session.csrfToken }));
+        },
+        { query: emailBody },
       )
       .post(
         '/users/disable',

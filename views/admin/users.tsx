@@ -65,12 +65,20 @@ function UserRow({ i18n, user, self, csrf }: { i18n: Translator; user: UserView;
           <span class="muted" safe>
             {t('admin.users.you')}
           </span>
-        ) : (
-          <form method="post" action={user.disabled ? '/admin/users/enable' : '/admin/users/disable'} class="inline-form">
+        ) : user.disabled ? (
+          <form method="post" action="/admin/users/enable" class="inline-form">
             <CsrfField token={csrf} />
             <input type="hidden" name="email" value={user.email} />
-            <button type="submit" class={user.disabled ? undefined : 'danger'} safe>
-              {user.disabled ? t('admin.users.enable') : t('admin.users.disable')}
+            <button type="submit" safe>
+              {t('admin.users.enable')}
+            </button>
+          </form>
+        ) : (
+          // Disabling signs her out everywhere: it is asked for on a page of its own and confirmed there.
+          <form method="get" action="/admin/users/disable" class="inline-form">
+            <input type="hidden" name="email" value={user.email} />
+            <button type="submit" class="danger" safe>
+              {t('admin.users.disable')}
             </button>
           </form>
         )}
@@ -154,6 +162,31 @@ export function UsersPage({ i18n, users, me, csrf, notice, error, draft = {} }: 
           </tbody>
         </table>
         <CreateUserForm i18n={i18n} csrf={csrf} draft={draft} />
+      </main>
+    </Layout>
+  );
+}
+
+/** The question before a user is disabled: what it does, confirm (the POST that does it) or go back. */
+export function ConfirmDisablePage({ i18n, user, me, csrf }: { i18n: Translator; user: UserView; me: { email: string }; csrf: string }) {
+  const { t } = i18n;
+  return (
+    <Layout title={`${t('app.name')} — ${t('admin.users.title')}`} lang={i18n.locale}>
+      <link rel="stylesheet" href="/assets/auth.css" />
+      <AdminNav i18n={i18n} current="users" email={me.email} csrf={csrf} />
+      <main class="admin-page">
+        <h1 safe>{t('admin.users.confirmDisable', { name: user.name, email: user.email })}</h1>
+        <p safe>{t('admin.users.confirmDisableWhy')}</p>
+        <form method="post" action="/admin/users/disable" class="inline-form">
+          <CsrfField token={csrf} />
+          <input type="hidden" name="email" value={user.email} />
+          <button type="submit" class="danger" safe>
+            {t('admin.users.disable')}
+          </button>{' '}
+          <a href="/admin/users" safe>
+            {t('admin.users.cancel')}
+          </a>
+        </form>
       </main>
     </Layout>
   );

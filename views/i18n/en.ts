@@ -35,6 +35,9 @@ export const en: Catalogue = {
       initialPassword: 'Initial password',
       create: 'Create',
       roles: { admin: 'Admin', recruiter: 'Recruiter' },
+      confirmDisable: 'Disable {{name}} ({{email}})?',
+      confirmDisableWhy: 'Their sessions end right now, and they cannot sign in until an admin enables them again.',
+      cancel: 'Cancel',
       errors: {
         email: 'That is not a valid email address.',
         name: 'The name must have 1 to 120 characters, with no control characters.',

@@ -38,6 +38,9 @@ export const es = {
       initialPassword: 'Contraseña inicial',
       create: 'Crear',
       roles: { admin: 'Administrador', recruiter: 'Reclutador' },
+      confirmDisable: '¿Desactivar a {{name}} ({{email}})?',
+      confirmDisableWhy: 'Sus sesiones se cerrarán en este momento y no podrá entrar hasta que un administrador la active de nuevo.',
+      cancel: 'Cancelar',
       errors: {
         email: 'Esa dirección de correo no es válida.',
         name: 'El nombre debe tener de 1 a 120 caracteres, sin caracteres de control.',
