@@ -1,5 +1,5 @@
 /** @module server/auth/user-admin — what the admin pages need beyond services/users: role changes, self-protection, the audit list. */
-import { desc, like } from 'drizzle-orm';
+import { and, desc, ilike, like, lt, sql } from 'drizzle-orm';
 import { ROLES } from '../../actors/vocabulary';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
@@ -45,15 +45,48 @@ export async function setUserRole(db: Db, actor: Actor, rawEmail: string, rawRol
   return toPublicUser(row ?? user);
 }
 
-export const AUDIT_PAGE_SIZE = 200;
+/** Audit entries on one page of the audit log. */
+export const AUDIT_PAGE_SIZE = 100;
 
 /** `%`, `_` and `\` typed in the filter are literal characters, not LIKE wildcards. */
-function likePrefix(prefix: string): string {
-  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function listAuditEntries(db: Db, options: { actionPrefix?: string; limit?: number } = {}) {
-  const query = db.select().from(auditLog);
-  const filtered = options.actionPrefix ? query.where(like(auditLog.action, likePrefix(options.actionPrefix))) : query;
-  return filtered.orderBy(desc(auditLog.createdAt), desc(auditLog.id)).limit(options.limit ?? AUDIT_PAGE_SIZE);
+export interface AuditFilters {
+  /** Actions starting with this (`auth.`, or one action in full). */
+  actionPrefix?: string;
+  /** Who acted: part of her email or label, any case. */
+  actor?: string;
+  /** Calendar days (YYYY-MM-DD), both included, in `timeZone` (an IANA name, the reader's). */
+  from?: string;
+  to?: string;
+  timeZone?: string;
+  /** Entries older than this id (the last one of the page before). */
+  before?: number;
+  limit?: number;
+}
+
+/**
+ * The newest audit entries that pass the filters, newest first, and the cursor of the next page (undefined at the
+ * end). Days are the reader's: Postgres turns the local midnight into an instant (`at time zone`).
+ */
+export async function listAuditEntries(db: Db, options: AuditFilters = {}) {
+  const limit = options.limit ?? AUDIT_PAGE_SIZE;
+  const zone = options.timeZone ?? 'UTC';
+  const conditions = [
+    options.actionPrefix ? like(auditLog.action, `${escapeLike(options.actionPrefix)}%`) : undefined,
+    options.actor ? ilike(auditLog.actor, `%${escapeLike(options.actor)}%`) : undefined,
+    options.from ? sql`${auditLog.createdAt} >= (${options.from}::date)::timestamp at time zone ${zone}` : undefined,
+    options.to ? sql`${auditLog.createdAt} < (${options.to}::date + 1)::timestamp at time zone ${zone}` : undefined,
+    options.before ? lt(auditLog.id, options.before) : undefined,
+  ];
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...conditions))
+    .orderBy(desc(auditLog.id))
+    .limit(limit + 1);
+  const entries = rows.slice(0, limit);
+  return { entries, nextBefore: rows.length > limit ? entries.at(-1)?.id : undefined };
 }

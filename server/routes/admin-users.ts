@@ -2,7 +2,7 @@
 import { Elysia, t } from 'elysia';
 import { authPlugin } from '../auth/plugin';
 import type { SessionRow } from '../auth/sessions';
-import { AdminSelfChangeError, assertNotSelf, AUDIT_PAGE_SIZE, listAuditEntries, setUserRole } from '../auth/user-admin';
+import { AdminSelfChangeError, assertNotSelf, listAuditEntries, setUserRole } from '../auth/user-admin';
 import type { Db } from '../db/client';
 import type { PublicUser } from '../db/queries/users';
 import { AppError } from '../errors';
@@ -36,6 +36,9 @@ function refusal(error: AppError, { t }: Translator, email: string): string {
 
 type UserField = 'email' | 'name' | 'password' | 'role';
 const USER_FIELDS: ReadonlySet<string> = new Set<UserField>(['email', 'name', 'password', 'role']);
+
+/** YYYY-MM-DD with a month and day that exist in some year, or nothing. */
+const DAY_PATTERN = '^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
 
 function actorOf(user: PublicUser): Actor {
   return { label: user.email, userId: user.id };
@@ -135,11 +138,27 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
       .get(
         '/audit',
         async function auditPage({ user, session, query }) {
-          const action = query.action?.trim() || undefined;
-          const entries = await listAuditEntries(db, { actionPrefix: action, limit: AUDIT_PAGE_SIZE });
-          return htmlResponse(AuditPage({ i18n: translator(user.locale, user.timeZone), entries, me: user, csrf: session.csrfToken, action, limit: AUDIT_PAGE_SIZE }));
+          const i18n = translator(user.locale, user.timeZone);
+          const filters = {
+            action: query.action?.trim() || undefined,
+            actor: query.actor?.trim() || undefined,
+            from: query.from || undefined,
+            to: query.to || undefined,
+          };
+          const before = query.before ? Number(query.before) : undefined;
+          const page = await listAuditEntries(db, { actionPrefix: filters.action, actor: filters.actor, from: filters.from, to: filters.to, timeZone: i18n.timeZone, before });
+          return htmlResponse(AuditPage({ i18n, entries: page.entries, nextBefore: page.nextBefore, filters, me: user, csrf: session.csrfToken }));
         },
-        { query: t.Object({ action: t.Optional(t.String({ maxLength: 60 })) }) },
+        {
+          query: t.Object({
+            action: t.Optional(t.String({ maxLength: 60 })),
+            actor: t.Optional(t.String({ maxLength: 120 })),
+            // A calendar day (the date input's value), or empty: an empty field filters nothing.
+            from: t.Optional(t.String({ pattern: DAY_PATTERN })),
+            to: t.Optional(t.String({ pattern: DAY_PATTERN })),
+            before: t.Optional(t.String({ pattern: '^[1-9][0-9]{0,15}$' })),
+          }),
+        },
       ),
   );
 }

@@ -14,13 +14,31 @@ export interface AuditRow {
   ip: string | null;
 }
 
+/** The filters on screen, as typed (days as YYYY-MM-DD, in the reader's zone). */
+export interface AuditFilterValues {
+  action?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+}
+
 export interface AuditPageProps {
   i18n: Translator;
   entries: AuditRow[];
+  /** The next page's cursor (an entry id), when there are older entries. */
+  nextBefore?: number;
+  filters: AuditFilterValues;
   me: { email: string };
   csrf: string;
-  action?: string;
-  limit: number;
+}
+
+/** The audit log's URL for these filters (and page). */
+function auditHref(filters: AuditFilterValues, before?: number): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  if (before) params.set('before', String(before));
+  const query = params.toString();
+  return query ? `/admin/audit?${query}` : '/admin/audit';
 }
 
 type ActionLabels = Catalogue['admin']['audit']['actions'];
@@ -55,7 +73,7 @@ function Entry({ i18n, entry }: { i18n: Translator; entry: AuditRow }) {
   );
 }
 
-export function AuditPage({ i18n, entries, me, csrf, action, limit }: AuditPageProps) {
+export function AuditPage({ i18n, entries, nextBefore, filters, me, csrf }: AuditPageProps) {
   const { t } = i18n;
   const actions: ActionLabels = i18n.messages.admin.audit.actions;
   return (
@@ -72,36 +90,63 @@ export function AuditPage({ i18n, entries, me, csrf, action, limit }: AuditPageP
                 {t('admin.audit.anyAction')}
               </option>
               {Object.entries(actions).map(([code, label]) => (
-                <option value={code} selected={code === action} safe>
+                <option value={code} selected={code === filters.action} safe>
                   {label}
                 </option>
               ))}
             </select>
           </label>
+          <label>
+            <span safe>{t('admin.audit.actorFilter')}</span>
+            <input name="actor" type="search" maxlength="120" value={filters.actor ?? ''} />
+          </label>
+          <label>
+            <span safe>{t('admin.audit.from')}</span>
+            <input name="from" type="date" value={filters.from ?? ''} />
+          </label>
+          <label>
+            <span safe>{t('admin.audit.to')}</span>
+            <input name="to" type="date" value={filters.to ?? ''} />
+          </label>
           <button type="submit" safe>
             {t('admin.audit.filter')}
           </button>
         </form>
-        <p class="muted" safe>
-          {t('admin.audit.shown', { limit, count: entries.length })}
-        </p>
-        <table class="admin-table">
-          <thead>
-            <tr>
-              <th safe>{t('admin.audit.when', { timeZone: i18n.timeZone })}</th>
-              <th safe>{t('admin.audit.who')}</th>
-              <th safe>{t('admin.audit.action')}</th>
-              <th safe>{t('admin.audit.target')}</th>
-              <th safe>{t('admin.audit.details')}</th>
-              <th safe>{t('admin.audit.ip')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <Entry i18n={i18n} entry={entry} />
-            ))}
-          </tbody>
-        </table>
+        {entries.length === 0 ? (
+          <p class="muted" safe>
+            {t('admin.audit.none')}
+          </p>
+        ) : (
+          <table class="admin-table">
+            <thead>
+              <tr>
+                <th safe>{t('admin.audit.when', { timeZone: i18n.timeZone })}</th>
+                <th safe>{t('admin.audit.who')}</th>
+                <th safe>{t('admin.audit.action')}</th>
+                <th safe>{t('admin.audit.target')}</th>
+                <th safe>{t('admin.audit.details')}</th>
+                <th safe>{t('admin.audit.ip')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <Entry i18n={i18n} entry={entry} />
+              ))}
+            </tbody>
+          </table>
+        )}
+        <nav class="audit-pages" aria-label={t('admin.audit.title')}>
+          {nextBefore ? (
+            <a href={auditHref(filters, nextBefore)} rel="next" safe>
+              {t('admin.audit.older')}
+            </a>
+          ) : (
+            ''
+          )}{' '}
+          <a href={auditHref(filters)} safe>
+            {t('admin.audit.newest')}
+          </a>
+        </nav>
       </main>
     </Layout>
   );
