@@ -360,6 +360,43 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     expect(ana.dialogs).toEqual([]);
   });
 
+  test('the keyboard: / goes to search, j/k and Alt+arrows open the next or previous conversation, Esc closes what is open', async () => {
+    await using r = await rig();
+    const numbers = ['+573005550001', '+573005550002', '+573005550003'];
+    for (const number of numbers) await aspirantWrites(r, number, `Hola desde ${number}`, `Aspirante ${number.slice(-1)}`);
+    const ids = [];
+    for (const number of numbers) ids.push(await conversationOf(r, number));
+    const [oldest, middle, newest] = ids as [number, number, number];
+    const ana = await signIn(r, { email: 'ana@wasap.test', name: 'Ana Admin', role: 'admin' }, DESKTOP);
+    await topRow(ana.page, newest);
+    const page = ana.page;
+    const at = (id: number) => page.waitForURL(new RegExp(`/inbox/${id}(\\?|$)`));
+
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('inbox-q');
+    // Letters typed in the search box are text, not shortcuts.
+    await page.keyboard.type('jk');
+    expect(await page.locator('#inbox-q').inputValue()).toBe('jk');
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.activeElement?.id)).not.toBe('inbox-q');
+    await page.locator('#inbox-q').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('#conv-list > li.conv-row').length === 3);
+    await page.keyboard.press('Escape');
+
+    // Newest first: j opens the top conversation, then the next; k goes back; Alt+↓ as j.
+    await Promise.all([at(newest), page.keyboard.press('j')]);
+    await Promise.all([at(middle), page.keyboard.press('j')]);
+    await Promise.all([at(newest), page.keyboard.press('k')]);
+    await Promise.all([at(middle), page.keyboard.press('Alt+ArrowDown')]);
+    await Promise.all([at(oldest), page.keyboard.press('Alt+ArrowDown')]);
+
+    // Esc closes the aspirant's details (the pane a phone shows over the chat) and goes back to the chat.
+    await page.evaluate(() => (location.hash = '#details'));
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => location.hash)).toBe('#chat');
+    expect(ana.dialogs).toEqual([]);
+  });
+
   test("an aspirant's markup shows as text in the list, the chat and the panel, pushed and rendered; nothing runs", async () => {
     await using r = await rig();
     const number = '+573009990000';

@@ -17,6 +17,48 @@
     if (box.value.trim()) box.form?.requestSubmit();
   });
 
+  // Keyboard: `/` goes to the search box; j/k or Alt+↓/↑ open the next or previous conversation in the list; Esc
+  // closes what is open over the chat (a menu, the aspirant's details on a phone). Letters are left alone while she
+  // types in a field (Alt+arrows and Esc still work there).
+  function typing(target) {
+    return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+  function openSibling(step) {
+    const links = [...document.querySelectorAll('#conv-list > li.conv-row .conv-link')];
+    if (links.length === 0) return;
+    const current = links.findIndex((link) => link.getAttribute('aria-current') === 'page');
+    const next = current === -1 ? (step > 0 ? 0 : links.length - 1) : current + step;
+    if (next >= 0 && next < links.length) links[next].click();
+  }
+  document.addEventListener('keydown', (event) => {
+    if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || !document.getElementById('inbox')) return;
+    const inField = typing(event.target);
+    if (event.key === 'Escape') {
+      const menu = document.querySelector('details[open]');
+      if (menu) {
+        menu.removeAttribute('open');
+        menu.querySelector('summary')?.focus();
+      } else if (location.hash === '#details') location.hash = '#chat';
+      else if (inField && event.target.id === 'inbox-q') event.target.blur();
+      else return;
+      event.preventDefault();
+      return;
+    }
+    if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      event.preventDefault();
+      openSibling(event.key === 'ArrowDown' ? 1 : -1);
+      return;
+    }
+    if (inField || event.altKey) return;
+    if (event.key === '/') {
+      event.preventDefault();
+      document.getElementById('inbox-q')?.focus();
+    } else if (event.key === 'j' || event.key === 'k') {
+      event.preventDefault();
+      openSibling(event.key === 'j' ? 1 : -1);
+    }
+  });
+
   // The reply box grows with its text up to a few lines.
   document.addEventListener('input', (event) => {
     const box = event.target;
