@@ -102,7 +102,7 @@ describe('assets', () => {
   });
 
   test('the listed ones are served', async () => {
-    for (const name of ['htmx.js', 'hx-ws.js', 'app.css', 'inbox.js', 'icon.svg']) expect((await t.request(`/assets/${name}`)).status).toBe(200);
+    for (const name of ['htmx.js', 'hx-ws.js', 'app.css', 'inbox.js', 'icon.svg', 'icon-unread.svg']) expect((await t.request(`/assets/${name}`)).status).toBe(200);
   });
 
   test('every page names its icon, and /favicon.ico (which browsers ask for anyway) is served, not a 404', async () => {

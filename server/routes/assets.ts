@@ -16,6 +16,8 @@ const FILES = new Map<string, { path: string; type: string }>(
     'auth.css': { path: join(viewsDir, 'auth.css'), type: 'text/css; charset=utf-8' },
     'inbox.js': { path: join(viewsDir, 'inbox.js'), type: 'text/javascript; charset=utf-8' },
     'icon.svg': { path: join(viewsDir, 'icon.svg'), type: 'image/svg+xml' },
+    // The inbox's tab shows this one while she has unread messages (views/assets/inbox.js).
+    'icon-unread.svg': { path: join(viewsDir, 'icon-unread.svg'), type: 'image/svg+xml' },
   }),
 );
 

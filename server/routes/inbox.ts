@@ -95,13 +95,14 @@ export function inboxRoutes(deps: InboxDeps) {
 
   async function page(user: { id: number; name: string; role: Role }, csrf: string, query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string }, openId?: number) {
     const filters = filtersFrom(query);
-    const list = await listConversations(db, user, filters, query.cursor);
     let open;
     if (openId !== undefined) {
       await visible(user, openId);
+      // Read before the list is read, so its row shows no unread badge (nor counts in the tab's title).
       await markRead(db, openId);
       open = await openView(openId, query.before ? Number(query.before) : undefined);
     }
+    const list = await listConversations(db, user, filters, query.cursor);
     const presence = openId === undefined ? [] : deps.presence.people(openId);
     return htmlResponse(InboxPage({ viewer: { ...user, csrf }, filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
   }

@@ -360,6 +360,38 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     expect(ana.dialogs).toEqual([]);
   });
 
+  test('the tab counts unread messages pushed while she reads another conversation, and its icon shows a dot', async () => {
+    await using r = await rig();
+    const [valentina, sofia] = ['+573006660001', '+573006660002'];
+    await aspirantWrites(r, valentina, 'Hola', 'Valentina');
+    await aspirantWrites(r, sofia, 'Buenas', 'Sofía');
+    const [vid, sid] = [await conversationOf(r, valentina), await conversationOf(r, sofia)];
+    const ana = await signIn(r, { email: 'ana@wasap.test', name: 'Ana Admin', role: 'admin' }, DESKTOP);
+    const page = ana.page;
+    const title = () => page.title();
+    const icon = () => page.locator('link[rel="icon"]').getAttribute('href');
+    expect(await title()).toStartWith('(2) ');
+    expect(await icon()).toBe('/assets/icon-unread.svg');
+
+    // She reads Valentina: Sofía's message is still waiting.
+    await openConversation(ana, vid);
+    expect(await title()).toMatch(/^\(1\) /);
+    // Sofía writes twice while Valentina is open: pushed, counted.
+    await aspirantWrites(r, sofia, '¿Me respondes?');
+    await page.waitForFunction(() => document.title.startsWith('(2) '));
+    await aspirantWrites(r, sofia, 'Estoy esperando');
+    await page.waitForFunction(() => document.title.startsWith('(3) '));
+    // Valentina writes into the conversation she is reading: read as it arrives, not counted.
+    await aspirantWrites(r, valentina, 'Ya envié la foto');
+    await bubble(page, vid, 'Ya envié la foto').waitFor();
+    await topRow(page, vid);
+    expect(await title()).toMatch(/^\(3\) /);
+    // Reading Sofía leaves nothing unread: no count, no dot.
+    await openConversation(ana, sid);
+    expect(await title()).not.toMatch(/^\(\d+\) /);
+    expect(await icon()).toBe('/assets/icon.svg');
+  });
+
   test('the keyboard: / goes to search, j/k and Alt+arrows open the next or previous conversation, Esc closes what is open', async () => {
     await using r = await rig();
     const numbers = ['+573005550001', '+573005550002', '+573005550003'];

@@ -100,6 +100,22 @@
   document.addEventListener('htmx:ws:after:message:incoming', markOpenRow);
   document.addEventListener('htmx:after:swap', markOpenRow);
 
+  // The tab says how many messages wait unread in the list she sees — "(3) …" in its title, a dot on its icon —
+  // so a message pushed while she reads another conversation (or another tab) is noticed.
+  const baseTitle = document.title.replace(/^\(\d+\) /, '');
+  const icon = document.querySelector('link[rel="icon"]');
+  function showUnread() {
+    let total = 0;
+    document.querySelectorAll('#conv-list [data-unread]').forEach((badge) => (total += Number(badge.getAttribute('data-unread')) || 0));
+    const title = total > 0 ? `(${total}) ${baseTitle}` : baseTitle;
+    if (document.title !== title) document.title = title;
+    const href = total > 0 ? '/assets/icon-unread.svg' : '/assets/icon.svg';
+    if (icon && icon.getAttribute('href') !== href) icon.setAttribute('href', href);
+  }
+  document.addEventListener('htmx:ws:after:message:incoming', showUnread);
+  document.addEventListener('htmx:after:swap', showUnread);
+  showUnread();
+
   // A log page loaded with "load older" starts with the day the current page already shows: keep the first.
   document.addEventListener('htmx:after:swap', () => {
     const seen = new Set();

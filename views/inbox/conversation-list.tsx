@@ -24,7 +24,13 @@ export function StatusPill({ status }: { status: ConversationStatus }) {
 export function UnreadBadge({ conversationId, count, oob = false }: { conversationId: number; count: number; oob?: boolean }) {
   const label = count > 99 ? '99+' : String(count);
   return (
-    <span id={`unread-${conversationId}`} class={count > 0 ? 'badge' : 'badge is-empty'} hx-swap-oob={oob ? 'true' : undefined} aria-label={count > 0 ? `${count} unread` : undefined}>
+    <span
+      id={`unread-${conversationId}`}
+      class={count > 0 ? 'badge' : 'badge is-empty'}
+      data-unread={count}
+      hx-swap-oob={oob ? 'true' : undefined}
+      aria-label={count > 0 ? `${count} unread` : undefined}
+    >
       {count > 0 ? label : ''}
     </span>
   );
