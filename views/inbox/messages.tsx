@@ -165,10 +165,13 @@ export function MessageReplace({ message }: { message: MessageView }) {
   return <MessageBubble message={message} oob />;
 }
 
+/** A day's heading in the log: an item of the list like the messages (a list holds only items: WCAG 1.3.1). */
 export function DaySeparator({ conversationId, date, now }: { conversationId: number; date: Date; now: Date }) {
   return (
-    <li id={`day-${conversationId}-${dayKey(date)}`} class="day-sep" role="separator">
-      <span safe>{dayLabel(date, now)}</span>
+    <li id={`day-${conversationId}-${dayKey(date)}`} class="day-sep">
+      <time datetime={dayKey(date)} safe>
+        {dayLabel(date, now)}
+      </time>
     </li>
   );
 }
