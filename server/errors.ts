@@ -2,6 +2,7 @@
 import { isUnavailable } from './db/unavailable';
 import type { Logger } from './logger';
 import { SECURITY_HEADERS } from './routes/html';
+import { localeFromAcceptLanguage, translator, type MessageKey } from '../views/i18n';
 
 /** An error a client may see: a code, a status, and a message that says what to do. */
 export class AppError extends Error {
@@ -119,12 +120,28 @@ function wantsHtml(request: Request): boolean {
   return accept.includes('text/html') && !accept.includes('application/json');
 }
 
-/** The error as JSON ({ error: { code, message, … } }), or as a small HTML page for a browser. */
+/** What a person reads for an error: one sentence per kind (the API's messages stay for programs and the CLI). */
+function pageMessage(body: ErrorBody): MessageKey {
+  if (body.code === 'CSRF_INVALID') return 'errorPage.csrf';
+  if (body.status === 404) return 'errorPage.notFound';
+  if (body.status === 403) return 'errorPage.forbidden';
+  if (body.status === 401) return 'errorPage.unauthorized';
+  if (body.status === 413) return 'errorPage.tooLarge';
+  if (body.status === 503) return 'errorPage.unavailable';
+  if (body.status >= 500) return 'errorPage.internal';
+  return 'errorPage.invalid';
+}
+
+/**
+ * The error as JSON ({ error: { code, message, … } }), or as a small HTML page for a browser, in the browser's
+ * language (Accept-Language: the signed-in user's own is not known this far out).
+ */
 export function errorResponse(request: Request, body: ErrorBody): Response {
   if (wantsHtml(request)) {
+    const { t, locale } = translator(localeFromAcceptLanguage(request.headers.get('accept-language')));
     const html =
-      `<!doctype html><html lang="en"><meta charset="utf-8"><title>${body.status}</title><link rel="stylesheet" href="/assets/app.css">` +
-      `<main class="error-page"><h1>${body.status}</h1><p>${Bun.escapeHTML(body.message)}</p><p><a href="/">Back to Wasap</a></p></main></html>`;
+      `<!doctype html><html lang="${locale}"><meta charset="utf-8"><title>${body.status}</title><link rel="stylesheet" href="/assets/app.css">` +
+      `<main class="error-page"><h1>${body.status}</h1><p>${Bun.escapeHTML(t(pageMessage(body)))}</p><p><a href="/">${Bun.escapeHTML(t('errorPage.back'))}</a></p></main></html>`;
     return new Response(html, { status: body.status, headers: { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS } });
   }
   const extra = { ...(body.field ? { field: body.field } : {}), ...(body.details === undefined ? {} : { details: body.details }) };

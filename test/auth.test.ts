@@ -206,7 +206,7 @@ describe.each(drivers)('auth on %s', (driver) => {
     const { cookie, csrf } = await t.signIn();
     const refused = await t.request('/logout', { method: 'POST', headers: { ...FORM, cookie }, body: '' });
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toContain('security token');
+    expect(await refused.text()).toContain('El formulario caducó o vino de otra página.');
     const forged = await t.request('/logout', { method: 'POST', headers: { ...FORM, cookie }, body: `_csrf=${csrf.slice(1)}x` });
     expect(forged.status).toBe(403);
     expect((await t.request('/inbox', { headers: { cookie } })).status).toBe(200);

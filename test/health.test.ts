@@ -65,6 +65,14 @@ describe('metrics and logs', () => {
     expect(await json.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'That page or resource does not exist.' } });
     const html = await t.request('/nope?<script>', { headers: { accept: 'text/html' } });
     expect(html.headers.get('content-type')).toStartWith('text/html');
-    expect(await html.text()).toContain('does not exist');
+    const page = await html.text();
+    // For a person: in the browser's language (Spanish unless it asks for English), one language, no raw code.
+    expect(page).toContain('<html lang="es">');
+    expect(page).toContain('Esa página no existe, o no tienes acceso a ella.');
+    expect(page).toContain('Volver a Wasap');
+    expect(page).not.toContain('does not exist');
+    const english = await (await t.request('/nope', { headers: { accept: 'text/html', 'accept-language': 'en-US,en;q=0.9' } })).text();
+    expect(english).toContain('That page does not exist, or you have no access to it.');
+    expect(english).not.toContain('Volver');
   });
 });

@@ -221,7 +221,7 @@ describe('canned responses filled for the aspirant', () => {
     await using fake = startFakeTwilio();
     await using t = await testApp('pglite', { env: { ...twilioEnv(fake), AGENCY_NAME: 'Estrellas <Talent>' }, overrides: { bot: false } });
     const w = await world(t);
-    await as(t, w.boss, '/admin/canned', { title: 'Saludo', body: 'Hola {firstName}, soy de {agencyName}. Tu formulario: {formLink} {unknown}' });
+    await as(t, w.boss, '/admin/canned', { title: 'Saludo', body: 'Hola {firstName}, soy de {agencyName}. Tu formulario: {formLink}' });
     const open = await (await as(t, w.rita, `/inbox/${w.ids.open}`)).text();
     const filled = /data-canned-body="([^"]*)"/.exec(open)?.[1];
     expect(filled).toBeDefined();

@@ -1,5 +1,5 @@
 /** @module server/auth/user-admin — what the admin pages need beyond services/users: role changes, self-protection, the audit list. */
-import { and, desc, ilike, like, lt, sql } from 'drizzle-orm';
+import { and, desc, ilike, like, lt, or, sql } from 'drizzle-orm';
 import { ROLES } from '../../actors/vocabulary';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
@@ -56,7 +56,7 @@ function escapeLike(text: string): string {
 export interface AuditFilters {
   /** Actions starting with this (`auth.`, or one action in full). */
   actionPrefix?: string;
-  /** Who acted: part of her email or label, any case. */
+  /** Who acted: part of her email, her name or the label recorded (cli, system…), any case. */
   actor?: string;
   /** Calendar days (YYYY-MM-DD), both included, in `timeZone` (an IANA name, the reader's). */
   from?: string;
@@ -76,7 +76,9 @@ export async function listAuditEntries(db: Db, options: AuditFilters = {}) {
   const zone = options.timeZone ?? 'UTC';
   const conditions = [
     options.actionPrefix ? like(auditLog.action, `${escapeLike(options.actionPrefix)}%`) : undefined,
-    options.actor ? ilike(auditLog.actor, `%${escapeLike(options.actor)}%`) : undefined,
+    options.actor
+      ? or(ilike(auditLog.actor, `%${escapeLike(options.actor)}%`), sql`exists (select 1 from users u where u.id = ${auditLog.actorUserId} and u.name ilike ${`%${escapeLike(options.actor)}%`})`)
+      : undefined,
     options.from ? sql`${auditLog.createdAt} >= (${options.from}::date)::timestamp at time zone ${zone}` : undefined,
     options.to ? sql`${auditLog.createdAt} < (${options.to}::date + 1)::timestamp at time zone ${zone}` : undefined,
     options.before ? lt(auditLog.id, options.before) : undefined,

@@ -9,6 +9,8 @@ import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
 import type { PublicUser } from '../db/queries/users';
 import { cannedResponses } from '../db/schema';
+import { variablesIn, VARIABLE_PATTERN } from '../../actors/bot/text';
+import { CANNED_VARIABLES } from '../services/canned';
 import { htmlResponse } from './html';
 
 /** What an admin typed: any length up to the columns' limits is read, so an empty or blank one is answered in her language, not by the validator. */
@@ -17,7 +19,7 @@ const TITLE_MAX = 80;
 const BODY_MAX = 4096;
 
 type Draft = { title: string; body: string };
-type Problem = { key: 'titleRequired' | 'bodyRequired' | 'unstorable' } | { key: 'titleTooLong' | 'bodyTooLong'; max: number };
+type Problem = { key: 'titleRequired' | 'bodyRequired' | 'unstorable' | 'strayBrace' } | { key: 'titleTooLong' | 'bodyTooLong'; max: number } | { key: 'unknownVariable'; name: string };
 
 /** Control characters other than line breaks and tabs, or a lone UTF-16 surrogate: text Postgres cannot store. */
 const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -31,12 +33,16 @@ function checked(input: Draft): { ok: true; value: Draft } | { ok: false; proble
   if (title.length > TITLE_MAX) return { ok: false, problem: { key: 'titleTooLong', max: TITLE_MAX } };
   if (body.length > BODY_MAX) return { ok: false, problem: { key: 'bodyTooLong', max: BODY_MAX } };
   if (UNSTORABLE.test(title) || UNSTORABLE.test(body)) return { ok: false, problem: { key: 'unstorable' } };
+  // The variables a recruiter's pick fills (server/services/canned); any other {name} would be sent empty.
+  const unknown = variablesIn(body).find((name) => !CANNED_VARIABLES.includes(name));
+  if (unknown) return { ok: false, problem: { key: 'unknownVariable', name: `{${unknown}}` } };
+  if (/[{}]/.test(body.replace(VARIABLE_PATTERN, ''))) return { ok: false, problem: { key: 'strayBrace' } };
   return { ok: true, value: { title, body } };
 }
 
 /** The problem in the admin's words. */
 function message(locale: string, problem: Problem): string {
-  return translator(locale).t(`admin.canned.${problem.key}`, 'max' in problem ? { max: problem.max } : {});
+  return translator(locale).t(`admin.canned.${problem.key}`, 'max' in problem ? { max: problem.max } : 'name' in problem ? { name: problem.name } : {});
 }
 
 export function adminCannedRoutes(deps: { db: Db; secureCookies: boolean }) {

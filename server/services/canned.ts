@@ -9,6 +9,9 @@ import { findAspirantByWhatsappId } from '../db/queries/aspirants';
 import { cannedResponses } from '../db/schema';
 import { createFormToken, formLink } from '../forms/link';
 
+/** The variables a canned response may use (the admin page refuses any other). */
+export const CANNED_VARIABLES: readonly string[] = ['firstName', 'whatsappName', 'agencyName', 'formLink'];
+
 /** What fills the variables: the agency's name, and how form links are signed (server/config botSettings). */
 export interface CannedSettings {
   secret: string;

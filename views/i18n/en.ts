@@ -3,6 +3,17 @@ import type { Catalogue } from './catalogue';
 
 export const en: Catalogue = {
   app: { name: 'Wasap' },
+  errorPage: {
+    back: 'Back to Wasap',
+    notFound: 'That page does not exist, or you have no access to it.',
+    forbidden: 'You are not allowed to do this.',
+    csrf: 'The form expired or came from another page. Go back, reload the page and send it again.',
+    unauthorized: 'Your session ended; sign in again.',
+    invalid: 'Something in the request is not valid. Go back and check it.',
+    tooLarge: 'What you sent is too large.',
+    unavailable: 'The service is unavailable right now; try again in a moment. Nothing was lost.',
+    internal: 'Something went wrong on our side. Try again; if it keeps happening, tell an admin.',
+  },
   login: {
     title: 'Sign in',
     email: 'Email',
@@ -65,11 +76,13 @@ export const en: Catalogue = {
       titleRequired: 'Write a title.',
       bodyRequired: "Write the response's text.",
       edit: 'Edit',
-      variables: 'You can use {firstName}, {agencyName} and {formLink}: they are filled in for each aspirant.',
+      variables: 'You can use {firstName}, {whatsappName}, {agencyName} and {formLink}: they are filled in for each aspirant.',
       notFound: 'That response no longer exists.',
       titleTooLong: 'The title takes up to {{max}} characters.',
       bodyTooLong: 'The text takes up to {{max}} characters.',
       unstorable: 'The text has characters that cannot be stored.',
+      unknownVariable: '{{name}} is not a variable that gets filled in; use {firstName}, {whatsappName}, {agencyName} or {formLink}.',
+      strayBrace: 'A brace is not closed or not opened; variables are written like {firstName}.',
     },
     audit: {
       title: 'Audit log',

@@ -6,6 +6,17 @@
  */
 export const es = {
   app: { name: 'Wasap' },
+  errorPage: {
+    back: 'Volver a Wasap',
+    notFound: 'Esa página no existe, o no tienes acceso a ella.',
+    forbidden: 'No tienes permiso para hacer esto.',
+    csrf: 'El formulario caducó o vino de otra página. Vuelve atrás, recarga la página y envíalo de nuevo.',
+    unauthorized: 'Tu sesión terminó; inicia sesión de nuevo.',
+    invalid: 'Algún dato de la solicitud no es válido. Vuelve atrás y revísalo.',
+    tooLarge: 'Lo que enviaste es demasiado grande.',
+    unavailable: 'El servicio no está disponible en este momento; inténtalo de nuevo en un momento. No se perdió nada.',
+    internal: 'Algo falló de nuestro lado. Inténtalo de nuevo; si sigue pasando, avisa a un administrador.',
+  },
   login: {
     title: 'Iniciar sesión',
     email: 'Correo',
@@ -68,11 +79,13 @@ export const es = {
       titleRequired: 'Escribe un título.',
       bodyRequired: 'Escribe el texto de la respuesta.',
       edit: 'Editar',
-      variables: 'Puedes usar {firstName}, {agencyName} y {formLink}: se llenan para cada aspirante.',
+      variables: 'Puedes usar {firstName}, {whatsappName}, {agencyName} y {formLink}: se llenan para cada aspirante.',
       notFound: 'Esa respuesta ya no existe.',
       titleTooLong: 'El título admite hasta {{max}} caracteres.',
       bodyTooLong: 'El texto admite hasta {{max}} caracteres.',
       unstorable: 'El texto tiene caracteres que no se pueden guardar.',
+      unknownVariable: '{{name}} no es una variable que se llene; usa {firstName}, {whatsappName}, {agencyName} o {formLink}.',
+      strayBrace: 'Hay una llave sin cerrar o sin abrir; las variables se escriben así: {firstName}.',
     },
     audit: {
       title: 'Auditoría',
