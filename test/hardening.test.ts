@@ -105,6 +105,13 @@ describe('assets', () => {
     for (const name of ['htmx.js', 'hx-ws.js', 'app.css', 'inbox.js', 'icon.svg', 'icon-unread.svg']) expect((await t.request(`/assets/${name}`)).status).toBe(200);
   });
 
+  test('the web app manifest is served as one, for installing the inbox on a phone', async () => {
+    const manifest = await t.request('/manifest.webmanifest');
+    expect(manifest.headers.get('content-type')).toBe('application/manifest+json');
+    expect(await manifest.json()).toMatchObject({ name: 'Wasap', start_url: '/inbox', display: 'standalone', icons: [{ src: '/assets/icon.svg' }] });
+    expect(await (await t.request('/login')).text()).toContain('<link rel="manifest" href="/manifest.webmanifest"/>');
+  });
+
   test('every page names its icon, and /favicon.ico (which browsers ask for anyway) is served, not a 404', async () => {
     expect(await (await t.request('/login')).text()).toContain('<link rel="icon" href="/assets/icon.svg" type="image/svg+xml"/>');
     const icon = await t.request('/favicon.ico');

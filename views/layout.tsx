@@ -19,6 +19,8 @@ export function Layout({ title, lang = 'es', live = false, children }: LayoutPro
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{title}</title>
           <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
+          <link rel="manifest" href="/manifest.webmanifest" />
+          <meta name="theme-color" content="#128c7e" />
           <link rel="stylesheet" href="/assets/app.css" />
           {/* Not deferred, in order: the WebSocket extension must be registered before htmx processes the page. */}
           <script src="/assets/htmx.js"></script>

@@ -36,5 +36,22 @@ export function assetRoutes() {
       if (!file) throw new NotFoundError('That asset');
       return serve(file);
     })
-    .get('/favicon.ico', () => serve(FILES.get('icon.svg')!));
+    .get('/favicon.ico', () => serve(FILES.get('icon.svg')!))
+    .get('/manifest.webmanifest', () => Response.json(WEB_APP_MANIFEST, { headers: { 'content-type': 'application/manifest+json', 'cache-control': 'public, max-age=3600' } }));
 }
+
+/**
+ * The web app manifest (W3C Web Application Manifest): the inbox can be installed on a phone's home screen and opens
+ * as an app of its own, full screen, at the inbox.
+ */
+export const WEB_APP_MANIFEST = {
+  name: 'Wasap',
+  short_name: 'Wasap',
+  id: '/inbox',
+  start_url: '/inbox',
+  scope: '/',
+  display: 'standalone',
+  background_color: '#f0f2f5',
+  theme_color: '#128c7e',
+  icons: [{ src: '/assets/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+};

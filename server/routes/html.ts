@@ -6,7 +6,8 @@
  * WebSocket extension run under it (no hx-on, no `js:` values, no trigger filters in views/); views/inbox/html-check
  * tests the pages for anything inline. `connect-src 'self'` covers the page's own ws:/wss: socket (CSP Level 3).
  */
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** The headers every HTML response carries: the policy, no MIME sniffing, no framing. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
