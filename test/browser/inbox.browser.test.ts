@@ -392,6 +392,55 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     expect(await icon()).toBe('/assets/icon.svg');
   });
 
+  test('asked once, she gets a desktop notice for an aspirant writing in another conversation, not in the one she reads', async () => {
+    await using r = await rig();
+    const [valentina, sofia] = ['+573007770001', '+573007770002'];
+    await aspirantWrites(r, valentina, 'Hola', 'Valentina');
+    await aspirantWrites(r, sofia, 'Buenas', 'Sofía');
+    const [vid, sid] = [await conversationOf(r, valentina), await conversationOf(r, sofia)];
+    const ana = await signIn(r, { email: 'ana@wasap.test', name: 'Ana Admin', role: 'admin' }, DESKTOP);
+    const page = ana.page;
+    // The browser's Notification, recorded: not yet asked, granted when asked.
+    await page.context().addInitScript(() => {
+      const shown: { title: string; body?: string }[] = [];
+      // Kept across pages, as the browser keeps a site's permission.
+      let permission = localStorage.getItem('notification-permission') ?? 'default';
+      class Recorded {
+        static get permission() {
+          return permission;
+        }
+        static requestPermission() {
+          permission = 'granted';
+          localStorage.setItem('notification-permission', permission);
+          return Promise.resolve(permission);
+        }
+        onclick: (() => void) | null = null;
+        constructor(title: string, options?: { body?: string }) {
+          shown.push({ title, body: options?.body });
+        }
+      }
+      Object.assign(window, { Notification: Recorded, shown });
+    });
+    await openConversation(ana, vid);
+    const shown = () => page.evaluate(() => (window as unknown as { shown: { title: string; body?: string }[] }).shown);
+    const ask = page.locator('.alerts-ask');
+    await ask.waitFor();
+    await ask.click();
+    await ask.waitFor({ state: 'hidden' });
+
+    await aspirantWrites(r, sofia, '¿Me respondes?', 'Sofía');
+    await page.waitForFunction(() => (window as unknown as { shown: unknown[] }).shown.length === 1);
+    expect(await shown()).toEqual([{ title: 'Sofía', body: '¿Me respondes?' }]);
+    // Valentina writes in the conversation on screen: read as it arrives, no notice.
+    await aspirantWrites(r, valentina, 'Ya envié la foto');
+    await bubble(page, vid, 'Ya envié la foto').waitFor();
+    await topRow(page, vid);
+    expect(await shown()).toHaveLength(1);
+    // Once asked, never asked again.
+    await openConversation(ana, sid);
+    expect(await ask.isHidden()).toBe(true);
+  });
+
   test('the keyboard: / goes to search, j/k and Alt+arrows open the next or previous conversation, Esc closes what is open', async () => {
     await using r = await rig();
     const numbers = ['+573005550001', '+573005550002', '+573005550003'];

@@ -104,14 +104,61 @@
   // so a message pushed while she reads another conversation (or another tab) is noticed.
   const baseTitle = document.title.replace(/^\(\d+\) /, '');
   const icon = document.querySelector('link[rel="icon"]');
+  /** Unread count per conversation row, as last seen: a row whose count grew has a new aspirant message. */
+  let seen = null;
   function showUnread() {
     let total = 0;
-    document.querySelectorAll('#conv-list [data-unread]').forEach((badge) => (total += Number(badge.getAttribute('data-unread')) || 0));
+    const counts = new Map();
+    document.querySelectorAll('#conv-list [data-unread]').forEach((badge) => {
+      const count = Number(badge.getAttribute('data-unread')) || 0;
+      counts.set(badge.id, count);
+      total += count;
+    });
     const title = total > 0 ? `(${total}) ${baseTitle}` : baseTitle;
     if (document.title !== title) document.title = title;
     const href = total > 0 ? '/assets/icon-unread.svg' : '/assets/icon.svg';
     if (icon && icon.getAttribute('href') !== href) icon.setAttribute('href', href);
+    // The conversation she reads is read as messages arrive (its count stays 0): only others alert her.
+    if (seen) for (const [id, count] of counts) if (count > (seen.get(id) ?? 0)) alertFor(id);
+    seen = counts;
   }
+
+  // Alerts: a short sound and a desktop notification, once she has allowed them (asked once, on her click).
+  let audio = null;
+  function beep() {
+    if (!audio) return;
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = 880;
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+  }
+  function alertFor(badgeId) {
+    const row = document.getElementById(badgeId)?.closest('li.conv-row');
+    if (!row) return;
+    beep();
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    const name = row.querySelector('.conv-name')?.textContent ?? 'Wasap';
+    const preview = row.querySelector('.conv-preview')?.textContent ?? '';
+    const link = row.querySelector('.conv-link')?.getAttribute('href');
+    const notice = new Notification(name, { body: preview, tag: row.id, icon: '/assets/icon.svg' });
+    notice.onclick = () => {
+      window.focus();
+      if (link) location.assign(link);
+    };
+  }
+  const ask = document.querySelector('.alerts-ask');
+  if (ask && 'Notification' in window && Notification.permission === 'default') ask.hidden = false;
+  ask?.addEventListener('click', async () => {
+    ask.hidden = true;
+    audio ??= new AudioContext();
+    await Notification.requestPermission();
+  });
+  // Sound needs a gesture first: her first click anywhere allows it for the rest of the page's life.
+  document.addEventListener('pointerdown', () => (audio ??= new AudioContext()), { once: true });
   document.addEventListener('htmx:ws:after:message:incoming', showUnread);
   document.addEventListener('htmx:after:swap', showUnread);
   showUnread();

@@ -31,6 +31,10 @@ function TopBar({ viewer }: { viewer: ViewerView }) {
       <span class="viewer" title={viewer.role === 'admin' ? 'Signed in as an admin' : 'Signed in'} safe>
         {viewer.name}
       </span>
+      {/* Shown by inbox.js only while the browser has not been asked: one click asks, once. */}
+      <button type="button" class="link-button alerts-ask" hidden title="A sound and a desktop notice when an aspirant writes in a conversation you are not reading">
+        Turn on alerts
+      </button>
       <form method="post" action="/logout" class="signout">
         <input type="hidden" name="_csrf" value={viewer.csrf} />
         <button type="submit" class="link-button">
