@@ -1,7 +1,6 @@
 /** @module views/admin/audit — the latest audit entries, read-only, filtered by action: labels in the admin's language, times in their zone. */
 import type { Catalogue, Translator } from '../i18n';
-import { Layout } from '../layout';
-import { AdminNav } from './nav';
+import { AdminPage } from './nav';
 
 export interface AuditRow {
   id: number;
@@ -77,77 +76,72 @@ export function AuditPage({ i18n, entries, nextBefore, filters, me, csrf }: Audi
   const { t } = i18n;
   const actions: ActionLabels = i18n.messages.admin.audit.actions;
   return (
-    <Layout title={`${t('app.name')} — ${t('admin.audit.title')}`} lang={i18n.locale}>
-      <link rel="stylesheet" href="/assets/auth.css" />
-      <AdminNav i18n={i18n} current="audit" email={me.email} csrf={csrf} />
-      <main class="admin-page">
-        <h1 safe>{t('admin.audit.title')}</h1>
-        <form method="get" action="/admin/audit" class="audit-filter">
-          <label>
-            <span safe>{t('admin.audit.actionFilter')}</span>
-            <select name="action">
-              <option value="" safe>
-                {t('admin.audit.anyAction')}
+    <AdminPage i18n={i18n} current="audit" email={me.email} csrf={csrf} title={t('admin.audit.title')}>
+      <form method="get" action="/admin/audit" class="audit-filter">
+        <label>
+          <span safe>{t('admin.audit.actionFilter')}</span>
+          <select name="action">
+            <option value="" safe>
+              {t('admin.audit.anyAction')}
+            </option>
+            {Object.entries(actions).map(([code, label]) => (
+              <option value={code} selected={code === filters.action} safe>
+                {label}
               </option>
-              {Object.entries(actions).map(([code, label]) => (
-                <option value={code} selected={code === filters.action} safe>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span safe>{t('admin.audit.actorFilter')}</span>
-            <input name="actor" type="search" maxlength="120" value={filters.actor ?? ''} />
-          </label>
-          <label>
-            <span safe>{t('admin.audit.from')}</span>
-            <input name="from" type="date" value={filters.from ?? ''} />
-          </label>
-          <label>
-            <span safe>{t('admin.audit.to')}</span>
-            <input name="to" type="date" value={filters.to ?? ''} />
-          </label>
-          <button type="submit" safe>
-            {t('admin.audit.filter')}
-          </button>
-        </form>
-        {entries.length === 0 ? (
-          <p class="muted" safe>
-            {t('admin.audit.none')}
-          </p>
-        ) : (
-          <table class="admin-table">
-            <thead>
-              <tr>
-                <th safe>{t('admin.audit.when', { timeZone: i18n.timeZone })}</th>
-                <th safe>{t('admin.audit.who')}</th>
-                <th safe>{t('admin.audit.action')}</th>
-                <th safe>{t('admin.audit.target')}</th>
-                <th safe>{t('admin.audit.details')}</th>
-                <th safe>{t('admin.audit.ip')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <Entry i18n={i18n} entry={entry} />
-              ))}
-            </tbody>
-          </table>
-        )}
-        <nav class="audit-pages" aria-label={t('admin.audit.title')}>
-          {nextBefore ? (
-            <a href={auditHref(filters, nextBefore)} rel="next" safe>
-              {t('admin.audit.older')}
-            </a>
-          ) : (
-            ''
-          )}{' '}
-          <a href={auditHref(filters)} safe>
-            {t('admin.audit.newest')}
+            ))}
+          </select>
+        </label>
+        <label>
+          <span safe>{t('admin.audit.actorFilter')}</span>
+          <input name="actor" type="search" maxlength="120" value={filters.actor ?? ''} />
+        </label>
+        <label>
+          <span safe>{t('admin.audit.from')}</span>
+          <input name="from" type="date" value={filters.from ?? ''} />
+        </label>
+        <label>
+          <span safe>{t('admin.audit.to')}</span>
+          <input name="to" type="date" value={filters.to ?? ''} />
+        </label>
+        <button type="submit" safe>
+          {t('admin.audit.filter')}
+        </button>
+      </form>
+      {entries.length === 0 ? (
+        <p class="muted" safe>
+          {t('admin.audit.none')}
+        </p>
+      ) : (
+        <table class="admin-table">
+          <thead>
+            <tr>
+              <th safe>{t('admin.audit.when', { timeZone: i18n.timeZone })}</th>
+              <th safe>{t('admin.audit.who')}</th>
+              <th safe>{t('admin.audit.action')}</th>
+              <th safe>{t('admin.audit.target')}</th>
+              <th safe>{t('admin.audit.details')}</th>
+              <th safe>{t('admin.audit.ip')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <Entry i18n={i18n} entry={entry} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav class="audit-pages" aria-label={t('admin.audit.title')}>
+        {nextBefore ? (
+          <a href={auditHref(filters, nextBefore)} rel="next" safe>
+            {t('admin.audit.older')}
           </a>
-        </nav>
-      </main>
-    </Layout>
+        ) : (
+          ''
+        )}{' '}
+        <a href={auditHref(filters)} safe>
+          {t('admin.audit.newest')}
+        </a>
+      </nav>
+    </AdminPage>
   );
 }

@@ -1,7 +1,6 @@
 /** @module views/admin/canned — admins create, edit and delete the canned responses recruiters pick from in the composer. */
 import type { Translator } from '../i18n';
-import { Layout } from '../layout';
-import { AdminNav, CsrfField } from './nav';
+import { AdminPage, CsrfField } from './nav';
 
 export interface CannedRow {
   id: number;
@@ -44,56 +43,51 @@ function Fields({ i18n, prefix, value }: { i18n: Translator; prefix: string; val
 export function CannedPage({ i18n, rows, me, csrf, error, draft, editing }: CannedPageProps) {
   const { t } = i18n;
   return (
-    <Layout title={`${t('app.name')} — ${t('admin.canned.title')}`} lang={i18n.locale}>
-      <link rel="stylesheet" href="/assets/auth.css" />
-      <AdminNav i18n={i18n} current="canned" email={me.email} csrf={csrf} />
-      <main class="admin-main">
-        <h1 safe>{t('admin.canned.title')}</h1>
-        {error ? (
-          <p class="form-error" role="alert" safe>
-            {error}
-          </p>
-        ) : (
-          ''
-        )}
-        <form method="post" action="/admin/canned" class="admin-form">
-          <CsrfField token={csrf} />
-          <Fields i18n={i18n} prefix="canned" value={draft} />
-          <p class="muted small" safe>
-            {t('admin.canned.variables')}
-          </p>
-          <button type="submit" safe>
-            {t('admin.canned.save')}
-          </button>
-        </form>
-        <ul class="canned-list">
-          {rows.map((row) => {
-            const value = editing?.id === row.id ? editing : row;
-            return (
-              <li id={`canned-${row.id}`}>
-                <strong safe>{row.title}</strong>
-                <p safe>{row.body}</p>
-                <details open={editing?.id === row.id}>
-                  <summary safe>{t('admin.canned.edit')}</summary>
-                  <form method="post" action={`/admin/canned/${row.id}`} class="admin-form">
-                    <CsrfField token={csrf} />
-                    <Fields i18n={i18n} prefix={`canned-${row.id}`} value={value} />
-                    <button type="submit" safe>
-                      {t('admin.canned.save')}
-                    </button>
-                  </form>
-                </details>
-                <form method="post" action={`/admin/canned/${row.id}/delete`}>
+    <AdminPage i18n={i18n} current="canned" email={me.email} csrf={csrf} title={t('admin.canned.title')} mainClass="admin-main">
+      {error ? (
+        <p class="form-error" role="alert" safe>
+          {error}
+        </p>
+      ) : (
+        ''
+      )}
+      <form method="post" action="/admin/canned" class="admin-form">
+        <CsrfField token={csrf} />
+        <Fields i18n={i18n} prefix="canned" value={draft} />
+        <p class="muted small" safe>
+          {t('admin.canned.variables')}
+        </p>
+        <button type="submit" safe>
+          {t('admin.canned.save')}
+        </button>
+      </form>
+      <ul class="canned-list">
+        {rows.map((row) => {
+          const value = editing?.id === row.id ? editing : row;
+          return (
+            <li id={`canned-${row.id}`}>
+              <strong safe>{row.title}</strong>
+              <p safe>{row.body}</p>
+              <details open={editing?.id === row.id}>
+                <summary safe>{t('admin.canned.edit')}</summary>
+                <form method="post" action={`/admin/canned/${row.id}`} class="admin-form">
                   <CsrfField token={csrf} />
-                  <button type="submit" class="link-button" safe>
-                    {t('admin.canned.delete')}
+                  <Fields i18n={i18n} prefix={`canned-${row.id}`} value={value} />
+                  <button type="submit" safe>
+                    {t('admin.canned.save')}
                   </button>
                 </form>
-              </li>
-            );
-          })}
-        </ul>
-      </main>
-    </Layout>
+              </details>
+              <form method="post" action={`/admin/canned/${row.id}/delete`}>
+                <CsrfField token={csrf} />
+                <button type="submit" class="link-button" safe>
+                  {t('admin.canned.delete')}
+                </button>
+              </form>
+            </li>
+          );
+        })}
+      </ul>
+    </AdminPage>
   );
 }

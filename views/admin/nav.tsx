@@ -1,5 +1,7 @@
-/** @module views/admin/nav — the admin pages' header: links and the sign-out form, in the admin's language. */
+/** @module views/admin/nav — the admin pages' shell: the header (links, sign-out) and the page around it, in the admin's language. */
+import type { Children } from '@kitajs/html';
 import type { Translator } from '../i18n';
+import { Layout } from '../layout';
 
 export interface AdminNavProps {
   i18n: Translator;
@@ -39,5 +41,20 @@ export function AdminNav({ i18n, current, email, csrf }: AdminNavProps) {
         </button>
       </form>
     </header>
+  );
+}
+
+/** An admin page: its title (also the tab's), the header, and `children` under the heading `heading` (default the title). */
+export function AdminPage(props: AdminNavProps & { title: string; heading?: string; mainClass?: string; children?: Children }) {
+  const { i18n, title } = props;
+  return (
+    <Layout title={`${i18n.t('app.name')} — ${title}`} lang={i18n.locale}>
+      <link rel="stylesheet" href="/assets/auth.css" />
+      <AdminNav i18n={i18n} current={props.current} email={props.email} csrf={props.csrf} />
+      <main class={props.mainClass ?? 'admin-page'}>
+        <h1 safe>{props.heading ?? title}</h1>
+        {props.children}
+      </main>
+    </Layout>
   );
 }

@@ -1,8 +1,7 @@
 /** @module views/admin/users — the users page: create, disable/enable, reset a password, change a role. */
 import { ROLES, type Role } from '../../actors/vocabulary';
 import type { Translator } from '../i18n';
-import { Layout } from '../layout';
-import { AdminNav, CsrfField } from './nav';
+import { AdminPage, CsrfField } from './nav';
 
 /** What a row of the users page shows about a user (the server's public user row has these and more). */
 export interface UserView {
@@ -126,44 +125,39 @@ function CreateUserForm({ i18n, csrf, draft }: { i18n: Translator; csrf: string;
 export function UsersPage({ i18n, users, me, csrf, notice, error, draft = {} }: UsersPageProps) {
   const { t } = i18n;
   return (
-    <Layout title={`${t('app.name')} — ${t('admin.users.title')}`} lang={i18n.locale}>
-      <link rel="stylesheet" href="/assets/auth.css" />
-      <AdminNav i18n={i18n} current="users" email={me.email} csrf={csrf} />
-      <main class="admin-page">
-        <h1 safe>{t('admin.users.title')}</h1>
-        {notice ? (
-          <p class="notice" role="status" safe>
-            {notice}
-          </p>
-        ) : (
-          ''
-        )}
-        {error ? (
-          <p class="auth-error" role="alert" safe>
-            {error}
-          </p>
-        ) : (
-          ''
-        )}
-        <table class="admin-table">
-          <thead>
-            <tr>
-              <th safe>{t('admin.users.name')}</th>
-              <th safe>{t('admin.users.email')}</th>
-              <th safe>{t('admin.users.role')}</th>
-              <th safe>{t('admin.users.state')}</th>
-              <th safe>{t('admin.users.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => (
-              <UserRow i18n={i18n} user={user} self={user.id === me.id} csrf={csrf} />
-            ))}
-          </tbody>
-        </table>
-        <CreateUserForm i18n={i18n} csrf={csrf} draft={draft} />
-      </main>
-    </Layout>
+    <AdminPage i18n={i18n} current="users" email={me.email} csrf={csrf} title={t('admin.users.title')}>
+      {notice ? (
+        <p class="notice" role="status" safe>
+          {notice}
+        </p>
+      ) : (
+        ''
+      )}
+      {error ? (
+        <p class="auth-error" role="alert" safe>
+          {error}
+        </p>
+      ) : (
+        ''
+      )}
+      <table class="admin-table">
+        <thead>
+          <tr>
+            <th safe>{t('admin.users.name')}</th>
+            <th safe>{t('admin.users.email')}</th>
+            <th safe>{t('admin.users.role')}</th>
+            <th safe>{t('admin.users.state')}</th>
+            <th safe>{t('admin.users.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((user) => (
+            <UserRow i18n={i18n} user={user} self={user.id === me.id} csrf={csrf} />
+          ))}
+        </tbody>
+      </table>
+      <CreateUserForm i18n={i18n} csrf={csrf} draft={draft} />
+    </AdminPage>
   );
 }
 
@@ -171,23 +165,18 @@ export function UsersPage({ i18n, users, me, csrf, notice, error, draft = {} }: 
 export function ConfirmDisablePage({ i18n, user, me, csrf }: { i18n: Translator; user: UserView; me: { email: string }; csrf: string }) {
   const { t } = i18n;
   return (
-    <Layout title={`${t('app.name')} — ${t('admin.users.title')}`} lang={i18n.locale}>
-      <link rel="stylesheet" href="/assets/auth.css" />
-      <AdminNav i18n={i18n} current="users" email={me.email} csrf={csrf} />
-      <main class="admin-page">
-        <h1 safe>{t('admin.users.confirmDisable', { name: user.name, email: user.email })}</h1>
-        <p safe>{t('admin.users.confirmDisableWhy')}</p>
-        <form method="post" action="/admin/users/disable" class="inline-form">
-          <CsrfField token={csrf} />
-          <input type="hidden" name="email" value={user.email} />
-          <button type="submit" class="danger" safe>
-            {t('admin.users.disable')}
-          </button>{' '}
-          <a href="/admin/users" safe>
-            {t('admin.users.cancel')}
-          </a>
-        </form>
-      </main>
-    </Layout>
+    <AdminPage i18n={i18n} current="users" email={me.email} csrf={csrf} title={t('admin.users.title')} heading={t('admin.users.confirmDisable', { name: user.name, email: user.email })}>
+      <p safe>{t('admin.users.confirmDisableWhy')}</p>
+      <form method="post" action="/admin/users/disable" class="inline-form">
+        <CsrfField token={csrf} />
+        <input type="hidden" name="email" value={user.email} />
+        <button type="submit" class="danger" safe>
+          {t('admin.users.disable')}
+        </button>{' '}
+        <a href="/admin/users" safe>
+          {t('admin.users.cancel')}
+        </a>
+      </form>
+    </AdminPage>
   );
 }
