@@ -142,7 +142,9 @@ export function errorResponse(request: Request, body: ErrorBody): Response {
     const html =
       `<!doctype html><html lang="${locale}"><meta charset="utf-8"><title>${body.status}</title><link rel="stylesheet" href="/assets/app.css">` +
       `<main class="error-page"><h1>${body.status}</h1><p>${Bun.escapeHTML(t(pageMessage(body)))}</p><p><a href="/">${Bun.escapeHTML(t('errorPage.back'))}</a></p></main></html>`;
-    return new Response(html, { status: body.status, headers: { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS } });
+    // Its words depend on the request's Accept and Accept-Language: never cached, and said to vary on both.
+    const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', vary: 'Accept, Accept-Language', ...SECURITY_HEADERS };
+    return new Response(html, { status: body.status, headers });
   }
   const extra = { ...(body.field ? { field: body.field } : {}), ...(body.details === undefined ? {} : { details: body.details }) };
   return Response.json({ error: { code: body.code, message: body.message, ...extra } }, { status: body.status });

@@ -74,5 +74,8 @@ describe('metrics and logs', () => {
     const english = await (await t.request('/nope', { headers: { accept: 'text/html', 'accept-language': 'en-US,en;q=0.9' } })).text();
     expect(english).toContain('That page does not exist, or you have no access to it.');
     expect(english).not.toContain('Volver');
+    // Its words depend on the request: never cached, and said to vary on what chose them.
+    expect(html.headers.get('cache-control')).toBe('no-store');
+    expect(html.headers.get('vary')).toBe('Accept, Accept-Language');
   });
 });

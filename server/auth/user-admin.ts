@@ -1,5 +1,6 @@
 /** @module server/auth/user-admin — what the admin pages need beyond services/users: role changes, self-protection, the audit list. */
-import { and, desc, ilike, like, lt, or, sql } from 'drizzle-orm';
+import { and, desc, gte, ilike, like, lt, or, sql } from 'drizzle-orm';
+import { startOfDayIn } from '../../views/i18n';
 import { ROLES } from '../../actors/vocabulary';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
@@ -58,7 +59,7 @@ export interface AuditFilters {
   actionPrefix?: string;
   /** Who acted: part of her email, her name or the label recorded (cli, system…), any case. */
   actor?: string;
-  /** Calendar days (YYYY-MM-DD), both included, in `timeZone` (an IANA name, the reader's). */
+  /** Calendar days (YYYY-MM-DD, checked with views/i18n isCalendarDay), both included, in `timeZone` (an IANA name, the reader's). */
   from?: string;
   to?: string;
   timeZone?: string;
@@ -69,7 +70,7 @@ export interface AuditFilters {
 
 /**
  * The newest audit entries that pass the filters, newest first, and the cursor of the next page (undefined at the
- * end). Days are the reader's: Postgres turns the local midnight into an instant (`at time zone`).
+ * end). Days are the reader's, turned into instants by the Intl rules that draw her times (views/i18n startOfDayIn).
  */
 export async function listAuditEntries(db: Db, options: AuditFilters = {}) {
   const limit = options.limit ?? AUDIT_PAGE_SIZE;
@@ -79,8 +80,8 @@ export async function listAuditEntries(db: Db, options: AuditFilters = {}) {
     options.actor
       ? or(ilike(auditLog.actor, `%${escapeLike(options.actor)}%`), sql`exists (select 1 from users u where u.id = ${auditLog.actorUserId} and u.name ilike ${`%${escapeLike(options.actor)}%`})`)
       : undefined,
-    options.from ? sql`${auditLog.createdAt} >= (${options.from}::date)::timestamp at time zone ${zone}` : undefined,
-    options.to ? sql`${auditLog.createdAt} < (${options.to}::date + 1)::timestamp at time zone ${zone}` : undefined,
+    options.from ? gte(auditLog.createdAt, startOfDayIn(options.from, zone)) : undefined,
+    options.to ? lt(auditLog.createdAt, startOfDayIn(options.to, zone, 1)) : undefined,
     options.before ? lt(auditLog.id, options.before) : undefined,
   ];
   const rows = await db

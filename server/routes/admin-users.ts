@@ -5,11 +5,11 @@ import type { SessionRow } from '../auth/sessions';
 import { AdminSelfChangeError, assertNotSelf, listAuditEntries, setUserRole } from '../auth/user-admin';
 import type { Db } from '../db/client';
 import type { PublicUser } from '../db/queries/users';
-import { AppError } from '../errors';
+import { AppError, BadRequestError } from '../errors';
 import { addUser, getUsers, MIN_PASSWORD_LENGTH, setUserDisabled, setUserPassword, UserInputError, UserNotFoundError, type Actor } from '../services/users';
 import { AuditPage } from '../../views/admin/audit';
 import { ConfirmDisablePage, UsersPage, type UsersPageProps } from '../../views/admin/users';
-import { translator, type Translator } from '../../views/i18n';
+import { isCalendarDay, translator, type Translator } from '../../views/i18n';
 import { htmlResponse } from './html';
 
 export interface AdminUsersDeps {
@@ -37,8 +37,8 @@ function refusal(error: AppError, { t }: Translator, email: string): string {
 type UserField = 'email' | 'name' | 'password' | 'role';
 const USER_FIELDS: ReadonlySet<string> = new Set<UserField>(['email', 'name', 'password', 'role']);
 
-/** YYYY-MM-DD with a month and day that exist in some year, or nothing. */
-const DAY_PATTERN = '^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+/** YYYY-MM-DD, or nothing; whether the day exists is checked in the handler (isCalendarDay). */
+const DAY_PATTERN = '^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 
 function actorOf(user: PublicUser): Actor {
   return { label: user.email, userId: user.id };
@@ -145,6 +145,11 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
             from: query.from || undefined,
             to: query.to || undefined,
           };
+          // A day that does not exist (2026-02-31) is refused here, not left to fail in the query.
+          for (const field of ['from', 'to'] as const) {
+            const day = filters[field];
+            if (day !== undefined && !isCalendarDay(day)) throw new BadRequestError(`${field} must be a day that exists, YYYY-MM-DD.`, field);
+          }
           const before = query.before ? Number(query.before) : undefined;
           const page = await listAuditEntries(db, { actionPrefix: filters.action, actor: filters.actor, from: filters.from, to: filters.to, timeZone: i18n.timeZone, before });
           return htmlResponse(AuditPage({ i18n, entries: page.entries, nextBefore: page.nextBefore, filters, me: user, csrf: session.csrfToken }));

@@ -436,6 +436,12 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     await bubble(page, vid, 'Ya envié la foto').waitFor();
     await topRow(page, vid);
     expect(await shown()).toHaveLength(1);
+    // A search and its clearing bring Sofía's unread row back into the list: not a new message, no notice.
+    await page.locator('#inbox-q').fill('sof');
+    await page.waitForFunction(() => document.querySelectorAll('#conv-list > li.conv-row').length === 1);
+    await page.locator('#inbox-q').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('#conv-list > li.conv-row').length === 2);
+    expect(await shown()).toHaveLength(1);
     // Once asked, never asked again.
     await openConversation(ana, sid);
     expect(await ask.isHidden()).toBe(true);
@@ -470,6 +476,15 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     await Promise.all([at(newest), page.keyboard.press('k')]);
     await Promise.all([at(middle), page.keyboard.press('Alt+ArrowDown')]);
     await Promise.all([at(oldest), page.keyboard.press('Alt+ArrowDown')]);
+
+    // In the reply box Alt+arrows are the box's (Option+↓ moves the caret on a Mac): she stays, with her draft.
+    const box = page.locator(`#composer-text-${oldest}`);
+    await box.fill('Hola,\nte escribo');
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.keyboard.press('Alt+ArrowUp');
+    expect(page.url()).toMatch(new RegExp(`/inbox/${oldest}(\\?|#|$)`));
+    expect(await box.inputValue()).toBe('Hola,\nte escribo');
+    await box.blur();
 
     // Esc closes the aspirant's details (the pane a phone shows over the chat) and goes back to the chat.
     await page.evaluate(() => (location.hash = '#details'));

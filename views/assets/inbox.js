@@ -18,8 +18,8 @@
   });
 
   // Keyboard: `/` goes to the search box; j/k or Alt+↓/↑ open the next or previous conversation in the list; Esc
-  // closes what is open over the chat (a menu, the aspirant's details on a phone). Letters are left alone while she
-  // types in a field (Alt+arrows and Esc still work there).
+  // closes what is open over the chat (a menu, the aspirant's details on a phone). While she types in a field only
+  // Esc is a shortcut.
   function typing(target) {
     return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
@@ -44,7 +44,8 @@
       event.preventDefault();
       return;
     }
-    if (event.altKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+    // In a field Alt+arrows edit text (Option+↓ on a Mac) or open a list: they stay the field's, as letters do.
+    if (event.altKey && !inField && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
       event.preventDefault();
       openSibling(event.key === 'ArrowDown' ? 1 : -1);
       return;
@@ -104,9 +105,11 @@
   // so a message pushed while she reads another conversation (or another tab) is noticed.
   const baseTitle = document.title.replace(/^\(\d+\) /, '');
   const icon = document.querySelector('link[rel="icon"]');
-  /** Unread count per conversation row, as last seen: a row whose count grew has a new aspirant message. */
+  /** Unread count per conversation row as last seen, and the list they were seen in. */
   let seen = null;
+  let seenList = null;
   function showUnread() {
+    const list = document.getElementById('conv-list');
     let total = 0;
     const counts = new Map();
     document.querySelectorAll('#conv-list [data-unread]').forEach((badge) => {
@@ -118,9 +121,19 @@
     if (document.title !== title) document.title = title;
     const href = total > 0 ? '/assets/icon-unread.svg' : '/assets/icon.svg';
     if (icon && icon.getAttribute('href') !== href) icon.setAttribute('href', href);
-    // The conversation she reads is read as messages arrive (its count stays 0): only others alert her.
-    if (seen) for (const [id, count] of counts) if (count > (seen.get(id) ?? 0)) alertFor(id);
+    // A new aspirant message: a row of the same list whose count grew, or a new conversation pushed to the top. A
+    // list replaced by a search, or rows "load more" appends, only re-base the counts. The conversation she reads is
+    // read as messages arrive (its count stays 0), so it never alerts.
+    if (seen && list === seenList) {
+      let index = 0;
+      for (const [id, count] of counts) {
+        const before = seen.get(id);
+        if (before === undefined ? index === 0 && count > 0 : count > before) alertFor(id);
+        index++;
+      }
+    }
     seen = counts;
+    seenList = list;
   }
 
   // Alerts: a short sound and a desktop notification, once she has allowed them (asked once, on her click).
@@ -157,8 +170,10 @@
     audio ??= new AudioContext();
     await Notification.requestPermission();
   });
-  // Sound needs a gesture first: her first click anywhere allows it for the rest of the page's life.
-  document.addEventListener('pointerdown', () => (audio ??= new AudioContext()), { once: true });
+  // Sound needs a gesture first: once she has allowed alerts, her first click on a page allows it for that page.
+  document.addEventListener('pointerdown', () => {
+    if ('Notification' in window && Notification.permission === 'granted') audio ??= new AudioContext();
+  });
   document.addEventListener('htmx:ws:after:message:incoming', showUnread);
   document.addEventListener('htmx:after:swap', showUnread);
   showUnread();

@@ -1,6 +1,6 @@
 /** @module views/i18n/i18n.test — one key set in both catalogues, plurals, times in the reader's zone, Accept-Language. */
 import { describe, expect, test } from 'bun:test';
-import { canonicalTimeZone, CATALOGUES, isTimeZone, localeFromAcceptLanguage, translator } from '.';
+import { canonicalTimeZone, CATALOGUES, isCalendarDay, isTimeZone, localeFromAcceptLanguage, startOfDayIn, translator } from '.';
 
 /** Every leaf's dotted path and value. */
 function leaves(node: unknown, prefix = ''): [string, unknown][] {
@@ -67,5 +67,15 @@ describe('message catalogues', () => {
     expect(localeFromAcceptLanguage('en;q=0x1, es;q=0.2')).toBe('es');
     expect(localeFromAcceptLanguage('en;q=2, es;q=0.2')).toBe('es');
     expect(localeFromAcceptLanguage('en-GB;q=0.8')).toBe('en');
+  });
+
+  test("a day's bounds in the reader's zone follow Intl's rules, summer time included; days that do not exist are refused", () => {
+    expect(startOfDayIn('2026-12-01', 'America/Bogota').toISOString()).toBe('2026-12-01T05:00:00.000Z');
+    expect(startOfDayIn('2026-12-31', 'America/Bogota', 1).toISOString()).toBe('2027-01-01T05:00:00.000Z');
+    // CET keeps summer time as Intl shows it (Postgres's at time zone would read +01 all year).
+    expect(startOfDayIn('2025-07-01', 'CET').toISOString()).toBe('2025-06-30T22:00:00.000Z');
+    expect(startOfDayIn('2025-03-30', 'Europe/Madrid', 1).toISOString()).toBe('2025-03-30T22:00:00.000Z');
+    for (const day of ['2026-02-28', '2024-02-29', '2026-12-31']) expect(isCalendarDay(day), day).toBe(true);
+    for (const day of ['2026-02-31', '2025-02-29', '2026-04-31', '0000-01-01', '2026-13-01', '2026-1-01', '']) expect(isCalendarDay(day), day).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
  * zone: `translator(locale, timeZone)` → `t(key, vars)` over the catalogues in ./es and ./en (i18next: interpolation,
  * plurals by Intl.PluralRules), the catalogue itself for label maps, and dates formatted with Intl in that zone.
  */
+import { fromZonedTime } from 'date-fns-tz';
 import i18next from 'i18next';
 import { isLocale, LOCALES, type Locale } from '../../actors/vocabulary';
 import type { Catalogue, MessageKey } from './catalogue';
@@ -75,6 +76,26 @@ export function translator(locale: string | null | undefined, timeZone?: string 
     messages: CATALOGUES[lang],
     dateTime: (date) => dateTimeFormat.format(date),
   };
+}
+
+/** Whether `text` is a calendar day that exists, YYYY-MM-DD from the year 1000 (a date input's value): 2026-02-31 is not. */
+export function isCalendarDay(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1000 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * The instant a calendar day (YYYY-MM-DD, checked with isCalendarDay) begins in `timeZone`, by the same Intl rules
+ * that draw the times (date-fns-tz): Postgres's own `at time zone` reads CET or EET as fixed offsets, and does not
+ * know every name Intl does. `days` moves to a later day (1: the instant the day ends).
+ */
+export function startOfDayIn(day: string, timeZone: string, days = 0): Date {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const local = new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+  return fromZonedTime(`${local}T00:00:00`, timeZone);
 }
 
 /**
