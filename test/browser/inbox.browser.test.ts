@@ -447,6 +447,34 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     expect(await ask.isHidden()).toBe(true);
   });
 
+  test('offline, a banner says so and a reply that cannot go says it was not sent and keeps its text', async () => {
+    await using r = await rig();
+    const number = '+573008880001';
+    await aspirantWrites(r, number, 'Hola', 'Valentina');
+    const id = await conversationOf(r, number);
+    const ana = await signIn(r, { email: 'ana@wasap.test', name: 'Ana Admin', role: 'admin' }, DESKTOP);
+    const page = ana.page;
+    await openConversation(ana, id);
+    const banner = page.locator('#connection-banner');
+    expect(await banner.isHidden()).toBe(true);
+
+    // The live connection drops: the banner; it comes back: gone.
+    const socket = await dropSocket(page);
+    await banner.waitFor({ state: 'visible' });
+    await socket.restore();
+    await banner.waitFor({ state: 'hidden' });
+
+    // No network at all: Enter sends nothing, says so, and the text stays for later.
+    await page.context().setOffline(true);
+    const box = page.locator(`#composer-text-${id}`);
+    await box.fill('Te respondo en un momento');
+    await box.press('Enter');
+    await page.locator(`#composer-${id} .composer-error`).getByText('Not sent: no connection').waitFor();
+    expect(await box.inputValue()).toBe('Te respondo en un momento');
+    await page.context().setOffline(false);
+    expect(r.fake.messages.filter((m) => m.body === 'Te respondo en un momento')).toEqual([]);
+  });
+
   test('the keyboard: / goes to search, j/k and Alt+arrows open the next or previous conversation, Esc closes what is open', async () => {
     await using r = await rig();
     const numbers = ['+573005550001', '+573005550002', '+573005550003'];

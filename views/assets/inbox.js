@@ -193,8 +193,21 @@
   });
 
   // 4401: the session ended or the user was disabled (server/realtime/access): off to the sign-in page, not a reconnect loop.
+  // Any other close: a banner says so until the socket is back (htmx reconnects on its own).
+  const banner = document.getElementById('connection-banner');
+  const showBanner = (down) => banner && (banner.hidden = !down);
   document.addEventListener('htmx:ws:close', (event) => {
-    if (event.detail?.code === 4401) location.assign('/login');
+    if (event.detail?.code === 4401) return location.assign('/login');
+    showBanner(true);
+  });
+  document.addEventListener('htmx:ws:after:connection', () => showBanner(false));
+  window.addEventListener('offline', () => showBanner(true));
+
+  // A form whose request never reached the server (no connection): it says so, and what she typed stays.
+  document.addEventListener('htmx:error', (event) => {
+    const form = event.target instanceof Element ? event.target.closest('form') : null;
+    const slot = form?.querySelector('[data-form-error]');
+    if (slot) slot.textContent = 'Not sent: no connection. Your text is still here; send it again when the connection is back.';
   });
 
   // The 24-hour window countdown; at zero the free-text box is disabled until the page shows the template picker.

@@ -52,6 +52,8 @@ function OpenComposer({ conversationId, csrf, window, canned, now = new Date() }
         <button type="submit" class="send" aria-label="Send">
           <span aria-hidden="true">➤</span>
         </button>
+        {/* A send that never reached the server (no connection) says so here; the text stays in the box. */}
+        <p class="form-error composer-error" role="alert" data-form-error></p>
       </form>
       {window.closesAt ? (
         <p class="window-note">

@@ -131,6 +131,10 @@ export function InboxPage({ viewer, filters, rows, nextCursor, open, presence = 
   return (
     <Layout title={title} lang="en" live>
       <div id="app" class="app" hx-ws:connect="/live" hx-swap="none" hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': viewer.csrf })}>
+        {/* Shown by inbox.js while the live connection is down: nothing she sends meanwhile is lost or sent unseen. */}
+        <p id="connection-banner" class="connection-banner" role="status" hidden>
+          Connection lost — reconnecting. What you send now is not sent; your text stays in the box.
+        </p>
         <div id="inbox" class={open ? 'inbox has-open' : 'inbox'} data-open-id={openId}>
           <aside class="pane pane-list" aria-label="Conversations">
             <TopBar viewer={viewer} />
