@@ -200,8 +200,8 @@
     if (event.detail?.code === 4401) return location.assign('/login');
     showBanner(true);
   });
+  // Only the socket's own close and reconnect move it: a brief network blip the socket survives leaves no banner behind.
   document.addEventListener('htmx:ws:after:connection', () => showBanner(false));
-  window.addEventListener('offline', () => showBanner(true));
 
   // A form whose request never reached the server (no connection): it says so, and what she typed stays.
   document.addEventListener('htmx:error', (event) => {
