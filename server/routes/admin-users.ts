@@ -4,9 +4,9 @@ import { authPlugin } from '../auth/plugin';
 import type { SessionRow } from '../auth/sessions';
 import { AdminSelfChangeError, assertNotSelf, listAuditEntries, setUserRole } from '../auth/user-admin';
 import type { Db } from '../db/client';
-import type { PublicUser } from '../db/queries/users';
+import { toPublicUser, type PublicUser } from '../db/queries/users';
 import { AppError, BadRequestError } from '../errors';
-import { addUser, getUsers, MIN_PASSWORD_LENGTH, setUserDisabled, setUserPassword, UserInputError, UserNotFoundError, type Actor } from '../services/users';
+import { addUser, getUsers, MIN_PASSWORD_LENGTH, requireUser, setUserDisabled, setUserPassword, UserInputError, UserNotFoundError, type Actor } from '../services/users';
 import { AuditPage } from '../../views/admin/audit';
 import { ConfirmDisablePage, UsersPage, type UsersPageProps } from '../../views/admin/users';
 import { isCalendarDay, translator, type Translator } from '../../views/i18n';
@@ -52,15 +52,27 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
     return htmlResponse(UsersPage({ i18n: translator(user.locale, user.timeZone), users, me: user, csrf: session.csrfToken, ...extra }), status);
   }
 
-  /** Runs one change; a refused change re-renders the page with the reason in the admin's language, anything else goes to the error mapper. */
-  async function act(ctx: { user: PublicUser; session: SessionRow }, done: Done, email: string, change: () => Promise<unknown>, draft?: UsersPageProps['draft']) {
+  /** Runs `step`; a refusal re-renders the users page with the reason in the admin's language, anything else goes to the error mapper. */
+  async function orRefused(ctx: { user: PublicUser; session: SessionRow }, email: string, step: () => Promise<Response>, draft?: UsersPageProps['draft']) {
     try {
-      await change();
+      return await step();
     } catch (error) {
       if (error instanceof AppError && error.status < 500) return usersPage(ctx.user, ctx.session, { error: refusal(error, translator(ctx.user.locale), email), draft }, error.status);
       throw error;
     }
-    return new Response(null, { status: 303, headers: { location: `/admin/users?done=${done}&email=${encodeURIComponent(email)}` } });
+  }
+
+  /** Runs one change, then back to the users page with its notice. */
+  function act(ctx: { user: PublicUser; session: SessionRow }, done: Done, email: string, change: () => Promise<unknown>, draft?: UsersPageProps['draft']) {
+    return orRefused(
+      ctx,
+      email,
+      async () => {
+        await change();
+        return new Response(null, { status: 303, headers: { location: `/admin/users?done=${done}&email=${encodeURIComponent(email)}` } });
+      },
+      draft,
+    );
   }
 
   return new Elysia({ name: 'admin-users', prefix: '/admin' }).use(authPlugin({ db, secureCookies: deps.secureCookies, now: deps.now })).guard({ requireAdmin: true }, (admin) =>
@@ -91,13 +103,13 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
       )
       .get(
         '/users/disable',
-        async function confirmDisable({ user, session, query }) {
-          const email = query.email.trim().toLowerCase();
-          const target = (await getUsers(db)).find((u) => u.email === email);
-          const i18n = translator(user.locale, user.timeZone);
-          if (!target) return usersPage(user, session, { error: i18n.t('admin.users.errors.notFound', { email: query.email }) }, 404);
-          if (target.id === user.id) return usersPage(user, session, { error: i18n.t('admin.users.errors.selfDisable') }, 409);
-          return htmlResponse(ConfirmDisablePage({ i18n, user: target, me: user, csrf: session.csrfToken }));
+        function confirmDisable({ user, session, query }) {
+          // The same checks as the change itself: a user that exists, and not the admin herself.
+          return orRefused({ user, session }, query.email, async () => {
+            const target = toPublicUser(await requireUser(db, query.email));
+            assertNotSelf(user, query.email, 'disable');
+            return htmlResponse(ConfirmDisablePage({ i18n: translator(user.locale, user.timeZone), user: target, me: user, csrf: session.csrfToken }));
+          });
         },
         { query: emailBody },
       )

@@ -100,7 +100,11 @@ export async function getUsers(db: Db): Promise<PublicUser[]> {
   return (await listUsers(db)).map(toPublicUser);
 }
 
-async function requireUser(db: Db, rawEmail: string) {
+/**
+ * The user with this email (any case, surrounding spaces ignored).
+ * @throws UserInputError for a malformed email, UserNotFoundError for an unknown one.
+ */
+export async function requireUser(db: Db, rawEmail: string) {
   const email = normaliseEmail(rawEmail);
   const user = await findUserByEmail(db, email);
   if (!user) throw new UserNotFoundError(email);
