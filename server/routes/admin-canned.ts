@@ -11,6 +11,7 @@ import type { PublicUser } from '../db/queries/users';
 import { cannedResponses } from '../db/schema';
 import { variablesIn, VARIABLE_PATTERN } from '../../actors/bot/text';
 import { CANNED_VARIABLES } from '../services/canned';
+import { unstorableText } from '../services/storable';
 import { htmlResponse } from './html';
 
 /** What an admin typed: any length up to the columns' limits is read, so an empty or blank one is answered in her language, not by the validator. */
@@ -21,9 +22,6 @@ const BODY_MAX = 4096;
 type Draft = { title: string; body: string };
 type Problem = { key: 'titleRequired' | 'bodyRequired' | 'unstorable' | 'strayBrace' } | { key: 'titleTooLong' | 'bodyTooLong'; max: number } | { key: 'unknownVariable'; name: string };
 
-/** Control characters other than line breaks and tabs, or a lone UTF-16 surrogate: text Postgres cannot store. */
-const UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** The trimmed title and text, or what is wrong with them (nothing is cut or dropped silently). */
 function checked(input: Draft): { ok: true; value: Draft } | { ok: false; problem: Problem } {
   const title = input.title.trim();
@@ -32,7 +30,7 @@ function checked(input: Draft): { ok: true; value: Draft } | { ok: false; proble
   if (!body) return { ok: false, problem: { key: 'bodyRequired' } };
   if (title.length > TITLE_MAX) return { ok: false, problem: { key: 'titleTooLong', max: TITLE_MAX } };
   if (body.length > BODY_MAX) return { ok: false, problem: { key: 'bodyTooLong', max: BODY_MAX } };
-  if (UNSTORABLE.test(title) || UNSTORABLE.test(body)) return { ok: false, problem: { key: 'unstorable' } };
+  if (unstorableText(title) || unstorableText(body)) return { ok: false, problem: { key: 'unstorable' } };
   // The variables a recruiter's pick fills (server/services/canned); any other {name} would be sent empty.
   const unknown = variablesIn(body).find((name) => !CANNED_VARIABLES.includes(name));
   if (unknown) return { ok: false, problem: { key: 'unknownVariable', name: `{${unknown}}` } };

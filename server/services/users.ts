@@ -7,6 +7,7 @@ import { recordAudit } from '../db/queries/audit';
 import { deleteSessionsOf, findUserByEmail, insertUser, listUsers, toPublicUser, updateUser, type PublicUser, type Role } from '../db/queries/users';
 import { hasSqlState } from '../db/unavailable';
 import { AppError } from '../errors';
+import { unstorableLine } from './storable';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -25,11 +26,8 @@ export class UserNotFoundError extends AppError {
   }
 }
 
-/** Control characters (NUL…) or a lone UTF-16 surrogate: text Postgres cannot store in text or JSON. */
-const UNSTORABLE = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 export function normaliseEmail(raw: string): string {
-  if (UNSTORABLE.test(raw)) throw new UserInputError('The email address contains characters that are not allowed.', 'email');
+  if (unstorableLine(raw)) throw new UserInputError('The email address contains characters that are not allowed.', 'email');
   const email = raw.trim().toLowerCase();
   if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UserInputError(`"${raw}" is not an email address.`, 'email');
   return email;
@@ -78,7 +76,7 @@ export async function addUser(db: Db, actor: Actor, input: { email: string; name
   const email = normaliseEmail(input.email);
   const name = input.name.trim();
   if (name.length === 0 || name.length > 120) throw new UserInputError('The name must have 1 to 120 characters.', 'name');
-  if (UNSTORABLE.test(name)) throw new UserInputError('The name contains characters that are not allowed.', 'name');
+  if (unstorableLine(name)) throw new UserInputError('The name contains characters that are not allowed.', 'name');
   const role = checkRole(input.role);
   checkPassword(input.password);
   const preferences = checkPreferences(input);
