@@ -8,6 +8,7 @@ import { atLeast, scenarioMain } from './lib/cli';
 import type { ScenarioOptions, ScenarioResult } from './lib/result';
 import { count, ms, round, summarize } from './lib/stats';
 import { spawnWsClients } from './lib/ws-clients';
+import { translator } from '../views/i18n';
 
 const CONVERSATION_ID = 4242;
 const TOPIC = conversationTopic(CONVERSATION_ID);
@@ -26,7 +27,7 @@ function sampleMessage(id: number): MessageView {
 
 /** What the pusher does once it has the message row: render the fragment, publish it on the conversation topic. */
 async function renderFragment(id: number): Promise<string> {
-  return await MessageAppend({ conversationId: CONVERSATION_ID, message: sampleMessage(id) });
+  return await MessageAppend({ conversationId: CONVERSATION_ID, message: sampleMessage(id), i18n: translator('es') });
 }
 
 interface FanOutServer {

@@ -19,6 +19,7 @@ import { benchDatabase } from './lib/database';
 import type { ScenarioOptions, ScenarioResult } from './lib/result';
 import { seedInbox } from './lib/seed';
 import { count, ms, round, summarize, type LatencySummary } from './lib/stats';
+import { translator } from '../views/i18n';
 
 const TARGET_MS = 100;
 
@@ -44,6 +45,7 @@ async function renderPage(data: Awaited<ReturnType<typeof pageQueries>>): Promis
   const open = { conversation: data.panel, messages: data.chat.messages, olderCursor: data.chat.olderCursor, window: { open: true }, templates: [], canned: [] };
   return await InboxPage({
     viewer: { id: 1, name: 'Bench Admin', role: 'admin', csrf: 'x'.repeat(43) },
+    i18n: translator('es'),
     filters: { scope: 'all' },
     rows: data.list.rows,
     nextCursor: data.list.nextCursor,

@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps) {
         now: deps.now,
       }),
     )
-    .use(liveRoutes({ db, presence, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
+    .use(liveRoutes({ db, presence, hub: services.hub, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
     .use(formRoutes({ config, db, conversations: services.conversations }));
   if (services.simulator) {
     app.use(devPhoneRoutes({ db: deps.database.db, simulator: services.simulator, conversations: services.conversations, mediaMaxBytes: config.mediaMaxBytes }));

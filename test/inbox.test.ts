@@ -177,7 +177,7 @@ describe('canned responses and templates', () => {
     expect(closed).toContain('Seguimiento &lt;b&gt;');
     const refused = await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { body: 'free text' });
     expect(refused.status).toBe(409);
-    expect(await refused.text()).toContain('24-hour window');
+    expect(await refused.text()).toContain('ventana de 24 horas');
     expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { contentSid: template.sid })).status).toBe(200);
     const [sent] = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
     expect(sent).toMatchObject({ templateSid: template.sid });
@@ -252,7 +252,9 @@ describe.each(drivers)('pushed list rows on %s', (driver) => {
     await arrived.promise;
     const { conversationRow } = await import('../server/db/queries/inbox');
     const { ConversationRowPush } = await import('../views/inbox/conversation-list');
-    const expected = await ConversationRowPush({ row: (await conversationRow(t.database.db, w.ids.rita))!, filters: { scope: 'all' } });
+    const { translator } = await import('../views/i18n');
+    // Listeners hear the Spanish, Colombian-time rendering (server/realtime/hub).
+    const expected = await ConversationRowPush({ row: (await conversationRow(t.database.db, w.ids.rita))!, filters: { scope: 'all' }, i18n: translator('es', 'America/Bogota') });
     expect(pushed.at(-1)).toBe(expected);
   });
 });

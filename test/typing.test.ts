@@ -19,11 +19,12 @@ describe('typing indicator', () => {
     }
     const before = anaSees.received.length;
     luisTypes.send({ type: 'typing', conversationId: id });
-    await anaSees.frame((data) => data.includes('Luis is typing'));
+    await anaSees.frame((data) => data.includes('Luis está escribiendo'));
     const reply = await post(t, luis, `/inbox/${id}/messages`, { body: 'Hola, te escribo del equipo' });
     expect(reply.status).toBe(200);
     // The first presence line after the typing one: the same text as before she typed, so found by position.
-    const after = await anaSees.frame((data) => anaSees.received.lastIndexOf(data) > before && data.includes(`id="presence-${id}"`) && !data.includes('typing'));
-    expect(after).toContain('Luis is viewing');
+    const after = await anaSees.frame((data) => anaSees.received.lastIndexOf(data) > before && data.includes(`id="presence-${id}"`) && !data.includes('escribiendo'));
+    // Users with no language of their own read Spanish (the product's first language).
+    expect(after).toContain('Luis está viendo');
   });
 });

@@ -31,11 +31,17 @@ export function windowClosesAt(lastInboundAt: number | null): number | null {
   return lastInboundAt === null ? null : lastInboundAt + SESSION_WINDOW_MS;
 }
 
+/**
+ * The stored preview of a message with media and no text, per kind: a mark and an English word. The inbox shows the
+ * word in the reader's language (views/inbox/format previewText), so these texts are keys as much as words.
+ */
+export const MEDIA_PREVIEWS = { image: '📷 Photo', video: '🎬 Video', audio: '🎤 Audio', document: '📎 Document' } as const;
+
 // A Map: the key comes from a provider's declared type, and `__proto__` or `constructor` must not reach Object's prototype.
-const MEDIA_LABEL = new Map([
-  ['image', '📷 Photo'],
-  ['video', '🎬 Video'],
-  ['audio', '🎤 Audio'],
+const MEDIA_LABEL = new Map<string, string>([
+  ['image', MEDIA_PREVIEWS.image],
+  ['video', MEDIA_PREVIEWS.video],
+  ['audio', MEDIA_PREVIEWS.audio],
 ]);
 
 /** The inbox list's one-line preview of a message. */
@@ -44,5 +50,5 @@ export function preview(body: string, media: InboundMedia[] = []): string {
   if (text) return text.length > 120 ? `${text.slice(0, 119)}…` : text;
   const first = media[0];
   if (!first) return '';
-  return MEDIA_LABEL.get(first.contentType.split('/')[0] ?? '') ?? '📎 Document';
+  return MEDIA_LABEL.get(first.contentType.split('/')[0] ?? '') ?? MEDIA_PREVIEWS.document;
 }

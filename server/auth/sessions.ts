@@ -71,14 +71,14 @@ export async function lookupSession(db: Db, token: string | undefined, now: Date
  * the user's id and current role: what an open WebSocket re-checks, for one socket or a sweep of all.
  * Unlike lookupSession it is not activity (the idle expiry does not move).
  */
-export async function liveSessions(db: Db, tokenHashes: string[], now: Date): Promise<Map<string, { userId: number; role: PublicUser['role'] }>> {
+export async function liveSessions(db: Db, tokenHashes: string[], now: Date): Promise<Map<string, { userId: number; role: PublicUser['role']; locale: string | null; timeZone: string | null }>> {
   if (tokenHashes.length === 0) return new Map();
   const rows = await db
-    .select({ tokenHash: sessions.tokenHash, userId: users.id, role: users.role })
+    .select({ tokenHash: sessions.tokenHash, userId: users.id, role: users.role, locale: users.locale, timeZone: users.timeZone })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(inArray(sessions.tokenHash, tokenHashes), gt(sessions.expiresAt, now), eq(users.disabled, false)));
-  return new Map(rows.map((row) => [row.tokenHash, { userId: row.userId, role: row.role }]));
+  return new Map(rows.map((row) => [row.tokenHash, { userId: row.userId, role: row.role, locale: row.locale, timeZone: row.timeZone }]));
 }
 
 async function touch(db: Db, session: SessionRow, now: Date): Promise<SessionRow> {

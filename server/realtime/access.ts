@@ -43,7 +43,9 @@ export function createAccess(deps: AccessDeps) {
     for (const socket of list) {
       const session = found.get(socket.sessionHash);
       if (!session || session.userId !== socket.user.id) sockets.revoke(socket, SESSION_ENDED_CLOSE, SESSION_ENDED_REASON);
-      else if (force || session.role !== socket.user.role) work.push(sockets.rescope(socket, { ...socket.user, role: session.role }));
+      else if (force || session.role !== socket.user.role || session.locale !== (socket.user.locale ?? null) || session.timeZone !== (socket.user.timeZone ?? null)) {
+        work.push(sockets.rescope(socket, { ...socket.user, role: session.role, locale: session.locale, timeZone: session.timeZone }));
+      }
     }
     await Promise.all(work);
   }

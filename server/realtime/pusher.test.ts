@@ -6,6 +6,7 @@ import { drivers, testDatabase } from '../../test/support/db';
 import type { RowRecord } from '../db/queries/inbox';
 import { aspirants, conversations } from '../db/schema';
 import { createLogger } from '../logger';
+import { translator } from '../../views/i18n';
 import { createHub } from './hub';
 import { createPusher } from './pusher';
 import { ADMIN_INBOX, listTopic } from './topics';
@@ -24,7 +25,9 @@ describe.each(drivers)('pusher (%s)', (driver) => {
     const [conversation] = await db.insert(conversations).values({ aspirantId: aspirant!.id, lastMessagePreview: 'primero' }).returning();
     const hub = createHub();
     const published: string[] = [];
-    hub.attach({ publish: (topic, data) => (topic === listTopic(ADMIN_INBOX, 'any') ? published.push(data) : 0) });
+    // One Spanish reader listening: the pushes are rendered for her and published on her topic.
+    const reader = hub.join(translator('es', 'America/Bogota'));
+    hub.attach({ publish: (topic, data) => (topic === reader.topic(listTopic(ADMIN_INBOX, 'any')) ? published.push(data) : 0) });
     const pusher = createPusher({ db, hub, logger: createLogger('error', () => {}) });
 
     // The first commit's row is read from the database; the second commit (in the same tick, while that read is in
@@ -51,5 +54,6 @@ describe.each(drivers)('pusher (%s)', (driver) => {
     // The read-back row went out last, and no query was needed for it.
     expect(published[0]).toContain('primero');
     expect(published[1]).toContain('tercero');
+    expect(published[1]).toContain('Sin asignar');
   });
 });

@@ -4,13 +4,14 @@ import type { ConversationEvent } from '../../actors/conversation/types';
 import { AspirantPanelPush } from '../../views/inbox/aspirant-panel';
 import { ConversationRowPush, ConversationRowReplace } from '../../views/inbox/conversation-list';
 import { MessageAppend, MessageReplace } from '../../views/inbox/messages';
+import type { MessageView } from '../../views/inbox/types';
 import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { createBatcher } from '../db/batcher';
 import { aspirantPanel, messageView } from '../db/queries/chat';
 import { conversationRow, conversationRows, markRead, toRowView, type RowRecord } from '../db/queries/inbox';
 import type { Logger } from '../logger';
-import type { Hub } from './hub';
+import { perReader, type Hub, type Render } from './hub';
 import { conversationTopic, deleteRow, LIST_STATUSES, listTopic, rowAudiences, rowMatches } from './topics';
 
 /** Events after which the aspirant panel shows something new. */
@@ -59,27 +60,31 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
     keyOf: (id) => id,
   });
 
-  async function chatFragments(conversationId: number, result: CommitResult<RowRecord>, event: ConversationEvent): Promise<string[]> {
+  /** The chat's changed fragments, read once and rendered per reader; undefined when nothing changed. */
+  async function chatFragments(conversationId: number, result: CommitResult<RowRecord>, event: ConversationEvent): Promise<Render | undefined> {
     const created = new Set(Object.values(result.messageIds));
     const ids = [...new Set([...created, ...result.touchedMessageIds])];
-    const parts: string[] = [];
+    const views: { view: MessageView; created: boolean }[] = [];
     for (const id of ids) {
       const view = await messageView(db, id);
-      if (view) parts.push(await (created.has(id) ? MessageAppend({ conversationId, message: view }) : MessageReplace({ message: view })));
+      if (view) views.push({ view, created: created.has(id) });
     }
-    if (PANEL_EVENTS.has(event.type) || (event.type === 'inbound.received' && event.media.length > 0)) {
-      const panel = await aspirantPanel(db, conversationId);
-      if (panel) parts.push(await AspirantPanelPush({ view: panel }));
-    }
-    return parts;
+    const panel = PANEL_EVENTS.has(event.type) || (event.type === 'inbound.received' && event.media.length > 0) ? await aspirantPanel(db, conversationId) : undefined;
+    if (views.length === 0 && !panel) return undefined;
+    return perReader(async (i18n) => {
+      const parts: string[] = [];
+      for (const { view, created } of views) parts.push(await (created ? MessageAppend({ conversationId, message: view, i18n }) : MessageReplace({ message: view, i18n })));
+      if (panel) parts.push(await AspirantPanelPush({ view: panel, i18n }));
+      return parts.join('');
+    });
   }
 
   async function push(conversationId: number, result: CommitResult<RowRecord>, event: ConversationEvent): Promise<void> {
     const topic = conversationTopic(conversationId);
     // Rendering costs queries: only for conversations someone has open.
     if (hub.subscribers(topic) > 0 || hub.hasListeners()) {
-      const parts = await chatFragments(conversationId, result, event);
-      if (parts.length) hub.publish(topic, parts.join(''));
+      const fragments = await chatFragments(conversationId, result, event);
+      if (fragments) await hub.publish(topic, fragments);
     }
     if (ROW_EVENTS.has(event.type) || Object.keys(result.messageIds).length > 0) {
       let row = result.readBack ? toRowView(result.readBack) : await rows.submit(conversationId);
@@ -90,10 +95,11 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
         row = { ...row, unread: 0 };
       }
       const inPlace = IN_PLACE_ROW_EVENTS.has(event.type) && Object.keys(result.messageIds).length === 0;
-      const html = await (inPlace ? ConversationRowReplace : ConversationRowPush)({ row, filters: { scope: 'all' } });
+      const shown = row;
+      const html = perReader((i18n) => (inPlace ? ConversationRowReplace : ConversationRowPush)({ row: shown, filters: { scope: 'all' }, i18n }));
       // Every tab's filter gets the row or, when the row no longer belongs there, its removal.
       for (const audience of rowAudiences(row.assignee?.id)) {
-        for (const status of LIST_STATUSES) hub.publish(listTopic(audience, status), rowMatches(row.status, status) ? html : deleteRow(conversationId));
+        for (const status of LIST_STATUSES) await hub.publish(listTopic(audience, status), rowMatches(row.status, status) ? html : deleteRow(conversationId));
       }
     }
   }

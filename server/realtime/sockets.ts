@@ -4,9 +4,11 @@
  * subscription is decided here, so a change of access (see access.ts) can take it back.
  */
 import type { Role } from '../../actors/vocabulary';
+import { translator } from '../../views/i18n';
 import { PresencePush } from '../../views/inbox/presence';
 import type { Db } from '../db/client';
 import { canSee } from '../db/queries/inbox';
+import type { Hub, HubReader } from './hub';
 import type { Presence } from './presence';
 import { conversationTopic, listTopicsFor, type ListFilters } from './topics';
 
@@ -14,6 +16,9 @@ export interface LiveUser {
   id: number;
   name: string;
   role: Role;
+  /** The user's language and IANA time zone (users.locale, users.time_zone): pushes come in these. */
+  locale?: string | null;
+  timeZone?: string | null;
 }
 
 /** The few things of Bun's ServerWebSocket the registry uses (a fake in unit tests). */
@@ -29,6 +34,8 @@ export interface LiveSocket {
   /** The session it was opened with: ending that session closes the socket. */
   readonly sessionHash: string;
   user: LiveUser;
+  /** The user's language and zone as the hub knows them: every topic is subscribed as this reader hears it. */
+  reader: HubReader;
   filters: ListFilters;
   listening: string[];
   viewing?: number;
@@ -41,7 +48,7 @@ export function maySee(user: Pick<LiveUser, 'id' | 'role'>, assigneeId: number |
   return user.role === 'admin' || assigneeId === null || assigneeId === user.id;
 }
 
-export function createSockets(deps: { db: Db; presence: Presence }) {
+export function createSockets(deps: { db: Db; presence: Presence; hub: Hub }) {
   const sockets = new Map<string, LiveSocket>();
   /**
    * Bumped by every change of access. A subscription decided on a database answer is re-decided when
@@ -49,13 +56,16 @@ export function createSockets(deps: { db: Db; presence: Presence }) {
    */
   let generation = 0;
 
-  /** Each tab gets its own line: the others viewing or typing, never the viewer themself. */
+  /** Each tab gets its own line, in its reader's words: the others viewing or typing, never the viewer themself. */
   async function publishPresence(conversationId: number): Promise<void> {
     const people = deps.presence.people(conversationId);
     for (const socket of sockets.values()) {
-      if (socket.viewing === conversationId) socket.handle.send(await PresencePush({ conversationId, people, viewerId: socket.user.id }));
+      if (socket.viewing === conversationId) socket.handle.send(await PresencePush({ conversationId, people, viewerId: socket.user.id, i18n: socket.reader.i18n }));
     }
   }
+
+  const subscribe = (socket: LiveSocket, topic: string) => socket.handle.subscribe(socket.reader.topic(topic));
+  const unsubscribe = (socket: LiveSocket, topic: string) => socket.handle.unsubscribe(socket.reader.topic(topic));
 
   // A typist who sent, or whose typing ran out, changes the line without a socket message of her own.
   deps.presence.onChange((conversationId) => void publishPresence(conversationId));
@@ -65,15 +75,15 @@ export function createSockets(deps: { db: Db; presence: Presence }) {
     if (previous === undefined) return;
     socket.viewing = undefined;
     deps.presence.leave(socket.id, previous);
-    if (!socket.closed) socket.handle.unsubscribe(conversationTopic(previous));
+    if (!socket.closed) unsubscribe(socket, conversationTopic(previous));
     void publishPresence(previous);
   }
 
   function listen(socket: LiveSocket, filters: ListFilters): number {
-    for (const topic of socket.listening) socket.handle.unsubscribe(topic);
+    for (const topic of socket.listening) unsubscribe(socket, topic);
     socket.filters = filters;
     socket.listening = listTopicsFor(socket.user, filters);
-    for (const topic of socket.listening) socket.handle.subscribe(topic);
+    for (const topic of socket.listening) subscribe(socket, topic);
     return socket.listening.length;
   }
 
@@ -89,7 +99,7 @@ export function createSockets(deps: { db: Db; presence: Presence }) {
     if (!allowed) return false;
     if (socket.viewing !== conversationId) leave(socket);
     socket.viewing = conversationId;
-    socket.handle.subscribe(conversationTopic(conversationId));
+    subscribe(socket, conversationTopic(conversationId));
     deps.presence.view(socket.id, conversationId, socket.user);
     await publishPresence(conversationId);
     return true;
@@ -101,14 +111,15 @@ export function createSockets(deps: { db: Db; presence: Presence }) {
     if (!socket) return;
     socket.closed = true;
     leave(socket);
+    socket.reader.leave();
     sockets.delete(id);
   }
 
   /** Hears nothing until rescoped or closed; its filters and the conversation it views are kept. */
   function mute(socket: LiveSocket): void {
     generation++;
-    for (const topic of socket.listening) socket.handle.unsubscribe(topic);
-    if (socket.viewing !== undefined) socket.handle.unsubscribe(conversationTopic(socket.viewing));
+    for (const topic of socket.listening) unsubscribe(socket, topic);
+    if (socket.viewing !== undefined) unsubscribe(socket, conversationTopic(socket.viewing));
   }
 
   /** Subscribes again to the conversation the socket views if its user may still see it, else leaves it. */
@@ -119,14 +130,15 @@ export function createSockets(deps: { db: Db; presence: Presence }) {
     const allowed = await canSee(deps.db, socket.user, viewing);
     if (socket.closed || socket.viewing !== viewing) return;
     if (seen !== generation) return recheckViewing(socket);
-    if (allowed) socket.handle.subscribe(conversationTopic(viewing));
+    if (allowed) subscribe(socket, conversationTopic(viewing));
     else leave(socket);
   }
 
   return {
     /** Registers a socket that passed the upgrade's checks; it hears the lists of `user` until told otherwise. */
     open(id: string, handle: SocketHandle, user: LiveUser, sessionHash: string): LiveSocket {
-      const socket: LiveSocket = { id, sessionHash, user, filters: { scope: 'all' }, listening: [], closed: false, handle };
+      const reader = deps.hub.join(translator(user.locale, user.timeZone));
+      const socket: LiveSocket = { id, sessionHash, user, reader, filters: { scope: 'all' }, listening: [], closed: false, handle };
       sockets.set(id, socket);
       listen(socket, socket.filters);
       return socket;
@@ -159,10 +171,16 @@ export function createSockets(deps: { db: Db; presence: Presence }) {
      */
     async rescope(socket: LiveSocket, user: LiveUser): Promise<void> {
       generation++;
+      if (socket.viewing !== undefined) unsubscribe(socket, conversationTopic(socket.viewing));
+      for (const topic of socket.listening) unsubscribe(socket, topic);
+      socket.listening = [];
       socket.user = user;
+      // Her language or zone may have changed with the rest: she hears everything in the new ones from here on.
+      const previous = socket.reader;
+      socket.reader = deps.hub.join(translator(user.locale, user.timeZone));
+      previous.leave();
       listen(socket, socket.filters);
       if (socket.viewing === undefined) return;
-      socket.handle.unsubscribe(conversationTopic(socket.viewing));
       await recheckViewing(socket);
     },
     /** A conversation changed hands: viewers who may no longer see it stop hearing it, before anything else is pushed. */

@@ -6,6 +6,7 @@ import { AspirantPanel, NoteAppend } from '../../views/inbox/aspirant-panel';
 import { Composer } from '../../views/inbox/composer';
 import { InboxPage } from '../../views/inbox/inbox-page';
 import type { InboxFilters, Scope } from '../../views/inbox/types';
+import { translator, type Translator } from '../../views/i18n';
 import { authPlugin } from '../auth/plugin';
 import type { Db } from '../db/client';
 import { aspirantPanel, chatPage, mediaOwner } from '../db/queries/chat';
@@ -58,6 +59,20 @@ const listQuery = t.Object({
 });
 const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
 
+/** The signed-in user's language and zone (users.locale, users.time_zone). */
+interface Reader {
+  locale?: string | null;
+  timeZone?: string | null;
+}
+
+const readerOf = (user: Reader) => translator(user.locale, user.timeZone);
+
+/** Why a reply was refused (actors' ReplyResult codes), in the recruiter's language. */
+function refusal(code: string | undefined, i18n: Translator): string {
+  const refused: Record<string, string> = i18n.messages.inbox.composer.refused;
+  return code !== undefined && Object.hasOwn(refused, code) ? refused[code]! : i18n.t('inbox.composer.notSent');
+}
+
 export function inboxRoutes(deps: InboxDeps) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
@@ -93,7 +108,12 @@ export function inboxRoutes(deps: InboxDeps) {
     };
   }
 
-  async function page(user: { id: number; name: string; role: Role }, csrf: string, query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string }, openId?: number) {
+  async function page(
+    user: Reader & { id: number; name: string; role: Role },
+    csrf: string,
+    query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string },
+    openId?: number,
+  ) {
     const filters = filtersFrom(query);
     let open;
     if (openId !== undefined) {
@@ -104,18 +124,28 @@ export function inboxRoutes(deps: InboxDeps) {
     }
     const list = await listConversations(db, user, filters, query.cursor);
     const presence = openId === undefined ? [] : deps.presence.people(openId);
-    return htmlResponse(InboxPage({ viewer: { ...user, csrf }, filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
+    return htmlResponse(InboxPage({ viewer: { ...user, csrf }, i18n: readerOf(user), filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
   }
 
-  async function composerAfter(id: number, csrf: string, error?: string) {
+  async function composerAfter(id: number, csrf: string, i18n: Translator, error?: string) {
     const view = await openView(id);
-    return Composer({ conversationId: id, csrf, window: view.window, templates: view.templates, canned: view.canned, optedOut: Boolean(view.conversation.optedOutAt), error, now: new Date(now()) });
+    return Composer({
+      conversationId: id,
+      csrf,
+      i18n,
+      window: view.window,
+      templates: view.templates,
+      canned: view.canned,
+      optedOut: Boolean(view.conversation.optedOutAt),
+      error,
+      now: new Date(now()),
+    });
   }
 
-  async function panelAfter(id: number, csrf: string) {
+  async function panelAfter(id: number, csrf: string, i18n: Translator) {
     const panel = await aspirantPanel(db, id);
     if (!panel) throw new NotFoundError('That conversation');
-    return htmlResponse(AspirantPanel({ view: panel, csrf }));
+    return htmlResponse(AspirantPanel({ view: panel, csrf, i18n }));
   }
 
   return new Elysia({ name: 'inbox' })
@@ -127,15 +157,12 @@ export function inboxRoutes(deps: InboxDeps) {
       '/inbox/:id/messages',
       async ({ user, session, params, body }) => {
         const { key } = await visible(user, params.id);
+        const i18n = readerOf(user);
         const result = await deps.conversations.reply(key, { userId: user.id, body: body.body, contentSid: body.contentSid || undefined });
-        if (!result.ok)
-          return htmlResponse(
-            composerAfter(params.id, session.csrfToken, result.message ?? 'The message could not be sent.'),
-            result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422,
-          );
+        if (!result.ok) return htmlResponse(composerAfter(params.id, session.csrfToken, i18n, refusal(result.code, i18n)), result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422);
         // Her "is typing…" ends with the message, in every tab that shows it.
         deps.presence.sent(user.id, params.id);
-        return htmlResponse(composerAfter(params.id, session.csrfToken));
+        return htmlResponse(composerAfter(params.id, session.csrfToken, i18n));
       },
       {
         requireUser: true,
@@ -148,7 +175,7 @@ export function inboxRoutes(deps: InboxDeps) {
       async ({ user, session, params, body }) => {
         const { key } = await visible(user, params.id);
         await deps.conversations.setStatus(key, user.id, body.status as ConversationStatus);
-        return panelAfter(params.id, session.csrfToken);
+        return panelAfter(params.id, session.csrfToken, readerOf(user));
       },
       { requireUser: true, params: idParams, body: t.Object({ status: t.UnionEnum(CONVERSATION_STATUSES) }) },
     )
@@ -164,8 +191,8 @@ export function inboxRoutes(deps: InboxDeps) {
         // Whoever can no longer see it stops hearing about it when the assignment commits (the pusher announces it);
         // its old list drops the row here, where the previous assignee is known.
         await deps.conversations.assign(key, user.id, to);
-        if (current !== to) for (const status of LIST_STATUSES) deps.hub?.publish(listTopic(current ? userInbox(current) : UNASSIGNED_INBOX, status), deleteRow(params.id));
-        return panelAfter(params.id, session.csrfToken);
+        if (current !== to) for (const status of LIST_STATUSES) void deps.hub?.publish(listTopic(current ? userInbox(current) : UNASSIGNED_INBOX, status), deleteRow(params.id));
+        return panelAfter(params.id, session.csrfToken, readerOf(user));
       },
       { requireUser: true, params: idParams, body: t.Object({ assigneeId: t.Optional(t.String({ pattern: '^\\d{0,10}$' })) }) },
     )
@@ -174,11 +201,11 @@ export function inboxRoutes(deps: InboxDeps) {
       async ({ user, params, body }) => {
         const { key } = await visible(user, params.id);
         const text = body.body.trim();
-        if (!text) throw new BadRequestError('Write the note first.', 'body');
+        if (!text) throw new BadRequestError(readerOf(user).t('inbox.panel.noteEmpty'), 'body');
         await deps.conversations.addNote(key, user.id, text);
         const panel = await aspirantPanel(db, params.id);
         const note = panel?.notes.at(-1);
-        return htmlResponse(note ? NoteAppend({ conversationId: params.id, note }) : '');
+        return htmlResponse(note ? NoteAppend({ conversationId: params.id, note, i18n: readerOf(user) }) : '');
       },
       { requireUser: true, params: idParams, body: t.Object({ body: t.String({ minLength: 1, maxLength: 4000 }) }) },
     )
@@ -187,7 +214,7 @@ export function inboxRoutes(deps: InboxDeps) {
       async ({ user, session, params }) => {
         const { key } = await visible(user, params.id);
         await deps.conversations.resumeBot(key, user.id);
-        return panelAfter(params.id, session.csrfToken);
+        return panelAfter(params.id, session.csrfToken, readerOf(user));
       },
       { requireUser: true, params: idParams },
     )

@@ -6,6 +6,7 @@ import { Elysia } from 'elysia';
 import { authPlugin } from '../auth/plugin';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
+import type { Hub } from '../realtime/hub';
 import { createAccess, type Access } from '../realtime/access';
 import { parseLiveMessage } from '../realtime/live-messages';
 import type { Presence } from '../realtime/presence';
@@ -13,6 +14,8 @@ import { createSockets, type LiveSocket, type Sockets } from '../realtime/socket
 
 export interface LiveDeps {
   db: Db;
+  /** Where pushes are published; each socket subscribes as its user's reader (language and zone). */
+  hub: Hub;
   presence: Presence;
   secureCookies: boolean;
   publicUrl: string;
@@ -73,7 +76,7 @@ async function answer(sockets: Sockets, access: Access, socket: LiveSocket, raw:
 
 export function liveRoutes(deps: LiveDeps) {
   const publicOrigin = new URL(deps.publicUrl).origin;
-  const sockets = createSockets({ db: deps.db, presence: deps.presence });
+  const sockets = createSockets({ db: deps.db, presence: deps.presence, hub: deps.hub });
   const access = createAccess({ db: deps.db, sockets, logger: deps.logger, sweepMs: deps.sweepMs });
   /** Per socket: the messages not yet handled, chained so they run in the order they came. */
   const queues = new Map<string, { pending: number; tail: Promise<void> }>();

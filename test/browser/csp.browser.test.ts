@@ -60,7 +60,7 @@ describe.skipIf(!browserAvailable)('strict CSP in Chromium', () => {
     expect(await violationsOf(page)).toEqual([]);
 
     await page.goto(`${server.url}/inbox/${id}`);
-    const retry = page.locator(`#chat-log-${id} .media-unavailable button`, { hasText: 'Retry download' });
+    const retry = page.locator(`#chat-log-${id} .media-unavailable button`, { hasText: 'Reintentar la descarga' });
     await retry.waitFor();
     await expect(page.locator(`#conv-row-${id} .conv-link`).getAttribute('aria-current')).resolves.toBe('page');
     const avatar = await page.locator(`#conv-row-${id} .avatar`).evaluate((el) => getComputedStyle(el).backgroundColor);

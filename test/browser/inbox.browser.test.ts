@@ -251,11 +251,11 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
 
     // Ana replies: the fake Twilio gets exactly that text for that number; Bruno sees it live.
     const reply = 'Hola Valentina 👋 Te cuento: el pago depende del trabajo.';
-    await ana.page.getByLabel('Reply', { exact: true }).fill(reply);
-    await ana.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await ana.page.getByLabel('Respuesta', { exact: true }).fill(reply);
+    await ana.page.getByRole('button', { name: 'Enviar', exact: true }).click();
     await bubble(ana.page, vid, reply).locator('.ticks-pending').waitFor();
     await bubble(bruno.page, vid, reply).waitFor();
-    expect(await ana.page.getByLabel('Reply', { exact: true }).inputValue()).toBe('');
+    expect(await ana.page.getByLabel('Respuesta', { exact: true }).inputValue()).toBe('');
     const [sent, ...others] = await r.fake.waitForMessages(1);
     expect(others).toEqual([]);
     expect(sent).toMatchObject({ to: `whatsapp:${valentina}`, body: reply });
@@ -469,7 +469,7 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     const box = page.locator(`#composer-text-${id}`);
     await box.fill('Te respondo en un momento');
     await box.press('Enter');
-    await page.locator(`#composer-${id} .composer-error`).getByText('Not sent: no connection').waitFor();
+    await page.locator(`#composer-${id} .composer-error`).getByText('No se envió: no hay conexión').waitFor();
     expect(await box.inputValue()).toBe('Te respondo en un momento');
     await page.context().setOffline(false);
     expect(r.fake.messages.filter((m) => m.body === 'Te respondo en un momento')).toEqual([]);

@@ -6,6 +6,9 @@
   // them: then the extension never saw #app and the page has no socket at all. Wire it now; the extension
   // skips elements it already set up, so this is harmless when the order was right.
   const liveRoot = document.getElementById('app');
+  // The words this script writes itself, in the viewer's language (views/inbox/inbox-page scriptWords).
+  const words = JSON.parse(liveRoot?.dataset.words ?? '{}');
+  const fill = (text, vars) => String(text ?? '').replace(/\{\{(\w+)\}\}/g, (_, name) => String(vars[name] ?? ''));
   if (liveRoot && !liveRoot._htmx?.ws?.initialized) htmx.process(liveRoot);
 
   // Enter sends, Shift+Enter adds a line; on touch keyboards Enter stays a new line, as in WhatsApp.
@@ -154,7 +157,7 @@
     if (!row) return;
     beep();
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
-    const name = row.querySelector('.conv-name')?.textContent ?? 'Wasap';
+    const name = row.querySelector('.conv-name')?.textContent || words.notification || 'Wasap';
     const preview = row.querySelector('.conv-preview')?.textContent ?? '';
     const link = row.querySelector('.conv-link')?.getAttribute('href');
     const notice = new Notification(name, { body: preview, tag: row.id, icon: '/assets/icon.svg' });
@@ -207,7 +210,7 @@
   document.addEventListener('htmx:error', (event) => {
     const form = event.target instanceof Element ? event.target.closest('form') : null;
     const slot = form?.querySelector('[data-form-error]');
-    if (slot) slot.textContent = 'Not sent: no connection. Your text is still here; send it again when the connection is back.';
+    if (slot) slot.textContent = words.notSent ?? '';
   });
 
   // The 24-hour window countdown; at zero the free-text box is disabled until the page shows the template picker.
@@ -217,11 +220,15 @@
       const area = time.closest('.composer-area');
       if (minutes < 0 && area) {
         area.querySelectorAll('.composer textarea, .composer button').forEach((el) => (el.disabled = true));
-        time.parentElement.innerHTML = 'The 24-hour window has closed. <a href="">Reload</a> to send a template.';
+        const note = time.parentElement;
+        const reload = document.createElement('a');
+        reload.href = '';
+        reload.textContent = words.reload ?? '';
+        note.replaceChildren(`${words.closed ?? ''} `, reload);
         return;
       }
       const hours = Math.floor(minutes / 60);
-      time.textContent = minutes < 1 ? 'less than a minute' : hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+      time.textContent = minutes < 1 ? (words.lessThanMinute ?? '') : hours > 0 ? fill(words.hoursMinutes, { hours, minutes: minutes % 60 }) : fill(words.minutes, { minutes });
     });
   }
   setInterval(tick, 30000);

@@ -43,7 +43,23 @@ export interface Translator {
   messages: Catalogue;
   /** A date and time in the reader's zone, 24-hour: "1 de dic de 2026, 09:05" / "1 Dec 2026, 09:05". */
   dateTime(date: Date): string;
+  /** `locale~timeZone`: readers with the same key read the same words and clocks (a push is rendered once per key). */
+  key: string;
+  /** A date in the reader's zone, in one of the inbox's shapes (see DATE_SHAPES). */
+  format(date: Date, shape: DateShape): string;
+  /** The calendar day of `date` in the reader's zone, `YYYY-MM-DD`. */
+  day(date: Date): string;
 }
+
+/** The shapes the inbox shows a date in, as Intl options: "14:05", "lun", "12 mar", "12 mar 2023", "lunes, 11 de marzo". */
+const DATE_SHAPES = {
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  weekday: { weekday: 'short' },
+  dayMonth: { day: 'numeric', month: 'short' },
+  date: { day: 'numeric', month: 'short', year: 'numeric' },
+  longDay: { weekday: 'long', day: 'numeric', month: 'long' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+export type DateShape = keyof typeof DATE_SHAPES;
 
 /**
  * The IANA name of a time zone as Intl spells it ("america/bogota" → "America/Bogota"), or undefined for anything
@@ -63,19 +79,34 @@ export function isTimeZone(zone: unknown): zone is string {
   return typeof zone === 'string' && canonicalTimeZone(zone) === zone;
 }
 
-/** The translator for a reader; an unknown locale reads Spanish, an unknown zone Colombia's. */
+/** One translator per language and zone, made once: Intl formatters cost tens of microseconds to build. */
+const translators = new Map<string, Translator>();
+
+/** The translator for a reader; an unknown locale reads Spanish, an unknown zone Colombia's. Made once per (locale, zone). */
 export function translator(locale: string | null | undefined, timeZone?: string | null): Translator {
   const lang: Locale = isLocale(locale) ? locale : DEFAULT_PAGE_LOCALE;
   const zone = isTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
+  const key = `${lang}~${zone}`;
+  const known = translators.get(key);
+  if (known) return known;
   const fixed = i18n.getFixedT(lang);
-  const dateTimeFormat = new Intl.DateTimeFormat(INTL_LOCALE[lang], { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
-  return {
+  const intl = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(INTL_LOCALE[lang], { ...options, timeZone: zone });
+  const dateTimeFormat = intl({ day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const shapes = Object.fromEntries(Object.entries(DATE_SHAPES).map(([shape, options]) => [shape, intl(options)])) as Record<DateShape, Intl.DateTimeFormat>;
+  // en-CA writes a date as YYYY-MM-DD.
+  const dayFormat = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone });
+  const made: Translator = {
     locale: lang,
     timeZone: zone,
-    t: (key, vars) => String(fixed(key, vars ?? {})),
+    key,
+    t: (k, vars) => String(fixed(k, vars ?? {})),
     messages: CATALOGUES[lang],
     dateTime: (date) => dateTimeFormat.format(date),
+    format: (date, shape) => shapes[shape].format(date),
+    day: (date) => dayFormat.format(date),
   };
+  translators.set(key, made);
+  return made;
 }
 
 /** Whether `text` is a calendar day that exists, YYYY-MM-DD from the year 1000 (a date input's value): 2026-02-31 is not. */

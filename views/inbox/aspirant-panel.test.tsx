@@ -4,6 +4,10 @@ import { AspirantPanel, AspirantPanelPush, BotControls, EventHistory, NoteAppend
 import { sampleOpen } from './fixtures';
 import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
 import type { AspirantPanelView } from './types';
+import { translator } from '../i18n';
+
+/** English in UTC: these tests read the second language's words; i18n.test and the browser tests read Spanish. */
+const en = translator('en', 'UTC');
 
 const view = sampleOpen.conversation;
 const hostile: AspirantPanelView = {
@@ -14,27 +18,27 @@ const hostile: AspirantPanelView = {
   assignee: { id: 9, name: HOSTILE_TEXT },
   recruiters: [{ id: 9, name: HOSTILE_TEXT }],
   notes: [{ id: 3, authorName: HOSTILE_TEXT, body: HOSTILE_TEXT, createdAt: new Date() }],
-  events: [{ at: new Date(), label: HOSTILE_TEXT }],
+  events: [{ at: new Date(), type: HOSTILE_TEXT }],
 };
 
 describe('AspirantPanel', () => {
   test('escapes every aspirant- and recruiter-supplied string', () => {
-    const html = String(<AspirantPanel view={hostile} csrf="tok" />);
+    const html = String(<AspirantPanel i18n={en} view={hostile} csrf="tok" />);
     expectInert(html);
     expectEscapedText(html);
   });
 
   test('has the stable id and the form data with shift preferences', () => {
-    const html = String(<AspirantPanel view={view} csrf="tok" />);
+    const html = String(<AspirantPanel i18n={en} view={view} csrf="tok" />);
     expect(parse(html).ids[0]).toBe('aspirant-12');
-    for (const text of ['Valentina Gómez', '+573001234567', 'Morning', 'Evening', 'Commercial, Runway', 'Medellín, Antioquia', 'only recruiters see these']) {
+    for (const text of ['Valentina Gómez', '+573001234567', 'Morning', 'Evening', 'Commercial and Runway', 'Medellín, Antioquia', 'only recruiters see these']) {
       expect(html).toContain(text);
     }
     expect(html).toContain('src="/media/301"');
   });
 
   test('selectors post status and assignee on change, with the current values selected', () => {
-    const html = String(<AspirantPanel view={view} csrf="tok" />);
+    const html = String(<AspirantPanel i18n={en} view={view} csrf="tok" />);
     expect(html).toContain('hx-post="/inbox/12/status" hx-trigger="change" hx-target="#aspirant-12" hx-swap="outerHTML"');
     expect(html).toContain('hx-post="/inbox/12/assign" hx-trigger="change"');
     expect(html).toContain('<option value="needs_attention" selected>Needs attention</option>');
@@ -43,7 +47,7 @@ describe('AspirantPanel', () => {
   });
 
   test('says when the form has not been submitted and when the aspirant opted out', () => {
-    const html = String(<AspirantPanel view={{ ...view, profile: undefined, optedOutAt: new Date(2025, 0, 2) }} />);
+    const html = String(<AspirantPanel i18n={en} view={{ ...view, profile: undefined, optedOutAt: new Date(2025, 0, 2) }} />);
     expect(html).toContain('The form has not been submitted yet.');
     expect(html).toContain('Opted out');
   });
@@ -51,13 +55,13 @@ describe('AspirantPanel', () => {
 
 describe('BotControls', () => {
   test('a paused bot gets a resume button posting /bot/resume', () => {
-    const html = String(<BotControls conversationId={12} bot={{ paused: true, step: 'photo' }} />);
+    const html = String(<BotControls i18n={en} conversationId={12} bot={{ paused: true, step: 'photo' }} />);
     expect(html).toContain('hx-post="/inbox/12/bot/resume"');
     expect(html).toContain('Resume bot');
   });
 
   test('a running bot has no resume button', () => {
-    expect(String(<BotControls conversationId={12} bot={{ paused: false }} />)).not.toContain('/bot/resume');
+    expect(String(<BotControls i18n={en} conversationId={12} bot={{ paused: false }} />)).not.toContain('/bot/resume');
   });
 });
 
@@ -65,19 +69,24 @@ describe('EventHistory', () => {
   test('lists events newest first', () => {
     const html = String(
       <EventHistory
+        i18n={en}
         events={[
-          { at: new Date(1), label: 'first' },
-          { at: new Date(2), label: 'second' },
+          { at: new Date(1), type: 'inbound.received' },
+          { at: new Date(2), type: 'form.submitted' },
+          { at: new Date(3), type: 'some.future_event' },
         ]}
       />,
     );
-    expect(html.indexOf('second')).toBeLessThan(html.indexOf('first'));
+    expect(html.indexOf('Form submitted')).toBeLessThan(html.indexOf('Aspirant wrote'));
+    // A type the catalogue does not name is an "Event", never a code.
+    expect(html.indexOf('Event<')).toBeLessThan(html.indexOf('Form submitted'));
+    expect(html).not.toContain('some.future_event');
   });
 });
 
 describe('pushes', () => {
   test('AspirantPanelPush replaces aspirant-<id> out of band, without CSRF fields, keeping the note draft', () => {
-    const html = String(<AspirantPanelPush view={view} />);
+    const html = String(<AspirantPanelPush i18n={en} view={view} />);
     expect(attributesOf(html, 'aspirant-12')['hx-swap-oob']).toBe('true');
     expect(html).not.toContain('_csrf');
     expect(attributesOf(html, 'note-text-12')['hx-preserve']).toBe('');
@@ -86,13 +95,13 @@ describe('pushes', () => {
   });
 
   test('the pushed chat title escapes a hostile name', () => {
-    const html = String(<AspirantPanelPush view={hostile} />);
+    const html = String(<AspirantPanelPush i18n={en} view={hostile} />);
     expect(attributesOf(html, `chat-title-${hostile.conversationId}`)['hx-swap-oob']).toBe('true');
     expectInert(html);
   });
 
   test('NoteAppend appends to notes-<id> without duplicating and escapes', () => {
-    const html = String(<NoteAppend conversationId={12} note={hostile.notes[0]!} />);
+    const html = String(<NoteAppend i18n={en} conversationId={12} note={hostile.notes[0]!} />);
     const oob = parse(html).attributes.filter((attribute) => attribute.name === 'hx-swap-oob');
     expect(oob.map((attribute) => attribute.value)).toEqual(['delete', 'beforeend:#notes-12']);
     expectInert(html);

@@ -3,11 +3,13 @@ import type { Children } from '@kitajs/html';
 import { Avatar } from './conversation-list';
 import { CsrfField } from './csrf-field';
 import { UpsertPush } from './oob';
-import { STATUS_LABELS, STATUSES, dateTime, shiftLabel } from './format';
+import type { Translator } from '../i18n';
+import { STATUSES, shiftLabel, statusLabel } from './format';
 import type { AspirantPanelView, ConversationStatus, EventView, NoteView, PersonRef, ProfileView } from './types';
 
 interface PanelFormProps {
   conversationId: number;
+  i18n: Translator;
   csrf?: string;
 }
 
@@ -18,7 +20,7 @@ function panelTarget(conversationId: number) {
 
 /** A select that saves on change (htmx) or with its button (no JavaScript): the shape of the status and assignee forms. */
 function PanelSelect(props: PanelFormProps & { path: string; idPrefix: string; label: string; name: string; children: Children }) {
-  const { conversationId, csrf, path, idPrefix, label, name, children } = props;
+  const { conversationId, csrf, path, idPrefix, label, name, children, i18n } = props;
   const action = `/inbox/${conversationId}/${path}`;
   return (
     <form class="field" method="post" action={action} hx-post={action} hx-trigger="change" {...panelTarget(conversationId)}>
@@ -30,29 +32,31 @@ function PanelSelect(props: PanelFormProps & { path: string; idPrefix: string; l
         {children}
       </select>
       <noscript>
-        <button type="submit">Save</button>
+        <button type="submit" safe>
+          {i18n.t('inbox.panel.save')}
+        </button>
       </noscript>
     </form>
   );
 }
 
-export function StatusSelector({ conversationId, csrf, status }: PanelFormProps & { status: ConversationStatus }) {
+export function StatusSelector({ conversationId, csrf, status, i18n }: PanelFormProps & { status: ConversationStatus }) {
   return (
-    <PanelSelect conversationId={conversationId} csrf={csrf} path="status" idPrefix="status" label="Status" name="status">
+    <PanelSelect conversationId={conversationId} csrf={csrf} i18n={i18n} path="status" idPrefix="status" label={i18n.t('inbox.panel.status')} name="status">
       {STATUSES.map((value) => (
         <option value={value} selected={value === status} safe>
-          {STATUS_LABELS[value]}
+          {statusLabel(value, i18n)}
         </option>
       ))}
     </PanelSelect>
   );
 }
 
-export function AssigneeSelector({ conversationId, csrf, assignee, recruiters }: PanelFormProps & { assignee?: PersonRef; recruiters: PersonRef[] }) {
+export function AssigneeSelector({ conversationId, csrf, assignee, recruiters, i18n }: PanelFormProps & { assignee?: PersonRef; recruiters: PersonRef[] }) {
   return (
-    <PanelSelect conversationId={conversationId} csrf={csrf} path="assign" idPrefix="assignee" label="Assignee" name="assigneeId">
-      <option value="" selected={!assignee}>
-        Unassigned
+    <PanelSelect conversationId={conversationId} csrf={csrf} i18n={i18n} path="assign" idPrefix="assignee" label={i18n.t('inbox.panel.assignee')} name="assigneeId">
+      <option value="" selected={!assignee} safe>
+        {i18n.t('inbox.panel.unassigned')}
       </option>
       {recruiters.map((person) => (
         <option value={String(person.id)} selected={person.id === assignee?.id} safe>
@@ -63,45 +67,78 @@ export function AssigneeSelector({ conversationId, csrf, assignee, recruiters }:
   );
 }
 
-export function BotControls({ conversationId, csrf, bot }: PanelFormProps & { bot: AspirantPanelView['bot'] }) {
+/**
+ * A bot step in the reader's language: the shipped intake script's steps (actors/bot/scripts/intake.yaml) have names
+ * in the catalogue; another script's own step is shown as its author wrote it, underscores as spaces.
+ */
+export function stepLabel(step: string, i18n: Translator): string {
+  const steps: Record<string, string> = i18n.messages.inbox.steps;
+  return Object.hasOwn(steps, step) ? steps[step]! : step.replaceAll('_', ' ');
+}
+
+export function BotControls({ conversationId, csrf, bot, i18n }: PanelFormProps & { bot: AspirantPanelView['bot'] }) {
   const action = `/inbox/${conversationId}/bot/resume`;
+  const { t } = i18n;
   return (
     <div class="bot">
       <p class="bot-state">
         <span class={bot.paused ? 'dot dot-paused' : 'dot dot-running'} aria-hidden="true"></span>
-        <strong>{bot.paused ? 'Bot paused' : 'Bot running'}</strong>
-        {bot.step ? <span class="muted" safe>{` · step ${bot.step}`}</span> : ''}
+        <strong safe>{bot.paused ? t('inbox.panel.botPaused') : t('inbox.panel.botRunning')}</strong>
+        {bot.step ? (
+          <span class="muted" safe>
+            {t('inbox.panel.botStep', { step: stepLabel(bot.step, i18n) })}
+          </span>
+        ) : (
+          ''
+        )}
       </p>
-      {bot.script ? <p class="muted small" safe>{`Script: ${bot.script}`}</p> : ''}
+      {bot.script ? (
+        <p class="muted small" safe>
+          {t('inbox.panel.script', { script: bot.script })}
+        </p>
+      ) : (
+        ''
+      )}
       {bot.paused ? (
         <form method="post" action={action} hx-post={action} {...panelTarget(conversationId)}>
           <CsrfField csrf={csrf} />
-          <button type="submit" class="secondary">
-            Resume bot
+          <button type="submit" class="secondary" safe>
+            {t('inbox.panel.resume')}
           </button>
         </form>
       ) : (
-        <p class="muted small">It pauses as soon as a recruiter replies.</p>
+        <p class="muted small" safe>
+          {t('inbox.panel.pausesOnReply')}
+        </p>
       )}
     </div>
   );
 }
 
-function ProfileDetails({ profile }: { profile?: ProfileView }) {
-  if (!profile?.formSubmittedAt) return <p class="muted">The form has not been submitted yet.</p>;
-  const types = profile.preferredModelingTypes?.join(', ');
-  const unavailable = profile.unavailableShifts?.map(shiftLabel).join(', ');
+function ProfileDetails({ profile, i18n }: { profile?: ProfileView; i18n: Translator }) {
+  const { t, messages } = i18n;
+  if (!profile?.formSubmittedAt) {
+    return (
+      <p class="muted" safe>
+        {t('inbox.panel.formMissing')}
+      </p>
+    );
+  }
+  const list = new Intl.ListFormat(i18n.locale, { style: 'long', type: 'conjunction' });
+  const modeling: Record<string, string> = messages.inbox.modeling;
+  const types = profile.preferredModelingTypes?.length ? list.format(profile.preferredModelingTypes.map((type) => modeling[type] ?? type)) : undefined;
+  const unavailable = profile.unavailableShifts?.length ? list.format(profile.unavailableShifts.map((shift) => shiftLabel(shift, i18n))) : undefined;
   return (
     <dl class="facts">
-      <Fact term="Email" value={profile.email} />
-      <Fact term="Location" value={profile.location} />
-      <Fact term="Modeling" value={types} />
-      <Fact term="Preferred shift" value={profile.preferredShift ? shiftLabel(profile.preferredShift) : undefined} />
-      <Fact term="Unavailable" value={unavailable || (profile.unavailableShifts ? 'None' : undefined)} />
-      <Fact term="Has kids" value={profile.hasKids === undefined ? undefined : profile.hasKids ? 'Yes' : 'No'} />
-      <Fact term="Language" value={profile.locale === 'en' ? 'English' : profile.locale === 'es' ? 'Spanish' : undefined} />
-      <Fact term="Their notes" value={profile.notes} />
-      <Fact term="Submitted" value={dateTime(profile.formSubmittedAt)} />
+      <Fact term={t('inbox.panel.email')} value={profile.email} />
+      <Fact term={t('inbox.panel.location')} value={profile.location} />
+      <Fact term={t('inbox.panel.modeling')} value={types} />
+      <Fact term={t('inbox.panel.preferredShift')} value={profile.preferredShift ? shiftLabel(profile.preferredShift, i18n) : undefined} />
+      <Fact term={t('inbox.panel.unavailable')} value={unavailable || (profile.unavailableShifts ? t('inbox.panel.none') : undefined)} />
+      <Fact term={t('inbox.panel.hasKids')} value={profile.hasKids === undefined ? undefined : profile.hasKids ? t('inbox.panel.yes') : t('inbox.panel.no')} />
+      <Fact term={t('inbox.panel.language')} value={profile.locale ? messages.inbox.panel.languages[profile.locale] : undefined} />
+      <Fact term={t('inbox.panel.theirNotes')} value={profile.notes} />
+      <Fact term={t('inbox.panel.submitted')} value={i18n.dateTime(profile.formSubmittedAt)} />
     </dl>
   );
 }
@@ -116,7 +153,7 @@ function Fact({ term, value }: { term: string; value?: string }) {
   );
 }
 
-export function NoteItem({ note }: { note: NoteView }) {
+export function NoteItem({ note, i18n }: { note: NoteView; i18n: Translator }) {
   return (
     <li id={`note-${note.id}`} class="note">
       <p class="note-body" safe>
@@ -125,7 +162,7 @@ export function NoteItem({ note }: { note: NoteView }) {
       <p class="note-meta">
         <span safe>{note.authorName}</span> ·{' '}
         <time datetime={note.createdAt.toISOString()} safe>
-          {dateTime(note.createdAt)}
+          {i18n.dateTime(note.createdAt)}
         </time>
       </p>
     </li>
@@ -133,24 +170,25 @@ export function NoteItem({ note }: { note: NoteView }) {
 }
 
 /** Private notes: recruiters only — never sent to WhatsApp. */
-export function Notes({ conversationId, csrf, notes }: PanelFormProps & { notes: NoteView[] }) {
+export function Notes({ conversationId, csrf, notes, i18n }: PanelFormProps & { notes: NoteView[] }) {
   const action = `/inbox/${conversationId}/notes`;
+  const { t } = i18n;
   return (
     <>
       <ol id={`notes-${conversationId}`} class="notes">
         {notes.map((note) => (
-          <NoteItem note={note} />
+          <NoteItem note={note} i18n={i18n} />
         ))}
       </ol>
       <form class="note-form" method="post" action={action} hx-post={action} hx-target={`#note-error-${conversationId}`} hx-swap="innerHTML" data-reset-on-success>
         <CsrfField csrf={csrf} />
-        <label class="visually-hidden" for={`note-text-${conversationId}`}>
-          Private note
+        <label class="visually-hidden" for={`note-text-${conversationId}`} safe>
+          {t('inbox.panel.noteLabel')}
         </label>
-        <textarea id={`note-text-${conversationId}`} name="body" rows="2" maxlength="4000" required placeholder="Add a private note for the team" hx-preserve></textarea>
+        <textarea id={`note-text-${conversationId}`} name="body" rows="2" maxlength="4000" required placeholder={t('inbox.panel.notePlaceholder')} hx-preserve></textarea>
         <p id={`note-error-${conversationId}`} class="form-error" role="alert" data-form-error></p>
-        <button type="submit" class="secondary">
-          Add note
+        <button type="submit" class="secondary" safe>
+          {t('inbox.panel.addNote')}
         </button>
       </form>
     </>
@@ -158,26 +196,33 @@ export function Notes({ conversationId, csrf, notes }: PanelFormProps & { notes:
 }
 
 /** Appends a note to `#notes-<conversationId>` (idempotent, like messages). */
-export function NoteAppend({ conversationId, note }: { conversationId: number; note: NoteView }) {
+export function NoteAppend({ conversationId, note, i18n }: { conversationId: number; note: NoteView; i18n: Translator }) {
   return (
     <UpsertPush id={`note-${note.id}`} into={`notes-${conversationId}`} position="beforeend">
-      <NoteItem note={note} />
+      <NoteItem note={note} i18n={i18n} />
     </UpsertPush>
   );
 }
 
 /** Newest first. */
-export function EventHistory({ events }: { events: EventView[] }) {
-  if (events.length === 0) return <p class="muted">Nothing yet.</p>;
+export function EventHistory({ events, i18n }: { events: EventView[]; i18n: Translator }) {
+  if (events.length === 0) {
+    return (
+      <p class="muted" safe>
+        {i18n.t('inbox.panel.nothingYet')}
+      </p>
+    );
+  }
+  const labels: Record<string, string> = i18n.messages.inbox.events;
   const sorted = [...events].sort((a, b) => b.at.getTime() - a.at.getTime());
   return (
     <ol class="events">
       {sorted.map((event) => (
         <li>
           <time datetime={event.at.toISOString()} safe>
-            {dateTime(event.at)}
+            {i18n.dateTime(event.at)}
           </time>
-          <span safe>{event.label}</span>
+          <span safe>{Object.hasOwn(labels, event.type) ? labels[event.type] : labels.other}</span>
         </li>
       ))}
     </ol>
@@ -190,7 +235,7 @@ export function displayName(view: AspirantPanelView): string {
   return full || view.whatsappName || view.number;
 }
 
-function Identity({ view }: { view: AspirantPanelView }) {
+function Identity({ view, i18n }: { view: AspirantPanelView; i18n: Translator }) {
   return (
     <header class="aspirant-head">
       <Avatar id={view.conversationId} name={displayName(view)} size="lg" />
@@ -200,34 +245,47 @@ function Identity({ view }: { view: AspirantPanelView }) {
           {view.number}
         </a>
       </p>
-      {view.whatsappName ? <p class="muted" safe>{`WhatsApp: ${view.whatsappName}`}</p> : ''}
-      {view.optedOutAt ? <p class="pill pill-danger" safe>{`Opted out ${dateTime(view.optedOutAt)}`}</p> : ''}
+      {view.whatsappName ? (
+        <p class="muted" safe>
+          {i18n.t('inbox.panel.whatsappName', { name: view.whatsappName })}
+        </p>
+      ) : (
+        ''
+      )}
+      {view.optedOutAt ? (
+        <p class="pill pill-danger" safe>
+          {i18n.t('inbox.panel.optedOutAt', { when: i18n.dateTime(view.optedOutAt) })}
+        </p>
+      ) : (
+        ''
+      )}
     </header>
   );
 }
 
 /** Stable id `aspirant-<conversationId>`. */
-export function AspirantPanel({ view, csrf, oob = false }: { view: AspirantPanelView; csrf?: string; oob?: boolean }) {
-  const form = { conversationId: view.conversationId, csrf };
+export function AspirantPanel({ view, i18n, csrf, oob = false }: { view: AspirantPanelView; i18n: Translator; csrf?: string; oob?: boolean }) {
+  const form = { conversationId: view.conversationId, csrf, i18n };
+  const { t } = i18n;
   return (
-    <section id={`aspirant-${view.conversationId}`} class="aspirant" hx-swap-oob={oob ? 'true' : undefined} aria-label="Aspirant">
-      <Identity view={view} />
+    <section id={`aspirant-${view.conversationId}`} class="aspirant" hx-swap-oob={oob ? 'true' : undefined} aria-label={t('inbox.panel.label')}>
+      <Identity view={view} i18n={i18n} />
       <section class="card">
         <StatusSelector {...form} status={view.status} />
         <AssigneeSelector {...form} assignee={view.assignee} recruiters={view.recruiters} />
         <BotControls {...form} bot={view.bot} />
       </section>
       <section class="card">
-        <h3>Form</h3>
-        <ProfileDetails profile={view.profile} />
+        <h3 safe>{t('inbox.panel.form')}</h3>
+        <ProfileDetails profile={view.profile} i18n={i18n} />
       </section>
       {view.photos.length > 0 ? (
         <section class="card">
-          <h3>Photos</h3>
+          <h3 safe>{t('inbox.panel.photos')}</h3>
           <div class="photos">
             {view.photos.map((photo) => (
               <a href={`/media/${photo.mediaId}`} target="_blank" rel="noopener">
-                <img src={`/media/${photo.mediaId}`} alt="Aspirant photo" loading="lazy" />
+                <img src={`/media/${photo.mediaId}`} alt={t('inbox.panel.photoAlt')} loading="lazy" />
               </a>
             ))}
           </div>
@@ -237,15 +295,21 @@ export function AspirantPanel({ view, csrf, oob = false }: { view: AspirantPanel
       )}
       <section class="card">
         <h3>
-          Private notes <span class="muted small">only recruiters see these</span>
+          <span safe>{t('inbox.panel.notes')}</span>{' '}
+          <span class="muted small" safe>
+            {t('inbox.panel.notesWho')}
+          </span>
         </h3>
         <Notes {...form} notes={view.notes} />
       </section>
       <details class="card history">
         <summary>
-          <h3>History</h3> <span class="muted small" safe>{`${view.events.length} events`}</span>
+          <h3 safe>{t('inbox.panel.history')}</h3>{' '}
+          <span class="muted small" safe>
+            {t('inbox.panel.events', { count: view.events.length })}
+          </span>
         </summary>
-        <EventHistory events={view.events} />
+        <EventHistory events={view.events} i18n={i18n} />
       </details>
     </section>
   );
@@ -261,10 +325,10 @@ export function ChatTitle({ conversationId, name, oob = false }: { conversationI
   );
 }
 
-export function AspirantPanelPush({ view }: { view: AspirantPanelView }) {
+export function AspirantPanelPush({ view, i18n }: { view: AspirantPanelView; i18n: Translator }) {
   return (
     <>
-      <AspirantPanel view={view} oob />
+      <AspirantPanel view={view} i18n={i18n} oob />
       <ChatTitle conversationId={view.conversationId} name={displayName(view)} oob />
     </>
   );

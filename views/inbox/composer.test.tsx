@@ -3,6 +3,10 @@ import { describe, expect, test } from 'bun:test';
 import { CannedResponses, Composer, ComposerPush, TemplatePicker } from './composer';
 import { SAMPLE_NOW, sampleOpen } from './fixtures';
 import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
+import { translator } from '../i18n';
+
+/** English in UTC: these tests read the second language's words; i18n.test and the browser tests read Spanish. */
+const en = translator('en', 'UTC');
 
 const base = { conversationId: 12, csrf: 'tok', templates: sampleOpen.templates, canned: sampleOpen.canned, now: SAMPLE_NOW };
 const openWindow = { open: true, closesAt: new Date(SAMPLE_NOW.getTime() + (5 * 60 + 12) * 60_000) };
@@ -13,7 +17,7 @@ function textareas(html: string) {
 }
 
 describe('Composer inside the window', () => {
-  const html = String(<Composer {...base} window={openWindow} />);
+  const html = String(<Composer i18n={en} {...base} window={openWindow} />);
 
   test('posts the body to /inbox/<id>/messages with the CSRF field and replaces itself', () => {
     const form = attributesOf(html, 'composer-12');
@@ -33,7 +37,7 @@ describe('Composer inside the window', () => {
 });
 
 describe('Composer outside the window', () => {
-  const html = String(<Composer {...base} window={closedWindow} />);
+  const html = String(<Composer i18n={en} {...base} window={closedWindow} />);
 
   test('has no enabled free-text box and shows the template picker posting contentSid', () => {
     expect(textareas(html)).toEqual([]);
@@ -45,13 +49,13 @@ describe('Composer outside the window', () => {
   });
 
   test('says so when there is no approved template', () => {
-    expect(String(<Composer {...base} templates={[]} window={closedWindow} />)).toContain('No approved templates yet');
+    expect(String(<Composer i18n={en} {...base} templates={[]} window={closedWindow} />)).toContain('No approved templates yet');
   });
 });
 
 describe('Composer for an opted-out aspirant', () => {
   test('offers neither text nor templates', () => {
-    const html = String(<Composer {...base} window={openWindow} optedOut />);
+    const html = String(<Composer i18n={en} {...base} window={openWindow} optedOut />);
     expect(html).toContain('opted out');
     expect(textareas(html)).toEqual([]);
     expect(html).not.toContain('contentSid');
@@ -62,9 +66,9 @@ describe('escaping', () => {
   test('errors, template names and previews, canned titles and bodies are escaped', () => {
     const hostile = { title: HOSTILE_TEXT, body: HOSTILE_TEXT, id: 1 };
     const html = [
-      String(<Composer {...base} window={openWindow} canned={[hostile]} error={HOSTILE_TEXT} />),
-      String(<TemplatePicker conversationId={1} templates={[{ sid: HOSTILE_TEXT, name: HOSTILE_TEXT, preview: HOSTILE_TEXT }]} />),
-      String(<CannedResponses conversationId={1} canned={[hostile]} />),
+      String(<Composer i18n={en} {...base} window={openWindow} canned={[hostile]} error={HOSTILE_TEXT} />),
+      String(<TemplatePicker i18n={en} conversationId={1} templates={[{ sid: HOSTILE_TEXT, name: HOSTILE_TEXT, preview: HOSTILE_TEXT }]} />),
+      String(<CannedResponses i18n={en} conversationId={1} canned={[hostile]} />),
     ].join('');
     expectInert(html);
     expectEscapedText(html);
@@ -73,7 +77,7 @@ describe('escaping', () => {
 
 describe('ComposerPush', () => {
   test('replaces composer-<id> out of band and carries no CSRF token (it goes to many recruiters)', () => {
-    const html = String(<ComposerPush conversationId={12} window={closedWindow} templates={base.templates} canned={[]} />);
+    const html = String(<ComposerPush i18n={en} conversationId={12} window={closedWindow} templates={base.templates} canned={[]} />);
     expect(attributesOf(html, 'composer-12')['hx-swap-oob']).toBe('true');
     expect(html).not.toContain('_csrf');
   });

@@ -1,10 +1,12 @@
 /** @module views/inbox/composer — the reply box: free text inside the 24-hour window, approved templates outside it, canned responses. */
 import { CsrfField } from './csrf-field';
-import { dateTime, timeLeft } from './format';
+import type { Translator } from '../i18n';
+import { timeLeft } from './format';
 import type { CannedView, SessionWindow, TemplateView } from './types';
 
 export interface ComposerProps {
   conversationId: number;
+  i18n: Translator;
   csrf?: string;
   window: SessionWindow;
   templates: TemplateView[];
@@ -28,40 +30,47 @@ export function Composer(props: ComposerProps) {
       ) : (
         ''
       )}
-      {props.optedOut ? <OptedOutNotice /> : props.window.open ? <OpenComposer {...props} /> : <ClosedComposer {...props} />}
+      {props.optedOut ? <OptedOutNotice i18n={props.i18n} /> : props.window.open ? <OpenComposer {...props} /> : <ClosedComposer {...props} />}
     </div>
   );
 }
 
-function OptedOutNotice() {
-  return <p class="window-note is-closed">This aspirant opted out of WhatsApp messages. Nothing can be sent until they write again.</p>;
+function OptedOutNotice({ i18n }: { i18n: Translator }) {
+  return (
+    <p class="window-note is-closed" safe>
+      {i18n.t('inbox.composer.optedOut')}
+    </p>
+  );
 }
 
-function OpenComposer({ conversationId, csrf, window, canned, now = new Date() }: ComposerProps) {
+function OpenComposer({ conversationId, csrf, window, canned, i18n, now = new Date() }: ComposerProps) {
+  const { t } = i18n;
   const action = `/inbox/${conversationId}/messages`;
   const textId = `composer-text-${conversationId}`;
   return (
     <>
       <form class="composer" method="post" action={action} hx-post={action} hx-target={`#composer-${conversationId}`} hx-swap="outerHTML" data-reset-on-success>
         <CsrfField csrf={csrf} />
-        <CannedResponses conversationId={conversationId} canned={canned} />
-        <label class="visually-hidden" for={textId}>
-          Reply
+        <CannedResponses conversationId={conversationId} canned={canned} i18n={i18n} />
+        <label class="visually-hidden" for={textId} safe>
+          {t('inbox.composer.reply')}
         </label>
-        <textarea id={textId} name="body" rows="1" maxlength="4096" required placeholder="Write a reply" data-enter-sends hx-preserve></textarea>
-        <button type="submit" class="send" aria-label="Send">
+        <textarea id={textId} name="body" rows="1" maxlength="4096" required placeholder={t('inbox.composer.placeholder')} data-enter-sends hx-preserve></textarea>
+        <button type="submit" class="send" aria-label={t('inbox.composer.send')}>
           <span aria-hidden="true">➤</span>
         </button>
         {/* A send that never reached the server (no connection) says so here; the text stays in the box. */}
-        <p class="form-error composer-error" role="alert" data-form-error></p>
+        <p class="form-error composer-error" role="alert" data-form-error data-offline-text={t('inbox.notSentOffline')}></p>
       </form>
       {window.closesAt ? (
         <p class="window-note">
-          <span>Free replies for </span>
-          <time datetime={window.closesAt.toISOString()} data-countdown title={dateTime(window.closesAt)} safe>
-            {timeLeft(window.closesAt, now)}
+          <span safe>{t('inbox.composer.freeFor')}</span>
+          <time datetime={window.closesAt.toISOString()} data-countdown title={i18n.dateTime(window.closesAt)} safe>
+            {timeLeft(window.closesAt, now, i18n)}
           </time>
-          <span class="muted kbd-hint"> · Enter sends, Shift+Enter adds a line</span>
+          <span class="muted kbd-hint" safe>
+            {t('inbox.composer.enterHint')}
+          </span>
         </p>
       ) : (
         ''
@@ -71,37 +80,44 @@ function OpenComposer({ conversationId, csrf, window, canned, now = new Date() }
   );
 }
 
-function ClosedComposer({ conversationId, csrf, window, templates }: ComposerProps) {
+function ClosedComposer({ conversationId, csrf, window, templates, i18n }: ComposerProps) {
+  const { t } = i18n;
   return (
     <>
       <p class="window-note is-closed">
         {window.closesAt ? (
           <span>
-            The 24-hour window closed{' '}
+            <span safe>{t('inbox.composer.closedAt')}</span>
             <time datetime={window.closesAt.toISOString()} safe>
-              {dateTime(window.closesAt)}
+              {i18n.dateTime(window.closesAt)}
             </time>
             .{' '}
           </span>
         ) : (
-          <span>The 24-hour window is closed. </span>
+          <span safe>{t('inbox.composer.closed')}</span>
         )}
-        WhatsApp only allows approved templates until the aspirant writes again.
+        <span safe>{t('inbox.composer.templatesOnly')}</span>
       </p>
-      <TemplatePicker conversationId={conversationId} csrf={csrf} templates={templates} />
+      <TemplatePicker conversationId={conversationId} csrf={csrf} templates={templates} i18n={i18n} />
     </>
   );
 }
 
 /** Approved WhatsApp templates, sent by `contentSid` to the same messages endpoint. */
-export function TemplatePicker({ conversationId, csrf, templates }: { conversationId: number; csrf?: string; templates: TemplateView[] }) {
-  if (templates.length === 0) return <p class="muted">No approved templates yet. Ask an admin to add one.</p>;
+export function TemplatePicker({ conversationId, csrf, templates, i18n }: { conversationId: number; csrf?: string; templates: TemplateView[]; i18n: Translator }) {
+  if (templates.length === 0) {
+    return (
+      <p class="muted" safe>
+        {i18n.t('inbox.composer.noTemplates')}
+      </p>
+    );
+  }
   const action = `/inbox/${conversationId}/messages`;
   return (
     <form class="template-picker" method="post" action={action} hx-post={action} hx-target={`#composer-${conversationId}`} hx-swap="outerHTML">
       <CsrfField csrf={csrf} />
       <fieldset>
-        <legend>Send a template</legend>
+        <legend safe>{i18n.t('inbox.composer.sendTemplate')}</legend>
         <div class="template-options">
           {templates.map((template, index) => (
             <label class="template-option">
@@ -116,17 +132,20 @@ export function TemplatePicker({ conversationId, csrf, templates }: { conversati
           ))}
         </div>
       </fieldset>
-      <button type="submit">Send template</button>
+      <button type="submit" safe>
+        {i18n.t('inbox.composer.sendTemplateButton')}
+      </button>
     </form>
   );
 }
 
 /** Saved answers; picking one fills the reply box for editing (inbox.js), it never sends on its own. */
-export function CannedResponses({ conversationId, canned }: { conversationId: number; canned: CannedView[] }) {
+export function CannedResponses({ conversationId, canned, i18n }: { conversationId: number; canned: CannedView[]; i18n: Translator }) {
   if (canned.length === 0) return '';
+  const label = i18n.t('inbox.composer.canned');
   return (
     <details class="canned">
-      <summary aria-label="Canned responses" title="Canned responses">
+      <summary aria-label={label} title={label}>
         <span aria-hidden="true">⚡</span>
       </summary>
       <ul class="canned-menu">

@@ -4,6 +4,10 @@ import { ConversationList, ConversationRow, ConversationRowPush, ConversationRow
 import { SAMPLE_NOW, sampleRows } from './fixtures';
 import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
 import type { ConversationRowView, InboxFilters } from './types';
+import { translator } from '../i18n';
+
+/** English in UTC: these tests read the second language's words; i18n.test and the browser tests read Spanish. */
+const en = translator('en', 'UTC');
 
 const filters: InboxFilters = { scope: 'mine', status: 'open' };
 const hostileRow: ConversationRowView = {
@@ -20,13 +24,13 @@ const hostileRow: ConversationRowView = {
 
 describe('ConversationRow', () => {
   test('escapes the name, preview and assignee', () => {
-    const html = String(<ConversationRow row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
+    const html = String(<ConversationRow i18n={en} row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
     expectInert(html);
     expectEscapedText(html);
   });
 
   test('has the stable id, a link that keeps the filters, the unread badge, status and opt-out', () => {
-    const html = String(<ConversationRow row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
+    const html = String(<ConversationRow i18n={en} row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
     expect(parse(html).ids).toEqual(['conv-row-5', 'unread-5']);
     expect(html).toContain('href="/inbox/5?scope=mine&status=open"');
     expect(html).toContain('>3</span>');
@@ -35,7 +39,7 @@ describe('ConversationRow', () => {
   });
 
   test('shows "Unassigned" and no badge when nothing is unread', () => {
-    const html = String(<ConversationRow row={{ ...sampleRows[1]!, unread: 0 }} filters={filters} now={SAMPLE_NOW} />);
+    const html = String(<ConversationRow i18n={en} row={{ ...sampleRows[1]!, unread: 0 }} filters={filters} now={SAMPLE_NOW} />);
     expect(html).toContain('Unassigned');
     expect(attributesOf(html, 'unread-9').class).toBe('badge is-empty');
   });
@@ -43,7 +47,7 @@ describe('ConversationRow', () => {
 
 describe('ConversationRowPush', () => {
   test('deletes the old row and prepends the new one to #conv-list', () => {
-    const html = String(<ConversationRowPush row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
+    const html = String(<ConversationRowPush i18n={en} row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
     const oob = parse(html).attributes.filter((attribute) => attribute.name === 'hx-swap-oob');
     expect(oob.map((attribute) => attribute.value)).toEqual(['delete', 'afterbegin:#conv-list']);
     expect(html.indexOf('hx-swap-oob="delete"')).toBeLessThan(html.indexOf('afterbegin:#conv-list'));
@@ -54,7 +58,7 @@ describe('ConversationRowPush', () => {
 
 describe('ConversationRowReplace', () => {
   test('replaces the row where it is: one element, swapped out of band by its id, never moved or inserted', () => {
-    const html = String(<ConversationRowReplace row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
+    const html = String(<ConversationRowReplace i18n={en} row={hostileRow} filters={filters} now={SAMPLE_NOW} />);
     const oob = parse(html).attributes.filter((attribute) => attribute.name === 'hx-swap-oob');
     expect(oob.map((attribute) => attribute.value)).toEqual(['true']);
     expect(attributesOf(html, 'conv-row-5')['hx-swap-oob']).toBe('true');
@@ -65,7 +69,7 @@ describe('ConversationRowReplace', () => {
 
 describe('UnreadBadge', () => {
   test('caps at 99+ and swaps itself out of band when pushed', () => {
-    const html = String(<UnreadBadge conversationId={4} count={120} oob />);
+    const html = String(<UnreadBadge i18n={en} conversationId={4} count={120} oob />);
     expect(attributesOf(html, 'unread-4')['hx-swap-oob']).toBe('true');
     expect(html).toContain('99+');
   });
@@ -73,7 +77,7 @@ describe('UnreadBadge', () => {
 
 describe('ConversationList', () => {
   test('renders every row in order under #conv-list with a "load more" item', () => {
-    const html = String(<ConversationList rows={sampleRows} filters={{ scope: 'all' }} nextCursor="c-9" now={SAMPLE_NOW} />);
+    const html = String(<ConversationList i18n={en} rows={sampleRows} filters={{ scope: 'all' }} nextCursor="c-9" now={SAMPLE_NOW} />);
     const rowIds = parse(html).ids.filter((id) => id.startsWith('conv-row-'));
     expect(rowIds).toEqual(sampleRows.map((row) => `conv-row-${row.id}`));
     expect(parse(html).ids[0]).toBe('conv-list');
@@ -84,7 +88,7 @@ describe('ConversationList', () => {
   });
 
   test('echoes a hostile search query escaped when nothing matches', () => {
-    const html = String(<ConversationList rows={[]} filters={{ scope: 'all', q: HOSTILE_TEXT }} now={SAMPLE_NOW} />);
+    const html = String(<ConversationList i18n={en} rows={[]} filters={{ scope: 'all', q: HOSTILE_TEXT }} now={SAMPLE_NOW} />);
     expectInert(html);
     expectEscapedText(html);
   });
@@ -92,7 +96,7 @@ describe('ConversationList', () => {
 
 describe('ListFilters', () => {
   test('keeps a hostile query inside the value attribute and marks the active tab and chip', () => {
-    const html = String(<ListFilters filters={{ scope: 'unassigned', status: 'new', q: HOSTILE_TEXT }} />);
+    const html = String(<ListFilters i18n={en} filters={{ scope: 'unassigned', status: 'new', q: HOSTILE_TEXT }} />);
     expectInert(html);
     const search = parse(html).attributes.find((attribute) => attribute.tag === 'input' && attribute.name === 'value' && attribute.value.includes('alert'));
     expect(search?.value).not.toContain('"');

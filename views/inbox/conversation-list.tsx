@@ -1,7 +1,8 @@
 /** @module views/inbox/conversation-list — the left pane: filters, search, conversation rows, unread badges and paging. */
 import { INBOX_SCOPES } from '../../actors/vocabulary';
+import type { Translator } from '../i18n';
 import { UpsertPush } from './oob';
-import { STATUS_LABELS, STATUSES, SCOPE_LABELS, avatarTone, conversationHref, filterQuery, initials, listTime } from './format';
+import { STATUSES, avatarTone, conversationHref, filterQuery, initials, listTime, previewText, statusLabel } from './format';
 import type { ConversationRowView, ConversationStatus, InboxFilters } from './types';
 
 export function Avatar({ id, name, size = 'md' }: { id: number; name: string; size?: 'sm' | 'md' | 'lg' }) {
@@ -12,16 +13,16 @@ export function Avatar({ id, name, size = 'md' }: { id: number; name: string; si
   );
 }
 
-export function StatusPill({ status }: { status: ConversationStatus }) {
+export function StatusPill({ status, i18n }: { status: ConversationStatus; i18n: Translator }) {
   return (
     <span class={`pill status-${status}`} safe>
-      {STATUS_LABELS[status]}
+      {statusLabel(status, i18n)}
     </span>
   );
 }
 
 /** Stable id `unread-<id>` so a count can be pushed on its own; renders empty (and hidden) at zero. */
-export function UnreadBadge({ conversationId, count, oob = false }: { conversationId: number; count: number; oob?: boolean }) {
+export function UnreadBadge({ conversationId, count, i18n, oob = false }: { conversationId: number; count: number; i18n: Translator; oob?: boolean }) {
   const label = count > 99 ? '99+' : String(count);
   return (
     <span
@@ -29,7 +30,7 @@ export function UnreadBadge({ conversationId, count, oob = false }: { conversati
       class={count > 0 ? 'badge' : 'badge is-empty'}
       data-unread={count}
       hx-swap-oob={oob ? 'true' : undefined}
-      aria-label={count > 0 ? `${count} unread` : undefined}
+      aria-label={count > 0 ? i18n.t('inbox.list.unread', { count }) : undefined}
     >
       {count > 0 ? label : ''}
     </span>
@@ -39,6 +40,8 @@ export function UnreadBadge({ conversationId, count, oob = false }: { conversati
 export interface ConversationRowProps {
   row: ConversationRowView;
   filters: InboxFilters;
+  /** The reader's language and zone. */
+  i18n: Translator;
   now?: Date;
   /** Marks it for an out-of-band replacement in place. */
   oob?: boolean;
@@ -47,7 +50,7 @@ export interface ConversationRowProps {
 }
 
 /** One row of the list, stable id `conv-row-<id>`: the page and every push render it. */
-export function ConversationRow({ row, filters, now = new Date(), oob = false, open = false }: ConversationRowProps) {
+export function ConversationRow({ row, filters, i18n, now = new Date(), oob = false, open = false }: ConversationRowProps) {
   return (
     <li id={`conv-row-${row.id}`} class={row.unread > 0 ? 'conv-row has-unread' : 'conv-row'} hx-swap-oob={oob ? 'true' : undefined}>
       <a class="conv-link" href={conversationHref(row.id, filters)} aria-current={open ? 'page' : undefined}>
@@ -58,24 +61,32 @@ export function ConversationRow({ row, filters, now = new Date(), oob = false, o
               {row.name}
             </span>
             <time class="conv-time" datetime={row.lastMessageAt.toISOString()} safe>
-              {listTime(row.lastMessageAt, now)}
+              {listTime(row.lastMessageAt, now, i18n)}
             </time>
           </span>
           <span class="conv-line">
             <span class="conv-preview" safe>
-              {row.preview}
+              {previewText(row.preview, i18n)}
             </span>
-            <UnreadBadge conversationId={row.id} count={row.unread} />
+            <UnreadBadge conversationId={row.id} count={row.unread} i18n={i18n} />
           </span>
           <span class="conv-meta">
-            <StatusPill status={row.status} />
-            {row.optedOut ? <span class="pill pill-danger">Opted out</span> : ''}
+            <StatusPill status={row.status} i18n={i18n} />
+            {row.optedOut ? (
+              <span class="pill pill-danger" safe>
+                {i18n.t('inbox.list.optedOut')}
+              </span>
+            ) : (
+              ''
+            )}
             {row.assignee ? (
               <span class="conv-assignee" safe>
                 {row.assignee.name}
               </span>
             ) : (
-              <span class="conv-assignee is-unassigned">Unassigned</span>
+              <span class="conv-assignee is-unassigned" safe>
+                {i18n.t('inbox.list.unassigned')}
+              </span>
             )}
           </span>
         </span>
@@ -99,12 +110,12 @@ export function ConversationRowReplace(props: Omit<ConversationRowProps, 'oob'>)
 }
 
 /** "Load more" as the list's last item; htmx replaces it with the next page's rows (and its own "load more"). */
-export function LoadMoreRows({ filters, nextCursor, basePath = '/inbox' }: { filters: InboxFilters; nextCursor: string; basePath?: string }) {
+export function LoadMoreRows({ filters, nextCursor, i18n, basePath = '/inbox' }: { filters: InboxFilters; nextCursor: string; i18n: Translator; basePath?: string }) {
   const href = `${basePath}${filterQuery(filters, { cursor: nextCursor })}`;
   return (
     <li id="conv-list-more" class="list-more">
-      <a href={href} hx-get={href} hx-select="#conv-list > li:not([hidden])" hx-target="#conv-list-more" hx-swap="outerHTML">
-        Load more conversations
+      <a href={href} hx-get={href} hx-select="#conv-list > li:not([hidden])" hx-target="#conv-list-more" hx-swap="outerHTML" safe>
+        {i18n.t('inbox.list.loadMore')}
       </a>
     </li>
   );
@@ -113,6 +124,7 @@ export function LoadMoreRows({ filters, nextCursor, basePath = '/inbox' }: { fil
 export interface ConversationListProps {
   rows: ConversationRowView[];
   filters: InboxFilters;
+  i18n: Translator;
   nextCursor?: string;
   now?: Date;
   /** The conversation open in the chat pane, if any: its row is marked current. */
@@ -120,45 +132,42 @@ export interface ConversationListProps {
 }
 
 /** The conversation rows, newest activity first, with "load more" at the end. */
-export function ConversationList({ rows, filters, nextCursor, now = new Date(), openId }: ConversationListProps) {
+export function ConversationList({ rows, filters, i18n, nextCursor, now = new Date(), openId }: ConversationListProps) {
   return (
-    <ul id="conv-list" class="conv-list" aria-label="Conversations">
+    <ul id="conv-list" class="conv-list" aria-label={i18n.t('inbox.list.label')}>
       {/* Tells the socket which filters this list shows, when it connects and whenever a search replaces the list:
           only rows that belong here are pushed to it. */}
       <li hidden hx-ws:send hx-trigger="htmx:ws:after:connection from:#app, load" hx-vals={JSON.stringify({ type: 'list', scope: filters.scope, status: filters.status, q: filters.q })}></li>
       {rows.map((row) => (
-        <ConversationRow row={row} filters={filters} now={now} open={row.id === openId} />
+        <ConversationRow row={row} filters={filters} i18n={i18n} now={now} open={row.id === openId} />
       ))}
-      {rows.length === 0 ? <EmptyList filters={filters} /> : ''}
-      {nextCursor ? <LoadMoreRows filters={filters} nextCursor={nextCursor} /> : ''}
+      {rows.length === 0 ? <EmptyList filters={filters} i18n={i18n} /> : ''}
+      {nextCursor ? <LoadMoreRows filters={filters} nextCursor={nextCursor} i18n={i18n} /> : ''}
     </ul>
   );
 }
 
-function EmptyList({ filters }: { filters: InboxFilters }) {
+function EmptyList({ filters, i18n }: { filters: InboxFilters; i18n: Translator }) {
   return (
     <li class="list-empty">
-      {filters.q ? (
-        <p>
-          Nothing matches “<span safe>{filters.q}</span>”.
-        </p>
-      ) : (
-        <p>No conversations here yet.</p>
-      )}
-      <p class="muted">New WhatsApp messages appear at the top as they arrive.</p>
+      <p safe>{filters.q ? i18n.t('inbox.list.noMatch', { q: filters.q }) : i18n.t('inbox.list.empty')}</p>
+      <p class="muted" safe>
+        {i18n.t('inbox.list.emptyHint')}
+      </p>
     </li>
   );
 }
 
 /** Scope tabs, status chips and the search box; plain links and a GET form, so every view has a URL. */
-export function ListFilters({ filters, basePath = '/inbox' }: { filters: InboxFilters; basePath?: string }) {
+export function ListFilters({ filters, i18n, basePath = '/inbox' }: { filters: InboxFilters; i18n: Translator; basePath?: string }) {
+  const { t } = i18n;
   return (
     <div class="list-filters">
       <form class="search" method="get" action={basePath} role="search">
         <input type="hidden" name="scope" value={filters.scope} />
         {filters.status ? <input type="hidden" name="status" value={filters.status} /> : ''}
-        <label class="visually-hidden" for="inbox-q">
-          Search by name, number, e-mail, city or message
+        <label class="visually-hidden" for="inbox-q" safe>
+          {t('inbox.list.search')}
         </label>
         {/* As she types (300 ms after the last key) the list below is replaced by the matches, and the URL follows. */}
         <input
@@ -166,7 +175,7 @@ export function ListFilters({ filters, basePath = '/inbox' }: { filters: InboxFi
           type="search"
           name="q"
           value={filters.q ?? ''}
-          placeholder="Search name, number, e-mail, city or message"
+          placeholder={t('inbox.list.searchPlaceholder')}
           maxlength="200"
           autocomplete="off"
           hx-get={basePath}
@@ -179,20 +188,20 @@ export function ListFilters({ filters, basePath = '/inbox' }: { filters: InboxFi
           hx-push-url="true"
         />
       </form>
-      <nav class="tabs" aria-label="Whose conversations">
+      <nav class="tabs" aria-label={t('inbox.list.scopesLabel')}>
         {INBOX_SCOPES.map((scope) => (
           <a href={`${basePath}${filterQuery({ ...filters, scope })}`} class={scope === filters.scope ? 'tab is-active' : 'tab'} aria-current={scope === filters.scope ? 'page' : undefined} safe>
-            {SCOPE_LABELS[scope]}
+            {i18n.messages.inbox.scopes[scope]}
           </a>
         ))}
       </nav>
-      <nav class="chips" aria-label="Status">
-        <a href={`${basePath}${filterQuery({ ...filters, status: undefined })}`} class={filters.status ? 'chip' : 'chip is-active'}>
-          Any status
+      <nav class="chips" aria-label={t('inbox.list.statusLabel')}>
+        <a href={`${basePath}${filterQuery({ ...filters, status: undefined })}`} class={filters.status ? 'chip' : 'chip is-active'} safe>
+          {t('inbox.list.anyStatus')}
         </a>
         {STATUSES.map((status) => (
           <a href={`${basePath}${filterQuery({ ...filters, status })}`} class={status === filters.status ? 'chip is-active' : 'chip'} safe>
-            {STATUS_LABELS[status]}
+            {statusLabel(status, i18n)}
           </a>
         ))}
       </nav>

@@ -1,91 +1,77 @@
-/** @module views/inbox/format — labels, dates and URLs shared by the inbox views (no HTML here). */
+/** @module views/inbox/format — labels, dates and URLs shared by the inbox views, in the reader's language and zone (no HTML here). */
+import { MEDIA_PREVIEWS } from '../../actors/conversation/rules';
 import type { Shift } from '../../actors/vocabulary';
-import type { ConversationStatus, InboxFilters, Scope } from './types';
+import type { Translator } from '../i18n';
+import type { ConversationStatus, InboxFilters } from './types';
 
-/** Every status has a label (a new status does not compile until it has one), in the order the chips and the selector show them. */
-export const STATUS_LABELS: Record<ConversationStatus, string> = {
-  new: 'New',
-  open: 'Open',
-  needs_attention: 'Needs attention',
-  pending_form: 'Pending form',
-  pending_photo: 'Pending photo',
-  closed: 'Closed',
-  archived: 'Archived',
-};
+/** The statuses in the order the chips and the selector show them; each one's words are the catalogue's `inbox.statuses`. */
+export const STATUSES: ConversationStatus[] = ['new', 'open', 'needs_attention', 'pending_form', 'pending_photo', 'closed', 'archived'];
 
-export const STATUSES = Object.keys(STATUS_LABELS) as ConversationStatus[];
-
-export const SCOPE_LABELS: Record<Scope, string> = { mine: 'Mine', unassigned: 'Unassigned', all: 'All' };
-
-const SHIFT_LABELS: Record<Shift, string> = {
-  morning: 'Morning',
-  afternoon: 'Afternoon',
-  evening: 'Evening',
-  flexible: 'Flexible',
-  any: 'Any time',
-};
-
-/** A shift's label; a word that is not a shift is shown as it is. */
-export function shiftLabel(shift: string): string {
-  return Object.hasOwn(SHIFT_LABELS, shift) ? SHIFT_LABELS[shift as Shift] : shift;
+/** A status in the reader's language. */
+export function statusLabel(status: ConversationStatus, i18n: Translator): string {
+  return i18n.messages.inbox.statuses[status];
 }
 
-// The process time zone (TZ) decides the wall clock shown; en-GB gives 24-hour times and "12 Mar".
-const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-const weekdayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short' });
-const dayMonthFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
-const fullDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-const longDayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long' });
+/** A shift's label in the reader's language; a word that is not a shift is shown as it is. */
+export function shiftLabel(shift: string, i18n: Translator): string {
+  const labels: Record<Shift, string> = i18n.messages.inbox.shifts;
+  return Object.hasOwn(labels, shift) ? labels[shift as Shift] : shift;
+}
 
 const DAY_MS = 86_400_000;
 
-function startOfDay(date: Date): number {
-  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+/** Calendar days between `date` and `now` in the reader's zone (0 = same day, 1 = yesterday). */
+function dayDiff(date: Date, now: Date, i18n: Translator): number {
+  return Math.round((Date.parse(i18n.day(now)) - Date.parse(i18n.day(date))) / DAY_MS);
 }
 
-/** Days between the calendar days of `date` and `now` (0 = same day, 1 = yesterday). */
-function dayDiff(date: Date, now: Date): number {
-  return Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS);
+/** "14:05" in the reader's zone. */
+export function clockTime(date: Date, i18n: Translator): string {
+  return i18n.format(date, 'time');
 }
 
-export function clockTime(date: Date): string {
-  return timeFormat.format(date);
+/** WhatsApp-style list time in the reader's zone: "14:05", "Ayer", "lun", "12 mar", "12 mar 2023". */
+export function listTime(date: Date, now: Date, i18n: Translator): string {
+  const days = dayDiff(date, now, i18n);
+  if (days <= 0) return clockTime(date, i18n);
+  if (days === 1) return i18n.t('inbox.time.yesterday');
+  if (days < 7) return i18n.format(date, 'weekday');
+  return i18n.day(date).slice(0, 4) === i18n.day(now).slice(0, 4) ? i18n.format(date, 'dayMonth') : i18n.format(date, 'date');
 }
 
-export function dateTime(date: Date): string {
-  return dateTimeFormat.format(date);
+/** Chat day separator: "Hoy", "Ayer", "lunes, 11 de marzo" (with the year when it is not this one). */
+export function dayLabel(date: Date, now: Date, i18n: Translator): string {
+  const days = dayDiff(date, now, i18n);
+  if (days === 0) return i18n.t('inbox.time.today');
+  if (days === 1) return i18n.t('inbox.time.yesterday');
+  return i18n.day(date).slice(0, 4) === i18n.day(now).slice(0, 4) ? i18n.format(date, 'longDay') : i18n.format(date, 'date');
 }
 
-/** WhatsApp-style list time: "14:05", "Yesterday", "Mon", "12 Mar", "12 Mar 2023". */
-export function listTime(date: Date, now: Date): string {
-  const days = dayDiff(date, now);
-  if (days <= 0) return clockTime(date);
-  if (days === 1) return 'Yesterday';
-  if (days < 7) return weekdayFormat.format(date);
-  return date.getFullYear() === now.getFullYear() ? dayMonthFormat.format(date) : fullDateFormat.format(date);
+/** A stable key for a calendar day in the reader's zone (YYYY-MM-DD), used in element ids. */
+export function dayKey(date: Date, i18n: Translator): string {
+  return i18n.day(date);
 }
 
-/** Chat day separator: "Today", "Yesterday", "Monday 11 March". */
-export function dayLabel(date: Date, now: Date): string {
-  const days = dayDiff(date, now);
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Yesterday';
-  return date.getFullYear() === now.getFullYear() ? longDayFormat.format(date) : fullDateFormat.format(date);
-}
-
-/** A stable key for a calendar day, used in element ids. */
-export function dayKey(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** "5 h 12 min" / "12 min" / "less than a minute". */
-export function timeLeft(until: Date, now: Date): string {
-  const minutes = Math.floor((until.getTime() - now.getTime()) / 60_000);
-  if (minutes < 1) return 'less than a minute';
+/** A span of time, rounded down: "5 h 12 min", "12 min", "menos de un minuto", "2 días" (from 48 h). */
+export function duration(ms: number, i18n: Translator): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return i18n.t('inbox.time.lessThanMinute');
   const hours = Math.floor(minutes / 60);
-  return hours > 0 ? `${hours} h ${minutes % 60} min` : `${minutes} min`;
+  if (hours >= 48) return i18n.t('inbox.time.days', { count: Math.floor(hours / 24) });
+  return hours > 0 ? i18n.t('inbox.time.hoursMinutes', { hours, minutes: minutes % 60 }) : i18n.t('inbox.time.minutes', { minutes });
+}
+
+/** Time left until `until`: see duration. */
+export function timeLeft(until: Date, now: Date, i18n: Translator): string {
+  return duration(until.getTime() - now.getTime(), i18n);
+}
+
+/** A list row's preview in the reader's language: a media-only message's stored preview ("📷 Photo") names its kind in her words. */
+export function previewText(preview: string, i18n: Translator): string {
+  for (const [kind, stored] of Object.entries(MEDIA_PREVIEWS) as [keyof typeof MEDIA_PREVIEWS, string][]) {
+    if (preview === stored) return `${stored.split(' ')[0]} ${i18n.messages.inbox.media[kind]}`;
+  }
+  return preview;
 }
 
 export function initials(name: string): string {

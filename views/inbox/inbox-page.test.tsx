@@ -4,9 +4,13 @@ import { InboxPage } from './inbox-page';
 import { Presence, PresencePush } from './presence';
 import { SAMPLE_NOW, sampleOpen, sampleRows, sampleViewer } from './fixtures';
 import { HOSTILE_TEXT, attributesOf, expectCspSafe, expectEscapedText, expectInert, parse } from './html-check';
+import { translator } from '../i18n';
 
-const listOnly = () => String(<InboxPage viewer={sampleViewer} filters={{ scope: 'all' }} rows={sampleRows} now={SAMPLE_NOW} />);
-const withOpen = () => String(<InboxPage viewer={sampleViewer} filters={{ scope: 'mine' }} rows={sampleRows} open={sampleOpen} now={SAMPLE_NOW} />);
+/** English in UTC: these tests read the second language's words; i18n.test and the browser tests read Spanish. */
+const en = translator('en', 'UTC');
+
+const listOnly = () => String(<InboxPage i18n={en} viewer={sampleViewer} filters={{ scope: 'all' }} rows={sampleRows} now={SAMPLE_NOW} />);
+const withOpen = () => String(<InboxPage i18n={en} viewer={sampleViewer} filters={{ scope: 'mine' }} rows={sampleRows} open={sampleOpen} now={SAMPLE_NOW} />);
 
 describe('InboxPage', () => {
   test('connects one socket to /live and sends the CSRF token as a header on every htmx request', () => {
@@ -59,6 +63,7 @@ describe('InboxPage', () => {
     const open = { ...sampleOpen, messages: [message], conversation: { ...sampleOpen.conversation, whatsappName: HOSTILE_TEXT, profile: undefined } };
     const html = String(
       <InboxPage
+        i18n={en}
         viewer={{ ...sampleViewer, name: HOSTILE_TEXT }}
         filters={{ scope: 'all', q: HOSTILE_TEXT }}
         rows={[row]}
@@ -79,16 +84,16 @@ describe('Presence', () => {
       { userId: 2, name: 'Luis', typing: true },
       { userId: 3, name: 'Caro', typing: false },
     ];
-    expect(String(<Presence conversationId={4} people={people} viewerId={1} />)).toContain('>Luis is typing… · Caro is viewing<');
+    expect(String(<Presence i18n={en} conversationId={4} people={people} viewerId={1} />)).toContain('>Luis is typing… · Caro is viewing<');
   });
 
   test('stays in the page empty so a push has a target, and the push is out of band', () => {
-    expect(attributesOf(String(<Presence conversationId={4} people={[]} />), 'presence-4').class).toBe('presence');
-    expect(attributesOf(String(<PresencePush conversationId={4} people={[{ name: 'Ana', typing: false }]} />), 'presence-4')['hx-swap-oob']).toBe('true');
+    expect(attributesOf(String(<Presence i18n={en} conversationId={4} people={[]} />), 'presence-4').class).toBe('presence');
+    expect(attributesOf(String(<PresencePush i18n={en} conversationId={4} people={[{ name: 'Ana', typing: false }]} />), 'presence-4')['hx-swap-oob']).toBe('true');
   });
 
   test('escapes names', () => {
-    const html = String(<Presence conversationId={4} people={[{ name: HOSTILE_TEXT, typing: false }]} />);
+    const html = String(<Presence i18n={en} conversationId={4} people={[{ name: HOSTILE_TEXT, typing: false }]} />);
     expectInert(html);
     expectEscapedText(html);
   });
@@ -97,7 +102,7 @@ describe('Presence', () => {
 describe('DeadLetterNotice', () => {
   test('events that could not be processed are shown above the chat with the command that re-drives them, escaped', () => {
     const letters = [{ id: 7, type: 'inbound.received', error: HOSTILE_TEXT, at: SAMPLE_NOW }];
-    const html = String(<InboxPage viewer={sampleViewer} filters={{ scope: 'mine' }} rows={sampleRows} open={{ ...sampleOpen, deadLetters: letters }} now={SAMPLE_NOW} />);
+    const html = String(<InboxPage i18n={en} viewer={sampleViewer} filters={{ scope: 'mine' }} rows={sampleRows} open={{ ...sampleOpen, deadLetters: letters }} now={SAMPLE_NOW} />);
     expect(html).toContain('role="alert"');
     expect(html).toContain('An event of this conversation could not be processed.');
     expect(html).toContain('wasap dead-letters retry 7');

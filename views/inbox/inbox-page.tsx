@@ -1,4 +1,5 @@
 /** @module views/inbox/inbox-page — the recruiter inbox: list, chat and aspirant panes in one server-rendered page with a live socket. */
+import type { Translator } from '../i18n';
 import { Layout } from '../layout';
 import { AspirantPanel, ChatTitle, displayName } from './aspirant-panel';
 import { Composer } from './composer';
@@ -10,6 +11,8 @@ import type { ConversationRowView, DeadLetterView, InboxFilters, OpenConversatio
 
 export interface InboxPageProps {
   viewer: ViewerView;
+  /** The viewer's language and time zone. */
+  i18n: Translator;
   filters: InboxFilters;
   rows: ConversationRowView[];
   nextCursor?: string;
@@ -19,7 +22,8 @@ export interface InboxPageProps {
   now?: Date;
 }
 
-function TopBar({ viewer }: { viewer: ViewerView }) {
+function TopBar({ viewer, i18n }: { viewer: ViewerView; i18n: Translator }) {
+  const { t } = i18n;
   return (
     <header class="topbar">
       <a class="brand" href="/inbox">
@@ -28,32 +32,41 @@ function TopBar({ viewer }: { viewer: ViewerView }) {
         </span>{' '}
         Wasap
       </a>
-      <span class="viewer" title={viewer.role === 'admin' ? 'Signed in as an admin' : 'Signed in'} safe>
+      <span class="viewer" title={viewer.role === 'admin' ? t('inbox.signedInAdmin') : t('inbox.signedIn')} safe>
         {viewer.name}
       </span>
       {/* Shown by inbox.js only while the browser has not been asked: one click asks, once. */}
-      <button type="button" class="link-button alerts-ask" hidden title="A sound and a desktop notice when an aspirant writes in a conversation you are not reading">
-        Turn on alerts
+      <button type="button" class="link-button alerts-ask" hidden title={t('inbox.alertsWhy')} data-notification-fallback={t('inbox.notificationFallback')} safe>
+        {t('inbox.alertsAsk')}
       </button>
+      {viewer.role === 'admin' ? (
+        <a class="link-button admin-link" href="/admin/users" safe>
+          {t('inbox.admin')}
+        </a>
+      ) : (
+        ''
+      )}
       <form method="post" action="/logout" class="signout">
         <input type="hidden" name="_csrf" value={viewer.csrf} />
-        <button type="submit" class="link-button">
-          Sign out
+        <button type="submit" class="link-button" safe>
+          {t('inbox.signOut')}
         </button>
       </form>
     </header>
   );
 }
 
-function EmptyChat() {
+function EmptyChat({ i18n }: { i18n: Translator }) {
   return (
     <div class="chat-empty">
       <div class="chat-empty-card">
         <p class="chat-empty-mark" aria-hidden="true">
           💬
         </p>
-        <h2>Pick a conversation</h2>
-        <p class="muted">Messages, delivery ticks and the aspirant's details appear here. New activity moves a conversation to the top of the list.</p>
+        <h2 safe>{i18n.t('inbox.chat.pick')}</h2>
+        <p class="muted" safe>
+          {i18n.t('inbox.chat.pickHint')}
+        </p>
       </div>
     </div>
   );
@@ -62,19 +75,19 @@ function EmptyChat() {
 interface ChatPaneProps {
   open: OpenConversationView;
   viewer: ViewerView;
+  i18n: Translator;
   filters: InboxFilters;
   presence: PresenceView[];
   now: Date;
 }
 
 /** Events of this conversation that could not be processed: shown until an admin re-drives them. */
-export function DeadLetterNotice({ letters }: { letters: DeadLetterView[] }) {
+export function DeadLetterNotice({ letters, i18n }: { letters: DeadLetterView[]; i18n: Translator }) {
   if (letters.length === 0) return <></>;
   return (
     <div class="dead-letters" role="alert">
       <p>
-        <strong safe>{letters.length === 1 ? 'An event of this conversation could not be processed.' : `${letters.length} events of this conversation could not be processed.`}</strong> What the
-        aspirant sent is kept; an admin can process it again once the cause is fixed.
+        <strong safe>{i18n.t('inbox.chat.deadLetters', { count: letters.length })}</strong> <span safe>{i18n.t('inbox.chat.deadLettersHint')}</span>
       </p>
       <ul>
         {letters.map((letter) => (
@@ -91,14 +104,15 @@ export function DeadLetterNotice({ letters }: { letters: DeadLetterView[] }) {
   );
 }
 
-function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
+function ChatPane({ open, viewer, i18n, filters, presence, now }: ChatPaneProps) {
+  const { t } = i18n;
   const view = open.conversation;
   const id = view.conversationId;
   const name = displayName(view);
   return (
     <>
       <header class="chat-head">
-        <a class="back" href={`/inbox${filterQuery(filters)}`} aria-label="Back to conversations">
+        <a class="back" href={`/inbox${filterQuery(filters)}`} aria-label={t('inbox.chat.back')}>
           <span aria-hidden="true">‹</span>
         </a>
         <Avatar id={id} name={name} />
@@ -107,49 +121,63 @@ function ChatPane({ open, viewer, filters, presence, now }: ChatPaneProps) {
           <p class="muted small" safe>
             {view.number}
           </p>
-          <Presence conversationId={id} people={presence} viewerId={viewer.id} />
+          <Presence conversationId={id} people={presence} viewerId={viewer.id} i18n={i18n} />
         </div>
-        <a class="details-link" href="#details">
-          Details
+        <a class="details-link" href="#details" safe>
+          {t('inbox.chat.details')}
         </a>
       </header>
-      <DeadLetterNotice letters={open.deadLetters ?? []} />
+      <DeadLetterNotice letters={open.deadLetters ?? []} i18n={i18n} />
       <div class="chat-scroll">
         <div class="chat-scroll-inner">
-          <ChatLog conversationId={id} messages={open.messages} olderCursor={open.olderCursor} query={filterQuery(filters)} now={now} csrf={viewer.csrf} />
+          <ChatLog conversationId={id} messages={open.messages} olderCursor={open.olderCursor} query={filterQuery(filters)} now={now} csrf={viewer.csrf} i18n={i18n} />
         </div>
       </div>
-      <Composer conversationId={id} csrf={viewer.csrf} window={open.window} templates={open.templates} canned={open.canned} optedOut={Boolean(view.optedOutAt)} now={now} />
+      <Composer conversationId={id} csrf={viewer.csrf} window={open.window} templates={open.templates} canned={open.canned} optedOut={Boolean(view.optedOutAt)} now={now} i18n={i18n} />
       <div hidden hx-ws:send hx-trigger="htmx:ws:after:connection from:#app" hx-vals={JSON.stringify({ type: 'viewing', conversationId: id })}></div>
     </>
   );
 }
 
-export function InboxPage({ viewer, filters, rows, nextCursor, open, presence = [], now = new Date() }: InboxPageProps) {
+/** The words inbox.js writes on its own (the countdown, a send that found no connection), in the viewer's language. */
+function scriptWords({ t }: Translator) {
+  return {
+    notSent: t('inbox.notSentOffline'),
+    lessThanMinute: t('inbox.time.lessThanMinute'),
+    minutes: t('inbox.time.minutes'),
+    hoursMinutes: t('inbox.time.hoursMinutes'),
+    closed: t('inbox.composer.closedNow'),
+    reload: t('inbox.composer.reload'),
+    notification: t('inbox.notificationFallback'),
+  };
+}
+
+export function InboxPage({ viewer, i18n, filters, rows, nextCursor, open, presence = [], now = new Date() }: InboxPageProps) {
+  const { t } = i18n;
   const openId = open?.conversation.conversationId;
-  const title = open ? `${displayName(open.conversation)} · Wasap` : 'Inbox · Wasap';
+  const title = t('inbox.titleWith', { name: open ? displayName(open.conversation) : t('inbox.title') });
   return (
-    <Layout title={title} lang="en" live>
-      <div id="app" class="app" hx-ws:connect="/live" hx-swap="none" hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': viewer.csrf })}>
+    <Layout title={title} lang={i18n.locale} live>
+      <div id="app" class="app" hx-ws:connect="/live" hx-swap="none" hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': viewer.csrf })} data-words={JSON.stringify(scriptWords(i18n))}>
         {/* Shown by inbox.js while the live connection is down: nothing she sends meanwhile is lost or sent unseen. */}
-        <p id="connection-banner" class="connection-banner" role="status" hidden>
-          Connection lost — reconnecting. What you send now is not sent; your text stays in the box.
+        <p id="connection-banner" class="connection-banner" role="status" hidden safe>
+          {t('inbox.connectionLost')}
         </p>
         <div id="inbox" class={open ? 'inbox has-open' : 'inbox'} data-open-id={openId}>
-          <aside class="pane pane-list" aria-label="Conversations">
-            <TopBar viewer={viewer} />
-            <ListFilters filters={filters} basePath={openId ? `/inbox/${openId}` : '/inbox'} />
-            <ConversationList rows={rows} filters={filters} nextCursor={nextCursor} now={now} openId={openId} />
+          <aside class="pane pane-list" aria-label={t('inbox.list.label')}>
+            <TopBar viewer={viewer} i18n={i18n} />
+            <ListFilters filters={filters} i18n={i18n} basePath={openId ? `/inbox/${openId}` : '/inbox'} />
+            <ConversationList rows={rows} filters={filters} i18n={i18n} nextCursor={nextCursor} now={now} openId={openId} />
           </aside>
           <main id="chat" class="pane pane-chat">
-            {open ? <ChatPane open={open} viewer={viewer} filters={filters} presence={presence} now={now} /> : <EmptyChat />}
+            {open ? <ChatPane open={open} viewer={viewer} i18n={i18n} filters={filters} presence={presence} now={now} /> : <EmptyChat i18n={i18n} />}
           </main>
           {open ? (
-            <aside id="details" class="pane pane-aspirant" aria-label="Aspirant details">
-              <a class="close-details" href="#chat">
-                ‹ Back to chat
+            <aside id="details" class="pane pane-aspirant" aria-label={t('inbox.chat.detailsLabel')}>
+              <a class="close-details" href="#chat" safe>
+                {t('inbox.chat.backToChat')}
               </a>
-              <AspirantPanel view={open.conversation} csrf={viewer.csrf} />
+              <AspirantPanel view={open.conversation} csrf={viewer.csrf} i18n={i18n} />
             </aside>
           ) : (
             ''

@@ -4,6 +4,10 @@ import { ChatLog, DeliveryTicks, LoadOlder, MessageAppend, MessageBubble, Messag
 import { SAMPLE_NOW, sampleMessages } from './fixtures';
 import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
 import type { DeliveryStatus, MessageView } from './types';
+import { translator } from '../i18n';
+
+/** English in UTC: these tests read the second language's words; i18n.test and the browser tests read Spanish. */
+const en = translator('en', 'UTC');
 
 const hostile: MessageView = {
   id: 42,
@@ -22,7 +26,7 @@ const hostile: MessageView = {
 
 describe('MessageBubble', () => {
   test('escapes body, author, failure reason, content type and media error', () => {
-    const html = String(<MessageBubble message={hostile} />);
+    const html = String(<MessageBubble i18n={en} message={hostile} />);
     expectInert(html);
     expectEscapedText(html);
     expect(html.split('&lt;script&gt;').length - 1).toBe(5);
@@ -30,21 +34,22 @@ describe('MessageBubble', () => {
 
   test('has the stable id and a class per sender', () => {
     for (const sender of ['aspirant', 'recruiter', 'bot'] as const) {
-      const html = String(<MessageBubble message={{ ...sampleMessages[0]!, sender }} />);
+      const html = String(<MessageBubble i18n={en} message={{ ...sampleMessages[0]!, sender }} />);
       expect(attributesOf(html, 'msg-101').class).toBe(`msg from-${sender}`);
     }
   });
 
   test('names the recruiter and the bot, not the aspirant', () => {
     const [aspirant, bot, , , , recruiter] = sampleMessages;
-    expect(String(<MessageBubble message={recruiter!} />)).toContain('<span class="msg-author">Ana Restrepo</span>');
-    expect(String(<MessageBubble message={bot!} />)).toContain('<span class="msg-author">Bot</span>');
-    expect(String(<MessageBubble message={aspirant!} />)).not.toContain('msg-author');
+    expect(String(<MessageBubble i18n={en} message={recruiter!} />)).toContain('<span class="msg-author">Ana Restrepo</span>');
+    expect(String(<MessageBubble i18n={en} message={bot!} />)).toContain('<span class="msg-author">Bot</span>');
+    expect(String(<MessageBubble i18n={en} message={aspirant!} />)).not.toContain('msg-author');
   });
 
   test('shows images inline through /media/:id and other media as links', () => {
     const html = String(
       <MessageBubble
+        i18n={en}
         message={{
           ...sampleMessages[3]!,
           media: [
@@ -73,7 +78,7 @@ describe('MessageBubble', () => {
         { id: 9, kind: 'audio', state: 'stored' },
       ],
     };
-    const page = String(<MessageBubble message={message} csrf="csrf-token-123" />);
+    const page = String(<MessageBubble i18n={en} message={message} csrf="csrf-token-123" />);
     const forms = parse(page).attributes.filter((attribute) => attribute.tag === 'form');
     expect(Object.fromEntries(forms.map((attribute) => [attribute.name, attribute.value]))).toMatchObject({ action: '/media/8/retry', method: 'post', 'hx-post': '/media/8/retry', 'hx-swap': 'none' });
     expect(
@@ -85,13 +90,13 @@ describe('MessageBubble', () => {
     expect(page).not.toContain('/media/9/retry');
     expectInert(page);
     expectEscapedText(page);
-    const pushed = String(<MessageReplace message={message} />);
+    const pushed = String(<MessageReplace i18n={en} message={message} />);
     expect(pushed).toContain('hx-post="/media/8/retry"');
     expect(pushed).not.toContain('_csrf');
   });
 
   test('aspirant messages carry no ticks', () => {
-    expect(String(<MessageBubble message={sampleMessages[0]!} />)).not.toContain('ticks');
+    expect(String(<MessageBubble i18n={en} message={sampleMessages[0]!} />)).not.toContain('ticks');
   });
 });
 
@@ -105,7 +110,7 @@ describe('DeliveryTicks', () => {
   ];
   for (const [status, cls, text] of cases) {
     test(`${status} renders ${cls}`, () => {
-      const html = String(<DeliveryTicks message={{ status }} />);
+      const html = String(<DeliveryTicks i18n={en} message={{ status }} />);
       expect(html).toContain(`class="ticks ${cls}"`);
       expect(html).toContain(text);
     });
@@ -113,7 +118,7 @@ describe('DeliveryTicks', () => {
 
   test('failed and undelivered show the reason in the title and as visible text', () => {
     for (const status of ['failed', 'undelivered'] as const) {
-      const html = String(<DeliveryTicks message={{ status, errorCode: 63016, errorMessage: 'Outside the window' }} />);
+      const html = String(<DeliveryTicks i18n={en} message={{ status, errorCode: 63016, errorMessage: 'Outside the window' }} />);
       expect(html).toContain('class="ticks ticks-failed"');
       expect(html).toContain('title="');
       expect(html.match(/Outside the window \(error 63016\)/g)?.length).toBe(2);
@@ -121,17 +126,17 @@ describe('DeliveryTicks', () => {
   });
 
   test('a failure without a reason still says what happened', () => {
-    expect(String(<DeliveryTicks message={{ status: 'failed' }} />)).toContain('WhatsApp did not accept the message');
+    expect(String(<DeliveryTicks i18n={en} message={{ status: 'failed' }} />)).toContain('WhatsApp did not accept the message');
   });
 
   test('received renders nothing', () => {
-    expect(String(<DeliveryTicks message={{ status: 'received' }} />)).toBe('');
+    expect(String(<DeliveryTicks i18n={en} message={{ status: 'received' }} />)).toBe('');
   });
 });
 
 describe('pushes', () => {
   test('MessageAppend removes a copy already on the page and appends to the conversation log', () => {
-    const html = String(<MessageAppend conversationId={12} message={hostile} />);
+    const html = String(<MessageAppend i18n={en} conversationId={12} message={hostile} />);
     const oob = parse(html).attributes.filter((attribute) => attribute.name === 'hx-swap-oob');
     expect(oob.map((attribute) => attribute.value)).toEqual(['delete', 'beforeend:#chat-log-12']);
     expect(parse(html).ids.slice(0, 2)).toEqual(['msg-42', 'msg-42']);
@@ -139,7 +144,7 @@ describe('pushes', () => {
   });
 
   test('MessageReplace swaps msg-<id> itself out of band', () => {
-    const html = String(<MessageReplace message={{ ...sampleMessages[5]!, status: 'read' }} />);
+    const html = String(<MessageReplace i18n={en} message={{ ...sampleMessages[5]!, status: 'read' }} />);
     expect(attributesOf(html, 'msg-106')['hx-swap-oob']).toBe('true');
     expect(html).toContain('ticks-read');
   });
@@ -147,7 +152,7 @@ describe('pushes', () => {
 
 describe('ChatLog', () => {
   test('has the stable log id, a "load older" item first and one separator per day', () => {
-    const html = String(<ChatLog conversationId={12} messages={sampleMessages} olderCursor="101" query="?scope=all" now={SAMPLE_NOW} />);
+    const html = String(<ChatLog i18n={en} conversationId={12} messages={sampleMessages} olderCursor="101" query="?scope=all" now={SAMPLE_NOW} />);
     const ids = parse(html).ids;
     expect(ids[0]).toBe('chat-log-12');
     expect(ids[1]).toBe('load-older-12');
@@ -158,7 +163,7 @@ describe('ChatLog', () => {
   });
 
   test('LoadOlder fetches the same page with ?before= and keeps only the log items', () => {
-    const html = String(<LoadOlder conversationId={12} cursor="101" query="?scope=mine" />);
+    const html = String(<LoadOlder i18n={en} conversationId={12} cursor="101" query="?scope=mine" />);
     const link = parse(html).attributes.filter((attribute) => attribute.tag === 'a');
     expect(Object.fromEntries(link.map((attribute) => [attribute.name, attribute.value]))).toEqual({
       href: '/inbox/12?scope=mine&before=101',

@@ -2,80 +2,87 @@
 import { isTerminal, type MediaKind } from '../../actors/vocabulary';
 import { CsrfField } from './csrf-field';
 import { UpsertPush } from './oob';
-import { clockTime, dateTime, dayKey, dayLabel } from './format';
+import type { Translator } from '../i18n';
+import { clockTime, dayKey, dayLabel } from './format';
 import type { DeliveryStatus, MediaView, MessageView } from './types';
 
-const TICKS: Record<DeliveryStatus, { mark: string; label: string; tone: string }> = {
-  received: { mark: '', label: 'Received', tone: 'none' },
-  queued: { mark: '🕓', label: 'Queued', tone: 'pending' },
-  sending: { mark: '🕓', label: 'Sending', tone: 'pending' },
-  sent: { mark: '✓', label: 'Sent', tone: 'sent' },
-  delivered: { mark: '✓✓', label: 'Delivered', tone: 'delivered' },
-  read: { mark: '✓✓', label: 'Read', tone: 'read' },
-  failed: { mark: '⚠', label: 'Failed', tone: 'failed' },
-  undelivered: { mark: '⚠', label: 'Not delivered', tone: 'failed' },
+/** Each status's mark and tone; its words are the catalogue's `inbox.ticks`. */
+const TICKS: Record<DeliveryStatus, { mark: string; tone: string }> = {
+  received: { mark: '', tone: 'none' },
+  queued: { mark: '🕓', tone: 'pending' },
+  sending: { mark: '🕓', tone: 'pending' },
+  sent: { mark: '✓', tone: 'sent' },
+  delivered: { mark: '✓✓', tone: 'delivered' },
+  read: { mark: '✓✓', tone: 'read' },
+  failed: { mark: '⚠', tone: 'failed' },
+  undelivered: { mark: '⚠', tone: 'failed' },
 };
 
-function failureReason(message: Pick<MessageView, 'errorCode' | 'errorMessage'>): string {
-  const reason = message.errorMessage?.trim() || 'WhatsApp did not accept the message';
-  return message.errorCode ? `${reason} (error ${message.errorCode})` : reason;
+/** The provider's own reason (Twilio's or Meta's error text, as they send it) with its code, or ours when it gave none. */
+function failureReason(message: Pick<MessageView, 'errorCode' | 'errorMessage'>, i18n: Translator): string {
+  const reason = message.errorMessage?.trim() || i18n.t('inbox.delivery.notAccepted');
+  return message.errorCode ? i18n.t('inbox.delivery.withCode', { reason, code: message.errorCode }) : reason;
 }
 
 /** ✓ sent, ✓✓ delivered, blue ✓✓ read, ⚠ failed with the reason visible and in the title. */
-export function DeliveryTicks({ message }: { message: Pick<MessageView, 'status' | 'errorCode' | 'errorMessage'> }) {
+export function DeliveryTicks({ message, i18n }: { message: Pick<MessageView, 'status' | 'errorCode' | 'errorMessage'>; i18n: Translator }) {
   const tick = TICKS[message.status];
+  const label = i18n.messages.inbox.ticks[message.status];
   if (tick.tone === 'none') return '';
   if (tick.tone === 'failed') {
-    const reason = failureReason(message);
+    const text = i18n.t('inbox.delivery.failedAs', { label, reason: failureReason(message, i18n) });
     return (
-      <span class="ticks ticks-failed" title={`${tick.label}: ${reason}`} role="status">
+      <span class="ticks ticks-failed" title={text} role="status">
         <span aria-hidden="true" safe>
           {tick.mark}
         </span>{' '}
-        <span safe>{`${tick.label}: ${reason}`}</span>
+        <span safe>{text}</span>
       </span>
     );
   }
   return (
-    <span class={`ticks ticks-${tick.tone}`} title={tick.label}>
+    <span class={`ticks ticks-${tick.tone}`} title={label}>
       <span aria-hidden="true" safe>
         {tick.mark}
       </span>
       <span class="visually-hidden" safe>
-        {tick.label}
+        {label}
       </span>
     </span>
   );
 }
-
-const KIND_LABELS: Record<MediaKind, string> = { image: 'Photo', video: 'Video', audio: 'Audio', document: 'Document' };
 
 /**
  * "Retry download" on media that could not be fetched. The server answers with no fragment: the bubble is pushed
  * again once the new attempt has stored the file or failed. Pushed bubbles carry no CSRF field (they go to many
  * recruiters); htmx sends the token from the app root either way.
  */
-function RetryMedia({ mediaId, csrf }: { mediaId: number; csrf?: string }) {
+function RetryMedia({ mediaId, csrf, i18n }: { mediaId: number; csrf?: string; i18n: Translator }) {
   const action = `/media/${mediaId}/retry`;
   return (
     <form class="media-retry" method="post" action={action} hx-post={action} hx-swap="none" hx-disable="find button">
       <CsrfField csrf={csrf} />
-      <button type="submit" class="link-button">
-        Retry download
+      <button type="submit" class="link-button" safe>
+        {i18n.t('inbox.media.retry')}
       </button>
     </form>
   );
 }
 
 /** One attachment: downloading, unavailable (with the reason and a retry), an inline photo or a file link. */
-export function MediaItem({ media, csrf }: { media: MediaView; csrf?: string }) {
-  const label = media.kind ? KIND_LABELS[media.kind] : 'Attachment';
-  if (media.state === 'pending') return <span class="media media-pending" safe>{`${label} — downloading…`}</span>;
+export function MediaItem({ media, csrf, i18n }: { media: MediaView; csrf?: string; i18n: Translator }) {
+  const label = mediaLabel(media.kind, i18n);
+  if (media.state === 'pending')
+    return (
+      <span class="media media-pending" safe>
+        {i18n.t('inbox.media.downloading', { label })}
+      </span>
+    );
   if (media.state === 'unavailable') {
     return (
       <span class="media media-unavailable">
-        <span safe>{`${label} unavailable${media.error ? `: ${media.error}` : ''}`}</span>
-        <RetryMedia mediaId={media.id} csrf={csrf} />
+        <span safe>{media.error ? i18n.t('inbox.media.unavailableBecause', { label, error: media.error }) : i18n.t('inbox.media.unavailable', { label })}</span>
+        <RetryMedia mediaId={media.id} csrf={csrf} i18n={i18n} />
       </span>
     );
   }
@@ -83,7 +90,7 @@ export function MediaItem({ media, csrf }: { media: MediaView; csrf?: string }) 
   if (media.kind === 'image') {
     return (
       <a class="media media-image" href={href} target="_blank" rel="noopener">
-        <img src={href} alt="Photo sent by the aspirant" loading="lazy" />
+        <img src={href} alt={i18n.t('inbox.media.photoAlt')} loading="lazy" />
       </a>
     );
   }
@@ -104,15 +111,20 @@ export function MediaItem({ media, csrf }: { media: MediaView; csrf?: string }) 
   );
 }
 
-function senderLabel(message: MessageView): string | undefined {
-  if (message.sender === 'bot') return 'Bot';
-  if (message.sender === 'recruiter') return message.authorName ?? 'Recruiter';
+/** A kind of attachment in the reader's language ("Foto"), or "Adjunto" when the kind is not known. */
+export function mediaLabel(kind: MediaKind | undefined, i18n: Translator): string {
+  return kind ? i18n.messages.inbox.media[kind] : i18n.t('inbox.media.attachment');
+}
+
+function senderLabel(message: MessageView, i18n: Translator): string | undefined {
+  if (message.sender === 'bot') return i18n.t('inbox.chat.bot');
+  if (message.sender === 'recruiter') return message.authorName ?? i18n.t('inbox.chat.recruiter');
   return undefined;
 }
 
 /** Stable id `msg-<id>`; `oob` marks it for an out-of-band outerHTML replacement; `csrf` only on the page, never in pushes. */
-export function MessageBubble({ message, oob = false, csrf }: { message: MessageView; oob?: boolean; csrf?: string }) {
-  const author = senderLabel(message);
+export function MessageBubble({ message, i18n, oob = false, csrf }: { message: MessageView; i18n: Translator; oob?: boolean; csrf?: string }) {
+  const author = senderLabel(message, i18n);
   const failed = isTerminal(message.status);
   return (
     <li id={`msg-${message.id}`} class={`msg from-${message.sender}${failed ? ' is-failed' : ''}`} hx-swap-oob={oob ? 'true' : undefined}>
@@ -127,7 +139,7 @@ export function MessageBubble({ message, oob = false, csrf }: { message: Message
         {message.media.length > 0 ? (
           <div class="msg-media">
             {message.media.map((media) => (
-              <MediaItem media={media} csrf={csrf} />
+              <MediaItem media={media} csrf={csrf} i18n={i18n} />
             ))}
           </div>
         ) : (
@@ -141,10 +153,10 @@ export function MessageBubble({ message, oob = false, csrf }: { message: Message
           ''
         )}
         <span class="msg-foot">
-          <time datetime={message.createdAt.toISOString()} title={dateTime(message.createdAt)} safe>
-            {clockTime(message.createdAt)}
+          <time datetime={message.createdAt.toISOString()} title={i18n.dateTime(message.createdAt)} safe>
+            {clockTime(message.createdAt, i18n)}
           </time>
-          {message.sender === 'aspirant' ? '' : <DeliveryTicks message={message} />}
+          {message.sender === 'aspirant' ? '' : <DeliveryTicks message={message} i18n={i18n} />}
         </span>
       </div>
     </li>
@@ -152,39 +164,39 @@ export function MessageBubble({ message, oob = false, csrf }: { message: Message
 }
 
 /** A new message at the end of `#chat-log-<conversationId>` (idempotent: never shown twice). */
-export function MessageAppend({ conversationId, message }: { conversationId: number; message: MessageView }) {
+export function MessageAppend({ conversationId, message, i18n }: { conversationId: number; message: MessageView; i18n: Translator }) {
   return (
     <UpsertPush id={`msg-${message.id}`} into={`chat-log-${conversationId}`} position="beforeend">
-      <MessageBubble message={message} />
+      <MessageBubble message={message} i18n={i18n} />
     </UpsertPush>
   );
 }
 
 /** Replaces `msg-<id>` in place: delivery ticks, failure reasons, media that finished downloading. */
-export function MessageReplace({ message }: { message: MessageView }) {
-  return <MessageBubble message={message} oob />;
+export function MessageReplace({ message, i18n }: { message: MessageView; i18n: Translator }) {
+  return <MessageBubble message={message} i18n={i18n} oob />;
 }
 
 /** A day's heading in the log: an item of the list like the messages (a list holds only items: WCAG 1.3.1). */
-export function DaySeparator({ conversationId, date, now }: { conversationId: number; date: Date; now: Date }) {
+export function DaySeparator({ conversationId, date, now, i18n }: { conversationId: number; date: Date; now: Date; i18n: Translator }) {
   return (
-    <li id={`day-${conversationId}-${dayKey(date)}`} class="day-sep">
-      <time datetime={dayKey(date)} safe>
-        {dayLabel(date, now)}
+    <li id={`day-${conversationId}-${dayKey(date, i18n)}`} class="day-sep">
+      <time datetime={dayKey(date, i18n)} safe>
+        {dayLabel(date, now, i18n)}
       </time>
     </li>
   );
 }
 
 /** First item of the log; htmx swaps it for the older page's items (taken from the same page URL with `?before=`). */
-export function LoadOlder({ conversationId, cursor, query = '' }: { conversationId: number; cursor: string; query?: string }) {
+export function LoadOlder({ conversationId, cursor, i18n, query = '' }: { conversationId: number; cursor: string; i18n: Translator; query?: string }) {
   const params = new URLSearchParams(query);
   params.set('before', cursor);
   const href = `/inbox/${conversationId}?${params.toString()}`;
   return (
     <li id={`load-older-${conversationId}`} class="load-older">
-      <a href={href} hx-get={href} hx-select={`#chat-log-${conversationId} > li`} hx-target={`#load-older-${conversationId}`} hx-swap="outerHTML">
-        Load older messages
+      <a href={href} hx-get={href} hx-select={`#chat-log-${conversationId} > li`} hx-target={`#load-older-${conversationId}`} hx-swap="outerHTML" safe>
+        {i18n.t('inbox.chat.loadOlder')}
       </a>
     </li>
   );
@@ -193,6 +205,7 @@ export function LoadOlder({ conversationId, cursor, query = '' }: { conversation
 export interface ChatLogProps {
   conversationId: number;
   messages: MessageView[];
+  i18n: Translator;
   olderCursor?: string;
   /** The list filters' query string, kept on "load older" links. */
   query?: string;
@@ -202,19 +215,19 @@ export interface ChatLogProps {
 }
 
 /** Messages oldest first, with a separator at each new calendar day. */
-export function ChatLog({ conversationId, messages, olderCursor, query, now = new Date(), csrf }: ChatLogProps) {
+export function ChatLog({ conversationId, messages, i18n, olderCursor, query, now = new Date(), csrf }: ChatLogProps) {
   let lastDay = '';
   return (
-    <ol id={`chat-log-${conversationId}`} class="chat-log" aria-live="polite" aria-label="Messages">
-      {olderCursor ? <LoadOlder conversationId={conversationId} cursor={olderCursor} query={query} /> : ''}
+    <ol id={`chat-log-${conversationId}`} class="chat-log" aria-live="polite" aria-label={i18n.t('inbox.chat.messages')}>
+      {olderCursor ? <LoadOlder conversationId={conversationId} cursor={olderCursor} query={query} i18n={i18n} /> : ''}
       {messages.map((message) => {
-        const day = dayKey(message.createdAt);
-        const separator = day === lastDay ? '' : <DaySeparator conversationId={conversationId} date={message.createdAt} now={now} />;
+        const day = dayKey(message.createdAt, i18n);
+        const separator = day === lastDay ? '' : <DaySeparator conversationId={conversationId} date={message.createdAt} now={now} i18n={i18n} />;
         lastDay = day;
         return (
           <>
             {separator}
-            <MessageBubble message={message} csrf={csrf} />
+            <MessageBubble message={message} csrf={csrf} i18n={i18n} />
           </>
         );
       })}

@@ -68,7 +68,8 @@ export interface NoteView {
 
 export interface EventView {
   at: Date;
-  label: string;
+  /** The conversation event's type (e.g. inbound.received); the view names it in the reader's language. */
+  type: string;
 }
 
 export interface AspirantPanelView {

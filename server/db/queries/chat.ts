@@ -76,17 +76,6 @@ export async function messageView(db: Db, messageId: number): Promise<MessageVie
   return view;
 }
 
-const EVENT_LABELS: Record<string, string> = {
-  'inbound.received': 'Aspirant wrote',
-  'recruiter.replied': 'Recruiter replied',
-  'form.submitted': 'Form submitted',
-  'timer.fired': 'Reminder timer fired',
-  'bot.resumed': 'Bot resumed',
-  'outbox.failed': 'Send failed',
-  'media.stored': 'Media stored',
-  'media.failed': 'Media unavailable',
-};
-
 export async function aspirantPanel(db: Db, conversationId: number): Promise<AspirantPanelView | undefined> {
   const [row] = await db
     .select({ conversation: conversations, aspirant: aspirants, assigneeName: assignee.name })
@@ -143,7 +132,7 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
     assignee: c.assigneeId ? { id: c.assigneeId, name: row.assigneeName ?? '' } : undefined,
     recruiters,
     notes: noteRows.map((n): NoteView => ({ id: n.id, authorName: n.authorName ?? 'former user', body: n.body, createdAt: n.createdAt })),
-    events: eventRows.map((e) => ({ at: e.at, label: EVENT_LABELS[e.type] ?? e.type })),
+    events: eventRows.map((e) => ({ at: e.at, type: e.type })),
   };
 }
 
