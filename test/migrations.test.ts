@@ -1,8 +1,19 @@
-/** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op. */
+/** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op; 0007's backfill. */
 import { describe, expect, test } from 'bun:test';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { pgliteExtensions } from '../server/db/client';
+import { migrationsFolder } from '../server/db/migrate';
 import { rowsOf } from '../server/db/rows';
-import { drivers, testDatabase } from './support/db';
+import { drivers, freshPostgresUrl, testDatabase, type Driver } from './support/db';
 
 const TABLES = [
   'api_tokens',
@@ -37,7 +48,15 @@ describe.each(drivers)('migrations on %s', (driver) => {
     );
     expect(tables).toEqual(TABLES);
     const indexes = rowsOf<{ indexname: string }>(await database.db.execute(sql`select indexname from pg_indexes where schemaname = 'public'`)).map((r) => r.indexname);
-    for (const name of ['inbound_events_provider_sid_key', 'conversations_inbox_idx', 'messages_conversation_history_idx', 'outbox_due_idx', 'timers_due_idx', 'inbound_events_parked_status_idx']) {
+    for (const name of [
+      'inbound_events_provider_sid_key',
+      'conversations_inbox_idx',
+      'conversations_waiting_idx',
+      'messages_conversation_history_idx',
+      'outbox_due_idx',
+      'timers_due_idx',
+      'inbound_events_parked_status_idx',
+    ]) {
       expect(indexes).toContain(name);
     }
   });
@@ -49,5 +68,84 @@ describe.each(drivers)('migrations on %s', (driver) => {
     let failed = false;
     await database.db.execute(insert).catch(() => (failed = true));
     expect(failed).toBe(true);
+  });
+});
+
+/** A copy of the migrations folder that stops after `lastTag`: a database as it was before a later migration. */
+function foldersUpTo(lastTag: string): { folder: string; [Symbol.dispose](): void } {
+  const folder = mkdtempSync(join(tmpdir(), 'wasap-migrations-'));
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === lastTag) + 1);
+  mkdirSync(join(folder, 'meta'));
+  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
+  for (const entry of entries) cpSync(join(migrationsFolder, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
+  return { folder, [Symbol.dispose]: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+/** A fresh database of `driver` migrated with `folder`; `migrate(folder)` applies more. */
+async function partlyMigrated(driver: Driver, folder: string) {
+  if (driver === 'pglite') {
+    const client = await PGlite.create({ extensions: await pgliteExtensions() });
+    const db = drizzlePglite({ client });
+    await migratePglite(db, { migrationsFolder: folder });
+    return { db, migrate: (to: string) => migratePglite(db, { migrationsFolder: to }), [Symbol.asyncDispose]: () => client.close() };
+  }
+  const fresh = await freshPostgresUrl();
+  const client = postgres(fresh.url, { max: 1, onnotice: () => {} });
+  const db = drizzlePostgres({ client });
+  await migratePostgres(db, { migrationsFolder: folder });
+  return {
+    db,
+    migrate: (to: string) => migratePostgres(db, { migrationsFolder: to }),
+    [Symbol.asyncDispose]: async () => {
+      await client.end();
+      await fresh.drop();
+    },
+  };
+}
+
+describe.each(drivers)('0007_waiting_since on %s', (driver) => {
+  test("backfills who waits: her first message after our side's last one, in whole milliseconds; opt-out words and opted-out aspirants wait for nobody", async () => {
+    using before = foldersUpTo('0006_search');
+    await using database = await partlyMigrated(driver, before.folder);
+    const { db } = database;
+    // [number, status, opted out, messages as sender:body@second (after 10:00:00.123456 UTC)]
+    const people: [string, string, boolean, string[]][] = [
+      ['+570001', 'pending_form', false, ['aspirant:Hola@0', 'bot:Bienvenida@1', 'aspirant:¿Cuánto pagan?@2', 'aspirant:¿Hola?@3']],
+      ['+570002', 'open', false, ['aspirant:Hola@0', 'recruiter:Hola, soy Rita@1']],
+      ['+570003', 'open', true, ['aspirant:Hola@0', 'aspirant:STOP@1']],
+      ['+570004', 'open', false, ['aspirant:Hola@0', 'aspirant:Baja@1', 'aspirant:¡Alta!@2']],
+      ['+570005', 'new', false, ['aspirant:Hola@0', 'aspirant:START@1']],
+      ['+570006', 'archived', false, ['recruiter:Plantilla@0', 'aspirant:Sigo interesada@1']],
+    ];
+    const at = (second: number) => `2026-11-27T10:00:0${second}.123456Z`;
+    for (const [number, status, optedOut, messages] of people) {
+      const last = (sender: (s: string) => boolean) => messages.filter((m) => sender(m.split(':')[0]!)).map((m) => Number(m.split('@')[1]));
+      const inbound = last((s) => s === 'aspirant').at(-1);
+      const any = last(() => true).at(-1)!;
+      await db.execute(sql`
+        with a as (insert into aspirants (whatsapp_id, opted_out_at) values (${number}, ${optedOut ? at(0) : null}::timestamptz) returning id),
+        c as (insert into conversations (aspirant_id, status, last_inbound_at, last_message_at)
+              select id, ${status}::conversation_status, ${inbound === undefined ? null : at(inbound)}::timestamptz, ${at(any)}::timestamptz from a returning id)
+        insert into messages (conversation_id, sender, body, status, created_at)
+        select c.id, m.sender::message_sender, m.body, 'received', m.created_at::timestamptz from c,
+          jsonb_to_recordset(${JSON.stringify(messages.map((m) => ({ sender: m.split(':')[0], body: m.slice(m.indexOf(':') + 1, m.lastIndexOf('@')), created_at: at(Number(m.split('@')[1])) })))}::jsonb)
+            as m(sender text, body text, created_at text)`);
+    }
+
+    await database.migrate(migrationsFolder);
+
+    const rows = rowsOf<{ number: string; status: string; since: string | null }>(
+      await db.execute(sql`select a.whatsapp_id as number, c.status::text as status, to_char(c.waiting_since at time zone 'UTC', 'HH24:MI:SS.US') as since
+        from conversations c join aspirants a on a.id = c.aspirant_id order by a.whatsapp_id`),
+    );
+    expect(rows).toEqual([
+      { number: '+570001', status: 'pending_form', since: '10:00:02.123000' },
+      { number: '+570002', status: 'open', since: null },
+      { number: '+570003', status: 'open', since: null },
+      { number: '+570004', status: 'open', since: null },
+      { number: '+570005', status: 'new', since: '10:00:00.123000' },
+      { number: '+570006', status: 'archived', since: '10:00:01.123000' },
+    ]);
   });
 });

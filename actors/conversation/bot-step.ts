@@ -31,7 +31,9 @@ function toEffects(state: ConversationState, actions: BotAction[], now: number):
         const ref = `bot${sent++}`;
         effects.push({ type: 'message.add', message: { ref, sender: 'bot', body: action.text, status: 'queued', extra: { messageKey: action.messageKey } } });
         effects.push({ type: 'outbox.enqueue', messageRef: ref, body: action.text });
-        effects.push({ type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: action.text.slice(0, 120) } });
+        // Any message of ours ends the aspirant's wait, the bot's too (a welcome, an FAQ answer, a reminder).
+        next = { ...next, waitingSince: null };
+        effects.push({ type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: action.text.slice(0, 120), waitingSince: null } });
         break;
       }
       case 'status':

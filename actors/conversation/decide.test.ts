@@ -20,7 +20,7 @@ describe('decide: inbound.received', () => {
     expect(effects[2]).toMatchObject({ message: { sender: 'aspirant', body: 'Hola, quiero ser modelo', status: 'received', providerSid: 'SM1' } });
     expect(effects[3]).toEqual({
       type: 'conversation.patch',
-      patch: { status: 'new', lastInboundAt: T0, lastMessageAt: T0, lastMessagePreview: 'Hola, quiero ser modelo', unreadIncrement: 1 },
+      patch: { status: 'new', lastInboundAt: T0, lastMessageAt: T0, lastMessagePreview: 'Hola, quiero ser modelo', unreadIncrement: 1, waitingSince: T0 },
     });
     expect(effects[4]).toEqual({ type: 'inbound.processed', eventId: 7 });
     expect(state).toMatchObject({ status: 'new', lastInboundAt: T0, optedOut: false });

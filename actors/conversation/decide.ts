@@ -3,7 +3,7 @@ import type { BotEvent } from '../bot/interpreter';
 import { isTerminal } from '../vocabulary';
 import { botStep, type BotContext } from './bot-step';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
-import type { ConversationEvent, ConversationState, Effect, FormSubmitted, InboundReceived, OutboxFailed, RecruiterReplied, ReplyResult, StatusReceived } from './types';
+import type { ConversationEvent, ConversationState, ConversationStatus, Effect, FormSubmitted, InboundReceived, OutboxFailed, RecruiterReplied, ReplyResult, StatusReceived } from './types';
 
 export type { BotContext };
 
@@ -25,6 +25,7 @@ export function initialState(key: string): ConversationState {
     facts: { locale: 'es', formSubmitted: false },
     status: 'new',
     lastInboundAt: null,
+    waitingSince: null,
     optedOut: false,
     botPaused: false,
     assigneeId: null,
@@ -43,13 +44,39 @@ function botEventFor(event: InboundReceived): BotEvent {
   return { type: 'inbound.received', body: event.body, hasMedia: event.media.length > 0 };
 }
 
+/**
+ * When the aspirant waits after her message (epoch ms, or null: nobody waits). Her first message since our side last
+ * wrote starts the wait at its time; later ones keep that time. Opting out (STOP, BAJA, …) ends the wait and a
+ * message while she stays opted out starts none: nothing may be sent to her, so nobody can answer. START and ALTA are
+ * instructions, not questions: they keep whatever wait there was and start none.
+ */
+function waitAfterInbound(state: ConversationState, event: InboundReceived, instruction: boolean, optedOut: boolean): number | null {
+  if (optedOut) return null;
+  if (instruction) return state.waitingSince;
+  return state.waitingSince ?? event.receivedAt;
+}
+
+/**
+ * The status after the aspirant's message. A closed or archived conversation comes back to the inbox: as
+ * needs_attention when a recruiter has taken over (the bot is paused: only a person will answer), else open. An open
+ * conversation a recruiter took over needs attention again when she writes after the reply. `asks` is false for an
+ * opt-out or opt-in word and for a message we may not answer (opted out): it reopens as open and raises nothing. Every
+ * other status stays (new, needs_attention, and the bot's pending_form and pending_photo).
+ */
+function statusAfterInbound(state: ConversationState, asks: boolean): ConversationStatus {
+  const reopened = state.status === 'closed' || state.status === 'archived';
+  if (asks && state.botPaused && (reopened || state.status === 'open')) return 'needs_attention';
+  return reopened ? 'open' : state.status;
+}
+
 function onInbound(state: ConversationState, event: InboundReceived, bot: BotContext | undefined, now: number): Decision {
   const effects: Effect[] = [];
   if (state.conversationId === null) effects.push({ type: 'conversation.create', whatsappName: event.profileName });
   let optedOut = state.optedOut;
   const stopWord = isOptOut(event.body);
+  const startWord = !stopWord && isOptIn(event.body);
   if (stopWord) optedOut = true;
-  else if (isOptIn(event.body)) optedOut = false;
+  else if (startWord) optedOut = false;
   // The profile name is written only when it changed: most messages cost one UPDATE less.
   const renamed = event.profileName !== undefined && event.profileName !== state.facts.whatsappName;
   if (renamed || optedOut !== state.optedOut) {
@@ -59,17 +86,26 @@ function onInbound(state: ConversationState, event: InboundReceived, bot: BotCon
     type: 'message.add',
     message: { ref: 'inbound', sender: 'aspirant', body: event.body, status: 'received', providerSid: event.messageSid, extra: event.extra, media: event.media },
   });
-  // A closed or archived conversation comes back to the inbox when the aspirant writes again.
-  const status = state.status === 'closed' || state.status === 'archived' ? 'open' : state.status;
+  const instruction = stopWord || startWord;
+  const waitingSince = waitAfterInbound(state, event, instruction, optedOut);
+  const status = statusAfterInbound(state, !instruction && !optedOut);
   effects.push({
     type: 'conversation.patch',
-    patch: { status, lastInboundAt: event.receivedAt, lastMessageAt: event.receivedAt, lastMessagePreview: preview(event.body, event.media), unreadIncrement: 1 },
+    patch: {
+      status,
+      lastInboundAt: event.receivedAt,
+      lastMessageAt: event.receivedAt,
+      lastMessagePreview: preview(event.body, event.media),
+      unreadIncrement: 1,
+      // Written only when it changes: a wait already running keeps its first time.
+      ...(waitingSince === state.waitingSince ? {} : { waitingSince }),
+    },
   });
   effects.push({ type: 'inbound.processed', eventId: event.eventId });
   const facts = event.profileName ? { ...state.facts, whatsappName: event.profileName } : state.facts;
-  const decision = { state: { ...state, status, optedOut, facts, lastInboundAt: event.receivedAt }, effects };
+  const decision = { state: { ...state, status, optedOut, facts, lastInboundAt: event.receivedAt, waitingSince }, effects };
   // An opt-out or opt-in word is an instruction to us, not a message for the bot.
-  if (stopWord || optedOut || isOptIn(event.body)) return decision;
+  if (instruction || optedOut) return decision;
   return withBot(decision, botEventFor(event), bot, now);
 }
 
@@ -98,15 +134,16 @@ function onRecruiterReply(state: ConversationState, event: RecruiterReplied, bot
     const since = closed === null ? 'the aspirant has not written yet' : `it closed at ${new Date(closed).toISOString()}`;
     return refuse(state, { ok: false, code: 'WINDOW_CLOSED', message: `Outside WhatsApp's 24-hour window (${since}): only an approved template can be sent.` });
   }
-  const status = state.status === 'new' ? 'open' : state.status;
+  // Answered: a new conversation or one that needed attention is now open (the bot's and the closed statuses stay).
+  const status = state.status === 'new' || state.status === 'needs_attention' ? 'open' : state.status;
   const text = body || `[template ${event.contentSid}]`;
   const effects: Effect[] = [
     { type: 'message.add', message: { ref: 'reply', sender: 'recruiter', body: text, status: 'queued', authorId: event.userId, templateSid: event.contentSid } },
     { type: 'outbox.enqueue', messageRef: 'reply', body: body || undefined, contentSid: event.contentSid, contentVariables: event.contentVariables },
-    // A recruiter taking over pauses the bot for this conversation.
-    { type: 'conversation.patch', patch: { status, lastMessageAt: now, lastMessagePreview: preview(text), botPaused: true } },
+    // A recruiter taking over pauses the bot for this conversation; a reply (free text or a template) ends the wait.
+    { type: 'conversation.patch', patch: { status, lastMessageAt: now, lastMessagePreview: preview(text), botPaused: true, waitingSince: null } },
   ];
-  return withBot({ state: { ...state, status, botPaused: true }, effects, reply: { ok: true } }, { type: 'recruiter.replied' }, bot, now);
+  return withBot({ state: { ...state, status, botPaused: true, waitingSince: null }, effects, reply: { ok: true } }, { type: 'recruiter.replied' }, bot, now);
 }
 
 function onSendFailed(state: ConversationState, event: OutboxFailed): Decision {

@@ -28,6 +28,11 @@ export interface ConversationState {
   status: ConversationStatus;
   /** Epoch ms of the aspirant's last message: the 24-hour window is measured from it. */
   lastInboundAt: number | null;
+  /**
+   * Epoch ms of the aspirant's first message since our side (a recruiter, a template, the bot) last wrote: how long
+   * she has waited for an answer. Null: nobody waits. Rules in decide.ts (`waitAfterInbound`).
+   */
+  waitingSince: number | null;
   optedOut: boolean;
   botPaused: boolean;
   assigneeId: number | null;
@@ -195,6 +200,8 @@ export interface ConversationPatch {
   botState?: unknown;
   botScript?: string;
   assigneeId?: number | null;
+  /** Epoch ms the aspirant started waiting, or null when our side answered (or she opted out); absent keeps the column. */
+  waitingSince?: number | null;
 }
 
 /** A message this event creates; `ref` lets later effects of the same event point at it before it has an id. */

@@ -17,6 +17,7 @@ describe.each(drivers)('state statement (%s)', (driver) => {
       .returning();
     const [cami] = await db.insert(aspirants).values({ whatsappId: '+573004445566', whatsappName: 'Cami' }).returning();
     const lastInbound = new Date('2026-11-27T10:00:00.123Z');
+    const waitingSince = new Date('2026-11-27T09:58:30.456Z');
     const [conversation] = await db
       .insert(conversations)
       .values({
@@ -27,6 +28,7 @@ describe.each(drivers)('state statement (%s)', (driver) => {
         botState: { step: 'photo', remindersSent: 1 },
         botPaused: true,
         lastInboundAt: lastInbound,
+        waitingSince,
       })
       .returning();
 
@@ -42,11 +44,12 @@ describe.each(drivers)('state statement (%s)', (driver) => {
       facts: { locale: 'en', firstName: 'Valentina', whatsappName: 'Vale', hasKids: true, formSubmitted: true },
       status: 'pending_photo',
       lastInboundAt: lastInbound.getTime(),
+      waitingSince: waitingSince.getTime(),
       optedOut: true,
       botPaused: true,
       assigneeId: user!.id,
     });
-    expect(withoutConversation).toMatchObject({ key: '+573004445566', aspirantId: cami!.id, conversationId: null, status: 'new', optedOut: false, botPaused: false, bot: null });
+    expect(withoutConversation).toMatchObject({ key: '+573004445566', aspirantId: cami!.id, conversationId: null, status: 'new', waitingSince: null, optedOut: false, botPaused: false, bot: null });
     expect(withoutConversation!.facts).toEqual({ locale: 'es', firstName: undefined, whatsappName: 'Cami', hasKids: undefined, formSubmitted: false });
   });
 

@@ -23,6 +23,7 @@ interface StateRow {
   status: ConversationState['status'] | null;
   /** Epoch ms (float8), so neither driver's timestamp parsing is involved. */
   last_inbound_ms: number | null;
+  waiting_since_ms: number | null;
   bot_paused: boolean | null;
   bot_state: ConversationState['bot'] | string | null;
   bot_script: string | null;
@@ -47,6 +48,7 @@ function stateOf(key: string, row: StateRow | undefined): ConversationState {
     },
     status: row.status ?? 'new',
     lastInboundAt: row.last_inbound_ms === null ? null : Number(row.last_inbound_ms),
+    waitingSince: row.waiting_since_ms === null ? null : Number(row.waiting_since_ms),
     optedOut: row.opted_out === true,
     botPaused: row.bot_paused ?? false,
     assigneeId: row.assignee_id ?? null,
@@ -69,7 +71,8 @@ export function loadStatesQuery(keys: string[]): SQL {
     )
     select k.ord, a.id as aspirant_id, a.whatsapp_name, a.first_name, a.has_kids, a.locale,
            a.form_submitted_at is not null as form_submitted, a.opted_out_at is not null as opted_out,
-           c.id as conversation_id, c.status, floor(extract(epoch from c.last_inbound_at) * 1000)::float8 as last_inbound_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id
+           c.id as conversation_id, c.status, floor(extract(epoch from c.last_inbound_at) * 1000)::float8 as last_inbound_ms,
+           floor(extract(epoch from c.waiting_since) * 1000)::float8 as waiting_since_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id
     from k join a on a.whatsapp_id = k.key left join c on c.aspirant_id = a.id`;
 }
 

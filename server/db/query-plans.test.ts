@@ -1,7 +1,8 @@
 /**
  * @module server/db/query-plans.test — lookups made once per message stay index lookups on a large backlog, even on tables
  * never analysed (this machine's Postgres runs with autovacuum off): parked status callbacks by sid, a pending timer by conversation,
- * the rows the set lane's statement updates, the messages a delivery update moves, the actors' states.
+ * the rows the set lane's statement updates, the messages a delivery update moves, the actors' states; and the inbox's
+ * waiting list, which walks its partial index.
  */
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
@@ -14,6 +15,7 @@ import { setStatement } from '../conversations/commit/set-statement';
 import { statusStatement, type StatusItem } from '../conversations/commit/status-statement';
 import { parkedStatusQuery } from '../conversations/recovery';
 import { loadStatesQuery } from '../conversations/state-statement';
+import { listQuery } from './queries/inbox';
 import { initialState } from '../../actors/conversation/decide';
 import type { ConversationEvent, Effect } from '../../actors/conversation/types';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -151,6 +153,24 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     expect(plan).not.toMatch(/Seq Scan on messages/);
     expect(plan).toContain('messages_pkey');
     expect(plan).toContain('messages_provider_sid_key');
+  });
+
+  test('the waiting list walks conversations_waiting_idx in order, first page and after a cursor, for an admin and a recruiter', async () => {
+    await using database = await testDatabase('postgres');
+    const { db } = database;
+    // Many conversations, few of them waiting (as in a real inbox), never analysed.
+    await db.execute(sql`insert into aspirants (whatsapp_id) select '+5730' || lpad(g::text, 8, '0') from generate_series(1, 10000) g`);
+    await db.execute(sql`insert into conversations (aspirant_id, waiting_since) select id, case when id % 50 = 0 then now() - id * interval '1 second' end from aspirants`);
+    const filters = { scope: 'all' as const, status: 'waiting' as const };
+    for (const [viewer, cursor] of [
+      [{ id: 1, role: 'admin' as const }, undefined],
+      [{ id: 1, role: 'recruiter' as const }, 'w2026-11-27T10:00:00.000Z_42'],
+    ] as const) {
+      const plan = await genericPlanOf(db, listQuery(db, viewer, filters, cursor).toSQL());
+      expect(plan).toContain('conversations_waiting_idx');
+      expect(plan).not.toMatch(/Seq Scan on conversations|Sort/);
+      if (cursor) expect(plan).toMatch(/Index Cond: \(ROW\(waiting_since, id\) >/);
+    }
   });
 
   test("actors' states are looked up by index even in large, never-analysed tables", async () => {

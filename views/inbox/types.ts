@@ -19,6 +19,8 @@ export interface ConversationRowView {
   status: ConversationStatus;
   assignee?: PersonRef;
   optedOut: boolean;
+  /** Since when the aspirant waits for our answer (her first message since our side last wrote); null: nobody waits. */
+  waitingSince: Date | null;
 }
 
 export type MediaKindView = MediaKind;

@@ -1,7 +1,8 @@
 /**
  * @module server/conversations/commit/lane-equivalence.test — every lane writes the rows the general path writes:
- * the same conversation (first message with the bot's welcome, follow-ups, an opt-out and back, a reminder, a
- * duplicate delivery, delivery statuses, and a bot step that schedules and cancels timers) is committed once through
+ * the same conversation (first message with the bot's welcome, follow-ups, an opt-out and back, a wait started, kept
+ * and ended by a reminder and by a recruiter's reply, a reminder, a duplicate delivery, delivery statuses, and a bot
+ * step that schedules and cancels timers; then another aspirant's unanswered first message) is committed once through
  * the fast lanes and once through the general path, on two fresh databases, and every table is compared row by row;
  * the list row the set lane reads back for the push is compared with a read after each of its commits.
  */
@@ -16,7 +17,7 @@ import { COMMIT_TABLES, dumpCommitTables } from '../../../test/support/table-dum
 import type { Db } from '../../db/client';
 import { conversationRow, toRowView } from '../../db/queries/inbox';
 import { rowsOf } from '../../db/rows';
-import { inboundEvents } from '../../db/schema';
+import { inboundEvents, users } from '../../db/schema';
 import { DEFAULT_SCRIPT_FILE } from '../../services/bot-scripts';
 import { createConversationStore } from '../store';
 import { generalUnit } from './general';
@@ -26,6 +27,7 @@ import { commitSet } from './set-statement';
 import { commitStatus, statusPlan } from './status-statement';
 
 const KEY = '+573001112233';
+const OTHER = '+573004445566';
 const T0 = Date.parse('2026-11-27T14:00:00Z');
 const parsed = parseScript(readFileSync(DEFAULT_SCRIPT_FILE, 'utf8'));
 if (!parsed.ok) throw new Error('the default script does not parse');
@@ -69,6 +71,8 @@ async function play(database: TestDatabase, mode: Mode): Promise<string[]> {
   let now = T0;
   let state = await store.load(KEY);
   state = { ...state, aspirantId: await store.ensureAspirant(KEY, 'Vale') };
+  // Both aspirants first (the general path's upsert of an aspirant uses up an id of the sequence).
+  const otherAspirant = await store.ensureAspirant(OTHER, 'Cami');
 
   async function handle(event: ConversationEvent, effects?: Effect[]) {
     const decision = decide(state, event, now, bot);
@@ -93,9 +97,17 @@ async function play(database: TestDatabase, mode: Mode): Promise<string[]> {
   await handle({ type: 'inbound.received', eventId: Number(again.id), messageSid: 'SM2', profileName: 'Vale', body: '¿Cuánto pagan?', media: [], receivedAt: now });
   await inbound('SM3', 'BAJA');
   await inbound('SM4', 'ALTA', 'Valentina');
+  // Messages the bot does not answer: the first starts the wait (a value), the next keeps it (the column untouched).
+  await inbound('SM5', 'ok gracias');
+  await inbound('SM6', 'sigo aquí');
   now = T0 + 5 * 3_600_000;
   const due = await one<{ id: number; name: string }>(db, sql`select id, name from timers where fired_at is null and cancelled_at is null order by fire_at, id limit 1`);
+  // The reminder ends the wait (null written).
   await handle({ type: 'timer.fired', timerId: Number(due.id), name: due.name, firedAt: now });
+  await inbound('SM7', 'hola de nuevo');
+  // A recruiter's reply (no commandId: the set lane may take it) ends the wait; her next message needs attention.
+  await handle({ type: 'recruiter.replied', userId: await recruiter(db), body: 'Hola Valentina, soy Rita' });
+  await inbound('SM8', '¿y entonces?');
   // A bot step that folds timers: cancel everything, schedule, re-schedule, cancel one again, and a message.
   const next = await one<{ id: number; name: string }>(db, sql`select id, name from timers where fired_at is null and cancelled_at is null order by fire_at, id limit 1`);
   await handle({ type: 'timer.fired', timerId: Number(next.id), name: next.name, firedAt: now }, [
@@ -110,7 +122,19 @@ async function play(database: TestDatabase, mode: Mode): Promise<string[]> {
     { type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: 'Recordatorio', status: 'needs_attention' } },
     { type: 'conversation.patch', patch: { botPaused: true } },
   ]);
+  // Another aspirant's first message that nobody answers (no bot): her conversation is created already waiting.
+  const other = { ...(await store.load(OTHER)), aspirantId: otherAspirant };
+  const first: ConversationEvent = { type: 'inbound.received', eventId: await stored(db, 'SMo1', 'message'), messageSid: 'SMo1', body: 'Hola', media: [], receivedAt: now };
+  const decision = decide(other, first, now);
+  const { lane } = await commit(db, mode, other, decision.effects, first, now);
+  lanes.push(`${first.type}:${lane}`);
   return lanes;
+}
+
+/** The recruiter who replies (the same id in both databases: each is fresh). */
+async function recruiter(db: Db): Promise<number> {
+  const [user] = await db.insert(users).values({ email: 'rita@agency.co', name: 'Rita', passwordHash: 'x' }).returning({ id: users.id });
+  return user!.id;
 }
 
 describe.each(drivers)('lane equivalence (%s)', (driver) => {
@@ -127,6 +151,12 @@ describe.each(drivers)('lane equivalence (%s)', (driver) => {
     for (const table of COMMIT_TABLES) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] });
     expect(a.messages!.length).toBeGreaterThanOrEqual(6);
     expect(a.timers!.length).toBeGreaterThanOrEqual(5);
+    // The wait was written on the way (set, kept, cleared by the bot and by a reply, set again, set on creation).
+    const waits = await fast.db.execute(sql`select a.whatsapp_id as key, c.status, c.waiting_since from conversations c join aspirants a on a.id = c.aspirant_id order by c.id`);
+    expect(rowsOf<{ key: string; status: string; waiting_since: unknown }>(waits).map((r) => [r.key, r.status, r.waiting_since !== null])).toEqual([
+      [KEY, 'needs_attention', true],
+      [OTHER, 'new', true],
+    ]);
 
     // The comparison sees a single changed value in any row.
     await fast.db.execute(sql`update timers set name = name || '!' where id = (select max(id) from timers)`);

@@ -37,6 +37,8 @@ export const PATCH_COLUMNS = {
   botState: { column: 'bot_state', type: 'jsonb', rule: 'replace', initial: 'null', input: (p) => p.botState ?? null },
   botScript: { column: 'bot_script', type: 'text', rule: 'replace', initial: 'null', input: (p) => p.botScript ?? null },
   assigneeId: { column: 'assignee_id', type: 'int', rule: 'assign', initial: 'null', input: (p) => (p.assigneeId === undefined ? null : p.assigneeId) },
+  // `assign`: null is a value here (our side answered), not "keep".
+  waitingSince: { column: 'waiting_since', type: 'timestamptz', rule: 'assign', initial: 'null', input: (p) => (p.waitingSince == null ? null : iso(p.waitingSince)) },
 } satisfies Record<keyof ConversationPatch, PatchColumn>;
 
 const ENTRIES = Object.entries(PATCH_COLUMNS) as [keyof ConversationPatch, PatchColumn][];

@@ -1,7 +1,7 @@
 /** @module server/db/queries/inbox — the inbox's list reads: who may see what, the list (filtered, searched, keyset-paged), one or many list rows, and marking a conversation read. The open conversation's reads are in ./chat. */
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Role } from '../../../actors/vocabulary';
+import type { ConversationStatus, Role } from '../../../actors/vocabulary';
 import type { ConversationRowView, InboxFilters } from '../../../views/inbox/types';
 import type { Db } from '../client';
 import { aspirants, conversations, users } from '../schema';
@@ -34,9 +34,28 @@ function displayName(row: { firstName: string | null; lastName: string | null; w
   return full || row.whatsappName || row.number;
 }
 
-/** `<ISO time>_<id>` of the last row: the next page starts strictly after it. */
+/**
+ * The list's filters as the inbox gives them, where `status` may also be the pseudo-status `waiting`: conversations
+ * whose aspirant waits for our answer (waiting_since set), archived ones left out, longest wait first.
+ */
+export type ListFilters = Omit<InboxFilters, 'status'> & { status?: ConversationStatus | typeof WAITING };
+
+/** The pseudo-status of `ListFilters`: who waits for us. */
+export const WAITING = 'waiting';
+
+/** `<ISO time>_<id>` of the last row (newest activity first): the next page starts strictly after it. */
 function parseCursor(cursor?: string): { at: Date; id: number } | undefined {
   const match = cursor ? /^(\d{4}-\d\d-\d\dT[\d:.]+Z)_(\d+)$/.exec(cursor) : null;
+  return match ? { at: new Date(match[1]!), id: Number(match[2]) } : undefined;
+}
+
+/**
+ * `w<ISO time>_<id>` of the last row of the waiting list (waiting_since, then id, ascending): the next page starts
+ * strictly after it. Exact because waiting_since holds whole milliseconds (decide() writes epoch ms; the 0007
+ * backfill truncates). A cursor of the other format (or none) starts at the first page.
+ */
+function parseWaitingCursor(cursor?: string): { at: Date; id: number } | undefined {
+  const match = cursor ? /^w(\d{4}-\d\d-\d\dT[\d:.]+Z)_(\d+)$/.exec(cursor) : null;
   return match ? { at: new Date(match[1]!), id: Number(match[2]) } : undefined;
 }
 
@@ -56,6 +75,7 @@ const rowColumns = {
   status: conversations.status,
   assigneeId: conversations.assigneeId,
   assigneeName: assignee.name,
+  waitingSince: conversations.waitingSince,
 };
 
 export type RowRecord = { [K in keyof typeof rowColumns]: (typeof rowColumns)[K]['_']['data'] | null };
@@ -72,12 +92,14 @@ export function toRowView(row: RowRecord): ConversationRowView {
     status: row.status!,
     assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? '' } : undefined,
     optedOut: row.optedOutAt !== null,
+    waitingSince: row.waitingSince,
   };
 }
 
-function filterWhere(viewer: Viewer, filters: InboxFilters): SQL | undefined {
+function filterWhere(viewer: Viewer, filters: ListFilters): SQL | undefined {
   const parts: (SQL | undefined)[] = [visibleTo(viewer)];
-  if (filters.status) parts.push(eq(conversations.status, filters.status));
+  if (filters.status === WAITING) parts.push(sql`${conversations.waitingSince} is not null`, sql`${conversations.status} <> 'archived'`);
+  else if (filters.status) parts.push(eq(conversations.status, filters.status));
   else parts.push(sql`${conversations.status} <> 'archived'`);
   if (filters.scope === 'mine') parts.push(eq(conversations.assigneeId, viewer.id));
   if (filters.scope === 'unassigned') parts.push(isNull(conversations.assigneeId));
@@ -86,22 +108,51 @@ function filterWhere(viewer: Viewer, filters: InboxFilters): SQL | undefined {
   return and(...parts);
 }
 
-export async function listConversations(db: Db, viewer: Viewer, filters: InboxFilters, cursor?: string): Promise<{ rows: ConversationRowView[]; nextCursor?: string }> {
+/** Where the page after `cursor` starts, and the list's order: each served by its index (see the schema). */
+function pageOf(filters: ListFilters, cursor?: string): { after?: SQL; order: SQL[] } {
+  if (filters.status === WAITING) {
+    const after = parseWaitingCursor(cursor);
+    return {
+      // A row comparison: one range of conversations_waiting_idx (waiting_since, id), where an OR would be a filter.
+      after: after ? sql`(${conversations.waitingSince}, ${conversations.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::int)` : undefined,
+      order: [sql`${conversations.waitingSince} asc`, sql`${conversations.id} asc`],
+    };
+  }
   const after = parseCursor(cursor);
-  const page = after ? or(lt(conversations.lastMessageAt, after.at), and(eq(conversations.lastMessageAt, after.at), lt(conversations.id, after.id))) : undefined;
-  const rows = await db
+  return {
+    after: after ? or(lt(conversations.lastMessageAt, after.at), and(eq(conversations.lastMessageAt, after.at), lt(conversations.id, after.id))) : undefined,
+    // NULLS LAST to match conversations_inbox_idx: plain DESC means NULLS FIRST, which the index
+    // cannot serve, so Postgres would join and sort every conversation (both columns are NOT NULL).
+    order: [sql`${conversations.lastMessageAt} desc nulls last`, sql`${conversations.id} desc nulls last`],
+  };
+}
+
+/** The list's query (one page and one row more, to tell whether another follows); exported for the query-plan test. */
+export function listQuery(db: Db, viewer: Viewer, filters: ListFilters, cursor?: string) {
+  const page = pageOf(filters, cursor);
+  return db
     .select(rowColumns)
     .from(conversations)
     .innerJoin(aspirants, eq(aspirants.id, conversations.aspirantId))
     .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
-    .where(and(filterWhere(viewer, filters), page))
-    // NULLS LAST to match conversations_inbox_idx: plain DESC means NULLS FIRST, which the index
-    // cannot serve, so Postgres would join and sort every conversation (both columns are NOT NULL).
-    .orderBy(sql`${conversations.lastMessageAt} desc nulls last`, sql`${conversations.id} desc nulls last`)
+    .where(and(filterWhere(viewer, filters), page.after))
+    .orderBy(...page.order)
     .limit(PAGE_SIZE + 1);
+}
+
+/**
+ * One page (PAGE_SIZE rows) of the conversations `viewer` may see that match `filters`, after `cursor` (the
+ * `nextCursor` of the page before; an unreadable one starts over). Newest activity first, cursor `<ISO time>_<id>`;
+ * with `status: 'waiting'`, longest wait first (waiting_since, then id, ascending), cursor `w<ISO time>_<id>`.
+ * `nextCursor` is absent on the last page.
+ */
+export async function listConversations(db: Db, viewer: Viewer, filters: ListFilters, cursor?: string): Promise<{ rows: ConversationRowView[]; nextCursor?: string }> {
+  const rows = await listQuery(db, viewer, filters, cursor);
   const views = rows.slice(0, PAGE_SIZE).map(toRowView);
   const last = views.at(-1);
-  return { rows: views, nextCursor: rows.length > PAGE_SIZE && last ? `${last.lastMessageAt.toISOString()}_${last.id}` : undefined };
+  if (rows.length <= PAGE_SIZE || !last) return { rows: views };
+  const nextCursor = filters.status === WAITING ? `w${last.waitingSince!.toISOString()}_${last.id}` : `${last.lastMessageAt.toISOString()}_${last.id}`;
+  return { rows: views, nextCursor };
 }
 
 export async function conversationRow(db: Db, conversationId: number): Promise<ConversationRowView | undefined> {

@@ -19,6 +19,11 @@ export const conversations = pgTable(
     botScript: text('bot_script'),
     botPaused: boolean('bot_paused').notNull().default(false),
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    /**
+     * The aspirant's first message since our side last wrote (null: nobody waits); set and cleared by decide(), in
+     * whole milliseconds (the waiting list's keyset cursor carries milliseconds).
+     */
+    waitingSince: timestamp('waiting_since', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
     lastMessagePreview: text('last_message_preview'),
     unreadCount: integer('unread_count').notNull().default(0),
@@ -31,6 +36,10 @@ export const conversations = pgTable(
     index('conversations_inbox_idx').on(t.lastMessageAt.desc(), t.id.desc()),
     index('conversations_assignee_inbox_idx').on(t.assigneeId, t.lastMessageAt.desc()),
     index('conversations_status_inbox_idx').on(t.status, t.lastMessageAt.desc()),
+    // Who waits for us, longest wait first (the list's `waiting` filter, keyset-paged): only the rows that wait.
+    index('conversations_waiting_idx')
+      .on(t.waitingSince, t.id)
+      .where(sql`waiting_since is not null`),
   ],
 );
 
