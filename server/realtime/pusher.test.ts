@@ -45,6 +45,7 @@ describe.each(drivers)('pusher (%s)', (driver) => {
       status: 'new',
       assigneeId: null,
       assigneeName: null,
+      waitingSince: null,
     };
     pusher.changed(conversation!.id, result(conversation!.id), inbound);
     pusher.changed(conversation!.id, result(conversation!.id, readBack), inbound);

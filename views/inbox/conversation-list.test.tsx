@@ -19,7 +19,7 @@ const hostileRow: ConversationRowView = {
   unread: 3,
   status: 'needs_attention',
   assignee: { id: 2, name: HOSTILE_TEXT },
-  optedOut: true,
+  optedOut: true, waitingSince: null,
 };
 
 describe('ConversationRow', () => {

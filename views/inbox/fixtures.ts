@@ -21,8 +21,9 @@ export const sampleRows: ConversationRowView[] = [
     status: 'needs_attention',
     assignee: ANA,
     optedOut: false,
+    waitingSince: at(0, 15, 10),
   },
-  { id: 9, name: 'Camila Rojas', number: '+573104445566', preview: '¿Cuánto pagan por una sesión comercial?', lastMessageAt: at(0, 14, 5), unread: 1, status: 'new', optedOut: false },
+  { id: 9, name: 'Camila Rojas', number: '+573104445566', preview: '¿Cuánto pagan por una sesión comercial?', lastMessageAt: at(0, 14, 5), unread: 1, status: 'new', optedOut: false, waitingSince: null },
   {
     id: 7,
     name: 'Juan Pablo Díaz',
@@ -33,11 +34,12 @@ export const sampleRows: ConversationRowView[] = [
     status: 'pending_photo',
     assignee: LUIS,
     optedOut: false,
+    waitingSince: null,
   },
-  { id: 5, name: 'Mariana', number: '+573201112233', preview: 'Perfecto, nos vemos el jueves', lastMessageAt: at(1, 18, 2), unread: 0, status: 'open', assignee: ANA, optedOut: false },
-  { id: 4, name: '+573009998877', number: '+573009998877', preview: 'Bot: Hola 👋 Soy el asistente de Élite Models…', lastMessageAt: at(3, 9, 15), unread: 0, status: 'pending_form', optedOut: false },
-  { id: 3, name: 'Sofía Herrera', number: '+573185556677', preview: 'STOP', lastMessageAt: at(9, 16, 40), unread: 0, status: 'closed', assignee: LUIS, optedOut: true },
-  { id: 2, name: 'Daniela Castro', number: '+573012223344', preview: 'Muchas gracias por la oportunidad', lastMessageAt: at(40, 10, 0), unread: 0, status: 'archived', optedOut: false },
+  { id: 5, name: 'Mariana', number: '+573201112233', preview: 'Perfecto, nos vemos el jueves', lastMessageAt: at(1, 18, 2), unread: 0, status: 'open', assignee: ANA, optedOut: false, waitingSince: null },
+  { id: 4, name: '+573009998877', number: '+573009998877', preview: 'Bot: Hola 👋 Soy el asistente de Élite Models…', lastMessageAt: at(3, 9, 15), unread: 0, status: 'pending_form', optedOut: false, waitingSince: null },
+  { id: 3, name: 'Sofía Herrera', number: '+573185556677', preview: 'STOP', lastMessageAt: at(9, 16, 40), unread: 0, status: 'closed', assignee: LUIS, optedOut: true, waitingSince: null },
+  { id: 2, name: 'Daniela Castro', number: '+573012223344', preview: 'Muchas gracias por la oportunidad', lastMessageAt: at(40, 10, 0), unread: 0, status: 'archived', optedOut: false, waitingSince: null },
 ];
 
 export const sampleMessages: MessageView[] = [
