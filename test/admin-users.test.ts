@@ -177,11 +177,18 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     expect(html).toContain('La contraseña necesita entre 10 y 1024 caracteres.');
     expect(html).not.toContain('The password');
     expect(html).toContain('value="Nora"');
+    // Under the field it is about, and tied to it for a screen reader.
+    expect(html).toContain('required aria-invalid="true" aria-describedby="new-user-password-error"/><p class="admin-field-error" id="new-user-password-error" role="alert">La contraseña');
     const duplicate = await t.post(boss, '/admin/users', { email: 'rita@agency.co', name: 'R', role: 'recruiter', password: 'long enough pw' });
     expect(duplicate.status).toBe(409);
-    expect(await duplicate.text()).toContain('Ya existe un usuario con el correo rita@agency.co.');
+    const duplicateHtml = await duplicate.text();
+    expect(duplicateHtml).toContain('Ya existe un usuario con el correo rita@agency.co.');
+    expect(duplicateHtml).toContain('aria-describedby="new-user-email-error"');
     expect(await (await t.post(boss, '/admin/users', { email: 'nope', name: 'N', role: 'recruiter', password: 'long enough pw' })).text()).toContain('Esa dirección de correo no es válida.');
-    expect(await (await t.post(boss, '/admin/users/enable', { email: 'ghost@agency.co' })).text()).toContain('No hay ningún usuario con el correo ghost@agency.co.');
+    // A refusal of a row's action is not about the create form: it is shown above the table, the form left clean.
+    const ghost = await (await t.post(boss, '/admin/users/enable', { email: 'ghost@agency.co' })).text();
+    expect(ghost).toContain('<p class="admin-alert" role="alert">No hay ningún usuario con el correo ghost@agency.co.</p>');
+    expect(ghost).not.toContain('aria-invalid');
     await setUserPreferences(t.db, { label: 'test' }, 'boss@agency.co', { locale: 'en' });
     expect(await (await t.post(boss, '/admin/users', { email: 'n@agency.co', name: 'Nora', role: 'recruiter', password: 'short' })).text()).toContain('The password needs 10 to 1024 characters.');
   });

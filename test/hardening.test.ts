@@ -102,7 +102,7 @@ describe('assets', () => {
   });
 
   test('the listed ones are served', async () => {
-    for (const name of ['htmx.js', 'hx-ws.js', 'app.css', 'inbox.js', 'icon.svg', 'icon-unread.svg']) expect((await t.request(`/assets/${name}`)).status).toBe(200);
+    for (const name of ['htmx.js', 'hx-ws.js', 'app.css', 'admin.css', 'inbox.js', 'icon.svg', 'icon-unread.svg']) expect((await t.request(`/assets/${name}`)).status).toBe(200);
   });
 
   test('the web app manifest is served as one, for installing the inbox on a phone', async () => {

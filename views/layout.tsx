@@ -6,10 +6,12 @@ export interface LayoutProps {
   lang?: string;
   /** Load htmx's WebSocket extension (pages with live updates). */
   live?: boolean;
+  /** Page-specific stylesheets after app.css, in the head (no flash of the unstyled page). */
+  stylesheets?: string[];
   children?: Children;
 }
 
-export function Layout({ title, lang = 'es', live = false, children }: LayoutProps) {
+export function Layout({ title, lang = 'es', live = false, stylesheets = [], children }: LayoutProps) {
   return (
     <>
       {'<!doctype html>'}
@@ -22,6 +24,9 @@ export function Layout({ title, lang = 'es', live = false, children }: LayoutPro
           <link rel="manifest" href="/manifest.webmanifest" />
           <meta name="theme-color" content="#128c7e" />
           <link rel="stylesheet" href="/assets/app.css" />
+          {stylesheets.map((href) => (
+            <link rel="stylesheet" href={href} />
+          ))}
           {/* Not deferred, in order: the WebSocket extension must be registered before htmx processes the page. */}
           <script src="/assets/htmx.js"></script>
           {live ? <script src="/assets/hx-ws.js"></script> : ''}

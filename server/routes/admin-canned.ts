@@ -1,7 +1,7 @@
 /** @module server/routes/admin-canned — admins create, edit and delete canned responses; every change is audited. */
 import { asc, eq } from 'drizzle-orm';
 import { Elysia, t } from 'elysia';
-import { CannedPage, type CannedPageProps } from '../../views/admin/canned';
+import { CannedPage, type CannedField, type CannedPageProps } from '../../views/admin/canned';
 import { translator } from '../../views/i18n';
 import { authPlugin } from '../auth/plugin';
 import type { SessionRow } from '../auth/sessions';
@@ -38,6 +38,12 @@ function checked(input: Draft): { ok: true; value: Draft } | { ok: false; proble
   return { ok: true, value: { title, body } };
 }
 
+/** The field a problem is about, if one (the page shows it under that field). */
+function fieldOf(problem: Problem): CannedField | undefined {
+  if (problem.key === 'unstorable') return undefined;
+  return problem.key.startsWith('title') ? 'title' : 'body';
+}
+
 /** The problem in the admin's words. */
 function message(locale: string, problem: Problem): string {
   return translator(locale).t(`admin.canned.${problem.key}`, 'max' in problem ? { max: problem.max } : 'name' in problem ? { name: problem.name } : {});
@@ -59,7 +65,7 @@ export function adminCannedRoutes(deps: { db: Db; secureCookies: boolean }) {
       '',
       async ({ user, session, body, redirect }) => {
         const input = checked(body);
-        if (!input.ok) return page(user, session, { error: message(user.locale, input.problem), draft: body }, 422);
+        if (!input.ok) return page(user, session, { error: message(user.locale, input.problem), errorField: fieldOf(input.problem), draft: body }, 422);
         const [row] = await db
           .insert(cannedResponses)
           .values({ ...input.value, createdBy: user.id })
@@ -73,7 +79,7 @@ export function adminCannedRoutes(deps: { db: Db; secureCookies: boolean }) {
       '/:id',
       async ({ user, session, params, body, redirect }) => {
         const input = checked(body);
-        if (!input.ok) return page(user, session, { error: message(user.locale, input.problem), editing: { id: params.id, ...body } }, 422);
+        if (!input.ok) return page(user, session, { error: message(user.locale, input.problem), errorField: fieldOf(input.problem), editing: { id: params.id, ...body } }, 422);
         const updated = await db.update(cannedResponses).set(input.value).where(eq(cannedResponses.id, params.id)).returning({ id: cannedResponses.id });
         if (updated.length === 0) return page(user, session, { error: translator(user.locale).t('admin.canned.notFound') }, 404);
         await recordAudit(db, { actor: user.email, actorUserId: user.id, action: 'canned.updated', targetType: 'canned_response', targetId: params.id });

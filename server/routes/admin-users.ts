@@ -8,7 +8,7 @@ import { toPublicUser, type PublicUser } from '../db/queries/users';
 import { AppError, BadRequestError } from '../errors';
 import { addUser, getUsers, MIN_PASSWORD_LENGTH, requireUser, setUserDisabled, setUserPassword, UserInputError, UserNotFoundError, type Actor } from '../services/users';
 import { AuditPage } from '../../views/admin/audit';
-import { ConfirmDisablePage, UsersPage, type UsersPageProps } from '../../views/admin/users';
+import { ConfirmDisablePage, UsersPage, type UserField, type UsersPageProps } from '../../views/admin/users';
 import { isCalendarDay, translator, type Translator } from '../../views/i18n';
 import { htmlResponse } from './html';
 
@@ -34,8 +34,13 @@ function refusal(error: AppError, { t }: Translator, email: string): string {
   return error.message;
 }
 
-type UserField = 'email' | 'name' | 'password' | 'role';
 const USER_FIELDS: ReadonlySet<string> = new Set<UserField>(['email', 'name', 'password', 'role']);
+
+/** The create-form field a refusal is about, if any (the form shows it under that field). */
+function fieldOf(error: AppError): UserField | undefined {
+  if (error instanceof UserInputError && USER_FIELDS.has(error.field)) return error.field as UserField;
+  return error.code === 'USER_EXISTS' ? 'email' : undefined;
+}
 
 /** YYYY-MM-DD, or nothing; whether the day exists is checked in the handler (isCalendarDay). */
 const DAY_PATTERN = '^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
@@ -57,7 +62,8 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
     try {
       return await step();
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return usersPage(ctx.user, ctx.session, { error: refusal(error, translator(ctx.user.locale), email), draft }, error.status);
+      if (error instanceof AppError && error.status < 500)
+        return usersPage(ctx.user, ctx.session, { error: refusal(error, translator(ctx.user.locale), email), errorField: fieldOf(error), draft }, error.status);
       throw error;
     }
   }

@@ -14,6 +14,7 @@ const FILES = new Map<string, { path: string; type: string }>(
     'app.css': { path: join(viewsDir, 'app.css'), type: 'text/css; charset=utf-8' },
     'form.css': { path: join(viewsDir, 'form.css'), type: 'text/css; charset=utf-8' },
     'auth.css': { path: join(viewsDir, 'auth.css'), type: 'text/css; charset=utf-8' },
+    'admin.css': { path: join(viewsDir, 'admin.css'), type: 'text/css; charset=utf-8' },
     'inbox.js': { path: join(viewsDir, 'inbox.js'), type: 'text/javascript; charset=utf-8' },
     'icon.svg': { path: join(viewsDir, 'icon.svg'), type: 'image/svg+xml' },
     // The inbox's tab shows this one while she has unread messages (views/assets/inbox.js).

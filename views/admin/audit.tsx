@@ -77,7 +77,7 @@ export function AuditPage({ i18n, entries, nextBefore, filters, me, csrf }: Audi
   const actions: ActionLabels = i18n.messages.admin.audit.actions;
   return (
     <AdminPage i18n={i18n} current="audit" email={me.email} csrf={csrf} title={t('admin.audit.title')}>
-      <form method="get" action="/admin/audit" class="audit-filter">
+      <form method="get" action="/admin/audit" class="admin-card audit-filter">
         <label>
           <span safe>{t('admin.audit.actionFilter')}</span>
           <select name="action">
@@ -108,11 +108,11 @@ export function AuditPage({ i18n, entries, nextBefore, filters, me, csrf }: Audi
         </button>
       </form>
       {entries.length === 0 ? (
-        <p class="muted" safe>
+        <p class="admin-empty" safe>
           {t('admin.audit.none')}
         </p>
       ) : (
-        <table class="admin-table">
+        <table class="admin-table audit-table">
           <thead>
             <tr>
               <th safe>{t('admin.audit.when', { timeZone: i18n.timeZone })}</th>
@@ -131,16 +131,16 @@ export function AuditPage({ i18n, entries, nextBefore, filters, me, csrf }: Audi
         </table>
       )}
       <nav class="audit-pages" aria-label={t('admin.audit.title')}>
+        <a href={auditHref(filters)} class="newest" safe>
+          {t('admin.audit.newest')}
+        </a>
         {nextBefore ? (
-          <a href={auditHref(filters, nextBefore)} rel="next" safe>
+          <a href={auditHref(filters, nextBefore)} rel="next" class="older" safe>
             {t('admin.audit.older')}
           </a>
         ) : (
           ''
-        )}{' '}
-        <a href={auditHref(filters)} safe>
-          {t('admin.audit.newest')}
-        </a>
+        )}
       </nav>
     </AdminPage>
   );

@@ -14,6 +14,7 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
+/** The inbox's top bar (brand, who is signed in, sign out) with the admin pages' tabs between. */
 export function AdminNav({ i18n, current, email, csrf }: AdminNavProps) {
   const { t } = i18n;
   const link = (page: AdminNavProps['current'], label: string) => (
@@ -22,8 +23,14 @@ export function AdminNav({ i18n, current, email, csrf }: AdminNavProps) {
     </a>
   );
   return (
-    <header class="admin-nav">
-      <nav aria-label={t('admin.nav.label')}>
+    <header class="admin-top">
+      <a class="brand" href="/inbox">
+        <span class="brand-mark" aria-hidden="true">
+          W
+        </span>{' '}
+        <span safe>{t('app.name')}</span>
+      </a>
+      <nav class="admin-nav" aria-label={t('admin.nav.label')}>
         <a href="/inbox" safe>
           {t('admin.nav.inbox')}
         </a>
@@ -36,7 +43,7 @@ export function AdminNav({ i18n, current, email, csrf }: AdminNavProps) {
         <span class="admin-me" safe>
           {email}
         </span>
-        <button type="submit" safe>
+        <button type="submit" class="link-button" safe>
           {t('admin.nav.signOut')}
         </button>
       </form>
@@ -44,14 +51,13 @@ export function AdminNav({ i18n, current, email, csrf }: AdminNavProps) {
   );
 }
 
-/** An admin page: its title (also the tab's), the header, and `children` under the heading `heading` (default the title). */
+/** An admin page: its title (also the tab's), the header, and `children` under the heading `heading` (default the title); `mainClass` is added to the main's. */
 export function AdminPage(props: AdminNavProps & { title: string; heading?: string; mainClass?: string; children?: Children }) {
   const { i18n, title } = props;
   return (
-    <Layout title={`${i18n.t('app.name')} — ${title}`} lang={i18n.locale}>
-      <link rel="stylesheet" href="/assets/auth.css" />
+    <Layout title={`${i18n.t('app.name')} — ${title}`} lang={i18n.locale} stylesheets={['/assets/admin.css']}>
       <AdminNav i18n={i18n} current={props.current} email={props.email} csrf={props.csrf} />
-      <main class={props.mainClass ?? 'admin-page'}>
+      <main class={props.mainClass ? `admin-page ${props.mainClass}` : 'admin-page'}>
         <h1 safe>{props.heading ?? title}</h1>
         {props.children}
       </main>

@@ -1,6 +1,7 @@
 /** @module views/admin/users — the users page: create, disable/enable, reset a password, change a role. */
 import { ROLES, type Role } from '../../actors/vocabulary';
 import type { Translator } from '../i18n';
+import { AdminField, invalidAttrs } from './field';
 import { AdminPage, CsrfField } from './nav';
 
 /** What a row of the users page shows about a user (the server's public user row has these and more). */
@@ -12,6 +13,9 @@ export interface UserView {
   disabled: boolean;
 }
 
+/** The create form's fields; a refusal about one of them is shown under it. */
+export type UserField = 'email' | 'name' | 'role' | 'password';
+
 export interface UsersPageProps {
   i18n: Translator;
   users: UserView[];
@@ -19,7 +23,9 @@ export interface UsersPageProps {
   csrf: string;
   notice?: string;
   error?: string;
-  /** What the admin typed in the create form, kept when it is refused (never the password). */
+  /** Which create-form field `error` is about, when it is about one. */
+  errorField?: UserField;
+  /** What the admin typed in the create form, kept when it is refused (never the password); set only when a create was refused. */
   draft?: { email?: string; name?: string; role?: string };
 }
 
@@ -52,23 +58,27 @@ function UserRow({ i18n, user, self, csrf }: { i18n: Translator; user: UserView;
           {self ? (
             ''
           ) : (
-            <button type="submit" safe>
+            <button type="submit" class="secondary" safe>
               {t('admin.users.change')}
             </button>
           )}
         </form>
       </td>
-      <td safe>{user.disabled ? t('admin.users.disabled') : t('admin.users.active')}</td>
+      <td>
+        <span class={user.disabled ? 'pill state-disabled' : 'pill state-active'} safe>
+          {user.disabled ? t('admin.users.disabled') : t('admin.users.active')}
+        </span>
+      </td>
       <td class="user-actions">
         {self ? (
-          <span class="muted" safe>
+          <span class="pill state-you" safe>
             {t('admin.users.you')}
           </span>
         ) : user.disabled ? (
           <form method="post" action="/admin/users/enable" class="inline-form">
             <CsrfField token={csrf} />
             <input type="hidden" name="email" value={user.email} />
-            <button type="submit" safe>
+            <button type="submit" class="secondary" safe>
               {t('admin.users.enable')}
             </button>
           </form>
@@ -76,7 +86,7 @@ function UserRow({ i18n, user, self, csrf }: { i18n: Translator; user: UserView;
           // Disabling signs her out everywhere: it is asked for on a page of its own and confirmed there.
           <form method="get" action="/admin/users/disable" class="inline-form">
             <input type="hidden" name="email" value={user.email} />
-            <button type="submit" class="danger" safe>
+            <button type="submit" class="secondary danger" safe>
               {t('admin.users.disable')}
             </button>
           </form>
@@ -85,7 +95,7 @@ function UserRow({ i18n, user, self, csrf }: { i18n: Translator; user: UserView;
           <CsrfField token={csrf} />
           <input type="hidden" name="email" value={user.email} />
           <input type="password" name="password" autocomplete="new-password" minlength="10" required aria-label={t('admin.users.newPassword')} placeholder={t('admin.users.newPassword')} />
-          <button type="submit" safe>
+          <button type="submit" class="secondary" safe>
             {t('admin.users.resetPassword')}
           </button>
         </form>
@@ -94,36 +104,51 @@ function UserRow({ i18n, user, self, csrf }: { i18n: Translator; user: UserView;
   );
 }
 
-function CreateUserForm({ i18n, csrf, draft }: { i18n: Translator; csrf: string; draft: NonNullable<UsersPageProps['draft']> }) {
+function CreateUserForm({ i18n, csrf, draft, error, errorField }: { i18n: Translator; csrf: string; draft: NonNullable<UsersPageProps['draft']>; error?: string; errorField?: UserField }) {
   const { t } = i18n;
+  const about = (field: UserField) => (error && errorField === field ? error : undefined);
   return (
-    <form method="post" action="/admin/users" class="create-user">
-      <h2 safe>{t('admin.users.newUser')}</h2>
+    <form method="post" action="/admin/users" class="admin-card create-user" aria-labelledby="new-user-title">
+      <h2 id="new-user-title" safe>
+        {t('admin.users.newUser')}
+      </h2>
       <CsrfField token={csrf} />
-      <label>
-        <span safe>{t('admin.users.email')}</span> <input name="email" type="email" required maxlength="254" value={draft.email ?? ''} />
-      </label>
-      <label>
-        <span safe>{t('admin.users.name')}</span> <input name="name" required maxlength="120" value={draft.name ?? ''} />
-      </label>
-      <label>
-        <span safe>{t('admin.users.role')}</span>
-        <select name="role">
-          <RoleOptions i18n={i18n} selected={draft.role ?? 'recruiter'} />
-        </select>
-      </label>
-      <label>
-        <span safe>{t('admin.users.initialPassword')}</span> <input name="password" type="password" autocomplete="new-password" minlength="10" required />
-      </label>
-      <button type="submit" safe>
-        {t('admin.users.create')}
-      </button>
+      {error && !errorField ? (
+        <p class="admin-alert" role="alert" safe>
+          {error}
+        </p>
+      ) : (
+        ''
+      )}
+      <div class="admin-fields">
+        <AdminField id="new-user-email" label={t('admin.users.email')} error={about('email')}>
+          <input id="new-user-email" name="email" type="email" required maxlength="254" value={draft.email ?? ''} {...invalidAttrs('new-user-email', about('email'))} />
+        </AdminField>
+        <AdminField id="new-user-name" label={t('admin.users.name')} error={about('name')}>
+          <input id="new-user-name" name="name" required maxlength="120" value={draft.name ?? ''} {...invalidAttrs('new-user-name', about('name'))} />
+        </AdminField>
+        <AdminField id="new-user-role" label={t('admin.users.role')} error={about('role')}>
+          <select id="new-user-role" name="role" {...invalidAttrs('new-user-role', about('role'))}>
+            <RoleOptions i18n={i18n} selected={draft.role ?? 'recruiter'} />
+          </select>
+        </AdminField>
+        <AdminField id="new-user-password" label={t('admin.users.initialPassword')} error={about('password')}>
+          <input id="new-user-password" name="password" type="password" autocomplete="new-password" minlength="10" required {...invalidAttrs('new-user-password', about('password'))} />
+        </AdminField>
+      </div>
+      <div class="form-actions">
+        <button type="submit" safe>
+          {t('admin.users.create')}
+        </button>
+      </div>
     </form>
   );
 }
 
-export function UsersPage({ i18n, users, me, csrf, notice, error, draft = {} }: UsersPageProps) {
+export function UsersPage({ i18n, users, me, csrf, notice, error, errorField, draft }: UsersPageProps) {
   const { t } = i18n;
+  // A refused create is answered in its form, next to what she typed; any other refusal above the table.
+  const creating = draft !== undefined;
   return (
     <AdminPage i18n={i18n} current="users" email={me.email} csrf={csrf} title={t('admin.users.title')}>
       {notice ? (
@@ -133,14 +158,14 @@ export function UsersPage({ i18n, users, me, csrf, notice, error, draft = {} }: 
       ) : (
         ''
       )}
-      {error ? (
-        <p class="auth-error" role="alert" safe>
+      {error && !creating ? (
+        <p class="admin-alert" role="alert" safe>
           {error}
         </p>
       ) : (
         ''
       )}
-      <table class="admin-table">
+      <table class="admin-table users-table">
         <thead>
           <tr>
             <th safe>{t('admin.users.name')}</th>
@@ -156,26 +181,34 @@ export function UsersPage({ i18n, users, me, csrf, notice, error, draft = {} }: 
           ))}
         </tbody>
       </table>
-      <CreateUserForm i18n={i18n} csrf={csrf} draft={draft} />
+      <CreateUserForm i18n={i18n} csrf={csrf} draft={draft ?? {}} error={creating ? error : undefined} errorField={errorField} />
     </AdminPage>
   );
 }
 
-/** The question before a user is disabled: what it does, confirm (the POST that does it) or go back. */
+/** The question before a user is disabled, shown as a dialog: what it does, go back, or confirm (the POST that does it). */
 export function ConfirmDisablePage({ i18n, user, me, csrf }: { i18n: Translator; user: UserView; me: { email: string }; csrf: string }) {
   const { t } = i18n;
   return (
-    <AdminPage i18n={i18n} current="users" email={me.email} csrf={csrf} title={t('admin.users.title')} heading={t('admin.users.confirmDisable', { name: user.name, email: user.email })}>
+    <AdminPage
+      i18n={i18n}
+      current="users"
+      email={me.email}
+      csrf={csrf}
+      title={t('admin.users.title')}
+      heading={t('admin.users.confirmDisable', { name: user.name, email: user.email })}
+      mainClass="admin-confirm"
+    >
       <p safe>{t('admin.users.confirmDisableWhy')}</p>
-      <form method="post" action="/admin/users/disable" class="inline-form">
+      <form method="post" action="/admin/users/disable" class="form-actions">
         <CsrfField token={csrf} />
         <input type="hidden" name="email" value={user.email} />
-        <button type="submit" class="danger" safe>
-          {t('admin.users.disable')}
-        </button>{' '}
-        <a href="/admin/users" safe>
+        <a href="/admin/users" class="button secondary" safe>
           {t('admin.users.cancel')}
         </a>
+        <button type="submit" class="danger" safe>
+          {t('admin.users.disable')}
+        </button>
       </form>
     </AdminPage>
   );
