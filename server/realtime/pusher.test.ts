@@ -46,6 +46,7 @@ describe.each(drivers)('pusher (%s)', (driver) => {
       assigneeId: null,
       assigneeName: null,
       waitingSince: null,
+      lastInboundAt: null,
     };
     pusher.changed(conversation!.id, result(conversation!.id), inbound);
     pusher.changed(conversation!.id, result(conversation!.id, readBack), inbound);

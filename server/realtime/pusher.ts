@@ -16,6 +16,8 @@ import { conversationTopic, deleteRow, LIST_STATUSES, listTopic, rowAudiences, r
 
 /** Events after which the aspirant panel shows something new. */
 const PANEL_EVENTS = new Set<ConversationEvent['type']>([
+  // Her message may move the status (statuses follow the work: actors/conversation/decide).
+  'inbound.received',
   'form.submitted',
   'conversation.assigned',
   'conversation.status_changed',
@@ -69,7 +71,7 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
       const view = await messageView(db, id);
       if (view) views.push({ view, created: created.has(id) });
     }
-    const panel = PANEL_EVENTS.has(event.type) || (event.type === 'inbound.received' && event.media.length > 0) ? await aspirantPanel(db, conversationId) : undefined;
+    const panel = PANEL_EVENTS.has(event.type) ? await aspirantPanel(db, conversationId) : undefined;
     if (views.length === 0 && !panel) return undefined;
     return perReader(async (i18n) => {
       const parts: string[] = [];
@@ -99,7 +101,7 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
       const html = perReader((i18n) => (inPlace ? ConversationRowReplace : ConversationRowPush)({ row: shown, filters: { scope: 'all' }, i18n }));
       // Every tab's filter gets the row or, when the row no longer belongs there, its removal.
       for (const audience of rowAudiences(row.assignee?.id)) {
-        for (const status of LIST_STATUSES) await hub.publish(listTopic(audience, status), rowMatches(row.status, status) ? html : deleteRow(conversationId));
+        for (const status of LIST_STATUSES) await hub.publish(listTopic(audience, status), rowMatches(row, status) ? html : deleteRow(conversationId));
       }
     }
   }

@@ -6,8 +6,11 @@ export const ADMIN_INBOX = 'inbox:admin';
 export const UNASSIGNED_INBOX = 'inbox:unassigned';
 export const userInbox = (userId: number) => `inbox:user:${userId}`;
 
-/** A list tab shows one status or `any` (every status but archived): one topic per audience and status. */
-export const LIST_STATUSES = ['any', ...CONVERSATION_STATUSES] as const;
+/**
+ * A list tab shows one status, `any` (every status but archived) or `waiting` (conversations whose aspirant waits for
+ * our answer, closed and archived ones left out): one topic per audience and status.
+ */
+export const LIST_STATUSES = ['any', 'waiting', ...CONVERSATION_STATUSES] as const;
 export type ListStatus = (typeof LIST_STATUSES)[number];
 
 export const listTopic = (audience: string, status: ListStatus = 'any') => `${audience}|${status}`;
@@ -37,9 +40,10 @@ export function rowAudiences(assigneeId: number | null | undefined): string[] {
   return [ADMIN_INBOX, assigneeId ? userInbox(assigneeId) : UNASSIGNED_INBOX];
 }
 
-/** Whether a row in `status` belongs in a tab filtered by `filter`. */
-export function rowMatches(status: string, filter: ListStatus): boolean {
-  return filter === 'any' ? status !== 'archived' : status === filter;
+/** Whether a row belongs in a tab filtered by `filter` (the rule of server/db/queries/inbox listConversations). */
+export function rowMatches(row: { status: string; waitingSince: Date | null }, filter: ListStatus): boolean {
+  if (filter === 'waiting') return row.waitingSince !== null && row.status !== 'closed' && row.status !== 'archived';
+  return filter === 'any' ? row.status !== 'archived' : row.status === filter;
 }
 
 export const deleteRow = (conversationId: number) => `<div id="conv-row-${conversationId}" hx-swap-oob="delete"></div>`;

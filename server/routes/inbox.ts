@@ -40,7 +40,7 @@ export interface InboxDeps {
 function filtersFrom(query: { scope?: string; status?: string; q?: string }): InboxFilters {
   return {
     scope: (INBOX_SCOPES as readonly string[]).includes(query.scope ?? '') ? (query.scope as Scope) : 'all',
-    status: (CONVERSATION_STATUSES as readonly string[]).includes(query.status ?? '') ? (query.status as ConversationStatus) : undefined,
+    status: query.status === 'waiting' ? 'waiting' : (CONVERSATION_STATUSES as readonly string[]).includes(query.status ?? '') ? (query.status as ConversationStatus) : undefined,
     // Control characters (a NUL cannot even reach Postgres as text) are spaces in a search.
     q:
       query.q

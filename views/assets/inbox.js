@@ -177,6 +177,17 @@
   document.addEventListener('pointerdown', () => {
     if ('Notification' in window && Notification.permission === 'granted') audio ??= new AudioContext();
   });
+  // The "waiting for us" list is longest wait first: a pushed row (inserted at the top, as every list's) takes its place.
+  function orderWaiting() {
+    const list = document.querySelector('#conv-list[data-order="waiting"]');
+    if (!list) return;
+    const rows = [...list.querySelectorAll(':scope > li.conv-row')];
+    const sorted = [...rows].sort((a, b) => (a.dataset.waitingSince ?? '').localeCompare(b.dataset.waitingSince ?? '') || a.id.localeCompare(b.id));
+    if (sorted.every((row, index) => row === rows[index])) return;
+    const more = list.querySelector(':scope > #conv-list-more');
+    for (const row of sorted) list.insertBefore(row, more);
+  }
+  document.addEventListener('htmx:ws:after:message:incoming', orderWaiting);
   document.addEventListener('htmx:ws:after:message:incoming', showUnread);
   document.addEventListener('htmx:after:swap', showUnread);
   showUnread();
@@ -213,23 +224,44 @@
     if (slot) slot.textContent = words.notSent ?? '';
   });
 
-  // The 24-hour window countdown; at zero the free-text box is disabled until the page shows the template picker.
+  // Times that move while the page is open, every 30 s: the 24-hour window's countdown (in the composer, where at zero the
+  // free-text box is disabled until the page shows the template picker, and on a list row, whose warning then goes),
+  // and how long an aspirant has waited. The words are the server's (`data-words` names one of `words`).
+  const plural = new Intl.PluralRules(words.locale ?? 'es');
+  function duration(ms) {
+    const minutes = Math.floor(ms / 60000);
+    if (minutes < 1) return words.lessThanMinute ?? '';
+    const hours = Math.floor(minutes / 60);
+    if (hours >= 48) {
+      const count = Math.floor(hours / 24);
+      return fill(words.days?.[plural.select(count)] ?? words.days?.other, { count });
+    }
+    return hours > 0 ? fill(words.hoursMinutes, { hours, minutes: minutes % 60 }) : fill(words.minutes, { minutes });
+  }
+  const said = (time, text) => {
+    const key = time.getAttribute('data-words');
+    return key ? fill(words[key], { duration: text }) : text;
+  };
   function tick() {
+    const now = Date.now();
     document.querySelectorAll('time[data-countdown]').forEach((time) => {
-      const minutes = Math.floor((Date.parse(time.getAttribute('datetime')) - Date.now()) / 60000);
+      const left = Date.parse(time.getAttribute('datetime')) - now;
       const area = time.closest('.composer-area');
-      if (minutes < 0 && area) {
+      if (left < 0) {
+        if (!area) return void time.closest('.pill')?.remove();
         area.querySelectorAll('.composer textarea, .composer button').forEach((el) => (el.disabled = true));
-        const note = time.parentElement;
+        area.querySelector('.window-note.is-closing')?.remove();
+        const note = time.closest('.window-note');
+        if (!note) return;
         const reload = document.createElement('a');
         reload.href = '';
         reload.textContent = words.reload ?? '';
         note.replaceChildren(`${words.closed ?? ''} `, reload);
         return;
       }
-      const hours = Math.floor(minutes / 60);
-      time.textContent = minutes < 1 ? (words.lessThanMinute ?? '') : hours > 0 ? fill(words.hoursMinutes, { hours, minutes: minutes % 60 }) : fill(words.minutes, { minutes });
+      time.textContent = said(time, duration(left));
     });
+    document.querySelectorAll('time[data-elapsed]').forEach((time) => (time.textContent = said(time, duration(now - Date.parse(time.getAttribute('datetime'))))));
   }
   setInterval(tick, 30000);
 })();

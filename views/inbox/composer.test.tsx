@@ -82,3 +82,14 @@ describe('ComposerPush', () => {
     expect(html).not.toContain('_csrf');
   });
 });
+
+describe('a window about to close', () => {
+  test('within 2 h the chat warns, in the reader’s language, with a live countdown; further off it does not', () => {
+    const es = translator('es', 'America/Bogota');
+    const closing = { open: true, closesAt: new Date(SAMPLE_NOW.getTime() + 95 * 60_000) };
+    const html = String(<Composer {...base} i18n={es} window={closing} />);
+    expect(html).toContain('La ventana de 24 horas cierra en 1 h 35 min: después solo se podrán enviar plantillas aprobadas.');
+    expect(html).toContain('data-words="closingSoon"');
+    expect(String(<Composer {...base} i18n={es} window={openWindow} />)).not.toContain('cierra en');
+  });
+});

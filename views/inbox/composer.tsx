@@ -1,7 +1,7 @@
 /** @module views/inbox/composer — the reply box: free text inside the 24-hour window, approved templates outside it, canned responses. */
 import { CsrfField } from './csrf-field';
 import type { Translator } from '../i18n';
-import { timeLeft } from './format';
+import { timeLeft, WINDOW_WARNING_MS } from './format';
 import type { CannedView, SessionWindow, TemplateView } from './types';
 
 export interface ComposerProps {
@@ -62,6 +62,16 @@ function OpenComposer({ conversationId, csrf, window, canned, i18n, now = new Da
         {/* A send that never reached the server (no connection) says so here; the text stays in the box. */}
         <p class="form-error composer-error" role="alert" data-form-error data-offline-text={t('inbox.notSentOffline')}></p>
       </form>
+      {window.closesAt && window.closesAt.getTime() - now.getTime() <= WINDOW_WARNING_MS ? (
+        <p class="window-note is-closing" role="status">
+          <span aria-hidden="true">⌛ </span>
+          <time datetime={window.closesAt.toISOString()} data-countdown data-words="closingSoon" safe>
+            {t('inbox.composer.closingSoon', { duration: timeLeft(window.closesAt, now, i18n) })}
+          </time>
+        </p>
+      ) : (
+        ''
+      )}
       {window.closesAt ? (
         <p class="window-note">
           <span safe>{t('inbox.composer.freeFor')}</span>

@@ -19,7 +19,10 @@ const hostileRow: ConversationRowView = {
   unread: 3,
   status: 'needs_attention',
   assignee: { id: 2, name: HOSTILE_TEXT },
-  optedOut: true, waitingSince: null,
+  optedOut: true,
+  waitingSince: null,
+  windowClosesAt: null,
+  lastFromAspirant: true,
 };
 
 describe('ConversationRow', () => {
@@ -102,5 +105,54 @@ describe('ListFilters', () => {
     expect(search?.value).not.toContain('"');
     expect(html).toMatch(/class="tab is-active"[^>]*>Unassigned</);
     expect(html).toMatch(/class="chip is-active"[^>]*>New</);
+  });
+});
+
+describe('who is waiting', () => {
+  const es = translator('es', 'UTC');
+  const waiting = sampleRows[0]!;
+  const ours = sampleRows.find((row) => !row.lastFromAspirant && row.waitingSince === null)!;
+
+  test('a row whose aspirant waits says for how long (and since when, in the title), and warns of a window closing within 2 h', () => {
+    const html = String(<ConversationRow i18n={es} row={waiting} filters={filters} now={SAMPLE_NOW} />);
+    // 15:10 → 15:42: she has waited 32 minutes; the window closes at 16:38, 56 minutes from now.
+    expect(html).toContain('Espera hace 32 min');
+    expect(html).toContain('Esperando nuestra respuesta desde');
+    expect(html).toContain('Ventana: 56 min');
+    expect(attributesOf(html, `conv-row-${waiting.id}`)['data-waiting-since']).toBe(waiting.waitingSince!.toISOString());
+    expect(html).not.toContain('Nosotros:');
+  });
+
+  test('a row where we wrote last says so before the preview, and neither waits nor warns', () => {
+    const html = String(<ConversationRow i18n={es} row={ours} filters={filters} now={SAMPLE_NOW} />);
+    expect(html).toContain('<span class="conv-who">Nosotros: </span>');
+    expect(html).not.toContain('Espera hace');
+    expect(html).not.toContain('Ventana:');
+    expect(String(<ConversationRow i18n={en} row={ours} filters={filters} now={SAMPLE_NOW} />)).toContain('Us: ');
+  });
+
+  test('a window more than 2 h from closing, or already closed, is not warned of', () => {
+    for (const hours of [2.5, -1]) {
+      const row = { ...waiting, windowClosesAt: new Date(SAMPLE_NOW.getTime() + hours * 3_600_000) };
+      expect(String(<ConversationRow i18n={es} row={row} filters={filters} now={SAMPLE_NOW} />)).not.toContain('Ventana:');
+    }
+  });
+
+  test('the "waiting for us" chip links to status=waiting and the list it shows is ordered by wait on the page', () => {
+    const chips = String(<ListFilters i18n={es} filters={{ scope: 'all', status: 'waiting' }} />);
+    expect(chips).toContain('href="/inbox?scope=all&status=waiting" class="chip chip-waiting is-active" aria-current="page">Esperando respuesta</a>');
+    expect(String(<ConversationList i18n={es} rows={[waiting]} filters={{ scope: 'all', status: 'waiting' }} />)).toContain('data-order="waiting"');
+    expect(String(<ConversationList i18n={es} rows={[waiting]} filters={{ scope: 'all' }} />)).not.toContain('data-order');
+  });
+
+  test('the Spanish row names status, assignee and media in Spanish, and the time in the reader’s zone', () => {
+    const photo = { ...ours, preview: '📷 Photo', status: 'needs_attention' as const, assignee: undefined, lastMessageAt: new Date(Date.UTC(2025, 2, 12, 3, 5)) };
+    const bogota = translator('es', 'America/Bogota');
+    const html = String(<ConversationRow i18n={bogota} row={photo} filters={filters} now={SAMPLE_NOW} />);
+    expect(html).toContain('📷 Foto');
+    expect(html).toContain('Requiere atención');
+    expect(html).toContain('Sin asignar');
+    // 03:05 UTC on the 12th is 22:05 on the 11th in Bogotá: yesterday there.
+    expect(html).toContain('>Ayer</time>');
   });
 });

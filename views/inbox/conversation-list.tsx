@@ -2,7 +2,7 @@
 import { INBOX_SCOPES } from '../../actors/vocabulary';
 import type { Translator } from '../i18n';
 import { UpsertPush } from './oob';
-import { STATUSES, avatarTone, conversationHref, filterQuery, initials, listTime, previewText, statusLabel } from './format';
+import { STATUSES, avatarTone, conversationHref, duration, filterQuery, initials, listTime, previewText, statusLabel, WINDOW_WARNING_MS } from './format';
 import type { ConversationRowView, ConversationStatus, InboxFilters } from './types';
 
 export function Avatar({ id, name, size = 'md' }: { id: number; name: string; size?: 'sm' | 'md' | 'lg' }) {
@@ -51,8 +51,15 @@ export interface ConversationRowProps {
 
 /** One row of the list, stable id `conv-row-<id>`: the page and every push render it. */
 export function ConversationRow({ row, filters, i18n, now = new Date(), oob = false, open = false }: ConversationRowProps) {
+  const { t } = i18n;
+  const closesIn = row.windowClosesAt ? row.windowClosesAt.getTime() - now.getTime() : -1;
   return (
-    <li id={`conv-row-${row.id}`} class={row.unread > 0 ? 'conv-row has-unread' : 'conv-row'} hx-swap-oob={oob ? 'true' : undefined}>
+    <li
+      id={`conv-row-${row.id}`}
+      class={row.unread > 0 ? 'conv-row has-unread' : 'conv-row'}
+      hx-swap-oob={oob ? 'true' : undefined}
+      data-waiting-since={row.waitingSince ? row.waitingSince.toISOString() : undefined}
+    >
       <a class="conv-link" href={conversationHref(row.id, filters)} aria-current={open ? 'page' : undefined}>
         <Avatar id={row.id} name={row.name} />
         <span class="conv-main">
@@ -65,13 +72,40 @@ export function ConversationRow({ row, filters, i18n, now = new Date(), oob = fa
             </time>
           </span>
           <span class="conv-line">
-            <span class="conv-preview" safe>
-              {previewText(row.preview, i18n)}
+            <span class="conv-preview">
+              {row.lastFromAspirant ? (
+                ''
+              ) : (
+                <span class="conv-who" safe>
+                  {t('inbox.list.ours')}
+                </span>
+              )}
+              <span safe>{previewText(row.preview, i18n)}</span>
             </span>
             <UnreadBadge conversationId={row.id} count={row.unread} i18n={i18n} />
           </span>
           <span class="conv-meta">
             <StatusPill status={row.status} i18n={i18n} />
+            {row.waitingSince ? (
+              <span class="pill pill-waiting" title={t('inbox.list.waitingSince', { when: i18n.dateTime(row.waitingSince) })}>
+                <span aria-hidden="true">⏳ </span>
+                <time datetime={row.waitingSince.toISOString()} data-elapsed data-words="waitingFor" safe>
+                  {t('inbox.list.waitingFor', { duration: duration(now.getTime() - row.waitingSince.getTime(), i18n) })}
+                </time>
+              </span>
+            ) : (
+              ''
+            )}
+            {closesIn > 0 && closesIn <= WINDOW_WARNING_MS && !row.optedOut ? (
+              <span class="pill pill-window" title={t('inbox.list.windowClosingTitle', { when: i18n.dateTime(row.windowClosesAt!) })}>
+                <span aria-hidden="true">⌛ </span>
+                <time datetime={row.windowClosesAt!.toISOString()} data-countdown data-words="windowClosing" safe>
+                  {t('inbox.list.windowClosing', { duration: duration(closesIn, i18n) })}
+                </time>
+              </span>
+            ) : (
+              ''
+            )}
             {row.optedOut ? (
               <span class="pill pill-danger" safe>
                 {i18n.t('inbox.list.optedOut')}
@@ -134,7 +168,7 @@ export interface ConversationListProps {
 /** The conversation rows, newest activity first, with "load more" at the end. */
 export function ConversationList({ rows, filters, i18n, nextCursor, now = new Date(), openId }: ConversationListProps) {
   return (
-    <ul id="conv-list" class="conv-list" aria-label={i18n.t('inbox.list.label')}>
+    <ul id="conv-list" class="conv-list" aria-label={i18n.t('inbox.list.label')} data-order={filters.status === 'waiting' ? 'waiting' : undefined}>
       {/* Tells the socket which filters this list shows, when it connects and whenever a search replaces the list:
           only rows that belong here are pushed to it. */}
       <li hidden hx-ws:send hx-trigger="htmx:ws:after:connection from:#app, load" hx-vals={JSON.stringify({ type: 'list', scope: filters.scope, status: filters.status, q: filters.q })}></li>
@@ -198,6 +232,14 @@ export function ListFilters({ filters, i18n, basePath = '/inbox' }: { filters: I
       <nav class="chips" aria-label={t('inbox.list.statusLabel')}>
         <a href={`${basePath}${filterQuery({ ...filters, status: undefined })}`} class={filters.status ? 'chip' : 'chip is-active'} safe>
           {t('inbox.list.anyStatus')}
+        </a>
+        <a
+          href={`${basePath}${filterQuery({ ...filters, status: 'waiting' })}`}
+          class={filters.status === 'waiting' ? 'chip chip-waiting is-active' : 'chip chip-waiting'}
+          aria-current={filters.status === 'waiting' ? 'page' : undefined}
+          safe
+        >
+          {t('inbox.list.waiting')}
         </a>
         {STATUSES.map((status) => (
           <a href={`${basePath}${filterQuery({ ...filters, status })}`} class={status === filters.status ? 'chip is-active' : 'chip'} safe>

@@ -61,6 +61,9 @@ export function duration(ms: number, i18n: Translator): string {
   return hours > 0 ? i18n.t('inbox.time.hoursMinutes', { hours, minutes: minutes % 60 }) : i18n.t('inbox.time.minutes', { minutes });
 }
 
+/** How close to its end WhatsApp's 24-hour window is when the list and the chat warn (ms): 2 hours. */
+export const WINDOW_WARNING_MS = 2 * 3_600_000;
+
 /** Time left until `until`: see duration. */
 export function timeLeft(until: Date, now: Date, i18n: Translator): string {
   return duration(until.getTime() - now.getTime(), i18n);

@@ -140,15 +140,21 @@ function ChatPane({ open, viewer, i18n, filters, presence, now }: ChatPaneProps)
 }
 
 /** The words inbox.js writes on its own (the countdown, a send that found no connection), in the viewer's language. */
-function scriptWords({ t }: Translator) {
+function scriptWords({ locale, messages: { inbox } }: Translator) {
+  // The catalogue's own texts, {{variables}} and plural forms included: inbox.js fills them (Intl.PluralRules picks the form).
   return {
-    notSent: t('inbox.notSentOffline'),
-    lessThanMinute: t('inbox.time.lessThanMinute'),
-    minutes: t('inbox.time.minutes'),
-    hoursMinutes: t('inbox.time.hoursMinutes'),
-    closed: t('inbox.composer.closedNow'),
-    reload: t('inbox.composer.reload'),
-    notification: t('inbox.notificationFallback'),
+    locale,
+    notSent: inbox.notSentOffline,
+    lessThanMinute: inbox.time.lessThanMinute,
+    minutes: inbox.time.minutes,
+    hoursMinutes: inbox.time.hoursMinutes,
+    days: { one: inbox.time.days_one, other: inbox.time.days_other },
+    closed: inbox.composer.closedNow,
+    reload: inbox.composer.reload,
+    notification: inbox.notificationFallback,
+    waitingFor: inbox.list.waitingFor,
+    windowClosing: inbox.list.windowClosing,
+    closingSoon: inbox.composer.closingSoon,
   };
 }
 

@@ -21,6 +21,10 @@ export interface ConversationRowView {
   optedOut: boolean;
   /** Since when the aspirant waits for our answer (her first message since our side last wrote); null: nobody waits. */
   waitingSince: Date | null;
+  /** Whether the last message is the aspirant's (else ours: a recruiter's or the bot's). */
+  lastFromAspirant: boolean;
+  /** When WhatsApp's 24-hour customer-service window closes (or closed): 24 h after her last message; null before she wrote. */
+  windowClosesAt: Date | null;
 }
 
 export type MediaKindView = MediaKind;
@@ -100,7 +104,8 @@ export interface ViewerView {
 export type Scope = InboxScope;
 
 export interface InboxFilters {
-  status?: ConversationStatus;
+  /** A status, or `waiting`: conversations whose aspirant waits for our answer, longest wait first. */
+  status?: ConversationStatus | 'waiting';
   scope: Scope;
   q?: string;
 }

@@ -24,7 +24,7 @@ import type { SetPlan } from './set-plan';
 
 /** The conversation and aspirant columns of an inbox list row (server/db/queries/inbox `RowRecord`), of table alias `t`. */
 const columnsOf = (names: string[]) => (t: string) => sql.raw(names.map((name) => `${t}.${name}`).join(', '));
-const rowConversation = columnsOf(['id', 'aspirant_id', 'status', 'last_message_preview', 'last_message_at', 'unread_count', 'assignee_id', 'waiting_since']);
+const rowConversation = columnsOf(['id', 'aspirant_id', 'status', 'last_message_preview', 'last_message_at', 'last_inbound_at', 'unread_count', 'assignee_id', 'waiting_since']);
 const rowAspirant = columnsOf(['id', 'whatsapp_id', 'first_name', 'last_name', 'whatsapp_name', 'opted_out_at']);
 
 const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
@@ -180,7 +180,8 @@ export function setStatement(plans: SetPlan[]): SQL {
            s.id as row_id, p.whatsapp_id as row_number, p.first_name as row_first_name, p.last_name as row_last_name,
            p.whatsapp_name as row_whatsapp_name, p.opted_out_at as row_opted_out_at, s.last_message_preview as row_preview,
            s.last_message_at as row_last_message_at, s.unread_count as row_unread, s.status as row_status,
-           s.assignee_id as row_assignee_id, u.name as row_assignee_name, s.waiting_since as row_waiting_since
+           s.assignee_id as row_assignee_id, u.name as row_assignee_name, s.waiting_since as row_waiting_since,
+           s.last_inbound_at as row_last_inbound_at
     from items i${has.creates ? sql` left join fresh f on f.ord = i.ord` : sql``} left join conv c on c.ord = i.ord${withIds('c')}
       left join shown s on s.id = c.id
       left join people p on p.id = s.aspirant_id
@@ -206,6 +207,7 @@ interface SetRow {
   row_assignee_id: number | null;
   row_assignee_name: string | null;
   row_waiting_since: Date | string | null;
+  row_last_inbound_at: Date | string | null;
 }
 
 /** What one plan's row says: `stale` — a first message whose conversation exists after all (nothing was written). */
@@ -230,6 +232,7 @@ function listRow(row: SetRow): RowRecord | undefined {
     assigneeId: row.row_assignee_id === null ? null : Number(row.row_assignee_id),
     assigneeName: row.row_assignee_name,
     waitingSince: date(row.row_waiting_since),
+    lastInboundAt: date(row.row_last_inbound_at),
   };
 }
 

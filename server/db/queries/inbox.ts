@@ -1,4 +1,5 @@
 /** @module server/db/queries/inbox — the inbox's list reads: who may see what, the list (filtered, searched, keyset-paged), one or many list rows, and marking a conversation read. The open conversation's reads are in ./chat. */
+import { windowClosesAt } from '../../../actors/conversation/rules';
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ConversationStatus, Role } from '../../../actors/vocabulary';
@@ -76,6 +77,7 @@ const rowColumns = {
   assigneeId: conversations.assigneeId,
   assigneeName: assignee.name,
   waitingSince: conversations.waitingSince,
+  lastInboundAt: conversations.lastInboundAt,
 };
 
 export type RowRecord = { [K in keyof typeof rowColumns]: (typeof rowColumns)[K]['_']['data'] | null };
@@ -93,14 +95,17 @@ export function toRowView(row: RowRecord): ConversationRowView {
     assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName ?? '' } : undefined,
     optedOut: row.optedOutAt !== null,
     waitingSince: row.waitingSince,
+    // decide() writes both times from the same message: equal when hers is the last one.
+    lastFromAspirant: row.lastInboundAt !== null && row.lastMessageAt !== null && row.lastInboundAt.getTime() >= row.lastMessageAt.getTime(),
+    windowClosesAt: row.lastInboundAt ? new Date(windowClosesAt(row.lastInboundAt.getTime())!) : null,
   };
 }
 
 function filterWhere(viewer: Viewer, filters: ListFilters): SQL | undefined {
   const parts: (SQL | undefined)[] = [visibleTo(viewer)];
-  if (filters.status === WAITING) parts.push(sql`${conversations.waitingSince} is not null`, sql`${conversations.status} <> 'archived'`);
+  if (filters.status === WAITING) parts.push(sql`${conversations.waitingSince} is not null`, sql`${conversations.status} not in ('closed', 'archived')`);
   else if (filters.status) parts.push(eq(conversations.status, filters.status));
-  else parts.push(sql`${conversations.status} <> 'archived'`);
+  else parts.push(sql`${conversations.status} not in ('closed', 'archived')`);
   if (filters.scope === 'mine') parts.push(eq(conversations.assigneeId, viewer.id));
   if (filters.scope === 'unassigned') parts.push(isNull(conversations.assigneeId));
   const q = filters.q?.trim();
