@@ -19,6 +19,7 @@ const TABLES = [
   'messages',
   'notes',
   'outbox',
+  'push_subscriptions',
   'sessions',
   'timers',
   'users',
