@@ -20,6 +20,7 @@ import { inboxRoutes } from './routes/inbox';
 import { liveRoutes } from './routes/live';
 import { healthRoutes } from './routes/health';
 import { observability } from './routes/observability';
+import { pushRoutes } from './routes/push';
 import { webhookRoutes } from './routes/webhooks';
 import type { Services } from './wiring';
 
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
         now: deps.now,
       }),
     )
+    .use(pushRoutes({ db, push: services.push, secureCookies }))
     .use(liveRoutes({ db, presence, hub: services.hub, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
     .use(formRoutes({ config, db, conversations: services.conversations }));
   if (services.simulator) {

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig, resolveSecret } from './config';
 
 const SID = `AC${'a'.repeat(32)}`;
+/** Two VAPID pairs (web-push generateVAPIDKeys), for a good pair and a mismatched one. */
+const VAPID = { publicKey: 'BKX0tBfRqrg5F5d49QeQdLjzNvRzpyBEuBgP-1gfgRfcMIicWVlbkAxCFMNXHjFEkglQn-6qEmWGH8vtjnilWQo', privateKey: 'QKwRRL1QNrTFAYmUkod0iCJhHHzUU3KGKn31HTuyYmM' };
+const OTHER_VAPID_PRIVATE = 'NMMKpI1OAqADpsyvYp3l4ZynUv-7H2kiQHib8fk8Wk4';
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -70,6 +73,9 @@ describe('loadConfig', () => {
       PRIVACY_POLICY_URL: 'https://agency.example.co/privacidad',
       FORM_LINK_TTL: '48h',
       TWILIO_TEMPLATES: JSON.stringify([{ sid: `HX${'a'.repeat(32)}`, name: 'Seguimiento', preview: 'Hola {{1}}, ¿seguimos?' }]),
+      VAPID_PUBLIC_KEY: VAPID.publicKey,
+      VAPID_PRIVATE_KEY: VAPID.privateKey,
+      VAPID_SUBJECT: 'mailto:ops@agency.example.co',
     });
     expect(config).toEqual({
       port: 8080,
@@ -92,7 +98,17 @@ describe('loadConfig', () => {
       privacyPolicyUrl: 'https://agency.example.co/privacidad',
       formLinkTtlMs: 48 * 3_600_000,
       templates: [{ sid: `HX${'a'.repeat(32)}`, name: 'Seguimiento', preview: 'Hola {{1}}, ¿seguimos?' }],
+      vapidKeys: VAPID,
+      vapidSubject: 'mailto:ops@agency.example.co',
     });
+  });
+
+  test('VAPID_SUBJECT defaults to an https PUBLIC_URL, else a mailto: address at its host', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://wasap.agency.co' }).vapidSubject).toBe('https://wasap.agency.co');
+    expect(loadConfig({}).vapidSubject).toBe('mailto:wasap@localhost');
+    expect(loadConfig({ PUBLIC_URL: 'https://localhost:8443' }).vapidSubject).toBe('mailto:wasap@localhost');
+    expect(loadConfig({ VAPID_SUBJECT: 'https://agency.co/contact' }).vapidSubject).toBe('https://agency.co/contact');
+    expect(loadConfig({}).vapidKeys).toBeUndefined();
   });
 
   test.each([
@@ -115,11 +131,24 @@ describe('loadConfig', () => {
     [{ S3_BUCKET: 'wasap-media' }, 'S3_REGION'],
     [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_BUCKET'],
     [{ S3_BUCKET: 'Bad_Bucket', S3_REGION: 'x' }, 'S3_BUCKET'],
+    [{ VAPID_PUBLIC_KEY: VAPID.publicKey }, 'VAPID_PRIVATE_KEY'],
+    [{ VAPID_PRIVATE_KEY: VAPID.privateKey }, 'VAPID_PUBLIC_KEY'],
+    [{ VAPID_PUBLIC_KEY: `${VAPID.publicKey}=`, VAPID_PRIVATE_KEY: VAPID.privateKey }, 'VAPID_PUBLIC_KEY'],
+    [{ VAPID_PUBLIC_KEY: VAPID.publicKey.slice(0, 40), VAPID_PRIVATE_KEY: VAPID.privateKey }, 'VAPID_PUBLIC_KEY'],
+    [{ VAPID_PUBLIC_KEY: VAPID.publicKey, VAPID_PRIVATE_KEY: 'short' }, 'VAPID_PRIVATE_KEY'],
+    [{ VAPID_PUBLIC_KEY: VAPID.publicKey, VAPID_PRIVATE_KEY: OTHER_VAPID_PRIVATE }, 'VAPID_PRIVATE_KEY'],
+    [{ VAPID_SUBJECT: 'ops@agency.co' }, 'VAPID_SUBJECT'],
+    [{ VAPID_SUBJECT: 'http://agency.co' }, 'VAPID_SUBJECT'],
+    [{ VAPID_SUBJECT: 'mailto:nobody' }, 'VAPID_SUBJECT'],
   ])('%j is rejected naming %s', (env, variable) => {
     const error = errorOf(env);
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: expected`)).toBe(true);
     expect(error.message).not.toContain('\n');
+  });
+
+  test('a VAPID private key is never echoed, whatever is wrong with it', () => {
+    for (const privateKey of ['short', OTHER_VAPID_PRIVATE]) expect(errorOf({ VAPID_PUBLIC_KEY: VAPID.publicKey, VAPID_PRIVATE_KEY: privateKey }).message).not.toContain(privateKey);
   });
 
   test('a password in a bad DATABASE_URL is not echoed', () => {

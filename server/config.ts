@@ -1,7 +1,7 @@
 /** @module server/config — every environment variable, parsed and validated in one place. */
 import { mkdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -31,6 +31,14 @@ export interface S3Config {
   forcePathStyle: boolean;
 }
 
+/** A VAPID key pair (RFC 8292) on P-256, each key base64url without padding as browsers and web-push take them. */
+export interface VapidKeys {
+  /** The uncompressed public point: 65 bytes (0x04 ‖ x ‖ y), 87 characters. Browsers get it as `applicationServerKey`. */
+  publicKey: string;
+  /** The private scalar: 32 bytes, 43 characters. */
+  privateKey: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -54,6 +62,10 @@ export interface Config {
   privacyPolicyUrl: string;
   formLinkTtlMs: number;
   templates: TemplateConfig[];
+  /** VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY when set; otherwise server/push/vapid reads (or creates) `vapid.json` in the data folder. */
+  vapidKeys?: VapidKeys;
+  /** VAPID_SUBJECT: the contact push services see in every VAPID token (RFC 8292 `sub`), a mailto: or https: URL. */
+  vapidSubject: string;
 }
 
 /** A configuration problem: one line naming the variable and what it expects. */
@@ -196,6 +208,55 @@ function duration(env: Env, name: string, fallbackMs: number): number {
   return ms;
 }
 
+/** Bytes of a base64url text without padding, or undefined when it is not exactly that (a padded or standard-base64 key). */
+function base64urlBytes(text: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : undefined;
+}
+
+/** VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: both or neither, each of the right size, and one pair (a mismatch would fail every push). */
+function vapidKeys(env: Env): VapidKeys | undefined {
+  const publicKey = read(env, 'VAPID_PUBLIC_KEY');
+  const privateKey = read(env, 'VAPID_PRIVATE_KEY');
+  if (publicKey === undefined && privateKey === undefined) return undefined;
+  const pair = 'a pair from `npx web-push generate-vapid-keys` (set both or neither)';
+  if (publicKey === undefined) throw new ConfigError('VAPID_PUBLIC_KEY', `the public key of VAPID_PRIVATE_KEY, ${pair}`);
+  if (privateKey === undefined) throw new ConfigError('VAPID_PRIVATE_KEY', `the private key of VAPID_PUBLIC_KEY, ${pair}`);
+  const point = base64urlBytes(publicKey);
+  if (point?.length !== 65 || point[0] !== 4) throw new ConfigError('VAPID_PUBLIC_KEY', 'a P-256 public key: 65 bytes in base64url without padding (87 characters)', publicKey);
+  const scalar = base64urlBytes(privateKey);
+  // The private key is never echoed.
+  if (scalar?.length !== 32) throw new ConfigError('VAPID_PRIVATE_KEY', 'a P-256 private key: 32 bytes in base64url without padding (43 characters)');
+  let derived: Buffer | undefined;
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(scalar);
+    derived = ecdh.getPublicKey();
+  } catch {
+    derived = undefined;
+  }
+  if (!derived?.equals(point)) throw new ConfigError('VAPID_PRIVATE_KEY', `the private key of VAPID_PUBLIC_KEY (these are from different pairs): ${pair}`);
+  return { publicKey, privateKey };
+}
+
+/**
+ * VAPID_SUBJECT, or PUBLIC_URL when it is https on a real host (Apple's push service refuses a localhost subject), else
+ * `mailto:wasap@<PUBLIC_URL's host>` — the push services' way to reach whoever runs this server.
+ */
+function vapidSubject(env: Env, publicUrl: string): string {
+  const raw = read(env, 'VAPID_SUBJECT');
+  const expected = 'a mailto: address (mailto:ops@agency.co) or an https: URL that reaches whoever runs this server';
+  if (raw === undefined) {
+    const { protocol, hostname } = new URL(publicUrl);
+    return protocol === 'https:' && hostname !== 'localhost' ? publicUrl : `mailto:wasap@${hostname}`;
+  }
+  const parsed = URL.parse(raw);
+  const valid = parsed?.protocol === 'https:' ? parsed.hostname !== '' : parsed?.protocol === 'mailto:' && /^[^@\s]+@[^@\s]+$/.test(parsed.pathname);
+  if (!valid) throw new ConfigError('VAPID_SUBJECT', expected, raw);
+  return raw;
+}
+
 function logLevel(env: Env): LogLevel {
   const raw = read(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError('LOG_LEVEL', LOG_LEVELS.join(', '), raw);
@@ -235,6 +296,8 @@ export function loadConfig(env: Env = process.env): Config {
     privacyPolicyUrl: url(env, 'PRIVACY_POLICY_URL', ['http:', 'https:']) ?? `${publicUrl}/privacy`,
     formLinkTtlMs: duration(env, 'FORM_LINK_TTL', 7 * 86_400_000),
     templates: templates(env),
+    vapidKeys: vapidKeys(env),
+    vapidSubject: vapidSubject(env, publicUrl),
   };
 }
 

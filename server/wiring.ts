@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { createHub, type Hub } from './realtime/hub';
 import { createPusher } from './realtime/pusher';
+import { createPush, type PushOptions, type PushService } from './push';
 import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
 import { createConversationSystem, type ConversationSystem } from './conversations/system';
 import { createBlobStore, type BlobStore } from './storage';
@@ -30,6 +31,8 @@ export interface Services {
   timers: QueueHandle;
   /** Present only in simulator mode (no Twilio settings). */
   simulator?: Simulator;
+  /** Web Push; absent when the server has no VAPID key pair (logged at start). */
+  push?: PushService;
   /** Recovers work interrupted by a stop or crash and starts the job queues. */
   start(): Promise<void>;
   /** Stops the job queues and drains the actors; the database stays open for the caller to close. */
@@ -58,6 +61,8 @@ export interface ServiceOptions {
   timerPollMs?: number;
   /** false runs without the intake bot (tests of the WhatsApp path alone). */
   bot?: boolean;
+  /** Web Push settings for tests: a fake push service on loopback http, smaller limits. */
+  push?: PushOptions;
 }
 
 /**
@@ -140,8 +145,13 @@ export function buildServices(options: ServiceOptions): Services {
   });
   const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger });
+  const push = createPush({ config, db: database.db, logger, options: options.push });
   let maintenance: Maintenance | undefined;
-  after.changed = (_key, conversationId, result, event) => pusher.changed(conversationId, result, event);
+  after.changed = (_key, conversationId, result, event) => {
+    pusher.changed(conversationId, result, event);
+    // Only queues (server/push/notifier): a slow or failing push service never holds or fails a commit.
+    push?.changed(conversationId, result, event);
+  };
   after.mediaToFetch = (key, ids) => media.fetch(key, ids);
   after.outboxReady = () => outbox.wake();
 
@@ -154,6 +164,7 @@ export function buildServices(options: ServiceOptions): Services {
     media,
     timers,
     simulator,
+    push,
     async start() {
       if (options.bot !== false) await ensureDefaultScript(database.db);
       await jobs.start();
@@ -168,6 +179,8 @@ export function buildServices(options: ServiceOptions): Services {
       await conversations.drain();
       // The last commits' pushes read the database: they finish before the caller closes it.
       await pusher.idle();
+      // Web Push requests still out are aborted, not waited for: a slow push service must not hold the stop.
+      await push?.stop();
     },
   };
 }

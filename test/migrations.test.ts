@@ -30,6 +30,7 @@ const TABLES = [
   'messages',
   'notes',
   'outbox',
+  'push_subscriptions',
   'sessions',
   'timers',
   'users',

@@ -58,7 +58,7 @@ function pageTexts(page: Page): Promise<string[]> {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (!node.parentElement?.closest('script, style')) texts.push(node.textContent ?? '');
     }
-    for (const element of document.querySelectorAll('[title], [aria-label], [placeholder], [alt], input[type=submit][value]')) {
+    for (const element of Array.from(document.querySelectorAll('[title], [aria-label], [placeholder], [alt], input[type=submit][value]'))) {
       for (const name of ['title', 'aria-label', 'placeholder', 'alt', 'value']) {
         const value = element.getAttribute(name);
         if (value && (name !== 'value' || element.matches('input[type=submit]'))) texts.push(value);

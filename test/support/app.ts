@@ -23,7 +23,18 @@ export interface TestAppOptions {
   overrides?: Partial<
     Pick<
       ServiceOptions,
-      'blobs' | 'sender' | 'now' | 'outboxPollMs' | 'outboxBackoffMs' | 'outboxReconcileAfterMs' | 'outboxGiveUpAfterMs' | 'mediaRetryDelaysMs' | 'mediaStorageBackoffMs' | 'timerPollMs' | 'bot'
+      | 'blobs'
+      | 'sender'
+      | 'now'
+      | 'outboxPollMs'
+      | 'outboxBackoffMs'
+      | 'outboxReconcileAfterMs'
+      | 'outboxGiveUpAfterMs'
+      | 'mediaRetryDelaysMs'
+      | 'mediaStorageBackoffMs'
+      | 'timerPollMs'
+      | 'bot'
+      | 'push'
     >
   >;
   /** Skip recovery and workers start (tests that drive them by hand). */

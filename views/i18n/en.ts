@@ -314,4 +314,8 @@ export const en: Catalogue = {
       targets: { user: 'User', api_token: 'API token', bot_script: 'Bot script', canned_response: 'Canned response', conversation: 'Conversation' },
     },
   },
+  push: {
+    newMessage: 'New message',
+    media: { image: '📷 Photo', video: '🎬 Video', audio: '🎤 Audio', document: '📎 Document' },
+  },
 };

@@ -317,4 +317,8 @@ export const es = {
       targets: { user: 'Usuario', api_token: 'Token de API', bot_script: 'Guion del bot', canned_response: 'Respuesta guardada', conversation: 'Conversación' },
     },
   },
+  push: {
+    newMessage: 'Mensaje nuevo',
+    media: { image: '📷 Foto', video: '🎬 Video', audio: '🎤 Audio', document: '📎 Documento' },
+  },
 };

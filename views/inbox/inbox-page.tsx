@@ -191,6 +191,7 @@ export function InboxPage({ viewer, i18n, filters, rows, nextCursor, open, prese
         </div>
       </div>
       <script src="/assets/inbox.js" defer></script>
+      <script src="/assets/push.js" defer></script>
     </Layout>
   );
 }

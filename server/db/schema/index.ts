@@ -6,3 +6,4 @@ export * from './conversations';
 export * from './pipeline';
 export * from './audit';
 export * from './bot';
+export * from './push';
