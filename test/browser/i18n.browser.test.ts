@@ -35,7 +35,15 @@ const DATA = [
   'America Bogota Europe Madrid UTC',
 ];
 
-const words = (text: string) => new Set((text.replace(/\{\{?\w+\}?\}/g, ' ').toLowerCase().match(/\p{L}{3,}/gu) ?? []).filter((w) => !/^\p{Lu}/u.test(w)));
+const words = (text: string) =>
+  new Set(
+    (
+      text
+        .replace(/\{\{?\w+\}?\}/g, ' ')
+        .toLowerCase()
+        .match(/\p{L}{3,}/gu) ?? []
+    ).filter((w) => !/^\p{Lu}/u.test(w)),
+  );
 
 function leaves(value: unknown): string[] {
   if (typeof value === 'string') return [value];
@@ -136,14 +144,18 @@ describe.skipIf(!browserAvailable)('the reader’s language only, in Chromium', 
       await luis.locator(`#composer-text-${id}`).pressSequentially('Hola');
       await page.locator(`#presence-${id}.is-typing`).waitFor();
       await check(page, 'pushed: typing');
-      await luis.locator(`#composer-text-${id}`).fill('Hola, gracias por escribir; te cuento enseguida');
+      const reply = `Hola, gracias por escribir; te cuento enseguida (${locale})`;
+      await luis.locator(`#composer-text-${id}`).fill(reply);
       await luis.locator(`#composer-text-${id}`).press('Enter');
-      await page.locator(`#chat-log-${id} li.msg.from-recruiter`).waitFor();
-      await luis.locator(`#status-${id}`).selectOption('needs_attention');
-      await page.locator(`#status-${id} option[value=needs_attention][selected]`).waitFor({ state: 'attached' });
-      await write('Sigo esperando, gracias');
-      await page.locator(`#chat-log-${id} li.msg`, { hasText: 'Sigo esperando' }).waitFor();
-      await page.locator(`#conv-row-${id}`, { hasText: 'Sigo esperando' }).waitFor();
+      await page.locator(`#chat-log-${id} li.msg.from-recruiter`, { hasText: reply }).waitFor();
+      // A status her reply did not already set (a reply moves needs_attention to open).
+      const status = locale === 'es' ? 'needs_attention' : 'closed';
+      await luis.locator(`#status-${id}`).selectOption(status);
+      await page.locator(`#status-${id} option[value=${status}][selected]`).waitFor({ state: 'attached' });
+      const again = `Sigo esperando, gracias (${locale})`;
+      await write(again);
+      await page.locator(`#chat-log-${id} li.msg`, { hasText: again }).waitFor();
+      await page.locator(`#conv-row-${id}`, { hasText: again }).waitFor();
       await check(page, 'pushed: reply, status, message, row');
 
       for (const path of ['/admin/users', '/admin/canned', '/admin/audit', '/admin/users/disable?email=luis%40agency.co', '/inbox/999999']) {

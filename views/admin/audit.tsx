@@ -48,10 +48,36 @@ function labelOf<T extends object>(labels: T, code: string): string {
   return Object.hasOwn(labels, code) ? String(labels[code as keyof T]) : code;
 }
 
+/**
+ * An entry's details as the admin reads them: each field named in her language, and a value that is a word of ours (a
+ * status, a role, a language, why a sign-in failed) in her language too; names, e-mails and numbers as they are.
+ */
+function Details({ i18n, details }: { i18n: Translator; details: unknown }) {
+  if (details === null || typeof details !== 'object' || Array.isArray(details)) return details === null || details === undefined ? '' : <code safe>{JSON.stringify(details)}</code>;
+  const { fields, reasons, languages } = i18n.messages.admin.audit;
+  const words: Record<string, string>[] = [i18n.messages.inbox.statuses, i18n.messages.admin.users.roles, reasons, languages];
+  const say = (value: unknown): string => {
+    if (value === null || value === undefined) return '—';
+    if (typeof value !== 'string') return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    for (const labels of words) if (Object.hasOwn(labels, value)) return labels[value]!;
+    return value;
+  };
+  return (
+    <dl class="audit-fields">
+      {Object.entries(details).map(([key, value]) => (
+        <>
+          <dt safe>{labelOf(fields, key)}</dt>
+          <dd safe>{say(value)}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
 function Entry({ i18n, entry }: { i18n: Translator; entry: AuditRow }) {
   const { actions, targets }: { actions: ActionLabels; targets: TargetLabels } = i18n.messages.admin.audit;
   const target = entry.targetType ? `${labelOf(targets, entry.targetType)}${entry.targetId ? ` #${entry.targetId}` : ''}` : '';
-  const details = entry.details === null || entry.details === undefined ? '' : JSON.stringify(entry.details);
+
   return (
     <tr id={`audit-${entry.id}`}>
       <td>
@@ -60,12 +86,10 @@ function Entry({ i18n, entry }: { i18n: Translator; entry: AuditRow }) {
         </time>
       </td>
       <td safe>{entry.actor}</td>
-      <td title={entry.action} safe>
-        {labelOf(actions, entry.action)}
-      </td>
+      <td safe>{labelOf(actions, entry.action)}</td>
       <td safe>{target}</td>
       <td class="audit-details">
-        <code safe>{details}</code>
+        <Details i18n={i18n} details={entry.details} />
       </td>
       <td safe>{entry.ip ?? ''}</td>
     </tr>
