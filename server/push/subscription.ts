@@ -36,6 +36,12 @@ export class InvalidSubscriptionError extends AppError {
   }
 }
 
+/**
+ * Names that only ever mean this machine or its network (RFC 6761 localhost, RFC 6762 .local, RFC 8375 home.arpa,
+ * cloud metadata names under .internal) or that map any IP into DNS (nip.io, sslip.io): never a push service.
+ */
+const INTERNAL_NAMES = /(^|\.)(localhost|local|internal|home\.arpa|lan|intranet|corp|nip\.io|sslip\.io|localtest\.me)$/;
+
 const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|\[::1\]):\d{1,5}\//;
 
 /**
@@ -48,9 +54,10 @@ export function checkEndpoint(raw: unknown, rules: EndpointRules = {}): string {
   if (rules.allowLoopbackHttp && LOOPBACK_HTTP.test(raw)) return raw;
   const url = URL.parse(raw);
   if (!url || url.protocol !== 'https:' || url.username || url.password || url.port !== '') throw new InvalidSubscriptionError('endpoint', expected);
-  const host = url.hostname;
+  // `localhost.` is `localhost`: a trailing dot only makes a name absolute.
+  const host = url.hostname.toLowerCase().replace(/\.+$/, '');
   const ipLiteral = host.startsWith('[') || /^[\d.]+$/.test(host);
-  if (ipLiteral || host === 'localhost' || host.endsWith('.localhost') || !host.includes('.')) throw new InvalidSubscriptionError('endpoint', expected);
+  if (ipLiteral || !host.includes('.') || INTERNAL_NAMES.test(host)) throw new InvalidSubscriptionError('endpoint', expected);
   return raw;
 }
 

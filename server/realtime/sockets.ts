@@ -175,6 +175,8 @@ export function createSockets(deps: { db: Db; presence: Presence; hub: Hub }) {
       for (const topic of socket.listening) unsubscribe(socket, topic);
       socket.listening = [];
       socket.user = user;
+      // Closed meanwhile (forget left its reader): nothing to hear, no reader to join.
+      if (socket.closed) return;
       // Her language or zone may have changed with the rest: she hears everything in the new ones from here on.
       const previous = socket.reader;
       socket.reader = deps.hub.join(translator(user.locale, user.timeZone));

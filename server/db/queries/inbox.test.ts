@@ -100,3 +100,15 @@ describe.each(drivers)('the waiting list on %s', (driver) => {
     expect(pages.flatMap((p) => p.at)).toEqual(ids.map((id) => waitingAt.get(id) ?? null));
   });
 });
+
+describe('malformed cursors', () => {
+  test('a cursor whose date does not exist or whose id is past int4 starts at the first page, never an error', async () => {
+    await using database = await testDatabase('pglite');
+    const viewer = { id: 1, role: 'admin' as const };
+    const first = await listConversations(database.db, viewer, { scope: 'all', status: 'waiting' });
+    for (const cursor of ['w9999-99-99T99:99:99Z_1', 'w2026-01-01T00:00:00Z_99999999999', '9999-99-99T99:99:99Z_1', '2026-01-01T00:00:00Z_99999999999']) {
+      const status = cursor.startsWith('w') ? ('waiting' as const) : undefined;
+      expect(await listConversations(database.db, viewer, { scope: 'all', status }, cursor)).toEqual(status ? first : await listConversations(database.db, viewer, { scope: 'all' }));
+    }
+  });
+});

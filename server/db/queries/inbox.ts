@@ -44,10 +44,17 @@ export type ListFilters = Omit<InboxFilters, 'status'> & { status?: Conversation
 /** The pseudo-status of `ListFilters`: who waits for us. */
 export const WAITING = 'waiting';
 
-/** `<ISO time>_<id>` of the last row (newest activity first): the next page starts strictly after it. */
+/** A cursor's time and id, or undefined when either cannot be one (a date that does not exist, an id past int4). */
+function cursorOf(match: RegExpExecArray | null): { at: Date; id: number } | undefined {
+  if (!match) return undefined;
+  const at = new Date(match[1]!);
+  const id = Number(match[2]);
+  return Number.isNaN(at.getTime()) || id > 2_147_483_647 ? undefined : { at, id };
+}
+
+/** `<ISO time>_<id>` of the last row (newest activity first): the next page starts strictly after it. A malformed one starts at the first page. */
 function parseCursor(cursor?: string): { at: Date; id: number } | undefined {
-  const match = cursor ? /^(\d{4}-\d\d-\d\dT[\d:.]+Z)_(\d+)$/.exec(cursor) : null;
-  return match ? { at: new Date(match[1]!), id: Number(match[2]) } : undefined;
+  return cursorOf(cursor ? /^(\d{4}-\d\d-\d\dT[\d:.]+Z)_(\d{1,10})$/.exec(cursor) : null);
 }
 
 /**
@@ -56,8 +63,7 @@ function parseCursor(cursor?: string): { at: Date; id: number } | undefined {
  * backfill truncates). A cursor of the other format (or none) starts at the first page.
  */
 function parseWaitingCursor(cursor?: string): { at: Date; id: number } | undefined {
-  const match = cursor ? /^w(\d{4}-\d\d-\d\dT[\d:.]+Z)_(\d+)$/.exec(cursor) : null;
-  return match ? { at: new Date(match[1]!), id: Number(match[2]) } : undefined;
+  return cursorOf(cursor ? /^w(\d{4}-\d\d-\d\dT[\d:.]+Z)_(\d{1,10})$/.exec(cursor) : null);
 }
 
 /** The assigned recruiter, joined as a second `users`. */
