@@ -135,7 +135,8 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     expect(english).not.toContain('Nuevo usuario');
     const audit = await (await t.request('/admin/audit', { headers: { cookie: boss.cookie } })).text();
     expect(audit).toContain('When (Europe/Madrid)');
-    expect(audit).toContain('<td title="user.preferences_changed">Language or time zone changed</td>');
+    expect(audit).toContain('<td>Language or time zone changed</td>');
+    expect(audit).toContain('<dt>Language</dt><dd>English</dd>');
   });
 
   test('the users page lists everyone and escapes names', async () => {
@@ -272,14 +273,17 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     const all = await (await t.request('/admin/audit', { headers: { cookie: boss.cookie } })).text();
     expect(all).not.toContain('<script>alert(1)</script>');
     expect(all).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    // Each row: the action's label, its code kept in the title; times in the admin's zone (Colombia's by default).
-    expect(all).toContain('<td title="auth.signed_in">Inició sesión</td>');
-    expect(all).toContain('<td title="user.disabled">Usuario desactivado</td>');
+    // Each row: the action's label, never its code; details as fields and values in her words; times in the admin's
+    // zone (Colombia's by default).
+    expect(all).toContain('<td>Inició sesión</td>');
+    expect(all).toContain('<td>Usuario desactivado</td>');
+    expect(all).toContain('<dt>Motivo</dt><dd>correo desconocido</dd>');
+    expect(all).not.toContain('unknown_email');
     expect(all).toContain('Cuándo (America/Bogota)');
     const auth = await (await t.request('/admin/audit?action=auth.', { headers: { cookie: boss.cookie } })).text();
-    expect(auth).toContain('<td title="auth.sign_in_failed">');
-    expect(auth).not.toContain('<td title="user.disabled">');
+    expect(auth).toContain('<td>Intento de inicio de sesión fallido</td>');
+    expect(auth).not.toContain('<td>Usuario desactivado</td>');
     const wildcard = await (await t.request('/admin/audit?action=%25', { headers: { cookie: boss.cookie } })).text();
-    expect(wildcard).not.toContain('<td title="auth.signed_in">');
+    expect(wildcard).not.toContain('<td>Inició sesión</td>');
   });
 });

@@ -169,7 +169,7 @@ export const en: Catalogue = {
       whatsappName: 'WhatsApp: {{name}}',
       optedOutAt: 'Opted out {{when}}',
     },
-    steps: { greeting: 'Greeting', awaiting_form: 'Waiting for the form', awaiting_photo: 'Waiting for the photo', with_recruiter: 'With a recruiter' },
+    steps: { greeting: 'Greeting', awaiting_form: 'Waiting for the form', awaiting_photo: 'Waiting for the photo', with_recruiter: 'Handed to the team' },
     shifts: { morning: 'Morning', afternoon: 'Afternoon', evening: 'Evening', flexible: 'Flexible', any: 'Any time' },
     modeling: { Runway: 'Runway', Commercial: 'Commercial', Fitness: 'Fitness', Parts: 'Parts', Promotional: 'Promotional', Other: 'Other' },
     events: {

@@ -172,7 +172,7 @@ export const es = {
       whatsappName: 'WhatsApp: {{name}}',
       optedOutAt: 'Se dio de baja el {{when}}',
     },
-    steps: { greeting: 'Saludo', awaiting_form: 'Esperando el formulario', awaiting_photo: 'Esperando la foto', with_recruiter: 'Con un reclutador' },
+    steps: { greeting: 'Saludo', awaiting_form: 'Esperando el formulario', awaiting_photo: 'Esperando la foto', with_recruiter: 'Pasada al equipo' },
     shifts: { morning: 'Mañana', afternoon: 'Tarde', evening: 'Noche', flexible: 'Flexible', any: 'Cualquier hora' },
     modeling: { Runway: 'Pasarela', Commercial: 'Comercial', Fitness: 'Fitness', Parts: 'Partes del cuerpo', Promotional: 'Promocional', Other: 'Otro' },
     events: {

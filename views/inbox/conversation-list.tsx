@@ -185,9 +185,13 @@ function EmptyList({ filters, i18n }: { filters: InboxFilters; i18n: Translator 
   return (
     <li class="list-empty">
       <p safe>{filters.q ? i18n.t('inbox.list.noMatch', { q: filters.q }) : i18n.t('inbox.list.empty')}</p>
-      <p class="muted" safe>
-        {i18n.t('inbox.list.emptyHint')}
-      </p>
+      {filters.q ? (
+        ''
+      ) : (
+        <p class="muted" safe>
+          {i18n.t('inbox.list.emptyHint')}
+        </p>
+      )}
     </li>
   );
 }

@@ -72,7 +72,8 @@ describe('InboxPage', () => {
         now={SAMPLE_NOW}
       />,
     );
-    expectInert(html, { scripts: 3 });
+    // htmx, its WebSocket extension, inbox.js and push.js: nothing else.
+    expectInert(html, { scripts: 4 });
     expectEscapedText(html);
   });
 });
