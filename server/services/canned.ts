@@ -32,7 +32,8 @@ export async function cannedFor(db: Db, settings: CannedSettings | undefined, nu
   const rows = await db.select({ id: cannedResponses.id, title: cannedResponses.title, body: cannedResponses.body }).from(cannedResponses);
   if (!settings || !number || rows.every((row) => !row.body.includes('{'))) return rows;
   const aspirant = await findAspirantByWhatsappId(db, number);
-  const firstName = aspirant?.firstName?.trim() || aspirant?.whatsappName?.trim() || '';
+  // Before the form, her WhatsApp name's first word: "Hola Sofía", not "Hola Sofía Peña Ruiz".
+  const firstName = aspirant?.firstName?.trim() || aspirant?.whatsappName?.trim().split(/\s+/)[0] || '';
   const values = {
     firstName,
     whatsappName: aspirant?.whatsappName?.trim() ?? '',

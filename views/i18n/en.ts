@@ -173,7 +173,7 @@ export const en: Catalogue = {
     shifts: { morning: 'Morning', afternoon: 'Afternoon', evening: 'Evening', flexible: 'Flexible', any: 'Any time' },
     modeling: { Runway: 'Runway', Commercial: 'Commercial', Fitness: 'Fitness', Parts: 'Parts', Promotional: 'Promotional', Other: 'Other' },
     events: {
-      'inbound.received': 'Aspirant wrote',
+      'inbound.received': 'Message received',
       'recruiter.replied': 'Recruiter replied',
       'form.submitted': 'Form submitted',
       'timer.fired': 'Reminder timer fired',

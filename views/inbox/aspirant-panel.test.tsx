@@ -77,7 +77,7 @@ describe('EventHistory', () => {
         ]}
       />,
     );
-    expect(html.indexOf('Form submitted')).toBeLessThan(html.indexOf('Aspirant wrote'));
+    expect(html.indexOf('Form submitted')).toBeLessThan(html.indexOf('Message received'));
     // A type the catalogue does not name is an "Event", never a code.
     expect(html.indexOf('Event<')).toBeLessThan(html.indexOf('Form submitted'));
     expect(html).not.toContain('some.future_event');
