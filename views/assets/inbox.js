@@ -63,12 +63,15 @@
     }
   });
 
-  // The reply box grows with its text up to a few lines.
+  // The reply box grows with its text up to six lines. By `rows`, not a style: htmx copies an old element's style
+  // attribute onto the new one when it swaps the composer, and the CSP (style-src-attr) refuses that.
   document.addEventListener('input', (event) => {
     const box = event.target;
     if (!(box instanceof HTMLTextAreaElement) || !box.hasAttribute('data-enter-sends')) return;
-    box.style.height = 'auto';
-    box.style.height = `${Math.min(box.scrollHeight, 160)}px`;
+    box.rows = 1;
+    const css = getComputedStyle(box);
+    const lines = (box.scrollHeight - parseFloat(css.paddingTop) - parseFloat(css.paddingBottom)) / (parseFloat(css.lineHeight) || 20);
+    box.rows = Math.min(Math.max(Math.round(lines), 1), 6);
   });
 
   // A canned response fills the reply box for editing; it never sends on its own.
@@ -89,7 +92,7 @@
     if (!form || (event.detail?.ctx?.response?.status ?? 500) >= 400) return;
     form.reset();
     form.querySelectorAll('[data-form-error]').forEach((slot) => (slot.textContent = ''));
-    form.querySelectorAll('textarea[data-enter-sends]').forEach((box) => (box.style.height = ''));
+    form.querySelectorAll('textarea[data-enter-sends]').forEach((box) => (box.rows = 1));
     const scroller = form.closest('.pane-chat')?.querySelector('.chat-scroll');
     if (scroller) scroller.scrollTop = 0; // column-reverse: 0 is the newest message
   });
