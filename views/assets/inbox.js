@@ -15,7 +15,8 @@
   document.addEventListener('keydown', (event) => {
     const box = event.target;
     if (!(box instanceof HTMLTextAreaElement) || !box.hasAttribute('data-enter-sends')) return;
-    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || !finePointer.matches) return;
+    // defaultPrevented: Enter already picked a `/` suggestion (handled first, in the capture phase).
+    if (event.defaultPrevented || event.key !== 'Enter' || event.shiftKey || event.isComposing || !finePointer.matches) return;
     event.preventDefault();
     if (box.value.trim()) box.form?.requestSubmit();
   });
@@ -63,12 +64,15 @@
     }
   });
 
-  // The reply box grows with its text up to a few lines.
+  // The reply box grows with its text up to six lines. By `rows`, not a style: htmx copies an old element's style
+  // attribute onto the new one when it swaps the composer, and the CSP (style-src-attr) refuses that.
   document.addEventListener('input', (event) => {
     const box = event.target;
     if (!(box instanceof HTMLTextAreaElement) || !box.hasAttribute('data-enter-sends')) return;
-    box.style.height = 'auto';
-    box.style.height = `${Math.min(box.scrollHeight, 160)}px`;
+    box.rows = 1;
+    const css = getComputedStyle(box);
+    const lines = (box.scrollHeight - parseFloat(css.paddingTop) - parseFloat(css.paddingBottom)) / (parseFloat(css.lineHeight) || 20);
+    box.rows = Math.min(Math.max(Math.round(lines), 1), 6);
   });
 
   // A canned response fills the reply box for editing; it never sends on its own.
@@ -83,13 +87,120 @@
     box.dispatchEvent(new Event('input', { bubbles: true }));
   });
 
+  // `/` at the start of the reply box or of a line offers the canned responses (composer.tsx CannedSuggestions) whose
+  // title or text holds every word typed after it, accents and case aside. ↑/↓ choose, Enter or Tab (or a click) put the
+  // filled text in place of the `/words`, Esc closes — and none of them reaches the Enter-sends or page Esc handlers.
+  const fold = (text) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  /** Where the `/` being typed is (the caret's line, from its start) and the words after it; null when there is none. */
+  function slashAt(box) {
+    if (box.selectionStart !== box.selectionEnd) return null;
+    const before = box.value.slice(0, box.selectionStart);
+    const start = before.lastIndexOf('\n') + 1;
+    if (before[start] !== '/') return null;
+    const query = fold(before.slice(start + 1));
+    return { start, words: query.split(/\s+/).filter(Boolean) };
+  }
+  /** The slash a box's Esc closed: it stays closed until that slash is gone. */
+  const dismissed = new WeakMap();
+  function suggestParts(box) {
+    const list = document.getElementById(box.getAttribute('aria-controls') ?? '');
+    if (!list || list.getAttribute('role') !== 'listbox') return null;
+    const popup = list.closest('.canned-suggest');
+    const status = document.getElementById(popup.id.replace('canned-suggest-', 'canned-status-'));
+    return { list, popup, status, options: [...list.querySelectorAll('[role="option"]')] };
+  }
+  const say = (parts, text) => parts.status && parts.status.textContent !== text && (parts.status.textContent = text);
+  function choose(box, parts, option) {
+    for (const other of parts.options) other.setAttribute('aria-selected', String(other === option));
+    if (option) {
+      box.setAttribute('aria-activedescendant', option.id);
+      option.scrollIntoView({ block: 'nearest' });
+    } else box.removeAttribute('aria-activedescendant');
+  }
+  function dismiss(box, parts) {
+    dismissed.set(box, slashAt(box)?.start);
+    closeSuggestions(box, parts);
+  }
+  function closeSuggestions(box, parts = suggestParts(box)) {
+    if (!parts || parts.popup.hidden) return;
+    parts.popup.hidden = true;
+    choose(box, parts, null);
+    say(parts, '');
+  }
+  function updateSuggestions(box) {
+    const parts = suggestParts(box);
+    if (!parts) return;
+    const slash = slashAt(box);
+    if (!slash) dismissed.delete(box);
+    if (!slash || dismissed.get(box) === slash.start) return closeSuggestions(box, parts);
+    let first = null;
+    for (const option of parts.options) {
+      const text = fold([...option.children].map((part) => part.textContent).join(' '));
+      option.hidden = !slash.words.every((word) => text.includes(word));
+      first ??= option.hidden ? null : option;
+    }
+    const current = parts.options.find((option) => option.getAttribute('aria-selected') === 'true' && !option.hidden);
+    parts.list.hidden = !first;
+    parts.popup.querySelector('[data-canned-none]').hidden = Boolean(first);
+    parts.popup.hidden = false;
+    choose(box, parts, current ?? first);
+    say(parts, parts.popup.querySelector(first ? '[data-canned-hint]' : '[data-canned-none]').textContent.trim());
+  }
+  function insertSuggestion(box, option) {
+    const slash = slashAt(box);
+    const parts = suggestParts(box);
+    if (!slash || !parts) return;
+    box.setRangeText(option.getAttribute('data-canned-text') ?? '', slash.start, box.selectionStart, 'end');
+    closeSuggestions(box, parts);
+    box.focus();
+    // The inserted text is the preview: it grows the box and says she is typing, and is sent only by her.
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+  const suggesting = (box) => box instanceof HTMLTextAreaElement && box.hasAttribute('aria-controls') && box.hasAttribute('data-enter-sends');
+  document.addEventListener('input', (event) => suggesting(event.target) && updateSuggestions(event.target));
+  document.addEventListener('click', (event) => suggesting(event.target) && updateSuggestions(event.target));
+  document.addEventListener('focusout', (event) => suggesting(event.target) && closeSuggestions(event.target));
+  // Moving the caret onto or off a `/` line opens or closes the list, as typing does.
+  document.addEventListener('keyup', (event) => suggesting(event.target) && /^(ArrowLeft|ArrowRight|Home|End)$/.test(event.key) && updateSuggestions(event.target));
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      const box = event.target;
+      if (!suggesting(box) || event.isComposing || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      const parts = suggestParts(box);
+      if (!parts || parts.popup.hidden) return;
+      const shown = parts.options.filter((option) => !option.hidden);
+      const at = shown.findIndex((option) => option.getAttribute('aria-selected') === 'true');
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        const next = at === -1 ? (step > 0 ? 0 : shown.length - 1) : (at + step + shown.length) % shown.length;
+        if (shown.length > 0) choose(box, parts, shown[next]);
+      } else if (event.key === 'Enter' || (event.key === 'Tab' && at >= 0)) {
+        // Nothing matches: Enter only closes the list, so a mistyped `/word` is not sent by the same key.
+        if (at >= 0) insertSuggestion(box, shown[at]);
+        else dismiss(box, parts);
+      } else if (event.key === 'Escape') dismiss(box, parts);
+      else return;
+      // Registered in the capture phase: the Enter-sends and page-wide Esc handlers see the key as taken.
+      event.preventDefault();
+    },
+    true,
+  );
+  // A click or tap on an option inserts it; pressing it first must not take the focus from the box (that would close the list).
+  document.addEventListener('mousedown', (event) => event.target instanceof Element && event.target.closest('.canned-suggest') && event.preventDefault());
+  document.addEventListener('click', (event) => {
+    const option = event.target instanceof Element ? event.target.closest('.canned-suggest [role="option"]') : null;
+    const box = option && document.querySelector(`textarea[aria-controls="${option.closest('[role="listbox"]').id}"]`);
+    if (box) insertSuggestion(box, option);
+  });
+
   // Forms whose drafts survive re-renders (hx-preserve) are cleared only once the server accepted them.
   document.addEventListener('htmx:after:request', (event) => {
     const form = event.target instanceof Element ? event.target.closest('form[data-reset-on-success]') : null;
     if (!form || (event.detail?.ctx?.response?.status ?? 500) >= 400) return;
     form.reset();
     form.querySelectorAll('[data-form-error]').forEach((slot) => (slot.textContent = ''));
-    form.querySelectorAll('textarea[data-enter-sends]').forEach((box) => (box.style.height = ''));
+    form.querySelectorAll('textarea[data-enter-sends]').forEach((box) => (box.rows = 1));
     const scroller = form.closest('.pane-chat')?.querySelector('.chat-scroll');
     if (scroller) scroller.scrollTop = 0; // column-reverse: 0 is the newest message
   });

@@ -205,6 +205,9 @@ export const en: Catalogue = {
       sendTemplate: 'Send a template',
       sendTemplateButton: 'Send template',
       canned: 'Canned responses',
+      cannedSlash: ' · / canned responses',
+      cannedHint: '↑ ↓ to choose · Enter or Tab to insert · Esc to close',
+      cannedNone: 'No canned response matches.',
       notSent: 'The message could not be sent.',
       refused: {
         NO_CONVERSATION: 'This conversation does not exist yet.',

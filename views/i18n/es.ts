@@ -208,6 +208,9 @@ export const es = {
       sendTemplate: 'Enviar una plantilla',
       sendTemplateButton: 'Enviar plantilla',
       canned: 'Respuestas guardadas',
+      cannedSlash: ' · / respuestas guardadas',
+      cannedHint: '↑ ↓ para elegir · Enter o Tab para insertar · Esc para cerrar',
+      cannedNone: 'Ninguna respuesta guardada coincide.',
       notSent: 'No se pudo enviar el mensaje.',
       refused: {
         NO_CONVERSATION: 'Esta conversación todavía no existe.',

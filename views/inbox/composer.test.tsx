@@ -1,6 +1,6 @@
 /** @module views/inbox/composer.test — free text only inside the 24-hour window; templates outside it; everything escaped. */
 import { describe, expect, test } from 'bun:test';
-import { CannedResponses, Composer, ComposerPush, TemplatePicker } from './composer';
+import { CannedResponses, CannedSuggestions, Composer, ComposerPush, TemplatePicker } from './composer';
 import { SAMPLE_NOW, sampleOpen } from './fixtures';
 import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
 import { translator } from '../i18n';
@@ -69,9 +69,59 @@ describe('escaping', () => {
       String(<Composer i18n={en} {...base} window={openWindow} canned={[hostile]} error={HOSTILE_TEXT} />),
       String(<TemplatePicker i18n={en} conversationId={1} templates={[{ sid: HOSTILE_TEXT, name: HOSTILE_TEXT, preview: HOSTILE_TEXT }]} />),
       String(<CannedResponses i18n={en} conversationId={1} canned={[hostile]} />),
+      String(<CannedSuggestions i18n={en} conversationId={1} canned={[hostile]} />),
     ].join('');
     expectInert(html);
     expectEscapedText(html);
+  });
+});
+
+describe('the `/` suggestions', () => {
+  const html = String(<Composer i18n={en} {...base} window={openWindow} />);
+  const options = () => parse(html).attributes.filter((attribute) => attribute.tag === 'li' && attribute.name === 'role' && attribute.value === 'option');
+
+  test('the reply box completes from a listbox of every canned response, hidden until `/` is typed', () => {
+    expect(attributesOf(html, 'composer-text-12')).toMatchObject({ 'aria-autocomplete': 'list', 'aria-haspopup': 'listbox', 'aria-controls': 'canned-list-12' });
+    // A textarea may carry no role but its own, and aria-expanded is not allowed on a textbox (axe aria-allowed-attr).
+    expect(attributesOf(html, 'composer-text-12')).not.toHaveProperty('role');
+    expect(attributesOf(html, 'composer-text-12')).not.toHaveProperty('aria-expanded');
+    expect(attributesOf(html, 'canned-suggest-12')).toMatchObject({ class: 'canned-suggest', hidden: '' });
+    expect(attributesOf(html, 'canned-list-12')).toEqual({ class: 'canned-options', role: 'listbox', id: 'canned-list-12', 'aria-label': 'Canned responses' });
+    expect(options()).toHaveLength(sampleOpen.canned.length);
+    for (const item of sampleOpen.canned) {
+      expect(attributesOf(html, `canned-option-12-${item.id}`)).toEqual({
+        class: 'canned-item',
+        role: 'option',
+        id: `canned-option-12-${item.id}`,
+        'aria-selected': 'false',
+        'data-canned-text': Bun.escapeHTML(item.body),
+      });
+    }
+    expect(attributesOf(html, 'canned-status-12')).toEqual({ class: 'visually-hidden', role: 'status', id: 'canned-status-12' });
+  });
+
+  test('the hint, the no-match note and the `/` hint under the box are in the reader’s language', () => {
+    expect(html).toContain('↑ ↓ to choose · Enter or Tab to insert · Esc to close');
+    expect(html).toContain('<p class="canned-none" data-canned-none hidden>No canned response matches.</p>');
+    expect(html).toContain(' · / canned responses');
+    const es = String(<Composer {...base} i18n={translator('es', 'America/Bogota')} window={openWindow} />);
+    expect(es).toContain('↑ ↓ para elegir · Enter o Tab para insertar · Esc para cerrar');
+    expect(es).toContain('Ninguna respuesta guardada coincide.');
+  });
+
+  test('without canned responses there is no list, and the box points at none', () => {
+    const none = String(<Composer i18n={en} {...base} canned={[]} window={openWindow} />);
+    expect(none).not.toContain('role="listbox"');
+    expect(none).not.toContain(' · / canned responses');
+    expect(attributesOf(none, 'composer-text-12')).not.toHaveProperty('aria-controls');
+    expect(String(<CannedSuggestions i18n={en} conversationId={12} canned={[]} />)).toBe('');
+  });
+
+  test('text in an attribute is escaped whole, so `&amp;` typed in a response comes back as typed', () => {
+    const tricky = { id: 7, title: 'R&D', body: 'R&D &amp; &copy; "citas" <b>' };
+    const attributes = attributesOf(String(<CannedSuggestions i18n={en} conversationId={1} canned={[tricky]} />), 'canned-option-1-7');
+    expect(attributes['data-canned-text']).toBe('R&amp;D &amp;amp; &amp;copy; &quot;citas&quot; &lt;b&gt;');
+    expect(String(<CannedResponses i18n={en} conversationId={1} canned={[tricky]} />)).toContain('data-canned-body="R&amp;D &amp;amp; &amp;copy; &quot;citas&quot; &lt;b&gt;"');
   });
 });
 

@@ -1,4 +1,4 @@
-/** @module views/inbox/composer — the reply box: free text inside the 24-hour window, approved templates outside it, canned responses. */
+/** @module views/inbox/composer — the reply box: free text inside the 24-hour window, approved templates outside it, canned responses (⚡ menu and `/` suggestions). */
 import { CsrfField } from './csrf-field';
 import type { Translator } from '../i18n';
 import { timeLeft, WINDOW_WARNING_MS } from './format';
@@ -47,15 +47,19 @@ function OpenComposer({ conversationId, csrf, window, canned, i18n, now = new Da
   const { t } = i18n;
   const action = `/inbox/${conversationId}/messages`;
   const textId = `composer-text-${conversationId}`;
+  // The `/` suggestions (inbox.js): a textarea keeps its textbox role (ARIA in HTML allows it no other, and
+  // aria-expanded is not valid on it), so it says it completes from a listbox and points at the option chosen.
+  const suggests = canned.length > 0 ? { 'aria-autocomplete': 'list', 'aria-haspopup': 'listbox', 'aria-controls': `canned-list-${conversationId}` } : {};
   return (
     <>
       <form class="composer" method="post" action={action} hx-post={action} hx-target={`#composer-${conversationId}`} hx-swap="outerHTML" data-reset-on-success>
         <CsrfField csrf={csrf} />
         <CannedResponses conversationId={conversationId} canned={canned} i18n={i18n} />
+        <CannedSuggestions conversationId={conversationId} canned={canned} i18n={i18n} />
         <label class="visually-hidden" for={textId} safe>
           {t('inbox.composer.reply')}
         </label>
-        <textarea id={textId} name="body" rows="1" maxlength="4096" required placeholder={t('inbox.composer.placeholder')} data-enter-sends hx-preserve></textarea>
+        <textarea id={textId} name="body" rows="1" maxlength="4096" required placeholder={t('inbox.composer.placeholder')} data-enter-sends hx-preserve {...suggests}></textarea>
         <button type="submit" class="send" aria-label={t('inbox.composer.send')}>
           <span aria-hidden="true">➤</span>
         </button>
@@ -81,6 +85,13 @@ function OpenComposer({ conversationId, csrf, window, canned, i18n, now = new Da
           <span class="muted kbd-hint" safe>
             {t('inbox.composer.enterHint')}
           </span>
+          {canned.length > 0 ? (
+            <span class="muted kbd-hint" safe>
+              {t('inbox.composer.cannedSlash')}
+            </span>
+          ) : (
+            ''
+          )}
         </p>
       ) : (
         ''
@@ -149,7 +160,10 @@ export function TemplatePicker({ conversationId, csrf, templates, i18n }: { conv
   );
 }
 
-/** Saved answers; picking one fills the reply box for editing (inbox.js), it never sends on its own. */
+/**
+ * Saved answers; picking one fills the reply box for editing (inbox.js), it never sends on its own. The text in an
+ * attribute is escaped whole (kitajs escapes only `"` there, and the browser would read `&amp;` typed in it as `&`).
+ */
 export function CannedResponses({ conversationId, canned, i18n }: { conversationId: number; canned: CannedView[]; i18n: Translator }) {
   if (canned.length === 0) return '';
   const label = i18n.t('inbox.composer.canned');
@@ -161,7 +175,7 @@ export function CannedResponses({ conversationId, canned, i18n }: { conversation
       <ul class="canned-menu">
         {canned.map((item) => (
           <li>
-            <button type="button" class="canned-item" data-canned-for={`composer-text-${conversationId}`} data-canned-body={item.body}>
+            <button type="button" class="canned-item" data-canned-for={`composer-text-${conversationId}`} data-canned-body={Bun.escapeHTML(item.body)}>
               <span class="canned-title" safe>
                 {item.title}
               </span>
@@ -173,6 +187,40 @@ export function CannedResponses({ conversationId, canned, i18n }: { conversation
         ))}
       </ul>
     </details>
+  );
+}
+
+/**
+ * What `/` at the start of a line offers (inbox.js filters, shows and marks it): one option per canned response, its
+ * filled text in `data-canned-text`; the hint and the no-match note are shown with it, and said through the status line.
+ */
+export function CannedSuggestions({ conversationId, canned, i18n }: { conversationId: number; canned: CannedView[]; i18n: Translator }) {
+  if (canned.length === 0) return '';
+  const { t } = i18n;
+  return (
+    <>
+      <div class="canned-suggest" id={`canned-suggest-${conversationId}`} hidden>
+        <ul class="canned-options" role="listbox" id={`canned-list-${conversationId}`} aria-label={t('inbox.composer.canned')}>
+          {canned.map((item) => (
+            <li class="canned-item" role="option" id={`canned-option-${conversationId}-${item.id}`} aria-selected="false" data-canned-text={Bun.escapeHTML(item.body)}>
+              <span class="canned-title" safe>
+                {item.title}
+              </span>
+              <span class="canned-body" safe>
+                {item.body}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <p class="canned-none" data-canned-none hidden safe>
+          {t('inbox.composer.cannedNone')}
+        </p>
+        <p class="canned-hint" data-canned-hint safe>
+          {t('inbox.composer.cannedHint')}
+        </p>
+      </div>
+      <p class="visually-hidden" role="status" id={`canned-status-${conversationId}`}></p>
+    </>
   );
 }
 
