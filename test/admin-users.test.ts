@@ -279,6 +279,9 @@ describe.each(drivers)('admin pages on %s', (driver) => {
     expect(all).toContain('<td>Usuario desactivado</td>');
     expect(all).toContain('<dt>Motivo</dt><dd>correo desconocido</dd>');
     expect(all).not.toContain('unknown_email');
+    // Who: a failed sign-in has no one signed in, said so in her words; the first page does not link to itself.
+    expect(all).toContain('<td>Sin sesión</td>');
+    expect(all).not.toContain('class="newest"');
     expect(all).toContain('Cuándo (America/Bogota)');
     const auth = await (await t.request('/admin/audit?action=auth.', { headers: { cookie: boss.cookie } })).text();
     expect(auth).toContain('<td>Intento de inicio de sesión fallido</td>');

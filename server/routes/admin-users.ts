@@ -1,4 +1,5 @@
 /** @module server/routes/admin-users — admins only: the users page and its actions, and the read-only audit log. */
+import { listUsers } from '../db/queries/users';
 import { Elysia, t } from 'elysia';
 import { authPlugin } from '../auth/plugin';
 import type { SessionRow } from '../auth/sessions';
@@ -170,7 +171,8 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
           }
           const before = query.before ? Number(query.before) : undefined;
           const page = await listAuditEntries(db, { actionPrefix: filters.action, actor: filters.actor, from: filters.from, to: filters.to, timeZone: i18n.timeZone, before });
-          return htmlResponse(AuditPage({ i18n, entries: page.entries, nextBefore: page.nextBefore, filters, me: user, csrf: session.csrfToken }));
+          const people = new Map((await listUsers(db)).map((person) => [person.id, person.name]));
+          return htmlResponse(AuditPage({ i18n, entries: page.entries, nextBefore: page.nextBefore, paged: before !== undefined, people, filters, me: user, csrf: session.csrfToken }));
         },
         {
           query: t.Object({

@@ -3,6 +3,7 @@
  * {agencyName} and {formLink} filled for the aspirant of the open conversation, with the bot's own rules
  * (actors/bot renderTemplate: a name missing becomes '', never a raw placeholder; the link is signed for her).
  */
+import { asc } from 'drizzle-orm';
 import { renderTemplate } from '../../actors/bot/text';
 import type { Db } from '../db/client';
 import { findAspirantByWhatsappId } from '../db/queries/aspirants';
@@ -29,7 +30,8 @@ export interface FilledCanned {
 
 /** Every canned response, filled for the aspirant writing from `number` at `now` (ms); unfilled without settings. */
 export async function cannedFor(db: Db, settings: CannedSettings | undefined, number: string | undefined, now: number): Promise<FilledCanned[]> {
-  const rows = await db.select({ id: cannedResponses.id, title: cannedResponses.title, body: cannedResponses.body }).from(cannedResponses);
+  // By title, as the admin page lists them: the ⚡ menu and the `/` list keep one order.
+  const rows = await db.select({ id: cannedResponses.id, title: cannedResponses.title, body: cannedResponses.body }).from(cannedResponses).orderBy(asc(cannedResponses.title), asc(cannedResponses.id));
   if (!settings || !number || rows.every((row) => !row.body.includes('{'))) return rows;
   const aspirant = await findAspirantByWhatsappId(db, number);
   // Before the form, her WhatsApp name's first word: "Hola Sofía", not "Hola Sofía Peña Ruiz".

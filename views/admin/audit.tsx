@@ -26,6 +26,10 @@ export interface AuditPageProps {
   entries: AuditRow[];
   /** The next page's cursor (an entry id), when there are older entries. */
   nextBefore?: number;
+  /** This page is an older one (`before` was given): it links back to the newest. */
+  paged?: boolean;
+  /** Users' names by id, for details that name a user by id (an assignment's before and after). */
+  people?: ReadonlyMap<number, string>;
   filters: AuditFilterValues;
   me: { email: string };
   csrf: string;
@@ -52,11 +56,15 @@ function labelOf<T extends object>(labels: T, code: string): string {
  * An entry's details as the admin reads them: each field named in her language, and a value that is a word of ours (a
  * status, a role, a language, why a sign-in failed) in her language too; names, e-mails and numbers as they are.
  */
-function Details({ i18n, details }: { i18n: Translator; details: unknown }) {
+function Details({ i18n, details, action, people }: { i18n: Translator; details: unknown; action: string; people: ReadonlyMap<number, string> }) {
   if (details === null || typeof details !== 'object' || Array.isArray(details)) return details === null || details === undefined ? '' : <code safe>{JSON.stringify(details)}</code>;
   const { fields, reasons, languages } = i18n.messages.admin.audit;
   const words: Record<string, string>[] = [i18n.messages.inbox.statuses, i18n.messages.admin.users.roles, reasons, languages];
+  const assignment = action === 'conversation.assigned';
   const say = (value: unknown): string => {
+    // An assignment names users by id: their names, "Sin asignar" for nobody.
+    if (assignment && value === null) return i18n.t('inbox.list.unassigned');
+    if (assignment && typeof value === 'number') return people.get(value) ?? `#${value}`;
     if (value === null || value === undefined) return '—';
     if (typeof value !== 'string') return typeof value === 'object' ? JSON.stringify(value) : String(value);
     for (const labels of words) if (Object.hasOwn(labels, value)) return labels[value]!;
@@ -74,7 +82,7 @@ function Details({ i18n, details }: { i18n: Translator; details: unknown }) {
   );
 }
 
-function Entry({ i18n, entry }: { i18n: Translator; entry: AuditRow }) {
+function Entry({ i18n, entry, people }: { i18n: Translator; entry: AuditRow; people: ReadonlyMap<number, string> }) {
   const { actions, targets }: { actions: ActionLabels; targets: TargetLabels } = i18n.messages.admin.audit;
   const target = entry.targetType ? `${labelOf(targets, entry.targetType)}${entry.targetId ? ` #${entry.targetId}` : ''}` : '';
 
@@ -85,18 +93,18 @@ function Entry({ i18n, entry }: { i18n: Translator; entry: AuditRow }) {
           {i18n.dateTime(entry.createdAt)}
         </time>
       </td>
-      <td safe>{entry.actor}</td>
+      <td safe>{labelOf(i18n.messages.admin.audit.actors, entry.actor)}</td>
       <td safe>{labelOf(actions, entry.action)}</td>
       <td safe>{target}</td>
       <td class="audit-details">
-        <Details i18n={i18n} details={entry.details} />
+        <Details i18n={i18n} details={entry.details} action={entry.action} people={people} />
       </td>
       <td safe>{entry.ip ?? ''}</td>
     </tr>
   );
 }
 
-export function AuditPage({ i18n, entries, nextBefore, filters, me, csrf }: AuditPageProps) {
+export function AuditPage({ i18n, entries, nextBefore, paged = false, people = new Map(), filters, me, csrf }: AuditPageProps) {
   const { t } = i18n;
   const actions: ActionLabels = i18n.messages.admin.audit.actions;
   return (
@@ -149,15 +157,19 @@ export function AuditPage({ i18n, entries, nextBefore, filters, me, csrf }: Audi
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <Entry i18n={i18n} entry={entry} />
+              <Entry i18n={i18n} entry={entry} people={people} />
             ))}
           </tbody>
         </table>
       )}
       <nav class="audit-pages" aria-label={t('admin.audit.title')}>
-        <a href={auditHref(filters)} class="newest" safe>
-          {t('admin.audit.newest')}
-        </a>
+        {paged ? (
+          <a href={auditHref(filters)} class="newest" safe>
+            {t('admin.audit.newest')}
+          </a>
+        ) : (
+          ''
+        )}
         {nextBefore ? (
           <a href={auditHref(filters, nextBefore)} rel="next" class="older" safe>
             {t('admin.audit.older')}

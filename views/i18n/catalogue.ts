@@ -13,4 +13,7 @@ type Leaves<T, P extends string = ''> = { [K in keyof T & string]: T[K] extends 
 type Base<K> = K extends `${infer B}_${PluralSuffix}` ? B : K;
 
 /** The label maps (keys with dots of their own, such as audit actions) are read from the catalogue, not through `t`. */
-export type MessageKey = Exclude<Base<Leaves<Catalogue>>, `admin.audit.actions.${string}` | `admin.audit.targets.${string}` | `admin.users.roles.${string}` | `inbox.events.${string}`>;
+export type MessageKey = Exclude<
+  Base<Leaves<Catalogue>>,
+  `admin.audit.actions.${string}` | `admin.audit.targets.${string}` | `admin.users.roles.${string}` | `inbox.events.${string}` | `admin.audit.actors.${string}`
+>;

@@ -317,6 +317,7 @@ export const en: Catalogue = {
       fields: { email: 'E-mail', from: 'Before', to: 'After', reason: 'Reason', role: 'Role', length: 'Characters', name: 'Name', locale: 'Language', timeZone: 'Time zone', title: 'Title' },
       reasons: { unknown_email: 'unknown e-mail', wrong_password: 'wrong password', disabled: 'account disabled' },
       languages: { es: 'Spanish', en: 'English' },
+      actors: { system: 'System', anonymous: 'Not signed in', 'cli (local)': 'Command line (local)' },
       targets: { user: 'User', api_token: 'API token', bot_script: 'Bot script', canned_response: 'Canned response', conversation: 'Conversation' },
     },
   },

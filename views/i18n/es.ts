@@ -320,6 +320,7 @@ export const es = {
       fields: { email: 'Correo', from: 'Antes', to: 'Después', reason: 'Motivo', role: 'Rol', length: 'Caracteres', name: 'Nombre', locale: 'Idioma', timeZone: 'Zona horaria', title: 'Título' },
       reasons: { unknown_email: 'correo desconocido', wrong_password: 'contraseña incorrecta', disabled: 'cuenta desactivada' },
       languages: { es: 'Español', en: 'Inglés' },
+      actors: { system: 'Sistema', anonymous: 'Sin sesión', 'cli (local)': 'Consola (local)' },
       targets: { user: 'Usuario', api_token: 'Token de API', bot_script: 'Guion del bot', canned_response: 'Respuesta guardada', conversation: 'Conversación' },
     },
   },

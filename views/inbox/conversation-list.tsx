@@ -168,7 +168,7 @@ export interface ConversationListProps {
 /** The conversation rows, newest activity first, with "load more" at the end. */
 export function ConversationList({ rows, filters, i18n, nextCursor, now = new Date(), openId }: ConversationListProps) {
   return (
-    <ul id="conv-list" class="conv-list" aria-label={i18n.t('inbox.list.label')} data-order={filters.status === 'waiting' ? 'waiting' : undefined}>
+    <ul id="conv-list" class="conv-list" aria-label={i18n.t('inbox.list.label')} data-order={filters.status === 'waiting' ? 'waiting' : undefined} data-empty={i18n.t('inbox.list.empty')}>
       {/* Tells the socket which filters this list shows, when it connects and whenever a search replaces the list:
           only rows that belong here are pushed to it. */}
       <li hidden hx-ws:send hx-trigger="htmx:ws:after:connection from:#app, load" hx-vals={JSON.stringify({ type: 'list', scope: filters.scope, status: filters.status, q: filters.q })}></li>
