@@ -345,7 +345,7 @@ async function shoot(page: Page, name: string, path: string, lang: string, waitF
   await waitFor(page);
   await ready(page, lang);
   const file = join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({ path: file, animations: 'disabled', caret: 'initial' });
   taken.push({ name, bytes: statSync(file).size });
 }
 
