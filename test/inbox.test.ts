@@ -104,6 +104,11 @@ describe.each(drivers)('inbox on %s', (driver) => {
     expect(await note.text()).toContain('Llamar mañana &lt;script&gt;x&lt;/script&gt;');
     const [conversation] = await t.database.db.select().from(conversations).where(eq(conversations.id, w.ids.open));
     expect(conversation).toMatchObject({ assigneeId: w.rita.id, status: 'closed', botPaused: true });
+    // The panel's history says what each change moved to, and who made it, in her words.
+    const { aspirantPanel } = await import('../server/db/queries/chat');
+    const events = (await aspirantPanel(t.database.db, w.ids.open))!.events;
+    expect(events).toContainEqual(expect.objectContaining({ type: 'conversation.assigned', assignee: w.rita.name, by: w.rita.name }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'conversation.status_changed', status: 'closed', by: w.rita.name }));
     const actions = (
       await t.database.db
         .select()

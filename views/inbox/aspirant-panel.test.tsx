@@ -84,6 +84,25 @@ describe('EventHistory', () => {
   });
 });
 
+describe('history details', () => {
+  test('an assignment names whom, a status change its label, and each says who did it', () => {
+    const es = translator('es', 'UTC');
+    const html = String(
+      <EventHistory
+        i18n={es}
+        events={[
+          { at: new Date(3), type: 'conversation.assigned', assignee: 'Ana <b>', by: 'Luis' },
+          { at: new Date(2), type: 'conversation.assigned', assignee: null, by: 'Ana' },
+          { at: new Date(1), type: 'conversation.status_changed', status: 'needs_attention', by: 'Ana' },
+        ]}
+      />,
+    );
+    expect(html).toContain('Asignada a Ana &lt;b&gt; · Luis');
+    expect(html).toContain('Asignación quitada · Ana');
+    expect(html).toContain('Estado: Requiere atención · Ana');
+  });
+});
+
 describe('pushes', () => {
   test('AspirantPanelPush replaces aspirant-<id> out of band, without CSRF fields, keeping the note draft', () => {
     const html = String(<AspirantPanelPush i18n={en} view={view} />);

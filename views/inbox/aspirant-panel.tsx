@@ -204,6 +204,15 @@ export function NoteAppend({ conversationId, note, i18n }: { conversationId: num
   );
 }
 
+/** "Asignada a Ana · Luis", "Estado: Abierta · Ana", "Mensaje recibido": what happened, to what, and who did it. */
+function eventLabel(event: EventView, labels: Record<string, string>, i18n: Translator): string {
+  const { t } = i18n;
+  let what = Object.hasOwn(labels, event.type) ? labels[event.type]! : labels.other!;
+  if (event.assignee !== undefined) what = event.assignee === null ? t('inbox.panel.unassignedNow') : t('inbox.panel.assignedTo', { name: event.assignee });
+  else if (event.status) what = t('inbox.panel.statusTo', { status: statusLabel(event.status, i18n) });
+  return event.by ? t('inbox.panel.by', { what, who: event.by }) : what;
+}
+
 /** Newest first. */
 export function EventHistory({ events, i18n }: { events: EventView[]; i18n: Translator }) {
   if (events.length === 0) {
@@ -222,7 +231,7 @@ export function EventHistory({ events, i18n }: { events: EventView[]; i18n: Tran
           <time datetime={event.at.toISOString()} safe>
             {i18n.dateTime(event.at)}
           </time>
-          <span safe>{Object.hasOwn(labels, event.type) ? labels[event.type] : labels.other}</span>
+          <span safe>{eventLabel(event, labels, i18n)}</span>
         </li>
       ))}
     </ol>

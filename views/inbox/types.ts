@@ -76,6 +76,12 @@ export interface EventView {
   at: Date;
   /** The conversation event's type (e.g. inbound.received); the view names it in the reader's language. */
   type: string;
+  /** The user who did it (assignments, status changes, notes, resuming the bot). */
+  by?: string;
+  /** What a status change moved to. */
+  status?: ConversationStatus;
+  /** Whom an assignment moved to: a name, or null for nobody (unassigned). */
+  assignee?: string | null;
 }
 
 export interface AspirantPanelView {

@@ -1,7 +1,7 @@
 /** @module server/db/queries/chat — the open conversation's reads: a page of the chat, one message bubble, the aspirant panel, a media file's owner. */
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { ConversationStatus, DayPart, ModelingType } from '../../../actors/vocabulary';
+import { CONVERSATION_STATUSES, type ConversationStatus, type DayPart, type ModelingType } from '../../../actors/vocabulary';
 import type { AspirantPanelView, MessageView, NoteView } from '../../../views/inbox/types';
 import type { Db } from '../client';
 import { aspirants, conversationEvents, conversations, media, messages, notes, users } from '../schema';
@@ -10,6 +10,8 @@ import { assignee } from './inbox';
 export const CHAT_PAGE_SIZE = 60;
 
 const author = alias(users, 'author');
+/** The user an assignment event names (its payload's assigneeId). */
+const eventAssignee = alias(users, 'event_assignee');
 
 /** The columns of a message bubble (MessageView without its media), for a page of the chat and for one message. */
 const MESSAGE_COLUMNS = {
@@ -99,9 +101,20 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
       .leftJoin(users, eq(users.id, notes.authorId))
       .where(eq(notes.conversationId, conversationId))
       .orderBy(asc(notes.id)),
+    // Who did it, and what an assignment or a status change moved to (the event's payload: actors/conversation/types).
     db
-      .select({ at: conversationEvents.at, type: conversationEvents.type })
+      .select({
+        at: conversationEvents.at,
+        type: conversationEvents.type,
+        byName: author.name,
+        status: sql<string | null>`${conversationEvents.payload} ->> 'status'`,
+        // The key is there (its value may be JSON null: unassigned).
+        assigned: sql<boolean>`(${conversationEvents.payload} -> 'assigneeId') is not null`,
+        assigneeName: eventAssignee.name,
+      })
       .from(conversationEvents)
+      .leftJoin(author, sql`${author.id} = (${conversationEvents.payload} ->> 'userId')::int`)
+      .leftJoin(eventAssignee, sql`${eventAssignee.id} = (${conversationEvents.payload} ->> 'assigneeId')::int`)
       .where(and(eq(conversationEvents.conversationId, conversationId), sql`${conversationEvents.type} not in ('status.received', 'outbox.sent')`))
       .orderBy(desc(conversationEvents.id))
       .limit(30),
@@ -132,7 +145,13 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
     assignee: c.assigneeId ? { id: c.assigneeId, name: row.assigneeName ?? '' } : undefined,
     recruiters,
     notes: noteRows.map((n): NoteView => ({ id: n.id, authorName: n.authorName ?? 'former user', body: n.body, createdAt: n.createdAt })),
-    events: eventRows.map((e) => ({ at: e.at, type: e.type })),
+    events: eventRows.map((e) => ({
+      at: e.at,
+      type: e.type,
+      by: e.byName ?? undefined,
+      status: (CONVERSATION_STATUSES as readonly string[]).includes(e.status ?? '') ? (e.status as ConversationStatus) : undefined,
+      assignee: e.type === 'conversation.assigned' && e.assigned ? (e.assigneeName ?? null) : undefined,
+    })),
   };
 }
 
