@@ -427,6 +427,8 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     await ask.waitFor();
     await ask.click();
     await ask.waitFor({ state: 'hidden' });
+    // Once allowed, the top bar says alerts are on.
+    await page.locator('.alerts-state', { hasText: 'Avisos activados' }).waitFor();
 
     await aspirantWrites(r, sofia, '¿Me respondes?', 'Sofía');
     await page.waitForFunction(() => (window as unknown as { shown: unknown[] }).shown.length === 1);

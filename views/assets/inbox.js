@@ -278,11 +278,22 @@
     };
   }
   const ask = document.querySelector('.alerts-ask');
-  if (ask && 'Notification' in window && Notification.permission === 'default') ask.hidden = false;
+  const state = document.querySelector('.alerts-state');
+  // Says whether alerts are on or blocked by the browser (changed in its site settings, not here).
+  function showAlertsState() {
+    // A browser without notifications (a phone's browser before the app is installed) shows neither.
+    const permission = 'Notification' in window ? Notification.permission : 'unsupported';
+    if (ask) ask.hidden = permission !== 'default';
+    if (!state) return;
+    state.hidden = permission === 'default' || permission === 'unsupported';
+    state.textContent = permission === 'granted' ? state.dataset.on : state.dataset.blocked;
+  }
+  showAlertsState();
   ask?.addEventListener('click', async () => {
     ask.hidden = true;
     audio ??= new AudioContext();
     await Notification.requestPermission();
+    showAlertsState();
   });
   // Sound needs a gesture first: once she has allowed alerts, her first click on a page allows it for that page.
   document.addEventListener('pointerdown', () => {

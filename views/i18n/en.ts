@@ -32,6 +32,8 @@ export const en: Catalogue = {
     signedInAdmin: 'Signed in as an admin',
     alertsAsk: 'Turn on alerts',
     alertsWhy: 'A sound and a desktop notice when an aspirant writes in a conversation you are not reading',
+    alertsOn: 'Alerts on',
+    alertsBlocked: 'Alerts blocked in this browser',
     admin: 'Administration',
     signOut: 'Sign out',
     connectionLost: 'Connection lost — reconnecting. What you send now is not sent: your text stays in the box.',

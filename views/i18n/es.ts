@@ -35,6 +35,8 @@ export const es = {
     signedInAdmin: 'Sesión iniciada como administrador',
     alertsAsk: 'Activar avisos',
     alertsWhy: 'Un sonido y un aviso en el escritorio cuando alguien escribe en una conversación que no estás leyendo',
+    alertsOn: 'Avisos activados',
+    alertsBlocked: 'Avisos bloqueados en este navegador',
     admin: 'Administración',
     signOut: 'Salir',
     connectionLost: 'Se perdió la conexión; reconectando. Lo que envíes ahora no se envía: tu texto se queda en el cuadro.',

@@ -39,6 +39,8 @@ function TopBar({ viewer, i18n }: { viewer: ViewerView; i18n: Translator }) {
       <button type="button" class="link-button alerts-ask" hidden title={t('inbox.alertsWhy')} data-notification-fallback={t('inbox.notificationFallback')} safe>
         {t('inbox.alertsAsk')}
       </button>
+      {/* Set by inbox.js from the browser's permission: whether alerts are on, or blocked there. */}
+      <span class="alerts-state muted small" role="status" hidden data-on={t('inbox.alertsOn')} data-blocked={t('inbox.alertsBlocked')}></span>
       {viewer.role === 'admin' ? (
         <a class="link-button admin-link" href="/admin/users" safe>
           {t('inbox.admin')}
