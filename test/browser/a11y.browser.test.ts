@@ -63,7 +63,10 @@ describe.skipIf(!browserAvailable)('accessibility in Chromium (axe-core, WCAG 2 
     await check('inbox');
     await page.goto(`${server.url}/inbox/${conversation!.id}`);
     await check('inbox, conversation open');
-    for (const path of ['/admin/users', '/admin/canned', '/admin/audit']) {
+    await page.goto(`${server.url}/inbox?status=waiting`);
+    await check('inbox, waiting for us');
+    await addUser(t.database.db, { label: 'test' }, { email: 'luis@agency.co', name: 'Luis', role: 'recruiter', password: PASSWORD });
+    for (const path of ['/admin/users', '/admin/canned', '/admin/audit', '/admin/users/disable?email=luis%40agency.co']) {
       await page.goto(`${server.url}${path}`);
       await check(path);
     }
@@ -76,12 +79,12 @@ describe.skipIf(!browserAvailable)('accessibility in Chromium (axe-core, WCAG 2 
     await check('phone, details');
     // In English: the admin pages of an admin who reads English.
     await setUserPreferences(t.database.db, { label: 'test' }, 'ana@agency.co', { locale: 'en' });
-    for (const path of ['/admin/users', '/admin/audit']) {
+    for (const path of ['/admin/users', '/admin/audit', `/inbox/${conversation!.id}`]) {
       await page.goto(`${server.url}${path}`);
       await check(`${path} (en)`);
     }
     const none = Object.fromEntries(Object.keys(found).map((name) => [name, []]));
-    expect(Object.keys(found)).toHaveLength(10);
+    expect(Object.keys(found)).toHaveLength(13);
     expect(found).toEqual(none);
   });
 });
