@@ -11,7 +11,7 @@ import { findAspirantByWhatsappId } from '../../server/db/queries/aspirants';
 import { cannedResponses, conversations } from '../../server/db/schema';
 import { addUser } from '../../server/services/users';
 import { testApp, type TestApp } from '../support/app';
-import { browserAvailable, launchBrowser, screenshotPath } from '../support/browser';
+import { browserAvailable, launchBrowser, screenshotPath, signInThroughPage, sendFormAsValentina } from '../support/browser';
 import { startFakeTwilio } from '../support/fake-twilio';
 import { formPathFor } from '../support/form';
 import { listen, type Listening } from '../support/listen';
@@ -36,10 +36,7 @@ async function signIn(browser: Browser, server: Listening, email: string): Promi
   const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1280, height: 800 } });
   await context.addInitScript(recordViolations);
   const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Correo').fill(email);
-  await page.getByLabel('Contraseña').fill(PASSWORD);
-  await Promise.all([page.waitForURL(/\/inbox$/), page.getByRole('button', { name: /Entrar/ }).click()]);
+  await signInThroughPage(page, server.url, email, PASSWORD);
   return { context, page };
 }
 
@@ -49,15 +46,7 @@ async function submitForm(t: TestApp, browser: Browser, server: Listening): Prom
   await using phone = Object.assign(await browser.newContext({ viewport: { width: 390, height: 844 } }), { [Symbol.asyncDispose]: () => phone.close() });
   const page = await phone.newPage();
   await page.goto(`${server.url}${path}?lang=en`);
-  await page.getByLabel('First name').fill('Valentina');
-  await page.getByLabel('Last name').fill('Gómez');
-  await page.getByLabel('City or region').fill('Medellín, Antioquia');
-  await page.getByLabel('Runway').check();
-  await page.getByRole('radio', { name: 'No', exact: true }).check();
-  await page.getByRole('radio', { name: 'Afternoon' }).check();
-  await page.getByLabel('I confirm that I am 18 or older.').check();
-  await page.getByLabel('I consent to the processing').check();
-  await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: 'Send my details' }).click()]);
+  await sendFormAsValentina(page);
 }
 
 /** What the recruiter sees of the reply box and its `/` list (visibility as rendered, CSS included). */

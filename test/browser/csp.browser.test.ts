@@ -6,7 +6,7 @@ import { findAspirantByWhatsappId } from '../../server/db/queries/aspirants';
 import { conversations, media } from '../../server/db/schema';
 import { addUser } from '../../server/services/users';
 import { testApp } from '../support/app';
-import { browserAvailable, launchBrowser } from '../support/browser';
+import { browserAvailable, launchBrowser, signInThroughPage } from '../support/browser';
 import { startFakeTwilio } from '../support/fake-twilio';
 import { formPathFor } from '../support/form';
 import { listen } from '../support/listen';
@@ -53,10 +53,7 @@ describe.skipIf(!browserAvailable)('strict CSP in Chromium', () => {
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
 
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Correo').fill('ana@agency.co');
-    await page.getByLabel('Contraseña').fill(PASSWORD);
-    await Promise.all([page.waitForURL(/\/inbox$/), page.getByRole('button', { name: /Entrar/ }).click()]);
+    await signInThroughPage(page, server.url, 'ana@agency.co', PASSWORD);
     expect(await violationsOf(page)).toEqual([]);
 
     await page.goto(`${server.url}/inbox/${id}`);

@@ -7,7 +7,7 @@ import { conversations } from '../../server/db/schema';
 import { addUser } from '../../server/services/users';
 import { computeTwilioSignature } from '../../server/whatsapp/signature';
 import { testApp, type TestApp } from '../support/app';
-import { browserAvailable, launchBrowser, screenshotPath } from '../support/browser';
+import { browserAvailable, launchBrowser, screenshotPath, signInThroughPage, sendFormAsValentina } from '../support/browser';
 import { startFakeTwilio, type FakeTwilio } from '../support/fake-twilio';
 import { formPathFor } from '../support/form';
 import { listen, type Listening } from '../support/listen';
@@ -120,10 +120,7 @@ async function signIn(r: Rig, who: { email: string; name: string; role: 'admin' 
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => void (dialogs.push(dialog.message()), dialog.dismiss()));
   const nextFrame = frameWaiters(page);
-  await page.goto(`${r.server.url}/login`);
-  await page.getByLabel('Correo').fill(who.email);
-  await page.getByLabel('Contraseña').fill(PASSWORD);
-  await Promise.all([page.waitForURL(/\/inbox$/), page.getByRole('button', { name: /Entrar/ }).click()]);
+  await signInThroughPage(page, r.server.url, who.email, PASSWORD);
   await page.waitForFunction(() => (window as unknown as TestWindow).live.connections >= 1);
   return { page, dialogs, nextFrame };
 }
@@ -163,16 +160,7 @@ async function submitForm(r: Rig, number: string, notes: string): Promise<void> 
   const context = await r.browser.newContext({ viewport: PHONE });
   const page = await context.newPage();
   await page.goto(`${r.server.url}${path}?lang=en`);
-  await page.getByLabel('First name').fill('Valentina');
-  await page.getByLabel('Last name').fill('Gómez');
-  await page.getByLabel('City or region').fill('Medellín, Antioquia');
-  await page.getByLabel('Runway').check();
-  await page.getByRole('radio', { name: 'No', exact: true }).check();
-  await page.getByRole('radio', { name: 'Afternoon' }).check();
-  await page.getByLabel('Anything else you want to tell us').fill(notes);
-  await page.getByLabel('I confirm that I am 18 or older.').check();
-  await page.getByLabel('I consent to the processing').check();
-  await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: 'Send my details' }).click()]);
+  await sendFormAsValentina(page, notes);
   await context.close();
 }
 

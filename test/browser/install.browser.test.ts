@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import { addUser } from '../../server/services/users';
 import { testApp } from '../support/app';
-import { browserAvailable, launchBrowser } from '../support/browser';
+import { browserAvailable, launchBrowser, signInThroughPage } from '../support/browser';
 import { listen } from '../support/listen';
 
 const PASSWORD = 'una clave larga de prueba';
@@ -17,10 +17,7 @@ describe.skipIf(!browserAvailable)('installable web app in Chromium', () => {
     const page = await context.newPage();
     const refused: string[] = [];
     page.on('console', (message) => /Content Security Policy|Refused to/i.test(message.text()) && refused.push(message.text()));
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Correo').fill('ana@agency.co');
-    await page.getByLabel('Contraseña').fill(PASSWORD);
-    await Promise.all([page.waitForURL(/\/inbox$/), page.getByRole('button', { name: /Entrar/ }).click()]);
+    await signInThroughPage(page, server.url, 'ana@agency.co', PASSWORD);
     const cdp = await context.newCDPSession(page);
     const manifest = (await cdp.send('Page.getAppManifest')) as { url: string; errors: unknown[]; data?: string };
     expect(manifest.url).toBe(`${server.url}/manifest.webmanifest`);

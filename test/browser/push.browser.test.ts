@@ -8,7 +8,7 @@ import { describe, expect, test } from 'bun:test';
 import { chromium, type Page } from 'playwright-core';
 import { addUser } from '../../server/services/users';
 import { testApp } from '../support/app';
-import { browserAvailable, chromiumPath } from '../support/browser';
+import { browserAvailable, chromiumPath, signInThroughPage } from '../support/browser';
 import { listen } from '../support/listen';
 import { tempDir } from '../support/temp';
 
@@ -33,10 +33,7 @@ describe.skipIf(!browserAvailable)('Web Push service worker in Chromium', () => 
     const page = context.pages()[0] ?? (await context.newPage());
     const refused: string[] = [];
     page.on('console', (message) => /Content Security Policy|Refused to/i.test(message.text()) && refused.push(message.text()));
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Correo').fill('ana@agency.co');
-    await page.getByLabel('Contraseña').fill(PASSWORD);
-    await Promise.all([page.waitForURL(/\/inbox$/), page.getByRole('button', { name: /Entrar/ }).click()]);
+    await signInThroughPage(page, server.url, 'ana@agency.co', PASSWORD);
 
     const cdp = await context.newCDPSession(page);
     const registered = Promise.withResolvers<string>();

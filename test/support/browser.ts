@@ -1,7 +1,7 @@
 /** @module test/support/browser — Chromium through playwright-core; suites skip, loudly, when it is not installed. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.WASAP_CHROMIUM ?? '/usr/bin/chromium';
 export const browserAvailable = existsSync(chromiumPath);
@@ -22,4 +22,26 @@ export function screenshotPath(name: string): string {
   const dir = join(import.meta.dir, '..', '..', '.test-artifacts', 'screenshots');
   mkdirSync(dir, { recursive: true });
   return join(dir, `${name}.png`);
+}
+
+/** Signs in through the real Spanish /login page (`base` is the server's URL) and waits for the inbox. */
+export async function signInThroughPage(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Correo').fill(email);
+  await page.getByLabel('Contraseña').fill(password);
+  await Promise.all([page.waitForURL(/\/inbox$/), page.getByRole('button', { name: /Entrar/ }).click()]);
+}
+
+/** Fills the aspirant's form in English (opened with `?lang=en`, for short labels) as Valentina Gómez and sends it. */
+export async function sendFormAsValentina(page: Page, notes?: string): Promise<void> {
+  await page.getByLabel('First name').fill('Valentina');
+  await page.getByLabel('Last name').fill('Gómez');
+  await page.getByLabel('City or region').fill('Medellín, Antioquia');
+  await page.getByLabel('Runway').check();
+  await page.getByRole('radio', { name: 'No', exact: true }).check();
+  await page.getByRole('radio', { name: 'Afternoon' }).check();
+  if (notes !== undefined) await page.getByLabel('Anything else you want to tell us').fill(notes);
+  await page.getByLabel('I confirm that I am 18 or older.').check();
+  await page.getByLabel('I consent to the processing').check();
+  await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: 'Send my details' }).click()]);
 }

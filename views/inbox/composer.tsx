@@ -160,6 +160,20 @@ export function TemplatePicker({ conversationId, csrf, templates, i18n }: { conv
   );
 }
 
+/** A canned response as both menus show it: its title, then its text (filled for this aspirant). */
+function CannedText({ item }: { item: CannedView }) {
+  return (
+    <>
+      <span class="canned-title" safe>
+        {item.title}
+      </span>
+      <span class="canned-body" safe>
+        {item.body}
+      </span>
+    </>
+  );
+}
+
 /**
  * Saved answers; picking one fills the reply box for editing (inbox.js), it never sends on its own. The text in an
  * attribute is escaped whole (kitajs escapes only `"` there, and the browser would read `&amp;` typed in it as `&`).
@@ -176,12 +190,7 @@ export function CannedResponses({ conversationId, canned, i18n }: { conversation
         {canned.map((item) => (
           <li>
             <button type="button" class="canned-item" data-canned-for={`composer-text-${conversationId}`} data-canned-body={Bun.escapeHTML(item.body)}>
-              <span class="canned-title" safe>
-                {item.title}
-              </span>
-              <span class="canned-body" safe>
-                {item.body}
-              </span>
+              <CannedText item={item} />
             </button>
           </li>
         ))}
@@ -203,12 +212,7 @@ export function CannedSuggestions({ conversationId, canned, i18n }: { conversati
         <ul class="canned-options" role="listbox" id={`canned-list-${conversationId}`} aria-label={t('inbox.composer.canned')}>
           {canned.map((item) => (
             <li class="canned-item" role="option" id={`canned-option-${conversationId}-${item.id}`} aria-selected="false" data-canned-text={Bun.escapeHTML(item.body)}>
-              <span class="canned-title" safe>
-                {item.title}
-              </span>
-              <span class="canned-body" safe>
-                {item.body}
-              </span>
+              <CannedText item={item} />
             </li>
           ))}
         </ul>
