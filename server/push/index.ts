@@ -12,17 +12,23 @@ import { deleteSubscription, saveSubscription, type Owner } from './store';
 import { checkEndpoint, parseSubscription, type EndpointRules } from './subscription';
 import { resolveVapid } from './vapid';
 
+export { SubscriptionTakenError } from './store';
 export { InvalidSubscriptionError } from './subscription';
 
-/** Tests' settings: a fake push service on loopback http, and the notifier's limits. */
-export interface PushOptions extends EndpointRules, Pick<NotifierOptions, 'concurrency' | 'maxQueued' | 'timeoutMs' | 'ttlSeconds'> {}
+/**
+ * Tests' settings: a fake push service (on loopback http, or standing in for the internet: `testNetwork`), the
+ * resolver endpoints' hosts are looked up with, the clock, and the notifier's limits.
+ */
+export interface PushOptions
+  extends EndpointRules, Pick<NotifierOptions, 'concurrency' | 'perOrigin' | 'perUser' | 'maxQueued' | 'maxQueuedPerUser' | 'timeoutMs' | 'ttlSeconds' | 'resolve' | 'clock' | 'testNetwork'> {}
 
-export interface PushService extends Pick<PushNotifier, 'changed' | 'idle' | 'stop'> {
+export interface PushService extends Pick<PushNotifier, 'changed' | 'idle' | 'stats' | 'stop'> {
   /** The VAPID public key (base64url, 65 bytes) browsers subscribe with. */
   readonly publicKey: string;
   /**
    * Stores (or refreshes) the browser's subscription for the signed-in user and her session.
-   * @throws InvalidSubscriptionError (422) for anything that is not a browser's subscription to a push service.
+   * @throws InvalidSubscriptionError (422) for anything that is not a browser's subscription to a push service;
+   * SubscriptionTakenError (409) for an endpoint another user subscribed with other keys.
    */
   subscribe(owner: Owner, input: unknown): Promise<void>;
   /** Removes the user's subscription of `endpoint`; false when there was none. */
@@ -48,12 +54,16 @@ export function createPush(deps: { config: Config; db: Db; logger: Logger; optio
     publicKey: vapid.publicKey,
     changed: notifier.changed,
     idle: notifier.idle,
+    stats: notifier.stats,
     stop: notifier.stop,
     async subscribe(owner, input) {
       await saveSubscription(db, owner, parseSubscription(input, rules), vapid.publicKey);
+      notifier.subscribed();
     },
     async unsubscribe(userId, endpoint) {
-      return deleteSubscription(db, userId, checkEndpoint(endpoint, rules));
+      const removed = await deleteSubscription(db, userId, checkEndpoint(endpoint, rules));
+      if (removed) notifier.unsubscribed();
+      return removed;
     },
   };
 }

@@ -2,10 +2,32 @@
 import { and, desc, eq, gt, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { conversations, pushSubscriptions, sessions, users } from '../db/schema';
+import { AppError } from '../errors';
 import type { Subscription } from './subscription';
 
-/** Devices one user may have subscribed at once; past it the longest unrefreshed go (a browser refreshes on every inbox load). */
-export const MAX_SUBSCRIPTIONS_PER_USER = 20;
+/**
+ * Devices one user may have subscribed at once: a person's browsers and phone — a desktop browser or two, a laptop,
+ * a phone, a tablet. Past it the longest unrefreshed go (a browser refreshes on every inbox load, so the ones still
+ * in use stay). More would only let one account multiply the POSTs every alert costs (each endpoint is a request,
+ * and a slow push service holds a slot until its timeout).
+ */
+export const MAX_SUBSCRIPTIONS_PER_USER = 5;
+
+/**
+ * 409: the endpoint is already subscribed by another user with other keys. A browser that changes hands keeps its
+ * endpoint and its keys, so it moves over; the same endpoint with other keys is not that browser, and taking it
+ * would end someone else's alerts.
+ */
+export class SubscriptionTakenError extends AppError {
+  override readonly code = 'PUSH_SUBSCRIPTION_TAKEN' as const;
+  constructor() {
+    super(
+      'PUSH_SUBSCRIPTION_TAKEN',
+      409,
+      "This push endpoint is already subscribed by another user with other keys: send this browser's own PushSubscription (its endpoint with its p256dh and auth), or unsubscribe it in the browser and subscribe again.",
+    );
+  }
+}
 
 export interface Owner {
   userId: number;
@@ -27,15 +49,24 @@ export interface Recipient {
 }
 
 /**
- * Stores the subscription for this user and session, or takes over the row of the same endpoint (a browser that
- * subscribed before, perhaps signed in as someone else: an endpoint belongs to whoever subscribed it last).
+ * Stores the subscription for this user and session, or takes over the row of the same endpoint when it is hers or
+ * has the same keys (the same browser, signed in now as someone else: it belongs to whoever subscribed it last).
+ * Then keeps her MAX_SUBSCRIPTIONS_PER_USER most recently refreshed.
+ * @throws SubscriptionTakenError (409) when another user has the endpoint with other keys (nothing is changed).
  */
 export async function saveSubscription(db: Db, owner: Owner, subscription: Subscription, vapidKey: string): Promise<void> {
   const fields = { userId: owner.userId, sessionTokenHash: owner.sessionTokenHash, p256dh: subscription.p256dh, auth: subscription.auth, vapidKey };
-  await db
+  // One statement, so two browsers racing for an endpoint cannot both pass the check.
+  const saved = await db
     .insert(pushSubscriptions)
     .values({ ...fields, endpoint: subscription.endpoint })
-    .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { ...fields, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({
+      target: pushSubscriptions.endpoint,
+      set: { ...fields, updatedAt: sql`now()` },
+      setWhere: or(eq(pushSubscriptions.userId, owner.userId), and(eq(pushSubscriptions.p256dh, subscription.p256dh), eq(pushSubscriptions.auth, subscription.auth))),
+    })
+    .returning({ id: pushSubscriptions.id });
+  if (saved.length === 0) throw new SubscriptionTakenError();
   const kept = db
     .select({ id: pushSubscriptions.id })
     .from(pushSubscriptions)
@@ -57,6 +88,12 @@ export async function deleteSubscription(db: Db, userId: number, endpoint: strin
 /** The push service said the subscription is gone (404/410, RFC 8030 §7.3): it never comes back. */
 export async function deleteSubscriptionById(db: Db, id: number): Promise<void> {
   await db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, id));
+}
+
+/** Whether any subscription exists at all (one index probe): with none, a commit has nobody to alert. */
+export async function anySubscription(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).limit(1);
+  return row !== undefined;
 }
 
 export async function markDelivered(db: Db, id: number, at: Date): Promise<void> {

@@ -42,11 +42,13 @@ export class InvalidSubscriptionError extends AppError {
  */
 const INTERNAL_NAMES = /(^|\.)(localhost|local|internal|home\.arpa|lan|intranet|corp|nip\.io|sslip\.io|localtest\.me)$/;
 
-const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|\[::1\]):\d{1,5}\//;
+/** The endpoints `allowLoopbackHttp` lets through: a fake push service's socket, `http://127.0.0.1:<port>/` or `http://[::1]:<port>/`. */
+export const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|\[::1\]):\d{1,5}\//;
 
 /**
  * An https URL on the default port naming a host (an IP literal or `localhost` is no push service): the server
- * POSTs to it, so it must not be turned into a way to reach addresses inside the network.
+ * POSTs to it, so it must not be turned into a way to reach addresses inside the network. This judges only how the
+ * host is written; where the name resolves is checked before each POST (./address, ./notifier).
  */
 export function checkEndpoint(raw: unknown, rules: EndpointRules = {}): string {
   const expected = `an https URL of a push service, at most ${MAX_ENDPOINT_LENGTH} characters`;

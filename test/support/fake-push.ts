@@ -1,7 +1,8 @@
 /**
- * @module test/support/fake-push — a push service on 127.0.0.1 (port 0) standing in for a browser's endpoint, and a
- * browser's side of a subscription: its own P-256 key pair and auth secret, which decrypt what the server sent
- * (RFC 8291 over RFC 8188 aes128gcm, with node:crypto alone) and check its VAPID token (RFC 8292).
+ * @module test/support/fake-push — a push service on 127.0.0.1 (port 0) standing in for a browser's endpoint — plain
+ * http, or https as `push.example.com` with a test certificate — and a browser's side of a subscription: its own
+ * P-256 key pair and auth secret, which decrypt what the server sent (RFC 8291 over RFC 8188 aes128gcm, with
+ * node:crypto alone) and check its VAPID token (RFC 8292).
  */
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify } from 'node:crypto';
 
@@ -12,11 +13,36 @@ export interface PushRequest {
   body: Uint8Array;
 }
 
+/**
+ * A self-signed certificate (its own CA) for `push.example.com` and `*.push.example.com`, P-256, valid 2020–2120:
+ * for tests only, its private key is public right here.
+ */
+export const TEST_PUSH_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIBfjCCASSgAwIBAgIUPszy8szYKXvrkbk2Q/CX+s944/swCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQcHVzaC5leGFtcGxlLmNvbTAgFw0yMDAxMDEwMDAwMDBaGA8y
+MTIwMDEwMTAwMDAwMFowGzEZMBcGA1UEAwwQcHVzaC5leGFtcGxlLmNvbTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABNRco80CWId/WK6UmYl5by2qFuHP19Ir7tVI
+v7PxYz1limwJsLyhI6wGAQqDfljtndAoghljSRVQrzj99yC/EiKjRDBCMC8GA1Ud
+EQQoMCaCEHB1c2guZXhhbXBsZS5jb22CEioucHVzaC5leGFtcGxlLmNvbTAPBgNV
+HRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQCJflNLA8EXU1a9JJGYIsV6
+FbfZTtVsPNkkFPl29cCZ1QIgAbLAnuwVBj5zzD+tqRjJQlcvlFe8RSd0f4QtXV0h
+1WA=
+-----END CERTIFICATE-----`;
+
+const TEST_PUSH_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgd3VbIqB0+e6fHnAY
+vsQo0Y6on7xtri+glKMopSAvnjahRANCAATUXKPNAliHf1iulJmJeW8tqhbhz9fS
+K+7VSL+z8WM9ZYpsCbC8oSOsBgEKg35Y7Z3QKIIZY0kVUK84/fcgvxIi
+-----END PRIVATE KEY-----`;
+
 export interface FakePushService extends AsyncDisposable {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or with `tls` `https://push.example.com:<port>` (a name only a pinned lookup reaches). */
   url: string;
+  port: number;
+  /** With `tls`: the certificate to trust (TEST_PUSH_CERTIFICATE). */
+  ca?: string;
   received: PushRequest[];
-  /** Answer requests for `path` with this status from now on (201 otherwise). */
+  /** Answer requests for `path` with this status from now on (201 otherwise), even one that hung before. */
   answer(path: string, status: number): void;
   /** Never answer requests for `path` (a push service that hangs). */
   hang(path: string): void;
@@ -24,7 +50,8 @@ export interface FakePushService extends AsyncDisposable {
   arrived(count: number): Promise<void>;
 }
 
-export function startFakePushService(): FakePushService {
+/** With `tls`, the service speaks https with TEST_PUSH_CERTIFICATE (any name under push.example.com). */
+export function startFakePushService(options: { tls?: boolean } = {}): FakePushService {
   const received: PushRequest[] = [];
   const statuses = new Map<string, number>();
   const hanging = new Set<string>();
@@ -32,6 +59,7 @@ export function startFakePushService(): FakePushService {
   const server = Bun.serve({
     port: 0,
     hostname: '127.0.0.1',
+    ...(options.tls ? { tls: { cert: TEST_PUSH_CERTIFICATE, key: TEST_PUSH_KEY } } : {}),
     async fetch(request) {
       const path = new URL(request.url).pathname;
       received.push({ path, headers: request.headers, body: new Uint8Array(await request.arrayBuffer()) });
@@ -41,9 +69,14 @@ export function startFakePushService(): FakePushService {
     },
   });
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url: options.tls ? `https://push.example.com:${server.port}` : `http://127.0.0.1:${server.port}`,
+    port: server.port!,
+    ...(options.tls ? { ca: TEST_PUSH_CERTIFICATE } : {}),
     received,
-    answer: (path, status) => void statuses.set(path, status),
+    answer(path, status) {
+      hanging.delete(path);
+      statuses.set(path, status);
+    },
     hang: (path) => void hanging.add(path),
     arrived(count) {
       if (received.length >= count) return Promise.resolve();
