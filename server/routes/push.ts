@@ -1,6 +1,8 @@
 /**
  * @module server/routes/push — Web Push for the signed-in user: the server's VAPID public key, and her browser's
  * subscription stored or removed (server/push). Session and CSRF as every other mutation (server/auth/plugin).
+ * Errors: 422 PUSH_SUBSCRIPTION_INVALID (a field that cannot be a push subscription), 409 PUSH_SUBSCRIPTION_TAKEN (an
+ * endpoint another user registered, with other keys), 404 while Web Push is off.
  */
 import { Elysia, t } from 'elysia';
 import { authPlugin } from '../auth/plugin';
