@@ -106,7 +106,7 @@ describe('twilio sender against the fake Twilio', () => {
     expect(await sendError(senderFor(fake).send(message()))).toMatchObject({ permanent: false, status: 429 });
   });
 
-  test('63016 is permanent with the plain reason', async () => {
+  test("63016 is permanent, with Twilio's words and the code apart (the view explains the code)", async () => {
     fake = startFakeTwilio();
     fake.respondWith(inSequence({ status: 400, code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.' }));
     const error = await sendError(senderFor(fake).send(message()));
@@ -115,17 +115,17 @@ describe('twilio sender against the fake Twilio', () => {
       permanent: true,
       status: 400,
       providerCode: 63016,
-      reason: "Outside WhatsApp's 24-hour window: only an approved template can be sent",
+      reason: 'Failed to send freeform message because you are outside the allowed window.',
     });
     expect(error.message).toBe(error.reason);
   });
 
-  test("21211 (invalid 'To') is permanent with its plain reason", async () => {
+  test("21211 (invalid 'To') is permanent, with Twilio's words", async () => {
     fake = startFakeTwilio();
     fake.respondWith(function refuse(request) {
       return request.params.To === 'whatsapp:+573001234567' ? { status: 400, code: 21211 } : undefined;
     });
-    expect(await sendError(senderFor(fake).send(message()))).toMatchObject({ permanent: true, providerCode: 21211, reason: "Invalid 'To' number: it is not a valid phone number" });
+    expect(await sendError(senderFor(fake).send(message()))).toMatchObject({ permanent: true, providerCode: 21211, reason: "The 'To' number is not a valid phone number." });
   });
 
   test('wrong credentials are permanent (20003)', async () => {

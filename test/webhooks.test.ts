@@ -109,7 +109,8 @@ describe.each(drivers)('outbound on %s', (driver) => {
     await s.t.services.conversations.registry.ask(to, () => null);
     const [message] = await s.t.database.db.select().from(messages).where(eq(messages.id, reply.messageId!));
     expect(message).toMatchObject({ status: 'failed', errorCode: 63016 });
-    expect(message?.errorMessage).toContain('24-hour window');
+    // Twilio's own words are kept; the recruiter's plain reason comes from the code (inbox.delivery.errors).
+    expect(message?.errorMessage).toBe('Failed to send freeform message because you are outside the allowed window.');
     const [conversation] = await s.t.database.db.select().from(conversations);
     expect(conversation?.status).toBe('needs_attention');
     expect(s.fake.messages).toHaveLength(0);

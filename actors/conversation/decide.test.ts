@@ -74,6 +74,23 @@ describe('decide: recruiter.replied', () => {
     const empty = decide(known, { ...reply, body: '   ' }, T0);
     expect({ effects: empty.effects, reply: empty.reply }).toEqual({ effects: [], reply: expect.objectContaining({ code: 'EMPTY_MESSAGE' }) });
   });
+
+  test('a reply over 1,600 characters is refused whole, nothing is cut; 1,600 emoji (3,200 UTF-16 units) go out', () => {
+    const long = decide(known, { ...reply, body: 'a'.repeat(1601) }, T0);
+    expect({ state: long.state, effects: long.effects, reply: long.reply }).toEqual({
+      state: known,
+      effects: [],
+      reply: { ok: false, code: 'TOO_LONG', message: 'The message has 1601 characters; WhatsApp takes at most 1600.' },
+    });
+    const emoji = '😀'.repeat(1600);
+    const sent = decide(known, { ...reply, body: emoji }, T0);
+    expect(sent.reply).toEqual({ ok: true });
+    expect(sent.effects[1]).toMatchObject({ type: 'outbox.enqueue', body: emoji });
+    // The list preview is cut by characters: never half an emoji (a lone surrogate Postgres would refuse).
+    expect(sent.effects[2]).toMatchObject({ type: 'conversation.patch', patch: { lastMessagePreview: `${'😀'.repeat(119)}…` } });
+    // Surrounding blanks are not sent, so they do not count.
+    expect(decide(known, { ...reply, body: ` ${'a'.repeat(1600)}\n` }, T0).reply).toEqual({ ok: true });
+  });
 });
 
 describe('decide: delivery', () => {

@@ -1,6 +1,7 @@
 /** @module actors/conversation/decide — decide(state, event, now, bot) → { state, effects, reply? }: pure, so every transition can be tested and replayed. */
 import type { BotEvent } from '../bot/interpreter';
 import { isTerminal } from '../vocabulary';
+import { charCount, fitsInOneMessage, MAX_BODY_CHARS } from './body-limit';
 import { botStep, type BotContext } from './bot-step';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
 import type { ConversationEvent, ConversationState, ConversationStatus, Effect, FormSubmitted, InboundReceived, OutboxFailed, RecruiterReplied, ReplyResult, StatusReceived } from './types';
@@ -129,6 +130,8 @@ function onRecruiterReply(state: ConversationState, event: RecruiterReplied, bot
   if (state.conversationId === null) return refuse(state, { ok: false, code: 'NO_CONVERSATION', message: 'This conversation does not exist yet.' });
   if (state.optedOut) return refuse(state, { ok: false, code: 'OPTED_OUT', message: 'The aspirant opted out (STOP/BAJA); nothing can be sent until they write START or ALTA.' });
   if (!body && !event.contentSid) return refuse(state, { ok: false, code: 'EMPTY_MESSAGE', message: 'Write a message first.' });
+  // Refused whole, never cut: Twilio would fail a longer body with 21617 after she had moved on.
+  if (!fitsInOneMessage(body)) return refuse(state, { ok: false, code: 'TOO_LONG', message: `The message has ${charCount(body)} characters; WhatsApp takes at most ${MAX_BODY_CHARS}.` });
   if (!event.contentSid && !windowOpen(state.lastInboundAt, now)) {
     const closed = windowClosesAt(state.lastInboundAt);
     const since = closed === null ? 'the aspirant has not written yet' : `it closed at ${new Date(closed).toISOString()}`;

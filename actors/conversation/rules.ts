@@ -47,7 +47,11 @@ const MEDIA_LABEL = new Map<string, string>([
 /** The inbox list's one-line preview of a message. */
 export function preview(body: string, media: InboundMedia[] = []): string {
   const text = body.replace(/\s+/g, ' ').trim();
-  if (text) return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+  if (text) {
+    // Cut by code points: a UTF-16 slice can split an emoji, and Postgres refuses the lone surrogate left behind.
+    const chars = [...text];
+    return chars.length > 120 ? `${chars.slice(0, 119).join('')}…` : text;
+  }
   const first = media[0];
   if (!first) return '';
   return MEDIA_LABEL.get(first.contentType.split('/')[0] ?? '') ?? MEDIA_PREVIEWS.document;

@@ -67,7 +67,7 @@ export interface StatusReceived {
 export interface ReplyResult {
   ok: boolean;
   messageId?: number;
-  code?: 'OPTED_OUT' | 'WINDOW_CLOSED' | 'EMPTY_MESSAGE' | 'NO_CONVERSATION';
+  code?: 'OPTED_OUT' | 'WINDOW_CLOSED' | 'EMPTY_MESSAGE' | 'NO_CONVERSATION' | 'TOO_LONG';
   message?: string;
 }
 

@@ -52,7 +52,7 @@ export function createOutboxSend(options: OutboxSendOptions) {
       const e = classifySendError(error);
       if (e.ambiguous) {
         unconfirmed.inc();
-        logger.warn('send outcome unknown; it will be looked up before any resend', { outboxId: row.id, attempt: row.attempts, reason: e.reason });
+        logger.warn('send outcome unknown; it will be looked up before any resend', { outboxId: row.id, attempt: row.attempts, providerCode: e.providerCode, reason: e.reason });
         await ledger.setRow(ctx, row, 'unconfirmed', { state: 'unconfirmed', lastError: e.reason, nextAttemptAt: new Date(Date.now() + options.reconcileAfterMs) });
         return;
       }
@@ -60,7 +60,7 @@ export function createOutboxSend(options: OutboxSendOptions) {
       if (policy.expired(row)) return ledger.fail(ctx, row, policy.gaveUp(row, e.reason), e.providerCode);
       retried.inc();
       const delay = backoff(row.attempts);
-      logger.warn('send failed; will retry', { outboxId: row.id, attempt: row.attempts, retryInMs: delay, reason: e.reason });
+      logger.warn('send failed; will retry', { outboxId: row.id, attempt: row.attempts, retryInMs: delay, providerCode: e.providerCode, reason: e.reason });
       await ledger.setRow(ctx, row, 'retry', { state: 'pending', lastError: e.reason, nextAttemptAt: new Date(Date.now() + delay) });
       return;
     }

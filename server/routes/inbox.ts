@@ -1,12 +1,13 @@
 /** @module server/routes/inbox — the recruiter inbox: pages, replies, status, assignment, notes, bot resume, authorised media. */
 import { Elysia, t } from 'elysia';
+import { charCount, MAX_BODY_CHARS } from '../../actors/conversation/body-limit';
 import { windowClosesAt, windowOpen } from '../../actors/conversation/rules';
 import { CONVERSATION_STATUSES, INBOX_SCOPES, type ConversationStatus, type Role } from '../../actors/vocabulary';
 import { AspirantPanel, NoteAppend } from '../../views/inbox/aspirant-panel';
 import { Composer } from '../../views/inbox/composer';
 import { InboxPage } from '../../views/inbox/inbox-page';
 import type { InboxFilters, Scope } from '../../views/inbox/types';
-import { translator, type Translator } from '../../views/i18n';
+import { translator, type MessageKey, type Translator } from '../../views/i18n';
 import { authPlugin } from '../auth/plugin';
 import type { Db } from '../db/client';
 import { aspirantPanel, chatPage, mediaOwner } from '../db/queries/chat';
@@ -67,11 +68,17 @@ interface Reader {
 
 const readerOf = (user: Reader) => translator(user.locale, user.timeZone);
 
-/** Why a reply was refused (actors' ReplyResult codes), in the recruiter's language. */
-function refusal(code: string | undefined, i18n: Translator): string {
+/** Why a reply was refused (actors' ReplyResult codes), in the recruiter's language; `vars` fill its numbers. */
+function refusal(code: string | undefined, i18n: Translator, vars?: Record<string, string>): string {
   const refused: Record<string, string> = i18n.messages.inbox.composer.refused;
-  return code !== undefined && Object.hasOwn(refused, code) ? refused[code]! : i18n.t('inbox.composer.notSent');
+  return code !== undefined && Object.hasOwn(refused, code) ? i18n.t(`inbox.composer.refused.${code}` as MessageKey, vars) : i18n.t('inbox.composer.notSent');
 }
+
+/**
+ * A bound on the reply field against abuse only, in UTF-16 units as the schema counts: far above any paste, so an
+ * over-long text gets the actor's TOO_LONG answer in her words (the limit, 1,600 characters, is counted there).
+ */
+const REPLY_FIELD_GUARD = 65_536;
 
 export function inboxRoutes(deps: InboxDeps) {
   const { db } = deps;
@@ -127,7 +134,7 @@ export function inboxRoutes(deps: InboxDeps) {
     return htmlResponse(InboxPage({ viewer: { ...user, csrf }, i18n: readerOf(user), filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
   }
 
-  async function composerAfter(id: number, csrf: string, i18n: Translator, error?: string) {
+  async function composerAfter(id: number, csrf: string, i18n: Translator, error?: string, draft?: string) {
     const view = await openView(id);
     return Composer({
       conversationId: id,
@@ -138,6 +145,7 @@ export function inboxRoutes(deps: InboxDeps) {
       canned: view.canned,
       optedOut: Boolean(view.conversation.optedOutAt),
       error,
+      draft,
       now: new Date(now()),
     });
   }
@@ -158,8 +166,14 @@ export function inboxRoutes(deps: InboxDeps) {
       async ({ user, session, params, body }) => {
         const { key } = await visible(user, params.id);
         const i18n = readerOf(user);
-        const result = await deps.conversations.reply(key, { userId: user.id, body: body.body, contentSid: body.contentSid || undefined });
-        if (!result.ok) return htmlResponse(composerAfter(params.id, session.csrfToken, i18n, refusal(result.code, i18n)), result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422);
+        // A form sends a textarea's line breaks as CR LF: WhatsApp shows LF the same, and counts one character, not two.
+        const text = body.body?.replace(/\r\n?/g, '\n');
+        const result = await deps.conversations.reply(key, { userId: user.id, body: text, contentSid: body.contentSid || undefined });
+        if (!result.ok) {
+          const counted = { count: i18n.number(charCount(text?.trim() ?? '')), max: i18n.number(MAX_BODY_CHARS) };
+          const composer = composerAfter(params.id, session.csrfToken, i18n, refusal(result.code, i18n, counted), text);
+          return htmlResponse(composer, result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422);
+        }
         // Her "is typing…" ends with the message, in every tab that shows it.
         deps.presence.sent(user.id, params.id);
         return htmlResponse(composerAfter(params.id, session.csrfToken, i18n));
@@ -167,7 +181,7 @@ export function inboxRoutes(deps: InboxDeps) {
       {
         requireUser: true,
         params: idParams,
-        body: t.Object({ body: t.Optional(t.String({ maxLength: 4096 })), contentSid: t.Optional(t.String({ maxLength: 64, pattern: '^(HX[0-9a-fA-F]{32})?$' })) }),
+        body: t.Object({ body: t.Optional(t.String({ maxLength: REPLY_FIELD_GUARD })), contentSid: t.Optional(t.String({ maxLength: 64, pattern: '^(HX[0-9a-fA-F]{32})?$' })) }),
       },
     )
     .post(

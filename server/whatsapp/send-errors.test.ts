@@ -1,7 +1,7 @@
 /** @module server/whatsapp/send-errors.test — which Twilio and network failures are retried and what recruiters read. */
 import { describe, expect, test } from 'bun:test';
 import twilio from 'twilio';
-import { KNOWN_SEND_ERRORS, SendError, classifySendError, describeTwilioCode, sendErrorFromResponse } from './send-errors';
+import { SendError, classifySendError, sendErrorFromResponse } from './send-errors';
 
 /** A RestException exactly as the twilio client builds one from an error answer. */
 function restException(statusCode: number, body: Record<string, unknown> | string) {
@@ -21,19 +21,19 @@ describe('classifySendError', () => {
     expect(error.providerCode).toBe(code);
   });
 
-  test.each([63016, 63014, 21211, 21610, 63024])('Twilio error %d is permanent with our plain reason', (code) => {
+  test.each([63016, 63014, 21211, 21610, 21617, 63024])("Twilio error %d is permanent; its words are Twilio's, the code is kept apart", (code) => {
     const error = classifySendError(restException(400, { status: 400, code, message: 'whatever Twilio says', more_info: '' }));
-    expect(error).toMatchObject({ permanent: true, status: 400, providerCode: code, reason: KNOWN_SEND_ERRORS[code]!.reason });
+    expect(error).toMatchObject({ permanent: true, status: 400, providerCode: code, reason: 'whatever Twilio says' });
   });
 
-  test('63016 says plainly that only a template can go out', () => {
-    expect(describeTwilioCode(63016)).toBe("Outside WhatsApp's 24-hour window: only an approved template can be sent");
+  test('a known code without a message still says what happened, without the code written into the words', () => {
+    expect(sendErrorFromResponse(400, 63016, undefined)).toMatchObject({ providerCode: 63016, reason: 'Twilio refused the message (HTTP 400)' });
   });
 
-  test("an unknown 4xx code is permanent and keeps Twilio's message and code", () => {
+  test("an unknown 4xx code is permanent and keeps Twilio's message; the code stays out of the text", () => {
     const error = classifySendError(restException(400, { status: 400, code: 21602, message: 'Message body is required.', more_info: '' }));
     expect(error).toMatchObject({ permanent: true, providerCode: 21602 });
-    expect(error.reason).toBe('Twilio refused the message (HTTP 400): Message body is required. [Twilio error 21602]');
+    expect(error.reason).toBe('Twilio refused the message (HTTP 400): Message body is required.');
   });
 
   test('a known rate-limit code stays transient even on a 4xx', () => {

@@ -1,4 +1,5 @@
 /** @module server/whatsapp/send-errors — SendError and the classification of Twilio/network failures as transient or permanent. */
+import { KNOWN_ERROR_CODES } from './error-codes';
 
 export interface SendErrorInit {
   permanent: boolean;
@@ -13,7 +14,9 @@ export interface SendErrorInit {
 /**
  * A send that did not go out, or may not have. `permanent` tells the outbox to stop retrying; `ambiguous` that the
  * provider may have the message anyway (a timeout or a connection dropped after the request was written, a 5xx),
- * so it must be looked up before any resend — Twilio does not deduplicate; `reason` is fit to show a recruiter.
+ * so it must be looked up before any resend — Twilio does not deduplicate. `reason` is what the message records: the
+ * provider's own words when it gave an error code (the view explains a known `providerCode` in the reader's language,
+ * server/whatsapp/error-codes), ours otherwise.
  */
 export class SendError extends Error {
   readonly code = 'SEND_FAILED' as const;
@@ -34,41 +37,6 @@ export class SendError extends Error {
   }
 }
 
-interface KnownCode {
-  reason: string;
-  /** Overrides the status-based rule for codes that Twilio answers with a 4xx but that pass with time. */
-  permanent?: boolean;
-}
-
-/** Twilio error codes we expect from WhatsApp sends, in words a recruiter can act on. */
-export const KNOWN_SEND_ERRORS: Readonly<Record<number, KnownCode>> = {
-  20003: { reason: 'Twilio rejected our credentials: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN' },
-  20429: { reason: 'Twilio is rate-limiting us: the message will be retried', permanent: false },
-  21211: { reason: "Invalid 'To' number: it is not a valid phone number" },
-  21408: { reason: 'Sending to this country is not enabled on the Twilio account' },
-  21606: { reason: "The 'From' number is not a WhatsApp sender on this Twilio account" },
-  21610: { reason: 'The recipient has unsubscribed from our messages; they must write to us again first' },
-  21614: { reason: "Invalid 'To' number: it is not a mobile number" },
-  21656: { reason: 'The template variables are not valid JSON or do not match the template' },
-  63003: { reason: 'WhatsApp could not find this recipient' },
-  63007: { reason: 'The sending WhatsApp number is not set up on the Twilio account' },
-  63013: { reason: 'WhatsApp refused the message for breaking its policy' },
-  63014: { reason: 'The recipient has blocked our WhatsApp number' },
-  63015: { reason: 'The Twilio sandbox only sends to numbers that joined it' },
-  63016: { reason: "Outside WhatsApp's 24-hour window: only an approved template can be sent" },
-  63018: { reason: 'WhatsApp is rate-limiting our number: the message will be retried', permanent: false },
-  63024: { reason: 'This number cannot receive WhatsApp messages (not on WhatsApp, or an outdated app)' },
-  63027: { reason: 'The template does not exist in that language' },
-  63028: { reason: 'The template got a different number of variables than it expects' },
-  63032: { reason: "WhatsApp does not allow messages to this user right now (one of WhatsApp's own limits)" },
-  63049: { reason: 'WhatsApp chose not to deliver this marketing template' },
-};
-
-/** The plain reason for a Twilio error code, when we know one. */
-export function describeTwilioCode(code: number | undefined): string | undefined {
-  return code === undefined ? undefined : KNOWN_SEND_ERRORS[code]?.reason;
-}
-
 /** What to do with an HTTP failure: wait and retry (429, 408, 5xx) or stop (any other 4xx). */
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
@@ -76,15 +44,17 @@ export function isTransientStatus(status: number): boolean {
 
 /**
  * From an HTTP error answer: Twilio's status, error code and message. A 5xx is ambiguous: the request reached
- * Twilio, which may have created the message before failing (a 4xx, 429 included, means it did not).
+ * Twilio, which may have created the message before failing (a 4xx, 429 included, means it did not). The code is
+ * kept apart from the words, never written into them: the view says it once, after the reason.
  */
 export function sendErrorFromResponse(status: number, providerCode: number | undefined, message: string | undefined, cause?: unknown): SendError {
-  const known = providerCode === undefined ? undefined : KNOWN_SEND_ERRORS[providerCode];
+  const known = providerCode === undefined ? undefined : KNOWN_ERROR_CODES[providerCode];
   const permanent = known?.permanent ?? !isTransientStatus(status);
   const ambiguous = status >= 500 && !permanent;
   const fallback = isTransientStatus(status) ? `Twilio is having trouble (HTTP ${status}): the message will be retried` : `Twilio refused the message (HTTP ${status})`;
-  const detail = message ? `${fallback}: ${message}` : fallback;
-  const reason = known?.reason ?? (providerCode === undefined ? detail : `${detail} [Twilio error ${providerCode}]`);
+  const said = message?.trim();
+  // A known code has its plain reason in the catalogue: Twilio's own text is the detail, without our preamble.
+  const reason = known ? said || fallback : said ? `${fallback}: ${said}` : fallback;
   return new SendError({ permanent, ambiguous, reason, providerCode, status, cause });
 }
 

@@ -75,6 +75,35 @@
     box.rows = Math.min(Math.max(Math.round(lines), 1), 6);
   });
 
+  // The reply box's counter (composer.tsx ComposerCount): characters as code points (`[...text]`), as the server and
+  // Twilio's 1,600 limit count them, not the UTF-16 units of `maxlength`. Past the limit the box is invalid, so the
+  // browser submits nothing (button or Enter: requestSubmit validates first) and says why; her text is never cut.
+  // A change of state (near, over, fine again) is announced once, not every keystroke.
+  function recount(box) {
+    const counter = box.id && document.querySelector(`[data-count-for="${CSS.escape(box.id)}"]`);
+    if (!counter) return;
+    const max = Number(counter.dataset.max);
+    const length = [...box.value].length;
+    const number = new Intl.NumberFormat(counter.dataset.locale);
+    counter.querySelector('[data-count]').textContent = fill(counter.dataset.template, { count: number.format(length), max: number.format(max) });
+    const state = length > max ? 'over' : length >= Number(counter.dataset.near) ? 'near' : '';
+    counter.classList.toggle('is-near', state === 'near');
+    counter.classList.toggle('is-over', state === 'over');
+    box.setCustomValidity(state === 'over' ? counter.dataset.tooLong : '');
+    if (state === 'over') box.setAttribute('aria-invalid', 'true');
+    else box.removeAttribute('aria-invalid');
+    if ((counter.dataset.state ?? '') === state) return;
+    counter.dataset.state = state;
+    const status = counter.querySelector('[data-count-status]');
+    if (status) status.textContent = state === 'over' ? counter.dataset.tooLong : state === 'near' ? counter.dataset.nearText : '';
+  }
+  const recountAll = () => document.querySelectorAll('textarea[aria-describedby^="composer-count-"]').forEach(recount);
+  document.addEventListener('input', (event) => event.target instanceof HTMLTextAreaElement && recount(event.target));
+  // A swap brings a fresh counter beside the preserved box (a refusal keeps her text); a sent reply empties the box.
+  document.addEventListener('htmx:after:swap', recountAll);
+  document.addEventListener('htmx:after:request', () => queueMicrotask(recountAll));
+  recountAll();
+
   // A canned response fills the reply box for editing; it never sends on its own.
   document.addEventListener('click', (event) => {
     const item = event.target instanceof Element ? event.target.closest('[data-canned-body]') : null;

@@ -41,6 +41,10 @@ export interface Translator {
   t(key: MessageKey, vars?: Record<string, string | number>): string;
   /** The whole catalogue of this language, for label maps keyed by a vocabulary (audit actions, roles). */
   messages: Catalogue;
+  /** The BCP 47 tag Intl formats this language with (es-CO, en-GB), for scripts that format in the browser. */
+  intlLocale: string;
+  /** A whole number as the reader writes it: "1.600" / "1,600". */
+  number(value: number): string;
   /** A date and time in the reader's zone, 24-hour: "1 de dic de 2026, 09:05" / "1 Dec 2026, 09:05". */
   dateTime(date: Date): string;
   /** `locale~timeZone`: readers with the same key read the same words and clocks (a push is rendered once per key). */
@@ -95,12 +99,15 @@ export function translator(locale: string | null | undefined, timeZone?: string 
   const shapes = Object.fromEntries(Object.entries(DATE_SHAPES).map(([shape, options]) => [shape, intl(options)])) as Record<DateShape, Intl.DateTimeFormat>;
   // en-CA writes a date as YYYY-MM-DD.
   const dayFormat = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone });
+  const numberFormat = new Intl.NumberFormat(INTL_LOCALE[lang]);
   const made: Translator = {
     locale: lang,
     timeZone: zone,
     key,
     t: (k, vars) => String(fixed(k, vars ?? {})),
     messages: CATALOGUES[lang],
+    intlLocale: INTL_LOCALE[lang],
+    number: (value) => numberFormat.format(value),
     dateTime: (date) => dateTimeFormat.format(date),
     format: (date, shape) => shapes[shape].format(date),
     day: (date) => dayFormat.format(date),

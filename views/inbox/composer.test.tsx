@@ -1,6 +1,6 @@
 /** @module views/inbox/composer.test — free text only inside the 24-hour window; templates outside it; everything escaped. */
 import { describe, expect, test } from 'bun:test';
-import { CannedResponses, CannedSuggestions, Composer, ComposerPush, TemplatePicker } from './composer';
+import { CannedResponses, CannedSuggestions, Composer, ComposerCount, ComposerPush, TemplatePicker } from './composer';
 import { SAMPLE_NOW, sampleOpen } from './fixtures';
 import { HOSTILE_TEXT, attributesOf, expectEscapedText, expectInert, parse } from './html-check';
 import { translator } from '../i18n';
@@ -122,6 +122,46 @@ describe('the `/` suggestions', () => {
     const attributes = attributesOf(String(<CannedSuggestions i18n={en} conversationId={1} canned={[tricky]} />), 'canned-option-1-7');
     expect(attributes['data-canned-text']).toBe('R&amp;D &amp;amp; &amp;copy; &quot;citas&quot; &lt;b&gt;');
     expect(String(<CannedResponses i18n={en} conversationId={1} canned={[tricky]} />)).toContain('data-canned-body="R&amp;D &amp;amp; &amp;copy; &quot;citas&quot; &lt;b&gt;"');
+  });
+});
+
+describe('the character counter', () => {
+  const es = translator('es', 'America/Bogota');
+
+  test('shows 0/1.600 in the reader’s numbers, is what the box is described by, and carries what inbox.js needs', () => {
+    const html = String(<Composer {...base} i18n={es} window={openWindow} />);
+    expect(attributesOf(html, 'composer-text-12')['aria-describedby']).toBe('composer-count-12');
+    expect(attributesOf(html, 'composer-count-12')).toEqual({
+      class: 'composer-count',
+      id: 'composer-count-12',
+      'data-count-for': 'composer-text-12',
+      'data-max': '1600',
+      'data-near': '1440',
+      'data-locale': 'es-CO',
+      'data-template': '{{count}}/{{max}}',
+      'data-near-text': 'Cerca del límite de 1.600 caracteres de WhatsApp',
+      'data-too-long': 'Demasiado largo para WhatsApp: máximo 1.600 caracteres. Acórtalo para enviarlo.',
+    });
+    expect(html).toContain('<span data-count>0/1.600</span><span class="visually-hidden"> caracteres</span><span class="visually-hidden" role="status" data-count-status></span>');
+    expect(String(<ComposerCount conversationId={1} length={1234} i18n={en} />)).toContain('<span data-count>1,234/1,600</span>');
+  });
+
+  test('no maxlength on the box: it counts UTF-16 units and would cut a paste silently', () => {
+    expect(attributesOf(String(<Composer {...base} i18n={en} window={openWindow} />), 'composer-text-12')).not.toHaveProperty('maxlength');
+  });
+
+  test('warns from 1,440 characters and marks 1,601 as over', () => {
+    const state = (length: number) => attributesOf(String(<ComposerCount conversationId={1} length={length} i18n={es} />), 'composer-count-1').class;
+    expect([state(1439), state(1440), state(1600), state(1601)]).toEqual(['composer-count', 'composer-count is-near', 'composer-count is-near', 'composer-count is-over']);
+  });
+
+  test('a refused draft comes back in the box, escaped and counted in characters (emoji once each)', () => {
+    const draft = `<${'😀'.repeat(1600)}`;
+    const html = String(<Composer {...base} i18n={es} window={openWindow} draft={draft} error="Demasiado largo" />);
+    // The newline after <textarea> is the one the HTML parser drops, so a draft that starts with one keeps it.
+    expect(html.includes(`aria-controls="canned-list-12">\n&lt;${'😀'.repeat(1600)}</textarea>`)).toBe(true);
+    expect(attributesOf(html, 'composer-text-12')['aria-invalid']).toBe('true');
+    expect(html).toContain('<span data-count>1.601/1.600</span>');
   });
 });
 

@@ -1,4 +1,5 @@
 /** @module views/inbox/composer — the reply box: free text inside the 24-hour window, approved templates outside it, canned responses (⚡ menu and `/` suggestions). */
+import { charCount, MAX_BODY_CHARS } from '../../actors/conversation/body-limit';
 import { CsrfField } from './csrf-field';
 import type { Translator } from '../i18n';
 import { timeLeft, WINDOW_WARNING_MS } from './format';
@@ -14,6 +15,8 @@ export interface ComposerProps {
   optedOut?: boolean;
   /** Shown above the box when the last send was refused (the textarea keeps its draft via hx-preserve). */
   error?: string;
+  /** The refused text, put back in the box for a browser without htmx (with htmx the preserved box keeps its own). */
+  draft?: string;
   now?: Date;
   oob?: boolean;
 }
@@ -43,12 +46,15 @@ function OptedOutNotice({ i18n }: { i18n: Translator }) {
   );
 }
 
-function OpenComposer({ conversationId, csrf, window, canned, i18n, now = new Date() }: ComposerProps) {
+function OpenComposer({ conversationId, csrf, window, canned, i18n, draft = '', now = new Date() }: ComposerProps) {
   const { t } = i18n;
   const action = `/inbox/${conversationId}/messages`;
   const textId = `composer-text-${conversationId}`;
   // The `/` suggestions (inbox.js): a textarea keeps its textbox role (ARIA in HTML allows it no other, and
   // aria-expanded is not valid on it), so it says it completes from a listbox and points at the option chosen.
+  // The parser drops one newline right after <textarea>: a draft that starts with one keeps it.
+  const boxText = draft ? `\n${draft}` : '';
+  const length = charCount(draft);
   const suggests = canned.length > 0 ? { 'aria-autocomplete': 'list', 'aria-haspopup': 'listbox', 'aria-controls': `canned-list-${conversationId}` } : {};
   return (
     <>
@@ -59,10 +65,26 @@ function OpenComposer({ conversationId, csrf, window, canned, i18n, now = new Da
         <label class="visually-hidden" for={textId} safe>
           {t('inbox.composer.reply')}
         </label>
-        <textarea id={textId} name="body" rows="1" maxlength="4096" required placeholder={t('inbox.composer.placeholder')} data-enter-sends hx-preserve {...suggests}></textarea>
+        {/* No maxlength: it counts UTF-16 units and cuts a paste silently; the counter and the server count characters. */}
+        <textarea
+          id={textId}
+          name="body"
+          rows="1"
+          required
+          placeholder={t('inbox.composer.placeholder')}
+          aria-describedby={`composer-count-${conversationId}`}
+          aria-invalid={length > MAX_BODY_CHARS ? 'true' : undefined}
+          data-enter-sends
+          hx-preserve
+          {...suggests}
+          safe
+        >
+          {boxText}
+        </textarea>
         <button type="submit" class="send" aria-label={t('inbox.composer.send')}>
           <span aria-hidden="true">➤</span>
         </button>
+        <ComposerCount conversationId={conversationId} length={length} i18n={i18n} />
         {/* A send that never reached the server (no connection) says so here; the text stays in the box. */}
         <p class="form-error composer-error" role="alert" data-form-error data-offline-text={t('inbox.notSentOffline')}></p>
       </form>
@@ -98,6 +120,42 @@ function OpenComposer({ conversationId, csrf, window, canned, i18n, now = new Da
       )}
       <div hidden hx-ws:send hx-trigger={`input from:#${textId} throttle:3s`} hx-vals={JSON.stringify({ type: 'typing', conversationId })}></div>
     </>
+  );
+}
+
+/** Share of the limit from which the counter warns (90 %: 1,440 of 1,600). */
+const NEAR_SHARE = 0.9;
+
+/**
+ * The reply box's counter, "1.234/1.600" in the reader's numbers: characters as code points, as the server counts them
+ * (actors/conversation/body-limit). inbox.js recounts on every keystroke with the words carried here; past the limit
+ * it marks the box invalid, so the browser refuses to submit it and says why. Announced only when it changes state.
+ */
+export function ComposerCount({ conversationId, length, i18n }: { conversationId: number; length: number; i18n: Translator }) {
+  const { t } = i18n;
+  const max = MAX_BODY_CHARS;
+  const near = Math.floor(max * NEAR_SHARE);
+  const state = length > max ? 'is-over' : length >= near ? 'is-near' : '';
+  return (
+    <p
+      class={`composer-count ${state}`.trim()}
+      id={`composer-count-${conversationId}`}
+      data-count-for={`composer-text-${conversationId}`}
+      data-max={max}
+      data-near={near}
+      data-locale={i18n.intlLocale}
+      data-template={i18n.messages.inbox.composer.count}
+      data-near-text={t('inbox.composer.countNear', { max: i18n.number(max) })}
+      data-too-long={t('inbox.composer.tooLong', { max: i18n.number(max) })}
+    >
+      <span data-count safe>
+        {t('inbox.composer.count', { count: i18n.number(length), max: i18n.number(max) })}
+      </span>
+      <span class="visually-hidden" safe>
+        {t('inbox.composer.countUnit')}
+      </span>
+      <span class="visually-hidden" role="status" data-count-status></span>
+    </p>
   );
 }
 

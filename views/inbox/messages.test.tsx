@@ -16,7 +16,8 @@ const hostile: MessageView = {
   body: HOSTILE_TEXT,
   createdAt: SAMPLE_NOW,
   status: 'failed',
-  errorCode: 63016,
+  // A code without a plain reason: the provider's words are shown, visible and in the title.
+  errorCode: 30008,
   errorMessage: HOSTILE_TEXT,
   media: [
     { id: 7, kind: 'document', contentType: HOSTILE_TEXT, state: 'stored' },
@@ -116,13 +117,27 @@ describe('DeliveryTicks', () => {
     });
   }
 
-  test('failed and undelivered show the reason in the title and as visible text', () => {
+  test("failed and undelivered show a known code's plain reason and the code once; the provider's words stay in the title", () => {
+    const es = translator('es', 'UTC');
     for (const status of ['failed', 'undelivered'] as const) {
-      const html = String(<DeliveryTicks i18n={en} message={{ status, errorCode: 63016, errorMessage: 'Outside the window' }} />);
+      const message = { status, errorCode: 63016, errorMessage: 'Failed to send freeform message because you are outside the allowed window.' };
+      const html = String(<DeliveryTicks i18n={es} message={message} />);
       expect(html).toContain('class="ticks ticks-failed"');
-      expect(html).toContain('title="');
-      expect(html.match(/Outside the window \(error 63016\)/g)?.length).toBe(2);
+      expect(html).toContain('Fuera de la ventana de 24 horas: solo se puede enviar una plantilla aprobada (63016)</span>');
+      expect(html.match(/63016/g)?.length).toBe(1);
+      expect(html).toContain('title="Detalle del proveedor: Failed to send freeform message because you are outside the allowed window."');
     }
+    // The same code from a synchronous refusal and from a status callback reads the same.
+    const sync = String(<DeliveryTicks i18n={en} message={{ status: 'failed', errorCode: 63016, errorMessage: 'Twilio refused the message (HTTP 400)' }} />);
+    expect(sync).toContain('Failed: Outside the 24-hour window: only an approved template can be sent (63016)');
+  });
+
+  test("an unknown code shows the provider's words with the code once; no code, no parentheses", () => {
+    const unknown = String(<DeliveryTicks i18n={en} message={{ status: 'failed', errorCode: 30008, errorMessage: 'Unknown error' }} />);
+    expect(unknown.match(/Unknown error \(30008\)/g)?.length).toBe(2);
+    const ours = String(<DeliveryTicks i18n={en} message={{ status: 'failed', errorMessage: 'The aspirant opted out before this message was sent.' }} />);
+    expect(ours).toContain('The aspirant opted out before this message was sent.</span>');
+    expect(ours).not.toContain('(');
   });
 
   test('a failure without a reason still says what happened', () => {

@@ -18,10 +18,21 @@ const TICKS: Record<DeliveryStatus, { mark: string; tone: string }> = {
   undelivered: { mark: '⚠', tone: 'failed' },
 };
 
-/** The provider's own reason (Twilio's or Meta's error text, as they send it) with its code, or ours when it gave none. */
-function failureReason(message: Pick<MessageView, 'errorCode' | 'errorMessage'>, i18n: Translator): string {
-  const reason = message.errorMessage?.trim() || i18n.t('inbox.delivery.notAccepted');
-  return message.errorCode ? i18n.t('inbox.delivery.withCode', { reason, code: message.errorCode }) : reason;
+/**
+ * Why a message failed, once: the catalogue's plain reason for a known provider code (`inbox.delivery.errors`, the same
+ * for a refused send and a failed or undelivered status callback; server/whatsapp/error-codes), else the provider's
+ * own words, else ours; then the code, once. `detail` is the provider's text where it adds to a plain reason.
+ */
+function failureReason(message: Pick<MessageView, 'errorCode' | 'errorMessage'>, i18n: Translator): { reason: string; detail?: string } {
+  const plain: Record<string, string> = i18n.messages.inbox.delivery.errors;
+  const code = message.errorCode ? String(message.errorCode) : undefined;
+  const known = code !== undefined && Object.hasOwn(plain, code) ? plain[code] : undefined;
+  const said = message.errorMessage?.trim() || undefined;
+  const reason = known ?? said ?? i18n.t('inbox.delivery.notAccepted');
+  return {
+    reason: code ? i18n.t('inbox.delivery.withCode', { reason, code }) : reason,
+    detail: known && said ? i18n.t('inbox.delivery.detail', { detail: said }) : undefined,
+  };
 }
 
 /** ✓ sent, ✓✓ delivered, blue ✓✓ read, ⚠ failed with the reason visible and in the title. */
@@ -30,9 +41,10 @@ export function DeliveryTicks({ message, i18n }: { message: Pick<MessageView, 's
   const label = i18n.messages.inbox.ticks[message.status];
   if (tick.tone === 'none') return '';
   if (tick.tone === 'failed') {
-    const text = i18n.t('inbox.delivery.failedAs', { label, reason: failureReason(message, i18n) });
+    const { reason, detail } = failureReason(message, i18n);
+    const text = i18n.t('inbox.delivery.failedAs', { label, reason });
     return (
-      <span class="ticks ticks-failed" title={text} role="status">
+      <span class="ticks ticks-failed" title={detail ?? text} role="status">
         <span aria-hidden="true" safe>
           {tick.mark}
         </span>{' '}
