@@ -42,6 +42,19 @@ export function deliveryRank(status: string): number {
 export const MEDIA_KINDS = ['image', 'video', 'audio', 'document'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
+/**
+ * What a message is, as WhatsApp has it (enum `message_kind`, in this order; column `messages.kind`). Every provider
+ * maps onto these: an unknown or new WhatsApp type is `unsupported` (its own word kept), never a refusal. The fields of
+ * each kind are in actors/conversation/message-kinds. Our side's messages (bot, recruiter, templates) are `text`.
+ */
+export const MESSAGE_KINDS = ['text', 'image', 'sticker', 'audio', 'video', 'document', 'location', 'contacts', 'reaction', 'interactive', 'system', 'unsupported'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** Whether a value is one of the MESSAGE_KINDS. */
+export function isMessageKind(value: unknown): value is MessageKind {
+  return (MESSAGE_KINDS as readonly unknown[]).includes(value);
+}
+
 /** A media row's download: pending → stored, or unavailable (retried on demand). Column `media.state` (text). */
 export const MEDIA_STATES = ['pending', 'stored', 'unavailable'] as const;
 export type MediaState = (typeof MEDIA_STATES)[number];

@@ -1,6 +1,7 @@
 /** @module actors/conversation/bot-step — runs the pinned bot script for one event and turns its actions into effects. */
 import { initialBotState, interpret, type BotAction, type BotEvent, type BotState } from '../bot/interpreter';
 import type { BotScript } from '../bot/script';
+import { firstCharacters } from './characters';
 import { windowOpen } from './rules';
 import type { ConversationState, Effect } from './types';
 
@@ -33,7 +34,7 @@ function toEffects(state: ConversationState, actions: BotAction[], now: number):
         effects.push({ type: 'outbox.enqueue', messageRef: ref, body: action.text });
         // Any message of ours ends the aspirant's wait, the bot's too (a welcome, an FAQ answer, a reminder).
         next = { ...next, waitingSince: null };
-        effects.push({ type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: action.text.slice(0, 120), waitingSince: null } });
+        effects.push({ type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: firstCharacters(action.text, 120), waitingSince: null } });
         break;
       }
       case 'status':

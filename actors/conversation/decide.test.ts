@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'bun:test';
 import { decide, initialState } from './decide';
 import { SESSION_WINDOW_MS } from './rules';
-import type { ConversationState, InboundReceived } from './types';
+import type { ConversationState, Effect, InboundReceived } from './types';
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 
@@ -44,6 +44,53 @@ describe('decide: inbound.received', () => {
     const { state, effects } = decide({ ...known, status: 'closed' }, inbound('', { media: [{ url: 'https://x', contentType: 'image/jpeg' }] }), T0);
     expect(state.status).toBe('open');
     expect(effects).toContainEqual(expect.objectContaining({ type: 'conversation.patch', patch: expect.objectContaining({ lastMessagePreview: '📷 Photo', status: 'open' }) }));
+  });
+});
+
+describe('decide: kinds of inbound message', () => {
+  const messageOf = (effects: Effect[]) => effects.find((e) => e.type === 'message.add')!;
+  const stored = (event: InboundReceived) => (messageOf(decide(known, event, T0).effects) as Extract<Effect, { type: 'message.add' }>).message;
+  const patchOf = (effects: Effect[]) => effects.find((e) => e.type === 'conversation.patch')!;
+
+  test('a location is stored with its kind and fields and previews as its place', () => {
+    const content = { kind: 'location' as const, latitude: 4.6097, longitude: -74.0817, label: 'Agencia' };
+    const { effects } = decide(known, inbound('', { content }), T0);
+    expect(messageOf(effects)).toEqual({
+      type: 'message.add',
+      message: { ref: 'inbound', sender: 'aspirant', body: '', status: 'received', providerSid: 'SM1', content, media: [] },
+    });
+    expect(patchOf(effects)).toMatchObject({ patch: { lastMessagePreview: '📍 Agencia' } });
+  });
+
+  test('a reply keeps its context and referral; forwarded flags and marks go to extra', () => {
+    const event = inbound('¿Y el pago?', {
+      content: { kind: 'text' },
+      context: { messageId: 'SMq', from: '+14155238886' },
+      referral: { sourceType: 'ad', headline: 'Casting Medellín', ctwaClid: 'ARAbc' },
+      forwarded: true,
+      marks: [{ field: 'Body', mark: 'cut', length: 70000 }],
+    });
+    expect(stored(event)).toMatchObject({
+      context: { messageId: 'SMq', from: '+14155238886' },
+      referral: { sourceType: 'ad', headline: 'Casting Medellín', ctwaClid: 'ARAbc' },
+      extra: { forwarded: true, marks: [{ field: 'Body', mark: 'cut', length: 70000 }] },
+    });
+  });
+
+  test('a reaction is a message of its own; taken back, it leaves the list preview as it was', () => {
+    const { effects } = decide(known, inbound('', { content: { kind: 'reaction', emoji: '👍', messageId: 'SMout' } }), T0);
+    expect(messageOf(effects)).toMatchObject({ message: { body: '', content: { kind: 'reaction', emoji: '👍', messageId: 'SMout' } } });
+    expect(patchOf(effects)).toMatchObject({ patch: { lastMessagePreview: '👍' } });
+    const removed = decide(known, inbound('', { content: { kind: 'reaction', emoji: '', messageId: 'SMout' } }), T0);
+    expect('lastMessagePreview' in (patchOf(removed.effects) as { patch: object }).patch).toBe(false);
+  });
+
+  test('an event journaled before kinds (no content) is read as its parser then stored it', () => {
+    const legacy = (extra: Record<string, unknown>, body = '') => stored(inbound(body, { extra }));
+    expect(legacy({ location: { latitude: 1, longitude: 2, address: 'Calle 1' } })).toMatchObject({ content: { kind: 'location', latitude: 1, longitude: 2, address: 'Calle 1' } });
+    expect(legacy({ button: { text: 'Sí', payload: 'yes' } })).toMatchObject({ body: 'Sí', content: { kind: 'interactive', reply: 'button', payload: 'yes' } });
+    expect(legacy({ repliedToSid: 'SMq' }, 'ok')).toMatchObject({ body: 'ok', content: { kind: 'text' }, context: { messageId: 'SMq' } });
+    expect(stored(inbound('', { media: [{ url: 'https://x', contentType: 'audio/ogg' }] }))).toMatchObject({ content: { kind: 'audio', voice: true } });
   });
 });
 

@@ -3,6 +3,7 @@ import type { BotEvent } from '../bot/interpreter';
 import { isTerminal } from '../vocabulary';
 import { charCount, fitsInOneMessage, MAX_BODY_CHARS } from './body-limit';
 import { botStep, type BotContext } from './bot-step';
+import { inboundMessage, inboundParts } from './inbound-message';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
 import type { ConversationEvent, ConversationState, ConversationStatus, Effect, FormSubmitted, InboundReceived, OutboxFailed, RecruiterReplied, ReplyResult, StatusReceived } from './types';
 
@@ -83,10 +84,9 @@ function onInbound(state: ConversationState, event: InboundReceived, bot: BotCon
   if (renamed || optedOut !== state.optedOut) {
     effects.push({ type: 'aspirant.patch', whatsappName: renamed ? event.profileName : undefined, optedOut: optedOut === state.optedOut ? undefined : optedOut, at: event.receivedAt });
   }
-  effects.push({
-    type: 'message.add',
-    message: { ref: 'inbound', sender: 'aspirant', body: event.body, status: 'received', providerSid: event.messageSid, extra: event.extra, media: event.media },
-  });
+  const parts = inboundParts(event);
+  effects.push({ type: 'message.add', message: inboundMessage(event, parts) });
+  const shown = preview(parts.body, parts.media, parts.content);
   const instruction = stopWord || startWord;
   const waitingSince = waitAfterInbound(state, event, instruction, optedOut);
   const status = statusAfterInbound(state, !instruction && !optedOut);
@@ -96,7 +96,8 @@ function onInbound(state: ConversationState, event: InboundReceived, bot: BotCon
       status,
       lastInboundAt: event.receivedAt,
       lastMessageAt: event.receivedAt,
-      lastMessagePreview: preview(event.body, event.media),
+      // Absent when the preview stays (a reaction taken back).
+      ...(shown === undefined ? {} : { lastMessagePreview: shown }),
       unreadIncrement: 1,
       // Written only when it changes: a wait already running keeps its first time.
       ...(waitingSince === state.waitingSince ? {} : { waitingSince }),

@@ -1,10 +1,13 @@
 /** @module actors/conversation/types — the conversation's state, the events it handles and the effects it asks for. */
 
 import type { BotState } from '../bot/interpreter';
-import type { ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, ModelingType, Sender, Shift } from '../vocabulary';
+import type { ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, MessageKind, ModelingType, Sender, Shift } from '../vocabulary';
+import type { InboundMedia, InboundParts, MessageContent, PartMark, Referral, ReplyContext } from './message-kinds';
 
-// The vocabulary lives in actors/vocabulary; re-exported here for the modules that import the conversation's types.
-export type { ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, ModelingType, Sender, Shift };
+// The vocabulary lives in actors/vocabulary, the message model in ./message-kinds; re-exported here for the modules
+// that import the conversation's types.
+export type { ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, MessageKind, ModelingType, Sender, Shift };
+export type { InboundMedia, InboundParts, MessageContent, PartMark, Referral, ReplyContext };
 
 export interface AspirantFacts {
   locale: Locale;
@@ -38,18 +41,19 @@ export interface ConversationState {
   assigneeId: number | null;
 }
 
-export interface InboundMedia {
-  url: string;
-  contentType: string;
-}
-
-export interface InboundReceived {
+/**
+ * The aspirant's message, in the provider-neutral model (./message-kinds: body, content, media, context, referral,
+ * forwarded flags, marks). `content` is optional because events journaled before message kinds existed have none
+ * (their location, button or replied-to sid were in `extra`): read an event through `inboundParts`
+ * (./inbound-message), which gives every event its content.
+ */
+export interface InboundReceived extends Omit<InboundParts, 'content'> {
   type: 'inbound.received';
   eventId: number;
   messageSid: string;
   profileName?: string;
-  body: string;
-  media: InboundMedia[];
+  content?: MessageContent;
+  /** Only in events journaled before message kinds: what Twilio sent beyond text, as then stored. */
   extra?: Record<string, unknown>;
   receivedAt: number;
 }
@@ -204,7 +208,10 @@ export interface ConversationPatch {
   waitingSince?: number | null;
 }
 
-/** A message this event creates; `ref` lets later effects of the same event point at it before it has an id. */
+/**
+ * A message this event creates; `ref` lets later effects of the same event point at it before it has an id. Stored in
+ * `messages` through the one column map (server/conversations/commit/message-columns), whichever lane commits it.
+ */
 export interface NewMessage {
   ref: string;
   sender: Sender;
@@ -213,8 +220,21 @@ export interface NewMessage {
   providerSid?: string;
   authorId?: number;
   templateSid?: string;
+  /** What it is (absent: text). */
+  content?: MessageContent;
+  /** The message it quotes. */
+  context?: ReplyContext;
+  referral?: Referral;
+  /** Free-form facts about it: the bot's messageKey; an aspirant's forwarded flags and marks (see InboundExtra). */
   extra?: Record<string, unknown>;
   media?: InboundMedia[];
+}
+
+/** What `extra` holds for an aspirant's message: the forwarded flags and the marks of parts not kept as sent. */
+export interface InboundExtra {
+  forwarded?: true;
+  frequentlyForwarded?: true;
+  marks?: PartMark[];
 }
 
 export type Effect =
