@@ -1,4 +1,4 @@
-/** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op; 0007's backfill. */
+/** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op; 0007's and 0009's backfills. */
 import { describe, expect, test } from 'bun:test';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,6 +147,63 @@ describe.each(drivers)('0007_waiting_since on %s', (driver) => {
       { number: '+570004', status: 'open', since: null },
       { number: '+570005', status: 'new', since: '10:00:00.123000' },
       { number: '+570006', status: 'archived', since: '10:00:01.123000' },
+    ]);
+  });
+});
+
+describe.each(drivers)('0009_message_kinds on %s', (driver) => {
+  test("gives an aspirant's stored messages their kind: a location or button from extra, a replied-to sid, the first file's type; ours stay text", async () => {
+    using before = foldersUpTo('0008_push_subscriptions');
+    await using database = await partlyMigrated(driver, before.folder);
+    const { db } = database;
+    // [sender, body, extra, declared types of its files]
+    const stored: [string, string, unknown, string[]][] = [
+      ['aspirant', 'Hola', null, []],
+      ['aspirant', '', { location: { latitude: 4.6097, longitude: -74.0817, address: 'Cra. 7 #32-16', label: 'Agencia' } }, []],
+      ['aspirant', '', { button: { text: 'Sí, me interesa', payload: 'interest_yes' } }, []],
+      ['aspirant', 'Claro', { button: { text: 'Claro' } }, []],
+      ['aspirant', 'Nice', { repliedToSid: 'MM5c' }, []],
+      ['aspirant', 'mi foto', null, ['image/jpeg', 'application/pdf']],
+      ['aspirant', '', null, ['audio/ogg; codecs=opus']],
+      ['aspirant', '', null, ['audio/mpeg']],
+      ['aspirant', '', null, ['text/vcard']],
+      ['aspirant', '', null, ['application/vnd.openxmlformats-officedocument.wordprocessingml.document']],
+      ['aspirant', '', null, [null as unknown as string]],
+      ['bot', 'Bienvenida', { messageKey: 'welcome' }, []],
+    ];
+    await db.execute(sql`
+      with a as (insert into aspirants (whatsapp_id) values ('+570009') returning id),
+      c as (insert into conversations (aspirant_id) select id from a returning id),
+      m as (
+        insert into messages (conversation_id, sender, body, status, extra)
+        select c.id, x.sender::message_sender, x.body, 'received', x.extra from c,
+          jsonb_to_recordset(${JSON.stringify(stored.map(([sender, body, extra], n) => ({ n, sender, body, extra })))}::jsonb) as x(n int, sender text, body text, extra jsonb)
+        order by x.n returning id
+      )
+      select count(*) from m`);
+    const ids = rowsOf<{ id: number }>(await db.execute(sql`select id from messages order by id`)).map((r) => Number(r.id));
+    for (const [n, [, , , types]] of stored.entries()) {
+      for (const type of types) await db.execute(sql`insert into media (message_id, content_type) values (${ids[n]!}, ${type})`);
+    }
+
+    await database.migrate(migrationsFolder);
+
+    const rows = rowsOf<{ kind: string; content: unknown; body: string; refers_to_sid: string | null }>(
+      await db.execute(sql`select kind::text as kind, content, body, refers_to_sid from messages order by id`),
+    ).map((r) => ({ ...r, content: typeof r.content === 'string' ? JSON.parse(r.content) : r.content }));
+    expect(rows).toEqual([
+      { kind: 'text', content: null, body: 'Hola', refers_to_sid: null },
+      { kind: 'location', content: { latitude: 4.6097, longitude: -74.0817, address: 'Cra. 7 #32-16', label: 'Agencia' }, body: '', refers_to_sid: null },
+      { kind: 'interactive', content: { reply: 'button', payload: 'interest_yes' }, body: 'Sí, me interesa', refers_to_sid: null },
+      { kind: 'interactive', content: { reply: 'button' }, body: 'Claro', refers_to_sid: null },
+      { kind: 'text', content: null, body: 'Nice', refers_to_sid: 'MM5c' },
+      { kind: 'image', content: null, body: 'mi foto', refers_to_sid: null },
+      { kind: 'audio', content: { voice: true }, body: '', refers_to_sid: null },
+      { kind: 'audio', content: { voice: false }, body: '', refers_to_sid: null },
+      { kind: 'contacts', content: null, body: '', refers_to_sid: null },
+      { kind: 'document', content: null, body: '', refers_to_sid: null },
+      { kind: 'document', content: null, body: '', refers_to_sid: null },
+      { kind: 'text', content: null, body: 'Bienvenida', refers_to_sid: null },
     ]);
   });
 });

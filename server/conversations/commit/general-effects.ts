@@ -9,6 +9,8 @@ import { isTerminal } from '../../../actors/vocabulary';
 import type { Db, Tx } from '../../db/client';
 import { aspirants, auditLog, conversations, inboundEvents, media, messages, notes, outbox, timers } from '../../db/schema';
 import { DELIVERY_ORDER_SQL, TERMINAL_STATUSES_SQL } from '../../db/vocabulary-sql';
+import { rowsOf } from '../../db/rows';
+import { MESSAGE_INSERT_COLUMNS, MESSAGE_RECORD_COLUMNS, messageInput, messageValues } from './message-columns';
 import { PATCH_RECORD_COLUMNS, PATCH_SET_SQL, patchInput } from './patch-columns';
 
 /** Thrown inside the transaction to roll it back when a status callback arrives before its message's sid is known. */
@@ -149,25 +151,21 @@ async function createConversation(tx: Tx, key: string, whatsappName?: string): P
 }
 
 async function addMessage(tx: Tx, ctx: Ctx, message: Extract<Effect, { type: 'message.add' }>['message']): Promise<void> {
-  const [row] = await tx
-    .insert(messages)
-    .values({
-      conversationId: requireConversation(ctx),
-      sender: message.sender,
-      body: message.body,
-      status: message.status,
-      providerSid: message.providerSid,
-      authorId: message.authorId,
-      templateSid: message.templateSid,
-      extra: message.extra,
-    })
-    .returning({ id: messages.id });
-  ctx.result.messageIds[message.ref] = row!.id;
-  ctx.result.touchedMessageIds.push(row!.id);
+  // The row generated from the one column map (message-columns), as the set lane writes it.
+  const [row] = rowsOf<{ id: number | string }>(
+    await tx.execute(sql`
+      insert into messages (conversation_id, ${MESSAGE_INSERT_COLUMNS})
+      select ${requireConversation(ctx)}, ${messageValues('m')}
+      from jsonb_to_recordset(${JSON.stringify([messageInput(message)])}::jsonb) as m(${sql.raw(MESSAGE_RECORD_COLUMNS)})
+      returning id`),
+  );
+  const id = Number(row!.id);
+  ctx.result.messageIds[message.ref] = id;
+  ctx.result.touchedMessageIds.push(id);
   if (message.media?.length) {
     const rows = await tx
       .insert(media)
-      .values(message.media.map((m) => ({ messageId: row!.id, contentType: m.contentType, sourceUrl: m.url })))
+      .values(message.media.map((m) => ({ messageId: id, contentType: m.contentType, sourceUrl: m.url })))
       .returning({ id: media.id });
     ctx.result.mediaIds.push(...rows.map((r) => r.id));
   }

@@ -10,7 +10,7 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { decide } from '../../../actors/conversation/decide';
-import type { ConversationEvent, ConversationState, Effect } from '../../../actors/conversation/types';
+import type { ConversationEvent, ConversationState, Effect, InboundParts } from '../../../actors/conversation/types';
 import { parseScript } from '../../../actors/bot/script';
 import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
 import { COMMIT_TABLES, dumpCommitTables } from '../../../test/support/table-dump';
@@ -82,8 +82,8 @@ async function play(database: TestDatabase, mode: Mode): Promise<string[]> {
     now += 60_000;
     return result;
   }
-  const inbound = async (sid: string, body: string, profileName = 'Vale') =>
-    handle({ type: 'inbound.received', eventId: await stored(db, sid, 'message'), messageSid: sid, profileName, body, media: [], receivedAt: now });
+  const inbound = async (sid: string, body: string, profileName = 'Vale', parts: Partial<InboundParts> = {}) =>
+    handle({ type: 'inbound.received', eventId: await stored(db, sid, 'message'), messageSid: sid, profileName, body, media: [], content: { kind: 'text' }, receivedAt: now, ...parts });
 
   await inbound('SM1', 'Hola, quiero ser modelo');
   const welcome = await one<{ id: number }>(db, sql`select id from messages where sender = 'bot' order by id limit 1`);
@@ -108,6 +108,19 @@ async function play(database: TestDatabase, mode: Mode): Promise<string[]> {
   // A recruiter's reply (no commandId: the set lane may take it) ends the wait; her next message needs attention.
   await handle({ type: 'recruiter.replied', userId: await recruiter(db), body: 'Hola Valentina, soy Rita' });
   await inbound('SM8', '¿y entonces?');
+  // Every kind's fields, reply context, referral, forwarded flags and marks land in the same columns in every lane
+  // (a message with files takes the general path in both runs).
+  await inbound('SMk1', '', 'Vale', { content: { kind: 'location', latitude: 6.2442, longitude: -75.5812, address: 'Cl. 10 #43-12', label: 'Casa' } });
+  await inbound('SMk2', '', 'Vale', { content: { kind: 'reaction', emoji: '👍', messageId: 'SMout1' } });
+  await inbound('SMk3', 'Sí, me interesa', 'Vale', { content: { kind: 'interactive', reply: 'button', payload: 'yes' }, context: { messageId: 'SMout1', from: '+14155238886' } });
+  await inbound('SMk4', 'Hola, vi el anuncio', 'Vale', {
+    referral: { sourceType: 'ad', headline: 'Casting', ctwaClid: 'ARAbc', media: { contentType: 'image/jpeg' } },
+    forwarded: true,
+    frequentlyForwarded: true,
+    marks: [{ field: 'Body', mark: 'cut', length: 70_000 }],
+  });
+  await inbound('SMk5', '', 'Vale', { content: { kind: 'audio', voice: true }, media: [{ url: 'https://api.twilio.com/m/ME1', contentType: 'audio/ogg' }] });
+  await inbound('SMk6', '', 'Vale', { content: { kind: 'unsupported', providerType: 'poll' } });
   // A bot step that folds timers: cancel everything, schedule, re-schedule, cancel one again, and a message.
   const next = await one<{ id: number; name: string }>(db, sql`select id, name from timers where fired_at is null and cancelled_at is null order by fire_at, id limit 1`);
   await handle({ type: 'timer.fired', timerId: Number(next.id), name: next.name, firedAt: now }, [
@@ -150,6 +163,22 @@ describe.each(drivers)('lane equivalence (%s)', (driver) => {
     const b = await dumpCommitTables(general.db);
     for (const table of COMMIT_TABLES) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] });
     expect(a.messages!.length).toBeGreaterThanOrEqual(6);
+    // The kinds were really written (the comparison above holds them equal in both runs).
+    const kinds = await fast.db.execute(sql`select kind, content, refers_to_sid, referral, extra from messages where provider_sid like 'SMk%' order by id`);
+    expect(rowsOf(kinds).map((r) => JSON.parse(JSON.stringify(r)))).toEqual([
+      { kind: 'location', content: { latitude: 6.2442, longitude: -75.5812, address: 'Cl. 10 #43-12', label: 'Casa' }, refers_to_sid: null, referral: null, extra: null },
+      { kind: 'reaction', content: { emoji: '👍', messageId: 'SMout1' }, refers_to_sid: 'SMout1', referral: null, extra: null },
+      { kind: 'interactive', content: { reply: 'button', payload: 'yes' }, refers_to_sid: 'SMout1', referral: null, extra: null },
+      {
+        kind: 'text',
+        content: null,
+        refers_to_sid: null,
+        referral: { sourceType: 'ad', headline: 'Casting', ctwaClid: 'ARAbc', media: { contentType: 'image/jpeg' } },
+        extra: { forwarded: true, frequentlyForwarded: true, marks: [{ field: 'Body', mark: 'cut', length: 70_000 }] },
+      },
+      { kind: 'audio', content: { voice: true }, refers_to_sid: null, referral: null, extra: null },
+      { kind: 'unsupported', content: { providerType: 'poll' }, refers_to_sid: null, referral: null, extra: null },
+    ]);
     expect(a.timers!.length).toBeGreaterThanOrEqual(5);
     // The wait was written on the way (set, kept, cleared by the bot and by a reply, set again, set on creation).
     const waits = await fast.db.execute(sql`select a.whatsapp_id as key, c.status, c.waiting_since from conversations c join aspirants a on a.id = c.aspirant_id order by c.id`);

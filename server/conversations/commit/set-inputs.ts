@@ -2,6 +2,7 @@
  * @module server/conversations/commit/set-inputs — a batch of set plans as the set statement's inputs: which parts
  * the batch needs, and the JSON rows of its conversations (`items`), messages, outbox rows, cancels and new timers.
  */
+import { messageInput } from './message-columns';
 import { patchInput } from './patch-columns';
 import type { SetPlan } from './set-plan';
 
@@ -60,19 +61,7 @@ export function inputsOf(plans: SetPlan[]) {
     ev_payload: p.journal.payload,
     ev_at: iso(p.journal.at),
   }));
-  const messages = plans.flatMap((p, ord) =>
-    p.messages.map((m, seq) => ({
-      ord,
-      seq,
-      sender: m.sender,
-      body: m.body,
-      status: m.status,
-      provider_sid: m.providerSid ?? null,
-      author_id: m.authorId ?? null,
-      template_sid: m.templateSid ?? null,
-      extra: m.extra ?? null,
-    })),
-  );
+  const messages = plans.flatMap((p, ord) => p.messages.map((m, seq) => ({ ord, seq, ...messageInput(m) })));
   const outbox = plans.flatMap((p, ord) =>
     p.outbox.map((o, n) => ({
       ord,

@@ -18,6 +18,7 @@ import type { CommitResult } from '../../../actors/conversation/ports';
 import type { Db, Tx } from '../../db/client';
 import type { RowRecord } from '../../db/queries/inbox';
 import { rowsOf } from '../../db/rows';
+import { MESSAGE_INSERT_COLUMNS, MESSAGE_RECORD_COLUMNS, messageValues } from './message-columns';
 import { PATCH_INSERT_COLUMNS, PATCH_INSERT_VALUES, PATCH_RECORD_COLUMNS, PATCH_SET_SQL } from './patch-columns';
 import { inputsOf, partsOf } from './set-inputs';
 import type { SetPlan } from './set-plan';
@@ -104,10 +105,9 @@ export function setStatement(plans: SetPlan[]): SQL {
   }
   if (has.messages) {
     ctes.push(sql`msg as (
-      insert into messages (conversation_id, sender, body, status, provider_sid, author_id, template_sid, extra)
-      select c.id, m.sender, m.body, m.status, m.provider_sid, m.author_id, m.template_sid, m.extra
-      from jsonb_to_recordset(${json(input.messages)}) as m(ord int, seq int, sender message_sender, body text,
-        status delivery_status, provider_sid text, author_id int, template_sid text, extra jsonb)
+      insert into messages (conversation_id, ${MESSAGE_INSERT_COLUMNS})
+      select c.id, ${messageValues('m')}
+      from jsonb_to_recordset(${json(input.messages)}) as m(ord int, seq int, ${sql.raw(MESSAGE_RECORD_COLUMNS)})
       join conv c on c.ord = m.ord
       order by m.ord, m.seq
       returning id, conversation_id

@@ -1,5 +1,5 @@
-/** @module server/db/queries/messages — reading a conversation's messages. */
-import { desc, eq } from 'drizzle-orm';
+/** @module server/db/queries/messages — reading a conversation's messages, and the messages they refer to. */
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { aspirants, conversations, media, messages } from '../schema';
 
@@ -15,4 +15,27 @@ export async function threadForNumber(db: Db, number: string, limit = 100) {
     .orderBy(desc(messages.id))
     .limit(limit);
   return rows.reverse();
+}
+
+/** A message another one refers to (a quoted reply, a reaction's target), as found by its provider id. */
+export interface ReferredMessage {
+  id: number;
+  providerSid: string;
+  sender: 'aspirant' | 'recruiter' | 'bot';
+  kind: (typeof messages.$inferSelect)['kind'];
+  body: string;
+}
+
+/**
+ * Our messages of one conversation with these provider ids (messages.refers_to_sid values), by provider id: a quoted
+ * message or a reaction's target. An id not found (a message from before the inbox existed) is simply absent.
+ */
+export async function referredMessages(db: Db, conversationId: number, sids: readonly string[]): Promise<Map<string, ReferredMessage>> {
+  const wanted = [...new Set(sids)];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .select({ id: messages.id, providerSid: messages.providerSid, sender: messages.sender, kind: messages.kind, body: messages.body })
+    .from(messages)
+    .where(and(inArray(messages.providerSid, wanted), eq(messages.conversationId, conversationId)));
+  return new Map(rows.map((row) => [row.providerSid!, { ...row, providerSid: row.providerSid! }]));
 }

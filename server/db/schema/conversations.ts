@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { aspirants } from './aspirants';
-import { conversationStatus, deliveryStatus, mediaKind, messageSender } from './enums';
+import { conversationStatus, deliveryStatus, mediaKind, messageKind, messageSender } from './enums';
 import { users } from './users';
 
 export const conversations = pgTable(
@@ -60,7 +60,26 @@ export const messages = pgTable(
     errorCode: integer('error_code'),
     errorMessage: text('error_message'),
     templateSid: text('template_sid'),
-    /** Location, quick-reply button, replied-to sid: what Twilio sent beyond text. */
+    /**
+     * What the message is (actors/vocabulary MESSAGE_KINDS) and the fields of its kind, without `kind` (null when it
+     * has none): actors/conversation/message-kinds, read back with `contentOfRow(kind, content)`. Its text — typed,
+     * a caption, a button's title — is `body`; its files are its `media` rows.
+     */
+    kind: messageKind('kind').notNull().default('text'),
+    content: jsonb('content'),
+    /**
+     * The provider's id of the message this one refers to: the one a reply quotes, or the one a reaction reacts to
+     * (a reaction is a row of its own, kind `reaction`, attached to that message by the views, not a bubble). Resolved
+     * to our message through `provider_sid` (messages_provider_sid_key): see server/db/queries/messages referredMessages.
+     */
+    refersToSid: text('refers_to_sid'),
+    /** The click-to-WhatsApp ad that brought her (actors/conversation/message-kinds Referral), on the message after the click. */
+    referral: jsonb('referral'),
+    /**
+     * Free-form facts: a bot message's `messageKey`; an aspirant's forwarded flags and the marks of parts not kept as
+     * sent (actors/conversation/types InboundExtra). Rows stored before 0009 may hold a location, a button or a
+     * replied-to sid here, as the migration found them (it copied them into the columns above).
+     */
     extra: jsonb('extra'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
