@@ -21,7 +21,7 @@ import { liveRoutes } from './routes/live';
 import { healthRoutes } from './routes/health';
 import { observability } from './routes/observability';
 import { pushRoutes } from './routes/push';
-import { webhookRoutes } from './routes/webhooks';
+import { MAX_INBOUND_BYTES, webhookRoutes } from './routes/webhooks';
 import type { Services } from './wiring';
 
 export interface AppDeps {
@@ -44,8 +44,19 @@ export function createApp(deps: AppDeps) {
   const { config, services } = deps;
   const app = new Elysia({ name: 'wasap' })
     .use(observability(deps))
-    // Before every route: body limits (64 KiB fits any form, reply or webhook; more where a route needs it), URL and body checks.
-    .use(requestGuard({ max: 64 * 1024, routes: { '/api/admin/bot/scripts': 1024 * 1024, '/api/admin/replay/:id': 1024 * 1024, '/dev/phone/messages': config.mediaMaxBytes + 64 * 1024 } }))
+    // Before every route: body limits (64 KiB fits any form, reply or status callback; more where a route needs it, as an
+    // inbound message, which is never refused for its length), URL and body checks.
+    .use(
+      requestGuard({
+        max: 64 * 1024,
+        routes: {
+          '/api/admin/bot/scripts': 1024 * 1024,
+          '/api/admin/replay/:id': 1024 * 1024,
+          '/dev/phone/messages': config.mediaMaxBytes + 64 * 1024,
+          '/webhooks/twilio': MAX_INBOUND_BYTES,
+        },
+      }),
+    )
     .use(
       healthRoutes({
         database: deps.database,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, pgliteDir, type Config } from './config';
 import { createApp } from './app';
+import { MAX_INBOUND_BYTES } from './routes/webhooks';
 import { openDatabase, type Database } from './db/client';
 import { countUsers } from './db/queries/users';
 import { createLocalAdminToken, loopbackUrl, writeLocalAdmin } from './local-admin';
@@ -59,9 +60,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = createApp({ config, database, logger, metrics, services, isDraining: () => draining, localAdmin: { token: localAdmin.token, url: () => localAdmin.url } });
   // Recovered events are queued before the first new webhook can arrive, so each conversation keeps its order.
   await services.start();
-  // A second cap at the socket, above every route's own limit (the largest: a phone-simulator upload, see app.ts),
-  // so no body past it is buffered at all (Bun's default is 128 MB).
-  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Math.max(config.mediaMaxBytes, 1024 * 1024) + 128 * 1024 });
+  // A second cap at the socket, above every route's own limit (the largest: a phone-simulator upload or an inbound
+  // message, see app.ts), so no body past it is buffered at all (Bun's default is 128 MB).
+  app.listen({ port: config.port, hostname: config.host, maxRequestBodySize: Math.max(config.mediaMaxBytes, MAX_INBOUND_BYTES) + 128 * 1024 });
   if (app.server) services.hub.attach(app.server);
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;

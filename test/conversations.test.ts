@@ -16,7 +16,18 @@ function system(database: TestDatabase, now?: () => number) {
 let sidCounter = 0;
 function inbound(from: string, body: string, extra: Partial<InboundMessage> = {}): InboundMessage {
   const sid = `SM${(++sidCounter).toString(16).padStart(32, '0')}`;
-  return { messageSid: sid, accountSid: `AC${'0'.repeat(32)}`, from, to: '+14155238886', body, media: [], raw: { MessageSid: sid, Body: body }, profileName: 'Vale', ...extra };
+  return {
+    messageSid: sid,
+    accountSid: `AC${'0'.repeat(32)}`,
+    from,
+    to: '+14155238886',
+    body,
+    media: [],
+    content: { kind: 'text' },
+    raw: { MessageSid: sid, Body: body },
+    profileName: 'Vale',
+    ...extra,
+  };
 }
 
 const phone = (i: number) => `+5730000${String(i).padStart(5, '0')}`;

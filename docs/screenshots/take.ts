@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { contentFromMedia } from '../../actors/conversation/message-kinds';
 import type { FormProfile } from '../../actors/conversation/types';
 import { findAspirantByWhatsappId } from '../../server/db/queries/aspirants';
 import { recordAudit } from '../../server/db/queries/audit';
@@ -153,7 +154,7 @@ function inbound(s: Seeder, who: { number: string; name: string }, body: string,
   const messageSid = `SM${(++sids).toString(16).padStart(32, '0')}`;
   const mediaItems = photo ? [{ url: s.sim.addMedia(photo, 'image/jpeg'), contentType: 'image/jpeg' }] : [];
   return s.t.services.conversations.acceptInbound(
-    { messageSid, accountSid: `AC${'5'.repeat(32)}`, from: who.number, to: '+15550001234', body, profileName: who.name, media: mediaItems, raw: {} },
+    { messageSid, accountSid: `AC${'5'.repeat(32)}`, from: who.number, to: '+15550001234', body, profileName: who.name, media: mediaItems, content: contentFromMedia(mediaItems), raw: {} },
     clock(),
   );
 }

@@ -72,17 +72,11 @@ export function createIntake(deps: IntakeDeps) {
   return {
     /** An aspirant's WhatsApp message; resolves once its row is committed (`duplicate`: it was stored before). */
     acceptInbound(message: InboundMessage, receivedAt = Date.now()): Promise<{ duplicate: boolean; eventId?: number }> {
-      const event: Omit<InboundReceived, 'eventId'> = {
-        type: 'inbound.received',
-        messageSid: message.messageSid,
-        profileName: message.profileName,
-        body: message.body,
-        media: message.media,
-        extra: extraOf(message),
-        receivedAt,
-      };
+      // The envelope stays here (and `raw` beside the event); the event carries the provider-neutral message.
+      const { messageSid, accountSid: _account, from, to: _to, waId: _waId, raw, profileName, ...parts } = message;
+      const event: Omit<InboundReceived, 'eventId'> = { type: 'inbound.received', messageSid, ...(profileName === undefined ? {} : { profileName }), ...parts, receivedAt };
       // The aspirant row is written with the event: their actor then loads its id with the state.
-      return accept('message', message.messageSid, message.from, event, message.raw, { whatsappName: message.profileName ?? null });
+      return accept('message', messageSid, from, event, raw, { whatsappName: profileName ?? null });
     },
 
     /** A delivery status callback: one row per (message, status), so a repeated callback is a duplicate and a new status a new event. */
@@ -127,12 +121,4 @@ export function createIntake(deps: IntakeDeps) {
       return { submissionId: outcome.submissionId, duplicate: false };
     },
   };
-}
-
-function extraOf(message: InboundMessage): Record<string, unknown> | undefined {
-  const extra: Record<string, unknown> = {};
-  if (message.location) extra.location = message.location;
-  if (message.button) extra.button = message.button;
-  if (message.repliedToSid) extra.repliedToSid = message.repliedToSid;
-  return Object.keys(extra).length ? extra : undefined;
 }

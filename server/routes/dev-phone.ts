@@ -5,6 +5,7 @@ import { threadForNumber } from '../db/queries/messages';
 import { BadRequestError } from '../errors';
 import type { ConversationSystem } from '../conversations/system';
 import { parseInboundWebhook } from '../whatsapp/inbound-parse';
+import { MAX_TEXT_CHARACTERS } from '../whatsapp/webhook-fields';
 import { isE164 } from '../whatsapp/phone';
 import { phoneTopic, SIM_ACCOUNT_SID, SIM_NUMBER, type Simulator } from '../whatsapp/simulator';
 import { PhoneBubble, PhonePage, type PhoneMessage } from '../../views/dev/phone';
@@ -85,7 +86,8 @@ export function devPhoneRoutes(deps: DevPhoneDeps) {
         body: t.Object({
           number: t.String({ maxLength: 20 }),
           name: t.Optional(t.String({ maxLength: 60 })),
-          body: t.Optional(t.String({ maxLength: 4096 })),
+          // In UTF-16 units, so any text WhatsApp allows (MAX_TEXT_CHARACTERS characters) fits: the parser keeps it whole.
+          body: t.Optional(t.String({ maxLength: 2 * MAX_TEXT_CHARACTERS })),
           photo: t.Optional(t.File()),
         }),
       },

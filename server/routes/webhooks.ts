@@ -16,8 +16,15 @@ export interface WebhookDeps {
   conversations: ConversationSystem;
 }
 
-/** Twilio's webhook bodies are a few KB; anything far larger is not Twilio. */
-const MAX_BODY_BYTES = 64 * 1024;
+/** A status callback is a few hundred bytes; anything far larger is not Twilio. */
+const MAX_STATUS_BYTES = 64 * 1024;
+/**
+ * An inbound message's form is read whole, whatever it says, up to 4 MiB: the signature covers every field, so it
+ * cannot be checked on less. That holds a 1 MB Body of any script percent-encoded (3 bytes a byte) with room to
+ * spare; the parser stores it cut to what we keep and marked, never a 4xx for its content. Twilio's documented body
+ * limit is 1,600 characters (server/whatsapp/webhook-fields), so only something that is not Twilio comes near this.
+ */
+export const MAX_INBOUND_BYTES = 4 * 1024 * 1024;
 /**
  * Twilio gives a webhook 15 s (its default timeout), then calls the fallback URL; answering 503 well before that
  * while the database is unreachable lets it do so — never 200 without the row stored.
@@ -33,9 +40,9 @@ class NotConfiguredError extends AppError {
 }
 
 /** Reads the form body as received (the signature covers the original values) — first value of a repeated name. */
-async function formParams(request: Request): Promise<Record<string, string>> {
+async function formParams(request: Request, max: number): Promise<Record<string, string>> {
   // The size is checked first (413 whatever the type), as before: readBody caps it.
-  const text = await readBody(request, MAX_BODY_BYTES);
+  const text = await readBody(request, max);
   if (!(request.headers.get('content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
     throw new BadRequestError('Expected an application/x-www-form-urlencoded body, as Twilio sends.', 'Content-Type');
   }
@@ -81,9 +88,9 @@ function twiml(): Response {
 }
 
 export function webhookRoutes(deps: WebhookDeps) {
-  async function verified(request: Request, path: string): Promise<Record<string, string>> {
+  async function verified(request: Request, path: string, max: number): Promise<Record<string, string>> {
     if (!deps.twilio) throw new NotConfiguredError();
-    const params = await formParams(request);
+    const params = await formParams(request, max);
     const url = webhookUrl(request, path, { publicUrl: deps.publicUrl, trustProxy: deps.trustProxy });
     if (!verifyTwilioSignature(deps.twilio.authToken, request.headers.get('x-twilio-signature'), url, params)) {
       throw new ForbiddenError('The X-Twilio-Signature header is missing or does not match this request.');
@@ -95,7 +102,9 @@ export function webhookRoutes(deps: WebhookDeps) {
     .post(
       '',
       async function inbound({ request }) {
-        const parsed = parseInboundWebhook(await verified(request, '/webhooks/twilio'));
+        // A 400 here is only an envelope that cannot be routed or de-duplicated (no MessageSid, From…): the content
+        // of a signed message is always stored (server/whatsapp/inbound-parse).
+        const parsed = parseInboundWebhook(await verified(request, '/webhooks/twilio', MAX_INBOUND_BYTES));
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
         await withDeadline(deps.conversations.acceptInbound(parsed.value), ACCEPT_DEADLINE_MS, NOT_STORED);
         return twiml();
@@ -105,7 +114,7 @@ export function webhookRoutes(deps: WebhookDeps) {
     .post(
       '/status',
       async function status({ request }) {
-        const parsed = parseStatusCallback(await verified(request, '/webhooks/twilio/status'));
+        const parsed = parseStatusCallback(await verified(request, '/webhooks/twilio/status', MAX_STATUS_BYTES));
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
         const { to, ...update } = parsed.value;
         if (!to) throw new BadRequestError('To: a whatsapp:+E164 recipient is required on a status callback.', 'To');

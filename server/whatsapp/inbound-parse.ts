@@ -1,40 +1,33 @@
-/** @module server/whatsapp/inbound-parse — validates Twilio's inbound WhatsApp webhook form into an InboundMessage. */
+/**
+ * @module server/whatsapp/inbound-parse — Twilio's inbound WhatsApp webhook form as an InboundMessage: its envelope
+ * (ids and addresses, which must be right) and the provider-neutral message model (actors/conversation/message-kinds)
+ * read by server/whatsapp/twilio-kinds. A signed message is never refused for its content: any length, any text, an
+ * unknown type, a bad coordinate or media item — kept, cut or left out, and marked (`marks`). Only an envelope that
+ * cannot be routed or de-duplicated (no MessageSid, no From…) is a 400.
+ */
+import type { InboundMedia, InboundParts } from '../../actors/conversation/message-kinds';
 import { normaliseWhatsAppAddress } from './phone';
+import { twilioContent, twilioContext, twilioReferral } from './twilio-kinds';
+import { MAX_TEXT_CHARACTERS, optional, stripNuls, webhookFields, type WebhookFields } from './webhook-fields';
+
+export { optional, stripNuls };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
 
-export interface InboundMedia {
-  url: string;
-  contentType: string;
-}
-
-export interface InboundLocation {
-  latitude: number;
-  longitude: number;
-  address?: string;
-  label?: string;
-}
-
-export interface InboundMessage {
+/** One inbound message: its envelope, the message model, and every field Twilio sent (`raw`, stored with the event). */
+export interface InboundMessage extends InboundParts {
   messageSid: string;
   accountSid: string;
   /** E.164, without the `whatsapp:` prefix. */
   from: string;
   to: string;
-  body: string;
   profileName?: string;
   waId?: string;
-  media: InboundMedia[];
-  location?: InboundLocation;
-  button?: { text: string; payload?: string };
-  repliedToSid?: string;
-  /** Every parameter Twilio sent, NUL characters removed: the audit copy and the source for fields we do not model. */
+  /** Every parameter Twilio sent, NULs removed, values cut to MAX_TEXT_CHARACTERS: the audit copy. */
   raw: Record<string, string>;
 }
 
-/** WhatsApp's own limit for a text message. */
-export const MAX_BODY_LENGTH = 4096;
-/** Twilio delivers at most 10 media items per WhatsApp message. */
+/** Twilio delivers at most 10 media items per message (WhatsApp sends one): items past this are left out and marked. */
 export const MAX_MEDIA = 10;
 
 const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/i;
@@ -47,7 +40,7 @@ const MIME_TYPE = /^(application|audio|font|image|message|model|multipart|text|v
 /** What a declared type that is no MIME type is stored as: the media worker judges the file by its bytes anyway. */
 export const UNKNOWN_MEDIA_TYPE = 'application/octet-stream';
 
-/** Thrown inside the parsers, turned into `{ ok: false }` at the edge. */
+/** Thrown inside the parsers, turned into `{ ok: false }` at the edge: only for an envelope that cannot be used. */
 export class InvalidParam extends Error {
   constructor(
     readonly field: string,
@@ -55,29 +48,6 @@ export class InvalidParam extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * NUL characters are stripped because Postgres text columns reject them and nothing legitimate
- * sends them; everything downstream (including `raw`) sees the cleaned values.
- */
-export function stripNuls(params: Record<string, string>): Record<string, string> {
-  if (!hasNul(params)) return params;
-  const clean: Record<string, string> = Object.create(null);
-  for (const [key, value] of Object.entries(params)) clean[key.replaceAll('\u0000', '')] = String(value).replaceAll('\u0000', '');
-  return clean;
-}
-
-/** Almost no request carries a NUL: checking first spares the copy. */
-function hasNul(params: Record<string, string>): boolean {
-  for (const key in params) if (key.includes('\u0000') || String(params[key]).includes('\u0000')) return true;
-  return false;
-}
-
-/** Non-empty value or undefined: Twilio sends empty strings for absent optional fields. */
-export function optional(params: Record<string, string>, field: string): string | undefined {
-  const value = params[field];
-  return value === undefined || value === '' ? undefined : value;
 }
 
 export function requireParam(params: Record<string, string>, field: string): string {
@@ -93,6 +63,12 @@ function address(params: Record<string, string>, field: 'From' | 'To'): string {
   return e164;
 }
 
+function sid(params: Record<string, string>, field: string, pattern: RegExp, shape: string): string {
+  const value = requireParam(params, field);
+  if (!pattern.test(value)) throw new InvalidParam(field, `${field} must be ${shape}.`);
+  return value;
+}
+
 function isHttpUrl(value: string): boolean {
   try {
     const { protocol } = new URL(value);
@@ -103,94 +79,83 @@ function isHttpUrl(value: string): boolean {
 }
 
 /**
- * The declared content type, or UNKNOWN_MEDIA_TYPE when it is not a MIME type: the message is kept (refusing it would
- * lose what the aspirant sent), and a claim like `__proto__` never reaches code that looks types up by their parts.
+ * How many items to read: NumMedia when it is a whole number (at most MAX_MEDIA, the rest marked `ignored`), else
+ * as many MediaUrlN as are there (NumMedia marked `invalid`).
  */
-function mimeType(declared: string): string {
-  const trimmed = declared.trim();
-  return MIME_TYPE.test(trimmed) ? trimmed : UNKNOWN_MEDIA_TYPE;
+function mediaCount(fields: WebhookFields): number {
+  const text = fields.text('NumMedia')?.trim() ?? '0';
+  if (NON_NEGATIVE_INTEGER.test(text)) {
+    const count = Number(text);
+    if (count > MAX_MEDIA) fields.mark('NumMedia', 'ignored', count);
+    return Math.min(count, MAX_MEDIA);
+  }
+  fields.mark('NumMedia', 'invalid');
+  let present = 0;
+  while (present < MAX_MEDIA && fields.text(`MediaUrl${present}`) !== undefined) present++;
+  return present;
 }
 
-function parseMedia(params: Record<string, string>): InboundMedia[] {
-  const text = optional(params, 'NumMedia') ?? '0';
-  const count = NON_NEGATIVE_INTEGER.test(text) ? Number(text) : Number.NaN;
-  if (!(count <= MAX_MEDIA)) throw new InvalidParam('NumMedia', `NumMedia must be a whole number from 0 to ${MAX_MEDIA}.`);
+/**
+ * The media items in order. An item without an http(s) URL is left out (nothing could fetch it, and no other scheme
+ * is ever fetched); a declared type that is no MIME type is stored as UNKNOWN_MEDIA_TYPE, so a claim like
+ * `__proto__` never reaches code that looks types up by their parts. Both are marked.
+ */
+function parseMedia(fields: WebhookFields): InboundMedia[] {
   const media: InboundMedia[] = [];
-  for (let i = 0; i < count; i++) {
-    const url = requireParam(params, `MediaUrl${i}`);
-    if (!isHttpUrl(url)) throw new InvalidParam(`MediaUrl${i}`, `MediaUrl${i} must be an http or https URL.`);
-    media.push({ url, contentType: mimeType(requireParam(params, `MediaContentType${i}`)) });
+  for (let i = 0, count = mediaCount(fields); i < count; i++) {
+    const url = fields.text(`MediaUrl${i}`, MAX_TEXT_CHARACTERS);
+    if (url === undefined || !isHttpUrl(url)) {
+      fields.mark(`MediaUrl${i}`, 'invalid');
+      continue;
+    }
+    const declared = fields.text(`MediaContentType${i}`)?.trim() ?? '';
+    if (!MIME_TYPE.test(declared)) fields.mark(`MediaContentType${i}`, 'invalid');
+    media.push({ url, contentType: MIME_TYPE.test(declared) ? declared : UNKNOWN_MEDIA_TYPE });
   }
   return media;
 }
 
-function coordinate(params: Record<string, string>, field: 'Latitude' | 'Longitude', limit: number): number {
-  const text = requireParam(params, field);
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || Math.abs(value) > limit) {
-    throw new InvalidParam(field, `${field} must be a number from -${limit} to ${limit}.`);
-  }
-  return value;
+/** Twilio sends the forwarded flags as `true`/`false`. */
+function flag(fields: WebhookFields, field: string): boolean {
+  return fields.text(field)?.trim().toLowerCase() === 'true';
 }
 
-/** A location needs both coordinates; one without the other is a malformed request. */
-function parseLocation(params: Record<string, string>): InboundLocation | undefined {
-  if (optional(params, 'Latitude') === undefined && optional(params, 'Longitude') === undefined) return undefined;
-  const location: InboundLocation = {
-    latitude: coordinate(params, 'Latitude', 90),
-    longitude: coordinate(params, 'Longitude', 180),
-  };
-  const place = optional(params, 'Address');
-  const label = optional(params, 'Label');
-  if (place !== undefined) location.address = place;
-  if (label !== undefined) location.label = label;
-  return location;
-}
-
-function parseButton(params: Record<string, string>): InboundMessage['button'] {
-  const text = optional(params, 'ButtonText');
-  const payload = optional(params, 'ButtonPayload');
-  if (text === undefined && payload === undefined) return undefined;
-  return payload === undefined ? { text: text ?? '' } : { text: text ?? payload, payload };
-}
-
-function sid(params: Record<string, string>, field: string, pattern: RegExp, shape: string): string {
-  const value = requireParam(params, field);
-  if (!pattern.test(value)) throw new InvalidParam(field, `${field} must be ${shape}.`);
-  return value;
-}
-
-function build(raw: Record<string, string>): InboundMessage {
-  const body = raw.Body ?? '';
-  if (body.length > MAX_BODY_LENGTH) throw new InvalidParam('Body', `Body is longer than WhatsApp's ${MAX_BODY_LENGTH} characters.`);
-  const message: InboundMessage = {
+function build(params: Record<string, string>): InboundMessage {
+  const fields = webhookFields(params);
+  const { raw } = fields;
+  const envelope = {
     messageSid: sid(raw, 'MessageSid', MESSAGE_SID, 'SM or MM followed by 32 hex digits'),
     accountSid: sid(raw, 'AccountSid', ACCOUNT_SID, 'AC followed by 32 hex digits'),
     from: address(raw, 'From'),
     to: address(raw, 'To'),
-    body,
-    media: parseMedia(raw),
-    raw,
   };
-  const waId = optional(raw, 'WaId');
-  if (waId !== undefined && !DIGITS.test(waId)) throw new InvalidParam('WaId', 'WaId must be digits only.');
-  const profileName = optional(raw, 'ProfileName');
-  const location = parseLocation(raw);
-  const button = parseButton(raw);
-  const repliedToSid = optional(raw, 'OriginalRepliedMessageSid');
+  const media = parseMedia(fields);
+  const { content, body } = twilioContent(fields, media, fields.text('Body', MAX_TEXT_CHARACTERS) ?? '');
+  const message: InboundMessage = { ...envelope, body, content, media, raw };
   // Absent fields stay absent (not `undefined`): the message is stored and compared as JSON.
+  const profileName = fields.text('ProfileName');
+  const waId = fields.text('WaId')?.trim();
+  // A reaction's OriginalRepliedMessageSid is the message it reacts to (its content), not a quote.
+  const context = content.kind === 'reaction' ? undefined : twilioContext(fields);
+  const referral = twilioReferral(fields);
   if (profileName !== undefined) message.profileName = profileName;
-  if (waId !== undefined) message.waId = waId;
-  if (location !== undefined) message.location = location;
-  if (button !== undefined) message.button = button;
-  if (repliedToSid !== undefined) message.repliedToSid = repliedToSid;
+  if (waId !== undefined && DIGITS.test(waId)) message.waId = waId;
+  else if (waId !== undefined) fields.mark('WaId', 'invalid');
+  if (context) message.context = context;
+  if (referral) message.referral = referral;
+  if (flag(fields, 'Forwarded')) message.forwarded = true;
+  if (flag(fields, 'FrequentlyForwarded')) message.frequentlyForwarded = true;
+  if (fields.marks.length) message.marks = fields.marks;
   return message;
 }
 
-/** Parses the form Twilio posts for an inbound WhatsApp message; `field` in a failure is Twilio's parameter name. */
+/**
+ * Parses the form Twilio posts for an inbound WhatsApp message. A failure (`field` is Twilio's parameter name) is only
+ * ever an envelope one: MessageSid, AccountSid, From or To missing or malformed.
+ */
 export function parseInboundWebhook(params: Record<string, string>): ParseResult<InboundMessage> {
   try {
-    return { ok: true, value: build(stripNuls(params)) };
+    return { ok: true, value: build(params) };
   } catch (error) {
     if (error instanceof InvalidParam) return { ok: false, field: error.field, message: error.message };
     throw error;

@@ -43,7 +43,9 @@ const contentType = fc.oneof(fc.constantFrom('image/jpeg', 'image/png', 'audio/o
 const latitude = fc.double({ min: -90, max: 90, noNaN: true }).map(String);
 const longitude = fc.double({ min: -180, max: 180, noNaN: true }).map(String);
 
-/** Optional parts of a well-formed message: media, a location, a button reply, a reply context, a referral. */
+const messageType = fc.oneof(fc.constantFrom('text', 'image', 'sticker', 'audio', 'video', 'document', 'location', 'contacts', 'interactive', 'button', 'reaction', 'system', 'unsupported'), anyText);
+
+/** Optional parts of a well-formed message: its type, media, a location, a button or list reply, a reply context, a referral, forwarding. */
 function extras(): fc.Arbitrary<Record<string, string>> {
   return fc
     .record(
@@ -58,8 +60,11 @@ function extras(): fc.Arbitrary<Record<string, string>> {
           ),
         })),
         location: fc.record({ Latitude: latitude, Longitude: longitude, Address: anyText, Label: anyText }, { requiredKeys: ['Latitude', 'Longitude'] }),
+        type: fc.record({ MessageType: messageType }),
         button: fc.record({ ButtonText: anyText, ButtonPayload: anyText }),
-        reply: fc.record({ OriginalRepliedMessageSid: goodSid }),
+        list: fc.record({ ListId: anyText, ListTitle: anyText, ListDescription: anyText }),
+        reply: fc.record({ OriginalRepliedMessageSid: fc.oneof(goodSid, anyText), OriginalRepliedMessageSender: address }),
+        forwarded: fc.record({ Forwarded: fc.constantFrom('true', 'false', 'TRUE', ''), FrequentlyForwarded: fc.constantFrom('true', 'false', 'x') }),
         referral: fc.record({ ReferralBody: anyText, ReferralSourceUrl: anyText, ReferralCtwaClid: anyText }),
         profile: fc.record({ ProfileName: anyText, WaId: fc.stringMatching(/^\d{1,20}$/) }),
       },
@@ -84,6 +89,7 @@ const INBOUND_FIELDS = [
   'Longitude',
   'ButtonPayload',
   'OriginalRepliedMessageSid',
+  'MessageType',
 ];
 const mutation = fc.oneof(
   fc.record({ set: fc.oneof(fc.constantFrom(...INBOUND_FIELDS), fc.constantFrom(...TRICKY), fc.string({ maxLength: 12 })), to: fc.oneof(anyText, address, messageSid) }),
@@ -137,7 +143,7 @@ function signed(path: string, fields: Record<string, string>): Request {
 describe('Twilio webhooks under fuzzing', () => {
   test('signed inbound messages of any shape: never a 5xx', async () => {
     const seen = await fuzzRequests(t, inboundFields(), (fields) => signed('/webhooks/twilio', fields), runs(1000));
-    // Both sides of the parser were reached: accepted messages and refused fields.
+    // Both sides of the parser were reached: accepted messages (any content) and refused envelopes.
     seen.expectAtLeast({ 200: 300, 400: 100 });
   });
 

@@ -1,4 +1,5 @@
 /** @module test/support/bot — inbound messages, a complete form profile and an app on a movable clock, for bot tests. */
+import { contentFromMedia } from '../../actors/conversation/message-kinds';
 import type { FormProfile } from '../../actors/conversation/types';
 import type { InboundMessage } from '../../server/whatsapp/inbound-parse';
 import { testApp } from './app';
@@ -6,7 +7,7 @@ let sids = 0;
 
 export function inbound(from: string, body: string, media: InboundMessage['media'] = []): InboundMessage {
   const sid = `SM${(++sids).toString(16).padStart(32, '0')}`;
-  return { messageSid: sid, accountSid: `AC${'5'.repeat(32)}`, from, to: '+15550001234', body, media, raw: {}, profileName: 'Valentina' };
+  return { messageSid: sid, accountSid: `AC${'5'.repeat(32)}`, from, to: '+15550001234', body, media, content: contentFromMedia(media), raw: {}, profileName: 'Valentina' };
 }
 
 export const PROFILE: FormProfile = {

@@ -11,7 +11,17 @@ let counter = 0;
 /** The aspirant writes "Hola" through the webhook's own path; resolves once their actor has handled it. */
 export async function aspirantWhoWrote(t: TestApp, number: string, profileName = 'Valentina Gómez'): Promise<Aspirant> {
   const sid = `SMform${(++counter).toString().padStart(4, '0')}${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
-  await t.services.conversations.acceptInbound({ messageSid: sid, accountSid: `AC${'0'.repeat(32)}`, from: number, to: '+14155238886', body: 'Hola', profileName, media: [], raw: {} });
+  await t.services.conversations.acceptInbound({
+    messageSid: sid,
+    accountSid: `AC${'0'.repeat(32)}`,
+    from: number,
+    to: '+14155238886',
+    body: 'Hola',
+    profileName,
+    media: [],
+    content: { kind: 'text' },
+    raw: {},
+  });
   await t.services.conversations.registry.ask(number, () => null);
   const aspirant = await findAspirantByWhatsappId(t.database.db, number);
   if (!aspirant) throw new Error(`no aspirant row for ${number} after an inbound message`);
