@@ -34,12 +34,19 @@ function counterState(page: Page, id: number) {
   }, id);
 }
 
-describe.skipIf(!browserAvailable)('the composer counter (Chromium)', () => {
-  test('counts emoji once, warns from 1.440, blocks sending past 1.600 without cutting, and sends 1.600 emoji whole', async () => {
-    await using fake = startFakeTwilio();
-    await using t = await testApp('pglite', { env: twilioEnv(fake), overrides: { bot: false } });
-    await using server = listen(t);
-    await using browser = await launchBrowser();
+/** A recruiter's composer open in Chromium on an aspirant's conversation (she wrote "Hola"), with a fake Twilio; disposing closes all. */
+async function composerOpen() {
+  const fake = startFakeTwilio();
+  const t = await testApp('pglite', { env: twilioEnv(fake), overrides: { bot: false } });
+  const server = listen(t);
+  const browser = await launchBrowser();
+  const dispose = async () => {
+    await browser[Symbol.asyncDispose]();
+    await server[Symbol.asyncDispose]();
+    await t[Symbol.asyncDispose]();
+    await fake[Symbol.asyncDispose]();
+  };
+  try {
     expect((await signedPost(t, '/webhooks/twilio', inboundParams(fake, NUMBER, 'Hola'), fake.authToken)).status).toBe(200);
     await t.services.conversations.registry.ask(NUMBER, () => null);
     const [conversation] = await t.database.db.select({ id: conversations.id }).from(conversations);
@@ -49,6 +56,17 @@ describe.skipIf(!browserAvailable)('the composer counter (Chromium)', () => {
     const page = await context.newPage();
     await signInThroughPage(page, server.url, 'luis@agency.co', PASSWORD);
     await page.goto(`${server.url}/inbox/${id}`);
+    return { fake, t, page, id, context, [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+describe.skipIf(!browserAvailable)('the composer counter (Chromium)', () => {
+  test('counts emoji once, warns from 1.440, blocks sending past 1.600 without cutting, and sends 1.600 emoji whole', async () => {
+    await using rig = await composerOpen();
+    const { fake, t, page, id } = rig;
     const box = page.locator(`#composer-text-${id}`);
     const state = () => counterState(page, id);
 
@@ -77,23 +95,12 @@ describe.skipIf(!browserAvailable)('the composer counter (Chromium)', () => {
     expect(sent!.body).toBe('😀'.repeat(1600));
     await page.waitForFunction((id) => (document.getElementById(`composer-text-${id}`) as HTMLTextAreaElement).value === '', id);
     expect(await state()).toMatchObject({ shown: '0/1.600', state: 'composer-count', said: '', length: 0 });
-    await context.close();
+    await rig.context.close();
   });
 
   test('when the server refuses a long text (a browser that skipped the check), the box keeps it and the counter agrees', async () => {
-    await using fake = startFakeTwilio();
-    await using t = await testApp('pglite', { env: twilioEnv(fake), overrides: { bot: false } });
-    await using server = listen(t);
-    await using browser = await launchBrowser();
-    await signedPost(t, '/webhooks/twilio', inboundParams(fake, NUMBER, 'Hola'), fake.authToken);
-    await t.services.conversations.registry.ask(NUMBER, () => null);
-    const [conversation] = await t.database.db.select({ id: conversations.id }).from(conversations);
-    const id = conversation!.id;
-    await addUser(t.database.db, { label: 'test' }, { email: 'luis@agency.co', name: 'Luis', role: 'recruiter', password: PASSWORD });
-    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await signInThroughPage(page, server.url, 'luis@agency.co', PASSWORD);
-    await page.goto(`${server.url}/inbox/${id}`);
+    await using rig = await composerOpen();
+    const { fake, t, page, id } = rig;
     const text = `${'b'.repeat(1600)}ñ`;
     await page.locator(`#composer-text-${id}`).fill(text);
     await page.evaluate((id) => {
@@ -108,6 +115,6 @@ describe.skipIf(!browserAvailable)('the composer counter (Chromium)', () => {
     expect(await page.locator(`#composer-text-${id}`).inputValue()).toBe(text);
     expect(await counterState(page, id)).toMatchObject({ shown: '1.601/1.600', state: 'composer-count is-over', valid: false });
     expect(fake.requests).toEqual([]);
-    await context.close();
+    await rig.context.close();
   });
 });
