@@ -7,6 +7,7 @@ import { createApiToken } from '../server/services/api-tokens';
 import { expectCspSafe } from '../views/inbox/html-check';
 import { testApp, type TestApp } from './support/app';
 import { listen } from './support/listen';
+import { MAX_INBOUND_BYTES } from '../server/routes/webhooks';
 
 const KIB = 1024;
 
@@ -40,7 +41,9 @@ const ROUTES_WITH_BODIES: { path: string; headers?: () => Record<string, string>
   { path: '/inbox/1/messages', headers: () => ({ cookie: admin.cookie, 'x-csrf-token': admin.csrf }), limit: 64 * KIB },
   { path: '/admin/canned', headers: () => ({ cookie: admin.cookie, 'x-csrf-token': admin.csrf }), limit: 64 * KIB },
   { path: '/api/admin/bot/scripts', headers: () => ({ authorization: `Bearer ${token}` }), limit: 1024 * KIB },
-  { path: '/webhooks/twilio', limit: 64 * KIB },
+  // An inbound message is never refused for what it says: its form is read up to 4 MiB (server/routes/webhooks.ts).
+  { path: '/webhooks/twilio', limit: MAX_INBOUND_BYTES },
+  { path: '/webhooks/twilio/status', limit: 64 * KIB },
   { path: '/webhooks/form', limit: 64 * KIB },
   { path: '/f/v1.1.1.x', limit: 64 * KIB },
 ];
