@@ -40,7 +40,9 @@ async function submitForm(t: TestApp, key: string, profile = PROFILE): Promise<v
   await settle(t, key);
 }
 
-const PHOTO = [{ url: 'https://example.invalid/photo.jpg', contentType: 'image/jpeg' }];
+/** A real 1×1 PNG, served by the simulator's media store (the worker downloads and sniffs it). */
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='), (c) => c.charCodeAt(0));
+const photo = (t: TestApp): InboundMessage['media'] => [{ url: t.services.simulator!.addMedia(PNG, 'image/jpeg'), contentType: 'image/jpeg' }];
 
 describe.each(drivers)('intake bot on %s', (driver) => {
   test('welcome with the form link, photo request after the form, affirmation after a photo, then hand-off', async () => {
@@ -57,7 +59,7 @@ describe.each(drivers)('intake bot on %s', (driver) => {
     expect((await t.database.db.select().from(conversations))[0]?.status).toBe('pending_photo');
     await say(t, key, 'ya va');
     expect((await botMessages(t)).at(-1)).toBe('photo_needed');
-    await say(t, key, '', PHOTO);
+    await say(t, key, '', photo(t));
     expect((await botMessages(t)).slice(-2)).toEqual(['affirmation', 'handoff']);
     const [conversation] = await t.database.db.select().from(conversations);
     expect(conversation).toMatchObject({ status: 'needs_attention', botScript: 'intake@1' });

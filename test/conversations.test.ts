@@ -1,6 +1,7 @@
 /** @module test/conversations.test — the conversation system on a real database: order, exactly-once, replies, statuses, recovery. */
 import { describe, expect, test } from 'bun:test';
 import { asc, eq } from 'drizzle-orm';
+import { DEFAULT_OPT_NOTICES } from '../actors/conversation/opt-notice';
 import { aspirants, conversations, inboundEvents, messages, outbox } from '../server/db/schema';
 import { createLogger } from '../server/logger';
 import { createMetrics } from '../server/metrics';
@@ -76,7 +77,10 @@ describe.each(drivers)('conversation system on %s', (driver) => {
     expect(await sys.reply(phone(1), { userId: user.id, body: 'still there?' })).toMatchObject({ ok: false, code: 'OPTED_OUT' });
     const [aspirant] = await database.db.select().from(aspirants);
     expect(aspirant?.optedOutAt).toBeInstanceOf(Date);
-    expect(await database.db.select().from(outbox)).toHaveLength(2);
+    // The reply, the template, and the one confirmation of her opt-out (in Spanish: she wrote Spanish).
+    const rows = await database.db.select().from(outbox).orderBy(outbox.id);
+    expect(rows).toHaveLength(3);
+    expect(rows[2]?.body).toBe(DEFAULT_OPT_NOTICES.opted_out.es);
     await sys.drain();
   });
 

@@ -1,6 +1,7 @@
 /** @module test/webhooks.test — Twilio's webhooks end to end through app.handle, against a fake Twilio API. */
 import { describe, expect, test } from 'bun:test';
 import { asc, eq } from 'drizzle-orm';
+import { DEFAULT_OPT_NOTICES } from '../actors/conversation/opt-notice';
 import { conversations, inboundEvents, messages, outbox } from '../server/db/schema';
 import { addUser } from '../server/services/users';
 import { testApp } from './support/app';
@@ -118,7 +119,7 @@ describe.each(drivers)('outbound on %s', (driver) => {
     expect(await (await s.t.request('/metrics')).text()).toContain('wasap_outbox_failed_total 1');
   });
 
-  test('STOP opts out: the next reply is refused and nothing more reaches Twilio', async () => {
+  test('STOP opts out: confirmed once, the next reply is refused and nothing more reaches Twilio; ALTA is confirmed too', async () => {
     await using s = await setup(driver);
     const user = await addUser(s.t.database.db, { label: 'test' }, { email: 'r@a.co', name: 'Rita', role: 'recruiter', password: 'long enough pw' });
     const to = phone(9);
@@ -128,7 +129,7 @@ describe.each(drivers)('outbound on %s', (driver) => {
     expect(refused).toMatchObject({ ok: false, code: 'OPTED_OUT' });
     await s.post('/webhooks/twilio', inboundParams(s.fake, to, 'ALTA'));
     expect((await s.t.services.conversations.reply(to, { userId: user.id, body: 'Bienvenida de nuevo' })).ok).toBe(true);
-    await s.fake.waitForMessages(1);
-    expect(s.fake.messages.map((m) => m.body)).toEqual(['Bienvenida de nuevo']);
+    await s.fake.waitForMessages(3);
+    expect(s.fake.messages.map((m) => m.body)).toEqual([DEFAULT_OPT_NOTICES.opted_out.es, DEFAULT_OPT_NOTICES.opted_in.es, 'Bienvenida de nuevo']);
   });
 });

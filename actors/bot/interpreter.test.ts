@@ -124,6 +124,37 @@ describe('interpret: the default intake script', () => {
   });
 });
 
+describe('interpret: what she really sent', () => {
+  test('a first message with a file (no text) gets the welcome like any other', () => {
+    const { actions, state } = interpret(initialBotState(script), inbound('', true), script, facts(), T0);
+    expect(actions.map((action) => action.type === 'send' && action.messageKey).filter(Boolean)).toEqual(['welcome']);
+    expect(state.step).toBe('awaiting_form');
+  });
+
+  test('at the photo step a file that is not a photo gets "not a photo" in her language and the step stays', () => {
+    for (const [locale, words] of [
+      ['es', 'no es una foto'],
+      ['en', "isn't a photo"],
+    ] as const) {
+      const { actions, state } = interpret(at('awaiting_photo'), { type: 'file.received' }, script, facts({ locale, formSubmitted: true, firstName: 'Ana' }), T0);
+      expect(actions).toEqual([{ type: 'send', messageKey: 'not_a_photo', text: expect.stringContaining(words) }]);
+      expect(state).toEqual(at('awaiting_photo'));
+    }
+  });
+
+  test('a file that is not a photo before the photo step is nothing to the bot', () => {
+    for (const step of ['greeting', 'awaiting_form', 'with_recruiter']) {
+      expect(interpret(at(step), { type: 'file.received' }, script, facts(), T0)).toEqual({ state: at(step), actions: [] });
+    }
+  });
+
+  test('a caption is text: the FAQ answers it, also at the photo step while the file is being fetched', () => {
+    const { actions, state } = interpret(at('awaiting_photo'), inbound('¿cuánto pagan?', true), script, facts({ formSubmitted: true }), T0);
+    expect(actions.map((action) => action.type === 'send' && action.messageKey)).toEqual(['faq_pay']);
+    expect(state).toEqual(at('awaiting_photo'));
+  });
+});
+
 describe('interpret: FAQ', () => {
   const answers = (state: BotState, body: string, eventFacts = facts()) => {
     const decision = interpret(state, inbound(body), script, eventFacts, T0);

@@ -19,6 +19,7 @@ export type BotEvent =
   | { type: 'inbound.received'; body: string; hasMedia: boolean }
   | { type: 'form.submitted' }
   | { type: 'photo.received' }
+  | { type: 'file.received' }
   | { type: 'timer.fired'; timer: string }
   | { type: 'recruiter.replied' }
   | { type: 'bot.resumed' };
@@ -197,6 +198,7 @@ export function interpret(state: BotState, event: BotEvent, script: BotScript, f
       return applyFirst(run, state, on['timer.fired'], (transition) => transition.timer === undefined || transition.timer === event.timer);
     case 'form.submitted':
     case 'photo.received':
+    case 'file.received':
       return applyFirst(run, state, on[event.type], () => true);
   }
 }

@@ -1,8 +1,12 @@
 /** @module actors/bot/script-types — the validated, JSON-serialisable shape of a bot script and the vocabulary it may use. */
 import type { ConversationStatus, Locale, Shift } from '../vocabulary';
 
-/** Events a step can react to; `recruiter.replied` and `bot.resumed` also pause and resume the bot. */
-export const SCRIPT_EVENTS = ['inbound.received', 'form.submitted', 'photo.received', 'timer.fired', 'recruiter.replied', 'bot.resumed'] as const;
+/**
+ * Events a step can react to; `recruiter.replied` and `bot.resumed` also pause and resume the bot. `photo.received` and
+ * `file.received` come once a file she sent is downloaded and its bytes are known: a photo (image bytes, not a
+ * sticker), or any other file (a sticker, a PDF, a voice note, bytes declared image/* that are not one).
+ */
+export const SCRIPT_EVENTS = ['inbound.received', 'form.submitted', 'photo.received', 'file.received', 'timer.fired', 'recruiter.replied', 'bot.resumed'] as const;
 export type ScriptEvent = (typeof SCRIPT_EVENTS)[number];
 
 /** Statuses the bot may set: `archived` is a recruiter's decision, never the bot's. */

@@ -1,5 +1,5 @@
 /** @module actors/conversation/bot-step — runs the pinned bot script for one event and turns its actions into effects. */
-import { initialBotState, interpret, type BotAction, type BotEvent, type BotState } from '../bot/interpreter';
+import { initialBotState, interpret, renderMessage, type BotAction, type BotEvent, type BotFacts, type BotState } from '../bot/interpreter';
 import type { BotScript } from '../bot/script';
 import { firstCharacters } from './characters';
 import { windowOpen } from './rules';
@@ -55,21 +55,34 @@ function toEffects(state: ConversationState, actions: BotAction[], now: number):
   return { state: next, effects };
 }
 
-/** Feeds one event to the bot; a conversation without a script (none published) simply has no bot. */
-export function botStep(state: ConversationState, event: BotEvent, ctx: BotContext | undefined, now: number): BotOutcome {
-  const pinned = ctx?.script;
-  if (!pinned || state.aspirantId === null) return { state, effects: [] };
-  const current: BotState = state.bot ?? initialBotState(pinned.script);
-  const facts = {
+function botFacts(state: ConversationState, aspirantId: number, ctx: BotContext, now: number): BotFacts {
+  return {
     locale: state.facts.locale,
     firstName: state.facts.firstName,
     whatsappName: state.facts.whatsappName,
     hasKids: state.facts.hasKids,
     formSubmitted: state.facts.formSubmitted,
-    formLink: ctx.formLink(state.aspirantId, now),
+    formLink: ctx.formLink(aspirantId, now),
     agencyName: ctx.agencyName,
   };
-  const result = interpret(current, event, pinned.script, facts, now);
+}
+
+/**
+ * The script's message `key` for this aspirant (her language, her name), or null when there is no script or it has no
+ * such message: for the texts the conversation sends itself (the opt-out and opt-in notices), not a step.
+ */
+export function scriptMessage(state: ConversationState, key: string, ctx: BotContext | undefined, now: number): string | null {
+  const pinned = ctx?.script;
+  if (!pinned || state.aspirantId === null) return null;
+  return renderMessage(pinned.script, key, botFacts(state, state.aspirantId, ctx, now));
+}
+
+/** Feeds one event to the bot; a conversation without a script (none published) simply has no bot. */
+export function botStep(state: ConversationState, event: BotEvent, ctx: BotContext | undefined, now: number): BotOutcome {
+  const pinned = ctx?.script;
+  if (!pinned || state.aspirantId === null) return { state, effects: [] };
+  const current: BotState = state.bot ?? initialBotState(pinned.script);
+  const result = interpret(current, event, pinned.script, botFacts(state, state.aspirantId, ctx, now), now);
   const withBot: ConversationState = { ...state, bot: result.state, script: pinned.ref };
   const { state: next, effects } = toEffects(withBot, result.actions, now);
   const pin = state.script === pinned.ref ? {} : { botScript: pinned.ref };

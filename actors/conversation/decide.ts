@@ -1,11 +1,26 @@
 /** @module actors/conversation/decide — decide(state, event, now, bot) → { state, effects, reply? }: pure, so every transition can be tested and replayed. */
 import type { BotEvent } from '../bot/interpreter';
-import { isTerminal } from '../vocabulary';
+import { isTerminal, type Locale } from '../vocabulary';
 import { charCount, fitsInOneMessage, MAX_BODY_CHARS } from './body-limit';
-import { botStep, type BotContext } from './bot-step';
+import { botStep, scriptMessage, type BotContext } from './bot-step';
 import { inboundMessage, inboundParts } from './inbound-message';
+import { languageOf } from './language';
+import { DEFAULT_OPT_NOTICES, optNoticeFor, type OptNotice } from './opt-notice';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
-import type { ConversationEvent, ConversationState, ConversationStatus, Effect, FormSubmitted, InboundReceived, OutboxFailed, RecruiterReplied, ReplyResult, StatusReceived } from './types';
+import type {
+  ConversationEvent,
+  ConversationState,
+  ConversationStatus,
+  Effect,
+  FormSubmitted,
+  InboundParts,
+  InboundReceived,
+  MediaStored,
+  OutboxFailed,
+  RecruiterReplied,
+  ReplyResult,
+  StatusReceived,
+} from './types';
 
 export type { BotContext };
 
@@ -40,10 +55,25 @@ function withBot(decision: Decision, event: BotEvent, bot: BotContext | undefine
   return { ...decision, state: step.state, effects: [...decision.effects, ...step.effects] };
 }
 
-/** A photo (declared image media) moves the bot as `photo.received`; anything else is text to it. */
-function botEventFor(event: InboundReceived): BotEvent {
-  if (event.media.some((m) => m.contentType.startsWith('image/'))) return { type: 'photo.received' };
-  return { type: 'inbound.received', body: event.body, hasMedia: event.media.length > 0 };
+/**
+ * What her message is to the bot: text (typed, a caption, a button's title) with whether files came with it, whatever
+ * its kind — a first photo, voice note or pin gets the welcome like a first "hola". Whether a file is the requested
+ * photo is known only once its bytes are (`media.stored`). A reaction is nothing to the bot.
+ */
+function botEventFor(parts: InboundParts): BotEvent | null {
+  if (parts.content.kind === 'reaction') return null;
+  return { type: 'inbound.received', body: parts.body, hasMedia: parts.media.length > 0 };
+}
+
+/**
+ * A stored file moves the bot by what its bytes are (the media worker sniffs them): an image is the photo, unless her
+ * message was a sticker (image bytes, not a photo of her); anything else is `file.received`. A photo sent as a
+ * document (WhatsApp's way to send one uncompressed) is an image by its bytes, so it counts. An event without the
+ * message's kind was written before files moved the bot (its message had moved it on arrival): it moves nothing.
+ */
+function botEventForFile(event: MediaStored): BotEvent | null {
+  if (event.messageKind === undefined) return null;
+  return event.kind === 'image' && event.messageKind !== 'sticker' ? { type: 'photo.received' } : { type: 'file.received' };
 }
 
 /**
@@ -71,25 +101,55 @@ function statusAfterInbound(state: ConversationState, asks: boolean): Conversati
   return reopened ? 'open' : state.status;
 }
 
+/**
+ * Her language from her own words, until the form says it: Spanish by default, English once she writes English
+ * (./language). A message that does not tell (a photo, "ok", an emoji) keeps it.
+ */
+function localeAfter(state: ConversationState, body: string): Locale {
+  if (state.facts.formSubmitted) return state.facts.locale;
+  return languageOf(body) ?? state.facts.locale;
+}
+
+/** The opt-out or opt-in notice as our message: the script's words in her language, else the built-in ones. */
+function noticeEffects(state: ConversationState, notice: OptNotice, bot: BotContext | undefined, now: number): Effect[] {
+  if (!windowOpen(state.lastInboundAt, now)) return [];
+  const text = scriptMessage(state, notice, bot, now) ?? DEFAULT_OPT_NOTICES[notice][state.facts.locale];
+  return [
+    { type: 'message.add', message: { ref: 'notice', sender: 'bot', body: text, status: 'queued', extra: { messageKey: notice, notice } } },
+    { type: 'outbox.enqueue', messageRef: 'notice', body: text },
+    { type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: preview(text) } },
+  ];
+}
+
 function onInbound(state: ConversationState, event: InboundReceived, bot: BotContext | undefined, now: number): Decision {
   const effects: Effect[] = [];
   if (state.conversationId === null) effects.push({ type: 'conversation.create', whatsappName: event.profileName });
+  const parts = inboundParts(event);
+  // A reaction is not a question: it starts no wait, is not unread and does not move the bot.
+  const reaction = parts.content.kind === 'reaction';
   let optedOut = state.optedOut;
   const stopWord = isOptOut(event.body);
   const startWord = !stopWord && isOptIn(event.body);
   if (stopWord) optedOut = true;
   else if (startWord) optedOut = false;
+  const notice = optNoticeFor(state.optedOut, stopWord, startWord);
+  const locale = localeAfter(state, parts.body);
   // The profile name is written only when it changed: most messages cost one UPDATE less.
   const renamed = event.profileName !== undefined && event.profileName !== state.facts.whatsappName;
-  if (renamed || optedOut !== state.optedOut) {
-    effects.push({ type: 'aspirant.patch', whatsappName: renamed ? event.profileName : undefined, optedOut: optedOut === state.optedOut ? undefined : optedOut, at: event.receivedAt });
+  if (renamed || optedOut !== state.optedOut || locale !== state.facts.locale) {
+    effects.push({
+      type: 'aspirant.patch',
+      whatsappName: renamed ? event.profileName : undefined,
+      optedOut: optedOut === state.optedOut ? undefined : optedOut,
+      ...(locale === state.facts.locale ? {} : { locale }),
+      at: event.receivedAt,
+    });
   }
-  const parts = inboundParts(event);
   effects.push({ type: 'message.add', message: inboundMessage(event, parts) });
   const shown = preview(parts.body, parts.media, parts.content);
   const instruction = stopWord || startWord;
-  const waitingSince = waitAfterInbound(state, event, instruction, optedOut);
-  const status = statusAfterInbound(state, !instruction && !optedOut);
+  const waitingSince = reaction ? state.waitingSince : waitAfterInbound(state, event, instruction, optedOut);
+  const status = statusAfterInbound(state, !instruction && !optedOut && !reaction);
   effects.push({
     type: 'conversation.patch',
     patch: {
@@ -98,17 +158,28 @@ function onInbound(state: ConversationState, event: InboundReceived, bot: BotCon
       lastMessageAt: event.receivedAt,
       // Absent when the preview stays (a reaction taken back).
       ...(shown === undefined ? {} : { lastMessagePreview: shown }),
-      unreadIncrement: 1,
+      ...(reaction ? {} : { unreadIncrement: 1 }),
       // Written only when it changes: a wait already running keeps its first time.
       ...(waitingSince === state.waitingSince ? {} : { waitingSince }),
     },
   });
   effects.push({ type: 'inbound.processed', eventId: event.eventId });
-  const facts = event.profileName ? { ...state.facts, whatsappName: event.profileName } : state.facts;
-  const decision = { state: { ...state, status, optedOut, facts, lastInboundAt: event.receivedAt, waitingSince }, effects };
-  // An opt-out or opt-in word is an instruction to us, not a message for the bot.
-  if (instruction || optedOut) return decision;
-  return withBot(decision, botEventFor(event), bot, now);
+  const facts = { ...state.facts, locale, ...(event.profileName ? { whatsappName: event.profileName } : {}) };
+  const next: ConversationState = { ...state, status, optedOut, facts, lastInboundAt: event.receivedAt, waitingSince };
+  // An opt-out or opt-in is confirmed once, and is an instruction to us, not a message for the bot. START from
+  // someone who never opted out changes nothing: it is text like any other (a first "Start" gets the welcome).
+  if (notice) return { state: next, effects: [...effects, ...noticeEffects(next, notice, bot, now)] };
+  const botEvent = botEventFor(parts);
+  if (optedOut || stopWord || botEvent === null) return { state: next, effects };
+  return withBot({ state: next, effects }, botEvent, bot, now);
+}
+
+function onMediaStored(state: ConversationState, event: MediaStored, bot: BotContext | undefined, now: number): Decision {
+  const { type: _type, mediaId, messageId: _messageId, messageKind: _messageKind, ...stored } = event;
+  const decision: Decision = { state, effects: [{ type: 'media.record', mediaId, stored }] };
+  const botEvent = botEventForFile(event);
+  if (botEvent === null || state.optedOut) return decision;
+  return withBot(decision, botEvent, bot, now);
 }
 
 function onStatus(state: ConversationState, event: StatusReceived): Decision {
@@ -219,10 +290,8 @@ export function decide(state: ConversationState, event: ConversationEvent, now: 
       return { state, effects: [{ type: 'message.status', match: { messageId: event.messageId }, status: 'queued', providerSid: event.providerSid }] };
     case 'outbox.failed':
       return onSendFailed(state, event);
-    case 'media.stored': {
-      const { type: _type, mediaId, messageId: _messageId, ...stored } = event;
-      return { state, effects: [{ type: 'media.record', mediaId, stored }] };
-    }
+    case 'media.stored':
+      return onMediaStored(state, event, bot, now);
     case 'media.failed':
       return { state, effects: [{ type: 'media.record', mediaId: event.mediaId, failed: event.reason }] };
   }

@@ -133,11 +133,14 @@ export interface MediaStored {
   type: 'media.stored';
   mediaId: number;
   messageId: number;
+  /** What the bytes are (sniffed), never what the sender declared. */
   kind: MediaKind;
   contentType: string;
   size: number;
   blobKey: string;
   checksum: string;
+  /** The kind of the message the file came with (a sticker is image bytes but not a photo); absent in events written before files moved the bot. */
+  messageKind?: MessageKind;
 }
 
 export interface MediaFailed {
@@ -240,11 +243,12 @@ export interface InboundExtra {
 export type Effect =
   | { type: 'conversation.create'; whatsappName?: string }
   | { type: 'conversation.patch'; patch: ConversationPatch }
-  | { type: 'aspirant.patch'; whatsappName?: string; optedOut?: boolean; at: number }
+  /** `locale`: her language as her own words tell it (actors/conversation/language), before the form says it. */
+  | { type: 'aspirant.patch'; whatsappName?: string; optedOut?: boolean; locale?: Locale; at: number }
   | { type: 'message.add'; message: NewMessage }
   | { type: 'message.status'; match: { providerSid: string } | { messageId: number }; status: DeliveryStatus; providerSid?: string; errorCode?: number; errorMessage?: string }
   | { type: 'outbox.enqueue'; messageRef: string; body?: string; contentSid?: string; contentVariables?: Record<string, string> }
-  | { type: 'media.record'; mediaId: number; stored?: Omit<MediaStored, 'type' | 'mediaId' | 'messageId'>; failed?: string }
+  | { type: 'media.record'; mediaId: number; stored?: Omit<MediaStored, 'type' | 'mediaId' | 'messageId' | 'messageKind'>; failed?: string }
   | { type: 'aspirant.profile'; profile: FormProfile; at: number }
   | { type: 'inbound.processed'; eventId: number }
   | { type: 'timer.schedule'; name: string; at: number }

@@ -1,6 +1,6 @@
-/** @module server/jobs/media — the media queue: downloads an inbound message's media, checks its bytes, stores it, tells the actor. */
+/** @module server/jobs/media — the media queue: downloads an inbound message's media, sniffs its bytes, stores it, tells the actor what it really is. */
 import { and, eq } from 'drizzle-orm';
-import type { MediaKind } from '../../actors/vocabulary';
+import type { MediaKind, MessageKind } from '../../actors/vocabulary';
 import { exponentialBackoff } from '../../actors/runtime';
 import type { Db } from '../db/client';
 import { aspirants, conversations, media, messages } from '../db/schema';
@@ -8,17 +8,22 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { BlobStore } from '../storage/blob-store';
 import { isTransient } from '../db/unavailable';
+import { documentType } from '../whatsapp/media-type';
 import type { JobContext, JobRunner } from './runner';
 
 export type MediaOutcome =
-  | { type: 'media.stored'; mediaId: number; messageId: number; kind: MediaKind; contentType: string; size: number; blobKey: string; checksum: string }
+  /** `kind`/`contentType`: what the bytes are (sniffed); `messageKind`: what her message was (a sticker is image bytes). */
+  | { type: 'media.stored'; mediaId: number; messageId: number; kind: MediaKind; contentType: string; size: number; blobKey: string; checksum: string; messageKind: MessageKind }
   | { type: 'media.failed'; mediaId: number; messageId: number; reason: string };
 
 export interface MediaQueueOptions {
   db: Db;
   blobs: BlobStore;
   download(url: string): Promise<{ bytes: Uint8Array; contentType: string }>;
+  /** One of WhatsApp's media types by the bytes, or null (server/whatsapp/media-type detectMediaType). */
   detect(bytes: Uint8Array, declared?: string): Promise<{ mime: string; kind: MediaKind; ext: string } | null>;
+  /** What any other file is stored as: a download (default server/whatsapp/media-type documentType). */
+  asDocument?(bytes: Uint8Array, declared?: string): Promise<{ mime: string; kind: MediaKind; ext: string }>;
   notify(key: string, outcome: MediaOutcome): void;
   logger: Logger;
   metrics: Metrics;
@@ -38,11 +43,14 @@ interface MediaJob {
 /**
  * Adds the media queue to `runner`. Jobs are the `media` rows still 'pending': handed over after the actor's commit
  * (`fetch`), found again at start (`recover`) or on a recruiter's retry. An outage of our own storage (database or
- * blob store) is waited out and never marks an aspirant's photo unavailable; any other failure (the download, a
- * refused file type) tells the actor `media.failed`.
+ * blob store) is waited out and never marks an aspirant's photo unavailable; a failed download tells the actor
+ * `media.failed`. No file is refused for what it is: one that is not a WhatsApp media type (a CV as .docx, a contact
+ * card, bytes declared image/jpeg that are not an image) is stored as a download (`documentType`), bounded by the
+ * download's MEDIA_MAX_BYTES, and the actor is told its sniffed kind — the bot's photo step goes by it.
  */
 export function createMediaQueue(runner: JobRunner, options: MediaQueueOptions) {
   const { db, blobs, logger } = options;
+  const asDocument = options.asDocument ?? documentType;
   const stored = options.metrics.counter('wasap_media_stored_total', 'Inbound media files stored');
   const failures = options.metrics.counter('wasap_media_failed_total', 'Inbound media files that could not be fetched or were refused');
   const waiting: MediaJob[] = [];
@@ -50,18 +58,33 @@ export function createMediaQueue(runner: JobRunner, options: MediaQueueOptions) 
   const queued = new Set<number>();
 
   async function fetchAndStore(job: MediaJob, ctx: JobContext): Promise<void> {
-    const [row] = await db.select().from(media).where(eq(media.id, job.mediaId)).limit(1);
+    const [row] = await db
+      .select({ state: media.state, sourceUrl: media.sourceUrl, messageId: media.messageId, contentType: media.contentType, messageKind: messages.kind })
+      .from(media)
+      .innerJoin(messages, eq(messages.id, media.messageId))
+      .where(eq(media.id, job.mediaId))
+      .limit(1);
     if (!row || row.state === 'stored' || !row.sourceUrl) return;
     job.messageId = row.messageId;
     const { bytes, contentType } = await options.download(row.sourceUrl);
-    const type = await options.detect(bytes, contentType || row.contentType || undefined);
-    if (!type) throw new Error(`the file is not an allowed image, video, audio or PDF (declared ${row.contentType ?? 'unknown'})`);
+    const declared = contentType || row.contentType || undefined;
+    const type = (await options.detect(bytes, declared)) ?? (await asDocument(bytes, declared));
     const now = new Date();
     const blobKey = `media/${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${Bun.randomUUIDv7()}.${type.ext}`;
     // Only the write is waited out: a blob store outage does not download the file again.
     const blob = await ctx.untilAvailable(() => blobs.put(blobKey, bytes, type.mime), 'media storage unavailable; waiting to retry');
     stored.inc();
-    options.notify(job.key, { type: 'media.stored', mediaId: job.mediaId, messageId: row.messageId, kind: type.kind, contentType: type.mime, size: blob.size, blobKey, checksum: blob.checksum });
+    options.notify(job.key, {
+      type: 'media.stored',
+      mediaId: job.mediaId,
+      messageId: row.messageId,
+      kind: type.kind,
+      contentType: type.mime,
+      size: blob.size,
+      blobKey,
+      checksum: blob.checksum,
+      messageKind: row.messageKind,
+    });
   }
 
   const handle = runner.add<MediaJob>({

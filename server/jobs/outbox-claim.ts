@@ -9,7 +9,7 @@ import type { Logger } from '../logger';
 import type { OutboxRow } from './outbox-ledger';
 import type { Lane } from './runner';
 
-/** A claimed row, and whether its aspirant opted out (STOP, BAJA…) since it was queued. */
+/** A claimed row, and whether its aspirant opted out (STOP, BAJA…) since it was queued (false for the notice confirming it). */
 export type ClaimedRow = OutboxRow & { optedOut: boolean };
 
 /**
@@ -48,10 +48,12 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
   // A row whose fate is unknown ('sending', 'unconfirmed') holds back the later rows of its conversation; the
   // predicate is outbox_in_doubt_idx's, word for word.
   const earlierInDoubt = sql`not exists (select 1 from outbox d where d.conversation_id = ${outbox.conversationId} and d.id < ${outbox.id} and d.state not in ('pending', 'sent', 'failed', 'cancelled'))`;
-  // Whether the aspirant opted out (STOP, BAJA…) since the row was queued, read by the claim itself.
+  // Whether the aspirant opted out (STOP, BAJA…) since the row was queued, read by the claim itself. The one message
+  // that confirms her opt-out (actors/conversation/opt-notice: `extra.notice`) is the exception: it must reach her.
   const claimedRow = {
     ...getTableColumns(outbox),
-    optedOut: sql<boolean>`exists (select 1 from aspirants a where a.whatsapp_id = ${outbox.toNumber} and a.opted_out_at is not null)`,
+    optedOut: sql<boolean>`exists (select 1 from aspirants a where a.whatsapp_id = ${outbox.toNumber} and a.opted_out_at is not null)
+      and not exists (select 1 from messages m where m.id = ${outbox.messageId} and m.extra ->> 'notice' = 'opted_out')`,
   };
   /**
    * Due rows in `state` of conversations no lane here holds (`$busy`, one array parameter: the text is the same

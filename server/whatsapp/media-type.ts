@@ -52,3 +52,59 @@ export async function detectMediaType(bytes: Uint8Array, declared?: string): Pro
   if (type.mime === 'video/mp4' && baseType(declared).startsWith('audio/')) return { ...M4A };
   return { ...type };
 }
+
+/**
+ * Documents kept under their own type when the bytes say so (file-type's answer → what we store); they are served as
+ * downloads only (`Content-Disposition: attachment`, `nosniff`), never shown inline.
+ */
+const DOCUMENTS: Record<string, { mime: string; ext: string }> = {
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx' },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' },
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': { mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', ext: 'pptx' },
+  'application/vnd.oasis.opendocument.text': { mime: 'application/vnd.oasis.opendocument.text', ext: 'odt' },
+  'application/vnd.oasis.opendocument.spreadsheet': { mime: 'application/vnd.oasis.opendocument.spreadsheet', ext: 'ods' },
+  'application/vnd.oasis.opendocument.presentation': { mime: 'application/vnd.oasis.opendocument.presentation', ext: 'odp' },
+  // Word 97–2003, Excel 97–2003 (OLE compound files).
+  'application/x-cfb': { mime: 'application/x-cfb', ext: 'doc' },
+  'application/rtf': { mime: 'application/rtf', ext: 'rtf' },
+  'application/epub+zip': { mime: 'application/epub+zip', ext: 'epub' },
+};
+
+/** Plain-text files, which have no magic bytes: kept as text when declared so (a contact card is text/vcard). */
+const TEXTS: Record<string, { mime: string; ext: string }> = {
+  'text/vcard': { mime: 'text/vcard', ext: 'vcf' },
+  'text/x-vcard': { mime: 'text/vcard', ext: 'vcf' },
+  'text/plain': { mime: 'text/plain', ext: 'txt' },
+  'text/csv': { mime: 'text/csv', ext: 'csv' },
+};
+
+const OPAQUE: DetectedMediaType = { mime: 'application/octet-stream', kind: 'document', ext: 'bin' };
+
+/** Whether the bytes are text a contact card or a note could be (UTF-8, no NUL), checked on the first 4 KiB. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 4096);
+  if (head.includes(0)) return false;
+  try {
+    // stream: a character cut at the 4 KiB mark is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a file that is not one of WhatsApp's media types is stored as: any document she sends (a CV as .docx, .xlsx,
+ * .odt, a contact card) is kept as a download. Known office formats keep their type by their bytes; text keeps the
+ * declared text type when it is one we know and the bytes are text; anything else — an HTML page, an SVG, an
+ * executable, a file claiming to be a photo — is `application/octet-stream`: kept, never run, never shown inline.
+ */
+export async function documentType(bytes: Uint8Array, declared?: string): Promise<DetectedMediaType> {
+  const sniffed = await fileTypeFromBuffer(bytes);
+  if (sniffed) {
+    const known = DOCUMENTS[sniffed.mime];
+    return known ? { ...known, kind: 'document' } : { ...OPAQUE };
+  }
+  const text = TEXTS[baseType(declared)];
+  return text && looksLikeText(bytes) ? { ...text, kind: 'document' } : { ...OPAQUE };
+}

@@ -78,6 +78,7 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
         .set({
           whatsappName: effect.whatsappName === undefined ? undefined : effect.whatsappName,
           optedOutAt: effect.optedOut === undefined ? undefined : effect.optedOut ? new Date(effect.at) : null,
+          locale: effect.locale,
           updatedAt: new Date(),
         })
         .where(eq(aspirants.whatsappId, ctx.key));

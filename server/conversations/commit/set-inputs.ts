@@ -55,6 +55,7 @@ export function inputsOf(plans: SetPlan[]) {
     a_name: p.aspirant?.whatsappName ?? null,
     a_set_opted: p.aspirant?.optedOutAt !== undefined,
     a_opted_out_at: p.aspirant?.optedOutAt == null ? null : iso(p.aspirant.optedOutAt),
+    a_locale: p.aspirant?.locale ?? null,
     has_patch: p.patch !== null,
     ...patchInput(p.patch ?? {}),
     ev_type: p.journal.type,

@@ -2,7 +2,7 @@
  * @module server/conversations/commit/set-plan — one event's effects in the `set` lane as rows of the set
  * statement's inputs: the conversation row's fields, its new messages, outbox rows and timer changes.
  */
-import type { ConversationEvent, ConversationPatch, ConversationState, Effect, NewMessage } from '../../../actors/conversation/types';
+import type { ConversationEvent, ConversationPatch, ConversationState, Effect, Locale, NewMessage } from '../../../actors/conversation/types';
 import { mergePatches } from './patch-columns';
 
 export interface SetPlan {
@@ -14,7 +14,7 @@ export interface SetPlan {
   eventId: number | null;
   timerId: number | null;
   /** aspirant.patch, merged: undefined fields keep the column. */
-  aspirant: { whatsappName?: string; optedOutAt?: number | null } | null;
+  aspirant: { whatsappName?: string; optedOutAt?: number | null; locale?: Locale } | null;
   /** The merged patch, or null when the event had none (the row is not touched). */
   patch: ConversationPatch | null;
   messages: Omit<NewMessage, 'media'>[];
@@ -63,6 +63,7 @@ export function setPlan(state: ConversationState, event: ConversationEvent, effe
         const next = { ...plan.aspirant };
         if (effect.whatsappName !== undefined) next.whatsappName = effect.whatsappName;
         if (effect.optedOut !== undefined) next.optedOutAt = effect.optedOut ? effect.at : null;
+        if (effect.locale !== undefined) next.locale = effect.locale;
         plan.aspirant = next;
         break;
       }

@@ -40,7 +40,7 @@ export function setStatement(plans: SetPlan[]): SQL {
   const ctes: SQL[] = [
     sql`items as (
       select * from jsonb_to_recordset(${json(input.items)}) as t(ord int, key text, conversation_id int, aspirant_id int,
-        event_id bigint, timer_id bigint, a_set_name boolean, a_name text, a_set_opted boolean, a_opted_out_at timestamptz,
+        event_id bigint, timer_id bigint, a_set_name boolean, a_name text, a_set_opted boolean, a_opted_out_at timestamptz, a_locale text,
         has_patch boolean, ${sql.raw(PATCH_RECORD_COLUMNS)}, ev_type text, ev_payload jsonb, ev_at timestamptz)
     )`,
   ];
@@ -97,9 +97,10 @@ export function setStatement(plans: SetPlan[]): SQL {
     ctes.push(sql`renamed as (
       update aspirants a set updated_at = now(),
         whatsapp_name = case when t.a_set_name then t.a_name else a.whatsapp_name end,
-        opted_out_at = case when t.a_set_opted then t.a_opted_out_at else a.opted_out_at end
-      from go t where a.id = any (array(select aspirant_id from go where a_set_name or a_set_opted)) and a.id = t.aspirant_id
-        and (t.a_set_name or t.a_set_opted)
+        opted_out_at = case when t.a_set_opted then t.a_opted_out_at else a.opted_out_at end,
+        locale = coalesce(t.a_locale, a.locale)
+      from go t where a.id = any (array(select aspirant_id from go where a_set_name or a_set_opted or a_locale is not null)) and a.id = t.aspirant_id
+        and (t.a_set_name or t.a_set_opted or t.a_locale is not null)
       returning ${rowAspirant('a')}
     )`);
   }
