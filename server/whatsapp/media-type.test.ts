@@ -1,6 +1,6 @@
 /** @module server/whatsapp/media-type.test — real file headers built here: allowed types pass, disguised files do not. */
 import { describe, expect, test } from 'bun:test';
-import { type DetectedMediaType, detectMediaType } from './media-type';
+import { type DetectedMediaType, detectMediaType, documentType } from './media-type';
 
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
 const u32be = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
@@ -74,5 +74,51 @@ describe('detectMediaType', () => {
     ['random text', file('hello, this is just a caption')],
   ])('refuses %s even when it claims to be image/jpeg', async (_name, bytes) => {
     expect(await detectMediaType(bytes, 'image/jpeg')).toBeNull();
+  });
+});
+
+/** A zip of stored (uncompressed) entries, as office files are: enough for file-type to tell which one it is. */
+function zip(entries: [string, string][]): Uint8Array {
+  const le16 = (n: number) => [n & 255, (n >> 8) & 255];
+  return file(
+    ...entries.flatMap(([name, data]) => [
+      [0x50, 0x4b, 3, 4, ...le16(20), ...pad(8), ...u32le(Bun.hash.crc32(file(data))), ...u32le(data.length), ...u32le(data.length), ...le16(name.length), ...le16(0)],
+      name,
+      data,
+    ]),
+  );
+}
+
+const DOCX = zip([
+  ['[Content_Types].xml', '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'],
+  ['word/document.xml', '<w:document/>'],
+]);
+const XLSX = zip([
+  ['[Content_Types].xml', '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'],
+  ['xl/workbook.xml', '<workbook/>'],
+]);
+const ODT = zip([['mimetype', 'application/vnd.oasis.opendocument.text']]);
+const VCARD = file('BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Gómez\r\nTEL;TYPE=CELL:+57 300 555 0101\r\nEND:VCARD\r\n');
+
+describe('documentType: any other file is kept as a download', () => {
+  test.each([
+    ['a .docx', DOCX, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ext: 'docx' }],
+    ['an .xlsx', XLSX, 'application/octet-stream', { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' }],
+    ['an .odt', ODT, 'application/vnd.oasis.opendocument.text', { mime: 'application/vnd.oasis.opendocument.text', ext: 'odt' }],
+    ['a contact card', VCARD, 'text/vcard', { mime: 'text/vcard', ext: 'vcf' }],
+    ['a text note', file('Mi hoja de vida: modelo desde 2020'), 'text/plain', { mime: 'text/plain', ext: 'txt' }],
+  ])('%s keeps its type by its bytes', async (_name, bytes, declared, expected) => {
+    expect(await detectMediaType(bytes, declared)).toBeNull();
+    expect(await documentType(bytes, declared)).toEqual({ ...expected, kind: 'document' });
+  });
+
+  test.each([
+    ['an HTML page declared image/jpeg', file('<!doctype html><html><body><script>alert(1)</script></body></html>'), 'image/jpeg'],
+    ['an HTML page declared text/html', file('<!doctype html><html><body><script>alert(1)</script></body></html>'), 'text/html'],
+    ['an SVG', file('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'image/svg+xml'],
+    ['a Windows executable', file('MZ', [0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff], pad(46), u32le(64), 'PE\0\0', pad(64)), 'application/pdf'],
+    ['binary declared as text', file([0, 1, 2, 3, 0xff, 0xfe]), 'text/plain'],
+  ])('%s is an opaque download, never what it claims', async (_name, bytes, declared) => {
+    expect(await documentType(bytes, declared)).toEqual({ mime: 'application/octet-stream', kind: 'document', ext: 'bin' });
   });
 });

@@ -68,6 +68,8 @@ const DOCUMENTS: Record<string, { mime: string; ext: string }> = {
   'application/x-cfb': { mime: 'application/x-cfb', ext: 'doc' },
   'application/rtf': { mime: 'application/rtf', ext: 'rtf' },
   'application/epub+zip': { mime: 'application/epub+zip', ext: 'epub' },
+  // A contact card: file-type knows a vCard by its BEGIN:VCARD line.
+  'text/vcard': { mime: 'text/vcard', ext: 'vcf' },
 };
 
 /** Plain-text files, which have no magic bytes: kept as text when declared so (a contact card is text/vcard). */
