@@ -144,7 +144,7 @@ export function buildServices(options: ServiceOptions): Services {
     metrics,
   });
   const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
-  const pusher = createPusher({ db: database.db, hub, logger });
+  const pusher = createPusher({ db: database.db, hub, logger, blobs });
   const push = createPush({ config, db: database.db, logger, options: options.push });
   let maintenance: Maintenance | undefined;
   after.changed = (_key, conversationId, result, event) => {

@@ -4,7 +4,8 @@
  * are cut well below that.
  */
 import type { InboundReceived } from '../../actors/conversation/types';
-import { conversationHref } from '../../views/inbox/format';
+import { preview } from '../../actors/conversation/rules';
+import { conversationHref, previewText } from '../../views/inbox/format';
 import { translator, type Translator } from '../../views/i18n';
 
 /** The push message's plaintext: what sw.js reads with `event.data.json()`. */
@@ -12,7 +13,7 @@ export interface PushPayload {
   conversationId: number;
   /** The aspirant's name as the inbox shows it (her names, her WhatsApp name, or her number). */
   title: string;
-  /** The message's text on one line, or what she sent when there is no text ("📷 Foto"). */
+  /** The message's text on one line, or what she sent when there is no text ("📷 Foto"), as the inbox list says it. */
   body: string;
   /** Where a click opens: the conversation in the inbox, a path on this server. */
   url: string;
@@ -26,13 +27,6 @@ function cut(text: string, max: number): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-const MEDIA_KINDS = ['image', 'video', 'audio'] as const;
-
-function mediaLabel(t: Translator, contentType: string): string {
-  const kind = contentType.split('/')[0] as (typeof MEDIA_KINDS)[number];
-  return MEDIA_KINDS.includes(kind) ? t.t(`push.media.${kind}`) : t.t('push.media.document');
-}
-
 const readers = new Map<string, Translator>();
 
 /** One translator per language (a user's time zone is of no use here: an alert shows no time). */
@@ -43,9 +37,11 @@ function readerFor(locale: string): Translator {
 }
 
 /** The alert of `event` (an aspirant's message) in `conversationId`, for a reader of `locale`. */
-export function pushPayload(locale: string, conversationId: number, name: string, event: Pick<InboundReceived, 'body' | 'media'>): PushPayload {
+export function pushPayload(locale: string, conversationId: number, name: string, event: Pick<InboundReceived, 'body' | 'media' | 'content'>): PushPayload {
   const t = readerFor(locale);
-  const first = event.media[0];
-  const body = cut(event.body, MAX_BODY) || (first ? mediaLabel(t, first.contentType) : t.t('push.newMessage'));
+  // Her text, else what the inbox list shows for her kind of message (a pin's name, "🎤 Nota de voz"), in the reader's words.
+  const shown = event.content?.kind === 'reaction' ? undefined : cut(event.body, MAX_BODY);
+  const kind = preview('', event.media, event.content);
+  const body = shown || (kind === undefined ? '' : cut(previewText(kind, t), MAX_BODY)) || t.t('push.newMessage');
   return { conversationId, title: cut(name, MAX_TITLE) || t.t('push.newMessage'), body, url: conversationHref(conversationId, { scope: 'all' }) };
 }

@@ -11,6 +11,8 @@ import { createBatcher } from '../db/batcher';
 import { aspirantPanel, messageView } from '../db/queries/chat';
 import { conversationRow, conversationRows, markRead, toRowView, type RowRecord } from '../db/queries/inbox';
 import type { Logger } from '../logger';
+import { withContactCards } from '../services/contact-cards';
+import type { BlobStore } from '../storage';
 import { perReader, type Hub, type Render } from './hub';
 import { conversationTopic, deleteRow, LIST_STATUSES, listTopic, rowAudiences, rowMatches } from './topics';
 
@@ -47,7 +49,8 @@ const ROW_EVENTS = new Set<ConversationEvent['type']>([
  */
 const IN_PLACE_ROW_EVENTS = new Set<ConversationEvent['type']>(['status.received', 'outbox.failed']);
 
-export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
+/** `blobs`: where shared contact cards are read from (without it a contact shows as its file). */
+export function createPusher(deps: { db: Db; hub: Hub; logger: Logger; blobs?: BlobStore }) {
   const { db, hub } = deps;
   // The list row is read after the commit (unless the commit read it back); under load many pushes share one query.
   const rows = createBatcher<number, Awaited<ReturnType<typeof conversationRow>>>({
@@ -68,8 +71,11 @@ export function createPusher(deps: { db: Db; hub: Hub; logger: Logger }) {
     const ids = [...new Set([...created, ...result.touchedMessageIds])];
     const views: { view: MessageView; created: boolean }[] = [];
     for (const id of ids) {
-      const view = await messageView(db, id);
-      if (view) views.push({ view, created: created.has(id) });
+      const found = await messageView(db, id);
+      // A reaction comes back as the bubble it reacts to: that one is replaced, once, never appended.
+      if (!found || views.some(({ view }) => view.id === found.id)) continue;
+      const [view] = deps.blobs ? await withContactCards(db, deps.blobs, [found]) : [found];
+      views.push({ view: view!, created: created.has(id) && found.id === id });
     }
     const panel = PANEL_EVENTS.has(event.type) ? await aspirantPanel(db, conversationId) : undefined;
     if (views.length === 0 && !panel) return undefined;

@@ -13,6 +13,7 @@ import type { Db } from '../db/client';
 import { aspirantPanel, chatPage, mediaOwner } from '../db/queries/chat';
 import { canSee, conversationKey, listConversations, markRead, type Viewer } from '../db/queries/inbox';
 import { cannedFor, type CannedSettings } from '../services/canned';
+import { withContactCards } from '../services/contact-cards';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../errors';
 import type { Hub } from '../realtime/hub';
 import type { Presence } from '../realtime/presence';
@@ -21,6 +22,7 @@ import type { ConversationSystem } from '../conversations/system';
 import type { BlobStore } from '../storage';
 import type { MediaQueue } from '../jobs/media';
 import { htmlResponse } from './html';
+import { mediaResponse } from './media-response';
 import { openDeadLettersOf, summarise } from '../conversations/dead-letters';
 
 export interface InboxDeps {
@@ -100,6 +102,7 @@ export function inboxRoutes(deps: InboxDeps) {
 
   async function openView(id: number, before?: number) {
     const [panel, page, key] = await Promise.all([aspirantPanel(db, id), chatPage(db, id, before), conversationKey(db, id)]);
+    const messages = await withContactCards(db, deps.blobs, page.messages);
     const canned = await cannedFor(db, deps.cannedSettings, key?.key, now());
     const letters = key ? await openDeadLettersOf(db, key.key) : [];
     const lastInbound = key?.lastInboundAt?.getTime() ?? null;
@@ -107,7 +110,7 @@ export function inboxRoutes(deps: InboxDeps) {
     return {
       conversation: panel!,
       deadLetters: letters.map((l) => ({ id: l.id, type: summarise(l).type, error: l.error, at: l.createdAt })),
-      messages: page.messages,
+      messages,
       olderCursor: page.olderCursor,
       window: { open: windowOpen(lastInbound, now()), closesAt: closes === null ? undefined : new Date(closes) },
       templates: deps.templates ?? [],
@@ -234,20 +237,13 @@ export function inboxRoutes(deps: InboxDeps) {
     )
     .get(
       '/media/:id',
-      async ({ user, params }) => {
+      async ({ user, params, request }) => {
         const owner = await visibleMedia(user, params.id);
         if (owner.state !== 'stored' || !owner.blobKey) throw new AppError('MEDIA_UNAVAILABLE', 404, 'This file is not available (the download failed); retry it from the chat.');
+        // Whole bytes, then sliced for a range: every stored file is at most MEDIA_MAX_BYTES.
         const blob = await deps.blobs.get(owner.blobKey);
         if (!blob) throw new NotFoundError('That file');
-        return new Response(blob.bytes as Uint8Array<ArrayBuffer>, {
-          headers: {
-            'content-type': blob.contentType,
-            'cache-control': 'private, max-age=3600',
-            'x-content-type-options': 'nosniff',
-            'content-security-policy': "default-src 'none'; sandbox",
-            'content-disposition': blob.contentType.startsWith('image/') ? 'inline' : 'attachment',
-          },
-        });
+        return mediaResponse(blob.bytes, blob.contentType, { range: request.headers.get('range'), fileName: owner.fileName, fallbackName: `media-${params.id}` });
       },
       { requireUser: true, params: idParams },
     )

@@ -116,6 +116,14 @@
     box.dispatchEvent(new Event('input', { bubbles: true }));
   });
 
+  // "Copy number" on a shared contact (message-kinds ContactCard): the number to the clipboard, and the button says so.
+  document.addEventListener('click', async (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null;
+    if (!button || !navigator.clipboard) return;
+    await navigator.clipboard.writeText(button.getAttribute('data-copy') ?? '');
+    button.textContent = button.getAttribute('data-copied') ?? button.textContent;
+  });
+
   // `/` at the start of the reply box or of a line offers the canned responses (composer.tsx CannedSuggestions) whose
   // title or text holds every word typed after it, accents and case aside. ↑/↓ choose, Enter or Tab (or a click) put the
   // filled text in place of the `/words`, Esc closes — and none of them reaches the Enter-sends or page Esc handlers.

@@ -244,6 +244,28 @@ export function displayName(view: AspirantPanelView): string {
   return full || view.whatsappName || view.number;
 }
 
+/** The click-to-WhatsApp ad that brought her; its link only when it is https (the ad's URL comes from Meta through the provider). */
+function Referral({ referral, i18n }: { referral: AspirantPanelView['referral']; i18n: Translator }) {
+  if (!referral) return '';
+  const headline = referral.headline?.trim();
+  const link = referral.sourceUrl && URL.canParse(referral.sourceUrl) && new URL(referral.sourceUrl).protocol === 'https:' ? referral.sourceUrl : undefined;
+  return (
+    <p class="referral">
+      <span safe>{headline ? i18n.t('inbox.panel.referral', { headline }) : i18n.t('inbox.panel.referralUntitled')}</span>
+      {link ? (
+        <>
+          {' '}
+          <a href={link} target="_blank" rel="noopener noreferrer" safe>
+            {i18n.t('inbox.panel.referralSource')}
+          </a>
+        </>
+      ) : (
+        ''
+      )}
+    </p>
+  );
+}
+
 function Identity({ view, i18n }: { view: AspirantPanelView; i18n: Translator }) {
   return (
     <header class="aspirant-head">
@@ -261,6 +283,7 @@ function Identity({ view, i18n }: { view: AspirantPanelView; i18n: Translator })
       ) : (
         ''
       )}
+      <Referral referral={view.referral} i18n={i18n} />
       {view.optedOutAt ? (
         <p class="pill pill-danger" safe>
           {i18n.t('inbox.panel.optedOutAt', { when: i18n.dateTime(view.optedOutAt) })}

@@ -1,5 +1,5 @@
 /** @module views/inbox/format — labels, dates and URLs shared by the inbox views, in the reader's language and zone (no HTML here). */
-import { MEDIA_PREVIEWS } from '../../actors/conversation/rules';
+import { KIND_PREVIEWS, MEDIA_PREVIEWS } from '../../actors/conversation/rules';
 import type { Shift } from '../../actors/vocabulary';
 import type { Translator } from '../i18n';
 import type { ConversationStatus, InboxFilters } from './types';
@@ -69,12 +69,30 @@ export function timeLeft(until: Date, now: Date, i18n: Translator): string {
   return duration(until.getTime() - now.getTime(), i18n);
 }
 
-/** A list row's preview in the reader's language: a media-only message's stored preview ("📷 Photo") names its kind in her words. */
+/**
+ * A list row's (and an alert's) preview in the reader's language: a stored preview of a message without text
+ * ("📷 Photo", "🎤 Voice note": MEDIA_PREVIEWS, KIND_PREVIEWS) names its kind in her words; any other text is hers.
+ */
 export function previewText(preview: string, i18n: Translator): string {
   for (const [kind, stored] of Object.entries(MEDIA_PREVIEWS) as [keyof typeof MEDIA_PREVIEWS, string][]) {
-    if (preview === stored) return `${stored.split(' ')[0]} ${i18n.messages.inbox.media[kind]}`;
+    if (preview === stored) return `${markOf(stored)} ${i18n.messages.inbox.media[kind]}`;
+  }
+  for (const [kind, stored] of Object.entries(KIND_PREVIEWS) as [keyof typeof KIND_PREVIEWS, string][]) {
+    if (preview === stored) return `${markOf(stored)} ${i18n.messages.inbox.kinds[kind]}`;
   }
   return preview;
+}
+
+/** A stored preview's mark: the text before its first space (an emoji, which may be several code points). */
+function markOf(stored: string): string {
+  return stored.slice(0, stored.indexOf(' '));
+}
+
+/** A file's size in the reader's language: "830 B", "12 KB", "1,4 MB" (units of 1,024). */
+export function fileSize(bytes: number, i18n: Translator): string {
+  if (bytes < 1024) return i18n.t('inbox.kinds.bytes', { size: i18n.number(bytes) });
+  if (bytes < 1024 * 1024) return i18n.t('inbox.kinds.kilobytes', { size: i18n.number(Math.round(bytes / 1024)) });
+  return i18n.t('inbox.kinds.megabytes', { size: i18n.number(Math.round((bytes / 1024 / 1024) * 10) / 10) });
 }
 
 export function initials(name: string): string {

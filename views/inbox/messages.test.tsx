@@ -23,10 +23,11 @@ const hostile: MessageView = {
     { id: 7, kind: 'document', contentType: HOSTILE_TEXT, state: 'stored' },
     { id: 8, kind: 'image', state: 'unavailable', error: HOSTILE_TEXT },
   ],
+  content: { kind: 'document', fileName: HOSTILE_TEXT },
 };
 
 describe('MessageBubble', () => {
-  test('escapes body, author, failure reason, content type and media error', () => {
+  test('escapes body, author, failure reason, file name and media error', () => {
     const html = String(<MessageBubble i18n={en} message={hostile} />);
     expectInert(html);
     expectEscapedText(html);

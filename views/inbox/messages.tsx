@@ -1,10 +1,12 @@
-/** @module views/inbox/messages — chat bubbles, delivery ticks, media, day separators and "load older". */
-import { isTerminal, type MediaKind } from '../../actors/vocabulary';
-import { CsrfField } from './csrf-field';
+/** @module views/inbox/messages — chat bubbles (each kind's body: ./message-kinds), delivery ticks, day separators and "load older". */
+import { isTerminal } from '../../actors/vocabulary';
+import { KindBody, Quote, Reactions } from './message-kinds';
 import { UpsertPush } from './oob';
 import type { Translator } from '../i18n';
 import { clockTime, dayKey, dayLabel } from './format';
-import type { DeliveryStatus, MediaView, MessageView } from './types';
+import type { DeliveryStatus, MessageView } from './types';
+
+export { MediaItem, mediaLabel } from './media-item';
 
 /** Each status's mark and tone; its words are the catalogue's `inbox.ticks`. */
 const TICKS: Record<DeliveryStatus, { mark: string; tone: string }> = {
@@ -64,70 +66,6 @@ export function DeliveryTicks({ message, i18n }: { message: Pick<MessageView, 's
   );
 }
 
-/**
- * "Retry download" on media that could not be fetched. The server answers with no fragment: the bubble is pushed
- * again once the new attempt has stored the file or failed. Pushed bubbles carry no CSRF field (they go to many
- * recruiters); htmx sends the token from the app root either way.
- */
-function RetryMedia({ mediaId, csrf, i18n }: { mediaId: number; csrf?: string; i18n: Translator }) {
-  const action = `/media/${mediaId}/retry`;
-  return (
-    <form class="media-retry" method="post" action={action} hx-post={action} hx-swap="none" hx-disable="find button">
-      <CsrfField csrf={csrf} />
-      <button type="submit" class="link-button" safe>
-        {i18n.t('inbox.media.retry')}
-      </button>
-    </form>
-  );
-}
-
-/** One attachment: downloading, unavailable (with the reason and a retry), an inline photo or a file link. */
-export function MediaItem({ media, csrf, i18n }: { media: MediaView; csrf?: string; i18n: Translator }) {
-  const label = mediaLabel(media.kind, i18n);
-  if (media.state === 'pending')
-    return (
-      <span class="media media-pending" safe>
-        {i18n.t('inbox.media.downloading', { label })}
-      </span>
-    );
-  if (media.state === 'unavailable') {
-    return (
-      <span class="media media-unavailable">
-        <span safe>{media.error ? i18n.t('inbox.media.unavailableBecause', { label, error: media.error }) : i18n.t('inbox.media.unavailable', { label })}</span>
-        <RetryMedia mediaId={media.id} csrf={csrf} i18n={i18n} />
-      </span>
-    );
-  }
-  const href = `/media/${media.id}`;
-  if (media.kind === 'image') {
-    return (
-      <a class="media media-image" href={href} target="_blank" rel="noopener">
-        <img src={href} alt={i18n.t('inbox.media.photoAlt')} loading="lazy" />
-      </a>
-    );
-  }
-  return (
-    <a class="media media-file" href={href} target="_blank" rel="noopener">
-      <span class="media-icon" aria-hidden="true">
-        {media.kind === 'audio' ? '🎵' : media.kind === 'video' ? '🎬' : '📄'}
-      </span>
-      <span safe>{label}</span>
-      {media.contentType ? (
-        <span class="muted" safe>
-          {media.contentType}
-        </span>
-      ) : (
-        ''
-      )}
-    </a>
-  );
-}
-
-/** A kind of attachment in the reader's language ("Foto"), or "Adjunto" when the kind is not known. */
-export function mediaLabel(kind: MediaKind | undefined, i18n: Translator): string {
-  return kind ? i18n.messages.inbox.media[kind] : i18n.t('inbox.media.attachment');
-}
-
 function senderLabel(message: MessageView, i18n: Translator): string | undefined {
   if (message.sender === 'bot') return i18n.t('inbox.chat.bot');
   if (message.sender === 'recruiter') return message.authorName ?? i18n.t('inbox.chat.recruiter');
@@ -148,22 +86,9 @@ export function MessageBubble({ message, i18n, oob = false, csrf }: { message: M
         ) : (
           ''
         )}
-        {message.media.length > 0 ? (
-          <div class="msg-media">
-            {message.media.map((media) => (
-              <MediaItem media={media} csrf={csrf} i18n={i18n} />
-            ))}
-          </div>
-        ) : (
-          ''
-        )}
-        {message.body ? (
-          <p class="msg-body" safe>
-            {message.body}
-          </p>
-        ) : (
-          ''
-        )}
+        <Quote quoted={message.quoted} i18n={i18n} />
+        <KindBody message={message} csrf={csrf} i18n={i18n} />
+        <Reactions reactions={message.reactions} i18n={i18n} />
         <span class="msg-foot">
           <time datetime={message.createdAt.toISOString()} title={i18n.dateTime(message.createdAt)} safe>
             {clockTime(message.createdAt, i18n)}

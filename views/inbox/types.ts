@@ -1,5 +1,6 @@
 /** @module views/inbox/types — the plain data the inbox views render; the server's queries fill these (Dates as Date). */
-import type { ConversationStatus, DayPart, DeliveryStatus, InboxScope, Locale, MediaKind, MediaState, ModelingType, Role, Sender, Shift } from '../../actors/vocabulary';
+import type { MessageContent } from '../../actors/conversation/message-kinds';
+import type { ConversationStatus, DayPart, DeliveryStatus, InboxScope, Locale, MediaKind, MediaState, MessageKind, ModelingType, Role, Sender, Shift } from '../../actors/vocabulary';
 
 export type { ConversationStatus, DeliveryStatus, Sender };
 
@@ -35,6 +36,21 @@ export interface MediaView {
   contentType?: string;
   state: MediaState;
   error?: string;
+  /** Bytes, once stored. */
+  size?: number;
+}
+
+/** A contact card's name and numbers, read from its vCard (views/inbox/contact-cards). */
+export interface ContactCardView {
+  name: string;
+  phones: { number: string; /** What a tel: link dials: + and digits only. */ dial: string }[];
+}
+
+/** The message a reply quotes, when it is ours to show (queries/messages referredMessages). */
+export interface QuotedView {
+  sender: Sender;
+  kind: MessageKind;
+  body: string;
 }
 
 export interface MessageView {
@@ -48,6 +64,14 @@ export interface MessageView {
   errorCode?: number;
   errorMessage?: string;
   media: MediaView[];
+  /** What it is, with its kind's fields (actors/conversation/message-kinds); a plain text (or its files' kind) when absent. */
+  content?: MessageContent;
+  /** A reply's quoted message: found, or `null` when it is not ours to show (older than the inbox); absent: no reply. */
+  quoted?: QuotedView | null;
+  /** The reactions to it, one per person, her latest (a reaction taken back is gone). */
+  reactions?: { sender: Sender; emoji: string }[];
+  /** A contact message's cards, once its vCard is stored and read. */
+  cards?: ContactCardView[];
 }
 
 /** What the aspirant's form said; every field optional because the form may not be submitted yet. */
@@ -98,6 +122,8 @@ export interface AspirantPanelView {
   recruiters: PersonRef[];
   notes: NoteView[];
   events: EventView[];
+  /** The click-to-WhatsApp ad that brought her (her first message that says so). */
+  referral?: { headline?: string; sourceUrl?: string };
 }
 
 export interface ViewerView {

@@ -1,11 +1,13 @@
 /** @module server/db/queries/chat — the open conversation's reads: a page of the chat, one message bubble, the aspirant panel, a media file's owner. */
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { contentOfRow } from '../../../actors/conversation/message-kinds';
 import { CONVERSATION_STATUSES, type ConversationStatus, type DayPart, type ModelingType } from '../../../actors/vocabulary';
 import type { AspirantPanelView, MessageView, NoteView } from '../../../views/inbox/types';
 import type { Db } from '../client';
 import { aspirants, conversationEvents, conversations, media, messages, notes, users } from '../schema';
 import { assignee } from './inbox';
+import { firstReferral, reactionTarget, withReferences, type BubbleRow } from './chat-kinds';
 
 export const CHAT_PAGE_SIZE = 60;
 
@@ -23,6 +25,10 @@ const MESSAGE_COLUMNS = {
   status: messages.status,
   errorCode: messages.errorCode,
   errorMessage: messages.errorMessage,
+  kind: messages.kind,
+  content: messages.content,
+  providerSid: messages.providerSid,
+  refersToSid: messages.refersToSid,
 };
 
 /** A MESSAGE_COLUMNS row as a bubble without media: the columns that may be null become absent. */
@@ -42,14 +48,14 @@ export async function chatPage(db: Db, conversationId: number, beforeId?: number
     .orderBy(desc(messages.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit).reverse();
-  const withMedia = await attachMedia(db, page.map(bubble));
+  const withMedia = await withReferences(db, conversationId, await attachMedia(db, page.map(bubble)));
   return { messages: withMedia, olderCursor: rows.length > limit ? String(page[0]!.id) : undefined };
 }
 
-async function attachMedia(db: Db, rows: Omit<MessageView, 'media'>[]): Promise<MessageView[]> {
+async function attachMedia(db: Db, rows: Omit<BubbleRow, 'media'>[]): Promise<BubbleRow[]> {
   if (rows.length === 0) return [];
   const items = await db
-    .select({ id: media.id, messageId: media.messageId, kind: media.kind, contentType: media.contentType, state: media.state, error: media.error })
+    .select({ id: media.id, messageId: media.messageId, kind: media.kind, contentType: media.contentType, state: media.state, error: media.error, size: media.size })
     .from(media)
     .where(
       inArray(
@@ -67,14 +73,26 @@ async function attachMedia(db: Db, rows: Omit<MessageView, 'media'>[]): Promise<
       contentType: m.contentType ?? undefined,
       state: m.state as MessageView['media'][number]['state'],
       error: m.error ?? undefined,
+      size: m.size ?? undefined,
     })),
   }));
 }
 
+/**
+ * The bubble that shows this message: its own, or — for a reaction to a message we have — the bubble of the message
+ * it reacts to (a push then replaces that bubble, with the reaction on it).
+ */
 export async function messageView(db: Db, messageId: number): Promise<MessageView | undefined> {
-  const [row] = await db.select(MESSAGE_COLUMNS).from(messages).leftJoin(author, eq(author.id, messages.authorId)).where(eq(messages.id, messageId));
+  const [row] = await db
+    .select({ ...MESSAGE_COLUMNS, conversationId: messages.conversationId })
+    .from(messages)
+    .leftJoin(author, eq(author.id, messages.authorId))
+    .where(eq(messages.id, messageId));
   if (!row) return undefined;
-  const [view] = await attachMedia(db, [bubble(row)]);
+  const { conversationId, ...columns } = row;
+  const target = await reactionTarget(db, conversationId, row);
+  if (target !== undefined && target !== messageId) return messageView(db, target);
+  const [view] = await withReferences(db, conversationId, await attachMedia(db, [bubble(columns)]));
   return view;
 }
 
@@ -87,7 +105,7 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
     .where(eq(conversations.id, conversationId));
   if (!row) return undefined;
   const { conversation: c, aspirant: a } = row;
-  const [photos, noteRows, eventRows, recruiters] = await Promise.all([
+  const [photos, noteRows, eventRows, recruiters, referral] = await Promise.all([
     db
       .select({ mediaId: media.id })
       .from(media)
@@ -119,6 +137,7 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
       .orderBy(desc(conversationEvents.id))
       .limit(30),
     db.select({ id: users.id, name: users.name }).from(users).where(eq(users.disabled, false)).orderBy(asc(users.name)),
+    firstReferral(db, conversationId),
   ]);
   const bot = c.botState as { step?: string } | null;
   return {
@@ -152,15 +171,19 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
       status: (CONVERSATION_STATUSES as readonly string[]).includes(e.status ?? '') ? (e.status as ConversationStatus) : undefined,
       assignee: e.type === 'conversation.assigned' && e.assigned ? (e.assigneeName ?? null) : undefined,
     })),
+    ...(referral ? { referral } : {}),
   };
 }
 
-/** The conversation a media file belongs to, and where its bytes are. */
+/** The conversation a media file belongs to, where its bytes are, and the file's name when she sent one (a document's). */
 export async function mediaOwner(db: Db, mediaId: number) {
   const [row] = await db
-    .select({ conversationId: messages.conversationId, blobKey: media.blobKey, contentType: media.contentType, state: media.state })
+    .select({ conversationId: messages.conversationId, blobKey: media.blobKey, contentType: media.contentType, state: media.state, kind: messages.kind, content: messages.content })
     .from(media)
     .innerJoin(messages, eq(messages.id, media.messageId))
     .where(eq(media.id, mediaId));
-  return row;
+  if (!row) return undefined;
+  const { kind, content, ...owner } = row;
+  const said = contentOfRow(kind, content);
+  return { ...owner, fileName: said.kind === 'document' ? said.fileName : undefined };
 }
