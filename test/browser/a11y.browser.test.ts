@@ -1,6 +1,7 @@
 /**
  * @module test/browser/a11y.browser.test — axe-core (WCAG 2 A and AA rules) on every recruiter, admin and form page in
- * Chromium: the sign-in page, the inbox with and without an open conversation, the admin pages and the aspirant's form.
+ * Chromium: the sign-in page, the inbox with and without an open conversation (one with every kind of message), the
+ * admin pages and the aspirant's form.
  */
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
@@ -13,11 +14,13 @@ import { testApp } from '../support/app';
 import { browserAvailable, launchBrowser } from '../support/browser';
 import { startFakeTwilio } from '../support/fake-twilio';
 import { formPathFor } from '../support/form';
+import { postEveryKind, storeFile, VCARD, wav } from '../support/kind-media';
 import { listen } from '../support/listen';
 import { inboundParams, signedPost, twilioEnv } from '../support/twilio-env';
 
 const PASSWORD = 'una clave larga de prueba';
 const NUMBER = '+573105550777';
+const KINDS_NUMBER = '+573105550778';
 const AXE = readFileSync(Bun.resolveSync('axe-core/axe.min.js', import.meta.dir), 'utf8');
 
 interface AxeResult {
@@ -48,6 +51,18 @@ describe.skipIf(!browserAvailable)('accessibility in Chromium (axe-core, WCAG 2 
     // A chat with more than one kind of item: the aspirant's message, a recruiter's reply on its way, a note.
     expect(await t.services.conversations.reply(NUMBER, { userId: admin.id, body: 'Hola, gracias por escribir' })).toMatchObject({ ok: true });
     await t.services.conversations.addNote(NUMBER, admin.id, 'Llamar mañana');
+    // Another aspirant's chat with every kind of message: players, a CV, a sticker, a place, a card, a quote, a reaction.
+    const missing = `${fake.url}/2010-04-01/Accounts/${fake.accountSid}/Messages/MM${'0'.repeat(32)}/Media/ME${'0'.repeat(32)}`;
+    const sids = await postEveryKind(t, fake, KINDS_NUMBER, missing);
+    await t.services.media.idle();
+    await t.services.conversations.registry.ask(KINDS_NUMBER, () => null);
+    await storeFile(t, sids.voiceNote, wav(), 'audio/wav');
+    await storeFile(t, sids.video, new Uint8Array(512), 'video/webm');
+    await storeFile(t, sids.cvDocx, new Uint8Array(2048), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    await storeFile(t, sids.sticker, new Uint8Array(64), 'image/webp');
+    await storeFile(t, sids.contact, new TextEncoder().encode(VCARD), 'text/vcard');
+    const kindsAspirant = await findAspirantByWhatsappId(t.database.db, KINDS_NUMBER);
+    const [kinds] = await t.database.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.aspirantId, kindsAspirant!.id));
 
     // axe is injected as a script: the test's own context may bypass the page's CSP to do so.
     const context = await browser.newContext({ locale: 'es-CO', bypassCSP: true });
@@ -65,6 +80,8 @@ describe.skipIf(!browserAvailable)('accessibility in Chromium (axe-core, WCAG 2 
     await check('inbox, conversation open');
     await page.goto(`${server.url}/inbox?status=waiting`);
     await check('inbox, waiting for us');
+    await page.goto(`${server.url}/inbox/${kinds!.id}`);
+    await check('inbox, every kind of message');
     await addUser(t.database.db, { label: 'test' }, { email: 'luis@agency.co', name: 'Luis', role: 'recruiter', password: PASSWORD });
     for (const path of ['/admin/users', '/admin/canned', '/admin/audit', '/admin/users/disable?email=luis%40agency.co']) {
       await page.goto(`${server.url}${path}`);
@@ -84,7 +101,7 @@ describe.skipIf(!browserAvailable)('accessibility in Chromium (axe-core, WCAG 2 
       await check(`${path} (en)`);
     }
     const none = Object.fromEntries(Object.keys(found).map((name) => [name, []]));
-    expect(Object.keys(found)).toHaveLength(13);
+    expect(Object.keys(found)).toHaveLength(14);
     expect(found).toEqual(none);
   });
 });

@@ -25,7 +25,7 @@ function RetryMedia({ mediaId, csrf, i18n }: { mediaId: number; csrf?: string; i
 
 /** One attachment: downloading, unavailable (with the reason and a retry), or as stored; `content` says what it was sent as. */
 export function MediaItem({ media, content = { kind: 'text' }, csrf, i18n }: { media: MediaView; content?: MessageContent; csrf?: string; i18n: Translator }) {
-  const label = content.kind === 'audio' && content.voice ? i18n.t('inbox.kinds.voice') : content.kind === 'sticker' ? i18n.t('inbox.kinds.sticker') : mediaLabel(media.kind, i18n);
+  const label = labelOf(media, content, i18n);
   if (media.state === 'pending')
     return (
       <span class="media media-pending" safe>
@@ -105,6 +105,14 @@ export function StoredMedia({ item, content, label, i18n }: { item: MediaView; c
       )}
     </a>
   );
+}
+
+/** What a file is in the reader's words: what it was sent as (a voice note, a sticker, a contact), else its kind (known once downloaded). */
+function labelOf(media: MediaView, content: MessageContent, i18n: Translator): string {
+  if (content.kind === 'audio' && content.voice) return i18n.t('inbox.kinds.voice');
+  if (content.kind === 'sticker' || content.kind === 'contacts') return i18n.t(`inbox.kinds.${content.kind}`);
+  const sent = content.kind === 'image' || content.kind === 'video' || content.kind === 'audio' || content.kind === 'document' ? content.kind : undefined;
+  return mediaLabel(media.kind ?? sent, i18n);
 }
 
 /** A kind of attachment in the reader's language ("Foto"), or "Adjunto" when the kind is not known. */

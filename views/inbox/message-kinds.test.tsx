@@ -58,7 +58,7 @@ describe('each kind in a bubble', () => {
 
   test('a button or list reply shows its title, with its payload on hover', () => {
     const button = bubble({ body: 'Yes, I am in', content: { kind: 'interactive', reply: 'button', payload: 'interest_yes' } });
-    expect(button).toContain('<p class="msg-body msg-choice" title="Button code: interest_yes"><span class="msg-choice-kind">Tapped the button</span> <span>Yes, I am in</span></p>');
+    expect(button).toContain('<p class="msg-body msg-choice" title="Reply code: interest_yes"><span class="msg-choice-kind">Tapped a quick reply</span> <span>Yes, I am in</span></p>');
     expect(bubble({ body: 'Morning', content: { kind: 'interactive', reply: 'list', description: '8–12' } })).toContain(
       'Picked from the list</span> <span>Morning</span><span class="muted msg-choice-description">8–12</span>',
     );
