@@ -24,7 +24,7 @@ const event: fc.Arbitrary<BotEvent> = fc.oneof(
   { arbitrary: fc.record({ type: fc.constant('inbound.received' as const), body, hasMedia: fc.boolean() }), weight: 3 },
   fc.constant({ type: 'form.submitted' as const }),
   fc.constant({ type: 'photo.received' as const }),
-  fc.constant({ type: 'file.received' as const }),
+  fc.record({ type: fc.constant('file.received' as const), messageId: fc.integer({ min: 1, max: 3 }) }),
   { arbitrary: fc.record({ type: fc.constant('timer.fired' as const), timer: fc.constantFrom('form_reminder_1', 'form_reminder_2', 'other') }), weight: 4 },
   fc.constant({ type: 'recruiter.replied' as const }),
   fc.constant({ type: 'bot.resumed' as const }),

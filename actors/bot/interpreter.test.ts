@@ -136,15 +136,23 @@ describe('interpret: what she really sent', () => {
       ['es', 'no es una foto'],
       ['en', "isn't a photo"],
     ] as const) {
-      const { actions, state } = interpret(at('awaiting_photo'), { type: 'file.received' }, script, facts({ locale, formSubmitted: true, firstName: 'Ana' }), T0);
+      const { actions, state } = interpret(at('awaiting_photo'), { type: 'file.received', messageId: 7 }, script, facts({ locale, formSubmitted: true, firstName: 'Ana' }), T0);
       expect(actions).toEqual([{ type: 'send', messageKey: 'not_a_photo', text: expect.stringContaining(words) }]);
-      expect(state).toEqual(at('awaiting_photo'));
+      expect(state).toEqual(at('awaiting_photo', { lastFileMessageId: 7 }));
     }
+  });
+
+  test('one message with many files that are not the photo gets one answer; her next message gets its own', () => {
+    const first = interpret(at('awaiting_photo'), { type: 'file.received', messageId: 7 }, script, facts({ formSubmitted: true }), T0);
+    expect(first.actions).toHaveLength(1);
+    const again = interpret(first.state, { type: 'file.received', messageId: 7 }, script, facts({ formSubmitted: true }), T0);
+    expect(again).toEqual({ state: first.state, actions: [] });
+    expect(interpret(first.state, { type: 'file.received', messageId: 8 }, script, facts({ formSubmitted: true }), T0).actions).toHaveLength(1);
   });
 
   test('a file that is not a photo before the photo step is nothing to the bot', () => {
     for (const step of ['greeting', 'awaiting_form', 'with_recruiter']) {
-      expect(interpret(at(step), { type: 'file.received' }, script, facts(), T0)).toEqual({ state: at(step), actions: [] });
+      expect(interpret(at(step), { type: 'file.received', messageId: 7 }, script, facts(), T0)).toEqual({ state: at(step, { lastFileMessageId: 7 }), actions: [] });
     }
   });
 

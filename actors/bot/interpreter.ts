@@ -13,13 +13,18 @@ export interface BotState {
   stopped: boolean;
   /** Reminders sent so far; `remind` actions are skipped once it reaches the script's maxReminders. */
   remindersSent?: number;
+  /**
+   * The message whose files last moved the bot (`file.received`): one message with ten files that are not the photo
+   * gets one answer, not ten.
+   */
+  lastFileMessageId?: number;
 }
 
 export type BotEvent =
   | { type: 'inbound.received'; body: string; hasMedia: boolean }
   | { type: 'form.submitted' }
   | { type: 'photo.received' }
-  | { type: 'file.received' }
+  | { type: 'file.received'; messageId: number }
   | { type: 'timer.fired'; timer: string }
   | { type: 'recruiter.replied' }
   | { type: 'bot.resumed' };
@@ -198,7 +203,11 @@ export function interpret(state: BotState, event: BotEvent, script: BotScript, f
       return applyFirst(run, state, on['timer.fired'], (transition) => transition.timer === undefined || transition.timer === event.timer);
     case 'form.submitted':
     case 'photo.received':
-    case 'file.received':
       return applyFirst(run, state, on[event.type], () => true);
+    case 'file.received': {
+      if (state.lastFileMessageId === event.messageId) return { state, actions: [] };
+      const decision = applyFirst(run, state, on[event.type], () => true);
+      return { state: { ...decision.state, lastFileMessageId: event.messageId }, actions: decision.actions };
+    }
   }
 }

@@ -73,7 +73,7 @@ function botEventFor(parts: InboundParts): BotEvent | null {
  */
 function botEventForFile(event: MediaStored): BotEvent | null {
   if (event.messageKind === undefined) return null;
-  return event.kind === 'image' && event.messageKind !== 'sticker' ? { type: 'photo.received' } : { type: 'file.received' };
+  return event.kind === 'image' && event.messageKind !== 'sticker' ? { type: 'photo.received' } : { type: 'file.received', messageId: event.messageId };
 }
 
 /**
