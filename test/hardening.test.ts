@@ -42,8 +42,9 @@ const ROUTES_WITH_BODIES: { path: string; headers?: () => Record<string, string>
   { path: '/admin/canned', headers: () => ({ cookie: admin.cookie, 'x-csrf-token': admin.csrf }), limit: 64 * KIB },
   { path: '/api/admin/bot/scripts', headers: () => ({ authorization: `Bearer ${token}` }), limit: 1024 * KIB },
   // An inbound message is never refused for what it says: its form is read up to 4 MiB (server/routes/webhooks.ts).
-  { path: '/webhooks/twilio', limit: MAX_INBOUND_BYTES },
-  { path: '/webhooks/twilio/status', limit: 64 * KIB },
+  // A (wrong) signature: without one the body is not even read (403).
+  { path: '/webhooks/twilio', headers: () => ({ 'x-twilio-signature': 'x' }), limit: MAX_INBOUND_BYTES },
+  { path: '/webhooks/twilio/status', headers: () => ({ 'x-twilio-signature': 'x' }), limit: 64 * KIB },
   { path: '/webhooks/form', limit: 64 * KIB },
   { path: '/f/v1.1.1.x', limit: 64 * KIB },
 ];

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { asc, eq } from 'drizzle-orm';
 import { DEFAULT_OPT_NOTICES } from '../actors/conversation/opt-notice';
 import { conversations, inboundEvents, messages, outbox } from '../server/db/schema';
+import { MAX_FORM_FIELDS, MAX_INBOUND_BYTES, parseForm } from '../server/routes/webhooks';
 import { addUser } from '../server/services/users';
 import { testApp } from './support/app';
 import { drivers } from './support/db';
@@ -131,5 +132,35 @@ describe.each(drivers)('outbound on %s', (driver) => {
     expect((await s.t.services.conversations.reply(to, { userId: user.id, body: 'Bienvenida de nuevo' })).ok).toBe(true);
     await s.fake.waitForMessages(3);
     expect(s.fake.messages.map((m) => m.body)).toEqual([DEFAULT_OPT_NOTICES.opted_out.es, DEFAULT_OPT_NOTICES.opted_in.es, 'Bienvenida de nuevo']);
+  });
+});
+
+describe('webhook bodies that are not Twilio', () => {
+  test('a webhook without a signature is refused before its body is read; a form of thousands of fields is refused before it is sorted', async () => {
+    await using fake = startFakeTwilio();
+    await using t = await testApp('pglite', { env: twilioEnv(fake), overrides: { bot: false } });
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled += 16_384;
+          controller.enqueue(new Uint8Array(16_384).fill(0x61));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const unsigned = await t.request('/webhooks/twilio', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(MAX_INBOUND_BYTES - 1) },
+      body: endless,
+    });
+    expect(unsigned.status).toBe(403);
+    expect(pulled).toBe(0);
+    const many = Array.from({ length: MAX_FORM_FIELDS + 1 }, (_, i) => `k${i}=`).join('&');
+    expect(() => parseForm(many)).toThrow(/more than 512 fields/);
+    const signedMany = await t.request('/webhooks/twilio', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' }, body: many });
+    expect(signedMany.status).toBe(413);
+    // Twilio's own forms are far below it.
+    expect(Object.keys(parseForm(Array.from({ length: MAX_FORM_FIELDS }, (_, i) => `k${i}=v`).join('&')))).toHaveLength(MAX_FORM_FIELDS);
   });
 });

@@ -39,6 +39,19 @@ class NotConfiguredError extends AppError {
   }
 }
 
+/**
+ * How many fields a webhook form may have. Twilio's inbound WhatsApp webhook sends about 40 fields, 20 more with ten
+ * media (MediaUrlN, MediaContentTypeN) and 11 Referral* ones: under 100. A form of thousands of fields is not Twilio,
+ * and sorting them for the signature check would cost the server seconds; the values' content is never limited here.
+ */
+export const MAX_FORM_FIELDS = 512;
+
+class TooManyFieldsError extends AppError {
+  constructor(max: number) {
+    super('TOO_MANY_FIELDS', 413, `The form has more than ${max} fields; Twilio's webhooks have fewer than 100.`);
+  }
+}
+
 /** Reads the form body as received (the signature covers the original values) — first value of a repeated name. */
 async function formParams(request: Request, max: number): Promise<Record<string, string>> {
   // The size is checked first (413 whatever the type), as before: readBody caps it.
@@ -54,14 +67,16 @@ async function formParams(request: Request, max: number): Promise<Record<string,
  * at a fraction of the cost (one pass of indexOf, no intermediate arrays). The record has no prototype, so a field
  * named `__proto__` or `constructor` is kept as data like any other.
  */
-export function parseForm(text: string): Record<string, string> {
+export function parseForm(text: string, maxFields = MAX_FORM_FIELDS): Record<string, string> {
   const params: Record<string, string> = Object.create(null);
+  let fields = 0;
   const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text;
   const end = spaced.length;
   for (let start = 0; start <= end;) {
     let stop = spaced.indexOf('&', start);
     if (stop === -1) stop = end;
     if (stop > start) {
+      if (++fields > maxFields) throw new TooManyFieldsError(maxFields);
       const eq = spaced.indexOf('=', start);
       const named = eq !== -1 && eq < stop;
       const key = decodeFormComponent(spaced.slice(start, named ? eq : stop));
@@ -90,6 +105,8 @@ function twiml(): Response {
 export function webhookRoutes(deps: WebhookDeps) {
   async function verified(request: Request, path: string, max: number): Promise<Record<string, string>> {
     if (!deps.twilio) throw new NotConfiguredError();
+    // Twilio signs every request: one without a signature is refused before its body is read.
+    if (!request.headers.get('x-twilio-signature')) throw new ForbiddenError('The X-Twilio-Signature header is missing or does not match this request.');
     const params = await formParams(request, max);
     const url = webhookUrl(request, path, { publicUrl: deps.publicUrl, trustProxy: deps.trustProxy });
     if (!verifyTwilioSignature(deps.twilio.authToken, request.headers.get('x-twilio-signature'), url, params)) {
