@@ -214,3 +214,15 @@ export function storedContent(content: MessageContent): { kind: MessageKind; fie
 export function contentOfRow(kind: MessageKind, fields: unknown): MessageContent {
   return { ...(fields && typeof fields === 'object' ? fields : {}), kind } as MessageContent;
 }
+
+/**
+ * A file name as it may be shown and offered: control characters and path separators become spaces, and the
+ * characters that reorder text (bidi controls: U+061C, U+200E/F, U+202A–202E, U+2066–2069) are removed, so
+ * "CV\u202Efdp.exe" cannot pass for "CVexe.pdf" (Unicode TR #36 §2.3, the "RLO" spoof).
+ */
+export function safeFileName(fileName: string | undefined): string {
+  return (fileName ?? '')
+    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/[\u0000-\u001f\u007f/\\]/g, ' ')
+    .trim();
+}

@@ -1,5 +1,6 @@
 /** @module server/routes/media-response.test — inline or attachment by type, byte ranges (206, 416), RFC 6266 file names. */
 import { describe, expect, test } from 'bun:test';
+import { safeFileName } from '../../actors/conversation/message-kinds';
 import { attachmentDisposition, byteRange, mediaResponse, servedInline } from './media-response';
 
 describe('servedInline', () => {
@@ -20,15 +21,15 @@ describe('byteRange', () => {
     expect(byteRange('bytes=8-99', 10)).toEqual({ start: 8, end: 9 });
   });
 
-  test('no header, another unit or several ranges: the whole file', () => {
+  test('no header, another unit, several ranges or an invalid one (its last byte before its first): the whole file', () => {
+    expect(byteRange('bytes=5-2', 10)).toBeUndefined();
     expect(byteRange(undefined, 10)).toBeUndefined();
     expect(byteRange('items=0-1', 10)).toBeUndefined();
     expect(byteRange('bytes=0-1, 4-5', 10)).toBeUndefined();
   });
 
-  test('past the end, backwards, empty or malformed: unsatisfiable', () => {
-    for (const header of ['bytes=10-', 'bytes=10-20', 'bytes=5-2', 'bytes=-0', 'bytes=-', 'bytes=a-b', 'bytes=1-2-3'])
-      expect({ header, range: byteRange(header, 10) }).toEqual({ header, range: 'unsatisfiable' });
+  test('past the end, empty or malformed: unsatisfiable', () => {
+    for (const header of ['bytes=10-', 'bytes=10-20', 'bytes=-0', 'bytes=-', 'bytes=a-b', 'bytes=1-2-3']) expect({ header, range: byteRange(header, 10) }).toEqual({ header, range: 'unsatisfiable' });
     expect(byteRange('bytes=-5', 0)).toBe('unsatisfiable');
   });
 });
@@ -37,6 +38,11 @@ describe('attachmentDisposition', () => {
   test('an ASCII fallback and the exact UTF-8 name', () => {
     expect(attachmentDisposition('Hoja de vida Valentina (2).docx', 'x')).toBe(`attachment; filename="Hoja de vida Valentina (2).docx"; filename*=UTF-8''Hoja%20de%20vida%20Valentina%20%282%29.docx`);
     expect(attachmentDisposition('Currículum "Ñ".pdf', 'x')).toBe(`attachment; filename="Curr_culum ___.pdf"; filename*=UTF-8''Curr%C3%ADculum%20%22%C3%91%22.pdf`);
+  });
+
+  test('characters that reorder text are removed: "CV\u202Efdp.exe" cannot pass for a PDF', () => {
+    expect(attachmentDisposition('CV Valentina\u202Efdp.exe', 'x')).toBe(`attachment; filename="CV Valentinafdp.exe"; filename*=UTF-8''CV%20Valentinafdp.exe`);
+    expect(safeFileName('\u2067a\u2069.pdf\u200e')).toBe('a.pdf');
   });
 
   test('no name, or one that is only a path or control characters: the fallback', () => {

@@ -4,6 +4,7 @@
  * that is malformed or past the end), so players can seek; any other file — documents, SVG, HTML, anything a browser
  * would run — as an attachment under the name she gave it (RFC 6266 `filename*`), never sniffed, never inline.
  */
+import { safeFileName } from '../../actors/conversation/message-kinds';
 
 /** Types shown in the page (an <img>, an <audio>, a <video>); SVG is an image that can hold script, so it is a file. */
 export function servedInline(contentType: string): boolean {
@@ -38,14 +39,15 @@ export function byteRange(header: string | null | undefined, size: number): Byte
     return { start: Math.max(0, size - length), end: size - 1 };
   }
   const start = Number(spec[1]);
-  const end = spec[2] === '' ? size - 1 : Math.min(Number(spec[2]), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end };
+  // A last position before the first makes the range-spec invalid, and an invalid Range is ignored (RFC 9110 §14.1.1, §14.2).
+  if (spec[2] !== '' && Number(spec[2]) < start) return undefined;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end: spec[2] === '' ? size - 1 : Math.min(Number(spec[2]), size - 1) };
 }
 
 /** `attachment` under her file's name: an ASCII fallback for old clients and the exact name as UTF-8 (RFC 6266, RFC 8187). */
 export function attachmentDisposition(fileName: string | undefined, fallback: string): string {
-  const name = (fileName ?? '').replace(/[\u0000-\u001f\u007f/\\]/g, ' ').trim() || fallback;
+  const name = safeFileName(fileName) || fallback;
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["%;]/g, '_');
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;

@@ -9,6 +9,7 @@
  * NumMedia,CtwaClid}, Forwarded/FrequentlyForwarded, ProfileName, WaId. Where Twilio's documentation is silent, the
  * reading here is an assumption, said where it is made (reactions, list replies, document names, voice notes).
  */
+import { safeFileName } from '../../actors/conversation/message-kinds';
 import {
   contentFromMedia,
   isVoiceNote,
@@ -92,7 +93,7 @@ function reaction(fields: WebhookFields, body: string): TwilioContent {
 }
 
 function document(body: string): TwilioContent {
-  const name = body.trim();
+  const name = safeFileName(body);
   return FILE_NAME.test(name) ? { content: { kind: 'document', fileName: name }, body: '' } : { content: { kind: 'document' }, body };
 }
 

@@ -1,4 +1,5 @@
 /** @module views/inbox/media-item — one attachment of a bubble: downloading, unavailable with a retry, or stored (a photo, a sticker, a player, a file to download). */
+import { safeFileName } from '../../actors/conversation/message-kinds';
 import type { MessageContent } from '../../actors/conversation/message-kinds';
 import type { MediaKind } from '../../actors/vocabulary';
 import type { Translator } from '../i18n';
@@ -86,7 +87,8 @@ export function StoredMedia({ item, content, label, i18n }: { item: MediaView; c
     );
   }
   if (player === 'audio' || player === 'video') return <Player tag={player} href={href} label={label} i18n={i18n} />;
-  const name = (content.kind === 'document' && content.fileName?.trim()) || label;
+  // Names stored before bidi controls were removed at parse time are cleaned here too.
+  const name = (content.kind === 'document' && safeFileName(content.fileName)) || label;
   const size = item.size === undefined ? undefined : fileSize(item.size, i18n);
   return (
     <a class="media media-file" href={href} download="" title={size ? i18n.t('inbox.kinds.fileLabel', { name, size }) : undefined}>
