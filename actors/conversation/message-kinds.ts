@@ -221,8 +221,12 @@ export function contentOfRow(kind: MessageKind, fields: unknown): MessageContent
  * "CV\u202Efdp.exe" cannot pass for "CVexe.pdf" (Unicode TR #36 §2.3, the "RLO" spoof).
  */
 export function safeFileName(fileName: string | undefined): string {
-  return (fileName ?? '')
-    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+  return withoutBidiControls(fileName ?? '')
     .replace(/[\u0000-\u001f\u007f/\\]/g, ' ')
     .trim();
+}
+
+/** `text` without the characters that reorder what follows them (U+061C, U+200E/F, U+202A–202E, U+2066–2069). */
+export function withoutBidiControls(text: string): string {
+  return text.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
 }

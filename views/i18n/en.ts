@@ -146,11 +146,12 @@ export const en: Catalogue = {
       attachment: 'Attachment',
       downloading: '{{label}} — downloading…',
       unavailable: '{{label}} unavailable',
-      unavailableBecause: '{{label}} unavailable: {{error}}',
+      unavailableBecause: '{{label}} unavailable: the download failed.',
       retry: 'Retry download',
       photoAlt: 'Photo sent by the aspirant',
     },
     kinds: {
+      contactWithoutCard: 'Shared a contact, without its card.',
       sticker: 'Sticker',
       voice: 'Voice note',
       location: 'Location',

@@ -149,11 +149,12 @@ export const es = {
       attachment: 'Adjunto',
       downloading: '{{label}}: descargando…',
       unavailable: '{{label}} no disponible',
-      unavailableBecause: '{{label}} no disponible: {{error}}',
+      unavailableBecause: '{{label}} no disponible: no se pudo descargar.',
       retry: 'Reintentar la descarga',
       photoAlt: 'Foto recibida por WhatsApp',
     },
     kinds: {
+      contactWithoutCard: 'Compartió un contacto, sin su tarjeta.',
       sticker: 'Sticker',
       voice: 'Nota de voz',
       location: 'Ubicación',

@@ -1,5 +1,5 @@
 /** @module views/inbox/media-item — one attachment of a bubble: downloading, unavailable with a retry, or stored (a photo, a sticker, a player, a file to download). */
-import { safeFileName } from '../../actors/conversation/message-kinds';
+import { withoutBidiControls } from '../../actors/conversation/message-kinds';
 import type { MessageContent } from '../../actors/conversation/message-kinds';
 import type { MediaKind } from '../../actors/vocabulary';
 import type { Translator } from '../i18n';
@@ -36,7 +36,10 @@ export function MediaItem({ media, content = { kind: 'text' }, csrf, i18n }: { m
   if (media.state === 'unavailable') {
     return (
       <span class="media media-unavailable">
-        <span safe>{media.error ? i18n.t('inbox.media.unavailableBecause', { label, error: media.error }) : i18n.t('inbox.media.unavailable', { label })}</span>
+        {/* Her words in her language; the technical reason (the worker's, often the network's, in English) on hover. */}
+        <span title={media.error || undefined} safe>
+          {media.error ? i18n.t('inbox.media.unavailableBecause', { label }) : i18n.t('inbox.media.unavailable', { label })}
+        </span>
         <RetryMedia mediaId={media.id} csrf={csrf} i18n={i18n} />
       </span>
     );
@@ -64,9 +67,14 @@ function Player({ tag, href, label, i18n }: { tag: 'audio' | 'video'; href: stri
     </>
   );
   return tag === 'audio' ? (
-    <audio class="media media-audio" controls="" preload="metadata" src={href} aria-label={label}>
-      {fallback}
-    </audio>
+    <span class="media-voice">
+      <span class="media-voice-label" aria-hidden="true" safe>
+        {`🎤 ${label}`}
+      </span>
+      <audio class="media media-audio" controls="" preload="metadata" src={href} aria-label={label}>
+        {fallback}
+      </audio>
+    </span>
   ) : (
     <video class="media media-video" controls src={href} aria-label={label}>
       {fallback}
@@ -88,7 +96,7 @@ export function StoredMedia({ item, content, label, i18n }: { item: MediaView; c
   }
   if (player === 'audio' || player === 'video') return <Player tag={player} href={href} label={label} i18n={i18n} />;
   // Names stored before bidi controls were removed at parse time are cleaned here too.
-  const name = (content.kind === 'document' && safeFileName(content.fileName)) || label;
+  const name = (content.kind === 'document' && withoutBidiControls(content.fileName ?? '').trim()) || label;
   const size = item.size === undefined ? undefined : fileSize(item.size, i18n);
   return (
     <a class="media media-file" href={href} download="" title={size ? i18n.t('inbox.kinds.fileLabel', { name, size }) : undefined}>

@@ -95,3 +95,10 @@ describe('each kind in a bubble', () => {
     }
   });
 });
+
+test('a contact shared without its card says so, not an empty bubble', () => {
+  const html = String(
+    <MessageBubble i18n={translator('es', 'UTC')} message={{ id: 5, sender: 'aspirant', body: '', createdAt: new Date(0), status: 'received', media: [], content: { kind: 'contacts' } }} />,
+  );
+  expect(html).toContain('Compartió un contacto, sin su tarjeta.');
+});

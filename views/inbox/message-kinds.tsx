@@ -76,6 +76,14 @@ export function Contacts({ message, content, i18n, csrf }: { message: MessageVie
         ))}
       </div>
     );
+  // A contact shared with no card attached (nothing to read): say what it was rather than show an empty bubble.
+  if (message.media.length === 0) {
+    return (
+      <p class="msg-note muted" safe>
+        {`👤 ${i18n.t('inbox.kinds.contactWithoutCard')}`}
+      </p>
+    );
+  }
   return <MediaList message={message} content={content} i18n={i18n} csrf={csrf} />;
 }
 

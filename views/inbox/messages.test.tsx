@@ -31,7 +31,13 @@ describe('MessageBubble', () => {
     const html = String(<MessageBubble i18n={en} message={hostile} />);
     expectInert(html);
     expectEscapedText(html);
-    expect(html.split('&lt;script&gt;').length - 1).toBe(5);
+    // Four in text; the media error is its title, where only a quote could end the attribute (and it is escaped).
+    expect(html.split('&lt;script&gt;').length - 1).toBe(4);
+    expect(
+      parse(html)
+        .attributes.filter((a) => a.name === 'title')
+        .map((a) => a.value),
+    ).toContain(HOSTILE_TEXT.replaceAll('"', '&#34;'));
   });
 
   test('has the stable id and a class per sender', () => {
@@ -91,7 +97,13 @@ describe('MessageBubble', () => {
     expect(page).toMatch(/<button type="submit" class="link-button">\s*Retry download\s*<\/button>/);
     expect(page).not.toContain('/media/9/retry');
     expectInert(page);
-    expectEscapedText(page);
+    // The reason in her words; the worker's own (untrusted, technical) on hover, as an attribute value.
+    expect(page).toContain('Photo unavailable: the download failed.');
+    expect(
+      parse(page)
+        .attributes.filter((a) => a.name === 'title')
+        .map((a) => a.value),
+    ).toContain(HOSTILE_TEXT.replaceAll('"', '&#34;'));
     const pushed = String(<MessageReplace i18n={en} message={message} />);
     expect(pushed).toContain('hx-post="/media/8/retry"');
     expect(pushed).not.toContain('_csrf');
