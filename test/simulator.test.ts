@@ -62,6 +62,20 @@ describe('simulator', () => {
     expect(await bad.json()).toMatchObject({ error: { field: 'number' } });
   });
 
+  test('the phone sends what Twilio would for a sticker, a document under its name and a place', async () => {
+    await using t = await testApp(undefined, { overrides: { bot: false } });
+    const send = (fields: Record<string, string | Blob>) => t.request('/dev/phone/messages', { method: 'POST', headers: { 'hx-request': 'true' }, body: phoneForm({ number, ...fields }) });
+    expect((await send({ type: 'sticker', photo: new File([PNG], 'sticker.webp', { type: 'image/webp' }) })).status).toBe(200);
+    expect((await send({ type: 'document', photo: new File(['%PDF-1.4'], 'hoja_de_vida.pdf', { type: 'application/pdf' }) })).status).toBe(200);
+    expect((await send({ latitude: '6.2442', longitude: '-75.5812', label: 'Parque Lleras', address: 'Medellín' })).status).toBe(200);
+    expect((await send({ type: 'sticker' })).status).toBe(400);
+    await t.services.conversations.registry.ask(number, () => null);
+    const stored = await t.database.db.select({ kind: messages.kind, content: messages.content }).from(messages).orderBy(messages.id);
+    expect(stored.map((m) => m.kind)).toEqual(['sticker', 'document', 'location']);
+    expect(stored[1]!.content).toMatchObject({ fileName: 'hoja_de_vida.pdf' });
+    expect(stored[2]!.content).toMatchObject({ latitude: 6.2442, longitude: -75.5812, label: 'Parque Lleras' });
+  });
+
   test('Twilio webhooks are not served in simulator mode, and /dev/phone is not served with Twilio configured', async () => {
     await using t = await testApp();
     expect((await t.request('/webhooks/twilio', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' })).status).toBe(404);

@@ -25,8 +25,9 @@ function checkNumber(number: string): string {
 }
 
 /** The same form fields Twilio would post for this message. */
-function twilioParams(sid: string, number: string, name: string, body: string, media?: { url: string; type: string }): Record<string, string> {
+function twilioParams(sid: string, number: string, name: string, body: string, media?: { url: string; type: string }, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    ...extra,
     MessageSid: sid,
     SmsMessageSid: sid,
     AccountSid: SIM_ACCOUNT_SID,
@@ -66,13 +67,24 @@ export function devPhoneRoutes(deps: DevPhoneDeps) {
       '/messages',
       async function send({ body, request, set }) {
         const number = checkNumber(body.number);
-        const text = body.body?.trim() ?? '';
         const photo = body.photo && body.photo.size > 0 ? body.photo : undefined;
-        if (!text && !photo) throw new BadRequestError('body: write a message or attach a photo.', 'body');
+        // Twilio puts a document's file name in Body when she adds no caption: so does the simulator.
+        const text = body.body?.trim() || (body.type === 'document' && photo?.name ? photo.name : '');
+        const place = body.latitude !== undefined || body.longitude !== undefined;
+        if (!text && !photo && !place) throw new BadRequestError('body: write a message or attach a photo.', 'body');
         if (photo && photo.size > deps.mediaMaxBytes) throw new BadRequestError(`photo: larger than ${deps.mediaMaxBytes} bytes.`, 'photo');
         const media = photo ? { url: deps.simulator.addMedia(new Uint8Array(await photo.arrayBuffer()), photo.type), type: photo.type || 'application/octet-stream' } : undefined;
         const sid = deps.simulator.newMessageSid();
-        const parsed = parseInboundWebhook(twilioParams(sid, number, body.name?.trim() || 'Aspirant', text, media));
+        const extra: Record<string, string> = {};
+        if (body.type) extra.MessageType = body.type;
+        for (const [field, value] of [
+          ['Latitude', body.latitude],
+          ['Longitude', body.longitude],
+          ['Address', body.address],
+          ['Label', body.label],
+        ] as const)
+          if (value !== undefined) extra[field] = value;
+        const parsed = parseInboundWebhook(twilioParams(sid, number, body.name?.trim() || 'Aspirant', text, media, extra));
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
         await deps.conversations.acceptInbound(parsed.value);
         if (request.headers.get('hx-request')) {
@@ -89,6 +101,12 @@ export function devPhoneRoutes(deps: DevPhoneDeps) {
           // In UTF-16 units, so any text WhatsApp allows (MAX_TEXT_CHARACTERS characters) fits: the parser keeps it whole.
           body: t.Optional(t.String({ maxLength: 2 * MAX_TEXT_CHARACTERS })),
           photo: t.Optional(t.File()),
+          // What Twilio's MessageType would say (sticker, audio, document, location…); absent: inferred as Twilio's is.
+          type: t.Optional(t.UnionEnum(['text', 'image', 'sticker', 'audio', 'video', 'document', 'location', 'contacts'])),
+          latitude: t.Optional(t.String({ maxLength: 32 })),
+          longitude: t.Optional(t.String({ maxLength: 32 })),
+          address: t.Optional(t.String({ maxLength: 500 })),
+          label: t.Optional(t.String({ maxLength: 200 })),
         }),
       },
     )
