@@ -117,7 +117,8 @@ function buildRequests(config: LoadConfig, counts: number[], total: number, seqB
 /** Matches row fragments to messages: a row showing "k unread" means the conversation's first k messages are committed. */
 function createTracker(runId: number) {
   const waiting = new Map<number, { count: number; arrive: (at: number) => void }[]>();
-  const rowPattern = /class="conv-name"[^>]*>([^<]*)<[\s\S]*?aria-label="(\d+) unread"/;
+  // The badge's count as data (data-unread), not its label: the label is in the reader's language.
+  const rowPattern = /class="conv-name"[^>]*>([^<]*)<[\s\S]*?data-unread="(\d+)"/;
   const namePattern = new RegExp(`^B${runId}x(\\d+)$`);
   let fragments = 0;
   function expect(conversation: number, count: number, arrive: (at: number) => void): void {
