@@ -78,11 +78,7 @@ function CannedEntry({ i18n, row, csrf, editing, error, errorField }: { i18n: Tr
         <form method="post" action={`/admin/canned/${row.id}`} class="admin-form">
           <CsrfField token={csrf} />
           <Fields i18n={i18n} prefix={`canned-${row.id}`} value={isEditing ? editing : row} error={isEditing ? error : undefined} errorField={errorField} />
-          <div class="form-actions">
-            <button type="submit" safe>
-              {t('admin.canned.save')}
-            </button>
-          </div>
+          <SaveActions i18n={i18n} />
         </form>
       </details>
       <form method="post" action={`/admin/canned/${row.id}/delete`} class="canned-delete">
@@ -92,6 +88,17 @@ function CannedEntry({ i18n, row, csrf, editing, error, errorField }: { i18n: Tr
         </button>
       </form>
     </li>
+  );
+}
+
+/** The row of actions under a canned response's fields: save (the new one's form and each edit form share it). */
+function SaveActions({ i18n }: { i18n: Translator }) {
+  return (
+    <div class="form-actions">
+      <button type="submit" safe>
+        {i18n.t('admin.canned.save')}
+      </button>
+    </div>
   );
 }
 
@@ -115,11 +122,7 @@ export function CannedPage({ i18n, rows, me, csrf, error, errorField, draft, edi
           <p class="muted small" safe>
             {t('admin.canned.variables')}
           </p>
-          <div class="form-actions">
-            <button type="submit" safe>
-              {t('admin.canned.save')}
-            </button>
-          </div>
+          <SaveActions i18n={i18n} />
         </form>
         {rows.length > 0 ? (
           <ul class="canned-list">
