@@ -6,7 +6,7 @@ import { Elysia } from 'elysia';
 import { createLogger } from '../server/logger';
 import { createMetrics } from '../server/metrics';
 import { observability } from '../server/routes/observability';
-import { webhookRoutes } from '../server/routes/webhooks';
+import { twilioWebhookRoutes } from '../server/whatsapp/twilio-webhooks';
 import type { ConversationSystem } from '../server/conversations/system';
 import type { InboundMessage } from '../server/whatsapp/inbound-parse';
 import { computeTwilioSignature } from '../server/whatsapp/signature';
@@ -66,11 +66,11 @@ function sink() {
 }
 
 function webhookApp(conversations: ConversationSystem, withObservability: boolean) {
-  const routes = webhookRoutes({
+  const routes = twilioWebhookRoutes({
     twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, whatsappFrom: `whatsapp:${AGENCY}`, maxMps: 10, timeoutMs: 8000 },
     publicUrl: PUBLIC_URL,
     trustProxy: false,
-    conversations,
+    sink: conversations,
   });
   if (!withObservability) return new Elysia().use(routes);
   // As in server/app.ts: request metrics and one JSON log line per request (written to a sink that drops it).

@@ -21,7 +21,8 @@ import { liveRoutes } from './routes/live';
 import { healthRoutes } from './routes/health';
 import { observability } from './routes/observability';
 import { pushRoutes } from './routes/push';
-import { MAX_INBOUND_BYTES, webhookRoutes } from './routes/webhooks';
+import { MAX_INBOUND_BYTES } from './whatsapp/twilio-webhooks';
+import { providerWebhookRoutes } from './whatsapp/webhook-routes';
 import type { Services } from './wiring';
 
 export interface AppDeps {
@@ -66,7 +67,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .use(assetRoutes())
-    .use(webhookRoutes({ twilio: config.twilio, publicUrl: config.publicUrl, trustProxy: config.trustProxy, conversations: services.conversations }))
+    .use(providerWebhookRoutes(services.provider, services.conversations))
     .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations, localAdminToken: deps.localAdmin?.token }))
     .use(adminAccessApiRoutes({ db: deps.database.db, database: deps.database, localAdminToken: deps.localAdmin?.token }))
     .use(adminReplayApiRoutes({ db: deps.database.db, forms: botSettings(config), localAdminToken: deps.localAdmin?.token }));
@@ -94,7 +95,7 @@ export function createApp(deps: AppDeps) {
     )
     .use(pushRoutes({ db, push: services.push, secureCookies }))
     .use(liveRoutes({ db, presence, hub: services.hub, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
-    .use(formRoutes({ config, db, conversations: services.conversations }));
+    .use(formRoutes({ config, db, conversations: services.conversations, whatsappNumber: services.provider.number }));
   if (services.simulator) {
     app.use(devPhoneRoutes({ db: deps.database.db, simulator: services.simulator, conversations: services.conversations, mediaMaxBytes: config.mediaMaxBytes }));
   }

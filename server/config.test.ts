@@ -90,6 +90,7 @@ describe('loadConfig', () => {
       autoMigrate: false,
       actorIdleMs: 5000,
       mediaMaxBytes: 2048,
+      whatsappProvider: 'twilio',
       twilio: { accountSid: SID, authToken: 'tok', whatsappFrom: 'whatsapp:+14155238886', messagingServiceSid: undefined, apiUrl: 'http://127.0.0.1:9', maxMps: 20, timeoutMs: 8000 },
       s3: { bucket: 'wasap-media', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
       formWebhookSecret: 'f'.repeat(20),

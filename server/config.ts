@@ -2,27 +2,15 @@
 import { mkdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createECDH, randomBytes } from 'node:crypto';
+import { boolean, ConfigError, duration, integer, read, redactUrl, url, type Env } from './config-env';
+import { templates, whatsappConfig, type MetaConfig, type TemplateConfig, type TwilioConfig } from './config-whatsapp';
+import type { ProviderName } from './whatsapp/port';
+
+export { ConfigError } from './config-env';
+export type { MetaConfig, TemplateConfig, TwilioConfig } from './config-whatsapp';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-export interface TwilioConfig {
-  accountSid: string;
-  authToken: string;
-  whatsappFrom?: string;
-  messagingServiceSid?: string;
-  apiUrl?: string;
-  maxMps: number;
-  /** TWILIO_TIMEOUT_MS: per-request timeout of the API client; an unanswered send is then reconciled, never re-sent blind. */
-  timeoutMs: number;
-}
-
-/** An approved WhatsApp template (Twilio Content API) recruiters may send outside the 24-hour window. */
-export interface TemplateConfig {
-  sid: string;
-  name: string;
-  preview: string;
-}
 
 export interface S3Config {
   bucket: string;
@@ -54,7 +42,10 @@ export interface Config {
   autoMigrate: boolean;
   actorIdleMs: number;
   mediaMaxBytes: number;
+  /** WHATSAPP_PROVIDER: who carries WhatsApp (server/config-whatsapp); its settings below, the other's absent. */
+  whatsappProvider: ProviderName;
   twilio?: TwilioConfig;
+  meta?: MetaConfig;
   s3?: S3Config;
   formWebhookSecret?: string;
   metricsToken?: string;
@@ -66,102 +57,6 @@ export interface Config {
   vapidKeys?: VapidKeys;
   /** VAPID_SUBJECT: the contact push services see in every VAPID token (RFC 8292 `sub`), a mailto: or https: URL. */
   vapidSubject: string;
-}
-
-/** A configuration problem: one line naming the variable and what it expects. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID' as const;
-  constructor(
-    readonly variable: string,
-    expected: string,
-    value?: string,
-  ) {
-    super(`${variable}: expected ${expected}${value === undefined ? '' : `, got ${JSON.stringify(value)}`}`);
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === '' ? undefined : value;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
-  }
-  return Number(raw);
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = read(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
-  if (['false', '0', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, 'true or false', raw);
-}
-
-function url(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = read(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, redactUrl(raw));
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`, redactUrl(raw));
-  }
-  return raw;
-}
-
-/** Never echo a password from a connection string back into a log line. */
-function redactUrl(raw: string): string {
-  return raw.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
-}
-
-/** Whether `path` is a readable file holding at least one PEM certificate. */
-function isPemFile(path: string): boolean {
-  try {
-    return readFileSync(path, 'utf8').includes('-----BEGIN CERTIFICATE-----');
-  } catch {
-    return false;
-  }
-}
-
-function twilioConfig(env: Env): TwilioConfig | undefined {
-  const names = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'] as const;
-  const sid = read(env, names[0]);
-  const token = read(env, names[1]);
-  const from = read(env, 'TWILIO_WHATSAPP_FROM');
-  const service = read(env, 'TWILIO_MESSAGING_SERVICE_SID');
-  const apiUrl = url(env, 'TWILIO_API_URL', ['http:', 'https:']);
-  const maxMps = integer(env, 'TWILIO_MAX_MPS', 10, 1, 1000);
-  // Twilio answers a send in well under a second; 8 s (the client's own default is 30 s) keeps one stuck request
-  // from holding its conversation for long.
-  const timeoutMs = integer(env, 'TWILIO_TIMEOUT_MS', 8000, 100, 60_000);
-  // Read by twilio's client (and ours on fetch, server/whatsapp/twilio-http) at the first request: checked now.
-  const caBundle = read(env, 'TWILIO_CA_BUNDLE');
-  if (caBundle !== undefined && !isPemFile(caBundle)) throw new ConfigError('TWILIO_CA_BUNDLE', 'a readable PEM file of certificate authorities', caBundle);
-  if (!sid && !token && !from && !service) return undefined;
-  if (!sid || !/^AC[0-9a-fA-F]{32}$/.test(sid)) {
-    throw new ConfigError(names[0], 'AC followed by 32 hex digits (set all Twilio settings or none)', sid);
-  }
-  if (!token) throw new ConfigError(names[1], 'the auth token of the account (set all Twilio settings or none)');
-  if (!from && !service) {
-    throw new ConfigError('TWILIO_WHATSAPP_FROM', 'whatsapp:+E164 sender, or TWILIO_MESSAGING_SERVICE_SID');
-  }
-  if (from && !/^whatsapp:\+[1-9]\d{7,14}$/.test(from)) {
-    throw new ConfigError('TWILIO_WHATSAPP_FROM', 'whatsapp:+<country code><number>', from);
-  }
-  if (service && !/^MG[0-9a-fA-F]{32}$/.test(service)) {
-    throw new ConfigError('TWILIO_MESSAGING_SERVICE_SID', 'MG followed by 32 hex digits', service);
-  }
-  return { accountSid: sid, authToken: token, whatsappFrom: from, messagingServiceSid: service, apiUrl, maxMps, timeoutMs };
 }
 
 function s3Config(env: Env): S3Config | undefined {
@@ -176,36 +71,6 @@ function s3Config(env: Env): S3Config | undefined {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError('S3_BUCKET', 'an S3 bucket name', bucket);
   if (!region) throw new ConfigError('S3_REGION', 'the bucket region (or AWS_REGION) when S3_BUCKET is set');
   return { bucket, endpoint, region, forcePathStyle };
-}
-
-/** TWILIO_TEMPLATES: a JSON list of {"sid":"HX…","name":"…","preview":"…"}. */
-function templates(env: Env): TemplateConfig[] {
-  const raw = read(env, 'TWILIO_TEMPLATES');
-  if (raw === undefined) return [];
-  const expected = 'a JSON list of {"sid":"HX<32 hex>","name":"…","preview":"…"}';
-  let list: unknown;
-  try {
-    list = JSON.parse(raw);
-  } catch {
-    throw new ConfigError('TWILIO_TEMPLATES', expected);
-  }
-  const valid = (item: unknown): item is TemplateConfig => {
-    const t = item as Partial<TemplateConfig>;
-    return typeof t?.sid === 'string' && /^HX[0-9a-fA-F]{32}$/.test(t.sid) && typeof t.name === 'string' && t.name.length > 0 && typeof t.preview === 'string';
-  };
-  if (!Array.isArray(list) || !list.every(valid)) throw new ConfigError('TWILIO_TEMPLATES', expected);
-  return list.map(({ sid, name, preview }) => ({ sid, name, preview }));
-}
-
-/** `7d`, `48h`, `90m`, `3600s` or a plain number of seconds. */
-function duration(env: Env, name: string, fallbackMs: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallbackMs;
-  const match = /^(\d+)\s*(d|h|m|s)?$/i.exec(raw);
-  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[(match?.[2] ?? 's').toLowerCase() as 'd' | 'h' | 'm' | 's'];
-  const ms = match ? Number(match[1]) * unit : NaN;
-  if (!(ms >= 60_000 && ms <= 90 * 86_400_000)) throw new ConfigError(name, 'a duration from 1m to 90d, like 7d, 48h or 90m', raw);
-  return ms;
 }
 
 /** Bytes of a base64url text without padding, or undefined when it is not exactly that (a padded or standard-base64 key). */
@@ -275,9 +140,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (formWebhookSecret !== undefined && formWebhookSecret.length < 16) {
     throw new ConfigError('FORM_WEBHOOK_SECRET', 'at least 16 characters');
   }
+  const { provider: whatsappProvider, ...whatsapp } = whatsappConfig(env);
   return {
     port,
     host,
+    whatsappProvider,
     publicUrl,
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     databaseUrl,
@@ -288,7 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     autoMigrate: boolean(env, 'WASAP_AUTO_MIGRATE', true),
     actorIdleMs: integer(env, 'ACTOR_IDLE_MS', 600_000, 1_000, 86_400_000),
     mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 16 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-    twilio: twilioConfig(env),
+    ...whatsapp,
     s3: s3Config(env),
     formWebhookSecret,
     metricsToken: read(env, 'METRICS_TOKEN'),

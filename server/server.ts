@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, pgliteDir, type Config } from './config';
 import { createApp } from './app';
-import { MAX_INBOUND_BYTES } from './routes/webhooks';
+import { MAX_INBOUND_BYTES } from './whatsapp/twilio-webhooks';
 import { openDatabase, type Database } from './db/client';
 import { countUsers } from './db/queries/users';
 import { createLocalAdminToken, loopbackUrl, writeLocalAdmin } from './local-admin';

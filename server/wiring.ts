@@ -1,4 +1,4 @@
-/** @module server/wiring — builds the running system from configuration: sender, blob store, workers, the conversation system. */
+/** @module server/wiring — builds the running system from configuration: the WhatsApp provider, blob store, workers, the conversation system. */
 import { botSettings, mediaDir, type Config } from './config';
 import type { Database } from './db/client';
 import { needsMaintenance, startMaintenance, type Maintenance } from './db/maintenance';
@@ -11,14 +11,14 @@ import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
 import { createConversationSystem, type ConversationSystem } from './conversations/system';
 import { createBlobStore, type BlobStore } from './storage';
 import { createMediaQueue, type MediaQueue } from './jobs/media';
-import { createOutboxQueue, type Sender } from './jobs/outbox';
+import { createOutboxQueue } from './jobs/outbox';
 import { createRecoveryQueue } from './jobs/recovery';
 import { createJobRunner, type JobRunner, type QueueHandle } from './jobs/runner';
 import { createTimerQueue } from './jobs/timers';
-import { downloadMedia } from './whatsapp/media-download';
 import { detectMediaType } from './whatsapp/media-type';
+import type { WhatsAppProvider } from './whatsapp/port';
+import { createProvider } from './whatsapp/providers';
 import { createSimulator, type Simulator } from './whatsapp/simulator';
-import { createTwilioSender } from './whatsapp/twilio-sender';
 
 export interface Services {
   hub: Hub;
@@ -29,7 +29,9 @@ export interface Services {
   outbox: QueueHandle;
   media: MediaQueue;
   timers: QueueHandle;
-  /** Present only in simulator mode (no Twilio settings). */
+  /** The WhatsApp provider (WHATSAPP_PROVIDER): Twilio, Meta's Cloud API or the simulator. */
+  provider: WhatsAppProvider;
+  /** Present only in simulator mode (no provider settings). */
   simulator?: Simulator;
   /** Web Push; absent when the server has no VAPID key pair (logged at start). */
   push?: PushService;
@@ -45,14 +47,14 @@ export interface ServiceOptions {
   logger: Logger;
   metrics: Metrics;
   now?: () => number;
-  /** Overrides for tests: a blob store, or a sender in place of Twilio/the simulator. */
+  /** Overrides for tests: a blob store, or a provider in place of the configured one. */
   blobs?: BlobStore;
-  sender?: Sender;
+  sender?: WhatsAppProvider;
   outboxPollMs?: number;
   outboxBackoffMs?: (attempt: number) => number;
   /** How long after an ambiguous send the provider is asked whether it has the message (default 5 s). */
   outboxReconcileAfterMs?: number;
-  /** How long a message keeps being retried while Twilio fails (default 24 h). */
+  /** How long a message keeps being retried while the provider fails (default 24 h). */
   outboxGiveUpAfterMs?: number;
   mediaRetryDelaysMs?: number[];
   /** Delay before retry number `attempt` while the blob store or database is unavailable for media. */
@@ -71,11 +73,6 @@ export interface ServiceOptions {
  */
 const CATCH_UP_EVERY_MS = 5000;
 
-function twilioHost(apiUrl?: string): (host: string) => boolean {
-  const extra = apiUrl ? new URL(apiUrl).hostname : undefined;
-  return (host) => host === extra;
-}
-
 export function buildServices(options: ServiceOptions): Services {
   const { config, database, logger, metrics } = options;
   const hub = createHub();
@@ -92,30 +89,17 @@ export function buildServices(options: ServiceOptions): Services {
     scripts: options.bot === false ? undefined : createScriptCache(database.db),
     commitConcurrency: database.kind === 'pglite' ? 1 : 4,
   });
-  const simulator = config.twilio ? undefined : createSimulator({ hub, publicUrl: config.publicUrl, acceptStatus: (u) => conversations.acceptStatus(u) });
-  const twilio = config.twilio;
-  const sender: Sender =
-    options.sender ??
-    (twilio
-      ? createTwilioSender({
-          accountSid: twilio.accountSid,
-          authToken: twilio.authToken,
-          from: twilio.whatsappFrom,
-          messagingServiceSid: twilio.messagingServiceSid,
-          apiUrl: twilio.apiUrl,
-          timeoutMs: twilio.timeoutMs,
-          statusCallbackUrl: `${config.publicUrl}/webhooks/twilio/status`,
-        })
-      : simulator!.sender);
+  const simulator = config.whatsappProvider === 'simulator' ? createSimulator({ hub, publicUrl: config.publicUrl, acceptStatus: (u) => conversations.acceptStatus(u) }) : undefined;
+  const provider: WhatsAppProvider = options.sender ?? simulator?.provider ?? createProvider({ config, db: database.db, mediaRetryDelaysMs: options.mediaRetryDelaysMs });
   const jobs = createJobRunner({ logger, metrics });
   // Started in this order: the outbox settles the sends a crash left in doubt before events are told again.
   const outbox = createOutboxQueue(jobs, {
     db: database.db,
-    sender,
+    sender: provider,
     notify: (key, outcome) => conversations.tell(key, outcome),
     logger,
     metrics,
-    maxMps: twilio?.maxMps ?? 10,
+    maxMps: provider.maxMps,
     pollMs: options.outboxPollMs,
     backoffMs: options.outboxBackoffMs,
     reconcileAfterMs: options.outboxReconcileAfterMs,
@@ -125,18 +109,7 @@ export function buildServices(options: ServiceOptions): Services {
   const media = createMediaQueue(jobs, {
     db: database.db,
     blobs,
-    async download(url) {
-      const simulated = simulator?.lookup(url);
-      if (simulated) return simulated;
-      if (!twilio) throw new Error("media URL is not the simulator's and Twilio is not configured");
-      return downloadMedia(url, {
-        accountSid: twilio.accountSid,
-        authToken: twilio.authToken,
-        maxBytes: config.mediaMaxBytes,
-        trustedHosts: twilioHost(twilio.apiUrl),
-        retryDelaysMs: options.mediaRetryDelaysMs,
-      });
-    },
+    download: (ref) => provider.fetchMedia(ref),
     detect: detectMediaType,
     storageBackoffMs: options.mediaStorageBackoffMs,
     notify: (key, outcome) => conversations.tell(key, outcome),
@@ -163,6 +136,7 @@ export function buildServices(options: ServiceOptions): Services {
     outbox,
     media,
     timers,
+    provider,
     simulator,
     push,
     async start() {

@@ -19,9 +19,7 @@ function inbound(from: string, body: string, extra: Partial<InboundMessage> = {}
   const sid = `SM${(++sidCounter).toString(16).padStart(32, '0')}`;
   return {
     messageSid: sid,
-    accountSid: `AC${'0'.repeat(32)}`,
-    from,
-    to: '+14155238886',
+    from: { phone: from },
     body,
     media: [],
     content: { kind: 'text' },
@@ -72,7 +70,7 @@ describe.each(drivers)('conversation system on %s', (driver) => {
     expect(message).toMatchObject({ sender: 'recruiter', authorId: user.id, status: 'queued' });
     now += 25 * 60 * 60 * 1000;
     expect(await sys.reply(phone(1), { userId: user.id, body: 'late' })).toMatchObject({ ok: false, code: 'WINDOW_CLOSED' });
-    expect(await sys.reply(phone(1), { userId: user.id, contentSid: 'HX0123', contentVariables: { 1: 'Vale' } })).toMatchObject({ ok: true });
+    expect(await sys.reply(phone(1), { userId: user.id, templateRef: 'HX0123', templateVariables: { 1: 'Vale' } })).toMatchObject({ ok: true });
     await sys.acceptInbound(inbound(phone(1), 'BAJA'), now);
     expect(await sys.reply(phone(1), { userId: user.id, body: 'still there?' })).toMatchObject({ ok: false, code: 'OPTED_OUT' });
     const [aspirant] = await database.db.select().from(aspirants);
@@ -92,13 +90,13 @@ describe.each(drivers)('conversation system on %s', (driver) => {
     const { messageId } = await sys.reply(phone(2), { userId: user.id, body: 'one' });
     const sid = `SM${'f'.repeat(32)}`;
     // "delivered" arrives before the provider's sid is recorded: it is parked, not lost.
-    await sys.acceptStatus({ messageSid: sid, to: phone(2), status: 'delivered' });
+    await sys.acceptStatus({ messageSid: sid, recipient: { phone: phone(2) }, status: 'delivered' });
     await sys.registry.ask(phone(2), () => null);
     expect((await database.db.select().from(messages).where(eq(messages.id, messageId!)))[0]?.status).toBe('queued');
     sys.tell(phone(2), { type: 'outbox.sent', messageId: messageId!, providerSid: sid });
     await sys.registry.ask(phone(2), () => null);
-    for (const status of ['sent', 'read', 'sending', 'delivered'] as const) await sys.acceptStatus({ messageSid: sid, to: phone(2), status });
-    await sys.acceptStatus({ messageSid: sid, to: phone(2), status: 'read' });
+    for (const status of ['sent', 'read', 'sending', 'delivered'] as const) await sys.acceptStatus({ messageSid: sid, recipient: { phone: phone(2) }, status });
+    await sys.acceptStatus({ messageSid: sid, recipient: { phone: phone(2) }, status: 'read' });
     await sys.drain();
     const [row] = await database.db.select().from(messages).where(eq(messages.id, messageId!));
     expect(row).toMatchObject({ providerSid: sid, status: 'read' });

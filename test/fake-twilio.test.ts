@@ -62,7 +62,7 @@ describe('twilio sender against the fake Twilio', () => {
   test('sends a template with its variables, media URLs and a Messaging Service', async () => {
     fake = startFakeTwilio();
     const sender = senderFor(fake, { from: undefined, messagingServiceSid: 'MG' + '1a'.repeat(16), statusCallbackUrl: undefined });
-    await sender.send(message({ body: undefined, contentSid: 'HX' + '2b'.repeat(16), contentVariables: { 1: 'Valentina', 2: 'mañana' } }));
+    await sender.send(message({ body: undefined, template: { ref: 'HX' + '2b'.repeat(16), variables: { 1: 'Valentina', 2: 'mañana' } } }));
     await sender.send(message({ mediaUrl: ['https://wasap.example.co/m/1.jpg', 'https://wasap.example.co/m/2.jpg'], idempotencyKey: 'k2' }));
     const [template, media] = await fake.waitForMessages(2);
     expect(template).toMatchObject({ contentSid: 'HX' + '2b'.repeat(16), messagingServiceSid: 'MG' + '1a'.repeat(16) });
@@ -275,8 +275,8 @@ describe('findSent: reconciling a send that may already have gone out', () => {
     const clock = manualClock();
     fake = startFakeTwilio({ now: clock.now });
     const sender = senderFor(fake);
-    const { sid } = await sender.send(message({ body: undefined, contentSid: 'HX' + '2b'.repeat(16), contentVariables: { 1: 'Valentina' } }));
-    const template = { to: TO, contentSid: 'HX' + '2b'.repeat(16), body: 'ignored for templates' };
+    const { sid } = await sender.send(message({ body: undefined, template: { ref: 'HX' + '2b'.repeat(16), variables: { 1: 'Valentina' } } }));
+    const template = { to: TO, templateRef: 'HX' + '2b'.repeat(16), body: 'ignored for templates' };
     expect(await findSent(sender, { ...template, since: clock.at(0) })).toMatchObject({ sid });
     expect(await findSent(sender, { ...template, since: clock.at(120_000) })).toBeNull();
   });

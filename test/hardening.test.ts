@@ -7,7 +7,7 @@ import { createApiToken } from '../server/services/api-tokens';
 import { expectCspSafe } from '../views/inbox/html-check';
 import { testApp, type TestApp } from './support/app';
 import { listen } from './support/listen';
-import { MAX_INBOUND_BYTES } from '../server/routes/webhooks';
+import { MAX_INBOUND_BYTES } from '../server/whatsapp/twilio-webhooks';
 
 const KIB = 1024;
 

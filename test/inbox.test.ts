@@ -183,9 +183,9 @@ describe('canned responses and templates', () => {
     const refused = await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { body: 'free text' });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('ventana de 24 horas');
-    expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { contentSid: template.sid })).status).toBe(200);
+    expect((await as(t, w.rita, `/inbox/${w.ids.open}/messages`, { templateRef: template.sid })).status).toBe(200);
     const [sent] = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
-    expect(sent).toMatchObject({ templateSid: template.sid });
+    expect(sent).toMatchObject({ templateRef: template.sid });
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { asc, eq } from 'drizzle-orm';
 import { DEFAULT_OPT_NOTICES } from '../actors/conversation/opt-notice';
 import { conversations, inboundEvents, messages, outbox } from '../server/db/schema';
-import { MAX_FORM_FIELDS, MAX_INBOUND_BYTES, parseForm } from '../server/routes/webhooks';
+import { MAX_FORM_FIELDS, MAX_INBOUND_BYTES, parseForm } from '../server/whatsapp/twilio-webhooks';
 import { addUser } from '../server/services/users';
 import { testApp } from './support/app';
 import { drivers } from './support/db';

@@ -51,7 +51,7 @@ describe('decide: the wait', () => {
     expect(answered.state.waitingSince).toBeNull();
     expect(answered.effects).toContainEqual({ type: 'conversation.patch', patch: expect.objectContaining({ waitingSince: null }) });
     const late = T0 + SESSION_WINDOW_MS + 1;
-    const template = decide(waiting, reply({ body: undefined, contentSid: 'HX1' }), late);
+    const template = decide(waiting, reply({ body: undefined, templateRef: 'HX1' }), late);
     expect(template.reply).toEqual({ ok: true });
     expect([template.state.waitingSince, patchOf(template.effects).waitingSince]).toEqual([null, null]);
   });

@@ -111,8 +111,8 @@ describe('decide: recruiter.replied', () => {
     expect(refused.effects).toEqual([]);
     expect(refused.reply).toEqual(expect.objectContaining({ ok: false, code: 'WINDOW_CLOSED' }));
     expect(refused.state).toBe(known);
-    const template = decide(known, { ...reply, body: undefined, contentSid: 'HX123', contentVariables: { 1: 'Vale' } }, late);
-    expect(template.effects[1]).toEqual({ type: 'outbox.enqueue', messageRef: 'reply', body: undefined, contentSid: 'HX123', contentVariables: { 1: 'Vale' } });
+    const template = decide(known, { ...reply, body: undefined, templateRef: 'HX123', templateVariables: { 1: 'Vale' } }, late);
+    expect(template.effects[1]).toEqual({ type: 'outbox.enqueue', messageRef: 'reply', body: undefined, templateRef: 'HX123', templateVariables: { 1: 'Vale' } });
   });
 
   test('an opted-out aspirant gets nothing; an empty reply is refused', () => {

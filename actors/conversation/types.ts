@@ -65,6 +65,10 @@ export interface StatusReceived {
   status: DeliveryStatus;
   errorCode?: number;
   errorMessage?: string;
+  /** Meta's pricing category for the message (`service`, `utility`, `marketing`…), on the status that carries it. */
+  pricingCategory?: string;
+  /** What the provider echoed from our send (Meta's biz_opaque_callback_data): the outbox row's idempotency key. */
+  callbackData?: string;
 }
 
 /** What a recruiter's reply answers its caller (the actor's return value to `registry.call`, never a callback). */
@@ -112,8 +116,8 @@ export interface RecruiterReplied {
   commandId?: string;
   userId: number;
   body?: string;
-  contentSid?: string;
-  contentVariables?: Record<string, string>;
+  templateRef?: string;
+  templateVariables?: Record<string, string>;
 }
 
 export interface OutboxSent {
@@ -222,7 +226,7 @@ export interface NewMessage {
   status: DeliveryStatus;
   providerSid?: string;
   authorId?: number;
-  templateSid?: string;
+  templateRef?: string;
   /** What it is (absent: text). */
   content?: MessageContent;
   /** The message it quotes. */
@@ -247,7 +251,7 @@ export type Effect =
   | { type: 'aspirant.patch'; whatsappName?: string; optedOut?: boolean; locale?: Locale; at: number }
   | { type: 'message.add'; message: NewMessage }
   | { type: 'message.status'; match: { providerSid: string } | { messageId: number }; status: DeliveryStatus; providerSid?: string; errorCode?: number; errorMessage?: string }
-  | { type: 'outbox.enqueue'; messageRef: string; body?: string; contentSid?: string; contentVariables?: Record<string, string> }
+  | { type: 'outbox.enqueue'; messageRef: string; body?: string; templateRef?: string; templateVariables?: Record<string, string> }
   | { type: 'media.record'; mediaId: number; stored?: Omit<MediaStored, 'type' | 'mediaId' | 'messageId' | 'messageKind'>; failed?: string }
   | { type: 'aspirant.profile'; profile: FormProfile; at: number }
   | { type: 'inbound.processed'; eventId: number }

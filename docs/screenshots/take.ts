@@ -153,10 +153,7 @@ let sids = 0;
 function inbound(s: Seeder, who: { number: string; name: string }, body: string, photo?: Uint8Array) {
   const messageSid = `SM${(++sids).toString(16).padStart(32, '0')}`;
   const mediaItems = photo ? [{ url: s.sim.addMedia(photo, 'image/jpeg'), contentType: 'image/jpeg' }] : [];
-  return s.t.services.conversations.acceptInbound(
-    { messageSid, accountSid: `AC${'5'.repeat(32)}`, from: who.number, to: '+15550001234', body, profileName: who.name, media: mediaItems, content: contentFromMedia(mediaItems), raw: {} },
-    clock(),
-  );
+  return s.t.services.conversations.acceptInbound({ messageSid, from: { phone: who.number }, body, profileName: who.name, media: mediaItems, content: contentFromMedia(mediaItems), raw: {} }, clock());
 }
 
 async function reply(s: Seeder, who: { number: string }, userId: number, body: string): Promise<void> {
@@ -298,7 +295,7 @@ async function seed(t: TestApp, browser: Browser): Promise<{ adminId: number; va
       .from(messages)
       .where(sql`${messages.sender} = 'recruiter' and ${messages.body} like '¡Hola, Valentina!%'`);
     if (!sent?.sid) throw new Error('the reply to Valentina has no provider sid');
-    await t.services.conversations.acceptStatus({ messageSid: sent.sid, to: VALENTINA.number, status: 'read' });
+    await t.services.conversations.acceptStatus({ messageSid: sent.sid, recipient: { phone: VALENTINA.number }, status: 'read' });
   });
   await scene(s, ago(45 * MIN), [VALENTINA.number], () =>
     t.services.conversations.addNote(VALENTINA.number, ana, 'Perfil ideal para la campaña de ropa deportiva. Confirmar estatura (dice 1,75 m) en la prueba del jueves.'),

@@ -5,22 +5,23 @@
  * An aspirant's message also creates their aspirant row in the same statement when it is their first.
  */
 import { and, eq, isNull } from 'drizzle-orm';
-import type { ConversationEvent, DeliveryStatus, FormProfile, FormSubmitted, InboundReceived, StatusReceived } from '../../actors/conversation/types';
+import type { ConversationEvent, FormProfile, FormSubmitted, InboundReceived, StatusReceived } from '../../actors/conversation/types';
 import { createInboundWriter, type InboundRow } from '../db/batch-insert';
 import type { Db } from '../db/client';
 import { formSubmissions, inboundEvents } from '../db/schema';
 import type { Metrics } from '../metrics';
-import type { InboundMessage } from '../whatsapp/inbound-parse';
+import type { InboundMessage, StatusUpdate, WhatsAppIdentity } from '../whatsapp/port';
 import { toEvent, type StoredPayload } from './stored-events';
 
-export interface StatusUpdate {
-  messageSid: string;
-  /** The aspirant's number (Twilio's `To` on a status callback). */
-  to: string;
-  status: DeliveryStatus;
-  errorCode?: number;
-  errorMessage?: string;
-  raw?: Record<string, string>;
+export type { StatusUpdate } from '../whatsapp/port';
+
+/**
+ * The conversation key (actor key, `aspirants.whatsapp_id`) of an identity: her number when known, else her BSUID.
+ */
+export function keyOf(identity: WhatsAppIdentity): string {
+  const key = identity.phone ?? identity.bsuid;
+  if (!key) throw new TypeError('A WhatsApp identity needs a phone or a BSUID.');
+  return key;
 }
 
 export interface FormInput {
@@ -47,7 +48,7 @@ export function createIntake(deps: IntakeDeps) {
   // A conversation's rows commit, and its actor is told, in the order they came (server/db/batch-insert).
   const writer = createInboundWriter(db, { concurrency: deps.concurrency });
 
-  async function accept(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, string>, aspirant?: InboundRow['aspirant']) {
+  async function accept(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, unknown>, aspirant?: InboundRow['aspirant']) {
     const id = await writer.insert({ providerSid, kind, conversationKey: key, payload: { event, raw }, aspirant });
     if (id === null) {
       duplicates.inc({ kind });
@@ -73,10 +74,10 @@ export function createIntake(deps: IntakeDeps) {
     /** An aspirant's WhatsApp message; resolves once its row is committed (`duplicate`: it was stored before). */
     acceptInbound(message: InboundMessage, receivedAt = Date.now()): Promise<{ duplicate: boolean; eventId?: number }> {
       // The envelope stays here (and `raw` beside the event); the event carries the provider-neutral message.
-      const { messageSid, accountSid: _account, from, to: _to, waId: _waId, raw, profileName, ...parts } = message;
+      const { messageSid, from, raw, profileName, ...parts } = message;
       const event: Omit<InboundReceived, 'eventId'> = { type: 'inbound.received', messageSid, ...(profileName === undefined ? {} : { profileName }), ...parts, receivedAt };
       // The aspirant row is written with the event: their actor then loads its id with the state.
-      return accept('message', messageSid, from, event, raw, { whatsappName: profileName ?? null });
+      return accept('message', messageSid, keyOf(from), event, raw, { whatsappName: profileName ?? null });
     },
 
     /** A delivery status callback: one row per (message, status), so a repeated callback is a duplicate and a new status a new event. */
@@ -87,8 +88,10 @@ export function createIntake(deps: IntakeDeps) {
         status: update.status,
         errorCode: update.errorCode,
         errorMessage: update.errorMessage,
+        ...(update.pricingCategory === undefined ? {} : { pricingCategory: update.pricingCategory }),
+        ...(update.callbackData === undefined ? {} : { callbackData: update.callbackData }),
       };
-      return accept('status', `${update.messageSid}:${update.status}`, update.to, event, update.raw);
+      return accept('status', `${update.messageSid}:${update.status}`, keyOf(update.recipient), event, update.raw);
     },
 
     /**

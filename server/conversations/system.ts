@@ -126,7 +126,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
    * with the reason (`code` and `message`). Never rejects: a database outage, a dead letter or a closed registry
    * resolve `{ ok: false, message }` too, which the page shows as it is.
    */
-  async function reply(key: string, input: { userId: number; body?: string; contentSid?: string; contentVariables?: Record<string, string> }): Promise<ReplyResult> {
+  async function reply(key: string, input: { userId: number; body?: string; templateRef?: string; templateVariables?: Record<string, string> }): Promise<ReplyResult> {
     let result: CallResult<ReplyResult>;
     try {
       result = await registry.call(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7() });

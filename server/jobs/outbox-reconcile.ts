@@ -1,7 +1,7 @@
 /**
  * @module server/jobs/outbox-reconcile — an `unconfirmed` row (a send whose outcome is unknown: timeout, dropped
  * connection, 5xx, a crash mid-send) is looked up among the recipient's recent messages at the provider before any
- * resend, because Twilio does not deduplicate sends (its idempotency token is best effort).
+ * resend, because providers do not deduplicate sends (Twilio's idempotency token is best effort; Meta has none).
  */
 import { and, eq, ne } from 'drizzle-orm';
 import { exponentialBackoff } from '../../actors/runtime';
@@ -9,14 +9,14 @@ import type { Db } from '../db/client';
 import { outbox } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { classifySendError } from '../whatsapp/send-errors';
-import type { TwilioSender } from '../whatsapp/twilio-sender';
+import type { OutboxSender } from '../whatsapp/port';
+import { providerClassifier } from '../whatsapp/send-errors';
 import type { GiveUpPolicy, OutboxLedger, OutboxRow } from './outbox-ledger';
 import type { JobContext } from './runner';
 
 export interface OutboxReconcileOptions {
   db: Db;
-  sender: TwilioSender;
+  sender: OutboxSender;
   ledger: OutboxLedger;
   policy: GiveUpPolicy;
   logger: Logger;
@@ -29,6 +29,7 @@ export interface OutboxReconcileOptions {
  */
 export function createOutboxReconciler(options: OutboxReconcileOptions) {
   const { db, sender, ledger, policy, logger } = options;
+  const classify = providerClassifier(sender);
   const reconciled = options.metrics.counter('wasap_outbox_reconciled_total', 'Reconciliations of unconfirmed sends, by what the provider said', ['outcome'] as const);
   const lookupBackoff = exponentialBackoff({ baseMs: 5000, capMs: 5 * 60_000 });
   const lookupFailures = new Map<number, number>();
@@ -40,7 +41,7 @@ export function createOutboxReconciler(options: OutboxReconcileOptions) {
   async function lookUp(row: OutboxRow): Promise<string | null | { unknown: string; permanent: boolean }> {
     if (!sender.findSent) return null;
     try {
-      const found = await sender.findSent({ to: row.toNumber, body: row.body ?? undefined, contentSid: row.contentSid ?? undefined, since: row.createdAt });
+      const found = await sender.findSent({ to: row.toNumber, body: row.body ?? undefined, templateRef: row.templateRef ?? undefined, idempotencyKey: row.idempotencyKey, since: row.createdAt });
       if (!found) return null;
       // The same text may have gone out for another row: a sid recorded on another row is not this row's.
       const [taken] = await db
@@ -50,7 +51,7 @@ export function createOutboxReconciler(options: OutboxReconcileOptions) {
         .limit(1);
       return taken ? null : found.sid;
     } catch (error) {
-      const e = classifySendError(error);
+      const e = classify(error);
       logger.warn('could not reconcile an unconfirmed send', { outboxId: row.id, permanent: e.permanent, reason: e.reason });
       return { unknown: e.reason, permanent: e.permanent };
     }
@@ -64,7 +65,7 @@ export function createOutboxReconciler(options: OutboxReconcileOptions) {
       // asking can never work) it fails with a reason that tells the recruiter to check before sending it again.
       if (found.permanent || policy.expired(row)) {
         lookupFailures.delete(row.id);
-        return ledger.fail(ctx, row, `Twilio may have delivered this message, but it could not be checked (${found.unknown}); ask the aspirant before sending it again`);
+        return ledger.fail(ctx, row, `The provider may have delivered this message, but it could not be checked (${found.unknown}); ask the aspirant before sending it again`);
       }
       const n = (lookupFailures.get(row.id) ?? 0) + 1;
       lookupFailures.set(row.id, n);

@@ -5,22 +5,22 @@
  */
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { classifySendError } from '../whatsapp/send-errors';
-import type { TwilioSender } from '../whatsapp/twilio-sender';
+import type { OutboxSender } from '../whatsapp/port';
 import type { ClaimedRow } from './outbox-claim';
+import { providerClassifier } from '../whatsapp/send-errors';
 import type { GiveUpPolicy, OutboxLedger } from './outbox-ledger';
 import type { JobContext } from './runner';
 import { createSendPace } from './send-pace';
 
 export interface OutboxSendOptions {
-  sender: TwilioSender;
+  sender: OutboxSender;
   ledger: OutboxLedger;
   policy: GiveUpPolicy;
   logger: Logger;
   metrics: Metrics;
-  /** Messages per second at most (Twilio's per-sender rate; `TWILIO_MAX_MPS`). */
+  /** Messages per second at most (the provider's per-number rate: TWILIO_MAX_MPS, META_MAX_MPS). */
   maxMps: number;
-  /** Delay before retry `attempt` after a failure Twilio did not take the message in (refused connection, 429). */
+  /** Delay before retry `attempt` after a failure the provider did not take the message in (refused connection, 429). */
   backoff(attempt: number): number;
   /** How long after an ambiguous send the provider is asked whether it has the message. */
   reconcileAfterMs: number;
@@ -29,6 +29,7 @@ export interface OutboxSendOptions {
 /** The send step for a claimed row (`pending` → `sending` by the claim); resolves once the row's next state is written. */
 export function createOutboxSend(options: OutboxSendOptions) {
   const { sender, ledger, policy, logger, backoff } = options;
+  const classify = providerClassifier(sender);
   const retried = options.metrics.counter('wasap_outbox_retried_total', 'Outbound send attempts that will be retried');
   const unconfirmed = options.metrics.counter('wasap_outbox_unconfirmed_total', 'Sends whose outcome was unknown (timeout, dropped connection, 5xx, crash), reconciled before any resend');
   // At most maxMps sends start in any second, across every lane (server/jobs/send-pace).
@@ -42,14 +43,13 @@ export function createOutboxSend(options: OutboxSendOptions) {
       const result = await sender.send({
         to: row.toNumber,
         body: row.body ?? undefined,
-        contentSid: row.contentSid ?? undefined,
-        contentVariables: (row.contentVariables as Record<string, string> | null) ?? undefined,
+        ...(row.templateRef ? { template: { ref: row.templateRef, variables: (row.templateVariables as Record<string, string> | null) ?? undefined } } : {}),
         mediaUrl: row.mediaUrls ?? undefined,
         idempotencyKey: row.idempotencyKey,
       });
       sid = result.sid;
     } catch (error) {
-      const e = classifySendError(error);
+      const e = classify(error);
       if (e.ambiguous) {
         unconfirmed.inc();
         logger.warn('send outcome unknown; it will be looked up before any resend', { outboxId: row.id, attempt: row.attempts, providerCode: e.providerCode, reason: e.reason });

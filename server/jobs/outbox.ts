@@ -13,7 +13,7 @@ import { exponentialBackoff } from '../../actors/runtime';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { TwilioSender } from '../whatsapp/twilio-sender';
+import type { OutboxSender } from '../whatsapp/port';
 import { createOutboxClaim, type ClaimedRow } from './outbox-claim';
 import { createOutboxLedger, giveUpPolicy, type SendOutcome } from './outbox-ledger';
 import { createOutboxReconciler } from './outbox-reconcile';
@@ -22,8 +22,8 @@ import type { JobRunner, QueueHandle } from './runner';
 
 export type { SendOutcome } from './outbox-ledger';
 
-/** Anything that sends one message: the Twilio sender or the simulator. */
-export type Sender = TwilioSender;
+/** Anything that sends one message: a provider (Twilio, Meta, the simulator) or a test's stand-in. */
+export type Sender = OutboxSender;
 
 export interface OutboxQueueOptions {
   db: Db;

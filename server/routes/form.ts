@@ -37,6 +37,8 @@ export interface FormRouteDeps {
   config: Config;
   db: Db;
   conversations: Pick<ConversationSystem, 'acceptForm'>;
+  /** Our WhatsApp number (E.164) for the privacy page's contact line, when the provider knows it. */
+  whatsappNumber?: string;
   now?: () => number;
   limits?: Partial<FormRateLimits>;
 }
@@ -173,8 +175,7 @@ export function formRoutes(deps: FormRouteDeps) {
       '/privacy',
       function privacy({ query, request }) {
         const locale = pickLocale(query.lang, null, request.headers.get('accept-language'));
-        const whatsappNumber = config.twilio?.whatsappFrom?.replace(/^whatsapp:/, '');
-        return page(PrivacyPage({ locale, agencyName, whatsappNumber }));
+        return page(PrivacyPage({ locale, agencyName, whatsappNumber: deps.whatsappNumber }));
       },
       { query: langQuery },
     )

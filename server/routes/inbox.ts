@@ -24,6 +24,7 @@ import type { MediaQueue } from '../jobs/media';
 import { htmlResponse } from './html';
 import { mediaResponse } from './media-response';
 import { openDeadLettersOf, summarise } from '../conversations/dead-letters';
+import { TEMPLATE_REF_MAX, TEMPLATE_REF_PATTERN } from '../whatsapp/port';
 
 export interface InboxDeps {
   db: Db;
@@ -171,7 +172,7 @@ export function inboxRoutes(deps: InboxDeps) {
         const i18n = readerOf(user);
         // A form sends a textarea's line breaks as CR LF: WhatsApp shows LF the same, and counts one character, not two.
         const text = body.body?.replace(/\r\n?/g, '\n');
-        const result = await deps.conversations.reply(key, { userId: user.id, body: text, contentSid: body.contentSid || undefined });
+        const result = await deps.conversations.reply(key, { userId: user.id, body: text, templateRef: body.templateRef || undefined });
         if (!result.ok) {
           const counted = { count: i18n.number(charCount(text?.trim() ?? '')), max: i18n.number(MAX_BODY_CHARS) };
           const composer = composerAfter(params.id, session.csrfToken, i18n, refusal(result.code, i18n, counted), text);
@@ -184,7 +185,7 @@ export function inboxRoutes(deps: InboxDeps) {
       {
         requireUser: true,
         params: idParams,
-        body: t.Object({ body: t.Optional(t.String({ maxLength: REPLY_FIELD_GUARD })), contentSid: t.Optional(t.String({ maxLength: 64, pattern: '^(HX[0-9a-fA-F]{32})?$' })) }),
+        body: t.Object({ body: t.Optional(t.String({ maxLength: REPLY_FIELD_GUARD })), templateRef: t.Optional(t.String({ maxLength: TEMPLATE_REF_MAX, pattern: TEMPLATE_REF_PATTERN })) }),
       },
     )
     .post(

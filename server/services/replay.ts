@@ -49,7 +49,7 @@ function summarise(event: ConversationEvent): string {
     case 'timer.fired':
       return `timer ${event.name}`;
     case 'recruiter.replied':
-      return event.body ?? `template ${event.contentSid ?? ''}`;
+      return event.body ?? `template ${event.templateRef ?? ''}`;
     case 'status.received':
       return `${event.messageSid} → ${event.status}`;
     default:

@@ -5,27 +5,16 @@
  * unknown type, a bad coordinate or media item — kept, cut or left out, and marked (`marks`). Only an envelope that
  * cannot be routed or de-duplicated (no MessageSid, no From…) is a 400.
  */
-import type { InboundMedia, InboundParts } from '../../actors/conversation/message-kinds';
+import type { InboundMedia } from '../../actors/conversation/message-kinds';
 import { normaliseWhatsAppAddress } from './phone';
+import type { InboundMessage } from './port';
 import { twilioContent, twilioContext, twilioReferral } from './twilio-kinds';
 import { MAX_TEXT_CHARACTERS, optional, stripNuls, webhookFields, type WebhookFields } from './webhook-fields';
 
 export { optional, stripNuls };
+export type { InboundMessage } from './port';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
-
-/** One inbound message: its envelope, the message model, and every field Twilio sent (`raw`, stored with the event). */
-export interface InboundMessage extends InboundParts {
-  messageSid: string;
-  accountSid: string;
-  /** E.164, without the `whatsapp:` prefix. */
-  from: string;
-  to: string;
-  profileName?: string;
-  waId?: string;
-  /** Every parameter Twilio sent, NULs removed, values cut to MAX_TEXT_CHARACTERS: the audit copy. */
-  raw: Record<string, string>;
-}
 
 /** Twilio delivers at most 10 media items per message (WhatsApp sends one): items past this are left out and marked. */
 export const MAX_MEDIA = 10;
@@ -123,24 +112,24 @@ function flag(fields: WebhookFields, field: string): boolean {
 function build(params: Record<string, string>): InboundMessage {
   const fields = webhookFields(params);
   const { raw } = fields;
-  const envelope = {
-    messageSid: sid(raw, 'MessageSid', MESSAGE_SID, 'SM or MM followed by 32 hex digits'),
-    accountSid: sid(raw, 'AccountSid', ACCOUNT_SID, 'AC followed by 32 hex digits'),
-    from: address(raw, 'From'),
-    to: address(raw, 'To'),
-  };
+  // AccountSid and To are checked (a form without them is not Twilio's) and kept in `raw`; the message is from
+  // her number: Twilio's WhatsApp webhooks carry no business-scoped user id.
+  const messageSid = sid(raw, 'MessageSid', MESSAGE_SID, 'SM or MM followed by 32 hex digits');
+  sid(raw, 'AccountSid', ACCOUNT_SID, 'AC followed by 32 hex digits');
+  const envelope = { messageSid, from: { phone: address(raw, 'From') } };
+  address(raw, 'To');
   const media = parseMedia(fields);
   const { content, body } = twilioContent(fields, media, fields.text('Body', MAX_TEXT_CHARACTERS) ?? '');
   const message: InboundMessage = { ...envelope, body, content, media, raw };
   // Absent fields stay absent (not `undefined`): the message is stored and compared as JSON.
   const profileName = fields.text('ProfileName');
+  // WaId is her number's digits: kept in `raw` when it is digits, marked otherwise.
   const waId = fields.text('WaId')?.trim();
   // A reaction's OriginalRepliedMessageSid is the message it reacts to (its content), not a quote.
   const context = content.kind === 'reaction' ? undefined : twilioContext(fields);
   const referral = twilioReferral(fields);
   if (profileName !== undefined) message.profileName = profileName;
-  if (waId !== undefined && DIGITS.test(waId)) message.waId = waId;
-  else if (waId !== undefined) fields.mark('WaId', 'invalid');
+  if (waId !== undefined && !DIGITS.test(waId)) fields.mark('WaId', 'invalid');
   if (context) message.context = context;
   if (referral) message.referral = referral;
   if (flag(fields, 'Forwarded')) message.forwarded = true;

@@ -10,7 +10,7 @@
  * (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/). An
  * aspirant is found by her BSUID where there is one, else by her phone; both are attributes that may be missing.
  */
-import type { Elysia } from 'elysia';
+import type { AnyElysia } from 'elysia';
 import type { InboundParts } from '../../actors/conversation/message-kinds';
 import type { DeliveryStatus } from '../../actors/vocabulary';
 import type { SendError } from './send-errors';
@@ -102,7 +102,8 @@ export interface SentQuery {
   to: string;
   body?: string;
   templateRef?: string;
-  idempotencyKey: string;
+  /** The outbox row's key, as sent (Meta matches it against the biz_opaque_callback_data its statuses echo). */
+  idempotencyKey?: string;
   /** When the outbox row was marked `sending`. */
   since: Date;
 }
@@ -147,7 +148,7 @@ export interface WhatsAppProvider {
   /** Our own number, E.164, for the form's "back to WhatsApp" link; undefined when unknown (Messaging Service). */
   readonly number?: string;
   /** Elysia routes that verify, parse and hand webhooks to `sink`; answer only once the sink has stored them. */
-  webhooks(sink: WebhookSink): Elysia<any, any, any, any, any, any, any>;
+  webhooks(sink: WebhookSink): AnyElysia;
   send(message: OutboundMessage): Promise<SendResult>;
   /**
    * After an ambiguous send: the message if the provider has it, null when it surely does not, or throws a SendError
@@ -161,3 +162,14 @@ export interface WhatsAppProvider {
   /** Turns anything a send threw into a SendError (default server/whatsapp/send-errors classifySendError). */
   classify?(error: unknown): SendError;
 }
+
+/**
+ * A template reference as a form may post it: Twilio's Content SID (`HX` + 32 hex), or Meta's `name:language` (a
+ * template name is lower-case letters, digits and underscores, at most 512 characters; the language a code such as
+ * `es`, `es_CO`, `en_US` — Meta's message-templates reference). The empty string stands for none.
+ */
+export const TEMPLATE_REF_PATTERN = '^(HX[0-9a-fA-F]{32}|[a-z0-9_]{1,512}:[a-z]{2,3}(_[A-Za-z]{2,4})?)?$';
+export const TEMPLATE_REF_MAX = 540;
+
+/** What the outbox needs of a provider: sending, reconciling an ambiguous send, and classifying failures. */
+export type OutboxSender = Pick<WhatsAppProvider, 'send' | 'findSent' | 'classify'>;

@@ -116,3 +116,8 @@ export function classifySendError(error: unknown): SendError {
   const message = error instanceof Error ? error.message : String(error);
   return new SendError({ permanent: false, ambiguous: true, reason: `Unexpected error while sending: ${message}`, cause: error });
 }
+
+/** How `provider` classifies what its sends throw: its own `classify`, else classifySendError (Twilio's and network shapes). */
+export function providerClassifier(provider: { classify?: (error: unknown) => SendError }): (error: unknown) => SendError {
+  return provider.classify ?? classifySendError;
+}

@@ -1,8 +1,13 @@
-/** @module server/whatsapp/simulator — WhatsApp without Twilio: records sends, simulates delivery, plays the aspirant's phone. */
+/**
+ * @module server/whatsapp/simulator — WhatsApp without a provider account, as a WhatsAppProvider: records sends,
+ * simulates delivery through the same status path as a provider's callbacks, and plays the aspirant's phone
+ * (/dev/phone). It has no webhooks: the phone page hands its messages to the intake directly.
+ */
+import { Elysia } from 'elysia';
 import { PhoneBubblePush } from '../../views/dev/phone';
 import type { Hub } from '../realtime/hub';
-import type { StatusUpdate } from '../conversations/system';
-import type { OutboundMessage, SendResult, TwilioSender } from './twilio-sender';
+import type { OutboundMessage, SendResult, StatusUpdate, WhatsAppProvider } from './port';
+import { MediaDownloadError } from './media-download';
 
 export interface SimulatorOptions {
   hub: Hub;
@@ -14,6 +19,8 @@ export interface SimulatorOptions {
 
 export const SIM_ACCOUNT_SID = `AC${'5'.repeat(32)}`;
 export const SIM_NUMBER = '+15550001234';
+/** The simulator's pace: as a new Twilio sender's default. */
+export const SIM_MAX_MPS = 10;
 
 function randomSid(prefix: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -32,17 +39,27 @@ export function createSimulator(options: SimulatorOptions) {
 
   /** Delivery is simulated as Twilio reports it: sent, then delivered, through the same status path as callbacks. */
   function simulateDelivery(to: string, sid: string): void {
+    const recipient = to.startsWith('+') ? { phone: to } : { bsuid: to };
     const run = (async () => {
-      await options.acceptStatus({ messageSid: sid, to, status: 'sent' });
-      await options.acceptStatus({ messageSid: sid, to, status: 'delivered' });
+      await options.acceptStatus({ messageSid: sid, recipient, status: 'sent' });
+      await options.acceptStatus({ messageSid: sid, recipient, status: 'delivered' });
     })().finally(() => pending.delete(run));
     pending.add(run);
   }
 
-  const sender: TwilioSender = {
+  const provider: WhatsAppProvider = {
+    name: 'simulator',
+    maxMps: SIM_MAX_MPS,
+    number: SIM_NUMBER,
+    webhooks: () => new Elysia({ name: 'simulator-webhooks' }),
+    async fetchMedia(url) {
+      const found = lookup(url);
+      if (!found) throw new MediaDownloadError('MEDIA_DOWNLOAD_FAILED', 'The simulator no longer holds this file (it keeps the newest files in memory only)');
+      return found;
+    },
     async send(message: OutboundMessage): Promise<SendResult> {
       const sid = randomSid('SM');
-      const body = message.body ?? `[template ${message.contentSid ?? ''}]`;
+      const body = message.body ?? `[template ${message.template?.ref ?? ''}]`;
       const html = await PhoneBubblePush({ message: { id: sid, mine: false, body, at: new Date() } });
       options.hub.publish(phoneTopic(message.to), html);
       simulateDelivery(message.to, sid);
@@ -63,7 +80,7 @@ export function createSimulator(options: SimulatorOptions) {
   }
 
   return {
-    sender,
+    provider,
     addMedia,
     lookup,
     newMessageSid: () => randomSid('SM'),

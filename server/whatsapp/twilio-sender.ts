@@ -3,6 +3,7 @@ import twilio from 'twilio';
 import { isE164, toWhatsAppAddress } from './phone';
 import { SendError, classifySendError } from './send-errors';
 import { FetchRequestClient, perCallHeaders } from './twilio-http';
+import type { OutboundMessage, SendResult, SentQuery } from './port';
 
 export { rebaseUri } from './twilio-http';
 
@@ -19,33 +20,7 @@ export interface TwilioSenderOptions {
   timeoutMs?: number;
 }
 
-export interface OutboundMessage {
-  /** E.164 recipient, without the `whatsapp:` prefix. */
-  to: string;
-  body?: string;
-  /** An approved template (Content API); required outside the 24-hour window. */
-  contentSid?: string;
-  contentVariables?: Record<string, string>;
-  mediaUrl?: string[];
-  /** Same key on every retry of one outbox row. */
-  idempotencyKey: string;
-}
-
-export interface SendResult {
-  sid: string;
-  status: string;
-}
-
-/** What the outbox knows about a send that may or may not have reached Twilio. */
-export interface SentQuery {
-  /** E.164 recipient, without the `whatsapp:` prefix. */
-  to: string;
-  /** The text sent. Ignored when `contentSid` is set: Twilio lists a template's rendered text. */
-  body?: string;
-  contentSid?: string;
-  /** When the outbox row was marked 'sending'. */
-  since: Date;
-}
+export type { OutboundMessage, SendResult, SentQuery } from './port';
 
 export interface TwilioSender {
   send(message: OutboundMessage): Promise<SendResult>;
@@ -75,9 +50,10 @@ export const IDEMPOTENCY_HEADER = 'I-Twilio-Idempotency-Token';
 
 function checkMessage(message: OutboundMessage): void {
   if (!isE164(message.to)) {
-    throw new SendError({ permanent: true, reason: "Invalid 'To' number: it must look like +573001234567" });
+    // A BSUID-only aspirant (no number): Twilio's WhatsApp API addresses people by number only.
+    throw new SendError({ permanent: true, reason: "Invalid 'To' number: it must look like +573001234567 (Twilio cannot send to a WhatsApp username without a number)" });
   }
-  if (!message.body && !message.contentSid && !message.mediaUrl?.length) {
+  if (!message.body && !message.template && !message.mediaUrl?.length) {
     throw new SendError({ permanent: true, reason: 'Nothing to send: the message has no text, template or media' });
   }
 }
@@ -96,7 +72,7 @@ export function pickSent(messages: readonly ListedMessage[], query: SentQuery): 
   let best: ListedMessage | undefined;
   for (const message of messages) {
     if (message.direction !== 'outbound-api' || !(createdAt(message) >= earliest)) continue;
-    if (!query.contentSid && (message.body ?? '') !== (query.body ?? '')) continue;
+    if (!query.templateRef && (message.body ?? '') !== (query.body ?? '')) continue;
     if (!best || createdAt(message) > createdAt(best)) best = message;
   }
   return best ? { sid: best.sid, status: best.status } : null;
@@ -117,8 +93,8 @@ export function createTwilioSender(opts: TwilioSenderOptions): TwilioSender {
       ...(opts.messagingServiceSid ? { messagingServiceSid: opts.messagingServiceSid } : {}),
       ...(opts.statusCallbackUrl ? { statusCallback: opts.statusCallbackUrl } : {}),
       ...(message.body ? { body: message.body } : {}),
-      ...(message.contentSid ? { contentSid: message.contentSid } : {}),
-      ...(message.contentVariables ? { contentVariables: JSON.stringify(message.contentVariables) } : {}),
+      ...(message.template ? { contentSid: message.template.ref } : {}),
+      ...(message.template?.variables ? { contentVariables: JSON.stringify(message.template.variables) } : {}),
       ...(message.mediaUrl?.length ? { mediaUrl: message.mediaUrl } : {}),
     };
   }

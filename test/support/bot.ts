@@ -7,7 +7,7 @@ let sids = 0;
 
 export function inbound(from: string, body: string, media: InboundMessage['media'] = []): InboundMessage {
   const sid = `SM${(++sids).toString(16).padStart(32, '0')}`;
-  return { messageSid: sid, accountSid: `AC${'5'.repeat(32)}`, from, to: '+15550001234', body, media, content: contentFromMedia(media), raw: {}, profileName: 'Valentina' };
+  return { messageSid: sid, from: { phone: from }, body, media, content: contentFromMedia(media), raw: {}, profileName: 'Valentina' };
 }
 
 export const PROFILE: FormProfile = {

@@ -13,9 +13,7 @@ export async function aspirantWhoWrote(t: TestApp, number: string, profileName =
   const sid = `SMform${(++counter).toString().padStart(4, '0')}${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
   await t.services.conversations.acceptInbound({
     messageSid: sid,
-    accountSid: `AC${'0'.repeat(32)}`,
-    from: number,
-    to: '+14155238886',
+    from: { phone: number },
     body: 'Hola',
     profileName,
     media: [],

@@ -39,11 +39,11 @@ describe('Composer inside the window', () => {
 describe('Composer outside the window', () => {
   const html = String(<Composer i18n={en} {...base} window={closedWindow} />);
 
-  test('has no enabled free-text box and shows the template picker posting contentSid', () => {
+  test('has no enabled free-text box and shows the template picker posting templateRef', () => {
     expect(textareas(html)).toEqual([]);
     expect(html).toContain('The 24-hour window closed');
     expect(html).toContain('class="template-picker"');
-    expect(parse(html).attributes.filter((attribute) => attribute.tag === 'input' && attribute.name === 'name' && attribute.value === 'contentSid')).toHaveLength(2);
+    expect(parse(html).attributes.filter((attribute) => attribute.tag === 'input' && attribute.name === 'name' && attribute.value === 'templateRef')).toHaveLength(2);
     expect(html).toContain('value="HX111"');
     expect(html).not.toContain('name="body"');
   });
@@ -58,7 +58,7 @@ describe('Composer for an opted-out aspirant', () => {
     const html = String(<Composer i18n={en} {...base} window={openWindow} optedOut />);
     expect(html).toContain('opted out');
     expect(textareas(html)).toEqual([]);
-    expect(html).not.toContain('contentSid');
+    expect(html).not.toContain('templateRef');
   });
 });
 

@@ -182,7 +182,7 @@ function ClosedComposer({ conversationId, csrf, window, templates, i18n }: Compo
   );
 }
 
-/** Approved WhatsApp templates, sent by `contentSid` to the same messages endpoint. */
+/** Approved WhatsApp templates, sent by `templateRef` to the same messages endpoint. */
 export function TemplatePicker({ conversationId, csrf, templates, i18n }: { conversationId: number; csrf?: string; templates: TemplateView[]; i18n: Translator }) {
   if (templates.length === 0) {
     return (
@@ -200,7 +200,7 @@ export function TemplatePicker({ conversationId, csrf, templates, i18n }: { conv
         <div class="template-options">
           {templates.map((template, index) => (
             <label class="template-option">
-              <input type="radio" name="contentSid" value={template.sid} required checked={index === 0} />
+              <input type="radio" name="templateRef" value={template.sid} required checked={index === 0} />
               <span class="template-name" safe>
                 {template.name}
               </span>

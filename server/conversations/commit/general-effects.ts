@@ -207,8 +207,8 @@ async function enqueue(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'outbox
     idempotencyKey: Bun.randomUUIDv7(),
     toNumber: ctx.key,
     body: effect.body,
-    contentSid: effect.contentSid,
-    contentVariables: effect.contentVariables,
+    templateRef: effect.templateRef,
+    templateVariables: effect.templateVariables,
   });
   ctx.result.enqueued = true;
 }

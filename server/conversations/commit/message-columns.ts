@@ -29,7 +29,7 @@ const BY_FIELD = {
   status: text('status', (m) => m.status, 'delivery_status'),
   providerSid: text('provider_sid', (m) => m.providerSid),
   authorId: text('author_id', (m) => m.authorId, 'int'),
-  templateSid: text('template_sid', (m) => m.templateSid),
+  templateRef: text('template_ref', (m) => m.templateRef),
   content: [
     { column: 'kind', type: 'message_kind', input: (m) => (m.content ? storedContent(m.content).kind : 'text') },
     { column: 'content', type: 'jsonb', input: (m) => (m.content ? storedContent(m.content).fields : null) },

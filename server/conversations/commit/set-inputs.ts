@@ -70,8 +70,8 @@ export function inputsOf(plans: SetPlan[]) {
       seq: p.messages.findIndex((m) => m.ref === o.messageRef),
       idempotency_key: o.idempotencyKey,
       body: o.body ?? null,
-      content_sid: o.contentSid ?? null,
-      content_variables: o.contentVariables ?? null,
+      template_ref: o.templateRef ?? null,
+      template_variables: o.templateVariables ?? null,
     })),
   );
   const cancels = plans.flatMap((p, ord) => p.cancel.map((name) => ({ ord, name })));

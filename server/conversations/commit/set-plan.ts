@@ -18,7 +18,7 @@ export interface SetPlan {
   /** The merged patch, or null when the event had none (the row is not touched). */
   patch: ConversationPatch | null;
   messages: Omit<NewMessage, 'media'>[];
-  outbox: { messageRef: string; idempotencyKey: string; body?: string; contentSid?: string; contentVariables?: Record<string, string> }[];
+  outbox: { messageRef: string; idempotencyKey: string; body?: string; templateRef?: string; templateVariables?: Record<string, string> }[];
   /** Pending timers of the conversation to cancel, by name ('*': all), before this event's new ones. */
   cancel: string[];
   /** New timers; `cancelled` when a later effect of the same event cancelled it again (the row is kept, as the general path does). */
@@ -74,7 +74,7 @@ export function setPlan(state: ConversationState, event: ConversationEvent, effe
       }
       case 'outbox.enqueue':
         if (!plan.messages.some((m) => m.ref === effect.messageRef)) throw new Error(`outbox.enqueue refers to unknown message ${effect.messageRef}`);
-        plan.outbox.push({ messageRef: effect.messageRef, idempotencyKey: Bun.randomUUIDv7(), body: effect.body, contentSid: effect.contentSid, contentVariables: effect.contentVariables });
+        plan.outbox.push({ messageRef: effect.messageRef, idempotencyKey: Bun.randomUUIDv7(), body: effect.body, templateRef: effect.templateRef, templateVariables: effect.templateVariables });
         break;
       case 'timer.cancel':
         cancelTimer(plan, effect.name);

@@ -125,10 +125,10 @@ export function setStatement(plans: SetPlan[]): SQL {
   }
   if (has.outbox) {
     ctes.push(sql`queued as (
-      insert into outbox (message_id, conversation_id, idempotency_key, to_number, body, content_sid, content_variables)
-      select n.id, c.id, o.idempotency_key, c.key, o.body, o.content_sid, o.content_variables
+      insert into outbox (message_id, conversation_id, idempotency_key, to_number, body, template_ref, template_variables)
+      select n.id, c.id, o.idempotency_key, c.key, o.body, o.template_ref, o.template_variables
       from jsonb_to_recordset(${json(input.outbox)}) as o(ord int, n int, seq int, idempotency_key text, body text,
-        content_sid text, content_variables jsonb)
+        template_ref text, template_variables jsonb)
       join conv c on c.ord = o.ord join numbered n on n.conversation_id = c.id and n.seq = o.seq
       order by o.ord, o.n
       returning id

@@ -59,7 +59,7 @@ export const messages = pgTable(
     status: deliveryStatus('status').notNull(),
     errorCode: integer('error_code'),
     errorMessage: text('error_message'),
-    templateSid: text('template_sid'),
+    templateRef: text('template_ref'),
     /**
      * What the message is (actors/vocabulary MESSAGE_KINDS) and the fields of its kind, without `kind` (null when it
      * has none): actors/conversation/message-kinds, read back with `contentOfRow(kind, content)`. Its text — typed,

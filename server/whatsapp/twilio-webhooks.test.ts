@@ -1,7 +1,7 @@
-/** @module server/routes/webhooks.test — the webhook's form parser decodes exactly as URLSearchParams does. */
+/** @module server/whatsapp/twilio-webhooks.test — the webhook's form parser decodes exactly as URLSearchParams does. */
 import { describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { parseForm } from './webhooks';
+import { parseForm } from './twilio-webhooks';
 
 function reference(text: string): Record<string, string> {
   const params: Record<string, string> = Object.create(null);

@@ -1,19 +1,20 @@
-/** @module server/routes/webhooks — Twilio's inbound and status webhooks: signature, parse, durable write, then 200. */
+/** @module server/whatsapp/twilio-webhooks — Twilio's inbound and status webhooks: signature, parse, durable write (the port's WebhookSink), then 200. */
 import { Elysia } from 'elysia';
 import type { TwilioConfig } from '../config';
-import { AppError, BadRequestError, ForbiddenError } from '../errors';
-import type { ConversationSystem } from '../conversations/system';
-import { parseInboundWebhook } from '../whatsapp/inbound-parse';
-import { verifyTwilioSignature, webhookUrl } from '../whatsapp/signature';
-import { parseStatusCallback } from '../whatsapp/status-parse';
+import { BadRequestError, ForbiddenError } from '../errors';
+import { parseInboundWebhook } from './inbound-parse';
+import { verifyTwilioSignature, webhookUrl } from './signature';
+import { parseStatusCallback } from './status-parse';
 import { readBody } from '../forms/http';
+import { ACCEPT_DEADLINE_MS, NOT_STORED, TooManyFieldsError } from './webhook-routes';
 import { withDeadline } from '../db/deadline';
+import type { WebhookSink } from './port';
 
-export interface WebhookDeps {
-  twilio?: TwilioConfig;
+export interface TwilioWebhookDeps {
+  twilio: TwilioConfig;
   publicUrl: string;
   trustProxy: boolean;
-  conversations: ConversationSystem;
+  sink: WebhookSink;
 }
 
 /** A status callback is a few hundred bytes; anything far larger is not Twilio. */
@@ -25,19 +26,7 @@ const MAX_STATUS_BYTES = 64 * 1024;
  * limit is 1,600 characters (server/whatsapp/webhook-fields), so only something that is not Twilio comes near this.
  */
 export const MAX_INBOUND_BYTES = 4 * 1024 * 1024;
-/**
- * Twilio gives a webhook 15 s (its default timeout), then calls the fallback URL; answering 503 well before that
- * while the database is unreachable lets it do so — never 200 without the row stored.
- */
-const ACCEPT_DEADLINE_MS = 1500;
-const NOT_STORED = 'The message could not be stored in time; send it again (a repeat is recognised and processed once).';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
-
-class NotConfiguredError extends AppError {
-  constructor() {
-    super('TWILIO_NOT_CONFIGURED', 404, 'Twilio is not configured on this server (simulator mode); use /dev/phone, or set TWILIO_* settings.');
-  }
-}
 
 /**
  * How many fields a webhook form may have. Twilio's inbound WhatsApp webhook sends about 40 fields, 20 more with ten
@@ -45,12 +34,6 @@ class NotConfiguredError extends AppError {
  * and sorting them for the signature check would cost the server seconds; the values' content is never limited here.
  */
 export const MAX_FORM_FIELDS = 512;
-
-class TooManyFieldsError extends AppError {
-  constructor(max: number) {
-    super('TOO_MANY_FIELDS', 413, `The form has more than ${max} fields; Twilio's webhooks have fewer than 100.`);
-  }
-}
 
 /** Reads the form body as received (the signature covers the original values) — first value of a repeated name. */
 async function formParams(request: Request, max: number): Promise<Record<string, string>> {
@@ -102,9 +85,9 @@ function twiml(): Response {
   return new Response(EMPTY_TWIML, { headers: { 'content-type': 'text/xml; charset=utf-8' } });
 }
 
-export function webhookRoutes(deps: WebhookDeps) {
+/** `POST /webhooks/twilio` (messages) and `POST /webhooks/twilio/status` (statuses), for the Twilio provider. */
+export function twilioWebhookRoutes(deps: TwilioWebhookDeps) {
   async function verified(request: Request, path: string, max: number): Promise<Record<string, string>> {
-    if (!deps.twilio) throw new NotConfiguredError();
     // Twilio signs every request: one without a signature is refused before its body is read.
     if (!request.headers.get('x-twilio-signature')) throw new ForbiddenError('The X-Twilio-Signature header is missing or does not match this request.');
     const params = await formParams(request, max);
@@ -123,7 +106,7 @@ export function webhookRoutes(deps: WebhookDeps) {
         // of a signed message is always stored (server/whatsapp/inbound-parse).
         const parsed = parseInboundWebhook(await verified(request, '/webhooks/twilio', MAX_INBOUND_BYTES));
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
-        await withDeadline(deps.conversations.acceptInbound(parsed.value), ACCEPT_DEADLINE_MS, NOT_STORED);
+        await withDeadline(deps.sink.acceptInbound(parsed.value), ACCEPT_DEADLINE_MS, NOT_STORED);
         return twiml();
       },
       { parse: 'none' },
@@ -135,7 +118,7 @@ export function webhookRoutes(deps: WebhookDeps) {
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
         const { to, ...update } = parsed.value;
         if (!to) throw new BadRequestError('To: a whatsapp:+E164 recipient is required on a status callback.', 'To');
-        await withDeadline(deps.conversations.acceptStatus({ ...update, to }), ACCEPT_DEADLINE_MS, NOT_STORED);
+        await withDeadline(deps.sink.acceptStatus({ ...update, recipient: { phone: to } }), ACCEPT_DEADLINE_MS, NOT_STORED);
         return twiml();
       },
       { parse: 'none' },
