@@ -25,7 +25,7 @@ const WHATSAPP_ADDRESS = /^whatsapp:\+\d{8,15}$/;
 const DIGITS = /^\d{1,20}$/;
 const NON_NEGATIVE_INTEGER = /^\d+$/;
 /** A MIME type of a registered top-level type, as Twilio sends them (`image/jpeg`, `audio/ogg; codecs=opus`). */
-const MIME_TYPE = /^(application|audio|font|image|message|model|multipart|text|video)\/[a-z0-9!#$&^_.+-]{1,100}(\s*;[\x20-\x7e]{0,200})?$/i;
+export const MIME_TYPE = /^(application|audio|font|image|message|model|multipart|text|video)\/[a-z0-9!#$&^_.+-]{1,100}(\s*;[\x20-\x7e]{0,200})?$/i;
 /** What a declared type that is no MIME type is stored as: the media worker judges the file by its bytes anyway. */
 export const UNKNOWN_MEDIA_TYPE = 'application/octet-stream';
 
