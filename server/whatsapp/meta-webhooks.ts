@@ -60,6 +60,7 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps) {
         }
         const parsed = parseMetaWebhook(body, { phoneNumberId: meta.phoneNumberId });
         for (const rejected of parsed.rejected) logger?.warn('meta webhook: an update could not be used', { ...rejected });
+        for (const ignored of parsed.ignored) logger?.debug('meta webhook: part of an update not read', { ...ignored });
         // Handed over together, in Meta's order: the intake's writer commits a conversation's rows in the order they
         // were handed to it (server/db/batch-insert), several in one statement under load.
         const stored = [...parsed.messages.map((message) => sink.acceptInbound(message)), ...parsed.statuses.map((status) => sink.acceptStatus(status))];
