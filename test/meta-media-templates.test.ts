@@ -106,6 +106,15 @@ describe('fetchMedia', () => {
     expect(fake.mediaRequests.map((r) => r.step)).toEqual(['info', 'download', 'info', 'download', 'info', 'download']);
   });
 
+  test('a download that stalls runs out of time (mediaTimeoutMs) and is tried again', async () => {
+    fake = startFakeGraph();
+    await using stalled = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Promise<Response>(() => {}) });
+    const id = fake.addMedia(JPEG, 'image/jpeg', { downloadOrigin: `http://127.0.0.1:${stalled.port}` });
+    const error = await mediaError(clientFor(fake, { mediaTimeoutMs: 50 }).fetchMedia(`meta-media:${id}`));
+    expect(error.message).toContain('gave up after 3 attempts');
+    expect(sleeps).toEqual([10, 20]);
+  });
+
   test('an unknown media id is final at once; a bad reference makes no request; errors never hold the token', async () => {
     fake = startFakeGraph();
     const client = clientFor(fake);

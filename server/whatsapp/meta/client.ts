@@ -4,9 +4,9 @@
  * (meta/templates), classify failures (meta/errors). The webhooks half is another module's; the server composes both.
  *
  * No client library: plain `fetch` with the few request and answer shapes validated at the edge. Checked in
- * December 2026: Meta's own SDK (npm `whatsapp`, WhatsApp-Nodejs-SDK) is archived; `whatsapp-api-js` (6.3.0,
- * September 2026) and `@great-detail/whatsapp` (9.2.0, September 2026, on ky + openapi-fetch) are kept and typed.
- * We still use none: we call four endpoints, and what we need of each is what a library hides — telling a refused
+ * December 2026: Meta's own SDK (WhatsApp-Nodejs-SDK, npm `whatsapp`) is archived, its package without a repository
+ * or description since; `whatsapp-api-js` (6.3.0, September 2026) and `@great-detail/whatsapp` (9.2.0, September
+ * 2026, on ky + openapi-fetch) are kept and typed. We still use none: we call four endpoints, and what we need of each is what a library hides — telling a refused
  * connection from a timeout from a 5xx (exactly-once depends on it), a token that never follows a redirect to
  * another host, a byte cap while downloading, paging that stays on the Graph API — plus fields newer than library
  * types (the BSUID `recipient`, whatsapp-api-js 6.2 types `to` as required). One dependency less to keep in step with
@@ -51,6 +51,8 @@ export interface MetaClientOptions extends FindSentOptions {
   mediaMaxBytes: number;
   /** Waits before the 2nd, 3rd… media download attempts; default [1 000, 3 000]. */
   mediaRetryDelaysMs?: number[];
+  /** Per media download attempt; default 60 s (a 16 MB video needs longer than a send). */
+  mediaTimeoutMs?: number;
   /** How media retries wait (tests pass one that returns at once). */
   sleep?: (ms: number) => Promise<void>;
   /** Our number, E.164, for the form's "back to WhatsApp" link. */
@@ -101,6 +103,7 @@ export function createMetaClient(options: MetaClientOptions): MetaClient {
   const media: MetaMediaOptions = {
     maxBytes: options.mediaMaxBytes,
     ...(options.mediaRetryDelaysMs ? { retryDelaysMs: options.mediaRetryDelaysMs } : {}),
+    ...(options.mediaTimeoutMs ? { timeoutMs: options.mediaTimeoutMs } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   };
 

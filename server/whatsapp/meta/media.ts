@@ -8,8 +8,9 @@
  * other host, or plain http anywhere but the configured Graph API (a test's fake), is followed without it. Size is
  * capped three ways: Meta's `file_size` before downloading, Content-Length, then the bytes as they arrive. Meta's
  * `sha256` (hex, or base64 as its webhooks write it) is checked when given. 429, 5xx, network failures, a checksum
- * mismatch and a 404 on the short-lived URL are retried after each of `retryDelaysMs`; failures throw
- * MediaDownloadError (server/whatsapp/media-download), whose message never holds the token.
+ * mismatch, a download that outlives `timeoutMs` and a 404 on the short-lived URL are retried after each of
+ * `retryDelaysMs`; failures throw MediaDownloadError (server/whatsapp/media-download), whose message never holds the
+ * token.
  */
 import type { FetchedMedia } from '../port';
 import { MediaDownloadError } from '../media-download';
@@ -26,6 +27,8 @@ export interface MetaMediaOptions {
   /** Waits before the 2nd, 3rd… attempts; its length + 1 is the number of attempts. Default [1 000, 3 000]. */
   retryDelaysMs?: number[];
   sleep?: (ms: number) => Promise<void>;
+  /** Per download attempt (the file itself; step 1 has the Graph request's timeout). Default 60 s, as for Twilio's media. */
+  timeoutMs?: number;
 }
 
 interface MediaInfo {
@@ -104,14 +107,21 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks);
+  // A fresh buffer of its own: Buffer.concat may hand out a slice of a shared pool.
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /** Step 2, hop by hop so each hop decides afresh whether it may see the token. */
-async function download(graph: GraphConfig, info: MediaInfo, maxBytes: number): Promise<{ bytes: Uint8Array; contentType?: string }> {
+async function download(graph: GraphConfig, info: MediaInfo, maxBytes: number, timeoutMs: number): Promise<{ bytes: Uint8Array; contentType?: string }> {
   const metaHost = info.url.protocol === 'https:' ? info.url.host : undefined;
   const trusted = (url: URL) => isGraphUrl(graph, url) || (url.protocol === 'https:' && url.host === metaHost);
-  const signal = AbortSignal.timeout(graph.timeoutMs);
+  const signal = AbortSignal.timeout(timeoutMs);
   let url = info.url;
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw failed(`Refusing to fetch media over ${url.protocol}`);
@@ -149,10 +159,10 @@ export function matchesSha256(bytes: Uint8Array, expected: string): boolean {
   return expected.toLowerCase() === digest.toString('hex') || expected === digest.toString('base64');
 }
 
-async function attempt(graph: GraphConfig, id: string, maxBytes: number): Promise<FetchedMedia> {
+async function attempt(graph: GraphConfig, id: string, maxBytes: number, timeoutMs: number): Promise<FetchedMedia> {
   const info = await lookUp(graph, id);
   if (info.fileSize !== undefined && info.fileSize > maxBytes) throw tooLarge(maxBytes);
-  const { bytes, contentType } = await download(graph, info, maxBytes);
+  const { bytes, contentType } = await download(graph, info, maxBytes, timeoutMs);
   if (info.sha256 && !matchesSha256(bytes, info.sha256)) throw new Transient(failed(`The media file ${id} does not match Meta's sha256`));
   return { bytes, contentType: info.mimeType ?? contentType ?? 'application/octet-stream' };
 }
@@ -164,7 +174,7 @@ export async function fetchMetaMedia(graph: GraphConfig, ref: string, options: M
   const delays = options.retryDelaysMs ?? [1_000, 3_000];
   for (let tries = 0; ; tries++) {
     try {
-      return await attempt(graph, id, options.maxBytes);
+      return await attempt(graph, id, options.maxBytes, options.timeoutMs ?? 60_000);
     } catch (error) {
       if (!(error instanceof Transient)) throw error;
       const delay = delays[tries];
