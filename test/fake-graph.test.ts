@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createMetaClient, type MetaClientOptions } from '../server/whatsapp/meta/client';
-import type { OutboundMessage } from '../server/whatsapp/port';
+import { parseMetaWebhook } from '../server/whatsapp/meta/inbound';
+import type { OutboundMessage, StatusUpdate } from '../server/whatsapp/port';
 import { SendError } from '../server/whatsapp/send-errors';
 import { startFakeGraph, type FakeGraph } from './support/fake-graph';
 
@@ -146,43 +147,63 @@ describe('Meta client sends through the fake Graph API', () => {
   });
 });
 
+/** A webhook receiver that checks Meta's signature itself (node:crypto, not the fake's code) and reads statuses with the inbound parser. */
+function statusReceiver(appSecret: string, phoneNumberId: string) {
+  const receipts = new Map<string, string>();
+  const bodies: unknown[] = [];
+  const statuses: StatusUpdate[] = [];
+  const server = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    async fetch(request) {
+      const raw = await request.text();
+      const expected = Buffer.from('sha256=' + createHmac('sha256', appSecret).update(raw).digest('hex'));
+      const given = Buffer.from(request.headers.get('x-hub-signature-256') ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return new Response('bad signature', { status: 401 });
+      const body = JSON.parse(raw);
+      bodies.push(body);
+      // The key comes back as the parsed status's callbackData: what the server's receipts lookup reads.
+      const parsed = parseMetaWebhook(body, { phoneNumberId });
+      for (const status of parsed.statuses) if (status.callbackData) receipts.set(status.callbackData, status.messageSid);
+      statuses.push(...parsed.statuses);
+      return new Response('ok');
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}/webhooks/meta`, receipts, bodies, statuses, [Symbol.asyncDispose]: () => server.stop(true) };
+}
+
 describe('an ambiguous send found again through its signed status webhook', () => {
   test('the fake signs X-Hub-Signature-256 over the raw body; the status carries our key; findSent finds the wamid', async () => {
     fake = startFakeGraph();
     const appSecret = 'app-secret-' + crypto.randomUUID();
-    const receipts = new Map<string, string>();
-    const bodies: unknown[] = [];
-    await using webhook = Bun.serve({
-      hostname: '127.0.0.1',
-      port: 0,
-      async fetch(request) {
-        const raw = await request.text();
-        const expected = Buffer.from('sha256=' + createHmac('sha256', appSecret).update(raw).digest('hex'));
-        const given = Buffer.from(request.headers.get('x-hub-signature-256') ?? '');
-        if (given.length !== expected.length || !timingSafeEqual(given, expected)) return new Response('bad signature', { status: 401 });
-        const body = JSON.parse(raw);
-        bodies.push(body);
-        for (const status of body.entry[0].changes[0].value.statuses) receipts.set(status.biz_opaque_callback_data, status.id);
-        return new Response('ok');
-      },
-    });
+    await using webhook = statusReceiver(appSecret, fake.phoneNumberId);
     let now = new Date('2026-12-01T10:00:00Z');
     const since = now;
-    const client = clientFor(fake, { timeoutMs: 200, receipts: async (key) => receipts.get(key) ?? null, now: () => now });
+    const client = clientFor(fake, { timeoutMs: 200, receipts: async (key) => webhook.receipts.get(key) ?? null, now: () => now });
     fake.failNext(1, { hang: true, accepted: true });
     expect(await sendError(client.send(message({ idempotencyKey: 'outbox-42' })))).toMatchObject({ ambiguous: true });
     const query = { to: '+573001234567', idempotencyKey: 'outbox-42', since };
     // Before the webhook: cannot tell yet.
     expect(await sendError(client.findSent(query))).toMatchObject({ ambiguous: true });
     const [created] = await fake.waitForMessages(1);
-    expect((await fake.sendStatus(`http://127.0.0.1:${webhook.port}/webhooks/meta`, appSecret, created!.wamid!, 'sent')).status).toBe(200);
-    expect(bodies[0]).toMatchObject({
+    expect((await fake.sendStatus(webhook.url, appSecret, created!.wamid!, 'sent')).status).toBe(200);
+    expect(webhook.bodies[0]).toMatchObject({
       object: 'whatsapp_business_account',
       entry: [{ id: fake.wabaId, changes: [{ field: 'messages', value: { statuses: [{ id: created!.wamid, status: 'sent', recipient_id: '573001234567' }] } }] }],
     });
+    expect(webhook.statuses).toMatchObject([{ messageSid: created!.wamid, status: 'sent', callbackData: 'outbox-42', recipient: { phone: '+573001234567' } }]);
     now = new Date(now.getTime() + 10 * 60_000);
     expect(await client.findSent(query)).toEqual({ sid: created!.wamid!, status: 'sent' });
     // A wrong secret is refused by the receiver: the signature really covers the body.
-    expect((await fake.sendStatus(`http://127.0.0.1:${webhook.port}/webhooks/meta`, 'other-secret', created!.wamid!, 'delivered')).status).toBe(401);
+    expect((await fake.sendStatus(webhook.url, 'other-secret', created!.wamid!, 'delivered')).status).toBe(401);
+  });
+
+  test('a message sent to a BSUID comes back with her BSUID as the recipient', async () => {
+    fake = startFakeGraph();
+    await using webhook = statusReceiver('app-secret-bsuid-0001', fake.phoneNumberId);
+    const { sid } = await clientFor(fake).send(message({ to: 'CO.1502576394655843', idempotencyKey: 'outbox-43' }));
+    expect((await fake.sendStatus(webhook.url, 'app-secret-bsuid-0001', sid, 'delivered')).status).toBe(200);
+    expect(webhook.statuses).toMatchObject([{ messageSid: sid, status: 'delivered', callbackData: 'outbox-43', recipient: { bsuid: 'CO.1502576394655843' } }]);
+    expect(webhook.statuses[0]!.recipient.phone).toBeUndefined();
   });
 });

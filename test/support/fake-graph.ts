@@ -4,9 +4,13 @@
  * demand: a Graph error, a hang, a dropped connection), media in Meta's two steps (`GET /{version}/{media-id}` → a
  * download URL back on this server, which wants the bearer token too), and `GET /{version}/{waba-id}/message_templates`
  * with cursor paging. Every route checks the bearer token and answers Meta's 401 (code 190) to a wrong one.
- * Also: `postMetaWebhook` and `sendStatus`, signed as Meta signs webhooks.
+ * Also: `postMetaWebhook` and `sendStatus`, signed as Meta signs webhooks (server/whatsapp/meta/signature's
+ * signMetaBody), the status built with the inbound side's fixtures (server/whatsapp/meta/fixtures) so both halves agree.
  */
+import { metaChange, metaStatus } from '../../server/whatsapp/meta/fixtures';
 import { DEFAULT_API_VERSION } from '../../server/whatsapp/meta/graph';
+import type { JsonObject } from '../../server/whatsapp/meta/json-fields';
+import { signMetaBody } from '../../server/whatsapp/meta/signature';
 import { BSUID } from '../../server/whatsapp/port';
 
 export interface FakeGraphOptions {
@@ -112,15 +116,10 @@ export function graphError(
   return Response.json({ error }, { status });
 }
 
-/** `sha256=<hex HMAC-SHA256 of the raw body, keyed with the app secret>`: Meta's X-Hub-Signature-256. */
-export function metaSignature(appSecret: string, rawBody: string): string {
-  return `sha256=${new Bun.CryptoHasher('sha256', appSecret).update(rawBody).digest('hex')}`;
-}
-
 /** POSTs `body` (JSON, or a raw string kept byte for byte) to `url`, signed with `appSecret` as Meta signs webhooks. */
 export function postMetaWebhook(url: string, appSecret: string, body: unknown): Promise<Response> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  return fetch(url, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(appSecret, raw) } });
+  return fetch(url, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(appSecret, raw) } });
 }
 
 /** Answers in order, then behaves like Meta. */
@@ -306,18 +305,19 @@ export function startFakeGraph(opts: FakeGraphOptions = {}): FakeGraph {
       paging = { pageSize: pagingOpts.pageSize ?? 25, ...(pagingOpts.nextOrigin ? { nextOrigin: pagingOpts.nextOrigin } : {}) };
     },
     async sendStatus(webhookUrl, appSecret, id, status, extra = {}) {
-      const message = messages.find((m) => m.wamid === id);
-      if (!message?.body) throw new Error(`No message ${id} was created`);
-      const statusObject = {
+      const body = messages.find((m) => m.wamid === id)?.body;
+      if (!body) throw new Error(`No message ${id} was created`);
+      const to = typeof body.to === 'string' ? body.to : null;
+      const built = metaStatus({
         id,
         status,
+        to,
+        ...(typeof body.recipient === 'string' && !to ? { bsuid: body.recipient } : {}),
+        ...(typeof body.biz_opaque_callback_data === 'string' ? { callbackData: body.biz_opaque_callback_data } : {}),
         timestamp: String(Math.floor(Date.now() / 1000)),
-        biz_opaque_callback_data: message.body.biz_opaque_callback_data,
-        ...(message.body.to ? { recipient_id: message.body.to } : {}),
-        ...extra,
-      };
-      const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId }, statuses: [statusObject] };
-      return postMetaWebhook(webhookUrl, appSecret, { object: 'whatsapp_business_account', entry: [{ id: wabaId, changes: [{ field: 'messages', value }] }] });
+      });
+      const change = metaChange({ statuses: [{ status: { ...built.status, ...(extra as JsonObject) } }], phoneNumberId });
+      return postMetaWebhook(webhookUrl, appSecret, { object: 'whatsapp_business_account', entry: [{ id: wabaId, changes: [change] }] });
     },
     stop,
     [Symbol.asyncDispose]: stop,

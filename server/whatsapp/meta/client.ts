@@ -21,7 +21,6 @@ import { createFindSent, sendMessage, type FindSentOptions } from './send';
 import { listMetaTemplates } from './templates';
 
 export { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from './graph';
-export { META_MEDIA_PREFIX } from './media';
 export { RECEIPT_WAIT_MS } from './send';
 
 /**

@@ -4,9 +4,9 @@ import { MediaDownloadError } from '../media-download';
 import { matchesSha256, mediaIdOf } from './media';
 
 describe('meta media helpers', () => {
-  test('a reference is meta-media:<digits>; anything else is refused before any request', () => {
+  test('a reference is meta-media:<id> as the parser stores it; anything else is refused before any request', () => {
     expect(mediaIdOf('meta-media:1049820586793021')).toBe('1049820586793021');
-    for (const ref of ['1049820586793021', 'meta-media:', 'meta-media:../me', 'meta-media:12?x=1', 'https://lookaside.fbsbx.com/x']) {
+    for (const ref of ['1049820586793021', 'meta-media:', 'meta-media:..', 'meta-media:../me', 'meta-media:12?x=1', 'https://lookaside.fbsbx.com/x']) {
       expect(() => mediaIdOf(ref), ref).toThrow(MediaDownloadError);
     }
   });

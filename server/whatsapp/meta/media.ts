@@ -14,11 +14,9 @@
  */
 import type { FetchedMedia } from '../port';
 import { MediaDownloadError } from '../media-download';
+import { META_MEDIA_SCHEME, metaMediaId } from './kinds';
 import { graphEndpoint, graphRequest, GraphFailure, isGraphUrl, scrubToken, type GraphConfig } from './graph';
 
-/** What the Meta parser stores as an inbound media item's url: `meta-media:<media id>`. */
-export const META_MEDIA_PREFIX = 'meta-media:';
-const MEDIA_ID = /^\d{1,32}$/;
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -51,10 +49,13 @@ function tooLarge(maxBytes: number): MediaDownloadError {
   return new MediaDownloadError('MEDIA_TOO_LARGE', `The media file is larger than the ${maxBytes}-byte limit.`);
 }
 
-/** The media id in `ref`; anything else is refused before any request. */
+/**
+ * The media id in `ref` (`meta-media:<id>`, as the Meta parser stores it: server/whatsapp/meta/kinds); anything else
+ * is refused before any request, and so is an id of dots only, which a URL would read as a path step.
+ */
 export function mediaIdOf(ref: string): string {
-  const id = ref.startsWith(META_MEDIA_PREFIX) ? ref.slice(META_MEDIA_PREFIX.length) : '';
-  if (!MEDIA_ID.test(id)) throw failed(`Not a Meta media reference (expected ${META_MEDIA_PREFIX}<digits>)`);
+  const id = metaMediaId(ref);
+  if (id === null || /^\.+$/.test(id)) throw failed(`Not a Meta media reference (expected ${META_MEDIA_SCHEME}<media id>)`);
   return id;
 }
 
