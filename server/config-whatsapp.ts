@@ -3,6 +3,7 @@
  * meta or simulator) and each provider's settings (TWILIO_*, META_*), validated in one place.
  */
 import type { ProviderName } from './whatsapp/port';
+import { DEFAULT_API_VERSION } from './whatsapp/meta/graph';
 import { ConfigError, integer, isPemFile, read, url, type Env } from './config-env';
 
 export interface TwilioConfig {
@@ -87,7 +88,7 @@ export interface MetaConfig {
   wabaId?: string;
   /** https://graph.facebook.com unless a test or a gateway stands in for it. */
   graphUrl: string;
-  /** `v23.0`: the Graph API version every path starts with. */
+  /** The Graph API version every path starts with (META_API_VERSION, default server/whatsapp/meta/graph DEFAULT_API_VERSION). */
   apiVersion: string;
   /** Our number in E.164, for the form's link back to WhatsApp (META_WHATSAPP_NUMBER). */
   whatsappNumber?: string;
@@ -115,8 +116,8 @@ function metaConfig(env: Env): MetaConfig | undefined {
   if (!verifyToken || verifyToken.length < 16) throw new ConfigError('META_VERIFY_TOKEN', `a random token of at least 16 characters, the one typed into the webhook's settings ${all}`);
   const wabaId = read(env, 'META_WABA_ID');
   if (wabaId !== undefined && !/^\d{1,30}$/.test(wabaId)) throw new ConfigError('META_WABA_ID', 'the WhatsApp Business Account id, digits only', wabaId);
-  const apiVersion = read(env, 'META_API_VERSION') ?? 'v23.0';
-  if (!/^v\d{1,3}\.\d{1,2}$/.test(apiVersion)) throw new ConfigError('META_API_VERSION', 'a Graph API version like v23.0', apiVersion);
+  const apiVersion = read(env, 'META_API_VERSION') ?? DEFAULT_API_VERSION;
+  if (!/^v\d{1,3}\.\d{1,2}$/.test(apiVersion)) throw new ConfigError('META_API_VERSION', 'a Graph API version like v26.0', apiVersion);
   const whatsappNumber = read(env, 'META_WHATSAPP_NUMBER');
   if (whatsappNumber !== undefined && !/^\+[1-9]\d{7,14}$/.test(whatsappNumber)) throw new ConfigError('META_WHATSAPP_NUMBER', 'our number in E.164, like +573001234567', whatsappNumber);
   return {

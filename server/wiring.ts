@@ -90,7 +90,7 @@ export function buildServices(options: ServiceOptions): Services {
     commitConcurrency: database.kind === 'pglite' ? 1 : 4,
   });
   const simulator = config.whatsappProvider === 'simulator' ? createSimulator({ hub, publicUrl: config.publicUrl, acceptStatus: (u) => conversations.acceptStatus(u) }) : undefined;
-  const provider: WhatsAppProvider = options.sender ?? simulator?.provider ?? createProvider({ config, db: database.db, mediaRetryDelaysMs: options.mediaRetryDelaysMs });
+  const provider: WhatsAppProvider = options.sender ?? simulator?.provider ?? createProvider({ config, db: database.db, mediaRetryDelaysMs: options.mediaRetryDelaysMs, logger });
   const jobs = createJobRunner({ logger, metrics });
   // Started in this order: the outbox settles the sends a crash left in doubt before events are told again.
   const outbox = createOutboxQueue(jobs, {

@@ -78,7 +78,7 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
     .prepare('outbox_claim_unconfirmed');
   const takePending = db
     .update(outbox)
-    .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1` })
+    .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1`, attemptedAt: sql`now()` })
     .where(inArray(outbox.id, due('pending')))
     .returning(claimedRow)
     .prepare('outbox_claim_pending');

@@ -41,7 +41,14 @@ export function createOutboxReconciler(options: OutboxReconcileOptions) {
   async function lookUp(row: OutboxRow): Promise<string | null | { unknown: string; permanent: boolean }> {
     if (!sender.findSent) return null;
     try {
-      const found = await sender.findSent({ to: row.toNumber, body: row.body ?? undefined, templateRef: row.templateRef ?? undefined, idempotencyKey: row.idempotencyKey, since: row.createdAt });
+      const found = await sender.findSent({
+        to: row.toNumber,
+        body: row.body ?? undefined,
+        templateRef: row.templateRef ?? undefined,
+        idempotencyKey: row.idempotencyKey,
+        since: row.createdAt,
+        attemptedAt: row.attemptedAt ?? row.createdAt,
+      });
       if (!found) return null;
       // The same text may have gone out for another row: a sid recorded on another row is not this row's.
       const [taken] = await db

@@ -29,7 +29,8 @@ export function receiptsLookup(db: Db): (idempotencyKey: string) => Promise<stri
     const [row] = await db
       .select({ sid: sql<string>`${inboundEvents.payload} -> 'event' ->> 'messageSid'` })
       .from(inboundEvents)
-      .where(and(eq(inboundEvents.kind, 'status'), sql`${inboundEvents.payload} -> 'event' ->> 'callbackData' = ${key}`))
+      // The second condition is the partial index's predicate (inbound_events_callback_data_idx), stated so it is used.
+      .where(and(eq(inboundEvents.kind, 'status'), sql`${inboundEvents.payload} -> 'event' ->> 'callbackData' = ${key}`, sql`(${inboundEvents.payload} -> 'event') ? 'callbackData'`))
       .limit(1);
     return row?.sid ?? null;
   };

@@ -104,8 +104,13 @@ export interface SentQuery {
   templateRef?: string;
   /** The outbox row's key, as sent (Meta matches it against the biz_opaque_callback_data its statuses echo). */
   idempotencyKey?: string;
-  /** When the outbox row was marked `sending`. */
+  /** When the outbox row was created: no message sent before it (less clock skew) can be this one. */
   since: Date;
+  /**
+   * When the attempt in doubt started (the claim that marked the row `sending`); `since` when unknown. A provider that
+   * waits for a receipt (Meta's status webhook) measures its wait from here, never from an earlier time.
+   */
+  attemptedAt?: Date;
 }
 
 /** An approved (or pending, rejected…) message template as the provider lists it. */

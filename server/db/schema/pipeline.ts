@@ -32,6 +32,11 @@ export const inboundEvents = pgTable(
     index('inbound_events_parked_status_idx')
       .on(sql`(${t.payload} -> 'event' ->> 'messageSid')`)
       .where(sql`processed_at IS NULL AND kind = 'status'`),
+    // Meta's statuses echo our idempotency key (biz_opaque_callback_data): the reconciliation of an ambiguous Meta
+    // send looks its key up here (server/whatsapp/meta-provider receiptsLookup). Only statuses that carry one.
+    index('inbound_events_callback_data_idx')
+      .on(sql`(${t.payload} -> 'event' ->> 'callbackData')`)
+      .where(sql`kind = 'status' AND (payload -> 'event') ? 'callbackData'`),
   ],
 );
 
@@ -59,6 +64,8 @@ export const outbox = pgTable(
     providerSid: text('provider_sid'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** When the last send attempt started (set by the claim): reconciliation waits for a receipt from here. */
+    attemptedAt: timestamp('attempted_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('outbox_idempotency_key_key').on(t.idempotencyKey),

@@ -158,25 +158,32 @@ export interface FindSentOptions {
   now?: () => Date;
   /** Default RECEIPT_WAIT_MS. */
   receiptWaitMs?: number;
+  /**
+   * When this process began taking webhooks (default: when the client was built). Statuses Meta sent while we were
+   * down arrive only with its redelivery, so the wait also runs from here: a restart never shortens it.
+   */
+  startedAt?: Date;
 }
 
 /**
  * Reconciles an ambiguous send. Meta keeps no list of sent messages and no idempotency, so the only witness is a
  * status webhook carrying our key: found → `{ sid, status: 'sent' }`; not found while the receipt may still be on its
- * way (less than `receiptWaitMs` since `query.since`) → throws an ambiguous SendError (ask again later); after that →
+ * way (less than `receiptWaitMs` since the attempt — `query.attemptedAt`, else `query.since` — and since this process
+ * started) → throws an ambiguous SendError (ask again later); after that →
  * null (not sent: the outbox resends). Residual risk: a message Meta took whose every status webhook is delayed past
  * the wait (our webhook down for longer, Meta's redelivery late) is sent twice.
  */
 export function createFindSent(options: FindSentOptions): (query: SentQuery) => Promise<SendResult | null> {
   const now = options.now ?? (() => new Date());
   const wait = options.receiptWaitMs ?? RECEIPT_WAIT_MS;
+  const startedAt = (options.startedAt ?? now()).getTime();
   return async function findSent(query) {
     const key = query.idempotencyKey;
     // Without its key a Meta send has no witness at all: say so for good rather than resend blind.
     if (!key) throw new SendError({ permanent: true, reason: 'This send has no idempotency key, and Meta can only be asked about a send by its key' });
     const sid = await options.receipts(key);
     if (sid) return { sid, status: 'sent' };
-    if (now().getTime() - query.since.getTime() < wait) {
+    if (now().getTime() - Math.max((query.attemptedAt ?? query.since).getTime(), startedAt) < wait) {
       throw new SendError({ permanent: false, ambiguous: true, reason: "Waiting for Meta's status webhook to tell whether the message went out" });
     }
     return null;

@@ -1,0 +1,2 @@
+ALTER TABLE "outbox" ADD COLUMN "attempted_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "inbound_events_callback_data_idx" ON "inbound_events" USING btree (("payload" -> 'event' ->> 'callbackData')) WHERE kind = 'status' AND (payload -> 'event') ? 'callbackData';
