@@ -183,7 +183,16 @@ function onMediaStored(state: ConversationState, event: MediaStored, bot: BotCon
 }
 
 function onStatus(state: ConversationState, event: StatusReceived): Decision {
-  const effects: Effect[] = [{ type: 'message.status', match: { providerSid: event.messageSid }, status: event.status, errorCode: event.errorCode, errorMessage: event.errorMessage }];
+  const effects: Effect[] = [
+    {
+      type: 'message.status',
+      match: { providerSid: event.messageSid },
+      status: event.status,
+      errorCode: event.errorCode,
+      errorMessage: event.errorMessage,
+      ...(event.pricingCategory === undefined ? {} : { pricingCategory: event.pricingCategory }),
+    },
+  ];
   let status = state.status;
   if (isTerminal(event.status)) {
     status = 'needs_attention';

@@ -250,7 +250,16 @@ export type Effect =
   /** `locale`: her language as her own words tell it (actors/conversation/language), before the form says it. */
   | { type: 'aspirant.patch'; whatsappName?: string; optedOut?: boolean; locale?: Locale; at: number }
   | { type: 'message.add'; message: NewMessage }
-  | { type: 'message.status'; match: { providerSid: string } | { messageId: number }; status: DeliveryStatus; providerSid?: string; errorCode?: number; errorMessage?: string }
+  | {
+      type: 'message.status';
+      match: { providerSid: string } | { messageId: number };
+      status: DeliveryStatus;
+      providerSid?: string;
+      errorCode?: number;
+      errorMessage?: string;
+      /** Meta's pricing category, kept on the message whatever the status does (it is the same on every status). */
+      pricingCategory?: string;
+    }
   | { type: 'outbox.enqueue'; messageRef: string; body?: string; templateRef?: string; templateVariables?: Record<string, string> }
   | { type: 'media.record'; mediaId: number; stored?: Omit<MediaStored, 'type' | 'mediaId' | 'messageId' | 'messageKind'>; failed?: string }
   | { type: 'aspirant.profile'; profile: FormProfile; at: number }

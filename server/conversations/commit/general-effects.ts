@@ -179,6 +179,7 @@ async function updateStatus(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'm
     await tx.update(messages).set({ providerSid: effect.providerSid, updatedAt: new Date() }).where(match);
     ctx.result.recordedSids.push(effect.providerSid);
   }
+  if (effect.pricingCategory !== undefined) await tx.update(messages).set({ pricingCategory: effect.pricingCategory }).where(match);
   const terminal = isTerminal(effect.status);
   const moved = await tx
     .update(messages)

@@ -56,6 +56,18 @@ describe.each(drivers)('status statement (%s)', (driver) => {
     expect(journal.map((j) => j.type)).toEqual(['outbox.sent', 'status.received', 'status.received']);
   });
 
+  test("Meta's pricing category is kept on the message, by a status that moves it or not, and not erased by one without it", async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    const { conversationId, messageId } = await seed(database);
+    await db.update(messages).set({ status: 'delivered', providerSid: SID }).where(eq(messages.id, messageId));
+    // "sent" arrives after "delivered": it does not move the status, but its pricing is still the message's.
+    await (await callback(database, conversationId, 'sent', { pricingCategory: 'utility' })).run();
+    expect((await db.select().from(messages).where(eq(messages.id, messageId)))[0]).toMatchObject({ status: 'delivered', pricingCategory: 'utility' });
+    await (await callback(database, conversationId, 'read')).run();
+    expect((await db.select().from(messages).where(eq(messages.id, messageId)))[0]).toMatchObject({ status: 'read', pricingCategory: 'utility' });
+  });
+
   test('a final status stays final; a callback for an unknown sid writes nothing and says so', async () => {
     await using database = await testDatabase(driver);
     const { db } = database;

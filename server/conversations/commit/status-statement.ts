@@ -50,6 +50,7 @@ export function statusStatement(items: StatusItem[]): SQL {
       terminal: isTerminal(effect.status),
       error_code: effect.errorCode ?? null,
       error_message: effect.errorMessage ?? null,
+      pricing_category: effect.pricingCategory ?? null,
       ev_type: event.type,
       ev_payload: event,
       ev_at: new Date(now).toISOString(),
@@ -58,7 +59,7 @@ export function statusStatement(items: StatusItem[]): SQL {
   return sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(ord int, conversation_id int, event_id bigint, by_id bigint,
-        by_sid text, new_sid text, status delivery_status, terminal boolean, error_code int, error_message text, ev_type text,
+        by_sid text, new_sid text, status delivery_status, terminal boolean, error_code int, error_message text, pricing_category text, ev_type text,
         ev_payload jsonb, ev_at timestamptz)
     ), matched as (
       -- Each message by its id or by its provider sid (an item has one or the other): two lookups of one column each,
@@ -90,6 +91,7 @@ export function statusStatement(items: StatusItem[]): SQL {
         status = case when t.advances then g.status else m.status end,
         error_code = case when t.advances and g.error_code is not null then g.error_code else m.error_code end,
         error_message = case when t.advances and g.error_message is not null then g.error_message else m.error_message end,
+        pricing_category = coalesce(g.pricing_category, m.pricing_category),
         updated_at = now()
       from target t join go g on g.ord = t.ord
       where m.id = any (array(select id from target)) and m.id = t.id

@@ -60,6 +60,8 @@ export const messages = pgTable(
     errorCode: integer('error_code'),
     errorMessage: text('error_message'),
     templateRef: text('template_ref'),
+    /** Meta's pricing category for a message we sent (`service`, `utility`, `marketing`, `authentication`), from its statuses. */
+    pricingCategory: text('pricing_category'),
     /**
      * What the message is (actors/vocabulary MESSAGE_KINDS) and the fields of its kind, without `kind` (null when it
      * has none): actors/conversation/message-kinds, read back with `contentOfRow(kind, content)`. Its text — typed,
