@@ -10,12 +10,13 @@ import { processIO, type CliIO } from './io';
 import { registerMigrate } from './migrate';
 import { registerReplay } from './replay';
 import { registerServe } from './serve';
+import { registerTemplates } from './templates';
 import { registerToken } from './token';
 import { registerUser } from './user';
 
 export function createProgram(io: CliIO = processIO): Command {
   const program = new Command('wasap')
-    .description('Wasap admin command: server, database, users, tokens, bot scripts, replays, dead letters')
+    .description('Wasap admin command: server, database, users, tokens, bot scripts, replays, dead letters, WhatsApp templates')
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
@@ -27,6 +28,7 @@ export function createProgram(io: CliIO = processIO): Command {
   registerBot(program, io);
   registerReplay(program, io);
   registerDeadLetters(program, io);
+  registerTemplates(program, io);
   registerDoctor(program, io);
   // Subcommands inherit exitOverride and output so tests see everything through `io`.
   for (const command of program.commands) {

@@ -10,6 +10,7 @@ import { createPresence } from './realtime/presence';
 import { adminApiRoutes, localAdminProofRoutes } from './routes/admin-api';
 import { adminAccessApiRoutes } from './routes/admin-api-access';
 import { adminReplayApiRoutes } from './routes/admin-api-replay';
+import { adminTemplatesApiRoutes } from './routes/admin-api-templates';
 import { adminCannedRoutes } from './routes/admin-canned';
 import { adminUsersRoutes } from './routes/admin-users';
 import { assetRoutes } from './routes/assets';
@@ -21,6 +22,7 @@ import { liveRoutes } from './routes/live';
 import { healthRoutes } from './routes/health';
 import { observability } from './routes/observability';
 import { pushRoutes } from './routes/push';
+import { approvedTemplates } from './services/templates';
 import { MAX_INBOUND_BYTES } from './whatsapp/twilio-webhooks';
 import { providerWebhookRoutes } from './whatsapp/webhook-routes';
 import type { Services } from './wiring';
@@ -70,7 +72,8 @@ export function createApp(deps: AppDeps) {
     .use(providerWebhookRoutes(services.provider, services.conversations))
     .use(adminApiRoutes({ db: deps.database.db, conversations: services.conversations, localAdminToken: deps.localAdmin?.token }))
     .use(adminAccessApiRoutes({ db: deps.database.db, database: deps.database, localAdminToken: deps.localAdmin?.token }))
-    .use(adminReplayApiRoutes({ db: deps.database.db, forms: botSettings(config), localAdminToken: deps.localAdmin?.token }));
+    .use(adminReplayApiRoutes({ db: deps.database.db, forms: botSettings(config), localAdminToken: deps.localAdmin?.token }))
+    .use(adminTemplatesApiRoutes({ db: deps.database.db, provider: services.provider, fallback: config.templates, localAdminToken: deps.localAdmin?.token }));
   if (deps.localAdmin) app.use(localAdminProofRoutes(deps.localAdmin));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
@@ -88,7 +91,7 @@ export function createApp(deps: AppDeps) {
         presence,
         secureCookies,
         hub: services.hub,
-        templates: config.templates,
+        templates: () => approvedTemplates(db, services.provider, config.templates),
         cannedSettings: botSettings(config),
         now: deps.now,
       }),

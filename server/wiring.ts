@@ -8,6 +8,7 @@ import { createHub, type Hub } from './realtime/hub';
 import { createPusher } from './realtime/pusher';
 import { createPush, type PushOptions, type PushService } from './push';
 import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
+import { syncTemplates } from './services/templates';
 import { createConversationSystem, type ConversationSystem } from './conversations/system';
 import { createBlobStore, type BlobStore } from './storage';
 import { createMediaQueue, type MediaQueue } from './jobs/media';
@@ -120,6 +121,19 @@ export function buildServices(options: ServiceOptions): Services {
   const pusher = createPusher({ db: database.db, hub, logger, blobs });
   const push = createPush({ config, db: database.db, logger, options: options.push });
   let maintenance: Maintenance | undefined;
+  // --- Template sync on start (server/services/templates) ---
+  const stopSync = new AbortController();
+  let startSync: Promise<unknown> | undefined;
+  /** In the background: a provider that is slow or down never holds or fails the start; the outcome is logged. */
+  function syncTemplatesOnStart(): Promise<unknown> {
+    if (!provider.listTemplates) return Promise.resolve();
+    return syncTemplates(database.db, provider, { signal: stopSync.signal }).then(
+      (result) => logger.info('templates synced', { ...result }),
+      (error: unknown) =>
+        stopSync.signal.aborted || logger.warn('templates not synced: the composer keeps the ones stored before (retry with `wasap templates sync`)', { provider: provider.name, err: error as Error }),
+    );
+  }
+  // --- end template sync ---
   after.changed = (_key, conversationId, result, event) => {
     pusher.changed(conversationId, result, event);
     // Only queues (server/push/notifier): a slow or failing push service never holds or fails a commit.
@@ -143,11 +157,15 @@ export function buildServices(options: ServiceOptions): Services {
       if (options.bot !== false) await ensureDefaultScript(database.db);
       await jobs.start();
       maintenance = startMaintenance({ database, logger, active: await needsMaintenance(database) });
+      startSync = syncTemplatesOnStart();
     },
     async stop() {
       // Jobs first, so their outcomes still reach live actors; what actors enqueue while
       // draining stays in the database and goes out at the next start.
       await maintenance?.stop();
+      // A sync still waiting for the provider is dropped; one writing finishes before the database closes.
+      stopSync.abort();
+      await startSync;
       await jobs.stop();
       await simulator?.idle();
       await conversations.drain();

@@ -32,6 +32,7 @@ const TABLES = [
   'outbox',
   'push_subscriptions',
   'sessions',
+  'templates',
   'timers',
   'users',
 ];

@@ -115,6 +115,16 @@ describe('decide: recruiter.replied', () => {
     expect(template.effects[1]).toEqual({ type: 'outbox.enqueue', messageRef: 'reply', body: undefined, templateRef: 'HX123', templateVariables: { 1: 'Vale' } });
   });
 
+  test('a template with its filled body: the chat shows the text, the outbox sends only the template, whatever its length', () => {
+    const late = T0 + SESSION_WINDOW_MS + 1;
+    const filled = `Hola Vale, ${'¿seguimos? '.repeat(200)}`.trim();
+    const { effects, reply: answer } = decide(known, { ...reply, body: filled, templateRef: 'HX123', templateVariables: { 1: 'Vale' } }, late);
+    expect(answer).toEqual({ ok: true });
+    expect(effects[0]).toMatchObject({ type: 'message.add', message: { body: filled, templateRef: 'HX123' } });
+    expect(effects[1]).toEqual({ type: 'outbox.enqueue', messageRef: 'reply', body: undefined, templateRef: 'HX123', templateVariables: { 1: 'Vale' } });
+    expect(effects[2]).toMatchObject({ type: 'conversation.patch', patch: { lastMessagePreview: expect.stringMatching(/^Hola Vale, ¿seguimos\?/) } });
+  });
+
   test('an opted-out aspirant gets nothing; an empty reply is refused', () => {
     const optedOut = decide({ ...known, optedOut: true }, reply, T0);
     expect({ effects: optedOut.effects, reply: optedOut.reply }).toEqual({ effects: [], reply: expect.objectContaining({ code: 'OPTED_OUT' }) });

@@ -211,8 +211,10 @@ function onRecruiterReply(state: ConversationState, event: RecruiterReplied, bot
   if (state.conversationId === null) return refuse(state, { ok: false, code: 'NO_CONVERSATION', message: 'This conversation does not exist yet.' });
   if (state.optedOut) return refuse(state, { ok: false, code: 'OPTED_OUT', message: 'The aspirant opted out (STOP/BAJA); nothing can be sent until they write START or ALTA.' });
   if (!body && !event.templateRef) return refuse(state, { ok: false, code: 'EMPTY_MESSAGE', message: 'Write a message first.' });
-  // Refused whole, never cut: Twilio would fail a longer body with 21617 after she had moved on.
-  if (!fitsInOneMessage(body)) return refuse(state, { ok: false, code: 'TOO_LONG', message: `The message has ${charCount(body)} characters; WhatsApp takes at most ${MAX_BODY_CHARS}.` });
+  // Refused whole, never cut: Twilio would fail a longer body with 21617 after she had moved on. With a template the
+  // body is only what the chat shows (the template filled in): the provider sends the template, not this text.
+  const sent = event.templateRef ? '' : body;
+  if (!fitsInOneMessage(sent)) return refuse(state, { ok: false, code: 'TOO_LONG', message: `The message has ${charCount(sent)} characters; WhatsApp takes at most ${MAX_BODY_CHARS}.` });
   if (!event.templateRef && !windowOpen(state.lastInboundAt, now)) {
     const closed = windowClosesAt(state.lastInboundAt);
     const since = closed === null ? 'the aspirant has not written yet' : `it closed at ${new Date(closed).toISOString()}`;
@@ -223,7 +225,7 @@ function onRecruiterReply(state: ConversationState, event: RecruiterReplied, bot
   const text = body || `[template ${event.templateRef}]`;
   const effects: Effect[] = [
     { type: 'message.add', message: { ref: 'reply', sender: 'recruiter', body: text, status: 'queued', authorId: event.userId, templateRef: event.templateRef } },
-    { type: 'outbox.enqueue', messageRef: 'reply', body: body || undefined, templateRef: event.templateRef, templateVariables: event.templateVariables },
+    { type: 'outbox.enqueue', messageRef: 'reply', body: sent || undefined, templateRef: event.templateRef, templateVariables: event.templateVariables },
     // A recruiter taking over pauses the bot for this conversation; a reply (free text or a template) ends the wait.
     { type: 'conversation.patch', patch: { status, lastMessageAt: now, lastMessagePreview: preview(text), botPaused: true, waitingSince: null } },
   ];

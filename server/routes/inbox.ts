@@ -12,7 +12,9 @@ import { authPlugin } from '../auth/plugin';
 import type { Db } from '../db/client';
 import { aspirantPanel, chatPage, mediaOwner } from '../db/queries/chat';
 import { canSee, conversationKey, listConversations, markRead, type Viewer } from '../db/queries/inbox';
-import { cannedFor, type CannedSettings } from '../services/canned';
+import { cannedFor, firstNameOf, type CannedSettings } from '../services/canned';
+import { checkTemplateReply, postedVariables, templateRefusal, templateViews, type TypedTemplate } from '../services/template-reply';
+import type { OfferedTemplate } from '../services/templates';
 import { withContactCards } from '../services/contact-cards';
 import { AppError, BadRequestError, ForbiddenError, NotFoundError } from '../errors';
 import type { Hub } from '../realtime/hub';
@@ -35,8 +37,11 @@ export interface InboxDeps {
   secureCookies: boolean;
   now?: () => number;
   hub?: Hub;
-  /** Approved templates (TWILIO_TEMPLATES) offered once the 24-hour window has closed. */
-  templates?: { sid: string; name: string; preview: string }[];
+  /**
+   * The templates offered once the 24-hour window has closed, and the only ones a reply may name: the active
+   * provider's approved ones, or TWILIO_TEMPLATES (server/services/templates approvedTemplates). None without it.
+   */
+  templates?: () => Promise<OfferedTemplate[]>;
   /** Fills canned responses' variables for the open conversation's aspirant (server/config botSettings); unfilled without it. */
   cannedSettings?: CannedSettings;
 }
@@ -101,20 +106,23 @@ export function inboxRoutes(deps: InboxDeps) {
     return owner;
   }
 
-  async function openView(id: number, before?: number) {
+  async function openView(id: number, before?: number, typed?: TypedTemplate) {
     const [panel, page, key] = await Promise.all([aspirantPanel(db, id), chatPage(db, id, before), conversationKey(db, id)]);
     const messages = await withContactCards(db, deps.blobs, page.messages);
     const canned = await cannedFor(db, deps.cannedSettings, key?.key, now());
     const letters = key ? await openDeadLettersOf(db, key.key) : [];
     const lastInbound = key?.lastInboundAt?.getTime() ?? null;
     const closes = windowClosesAt(lastInbound);
+    const open = windowOpen(lastInbound, now());
+    // Offered only once the window has closed, her first name filled in where the template greets her.
+    const templates = open ? [] : templateViews((await deps.templates?.()) ?? [], firstNameOf({ firstName: panel?.profile?.firstName, whatsappName: panel?.whatsappName }), typed);
     return {
       conversation: panel!,
       deadLetters: letters.map((l) => ({ id: l.id, type: summarise(l).type, error: l.error, at: l.createdAt })),
       messages,
       olderCursor: page.olderCursor,
-      window: { open: windowOpen(lastInbound, now()), closesAt: closes === null ? undefined : new Date(closes) },
-      templates: deps.templates ?? [],
+      window: { open, closesAt: closes === null ? undefined : new Date(closes) },
+      templates,
       canned,
     };
   }
@@ -138,8 +146,8 @@ export function inboxRoutes(deps: InboxDeps) {
     return htmlResponse(InboxPage({ viewer: { ...user, csrf }, i18n: readerOf(user), filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
   }
 
-  async function composerAfter(id: number, csrf: string, i18n: Translator, error?: string, draft?: string) {
-    const view = await openView(id);
+  async function composerAfter(id: number, csrf: string, i18n: Translator, error?: string, draft?: string, typed?: TypedTemplate) {
+    const view = await openView(id, undefined, typed);
     return Composer({
       conversationId: id,
       csrf,
@@ -152,6 +160,22 @@ export function inboxRoutes(deps: InboxDeps) {
       draft,
       now: new Date(now()),
     });
+  }
+
+  /**
+   * A template reply: an offered ref with a value for each of its variables (else 400, said in her language, what she
+   * typed kept), sent by the outbox as the template while the chat shows its body filled with those values.
+   */
+  async function replyWithTemplate(user: Reader & { id: number }, csrf: string, id: number, key: string, ref: string, posted: Record<string, string>) {
+    const i18n = readerOf(user);
+    const typed = { ref, values: posted };
+    const checked = checkTemplateReply((await deps.templates?.()) ?? [], ref, posted);
+    if (!checked.ok) return htmlResponse(composerAfter(id, csrf, i18n, templateRefusal(checked, i18n), undefined, typed), 400);
+    const variables = Object.keys(checked.variables).length > 0 ? checked.variables : undefined;
+    const result = await deps.conversations.reply(key, { userId: user.id, body: checked.text, templateRef: ref, templateVariables: variables });
+    if (!result.ok) return htmlResponse(composerAfter(id, csrf, i18n, refusal(result.code, i18n), undefined, typed), result.code === 'OPTED_OUT' ? 409 : 422);
+    deps.presence.sent(user.id, id);
+    return htmlResponse(composerAfter(id, csrf, i18n));
   }
 
   async function panelAfter(id: number, csrf: string, i18n: Translator) {
@@ -169,10 +193,12 @@ export function inboxRoutes(deps: InboxDeps) {
       '/inbox/:id/messages',
       async ({ user, session, params, body }) => {
         const { key } = await visible(user, params.id);
+        // A template's own text is its body: whatever `body` came with it is not sent, nor shown.
+        if (body.templateRef) return replyWithTemplate(user, session.csrfToken, params.id, key, body.templateRef, postedVariables(body));
         const i18n = readerOf(user);
         // A form sends a textarea's line breaks as CR LF: WhatsApp shows LF the same, and counts one character, not two.
         const text = body.body?.replace(/\r\n?/g, '\n');
-        const result = await deps.conversations.reply(key, { userId: user.id, body: text, templateRef: body.templateRef || undefined });
+        const result = await deps.conversations.reply(key, { userId: user.id, body: text });
         if (!result.ok) {
           const counted = { count: i18n.number(charCount(text?.trim() ?? '')), max: i18n.number(MAX_BODY_CHARS) };
           const composer = composerAfter(params.id, session.csrfToken, i18n, refusal(result.code, i18n, counted), text);
@@ -185,7 +211,11 @@ export function inboxRoutes(deps: InboxDeps) {
       {
         requireUser: true,
         params: idParams,
-        body: t.Object({ body: t.Optional(t.String({ maxLength: REPLY_FIELD_GUARD })), templateRef: t.Optional(t.String({ maxLength: TEMPLATE_REF_MAX, pattern: TEMPLATE_REF_PATTERN })) }),
+        // A template's values come as `var.<name>` fields (views/inbox/template-picker), checked by the handler.
+        body: t.Object(
+          { body: t.Optional(t.String({ maxLength: REPLY_FIELD_GUARD })), templateRef: t.Optional(t.String({ maxLength: TEMPLATE_REF_MAX, pattern: TEMPLATE_REF_PATTERN })) },
+          { additionalProperties: t.Union([t.String({ maxLength: REPLY_FIELD_GUARD }), t.Array(t.String({ maxLength: REPLY_FIELD_GUARD }), { maxItems: 10 })]) },
+        ),
       },
     )
     .post(

@@ -28,16 +28,22 @@ export interface FilledCanned {
   body: string;
 }
 
+/**
+ * What `{firstName}` (and a template's first-name placeholder) says: her first name from the form, else, before the
+ * form, her WhatsApp profile name's first word ("Hola Sofía", not "Hola Sofía Peña Ruiz"); '' when neither is known.
+ */
+export function firstNameOf(aspirant: { firstName?: string | null; whatsappName?: string | null }): string {
+  return aspirant.firstName?.trim() || aspirant.whatsappName?.trim().split(/\s+/)[0] || '';
+}
+
 /** Every canned response, filled for the aspirant writing from `number` at `now` (ms); unfilled without settings. */
 export async function cannedFor(db: Db, settings: CannedSettings | undefined, number: string | undefined, now: number): Promise<FilledCanned[]> {
   // By title, as the admin page lists them: the ⚡ menu and the `/` list keep one order.
   const rows = await db.select({ id: cannedResponses.id, title: cannedResponses.title, body: cannedResponses.body }).from(cannedResponses).orderBy(asc(cannedResponses.title), asc(cannedResponses.id));
   if (!settings || !number || rows.every((row) => !row.body.includes('{'))) return rows;
   const aspirant = await findAspirantByWhatsappId(db, number);
-  // Before the form, her WhatsApp name's first word: "Hola Sofía", not "Hola Sofía Peña Ruiz".
-  const firstName = aspirant?.firstName?.trim() || aspirant?.whatsappName?.trim().split(/\s+/)[0] || '';
   const values = {
-    firstName,
+    firstName: firstNameOf(aspirant ?? {}),
     whatsappName: aspirant?.whatsappName?.trim() ?? '',
     agencyName: settings.agencyName,
     formLink: aspirant ? formLink(settings.publicUrl, createFormToken(settings.secret, aspirant.id, now, settings.ttlMs)) : '',

@@ -7,6 +7,7 @@ import type { TwilioConfig } from '../config';
 import { downloadMedia } from './media-download';
 import type { WhatsAppProvider } from './port';
 import { createTwilioSender } from './twilio-sender';
+import { createTwilioTemplateList } from './twilio-templates';
 import { twilioWebhookRoutes } from './twilio-webhooks';
 
 export interface TwilioProviderOptions {
@@ -51,5 +52,6 @@ export function createTwilioProvider(options: TwilioProviderOptions): WhatsAppPr
         trustedHosts: extraHost(twilio.apiUrl),
         retryDelaysMs: options.mediaRetryDelaysMs,
       }),
+    listTemplates: createTwilioTemplateList({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiUrl: twilio.apiUrl, timeoutMs: twilio.timeoutMs }),
   };
 }

@@ -1,11 +1,14 @@
-/** @module test/support/fake-twilio — a local stand-in for Twilio's Messages and Media API, for sender, outbox and media tests. */
+/** @module test/support/fake-twilio — a local stand-in for Twilio's Messages, Media and Content API, for sender, outbox, media and template tests. */
 import { computeTwilioSignature } from '../../server/whatsapp/signature';
+import { contentAndApprovalsPage, type FakeContent } from './fake-twilio-content';
 
 export interface FakeTwilioOptions {
   accountSid?: string;
   authToken?: string;
   /** The clock that dates accepted messages (`date_created`, whole seconds like Twilio's RFC 2822 dates). */
   now?: () => Date;
+  /** The largest ContentAndApprovals page served, whatever PageSize asks (Twilio's own cap is 1,000): small to test paging. */
+  contentPageSize?: number;
 }
 
 /** One POST to Messages.json, whatever the answer was. */
@@ -61,6 +64,11 @@ export interface FakeTwilio extends AsyncDisposable {
   listRequests: RecordedListRequest[];
   respondWith(fn: Responder | null): void;
   respondToListsWith(fn: ListResponder | null): void;
+  /** The Content API's resources, in listing order: tests push, change and remove them (fake-twilio-content textContent). */
+  contents: FakeContent[];
+  /** Every GET of ContentAndApprovals, one per page. */
+  contentRequests: RecordedListRequest[];
+  respondToContentWith(fn: ListResponder | null): void;
   waitForMessages(n: number): Promise<RecordedMessage[]>;
   /** Serves `bytes` at a Twilio-style media URL that needs basic auth; `redirect` answers 307 to the bytes, as Twilio does. */
   addMedia(bytes: Uint8Array | string, contentType: string, opts?: { redirect?: boolean }): string;
@@ -231,6 +239,9 @@ export function startFakeTwilio(opts: FakeTwilioOptions = {}): FakeTwilio {
   const waiters = new Set<{ n: number; resolve: (messages: RecordedMessage[]) => void }>();
   let responder: Responder | null = null;
   let listResponder: ListResponder | null = null;
+  const contents: FakeContent[] = [];
+  const contentRequests: RecordedListRequest[] = [];
+  let contentResponder: ListResponder | null = null;
 
   async function createMessage(request: Request, pathSid: string): Promise<Response> {
     const { params, mediaUrl } = await readForm(request);
@@ -268,6 +279,18 @@ export function startFakeTwilio(opts: FakeTwilioOptions = {}): FakeTwilio {
     return Response.json(listPage(accountSid, query, resources));
   }
 
+  async function listContent(request: Request): Promise<Response> {
+    const query: Record<string, string> = {};
+    for (const [key, value] of new URL(request.url).searchParams) if (!(key in query)) query[key] = value;
+    const recorded: RecordedListRequest = { accountSid, query, authorized: checkAuth(request, accountSid, authToken) };
+    contentRequests.push(recorded);
+    const refused = replyResponse(await contentResponder?.(recorded));
+    if (refused) return refused;
+    if (!recorded.authorized) return twilioError(401);
+    const page = contentAndApprovalsPage(contents, query, opts.contentPageSize);
+    return Response.json(page.body, { status: page.status });
+  }
+
   function serveMedia(request: Request, pathSid: string, mediaSid: string): Response {
     const item = media.get(mediaSid);
     if (!checkAuth(request, accountSid, authToken) || pathSid !== accountSid) return twilioError(401);
@@ -290,6 +313,7 @@ export function startFakeTwilio(opts: FakeTwilioOptions = {}): FakeTwilio {
     if (mediaMatch && request.method === 'GET') return serveMedia(request, mediaMatch[1] ?? '', mediaMatch[2] ?? '');
     const content = MEDIA_CONTENT_PATH.exec(pathname);
     if (content && request.method === 'GET') return serveMediaContent(content[1] ?? '');
+    if (pathname === '/v1/ContentAndApprovals' && request.method === 'GET') return listContent(request);
     return twilioError(404);
   }
 
@@ -351,6 +375,11 @@ export function startFakeTwilio(opts: FakeTwilioOptions = {}): FakeTwilio {
     },
     respondToListsWith(fn) {
       listResponder = fn;
+    },
+    contents,
+    contentRequests,
+    respondToContentWith(fn) {
+      contentResponder = fn;
     },
     [Symbol.asyncDispose]: stop,
   };

@@ -48,6 +48,37 @@ describe('Composer outside the window', () => {
     expect(html).not.toContain('name="body"');
   });
 
+  test('each template is its own form: its body as she will read it, an input in each placeholder, her first name filled in', () => {
+    const inputs = parse(html).attributes.filter((a) => a.tag === 'input');
+    const named = (name: string) => inputs.filter((a) => a.name === 'name' && a.value === name);
+    // HX111 greets her ({{1}}: Valentina); HX222 needs a date and a time typed in.
+    expect(named('var.1')).toHaveLength(2);
+    expect(named('var.2')).toHaveLength(1);
+    expect(html).toContain(
+      '<span>Hola </span><input type="text" class="template-variable" name="var.1" value="Valentina" size="9" required autocomplete="off" aria-label="Value of 1"/><span>, ¿sigues interesada',
+    );
+    expect(html).toContain('<span>Te recordamos tu cita el </span><input type="text" class="template-variable" name="var.1" value="" size="8" required');
+    expect(parse(html).tags.filter((tag) => tag === 'form')).toHaveLength(2);
+    expect(parse(html).attributes.filter((a) => a.tag === 'details' && a.name === 'open')).toHaveLength(1);
+  });
+
+  test('a placeholder used twice gets one input; one the body does not show is asked for below it', () => {
+    const template = {
+      ref: 'HX333',
+      name: 'Dos veces',
+      language: 'es',
+      body: '{{1}}, {{1}}: tu cita',
+      variables: [
+        { name: '1', value: 'Ana' },
+        { name: '2', value: '' },
+      ],
+    };
+    const picker = String(<TemplatePicker i18n={en} conversationId={1} templates={[template]} />);
+    expect(parse(picker).attributes.filter((a) => a.tag === 'input' && a.name === 'name' && a.value === 'var.1')).toHaveLength(1);
+    expect(picker).toContain('<span class="template-repeat">{{1}}</span>');
+    expect(picker).toContain('<fieldset class="template-more"><legend>Other values of the template</legend><input type="text" class="template-variable" name="var.2" value=""');
+  });
+
   test('says so when there is no approved template', () => {
     expect(String(<Composer i18n={en} {...base} templates={[]} window={closedWindow} />)).toContain('No approved templates yet');
   });
@@ -67,12 +98,35 @@ describe('escaping', () => {
     const hostile = { title: HOSTILE_TEXT, body: HOSTILE_TEXT, id: 1 };
     const html = [
       String(<Composer i18n={en} {...base} window={openWindow} canned={[hostile]} error={HOSTILE_TEXT} />),
-      String(<TemplatePicker i18n={en} conversationId={1} templates={[{ sid: HOSTILE_TEXT, name: HOSTILE_TEXT, preview: HOSTILE_TEXT }]} />),
+      String(<TemplatePicker i18n={en} conversationId={1} templates={[{ ref: HOSTILE_TEXT, name: HOSTILE_TEXT, language: HOSTILE_TEXT, body: HOSTILE_TEXT, variables: [] }]} />),
       String(<CannedResponses i18n={en} conversationId={1} canned={[hostile]} />),
       String(<CannedSuggestions i18n={en} conversationId={1} canned={[hostile]} />),
     ].join('');
     expectInert(html);
     expectEscapedText(html);
+  });
+});
+
+describe('escaping a template', () => {
+  test('a hostile body, name or first name stays text; a value in an attribute comes back exactly as it was', () => {
+    const template = {
+      ref: 'HX1',
+      name: HOSTILE_TEXT,
+      language: 'es',
+      body: `${HOSTILE_TEXT} {{1}} <b>{{2}}</b>`,
+      variables: [
+        { name: '1', value: HOSTILE_TEXT },
+        { name: '2', value: 'R&amp;D "x"' },
+      ],
+    };
+    const html = String(<TemplatePicker i18n={en} conversationId={1} templates={[template]} />);
+    expectInert(html);
+    expectEscapedText(html);
+    expect(html).toContain('&lt;b&gt;');
+    const values = parse(html).attributes.filter((a) => a.tag === 'input' && a.name === 'value');
+    // Escaped whole (lol-html hands attributes over undecoded): a browser decodes it once, to `<script>` and `&amp;` as typed.
+    expect(values.map((a) => a.value)).toEqual(['HX1', HOSTILE_TEXT, 'R&amp;D "x"'].map((text) => Bun.escapeHTML(text)));
+    expect(html).not.toContain('value="<script>');
   });
 });
 

@@ -3,7 +3,10 @@ import { charCount, MAX_BODY_CHARS } from '../../actors/conversation/body-limit'
 import { CsrfField } from './csrf-field';
 import type { Translator } from '../i18n';
 import { timeLeft, WINDOW_WARNING_MS } from './format';
+import { TemplatePicker } from './template-picker';
 import type { CannedView, SessionWindow, TemplateView } from './types';
+
+export { TemplatePicker } from './template-picker';
 
 export interface ComposerProps {
   conversationId: number;
@@ -179,42 +182,6 @@ function ClosedComposer({ conversationId, csrf, window, templates, i18n }: Compo
       </p>
       <TemplatePicker conversationId={conversationId} csrf={csrf} templates={templates} i18n={i18n} />
     </>
-  );
-}
-
-/** Approved WhatsApp templates, sent by `templateRef` to the same messages endpoint. */
-export function TemplatePicker({ conversationId, csrf, templates, i18n }: { conversationId: number; csrf?: string; templates: TemplateView[]; i18n: Translator }) {
-  if (templates.length === 0) {
-    return (
-      <p class="muted" safe>
-        {i18n.t('inbox.composer.noTemplates')}
-      </p>
-    );
-  }
-  const action = `/inbox/${conversationId}/messages`;
-  return (
-    <form class="template-picker" method="post" action={action} hx-post={action} hx-target={`#composer-${conversationId}`} hx-swap="outerHTML">
-      <CsrfField csrf={csrf} />
-      <fieldset>
-        <legend safe>{i18n.t('inbox.composer.sendTemplate')}</legend>
-        <div class="template-options">
-          {templates.map((template, index) => (
-            <label class="template-option">
-              <input type="radio" name="templateRef" value={template.sid} required checked={index === 0} />
-              <span class="template-name" safe>
-                {template.name}
-              </span>
-              <span class="template-preview" safe>
-                {template.preview}
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <button type="submit" safe>
-        {i18n.t('inbox.composer.sendTemplateButton')}
-      </button>
-    </form>
   );
 }
 

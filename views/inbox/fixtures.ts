@@ -180,8 +180,17 @@ export const sampleOpen: OpenConversationView = {
   olderCursor: '101',
   window: { open: true, closesAt: new Date(SAMPLE_NOW.getTime() + (23 * 60 + 54) * 60_000) },
   templates: [
-    { sid: 'HX111', name: 'Seguimiento', preview: 'Hola {{1}}, ¿sigues interesada en trabajar con Élite Models?' },
-    { sid: 'HX222', name: 'Recordatorio de cita', preview: 'Te recordamos tu cita el {{1}} a las {{2}}.' },
+    { ref: 'HX111', name: 'Seguimiento', language: 'es', body: 'Hola {{1}}, ¿sigues interesada en trabajar con Élite Models?', variables: [{ name: '1', value: 'Valentina' }] },
+    {
+      ref: 'HX222',
+      name: 'Recordatorio de cita',
+      language: 'es',
+      body: 'Te recordamos tu cita el {{1}} a las {{2}}.',
+      variables: [
+        { name: '1', value: '' },
+        { name: '2', value: '' },
+      ],
+    },
   ],
   canned: [
     { id: 1, title: 'Dirección de la agencia', body: 'Estamos en Cra. 43A #1-50, Medellín. Horario: 8 a. m. – 5 p. m.' },

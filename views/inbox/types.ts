@@ -148,10 +148,17 @@ export interface SessionWindow {
   closesAt?: Date;
 }
 
+/** An approved template as the composer offers it to one aspirant (server/services/template-reply templateViews). */
 export interface TemplateView {
-  sid: string;
+  /** What the form posts as `templateRef`: `HX…` (Twilio) or `name:language` (Meta). */
+  ref: string;
   name: string;
-  preview: string;
+  /** `es`, `es_CO`; '' when unknown (a TWILIO_TEMPLATES entry). */
+  language: string;
+  /** The body with its placeholders (`Hola {{1}}`): shown with an input in each. */
+  body: string;
+  /** Each placeholder in order with the value it starts with (her first name, or '' for the recruiter to type). */
+  variables: { name: string; value: string }[];
 }
 
 export interface CannedView {

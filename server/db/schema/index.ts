@@ -7,3 +7,4 @@ export * from './pipeline';
 export * from './audit';
 export * from './bot';
 export * from './push';
+export * from './templates';
