@@ -96,7 +96,7 @@ describe('findSent', () => {
 
   function finder(receipt: string | null, at: number) {
     const asked: string[] = [];
-    const findSent = createFindSent({ receipts: async (key) => (asked.push(key), receipt), now: () => new Date(since.getTime() + at) });
+    const findSent = createFindSent({ receipts: async (key) => (asked.push(key), receipt), now: () => new Date(since.getTime() + at), startedAt: since });
     return { findSent, asked };
   }
 
@@ -118,6 +118,21 @@ describe('findSent', () => {
 
   test('no receipt after the wait: not sent, the outbox may send it again', async () => {
     expect(await finder(null, RECEIPT_WAIT_MS).findSent(query)).toBeNull();
+  });
+
+  test('after a restart the wait runs again from the start: statuses sent while we were down come only with redelivery', async () => {
+    const restartedAt = new Date(since.getTime() + RECEIPT_WAIT_MS * 5);
+    const clock = { at: restartedAt.getTime() + 1_000 };
+    const findSent = createFindSent({ receipts: async () => null, now: () => new Date(clock.at), startedAt: restartedAt });
+    await expect(findSent({ ...query, attemptedAt: since })).rejects.toMatchObject({ ambiguous: true });
+    clock.at = restartedAt.getTime() + RECEIPT_WAIT_MS;
+    expect(await findSent({ ...query, attemptedAt: since })).toBeNull();
+  });
+
+  test('the wait runs from the attempt in doubt, not from when the row was created', async () => {
+    const attemptedAt = new Date(since.getTime() + RECEIPT_WAIT_MS * 3);
+    const findSent = createFindSent({ receipts: async () => null, now: () => new Date(attemptedAt.getTime() + 1_000), startedAt: since });
+    await expect(findSent({ ...query, attemptedAt })).rejects.toMatchObject({ ambiguous: true });
   });
 
   test('a query without its key cannot be answered, ever: a final error, never a blind "not sent"', async () => {
