@@ -128,10 +128,14 @@ async function maintenanceCheck(database: Database): Promise<Omit<CheckResult, '
   };
 }
 
-/** Asks Twilio for the account with the configured credentials: 200 means they work. */
-async function twilioCheck(config: Config): Promise<CheckResult> {
+/**
+ * Asks the configured provider whether our credentials work: Twilio for the account, Meta's Graph API for the business
+ * number (`GET /{phone-number-id}?fields=display_phone_number,verified_name`). 200 means they do.
+ */
+async function whatsappCheck(config: Config): Promise<CheckResult> {
+  if (config.meta) return metaCheck(config.meta);
   const twilio = config.twilio;
-  if (!twilio) return { name: 'whatsapp', ok: true, detail: 'simulator (no TWILIO_* settings)' };
+  if (!twilio) return { name: 'whatsapp', ok: true, detail: 'simulator (no TWILIO_* or META_* settings)' };
   return runCheck('whatsapp', async () => {
     const base = (twilio.apiUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
     const response = await fetch(`${base}/2010-04-01/Accounts/${twilio.accountSid}.json`, {
@@ -141,6 +145,20 @@ async function twilioCheck(config: Config): Promise<CheckResult> {
     if (response.status === 401) return { ok: false, detail: 'Twilio refused the credentials (401): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN' };
     if (!response.ok) return { ok: false, detail: `Twilio answered HTTP ${response.status}` };
     return { ok: true, detail: `Twilio account ${twilio.accountSid.slice(0, 6)}… reachable, sender ${twilio.whatsappFrom ?? twilio.messagingServiceSid}` };
+  });
+}
+
+async function metaCheck(meta: NonNullable<Config['meta']>): Promise<CheckResult> {
+  return runCheck('whatsapp', async () => {
+    const url = `${meta.graphUrl}/${meta.apiVersion}/${meta.phoneNumberId}?fields=display_phone_number,verified_name`;
+    const response = await fetch(url, { headers: { authorization: `Bearer ${meta.accessToken}` }, signal: AbortSignal.timeout(10_000) });
+    if (response.status === 401 || response.status === 403)
+      return { ok: false, detail: `Meta refused the token (HTTP ${response.status}): check META_ACCESS_TOKEN and its whatsapp_business_messaging permission` };
+    if (!response.ok) return { ok: false, detail: `Meta's Graph API answered HTTP ${response.status} for META_PHONE_NUMBER_ID ${meta.phoneNumberId}` };
+    const number = (await response.json().catch(() => ({}))) as { display_phone_number?: unknown };
+    const shown = typeof number.display_phone_number === 'string' ? number.display_phone_number.slice(0, 40) : 'unnamed';
+    const templates = meta.wabaId ? '' : '; META_WABA_ID unset, so templates are not synced';
+    return { ok: true, warn: !meta.wabaId, detail: `Meta Cloud API reachable, business number ${shown} (${meta.apiVersion})${templates}` };
   });
 }
 
@@ -162,7 +180,7 @@ export async function runDoctor(io: CliIO): Promise<CheckResult[]> {
     return [{ name: 'configuration', ok: false, detail: error.message }];
   }
   const results = [{ name: 'configuration', ok: true, detail: 'valid' }, await runCheck('data folder', dataDirCheck(config))];
-  results.push(...(await databaseChecks(io, config)), await twilioCheck(config), await mediaCheck(config));
+  results.push(...(await databaseChecks(io, config)), await whatsappCheck(config), await mediaCheck(config));
   return results;
 }
 

@@ -52,7 +52,10 @@ export function registerTemplates(program: Command, io: CliIO): void {
     .description("copy the provider's templates and their approval status now, through the running server (it also syncs at every start)")
     .action(async function sync() {
       const result = await call('sync', async () => (await adminApi(io)).api.admin.templates.sync.post());
-      if (!result.supported) return io.out(`${result.provider} lists no templates; the composer offers TWILIO_TEMPLATES\n`);
+      if (!result.supported) {
+        const why = result.provider === 'meta' ? 'set META_WABA_ID (the WhatsApp Business Account id) so templates can be listed from Meta' : 'the composer offers TWILIO_TEMPLATES';
+        return io.out(`${result.provider} lists no templates here: ${why}\n`);
+      }
       io.out(`synced ${result.provider}: ${result.listed} listed (${result.added} added, ${result.updated} updated, ${result.removed} withdrawn)\n`);
     });
   group

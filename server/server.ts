@@ -67,9 +67,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const removeLocalAdmin = offerLocalAdmin(config, port, localAdmin, logger);
-  logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe });
+  logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe, whatsapp: services.provider.name });
   if (services.simulator) {
-    logger.warn(`WhatsApp simulator mode (no TWILIO_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
+    logger.warn(`WhatsApp simulator mode (no TWILIO_* or META_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
   }
   logger.info(`ready: open ${config.publicUrl === url ? url : `${url} (or ${config.publicUrl})`} in a browser`, { url });
 

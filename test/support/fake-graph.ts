@@ -211,6 +211,11 @@ export function startFakeGraph(opts: FakeGraphOptions = {}): FakeGraph {
   }
 
   function mediaInfo(request: Request, id: string): Response {
+    // The business number itself (what `wasap doctor` asks for), as Graph answers `?fields=display_phone_number,…`.
+    if (id === phoneNumberId) {
+      if (!authorized(request)) return unauthorized();
+      return Response.json({ display_phone_number: '+1 555-078-3881', verified_name: 'Talento Ñandú', id });
+    }
     mediaRequests.push({ step: 'info', id, authorization: request.headers.get('authorization') });
     const status = mediaResponder?.(mediaRequests.at(-1)!);
     if (status !== undefined) return graphError(status, status >= 500 ? 131000 : 100);
