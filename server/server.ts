@@ -71,6 +71,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (services.simulator) {
     logger.warn(`WhatsApp simulator mode (no TWILIO_* or META_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
   }
+  if (config.meta && !config.publicUrl.startsWith('https://')) {
+    // Meta's webhook settings accept only an https callback URL with a valid certificate.
+    logger.warn(`PUBLIC_URL is not https: Meta calls only an https webhook, so ${config.publicUrl}/webhooks/meta cannot be its callback URL; put the server behind https and set PUBLIC_URL to it`);
+  }
   logger.info(`ready: open ${config.publicUrl === url ? url : `${url} (or ${config.publicUrl})`} in a browser`, { url });
 
   let stopping: Promise<void> | undefined;
