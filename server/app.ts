@@ -24,6 +24,7 @@ import { observability } from './routes/observability';
 import { pushRoutes } from './routes/push';
 import { approvedTemplates } from './services/templates';
 import { MAX_INBOUND_BYTES } from './whatsapp/twilio-webhooks';
+import { MAX_META_WEBHOOK_BYTES } from './whatsapp/meta-webhooks';
 import { providerWebhookRoutes } from './whatsapp/webhook-routes';
 import type { Services } from './wiring';
 
@@ -57,7 +58,10 @@ export function createApp(deps: AppDeps) {
           '/api/admin/replay/:id': 1024 * 1024,
           '/dev/phone/messages': config.mediaMaxBytes + 64 * 1024,
           '/webhooks/twilio': MAX_INBOUND_BYTES,
+          '/webhooks/meta': MAX_META_WEBHOOK_BYTES,
         },
+        // Both webhooks refuse an unsigned request before reading its body: a chunked one is not buffered first.
+        selfRead: ['/webhooks/twilio', '/webhooks/twilio/status', '/webhooks/meta'],
       }),
     )
     .use(

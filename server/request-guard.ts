@@ -11,6 +11,11 @@ export interface BodyLimits {
   max: number;
   /** Larger (or smaller) limits by route pattern, e.g. `'/dev/phone/messages'`. */
   routes?: Record<string, number>;
+  /**
+   * Routes (`parse: 'none'`) that read their own body with readCapped, after checks of their own (a webhook's
+   * signature header): a chunked body is left to them, never buffered here first. A declared length is still checked.
+   */
+  selfRead?: readonly string[];
 }
 
 /** The Content-Length header as a number; undefined when absent (a chunked body), 400 when it is not a length. */
@@ -114,6 +119,7 @@ export function assertPlainBody(body: unknown): void {
  * route whose body Elysia parses; routes with `parse: 'none'` read their body themselves through readCapped.
  */
 export function requestGuard(limits: BodyLimits) {
+  const selfRead = new Set(limits.selfRead ?? []);
   return (
     new Elysia({ name: 'request-guard' })
       // Elysia reads `parse: 'none'` as "no body" only while it is a route's sole parse hook; next to this global
@@ -128,7 +134,7 @@ export function requestGuard(limits: BodyLimits) {
           if (declared > max) throw new PayloadTooLargeError(max);
           return;
         }
-        if (request.body) await bufferCapped(request, max);
+        if (request.body && !selfRead.has(route)) await bufferCapped(request, max);
       })
       // Transform runs after parsing and before validation, on every matched route, GETs included.
       .onTransform({ as: 'global' }, function checkInput({ request, body }) {

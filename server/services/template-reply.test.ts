@@ -85,3 +85,21 @@ describe('a posted template', () => {
     expect(postedVariables({ templateRef: 'HX', _csrf: 't', 'var.1': 'Ana', 'var.first_name': ['Bea', 'Cata'], 'var.2': 3, body: 'x' })).toEqual({ 1: 'Ana', first_name: 'Bea' });
   });
 });
+
+describe('variables named like Object members', () => {
+  const odd: OfferedTemplate = { ...named, ref: 'odd:es', body: 'A {{constructor}} B {{__proto__}} C {{toString}}', variables: ['constructor', '__proto__', 'toString'] };
+
+  test('start empty (never an inherited member), and are filled and sent as data', () => {
+    const [view] = templateViews([odd], 'Valentina', { ref: 'odd:es', values: postedVariables({}) });
+    expect(view!.variables.map((v) => v.value)).toEqual(['', '', '']);
+    const posted = postedVariables(JSON.parse('{"var.constructor":"uno","var.__proto__":"dos","var.toString":"tres"}'));
+    const checked = checkTemplateReply([odd], 'odd:es', posted);
+    expect(checked).toMatchObject({ ok: true, text: 'A uno B dos C tres' });
+    expect(checked.ok && Object.entries(checked.variables)).toEqual([
+      ['constructor', 'uno'],
+      ['__proto__', 'dos'],
+      ['toString', 'tres'],
+    ]);
+    expect(checkTemplateReply([odd], 'odd:es', postedVariables({}))).toEqual({ ok: false, code: 'MISSING_VARIABLE', variable: 'constructor' });
+  });
+});

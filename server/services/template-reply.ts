@@ -36,7 +36,8 @@ export function templateViews(offered: readonly OfferedTemplate[], firstName: st
     variables: template.variables.map((name) => ({
       name,
       // What she typed before a refusal wins over the prefill.
-      value: typed?.ref === template.ref ? (typed.values[name] ?? '') : FIRST_NAME_VARIABLES.includes(name) ? firstName : '',
+      // Own properties only: a variable named `constructor` must not find Object's.
+      value: typed?.ref === template.ref ? (Object.hasOwn(typed.values, name) ? typed.values[name]! : '') : FIRST_NAME_VARIABLES.includes(name) ? firstName : '',
     })),
   }));
 }
@@ -74,7 +75,8 @@ export type TemplateReplyCheck = { ok: true; template: OfferedTemplate; variable
 export function checkTemplateReply(offered: readonly OfferedTemplate[], ref: string, posted: Readonly<Record<string, string>>): TemplateReplyCheck {
   const template = offered.find((t) => t.ref === ref);
   if (!template) return { ok: false, code: 'UNKNOWN_TEMPLATE' };
-  const variables: Record<string, string> = {};
+  // No prototype: a variable named `__proto__` is kept as data like any other.
+  const variables: Record<string, string> = Object.create(null);
   for (const name of template.variables) {
     const value = cleanVariable(Object.hasOwn(posted, name) ? posted[name]! : '');
     if (value === '') return { ok: false, code: 'MISSING_VARIABLE', variable: name };
@@ -87,7 +89,7 @@ export function checkTemplateReply(offered: readonly OfferedTemplate[], ref: str
 
 /** The posted `var.<name>` fields as `{ name: value }`; a field repeated takes its first value. */
 export function postedVariables(body: Readonly<Record<string, unknown>>): Record<string, string> {
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = Object.create(null);
   for (const [field, value] of Object.entries(body)) {
     if (!field.startsWith(VARIABLE_FIELD_PREFIX)) continue;
     const first = Array.isArray(value) ? value[0] : value;

@@ -26,6 +26,10 @@ import { ACCEPT_DEADLINE_MS, NOT_STORED } from './webhook-routes';
  */
 export const MAX_META_WEBHOOK_BYTES = 4 * 1024 * 1024;
 
+/** `sha256=` and 64 hex digits, as Meta writes it (the case of either part aside). */
+const SIGNATURE_SHAPE = /^sha256=[0-9a-f]{64}$/i;
+/** The rejected or ignored parts of one POST logged one by one; past this, only how many more there were. */
+const MAX_LOGGED_PARTS = 10;
 const BAD_SIGNATURE = 'The X-Hub-Signature-256 header is missing or does not match this body (HMAC-SHA256 with the app secret).';
 
 export interface MetaWebhookDeps {
@@ -49,7 +53,7 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps) {
       async function receive({ request }) {
         // Meta signs every delivery: one without a signature is refused before its body is read.
         const signature = request.headers.get('x-hub-signature-256');
-        if (!signature) throw new ForbiddenError(BAD_SIGNATURE);
+        if (!signature || !SIGNATURE_SHAPE.test(signature.trim())) throw new ForbiddenError(BAD_SIGNATURE);
         const raw = await readCapped(request, MAX_META_WEBHOOK_BYTES);
         if (!verifyMetaSignature(meta.appSecret, signature, raw)) throw new ForbiddenError(BAD_SIGNATURE);
         let body: unknown;
@@ -59,8 +63,12 @@ export function metaWebhookRoutes(deps: MetaWebhookDeps) {
           throw new BadRequestError('The body is not JSON in UTF-8, as Meta sends it.', 'body');
         }
         const parsed = parseMetaWebhook(body, { phoneNumberId: meta.phoneNumberId });
-        for (const rejected of parsed.rejected) logger?.warn('meta webhook: an update could not be used', { ...rejected });
-        for (const ignored of parsed.ignored) logger?.debug('meta webhook: part of an update not read', { ...ignored });
+        // Bounded: one signed POST of thousands of unusable parts writes a dozen lines, not thousands.
+        for (const rejected of parsed.rejected.slice(0, MAX_LOGGED_PARTS)) logger?.warn('meta webhook: an update could not be used', { ...rejected });
+        for (const ignored of parsed.ignored.slice(0, MAX_LOGGED_PARTS)) logger?.debug('meta webhook: part of an update not read', { ...ignored });
+        if (parsed.rejected.length + parsed.ignored.length > 2 * MAX_LOGGED_PARTS) {
+          logger?.warn('meta webhook: more parts not used than logged', { rejected: parsed.rejected.length, ignored: parsed.ignored.length });
+        }
         // Handed over together, in Meta's order: the intake's writer commits a conversation's rows in the order they
         // were handed to it (server/db/batch-insert), several in one statement under load.
         const stored = [...parsed.messages.map((message) => sink.acceptInbound(message)), ...parsed.statuses.map((status) => sink.acceptStatus(status))];

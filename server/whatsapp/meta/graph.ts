@@ -13,6 +13,31 @@ export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
  * v26.0, introduced 29 July 2026, available until further notice; v23.0 is retired on 8 October 2027).
  */
 export const DEFAULT_API_VERSION = 'v26.0';
+
+/**
+ * The largest Graph API answer read: a send's answer is under 1 KB and a page of 100 templates well under 512 KB; a
+ * larger one is not an answer we asked for and is cut off (and fails as unreadable) rather than held in memory.
+ */
+export const MAX_GRAPH_ANSWER_BYTES = 2 * 1024 * 1024;
+
+/** The answer's text, read no further than `max` bytes (then the rest is cancelled and the text is cut there). */
+async function cappedText(response: Response, max: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return '';
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
 /** Per request, so a stalled Graph API cannot hold a send forever (twilio's client waits 30 s too). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -141,7 +166,7 @@ export async function graphRequest(config: GraphConfig, url: URL, init: { method
       signal: AbortSignal.timeout(config.timeoutMs),
     });
     status = response.status;
-    text = await response.text();
+    text = await cappedText(response, MAX_GRAPH_ANSWER_BYTES);
   } catch (error) {
     throw noAnswer(error, config.accessToken);
   }

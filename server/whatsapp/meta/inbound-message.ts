@@ -15,8 +15,11 @@ import { BSUID, type InboundMessage, type WhatsAppIdentity } from '../port';
 import { cleanJson, isObject, jsonFields, Marks, own, type JsonFields, type JsonObject } from './json-fields';
 import { metaContent, metaContext, metaPhone, metaReferral } from './kinds';
 
-/** A WhatsApp message id: `wamid.` and base64 today (`wamid.HBgLMTY1…AA=`), older test payloads `ABGGFlA5Fpa`. */
-export const MESSAGE_ID = /^[A-Za-z0-9._:=+/-]{1,256}$/;
+/**
+ * A WhatsApp message id: `wamid.` and base64 today (`wamid.HBgLMTY1…AA=`), older test payloads `ABGGFlA5Fpa`. No `:`,
+ * so an id can never be one of our own dedup keys (`wamid:status` for a status, `form:N` for a form submission).
+ */
+export const MESSAGE_ID = /^[A-Za-z0-9._=+/-]{1,256}$/;
 
 /** What became of one message: kept, or not, with the field to blame (`ignored`: understood but not ours to keep). */
 export type MessageOutcome = { ok: true; message: InboundMessage } | { ok: false; ignored: boolean; field: string; message: string };

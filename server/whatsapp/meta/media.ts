@@ -118,9 +118,22 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
   return bytes;
 }
 
+/**
+ * Where Meta serves media from (`lookaside.fbsbx.com` today; its CDNs): with Meta's own Graph API, the token goes to a
+ * download host the lookup named only when it is one of these, so a tampered or spoofed lookup answer cannot collect
+ * it. Behind another Graph URL (a BSP, a gateway, a test) the host its lookup names is trusted as before.
+ */
+export const META_MEDIA_DOMAINS: readonly string[] = ['fbsbx.com', 'fbcdn.net', 'whatsapp.net', 'facebook.com'];
+
+function isMetaMediaHost(hostname: string): boolean {
+  return META_MEDIA_DOMAINS.some((domain) => hostname === domain || hostname.endsWith(`.${domain}`));
+}
+
 /** Step 2, hop by hop so each hop decides afresh whether it may see the token. */
 async function download(graph: GraphConfig, info: MediaInfo, maxBytes: number, timeoutMs: number): Promise<{ bytes: Uint8Array; contentType?: string }> {
-  const metaHost = info.url.protocol === 'https:' ? info.url.host : undefined;
+  const metaGraph = new URL(graph.graphUrl).hostname === 'graph.facebook.com';
+  const named = info.url.protocol === 'https:' && (!metaGraph || isMetaMediaHost(info.url.hostname));
+  const metaHost = named ? info.url.host : undefined;
   const trusted = (url: URL) => isGraphUrl(graph, url) || (url.protocol === 'https:' && url.host === metaHost);
   const signal = AbortSignal.timeout(timeoutMs);
   let url = info.url;
