@@ -61,11 +61,21 @@ describe('request bodies', () => {
     expect(body.pulled()).toBe(0);
   });
 
-  test.each(ROUTES_WITH_BODIES)('$path: a chunked body is cut off at the limit while it is read', async ({ path, headers, limit }) => {
+  // The webhooks read their own bodies (server/app.ts `selfRead`), after their checks: on this simulator-mode server
+  // Twilio's inbound webhook is not in use and answers 404 without pulling a byte of a chunked body.
+  const CHUNKED = ROUTES_WITH_BODIES.filter(({ path }) => path !== '/webhooks/twilio');
+  test.each(CHUNKED)('$path: a chunked body is cut off at the limit while it is read', async ({ path, headers, limit }) => {
     const body = endless();
     const response = await t.request(path, { method: 'POST', headers: { ...headers?.(), 'content-type': 'application/x-www-form-urlencoded' }, body: body.stream });
     expect(response.status).toBe(413);
     expect(body.pulled()).toBeLessThan(limit + 64 * KIB);
+  });
+
+  test('a webhook of a provider not in use answers 404 without reading a chunked body', async () => {
+    const body = endless();
+    const response = await t.request('/webhooks/twilio', { method: 'POST', headers: { 'x-twilio-signature': 'x', 'content-type': 'application/x-www-form-urlencoded' }, body: body.stream });
+    expect(response.status).toBe(404);
+    expect(body.pulled()).toBe(0);
   });
 
   test('a bot script near the admin API limit is read (and judged on its merits, not its size)', async () => {

@@ -75,15 +75,17 @@ export type TemplateReplyCheck = { ok: true; template: OfferedTemplate; variable
 export function checkTemplateReply(offered: readonly OfferedTemplate[], ref: string, posted: Readonly<Record<string, string>>): TemplateReplyCheck {
   const template = offered.find((t) => t.ref === ref);
   if (!template) return { ok: false, code: 'UNKNOWN_TEMPLATE' };
-  // No prototype: a variable named `__proto__` is kept as data like any other.
-  const variables: Record<string, string> = Object.create(null);
+  const values = new Map<string, string>();
   for (const name of template.variables) {
     const value = cleanVariable(Object.hasOwn(posted, name) ? posted[name]! : '');
     if (value === '') return { ok: false, code: 'MISSING_VARIABLE', variable: name };
     const count = charCount(value);
     if (count > MAX_TEMPLATE_VARIABLE_CHARS) return { ok: false, code: 'VARIABLE_TOO_LONG', variable: name, count };
-    variables[name] = value;
+    values.set(name, value);
   }
+  // Own data properties (Object.fromEntries defines them): a variable named `__proto__` is kept like any other, and
+  // the object is an ordinary one for whatever carries it on (the actor's event, the outbox row's JSON).
+  const variables: Record<string, string> = Object.fromEntries(values);
   return { ok: true, template, variables, text: fillTemplate(template.body, variables).trim() || template.name };
 }
 
