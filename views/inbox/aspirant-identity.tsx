@@ -31,7 +31,7 @@ export function IdentityFacts({ view, i18n }: { view: AspirantPanelView; i18n: T
   return (
     <section class="card">
       <h3 safe>{t('inbox.panel.whatsapp')}</h3>
-      <dl class="facts identity">
+      <dl class="identity-facts">
         <dt safe>{t('inbox.panel.phone')}</dt>
         {view.phone ? (
           <dd>
