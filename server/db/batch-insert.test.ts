@@ -50,7 +50,7 @@ describe.each(drivers)('inbound writer (%s)', (driver) => {
     ]);
     expect(ids[2]!.id!).toBeGreaterThan(ids[1]!.id!);
     // [SM-1], [SM-2..4], [SM-5], [SM-6..8]: SM-7 and SM-8 shared a statement (one row per number would take five).
-    expect(writer.stats()).toMatchObject({ items: 8, batches: 4 });
+    expect(writer.stats()).toMatchObject({ items: 8, batches: 4, reruns: 0 });
     const rows = await db.select({ key: aspirants.whatsappId, phone: aspirants.phone, name: aspirants.whatsappName }).from(aspirants).orderBy(asc(aspirants.whatsappId));
     expect(rows).toEqual([
       { key: '+573000000001', phone: '+573000000001', name: 'Ya estaba' },

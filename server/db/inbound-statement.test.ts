@@ -69,6 +69,8 @@ describe.each(drivers)('identity resolution (%s)', (driver) => {
     ]);
     const keys = await t.database.db.select({ key: inboundEvents.conversationKey }).from(inboundEvents).orderBy(asc(inboundEvents.id));
     expect(keys.map((k) => k.key)).toEqual([B, B, '+5511987654321', '+5511987654321']);
+    // Each found or made in its own statement: none lost a race, none ran again.
+    expect(t.writer.stats().reruns).toBe(0);
   });
 
   test('a phone-keyed aspirant gets her BSUID linked, then a BSUID-only message finds her; a changed username is updated, a missing one kept', async () => {
@@ -85,6 +87,8 @@ describe.each(drivers)('identity resolution (%s)', (driver) => {
     await t.database.db.insert(aspirants).values({ whatsappId: P, phone: P });
     expect(await t.writer.insert(status({ phone: P, bsuid: B }))).toMatchObject({ key: P, id: expect.any(Number) });
     expect((await t.writer.insert(status({ bsuid: 'CO.999', username: 'nadie' })))!.key).toBe('CO.999');
+    expect((await t.writer.insert(status({ phone: '+573009990000' })))!.key).toBe('+573009990000');
+    expect(t.writer.stats().reruns).toBe(0);
     expect(await t.people()).toEqual([{ key: P, phone: P, bsuid: B, username: null, name: null }]);
   });
 
@@ -116,6 +120,7 @@ describe.each(drivers)('identity resolution (%s)', (driver) => {
     await using t = await setup();
     await t.database.db.insert(aspirants).values({ whatsappId: P });
     expect((await t.writer.insert(message({ phone: P })))!.key).toBe(P);
+    expect(t.writer.stats().reruns).toBe(1);
     expect(await t.people()).toEqual([{ key: P, phone: P, bsuid: null, username: null, name: null }]);
   });
 

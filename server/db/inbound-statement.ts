@@ -32,9 +32,9 @@ export interface IdentityRow {
 
 /**
  * One person of a batch: the rows that share a phone or a BSUID (transitively), so two first messages of one new
- * person — even one with her BSUID alone and one with BSUID and phone — make one aspirant. `key` is the first row's
- * (her phone when it had one, else her BSUID); phone and BSUID the first seen; username the last seen; the profile
- * name that of her first message.
+ * person — even one with her BSUID alone and one with BSUID and phone — make one aspirant. `key` is her first
+ * message's (her phone when it had one, else her BSUID; for statuses alone, the first row's); phone and BSUID the first
+ * seen; username the last seen; the profile name that of her first message.
  */
 export interface Person {
   n: number;

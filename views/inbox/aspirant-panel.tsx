@@ -272,7 +272,7 @@ function Identity({ view, i18n }: { view: AspirantPanelView; i18n: Translator })
     <header class="aspirant-head">
       <Avatar id={view.conversationId} name={displayName(view)} size="lg" />
       <h2 safe>{displayName(view)}</h2>
-      <ContactLine view={view} />
+      {view.phone || view.contact !== displayName(view) ? <ContactLine view={view} /> : ''}
       {view.whatsappName ? (
         <p class="muted" safe>
           {i18n.t('inbox.panel.whatsappName', { name: view.whatsappName })}
