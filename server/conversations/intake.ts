@@ -3,26 +3,24 @@
  * submission, is written as an `inbound_events` row (unique on the provider's id) and committed before the caller
  * answers; then its actor is told. A duplicate delivery writes nothing and re-tells a stored event still unprocessed.
  * An aspirant's message also creates their aspirant row in the same statement when it is their first.
+ *
+ * Whose actor is told is resolved in that statement (server/db/inbound-statement): the aspirant with the message's
+ * BSUID, else with its phone — so a person who writes first with her BSUID alone and later with BSUID and phone (or
+ * the reverse) stays one aspirant with one conversation, keyed as she was first seen (server/whatsapp/identity).
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { ConversationEvent, FormProfile, FormSubmitted, InboundReceived, StatusReceived } from '../../actors/conversation/types';
 import { createInboundWriter, type InboundRow } from '../db/batch-insert';
 import type { Db } from '../db/client';
 import { formSubmissions, inboundEvents } from '../db/schema';
 import type { Metrics } from '../metrics';
+import { normaliseIdentity } from '../whatsapp/identity';
 import type { InboundMessage, StatusUpdate, WhatsAppIdentity } from '../whatsapp/port';
 import { toEvent, type StoredPayload } from './stored-events';
 
 export type { StatusUpdate } from '../whatsapp/port';
-
-/**
- * The conversation key (actor key, `aspirants.whatsapp_id`) of an identity: her number when known, else her BSUID.
- */
-export function keyOf(identity: WhatsAppIdentity): string {
-  const key = identity.phone ?? identity.bsuid;
-  if (!key) throw new TypeError('A WhatsApp identity needs a phone or a BSUID.');
-  return key;
-}
+/** The conversation key of a person first seen with this identity: her number when known, else her BSUID. */
+export { keyOf } from '../whatsapp/identity';
 
 export interface FormInput {
   aspirantId: number;
@@ -30,6 +28,14 @@ export interface FormInput {
   source: 'hosted' | 'webhook';
   externalId?: string;
   submittedAt?: number;
+}
+
+/** What the intake answers for a webhook's row: `duplicate` when stored before; `key` her conversation (actor) key. */
+export interface Accepted {
+  duplicate: boolean;
+  eventId?: number;
+  /** Absent only for a duplicate whose stored row is gone (retention erased it). */
+  key?: string;
 }
 
 export interface IntakeDeps {
@@ -48,40 +54,52 @@ export function createIntake(deps: IntakeDeps) {
   // A conversation's rows commit, and its actor is told, in the order they came (server/db/batch-insert).
   const writer = createInboundWriter(db, { concurrency: deps.concurrency });
 
-  async function accept(kind: string, providerSid: string, key: string, event: StoredPayload['event'], raw?: Record<string, unknown>, aspirant?: InboundRow['aspirant']) {
-    const id = await writer.insert({ providerSid, kind, conversationKey: key, payload: { event, raw }, aspirant });
-    if (id === null) {
+  /** Throws TypeError when `identity` has neither an E.164 phone nor a BSUID (the providers' parsers refuse those). */
+  async function accept(
+    kind: string,
+    providerSid: string,
+    identity: WhatsAppIdentity,
+    event: StoredPayload['event'],
+    raw?: Record<string, unknown>,
+    aspirant?: InboundRow['aspirant'],
+  ): Promise<Accepted> {
+    const stored = await writer.insert({ providerSid, kind, identity: normaliseIdentity(identity), payload: { event, raw }, aspirant });
+    if (stored === null) {
       duplicates.inc({ kind });
       // The first delivery may have been stored without its actor being told (its answer lost in an outage):
       // hand the stored event over again. The actor applies an event once, however often it is told.
-      await retellUnprocessed(providerSid);
-      return { duplicate: true };
+      return { duplicate: true, key: await retellUnprocessed(providerSid) };
     }
     received.inc({ kind });
-    deps.tell(key, { ...event, eventId: id } as ConversationEvent);
-    return { duplicate: false, eventId: id };
+    deps.tell(stored.key, { ...event, eventId: stored.id } as ConversationEvent);
+    return { duplicate: false, eventId: stored.id, key: stored.key };
   }
 
-  async function retellUnprocessed(providerSid: string): Promise<void> {
-    const [stored] = await db
-      .select()
-      .from(inboundEvents)
-      .where(and(eq(inboundEvents.providerSid, providerSid), isNull(inboundEvents.processedAt)));
-    if (stored && !(stored.kind === 'status' && stored.attempts > 0)) deps.tell(stored.conversationKey, toEvent(stored));
+  /** Tells the stored event again when it is still unprocessed; answers the key it was stored under. */
+  async function retellUnprocessed(providerSid: string): Promise<string | undefined> {
+    const [stored] = await db.select().from(inboundEvents).where(eq(inboundEvents.providerSid, providerSid));
+    if (stored && stored.processedAt === null && !(stored.kind === 'status' && stored.attempts > 0)) deps.tell(stored.conversationKey, toEvent(stored));
+    return stored?.conversationKey;
   }
 
   return {
-    /** An aspirant's WhatsApp message; resolves once its row is committed (`duplicate`: it was stored before). */
-    acceptInbound(message: InboundMessage, receivedAt = Date.now()): Promise<{ duplicate: boolean; eventId?: number }> {
+    /**
+     * An aspirant's WhatsApp message; resolves once its row is committed (`duplicate`: it was stored before) with her
+     * conversation key (actor key).
+     */
+    acceptInbound(message: InboundMessage, receivedAt = Date.now()): Promise<Accepted> {
       // The envelope stays here (and `raw` beside the event); the event carries the provider-neutral message.
       const { messageSid, from, raw, profileName, ...parts } = message;
       const event: Omit<InboundReceived, 'eventId'> = { type: 'inbound.received', messageSid, ...(profileName === undefined ? {} : { profileName }), ...parts, receivedAt };
       // The aspirant row is written with the event: their actor then loads its id with the state.
-      return accept('message', messageSid, keyOf(from), event, raw, { whatsappName: profileName ?? null });
+      return accept('message', messageSid, from, event, raw, { whatsappName: profileName ?? null });
     },
 
-    /** A delivery status callback: one row per (message, status), so a repeated callback is a duplicate and a new status a new event. */
-    acceptStatus(update: StatusUpdate): Promise<{ duplicate: boolean; eventId?: number }> {
+    /**
+     * A delivery status callback: one row per (message, status), so a repeated callback is a duplicate and a new status a
+     * new event. Its recipient is resolved as a message's sender is (a missing BSUID or phone linked), but creates no one.
+     */
+    acceptStatus(update: StatusUpdate): Promise<Accepted> {
       const event: Omit<StatusReceived, 'eventId'> = {
         type: 'status.received',
         messageSid: update.messageSid,
@@ -91,7 +109,7 @@ export function createIntake(deps: IntakeDeps) {
         ...(update.pricingCategory === undefined ? {} : { pricingCategory: update.pricingCategory }),
         ...(update.callbackData === undefined ? {} : { callbackData: update.callbackData }),
       };
-      return accept('status', `${update.messageSid}:${update.status}`, keyOf(update.recipient), event, update.raw);
+      return accept('status', `${update.messageSid}:${update.status}`, update.recipient, event, update.raw);
     },
 
     /**

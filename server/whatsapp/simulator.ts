@@ -1,7 +1,8 @@
 /**
  * @module server/whatsapp/simulator — WhatsApp without a provider account, as a WhatsAppProvider: records sends,
  * simulates delivery through the same status path as a provider's callbacks, and plays the aspirant's phone
- * (/dev/phone). It has no webhooks: the phone page hands its messages to the intake directly.
+ * (/dev/phone) — by number, or by username as a user who hides her number (her BSUID `simulatedBsuid`). It has no
+ * webhooks: the phone page hands its messages to the intake directly.
  */
 import { Elysia } from 'elysia';
 import { PhoneBubblePush } from '../../views/dev/phone';
@@ -27,8 +28,19 @@ function randomSid(prefix: string): string {
   return prefix + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export function phoneTopic(number: string): string {
-  return `phone:${number}`;
+/** The simulated phone's topic for an address (a number, E.164, or a BSUID): what is sent to it is pushed there. */
+export function phoneTopic(address: string): string {
+  return `phone:${address}`;
+}
+
+/**
+ * A simulated WhatsApp user's business-scoped user id, stable for her username (case aside): `CO.` and 16 digits
+ * of its SHA-256, in Meta's BSUID shape (server/whatsapp/port `BSUID`). Lets the simulator play a user who hides
+ * her number behind a username, and the same user later writing with her number too.
+ */
+export function simulatedBsuid(username: string): string {
+  const digest = new Bun.CryptoHasher('sha256').update(`wasap-simulator:${username.toLowerCase()}`).digest('hex');
+  return `CO.${(BigInt(`0x${digest.slice(0, 16)}`) % 10n ** 16n).toString().padStart(16, '0')}`;
 }
 
 export function createSimulator(options: SimulatorOptions) {

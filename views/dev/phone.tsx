@@ -1,4 +1,7 @@
-/** @module views/dev/phone — the simulator's phone: play an aspirant, send text and photos, see replies live. */
+/**
+ * @module views/dev/phone — the simulator's phone: play an aspirant by number or by WhatsApp username (a user who hides
+ * her number), or both; send text and photos, see replies live. A developer page: English only, not in the catalogue.
+ */
 import { Layout } from '../layout';
 
 export interface PhoneMessage {
@@ -37,23 +40,41 @@ export function PhoneBubblePush({ message }: { message: PhoneMessage }) {
 }
 
 export interface PhonePageProps {
+  /** Her number (E.164), when she shares it. */
   number?: string;
+  /** Her username (without `@`): she then writes with a simulated BSUID. */
+  username?: string;
   name?: string;
   messages: PhoneMessage[];
   error?: string;
 }
 
-export function PhonePage({ number, name, messages, error }: PhonePageProps) {
-  const live = number ? `/dev/phone/live?number=${encodeURIComponent(number)}` : undefined;
+/** `number=…&username=…` for the page's live socket: it listens on each address a reply may use. */
+function whoQuery(number?: string, username?: string): string {
+  const query = new URLSearchParams();
+  if (number) query.set('number', number);
+  if (username) query.set('username', username);
+  return query.toString();
+}
+
+export function PhonePage({ number, username, name, messages, error }: PhonePageProps) {
+  const playing = Boolean(number || username);
+  const live = playing ? `/dev/phone/live?${whoQuery(number, username)}` : undefined;
   return (
     <Layout title="Wasap — phone simulator" lang="en" live>
       <main class="phone">
         <header class="phone-header">
           <h1>Phone simulator</h1>
-          <p>Plays an aspirant's WhatsApp. Messages go through the same path as Twilio's webhook.</p>
+          <p>
+            Plays an aspirant's WhatsApp. Messages go through the same path as a provider's webhook. With a username she hides her number (her messages carry a business-scoped user id); give both to
+            have the same person share her number later.
+          </p>
           <form method="get" action="/dev/phone" class="phone-who">
             <label>
-              Number (E.164) <input name="number" value={number ?? '+573001234567'} required pattern="\+[1-9][0-9]{7,14}" />
+              Number (E.164) <input name="number" value={playing ? (number ?? '') : '+573001234567'} pattern="\+[1-9][0-9]{7,14}" />
+            </label>
+            <label>
+              Username <input name="username" value={username ?? ''} maxlength="36" pattern="@?[A-Za-z0-9._]{1,35}" placeholder="leave empty to share the number" />
             </label>
             <label>
               WhatsApp name <input name="name" value={name ?? 'Valentina'} maxlength="60" />
@@ -68,7 +89,7 @@ export function PhonePage({ number, name, messages, error }: PhonePageProps) {
         ) : (
           ''
         )}
-        {number ? (
+        {playing ? (
           <section class="phone-chat" hx-ws:connect={live}>
             <ol id="thread" class="thread" aria-live="polite">
               {messages.map((message) => (
@@ -76,7 +97,8 @@ export function PhonePage({ number, name, messages, error }: PhonePageProps) {
               ))}
             </ol>
             <form method="post" action="/dev/phone/messages" enctype="multipart/form-data" class="composer">
-              <input type="hidden" name="number" value={number} />
+              <input type="hidden" name="number" value={number ?? ''} />
+              <input type="hidden" name="username" value={username ?? ''} />
               <input type="hidden" name="name" value={name ?? ''} />
               <label class="visually-hidden" for="body">
                 Message

@@ -1,5 +1,6 @@
 /** @module views/inbox/aspirant-panel — the right pane: who the aspirant is, what the form said, bot, status, assignee, notes, history. */
 import type { Children } from '@kitajs/html';
+import { ContactLine, IdentityFacts } from './aspirant-identity';
 import { Avatar } from './conversation-list';
 import { CsrfField } from './csrf-field';
 import { UpsertPush } from './oob';
@@ -238,10 +239,10 @@ export function EventHistory({ events, i18n }: { events: EventView[]; i18n: Tran
   );
 }
 
-/** The aspirant's name as the inbox shows it: form name, else WhatsApp name, else number. */
+/** The aspirant's name as the inbox shows it: form name, else WhatsApp name, else her number, username or masked BSUID (`contact`). */
 export function displayName(view: AspirantPanelView): string {
   const full = [view.profile?.firstName, view.profile?.lastName].filter(Boolean).join(' ');
-  return full || view.whatsappName || view.number;
+  return full || view.whatsappName || view.contact;
 }
 
 /** The click-to-WhatsApp ad that brought her; its link only when it is https (the ad's URL comes from Meta through the provider). */
@@ -271,11 +272,7 @@ function Identity({ view, i18n }: { view: AspirantPanelView; i18n: Translator })
     <header class="aspirant-head">
       <Avatar id={view.conversationId} name={displayName(view)} size="lg" />
       <h2 safe>{displayName(view)}</h2>
-      <p>
-        <a href={`tel:${view.number}`} safe>
-          {view.number}
-        </a>
-      </p>
+      {view.phone || view.contact !== displayName(view) ? <ContactLine view={view} /> : ''}
       {view.whatsappName ? (
         <p class="muted" safe>
           {i18n.t('inbox.panel.whatsappName', { name: view.whatsappName })}
@@ -302,6 +299,7 @@ export function AspirantPanel({ view, i18n, csrf, oob = false }: { view: Aspiran
   return (
     <section id={`aspirant-${view.conversationId}`} class="aspirant" hx-swap-oob={oob ? 'true' : undefined} aria-label={t('inbox.panel.label')}>
       <Identity view={view} i18n={i18n} />
+      <IdentityFacts view={view} i18n={i18n} />
       <section class="card">
         <StatusSelector {...form} status={view.status} />
         <AssigneeSelector {...form} assignee={view.assignee} recruiters={view.recruiters} />

@@ -13,7 +13,7 @@ const filters: InboxFilters = { scope: 'mine', status: 'open' };
 const hostileRow: ConversationRowView = {
   id: 5,
   name: HOSTILE_TEXT,
-  number: '+573001234567',
+  contact: '+573001234567',
   preview: HOSTILE_TEXT,
   lastMessageAt: SAMPLE_NOW,
   unread: 3,

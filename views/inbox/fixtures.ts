@@ -14,7 +14,7 @@ export const sampleRows: ConversationRowView[] = [
   {
     id: 12,
     name: 'Valentina Gómez',
-    number: '+573001234567',
+    contact: '+573001234567',
     preview: 'Listo, ya envié la foto 📸',
     lastMessageAt: at(0, 15, 38),
     unread: 2,
@@ -29,7 +29,7 @@ export const sampleRows: ConversationRowView[] = [
   {
     id: 9,
     name: 'Camila Rojas',
-    number: '+573104445566',
+    contact: '+573104445566',
     preview: '¿Cuánto pagan por una sesión comercial?',
     lastMessageAt: at(0, 14, 5),
     unread: 1,
@@ -42,7 +42,7 @@ export const sampleRows: ConversationRowView[] = [
   {
     id: 7,
     name: 'Juan Pablo Díaz',
-    number: '+573157778899',
+    contact: '+573157778899',
     preview: 'Gracias, recibimos tu formulario ✅',
     lastMessageAt: at(0, 11, 20),
     unread: 0,
@@ -56,7 +56,7 @@ export const sampleRows: ConversationRowView[] = [
   {
     id: 5,
     name: 'Mariana',
-    number: '+573201112233',
+    contact: '+573201112233',
     preview: 'Perfecto, nos vemos el jueves',
     lastMessageAt: at(1, 18, 2),
     unread: 0,
@@ -70,7 +70,7 @@ export const sampleRows: ConversationRowView[] = [
   {
     id: 4,
     name: '+573009998877',
-    number: '+573009998877',
+    contact: '+573009998877',
     preview: 'Hola 👋 Soy el asistente de Élite Models…',
     lastMessageAt: at(3, 9, 15),
     unread: 0,
@@ -83,7 +83,7 @@ export const sampleRows: ConversationRowView[] = [
   {
     id: 3,
     name: 'Sofía Herrera',
-    number: '+573185556677',
+    contact: '+573185556677',
     preview: 'STOP',
     lastMessageAt: at(9, 16, 40),
     unread: 0,
@@ -97,7 +97,7 @@ export const sampleRows: ConversationRowView[] = [
   {
     id: 2,
     name: 'Daniela Castro',
-    number: '+573012223344',
+    contact: '+573012223344',
     preview: 'Muchas gracias por la oportunidad',
     lastMessageAt: at(40, 10, 0),
     unread: 0,
@@ -147,7 +147,10 @@ export const sampleMessages: MessageView[] = [
 export const sampleOpen: OpenConversationView = {
   conversation: {
     conversationId: 12,
-    number: '+573001234567',
+    contact: '+573001234567',
+    phone: '+573001234567',
+    username: 'vale.gomez',
+    bsuid: 'CO.1502576394655843',
     whatsappName: 'Vale 🌸',
     profile: {
       firstName: 'Valentina',

@@ -121,7 +121,7 @@ function ChatPane({ open, viewer, i18n, filters, presence, now }: ChatPaneProps)
         <div class="chat-title">
           <ChatTitle conversationId={id} name={name} />
           <p class="muted small" safe>
-            {view.number}
+            {view.contact}
           </p>
           <Presence conversationId={id} people={presence} viewerId={viewer.id} i18n={i18n} />
         </div>

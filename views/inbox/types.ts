@@ -11,9 +11,10 @@ export interface PersonRef {
 
 export interface ConversationRowView {
   id: number;
-  /** firstName lastName, or the WhatsApp name, or the number. */
+  /** firstName lastName, or the WhatsApp name, or `contact` (views/inbox/contact `personName`). */
   name: string;
-  number: string;
+  /** Her number, else `@username`, else her profile name, else her masked BSUID (views/inbox/contact `contactLabel`). */
+  contact: string;
   preview: string;
   lastMessageAt: Date;
   unread: number;
@@ -110,7 +111,14 @@ export interface EventView {
 
 export interface AspirantPanelView {
   conversationId: number;
-  number: string;
+  /** Her number, else `@username`, else her profile name, else her masked BSUID (views/inbox/contact `contactLabel`). */
+  contact: string;
+  /** Her number (E.164), when known: a WhatsApp user with a username may hide it. */
+  phone?: string;
+  /** Her WhatsApp username, without the `@`. */
+  username?: string;
+  /** Her business-scoped user id (`CO.1502576394655843`), when a provider sent one. */
+  bsuid?: string;
   whatsappName?: string;
   profile?: ProfileView;
   optedOutAt?: Date;

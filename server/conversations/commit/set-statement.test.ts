@@ -51,7 +51,7 @@ describe.each(drivers)('set statement (%s)', (driver) => {
       preview: 'hola',
       status: 'pending_form',
       name: 'Vale',
-      number: '+573001112233',
+      contact: '+573001112233',
       assignee: { id: user!.id, name: 'Rita <Recruiter>' },
     });
     const [after] = await db.select().from(conversations).where(eq(conversations.id, conversation!.id));

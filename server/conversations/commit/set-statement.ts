@@ -26,7 +26,7 @@ import type { SetPlan } from './set-plan';
 /** The conversation and aspirant columns of an inbox list row (server/db/queries/inbox `RowRecord`), of table alias `t`. */
 const columnsOf = (names: string[]) => (t: string) => sql.raw(names.map((name) => `${t}.${name}`).join(', '));
 const rowConversation = columnsOf(['id', 'aspirant_id', 'status', 'last_message_preview', 'last_message_at', 'last_inbound_at', 'unread_count', 'assignee_id', 'waiting_since']);
-const rowAspirant = columnsOf(['id', 'whatsapp_id', 'first_name', 'last_name', 'whatsapp_name', 'opted_out_at']);
+const rowAspirant = columnsOf(['id', 'whatsapp_id', 'phone', 'username', 'first_name', 'last_name', 'whatsapp_name', 'opted_out_at']);
 
 const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
 
@@ -178,7 +178,7 @@ export function setStatement(plans: SetPlan[]): SQL {
   return sql`
     with ${sql.join(ctes, sql`, `)}
     select i.ord, c.id as conversation_id, ${has.creates ? sql`f.ord is not null` : sql`true`} as fresh, ${ids} as message_ids,
-           s.id as row_id, p.whatsapp_id as row_number, p.first_name as row_first_name, p.last_name as row_last_name,
+           s.id as row_id, p.whatsapp_id as row_number, p.phone as row_phone, p.username as row_username, p.first_name as row_first_name, p.last_name as row_last_name,
            p.whatsapp_name as row_whatsapp_name, p.opted_out_at as row_opted_out_at, s.last_message_preview as row_preview,
            s.last_message_at as row_last_message_at, s.unread_count as row_unread, s.status as row_status,
            s.assignee_id as row_assignee_id, u.name as row_assignee_name, s.waiting_since as row_waiting_since,
@@ -197,6 +197,8 @@ interface SetRow {
   message_ids: (number | string)[] | string | null;
   row_id: number | null;
   row_number: string | null;
+  row_phone: string | null;
+  row_username: string | null;
   row_first_name: string | null;
   row_last_name: string | null;
   row_whatsapp_name: string | null;
@@ -222,6 +224,8 @@ function listRow(row: SetRow): RowRecord | undefined {
   return {
     id: Number(row.row_id),
     number: row.row_number,
+    phone: row.row_phone,
+    username: row.row_username,
     firstName: row.row_first_name,
     lastName: row.row_last_name,
     whatsappName: row.row_whatsapp_name,

@@ -1,6 +1,7 @@
 /** @module server/db/queries/aspirants — looking up aspirants and their form submissions. */
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { FormProfile } from '../../../actors/conversation/types';
+import type { WhatsAppIdentity } from '../../whatsapp/port';
 import type { Db } from '../client';
 import { aspirants, formSubmissions } from '../schema';
 
@@ -11,9 +12,24 @@ export async function getAspirant(db: Db, id: number): Promise<Aspirant | undefi
   return row;
 }
 
+/**
+ * The aspirant whose conversation key is `whatsappId` (a number, E.164, or a BSUID), else the one whose phone or BSUID
+ * it is (her key may be her BSUID while a form tool knows her number).
+ */
 export async function findAspirantByWhatsappId(db: Db, whatsappId: string): Promise<Aspirant | undefined> {
-  const [row] = await db.select().from(aspirants).where(eq(aspirants.whatsappId, whatsappId));
+  const [row] = await db
+    .select()
+    .from(aspirants)
+    .where(or(eq(aspirants.whatsappId, whatsappId), eq(aspirants.phone, whatsappId), eq(aspirants.bsuid, whatsappId)))
+    .orderBy(sql`${aspirants.whatsappId} = ${whatsappId} desc`)
+    .limit(1);
   return row;
+}
+
+/** The aspirant of a provider identity as the intake resolves it: by BSUID, else by phone (server/db/inbound-statement). */
+export async function findAspirantByIdentity(db: Db, identity: WhatsAppIdentity): Promise<Aspirant | undefined> {
+  const by = async (condition: SQL) => (await db.select().from(aspirants).where(condition).limit(1))[0];
+  return (identity.bsuid ? await by(eq(aspirants.bsuid, identity.bsuid)) : undefined) ?? (identity.phone ? await by(eq(aspirants.phone, identity.phone)) : undefined);
 }
 
 /** The aspirant's language, or undefined when there is no such aspirant. */

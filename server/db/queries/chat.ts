@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { contentOfRow } from '../../../actors/conversation/message-kinds';
 import { CONVERSATION_STATUSES, type ConversationStatus, type DayPart, type ModelingType } from '../../../actors/vocabulary';
+import { bsuidOf, contactLabel, phoneOf } from '../../../views/inbox/contact';
 import type { AspirantPanelView, MessageView, NoteView } from '../../../views/inbox/types';
 import type { Db } from '../client';
 import { aspirants, conversationEvents, conversations, media, messages, notes, users } from '../schema';
@@ -96,6 +97,14 @@ export async function messageView(db: Db, messageId: number): Promise<MessageVie
   return view;
 }
 
+/** Her phone, username and BSUID, those she has (a key stored before they were kept apart is read for what it is). */
+function identityAttributes(a: typeof aspirants.$inferSelect): Pick<AspirantPanelView, 'phone' | 'username' | 'bsuid'> {
+  const fields = { key: a.whatsappId, phone: a.phone, bsuid: a.bsuid };
+  const phone = phoneOf(fields);
+  const bsuid = bsuidOf(fields);
+  return { ...(phone ? { phone } : {}), ...(a.username ? { username: a.username } : {}), ...(bsuid ? { bsuid } : {}) };
+}
+
 export async function aspirantPanel(db: Db, conversationId: number): Promise<AspirantPanelView | undefined> {
   const [row] = await db
     .select({ conversation: conversations, aspirant: aspirants, assigneeName: assignee.name })
@@ -142,7 +151,8 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
   const bot = c.botState as { step?: string } | null;
   return {
     conversationId,
-    number: a.whatsappId,
+    contact: contactLabel({ key: a.whatsappId, phone: a.phone, username: a.username, bsuid: a.bsuid, whatsappName: a.whatsappName }),
+    ...identityAttributes(a),
     whatsappName: a.whatsappName ?? undefined,
     profile: {
       firstName: a.firstName ?? undefined,

@@ -3,6 +3,7 @@ import { windowClosesAt } from '../../../actors/conversation/rules';
 import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ConversationStatus, Role } from '../../../actors/vocabulary';
+import { contactLabel, personName, type IdentityFields } from '../../../views/inbox/contact';
 import type { ConversationRowView, InboxFilters } from '../../../views/inbox/types';
 import type { Db } from '../client';
 import { aspirants, conversations, users } from '../schema';
@@ -28,11 +29,6 @@ export async function canSee(db: Db, viewer: Viewer, conversationId: number): Pr
     .where(and(eq(conversations.id, conversationId), visibleTo(viewer)))
     .limit(1);
   return row !== undefined;
-}
-
-function displayName(row: { firstName: string | null; lastName: string | null; whatsappName: string | null; number: string }): string {
-  const full = [row.firstName, row.lastName].filter(Boolean).join(' ').trim();
-  return full || row.whatsappName || row.number;
 }
 
 /**
@@ -72,6 +68,8 @@ export const assignee = alias(users, 'assignee');
 const rowColumns = {
   id: conversations.id,
   number: aspirants.whatsappId,
+  phone: aspirants.phone,
+  username: aspirants.username,
   firstName: aspirants.firstName,
   lastName: aspirants.lastName,
   whatsappName: aspirants.whatsappName,
@@ -86,14 +84,19 @@ const rowColumns = {
   lastInboundAt: conversations.lastInboundAt,
 };
 
-export type RowRecord = { [K in keyof typeof rowColumns]: (typeof rowColumns)[K]['_']['data'] | null };
+/** The identity columns a list row may lack (a read-back written before they existed): the label then falls back on the key. */
+type OptionalColumns = 'phone' | 'username';
+export type RowRecord = { [K in Exclude<keyof typeof rowColumns, OptionalColumns>]: (typeof rowColumns)[K]['_']['data'] | null } & {
+  [K in OptionalColumns]?: (typeof rowColumns)[K]['_']['data'] | null;
+};
 
 /** A list row from its columns (the list query's, or the set lane's read-back: server/conversations/commit/set-statement). */
 export function toRowView(row: RowRecord): ConversationRowView {
+  const identity: IdentityFields = { key: row.number!, phone: row.phone, username: row.username, whatsappName: row.whatsappName };
   return {
     id: row.id!,
-    name: displayName({ firstName: row.firstName, lastName: row.lastName, whatsappName: row.whatsappName, number: row.number! }),
-    number: row.number!,
+    name: personName({ ...identity, firstName: row.firstName, lastName: row.lastName }),
+    contact: contactLabel(identity),
     preview: row.preview ?? '',
     lastMessageAt: row.lastMessageAt!,
     unread: row.unread ?? 0,
@@ -196,7 +199,7 @@ export async function markRead(db: Db, conversationId: number): Promise<void> {
     .where(and(eq(conversations.id, conversationId), sql`${conversations.unreadCount} > 0`));
 }
 
-/** The actor key (the aspirant's number) and assignee of a conversation. */
+/** The actor key (the aspirant's `whatsapp_id`: her first phone or BSUID) and assignee of a conversation. */
 export async function conversationKey(db: Db, conversationId: number): Promise<{ key: string; assigneeId: number | null; lastInboundAt: Date | null } | undefined> {
   const [row] = await db
     .select({ key: aspirants.whatsappId, assigneeId: conversations.assigneeId, lastInboundAt: conversations.lastInboundAt })

@@ -53,6 +53,24 @@ for (const driver of drivers) {
       expect(await t.names('fotografia de perfil')).toEqual(['Camila']);
     });
 
+    test('a username-only aspirant is found by her username, with or without its @, and by her BSUID; her number by the phone kept beside her key', async () => {
+      await using t = await seeded(driver);
+      const { db } = t.database;
+      const [vale, linked] = await db
+        .insert(aspirants)
+        .values([
+          { whatsappId: 'CO.1502576394655843', bsuid: 'CO.1502576394655843', username: 'la_vale.g' },
+          { whatsappId: 'CO.77', bsuid: 'CO.77', phone: '+573187776655', whatsappName: 'Ana' },
+        ])
+        .returning({ id: aspirants.id });
+      await db.insert(conversations).values([{ aspirantId: vale!.id }, { aspirantId: linked!.id }]);
+      for (const q of ['la_vale', '@la_vale.g', 'LA_VALE.G', 'co.1502576394655843']) expect(await t.names(q), q).toEqual(['@la_vale.g']);
+      expect(await t.names('@vale')).toEqual([]);
+      expect(await t.names('318 777 6655')).toEqual(['Ana']);
+      const [row] = (await listConversations(db, admin, { scope: 'all', q: 'la_vale' })).rows;
+      expect(row).toMatchObject({ name: '@la_vale.g', contact: '@la_vale.g' });
+    });
+
     test("LIKE's wildcards are searched as text", async () => {
       await using t = await seeded(driver);
       expect(await t.names('%')).toEqual([]);
