@@ -24,8 +24,9 @@ async function one<T>(db: Db, query: ReturnType<typeof sql>): Promise<T> {
 
 async function seedPeople(db: Db, n: number): Promise<void> {
   await db.execute(sql`
-    insert into aspirants (whatsapp_id, whatsapp_name, first_name, last_name, email, location, preferred_modeling_types, has_kids, locale, created_at)
+    insert into aspirants (whatsapp_id, phone, whatsapp_name, first_name, last_name, email, location, preferred_modeling_types, has_kids, locale, created_at)
     select '+5730' || lpad(g::text, 8, '0'),
+           '+5730' || lpad(g::text, 8, '0'),
            'Aspirante ' || g,
            case when g % 3 = 0 then null else (array['Valentina','Camila','Mariana','Isabella','Daniela','Sofía'])[1 + g % 6] end,
            case when g % 3 = 0 then null else (array['Gómez','Restrepo','Vélez','Ospina','Cárdenas'])[1 + g % 5] end,
