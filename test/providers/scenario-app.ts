@@ -16,19 +16,32 @@ export interface Scenario extends AsyncDisposable {
   t: TestApp;
   /** Milliseconds since the epoch the server reads as now; starts at the real time so webhooks' times agree. */
   clock: { now: number };
+  /** The refs of `ScenarioOptions.templates`, in the provider's shape. */
+  templateRefs: string[];
+}
+
+export interface ScenarioOptions {
+  /** false: no intake bot (only what webhooks themselves store). */
+  bot?: boolean;
+  /** Approved templates the provider lists; synced at start (awaited), their refs in `templateRefs` in this order. */
+  templates?: { name: string; language: string; body: string }[];
 }
 
 /** A provider's fake and an app configured for it, the bot on (unless `bot: false`), retries without waiting. */
-export async function scenarioApp(provider: ProviderDriver, database: Driver = 'pglite', opts: { bot?: boolean } = {}): Promise<Scenario> {
+export async function scenarioApp(provider: ProviderDriver, database: Driver = 'pglite', opts: ScenarioOptions = {}): Promise<Scenario> {
   const fake = provider.start();
   const clock = { now: Date.now() };
   try {
+    // Listed before the start, so the start's own sync (server/wiring) takes them: a later sync could race it.
+    const templateRefs = (opts.templates ?? []).map((template) => fake.addTemplate(template));
     const overrides = { now: () => clock.now, timerPollMs: 0, outboxBackoffMs: () => 0, mediaRetryDelaysMs: [0, 0], bot: opts.bot };
     const t = await testApp(database, { env: fake.env, overrides });
+    if (templateRefs.length) await t.waitForLog((line) => line.msg === 'templates synced');
     return {
       fake,
       t,
       clock,
+      templateRefs,
       async [Symbol.asyncDispose]() {
         await t[Symbol.asyncDispose]();
         await fake.stop();

@@ -13,12 +13,15 @@ import { conversationOf, outgoing, recruiter, scenarioApp, settle } from './scen
 const HOUR = 3_600_000;
 /** The catalogue's words for both providers' window-closed codes (views/i18n/es.ts, inbox delivery errors). */
 const WINDOW_CLOSED_REASON = 'Fuera de la ventana de 24 horas: solo se puede enviar una plantilla aprobada';
+/** An approved utility template, as the provider lists it. */
+const TEMPLATE = { name: 'seguimiento_proceso', language: 'es', body: 'Hola {{1}}, ¿seguimos con tu proceso? Responde antes del {{2}}.' };
 
 describe.each(DRIVERS)('through $name', (provider) => {
   describe.each(drivers)('on %s', (database) => {
-    test('window closed: free text is refused before it reaches the provider; a template in the provider’s shape goes out', async () => {
-      await using s = await scenarioApp(provider, database);
+    test('window closed: free text is refused before it reaches the provider; an approved template, listed by the provider, goes out in its shape', async () => {
+      await using s = await scenarioApp(provider, database, { templates: [TEMPLATE] });
       const { t, fake, clock } = s;
+      const [ref] = s.templateRefs;
       const her = '+573001240001';
       await fake.inbound(t, { from: her, body: 'Hola' });
       await settle(t, her);
@@ -32,26 +35,23 @@ describe.each(DRIVERS)('through $name', (provider) => {
       const refused = await rita.post(`/inbox/${id}/messages`, { body: '¿Sigues interesada?' });
       expect(refused.status).toBe(409);
       expect(await refused.text()).toContain('ventana de 24 horas');
+      // The composer offers what the provider listed; a ref it did not list is refused.
+      expect(await rita.get(`/inbox/${id}`)).toContain(`value="${ref}"`);
+      const unknown = ref!.startsWith('HX') ? `HX${'0'.repeat(32)}` : 'desconocida:es';
+      expect((await rita.post(`/inbox/${id}/messages`, { templateRef: unknown, 'var.1': 'Valentina', 'var.2': 'el martes' })).status).toBe(400);
       await settle(t, her);
       expect(fake.sent()).toHaveLength(before);
       expect(await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'))).toEqual([]);
 
-      expect((await rita.post(`/inbox/${id}/messages`, { templateRef: fake.templateRef })).status).toBe(200);
-      const sent = await fake.waitForSent(before + 1);
-      expect(sent.at(-1)).toMatchObject({ to: her, template: { ref: fake.templateRef, variables: {} } });
-      expect(sent.at(-1)!.body).toBeUndefined();
-      // Its variables travel in the provider's own form and come back the same.
-      const withName = await t.services.conversations.reply(her, { userId: rita.id, templateRef: fake.templateRef, templateVariables: { 1: 'Valentina', 2: 'martes' } });
-      expect(withName.ok).toBe(true);
-      expect((await fake.waitForSent(before + 2)).at(-1)).toMatchObject({ to: her, template: { ref: fake.templateRef, variables: { 1: 'Valentina', 2: 'martes' } } });
+      expect((await rita.post(`/inbox/${id}/messages`, { templateRef: ref!, 'var.1': 'Valentina', 'var.2': 'el martes' })).status).toBe(200);
+      const sent = (await fake.waitForSent(before + 1)).at(-1)!;
+      // Its values travel in the provider's own form (ContentVariables; body parameters) and read back the same.
+      expect(sent).toMatchObject({ to: her, template: { ref, variables: { 1: 'Valentina', 2: 'el martes' } } });
+      expect(sent.body).toBeUndefined();
       await settle(t, her);
       const rows = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
-      expect(rows.map((r) => ({ templateRef: r.templateRef, providerSid: r.providerSid }))).toEqual(
-        fake
-          .sent()
-          .slice(-2)
-          .map((m) => ({ templateRef: fake.templateRef, providerSid: m.id })),
-      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ templateRef: ref, providerSid: sent.id, body: 'Hola Valentina, ¿seguimos con tu proceso? Responde antes del el martes.' });
     });
 
     // Outside our own check (her last message was recent by our clock, not the provider's): it says so when the send
@@ -85,7 +85,7 @@ describe.each(DRIVERS)('through $name', (provider) => {
     });
 
     test.each(['BAJA', 'STOP'])('opt-out with %s: she is told once, then nothing more is sent to her', async (word) => {
-      await using s = await scenarioApp(provider, database);
+      await using s = await scenarioApp(provider, database, { templates: [TEMPLATE] });
       const { t, fake, clock } = s;
       const her = '+573001240003';
       await fake.inbound(t, { from: her, body: 'Hola' });
@@ -104,7 +104,8 @@ describe.each(DRIVERS)('through $name', (provider) => {
       const rita = await recruiter(t);
       const { id } = await conversationOf(t, her);
       expect((await rita.post(`/inbox/${id}/messages`, { body: '¿Sigues ahí?' })).status).toBe(409);
-      expect(await t.services.conversations.reply(her, { userId: rita.id, templateRef: fake.templateRef })).toMatchObject({ ok: false, code: 'OPTED_OUT' });
+      const template = { templateRef: s.templateRefs[0]!, 'var.1': 'Valentina', 'var.2': 'el martes' };
+      expect((await rita.post(`/inbox/${id}/messages`, template)).status).toBe(409);
       // Inside the window, where a form reminder (due at 4 h) would go out to anyone else.
       clock.now += 5 * HOUR;
       await settle(t, her);

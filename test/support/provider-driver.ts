@@ -10,9 +10,11 @@
  */
 import { metaChange, metaMediaMessage, metaStatus, metaTextMessage, metaWebhook, type MetaInbound } from '../../server/whatsapp/meta/fixtures';
 import { signMetaBody } from '../../server/whatsapp/meta/signature';
+import { placeholdersOf } from '../../actors/conversation/template-text';
 import type { TestApp } from './app';
 import { startFakeGraph, type FakeGraph } from './fake-graph';
 import { startFakeTwilio, type FakeTwilio } from './fake-twilio';
+import { textContent } from './fake-twilio-content';
 import { inboundParams, signedPost, statusParams, twilioEnv } from './twilio-env';
 
 export type ProviderKind = 'twilio' | 'meta';
@@ -68,8 +70,12 @@ export interface ProviderFake extends AsyncDisposable {
   readonly name: ProviderKind;
   /** Environment for testApp: PUBLIC_URL, WHATSAPP_PROVIDER and the provider's settings, pointed at the fake. */
   readonly env: Record<string, string>;
-  /** A template reference of this provider's shape (Twilio `HX` + 32 hex; Meta `name:language`). */
-  readonly templateRef: string;
+  /**
+   * Registers an approved template with the fake (Twilio's Content API, Meta's WABA message_templates), for the
+   * server's template sync to list; returns the reference a send names: Twilio's Content SID (`HX` + 32 hex), Meta's
+   * `name:language`. `body` holds `{{1}}`-style placeholders.
+   */
+  addTemplate(template: { name: string; language: string; body: string }): string;
   /** The code this provider gives a free-form send outside the window (Twilio 63016, Meta 131047). */
   readonly windowClosedCode: number;
   inbound(t: TestApp, input: InboundInput): Promise<PostedWebhook>;
@@ -120,7 +126,11 @@ export const twilioDriver: ProviderDriver = {
     return {
       name: 'twilio',
       env: { ...twilioEnv(fake), PUBLIC_URL, WHATSAPP_PROVIDER: 'twilio' },
-      templateRef: `HX${'c3'.repeat(16)}`,
+      addTemplate({ name, language, body }) {
+        const content = textContent({ name, language, body, variables: Object.fromEntries(placeholdersOf(body).map((v) => [v, 'Valentina'])) });
+        fake.contents.push(content);
+        return content.sid;
+      },
       windowClosedCode: WINDOW_CLOSED.twilio.code,
       async inbound(t, input) {
         const media: Record<string, string> = {};
@@ -206,10 +216,15 @@ export const metaDriver: ProviderDriver & { appSecret: string; verifyToken: stri
       META_WABA_ID: fake.wabaId,
     };
     const post = (t: TestApp, body: unknown) => postMetaBody(t, JSON.stringify(body));
+    const templates: Record<string, unknown>[] = [];
     return {
       name: 'meta',
       env,
-      templateRef: 'seguimiento:es_CO',
+      addTemplate({ name, language, body }) {
+        templates.push({ id: String(templates.length + 1), name, language, category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: body }] });
+        fake.setTemplates(templates);
+        return `${name}:${language}`;
+      },
       windowClosedCode: WINDOW_CLOSED.meta.code,
       async inbound(t, input) {
         // A fresh id unless one is given: the builders' default is the same for the same content.
