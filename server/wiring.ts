@@ -17,7 +17,7 @@ import { createRecoveryQueue } from './jobs/recovery';
 import { createJobRunner, type JobRunner, type QueueHandle } from './jobs/runner';
 import { createTimerQueue } from './jobs/timers';
 import { detectMediaType } from './whatsapp/media-type';
-import type { WhatsAppProvider } from './whatsapp/port';
+import { PROVIDER_LABELS, type WhatsAppProvider } from './whatsapp/port';
 import { createProvider } from './whatsapp/providers';
 import { createSimulator, type Simulator } from './whatsapp/simulator';
 
@@ -97,6 +97,7 @@ export function buildServices(options: ServiceOptions): Services {
   const outbox = createOutboxQueue(jobs, {
     db: database.db,
     sender: provider,
+    providerLabel: PROVIDER_LABELS[provider.name],
     notify: (key, outcome) => conversations.tell(key, outcome),
     logger,
     metrics,

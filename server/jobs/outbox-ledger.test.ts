@@ -3,7 +3,7 @@ import { describe, expect, test } from 'bun:test';
 import { inArray } from 'drizzle-orm';
 import { drivers, testDatabase } from '../../test/support/db';
 import { aspirants, conversations, messages, outbox } from '../db/schema';
-import { recordSent } from './outbox-ledger';
+import { giveUpPolicy, recordSent } from './outbox-ledger';
 
 describe.each(drivers)('recording sends (%s)', (driver) => {
   test('rows in doubt become sent with their sid; a row an earlier attempt recorded with the same sid counts; any other does not move', async () => {
@@ -50,5 +50,17 @@ describe.each(drivers)('recording sends (%s)', (driver) => {
       ['pending', null],
     ]);
     expect(byId.get(rows[0]!.id)!.sentAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('the give-up reason', () => {
+  const row = { attempts: 3 } as Parameters<ReturnType<typeof giveUpPolicy>['gaveUp']>[0];
+  test('names the provider and keeps the last cause without its "will be retried" tail, in either provider\'s words', () => {
+    expect(giveUpPolicy(3_600_000, 'Meta').gaveUp(row, "Meta did not answer in time: the message will be checked against Meta's status webhooks, then retried if it did not go out")).toBe(
+      'Not sent: Meta could not take it in 3 attempt(s) over 1 h (last: Meta did not answer in time)',
+    );
+    expect(giveUpPolicy(3_600_000, 'Twilio').gaveUp(row, 'Twilio did not answer in time: the message will be checked with Twilio, then retried if it did not arrive')).toBe(
+      'Not sent: Twilio could not take it in 3 attempt(s) over 1 h (last: Twilio did not answer in time)',
+    );
   });
 });

@@ -139,7 +139,7 @@ export type OutboxLedger = ReturnType<typeof createOutboxLedger>;
  * The give-up window: past it, retrying longer would only deliver a message nobody expects any more (24 h by
  * default: WhatsApp's customer-service window, after which free text could not go out anyway).
  */
-export function giveUpPolicy(giveUpAfterMs: number) {
+export function giveUpPolicy(giveUpAfterMs: number, provider = 'the provider') {
   return {
     expired(row: OutboxRow): boolean {
       return Date.now() - row.createdAt.getTime() >= giveUpAfterMs;
@@ -147,8 +147,8 @@ export function giveUpPolicy(giveUpAfterMs: number) {
     /** The final reason a recruiter reads: what was tried and for how long, never "will be retried". */
     gaveUp(row: OutboxRow, last: string | null): string {
       const hours = Math.max(1, Math.round(giveUpAfterMs / 3_600_000));
-      const cause = (last ?? 'no answer').replace(/:? ?(the message )?will be (checked with Twilio, then )?retried( if it did not arrive)?\.?$/, '');
-      return `Not sent: Twilio could not take it in ${row.attempts} attempt(s) over ${hours} h (last: ${cause})`;
+      const cause = (last ?? 'no answer').replace(/:? ?(the message )?will be (checked (with|against) [^,]+, then )?retried( if it did not (arrive|go out))?\.?$/, '');
+      return `Not sent: ${provider} could not take it in ${row.attempts} attempt(s) over ${hours} h (last: ${cause})`;
     },
   };
 }

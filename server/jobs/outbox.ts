@@ -31,6 +31,8 @@ export interface OutboxQueueOptions {
   notify(key: string, outcome: SendOutcome): void;
   logger: Logger;
   metrics: Metrics;
+  /** Who sends, as a give-up reason names it (`Twilio`, `Meta`); default "the provider". */
+  providerLabel?: string;
   /** Messages per second at most (default 10). */
   maxMps?: number;
   /**
@@ -64,7 +66,7 @@ export function outboxInFlight(maxMps: number): number {
 export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions): QueueHandle {
   const { db, sender, logger, metrics } = options;
   const backoff = options.backoffMs ?? exponentialBackoff({ baseMs: 1000, capMs: 5 * 60_000 });
-  const policy = giveUpPolicy(options.giveUpAfterMs ?? 24 * 60 * 60_000);
+  const policy = giveUpPolicy(options.giveUpAfterMs ?? 24 * 60 * 60_000, options.providerLabel);
   const batchSize = options.batchSize ?? outboxInFlight(options.maxMps ?? 10);
   const claims = createOutboxClaim({ db, logger, batchSize });
   const ledger = createOutboxLedger({ db, logger, metrics, notify: options.notify, onInDoubt: (dueAt) => claims.inDoubt(dueAt) });

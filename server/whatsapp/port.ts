@@ -17,6 +17,9 @@ import type { SendError } from './send-errors';
 
 export type ProviderName = 'twilio' | 'meta' | 'simulator';
 
+/** How a reason written into a message names the provider (`Not sent: Meta could not take it…`). */
+export const PROVIDER_LABELS: Readonly<Record<ProviderName, string>> = { twilio: 'Twilio', meta: 'Meta', simulator: 'the simulator' };
+
 /**
  * Who a message is from or to. At least one of `phone` and `bsuid` is present (the parsers refuse an envelope
  * with neither). `username` is shown where there is no number; it can change at any time and never identifies.
