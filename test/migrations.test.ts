@@ -1,19 +1,10 @@
 /** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op; 0007's and 0009's backfills. */
 import { describe, expect, test } from 'bun:test';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
-import { pgliteExtensions } from '../server/db/client';
 import { migrationsFolder } from '../server/db/migrate';
 import { rowsOf } from '../server/db/rows';
-import { drivers, freshPostgresUrl, testDatabase, type Driver } from './support/db';
+import { drivers, testDatabase } from './support/db';
+import { foldersUpTo, partlyMigrated } from './support/migrations';
 
 const TABLES = [
   'api_tokens',
@@ -72,39 +63,6 @@ describe.each(drivers)('migrations on %s', (driver) => {
     expect(failed).toBe(true);
   });
 });
-
-/** A copy of the migrations folder that stops after `lastTag`: a database as it was before a later migration. */
-function foldersUpTo(lastTag: string): { folder: string; [Symbol.dispose](): void } {
-  const folder = mkdtempSync(join(tmpdir(), 'wasap-migrations-'));
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === lastTag) + 1);
-  mkdirSync(join(folder, 'meta'));
-  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries }));
-  for (const entry of entries) cpSync(join(migrationsFolder, `${entry.tag}.sql`), join(folder, `${entry.tag}.sql`));
-  return { folder, [Symbol.dispose]: () => rmSync(folder, { recursive: true, force: true }) };
-}
-
-/** A fresh database of `driver` migrated with `folder`; `migrate(folder)` applies more. */
-async function partlyMigrated(driver: Driver, folder: string) {
-  if (driver === 'pglite') {
-    const client = await PGlite.create({ extensions: await pgliteExtensions() });
-    const db = drizzlePglite({ client });
-    await migratePglite(db, { migrationsFolder: folder });
-    return { db, migrate: (to: string) => migratePglite(db, { migrationsFolder: to }), [Symbol.asyncDispose]: () => client.close() };
-  }
-  const fresh = await freshPostgresUrl();
-  const client = postgres(fresh.url, { max: 1, onnotice: () => {} });
-  const db = drizzlePostgres({ client });
-  await migratePostgres(db, { migrationsFolder: folder });
-  return {
-    db,
-    migrate: (to: string) => migratePostgres(db, { migrationsFolder: to }),
-    [Symbol.asyncDispose]: async () => {
-      await client.end();
-      await fresh.drop();
-    },
-  };
-}
 
 describe.each(drivers)('0007_waiting_since on %s', (driver) => {
   test("backfills who waits: her first message after our side's last one, in whole milliseconds; opt-out words and opted-out aspirants wait for nobody", async () => {

@@ -183,6 +183,19 @@ export function refersTo(parts: Pick<InboundParts, 'content' | 'context'>): stri
 }
 
 /**
+ * A pin from a provider's fields: both coordinates in degrees (range-checked by the parser; `undefined` when missing
+ * or bad) make a location, with the place's label and address when given; otherwise the message is kept as
+ * `unsupported` (`providerType: 'location'`) and the parser marks the bad field.
+ */
+export function locationContent(latitude: number | undefined, longitude: number | undefined, label?: string, address?: string): MessageContent {
+  if (latitude === undefined || longitude === undefined) return { kind: 'unsupported', providerType: 'location' };
+  const content: LocationContent = { kind: 'location', latitude, longitude };
+  if (address !== undefined) content.address = address;
+  if (label !== undefined) content.label = label;
+  return content;
+}
+
+/**
  * The kind of a message that says no more than its files: by the first item's declared type (a contact card is
  * text/vcard). Used when a provider gives no kind, and for events journaled before kinds existed.
  */

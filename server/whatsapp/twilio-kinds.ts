@@ -12,10 +12,10 @@
 import { safeFileName } from '../../actors/conversation/message-kinds';
 import {
   contentFromMedia,
+  locationContent,
   isVoiceNote,
   type InboundMedia,
   type InteractiveContent,
-  type LocationContent,
   type MessageContent,
   type Referral,
   type ReplyContext,
@@ -46,15 +46,7 @@ function coordinate(fields: WebhookFields, field: 'Latitude' | 'Longitude', limi
 
 /** A pin: both coordinates in range, or the message is kept as unsupported with the bad field marked. */
 function location(fields: WebhookFields): MessageContent {
-  const latitude = coordinate(fields, 'Latitude', 90);
-  const longitude = coordinate(fields, 'Longitude', 180);
-  if (latitude === undefined || longitude === undefined) return { kind: 'unsupported', providerType: 'location' };
-  const content: LocationContent = { kind: 'location', latitude, longitude };
-  const address = fields.text('Address');
-  const label = fields.text('Label');
-  if (address !== undefined) content.address = address;
-  if (label !== undefined) content.label = label;
-  return content;
+  return locationContent(coordinate(fields, 'Latitude', 90), coordinate(fields, 'Longitude', 180), fields.text('Label'), fields.text('Address'));
 }
 
 /**

@@ -15,10 +15,10 @@
  */
 import {
   isVoiceNote,
+  locationContent,
   safeFileName,
   type InboundMedia,
   type InteractiveContent,
-  type LocationContent,
   type MessageContent,
   type Referral,
   type ReplyContext,
@@ -100,15 +100,7 @@ function coordinate(fields: JsonFields, path: string, limit: number): number | u
 
 /** A pin: both coordinates in range, or the message is kept as unsupported with the bad field marked. */
 function location(fields: JsonFields): MessageContent {
-  const latitude = coordinate(fields, 'location.latitude', 90);
-  const longitude = coordinate(fields, 'location.longitude', 180);
-  if (latitude === undefined || longitude === undefined) return { kind: 'unsupported', providerType: 'location' };
-  const content: LocationContent = { kind: 'location', latitude, longitude };
-  const address = fields.text('location.address');
-  const label = fields.text('location.name');
-  if (address !== undefined) content.address = address;
-  if (label !== undefined) content.label = label;
-  return content;
+  return locationContent(coordinate(fields, 'location.latitude', 90), coordinate(fields, 'location.longitude', 180), fields.text('location.name'), fields.text('location.address'));
 }
 
 /** A tap on a reply button or a list row (`button_reply`, `list_reply`); a Flow's answer or any other reply is kept as unsupported. */
