@@ -68,7 +68,7 @@ describe('wasap templates', () => {
     await using server = listen(t);
     const { token } = await createApiToken(t.database.db, 'laptop', 'test');
     const env = { WASAP_URL: server.url, WASAP_API_TOKEN: token };
-    expect(await wasap(['templates', 'sync'], env)).toEqual({ code: 0, out: 'simulator lists no templates; the composer offers TWILIO_TEMPLATES\n', err: '' });
+    expect(await wasap(['templates', 'sync'], env)).toEqual({ code: 0, out: 'simulator lists no templates here: the composer offers TWILIO_TEMPLATES\n', err: '' });
     expect((await wasap(['templates', 'list'], env)).out).toBe(
       `no templates stored for simulator (add --all for withdrawn ones and other providers)\nthe composer offers TWILIO_TEMPLATES while simulator lists none: Respaldo (${fallback.sid})\n`,
     );
