@@ -64,7 +64,11 @@ function pageTexts(page: Page): Promise<string[]> {
     const texts = [document.title];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.parentElement?.closest('script, style')) texts.push(node.textContent ?? '');
+      if (node.parentElement?.closest('script, style')) continue;
+      // With scripting on, a <noscript>'s content is its markup as raw text: what a reader without JavaScript sees is
+      // that markup's text, so it is parsed and checked as such (tag and attribute names are no one's words).
+      const noscript = node.parentElement?.closest('noscript');
+      texts.push(noscript ? (new DOMParser().parseFromString(node.textContent ?? '', 'text/html').body.textContent ?? '') : (node.textContent ?? ''));
     }
     for (const element of Array.from(document.querySelectorAll('[title], [aria-label], [placeholder], [alt], input[type=submit][value]'))) {
       for (const name of ['title', 'aria-label', 'placeholder', 'alt', 'value']) {
