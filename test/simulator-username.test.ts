@@ -4,6 +4,7 @@
  * can later write with her number too.
  */
 import { describe, expect, test } from 'bun:test';
+import { eq } from 'drizzle-orm';
 import { aspirants, conversations, messages } from '../server/db/schema';
 import { addUser } from '../server/services/users';
 import { simulatedBsuid } from '../server/whatsapp/simulator';
@@ -21,6 +22,17 @@ describe('simulator with a username', () => {
     expect(simulatedBsuid('vale.g')).toMatch(BSUID);
     expect(simulatedBsuid('vale.g')).toBe(simulatedBsuid('Vale.G'));
     expect(simulatedBsuid('vale.g')).not.toBe(simulatedBsuid('ana'));
+  });
+
+  test('without a WhatsApp name she is no made-up "Aspirant": her row carries no profile name and the bot greets her without one', async () => {
+    await using t = await testApp();
+    const bsuid = simulatedBsuid('sofi_23');
+    const sent = await t.request('/dev/phone/messages', { method: 'POST', body: phoneForm({ username: 'sofi_23', body: 'Hola' }) });
+    expect(sent.status).toBe(303);
+    await t.services.conversations.registry.ask(bsuid, () => null);
+    expect(await t.database.db.select({ name: aspirants.whatsappName }).from(aspirants)).toEqual([{ name: null }]);
+    const [bubble] = await t.database.db.select({ body: messages.body }).from(messages).where(eq(messages.sender, 'bot')).limit(1);
+    expect(bubble?.body ?? '').not.toContain('Aspirant');
   });
 
   test('a username-only aspirant writes, hears a reply sent to her BSUID, and later shares her number as the same person', async () => {

@@ -129,7 +129,7 @@ export function devPhoneRoutes(deps: DevPhoneDeps) {
           ['Label', body.label],
         ] as const)
           if (value !== undefined) extra[field] = value;
-        const parsed = parseInboundWebhook(twilioParams(sid, identity.phone ?? SIM_NUMBER, body.name?.trim() || 'Aspirant', text, media, extra));
+        const parsed = parseInboundWebhook(twilioParams(sid, identity.phone ?? SIM_NUMBER, body.name?.trim() ?? '', text, media, extra));
         if (!parsed.ok) throw new BadRequestError(`${parsed.field}: ${parsed.message}`, parsed.field);
         await deps.conversations.acceptInbound(inbound(parsed.value, identity));
         if (request.headers.get('hx-request')) {

@@ -71,10 +71,10 @@ export function PhonePage({ number, username, name, messages, error }: PhonePage
           </p>
           <form method="get" action="/dev/phone" class="phone-who">
             <label>
-              Number (E.164) <input name="number" value={playing ? (number ?? '') : '+573001234567'} pattern="\+[1-9][0-9]{7,14}" />
+              Number (E.164) <input name="number" value={playing || username ? (number ?? '') : '+573001234567'} pattern="\+[1-9][0-9]{7,14}" />
             </label>
             <label>
-              Username <input name="username" value={username ?? ''} maxlength="36" pattern="@?[A-Za-z0-9._]{1,35}" placeholder="leave empty to share the number" />
+              Username <input name="username" value={username ?? ''} maxlength="36" pattern="@?[A-Za-z0-9._]{1,35}" placeholder="alone: a user who hides her number" />
             </label>
             <label>
               WhatsApp name <input name="name" value={name ?? 'Valentina'} maxlength="60" />

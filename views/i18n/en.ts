@@ -305,7 +305,7 @@ export const en: Catalogue = {
       send: 'Send',
       freeFor: 'Free replies for ',
       enterHint: ' · Enter sends, Shift+Enter adds a line',
-      optedOut: 'This aspirant opted out of WhatsApp messages. Nothing can be sent until they write again.',
+      optedOut: 'This aspirant opted out of WhatsApp messages (STOP/BAJA). Nothing can be sent until they write START or ALTA.',
       closedAt: 'The 24-hour window closed ',
       closed: 'The 24-hour window is closed. ',
       templatesOnly: 'WhatsApp only allows approved templates until the aspirant writes again.',

@@ -308,7 +308,7 @@ export const es = {
       send: 'Enviar',
       freeFor: 'Respuestas libres durante ',
       enterHint: ' · Enter envía, Mayús+Enter agrega una línea',
-      optedOut: 'Esta persona se dio de baja de los mensajes de WhatsApp. No se puede enviar nada hasta que vuelva a escribir.',
+      optedOut: 'Esta persona se dio de baja de los mensajes de WhatsApp (STOP/BAJA). No se puede enviar nada hasta que escriba START o ALTA.',
       closedAt: 'La ventana de 24 horas se cerró el ',
       closed: 'La ventana de 24 horas está cerrada. ',
       templatesOnly: 'WhatsApp solo permite plantillas aprobadas hasta que vuelva a escribir.',
