@@ -54,15 +54,22 @@ export function peopleOf(rows: IdentityRow[]): { people: Person[]; personOf: num
     return i;
   };
   const firstWith = new Map<string, number>();
+  /** Each root's BSUID, when one of its rows has one. */
+  const bsuidOf = rows.map((row) => row.identity.bsuid ?? null);
   rows.forEach((row, i) => {
     for (const value of [row.identity.phone && `p:${row.identity.phone}`, row.identity.bsuid && `b:${row.identity.bsuid}`]) {
       if (!value) continue;
       const j = firstWith.get(value);
       if (j === undefined) firstWith.set(value, i);
       else {
-        // The earlier root wins: a person's root is her first row.
         const [a, b] = [find(i), find(j)];
-        parent[Math.max(a, b)] = Math.min(a, b);
+        if (a === b) continue;
+        // Two BSUIDs are two WhatsApp users, whatever number they share (a number given to someone new): never one.
+        if (bsuidOf[a] && bsuidOf[b] && bsuidOf[a] !== bsuidOf[b]) continue;
+        // The earlier root wins: a person's root is her first row.
+        const [root, child] = [Math.min(a, b), Math.max(a, b)];
+        parent[child] = root;
+        bsuidOf[root] ??= bsuidOf[child]!;
       }
     }
   });
@@ -154,20 +161,28 @@ export function identityStatement(rows: IdentityRow[], { people, personOf }: Ret
     ...(byKey ? [sql`by_key as materialized (select ${ASPIRANT} from aspirants where whatsapp_id = any (array(select key from e)))`] : []),
   ];
   const found = (column: string) => sql.raw(`coalesce(b.${column}, p.${column}${byKey ? `, k.${column}` : ''})`);
+  // An aspirant found by phone (or key) is hers only when it has no other BSUID: a BSUID is one WhatsApp user, so
+  // her number coming with another one is someone else now holding it (Meta gives a new BSUID with a new number).
+  const sameUser = (alias: string) => sql.raw(`(e.bsuid is null or ${alias}.bsuid is null or ${alias}.bsuid = e.bsuid)`);
   return sql`
     with e as (
       select * from rows from (jsonb_to_recordset(${json(input)})
         as (provider_sid text, kind text, payload jsonb, key text, phone text, bsuid text, username text, name text, creates boolean))
         with ordinality as e(provider_sid, kind, payload, key, phone, bsuid, username, name, creates, ord)
     ), ${sql.join(lookups, sql`, `)}, f as materialized (
-      select e.*, ${found('id')} as id, ${found('whatsapp_id')} as found from e
-      left join by_bsuid b on b.bsuid = e.bsuid left join by_phone p on p.phone = e.phone${byKey ? sql` left join by_key k on k.whatsapp_id = e.key` : sql``}
+      select e.*, ${found('id')} as id, ${found('whatsapp_id')} as found,
+        -- A new person whose number another aspirant holds is keyed by her BSUID, without that number.
+        exists (select 1 from by_phone h where h.phone = e.phone) and e.bsuid is not null as phone_held
+      from e
+      left join by_bsuid b on b.bsuid = e.bsuid left join by_phone p on p.phone = e.phone and ${sameUser('p')}${byKey ? sql` left join by_key k on k.whatsapp_id = e.key and ${sameUser('k')}` : sql``}
+    ), g as (
+      select f.*, case when phone_held then bsuid else key end as new_key, case when phone_held then null else phone end as new_phone from f
     ), created as (
       -- In key order, as ensureAspirants: two statements creating the same people take them in one order. Any unique
       -- index that conflicts (key, phone, BSUID: another statement created her meanwhile) skips the row.
       insert into aspirants (whatsapp_id, phone, bsuid, username, whatsapp_name)
-      select distinct on (key) key, phone, bsuid, username, name from f where id is null and creates
-      order by key
+      select distinct on (new_key) new_key, new_phone, bsuid, username, name from g where id is null and creates
+      order by new_key
       on conflict do nothing
       returning whatsapp_id
     ), linked as (
@@ -183,10 +198,10 @@ export function identityStatement(rows: IdentityRow[], { people, personOf }: Ret
         and ((x.phone is null and l.phone is not null) or (x.bsuid is null and l.bsuid is not null) or x.username is distinct from coalesce(l.username, x.username))
     )
     insert into inbound_events (provider_sid, kind, conversation_key, payload)
-    select f.provider_sid, f.kind, coalesce(f.found, c.whatsapp_id, f.key), f.payload
-    from f left join created c on c.whatsapp_id = f.key
-    where f.found is not null or c.whatsapp_id is not null or f.creates is not true
-    order by f.ord
+    select g.provider_sid, g.kind, coalesce(g.found, c.whatsapp_id, g.new_key), g.payload
+    from g left join created c on c.whatsapp_id = g.new_key
+    where g.found is not null or c.whatsapp_id is not null or g.creates is not true
+    order by g.ord
     on conflict (provider_sid) do nothing
     returning id, provider_sid, conversation_key as key`;
 }

@@ -16,4 +16,13 @@ describe('provider identity', () => {
     expect(normaliseIdentity({ phone: '+573001112233', username: 'x'.repeat(500) }).username).toHaveLength(MAX_USERNAME);
     expect(() => normaliseIdentity({ phone: '573001112233', username: 'vale' })).toThrow(TypeError);
   });
+
+  test('a username is cut by whole characters (never half an emoji: Postgres refuses it) and loses control and bidi characters', () => {
+    const cut = normaliseIdentity({ bsuid: 'CO.1', username: `${'a'.repeat(MAX_USERNAME - 1)}😀😀` }).username!;
+    expect(Array.from(cut)).toHaveLength(MAX_USERNAME);
+    expect(cut.endsWith('😀')).toBe(true);
+    expect(cut.isWellFormed()).toBe(true);
+    expect(normaliseIdentity({ bsuid: 'CO.1', username: 'va\u202ele\n.g\u0000' }).username).toBe('vale.g');
+    expect(normaliseIdentity({ bsuid: 'CO.1', username: '@@\ud800x' }).username).toBe('\ufffdx');
+  });
 });

@@ -23,14 +23,22 @@ export function keyOf(identity: WhatsAppIdentity): string {
 
 /**
  * The identity as stored: a phone only when E.164, a BSUID only when it has Meta's shape, the username without its
- * `@`, trimmed and cut to MAX_USERNAME (absent when empty). A malformed phone beside a good BSUID (or the reverse)
+ * `@`, control and format characters, trimmed and cut to MAX_USERNAME characters (absent when empty). A malformed phone beside a good BSUID (or the reverse)
  * is left out: the message is still routed. Throws TypeError when neither a phone nor a BSUID is usable — the
  * providers' parsers refuse such an envelope before it gets here.
  */
 export function normaliseIdentity(identity: WhatsAppIdentity): WhatsAppIdentity {
   const phone = identity.phone?.trim();
   const bsuid = identity.bsuid?.trim();
-  const username = identity.username?.trim().replace(/^@/, '').trim().slice(0, MAX_USERNAME);
+  // Cut by whole characters (a surrogate pair never halved: Postgres refuses a lone half, and the webhook would fail
+  // on every redelivery), well-formed, with control and format characters (newlines, bidi overrides) removed.
+  const cleaned = identity.username
+    ?.toWellFormed()
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .trim()
+    .replace(/^@+/, '')
+    .trim();
+  const username = cleaned === undefined ? undefined : Array.from(cleaned).slice(0, MAX_USERNAME).join('');
   const out: WhatsAppIdentity = {};
   if (phone && isE164(phone)) out.phone = phone;
   if (bsuid && BSUID.test(bsuid)) out.bsuid = bsuid;

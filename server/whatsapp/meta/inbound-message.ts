@@ -30,11 +30,17 @@ function failure(field: string, message: string, ignored = false): MessageOutcom
 
 /**
  * Her entry in the change's `contacts[]`: the one with her BSUID or her number; else, when the change holds one
- * message (or status) and one contact, that contact (a `wa_id` need not equal `from`, Meta warns); else none.
+ * message (or status) and one contact, that contact (a `wa_id` need not equal `from`, Meta warns) unless its
+ * `user_id` names another BSUID; else none.
  */
 export function contactFor(contacts: readonly unknown[], items: number, phoneField: unknown, bsuidField: unknown): unknown {
   const found = contacts.find((contact) => (typeof bsuidField === 'string' && own(contact, 'user_id') === bsuidField) || (typeof phoneField === 'string' && own(contact, 'wa_id') === phoneField));
-  return found ?? (contacts.length === 1 && items === 1 ? contacts[0] : undefined);
+  if (found) return found;
+  // The lone contact only when it names no other user: one whose user_id is another BSUID is someone else, and her
+  // wa_id must never become this sender's phone.
+  const only = contacts.length === 1 && items === 1 ? contacts[0] : undefined;
+  const itsBsuid = only === undefined ? undefined : own(only, 'user_id');
+  return itsBsuid === undefined || typeof bsuidField !== 'string' || itsBsuid === bsuidField ? only : undefined;
 }
 
 /** A phone number at `path`, as E.164; a value that is none is marked and not used. */

@@ -99,6 +99,14 @@ describe('parseMetaWebhook', () => {
     expect(only(metaInboundWebhook(inbound)).from).toEqual({ bsuid: 'US.ENT.11815799212886844830' });
   });
 
+  test("a lone contact naming another user's BSUID lends the sender nothing: not its number, not its name", () => {
+    const inbound = metaTextMessage({ from: null, bsuid: 'CO.1111', body: 'Hola' });
+    inbound.contact = { profile: { name: 'Otra' }, wa_id: '573009998877', user_id: 'CO.2222' };
+    const message = only(metaInboundWebhook(inbound));
+    expect(message.from).toEqual({ bsuid: 'CO.1111' });
+    expect(message.profileName).toBeUndefined();
+  });
+
   test('before BSUIDs (a phone number only), and the number read from the contact when from is missing', () => {
     expect(only(metaInboundWebhook(metaTextMessage({ bsuid: null, body: 'Hola' }))).from).toEqual({ phone: '+573001234567' });
     const inbound = metaTextMessage({ bsuid: null, body: 'Hola' });
