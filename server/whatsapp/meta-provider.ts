@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { MetaConfig } from '../config';
 import type { Db } from '../db/client';
-import { inboundEvents } from '../db/schema';
+import { aspirants, inboundEvents } from '../db/schema';
 import type { Logger } from '../logger';
 import { createMetaClient } from './meta/client';
 import { metaWebhookRoutes } from './meta-webhooks';
@@ -36,6 +36,18 @@ export function receiptsLookup(db: Db): (idempotencyKey: string) => Promise<stri
   };
 }
 
+/**
+ * The BSUID of the aspirant a conversation key names (her number, for one first seen with it), or undefined. Meta's
+ * sends go to the BSUID whenever she has one: it is the WhatsApp user herself, where a number can change hands (a
+ * number given to someone new comes with another BSUID), so a reply never reaches whoever holds her old number.
+ */
+export function bsuidLookup(db: Db): (key: string) => Promise<string | undefined> {
+  return async (key) => {
+    const [row] = await db.select({ bsuid: aspirants.bsuid }).from(aspirants).where(eq(aspirants.whatsappId, key)).limit(1);
+    return row?.bsuid ?? undefined;
+  };
+}
+
 /** Builds the Meta provider; the webhook path is /webhooks/meta (GET for the challenge, POST for updates). */
 export function createMetaProvider(options: MetaProviderOptions): WhatsAppProvider {
   const { meta } = options;
@@ -50,12 +62,16 @@ export function createMetaProvider(options: MetaProviderOptions): WhatsAppProvid
     mediaRetryDelaysMs: options.mediaRetryDelaysMs,
     receipts: receiptsLookup(options.db),
   });
+  const bsuidOf = bsuidLookup(options.db);
   return {
     name: 'meta',
     maxMps: meta.maxMps,
     number: meta.whatsappNumber,
     webhooks: (sink) => metaWebhookRoutes({ meta, sink, logger: options.logger }),
-    send: (message) => client.send(message),
+    async send(message) {
+      const bsuid = message.to.startsWith('+') ? await bsuidOf(message.to) : undefined;
+      return client.send(bsuid ? { ...message, to: bsuid } : message);
+    },
     findSent: (query) => client.findSent(query),
     fetchMedia: (ref) => client.fetchMedia(ref),
     ...(meta.wabaId ? { listTemplates: () => client.listTemplates() } : {}),

@@ -1,7 +1,7 @@
 /** @module test/providers/meta-smoke — WHATSAPP_PROVIDER=meta end to end: a signed webhook in, the bot's welcome out through the fake Graph API. */
 import { afterEach, expect, test } from 'bun:test';
 import { inboundEvents } from '../../server/db/schema';
-import { META_PHONE_NUMBER_ID, metaChange, metaInboundWebhook, metaStatus, metaTextMessage, metaWebhook } from '../../server/whatsapp/meta/fixtures';
+import { META_ASPIRANT, META_PHONE_NUMBER_ID, metaChange, metaInboundWebhook, metaStatus, metaTextMessage, metaWebhook } from '../../server/whatsapp/meta/fixtures';
 import { signMetaBody } from '../../server/whatsapp/meta/signature';
 import { testApp, type TestApp } from '../support/app';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
@@ -35,7 +35,9 @@ test('a signed Cloud API webhook is stored and the bot answers through the Graph
   const response = await t.request('/webhooks/meta', { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(SECRET, body) }, body });
   expect(response.status).toBe(200);
   const [welcome] = await fake.waitForMessages(1);
-  expect(JSON.stringify(welcome)).toContain('573001234567');
+  // She has a BSUID (every Cloud API webhook carries one): the welcome goes to it, not to a number that can change hands.
+  expect(welcome!.body).toMatchObject({ recipient: META_ASPIRANT.bsuid });
+  expect(welcome!.body).not.toHaveProperty('to');
   const challenge = await t.request(`/webhooks/meta?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444`);
   expect(await challenge.text()).toBe('1158201444');
   expect((await t.request('/webhooks/twilio', { method: 'POST', body: 'a=1' })).status).toBe(404);

@@ -46,7 +46,7 @@ describe.each(DRIVERS)('through $name', (provider) => {
       expect((await rita.post(`/inbox/${id}/messages`, { templateRef: ref!, 'var.1': 'Valentina', 'var.2': 'el martes' })).status).toBe(200);
       const sent = (await fake.waitForSent(before + 1)).at(-1)!;
       // Its values travel in the provider's own form (ContentVariables; body parameters) and read back the same.
-      expect(sent).toMatchObject({ to: her, template: { ref, variables: { 1: 'Valentina', 2: 'el martes' } } });
+      expect(sent).toMatchObject({ to: fake.addressOf(her), template: { ref, variables: { 1: 'Valentina', 2: 'el martes' } } });
       expect(sent.body).toBeUndefined();
       await settle(t, her);
       const rows = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));
@@ -96,7 +96,7 @@ describe.each(DRIVERS)('through $name', (provider) => {
       const confirmed = await fake.waitForSent(2);
       const rows = await outgoing(t, her);
       expect(rows).toHaveLength(2);
-      expect(confirmed.map((m) => ({ to: m.to, body: m.body }))).toEqual(rows.map((r) => ({ to: her, body: r.body })));
+      expect(confirmed.map((m) => ({ to: m.to, body: m.body }))).toEqual(rows.map((r) => ({ to: fake.addressOf(her), body: r.body })));
 
       // Her next message, a recruiter's reply or template, the bot's reminders: none goes out.
       await fake.inbound(t, { from: her, body: '¿cuánto pagan?' });

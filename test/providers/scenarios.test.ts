@@ -25,7 +25,7 @@ async function intakeToHandOff(s: Scenario, her: string): Promise<void> {
   const { t, fake } = s;
   expect((await fake.inbound(t, { from: her, body: 'Hola, quiero ser modelo' })).response.status).toBe(200);
   const [welcome] = await fake.waitForSent(1);
-  expect(welcome).toMatchObject({ to: her });
+  expect(welcome).toMatchObject({ to: fake.addressOf(her) });
   const path = FORM_LINK.exec(welcome!.body ?? '')?.[1];
   expect(path).toBeString();
 
@@ -41,7 +41,7 @@ async function intakeToHandOff(s: Scenario, her: string): Promise<void> {
   const bot = await botMessages(t, her);
   expect(bot.map((m) => m.key)).toEqual(['welcome', 'photo_request', 'affirmation', 'handoff']);
   // What she received is what the inbox shows, in order, all to her, each under the provider's id.
-  expect(received.map((m) => ({ to: m.to, body: m.body }))).toEqual(bot.map((m) => ({ to: her, body: m.body })));
+  expect(received.map((m) => ({ to: m.to, body: m.body }))).toEqual(bot.map((m) => ({ to: fake.addressOf(her), body: m.body })));
   await settle(t, her);
   expect((await botMessages(t, her)).map((m) => m.providerSid)).toEqual(received.map((m) => m.id));
   expect(await conversationOf(t, her)).toMatchObject({ status: 'needs_attention' });
@@ -72,7 +72,7 @@ describe.each(DRIVERS)('through $name', (provider) => {
       const response = await rita.post(`/inbox/${id}/messages`, { body: 'Hola Valentina, soy Rita 👋\r\n¿Tienes book?' });
       expect(response.status).toBe(200);
       const sent = await fake.waitForSent(before + 1);
-      expect(sent.at(-1)).toMatchObject({ to: her, body: 'Hola Valentina, soy Rita 👋\n¿Tienes book?' });
+      expect(sent.at(-1)).toMatchObject({ to: fake.addressOf(her), body: 'Hola Valentina, soy Rita 👋\n¿Tienes book?' });
       expect(sent.at(-1)!.template).toBeUndefined();
       await settle(t, her);
       const [row] = await t.database.db.select().from(messages).where(eq(messages.sender, 'recruiter'));

@@ -85,6 +85,11 @@ export interface ProviderFake extends AsyncDisposable {
    */
   status(t: TestApp, providerSid: string, to: string, status: string, failure?: ProviderFailure): Promise<Response>;
   sent(): SentMessage[];
+  /**
+   * Where the provider sends to the aspirant who writes as `her` (her number, or her BSUID): Twilio by number; Meta
+   * by her BSUID whenever she has one (every webhook of this driver carries one), never by a number that can change hands.
+   */
+  addressOf(her: string): string;
   /** Resolves once the fake has accepted at least `n` messages (all of them, in order). */
   waitForSent(n: number): Promise<SentMessage[]>;
   /** The next `n` sends fail as the provider fails them for `failure`. */
@@ -126,6 +131,7 @@ export const twilioDriver: ProviderDriver = {
     return {
       name: 'twilio',
       env: { ...twilioEnv(fake), PUBLIC_URL, WHATSAPP_PROVIDER: 'twilio' },
+      addressOf: (her) => her,
       addTemplate({ name, language, body }) {
         const content = textContent({ name, language, body, variables: Object.fromEntries(placeholdersOf(body).map((v) => [v, 'Valentina'])) });
         fake.contents.push(content);
@@ -220,6 +226,7 @@ export const metaDriver: ProviderDriver & { appSecret: string; verifyToken: stri
     return {
       name: 'meta',
       env,
+      addressOf: (her) => (her.startsWith('+') ? bsuidOf(her) : her),
       addTemplate({ name, language, body }) {
         templates.push({ id: String(templates.length + 1), name, language, category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: body }] });
         fake.setTemplates(templates);
