@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import { createMetaClient } from './meta/client';
 import { metaWebhookRoutes } from './meta-webhooks';
 import type { WhatsAppProvider } from './port';
+import { SendError } from './send-errors';
 
 export interface MetaProviderOptions {
   meta: MetaConfig;
@@ -69,7 +70,13 @@ export function createMetaProvider(options: MetaProviderOptions): WhatsAppProvid
     number: meta.whatsappNumber,
     webhooks: (sink) => metaWebhookRoutes({ meta, sink, logger: options.logger }),
     async send(message) {
-      const bsuid = message.to.startsWith('+') ? await bsuidOf(message.to) : undefined;
+      let bsuid: string | undefined;
+      try {
+        bsuid = message.to.startsWith('+') ? await bsuidOf(message.to) : undefined;
+      } catch (error) {
+        // Nothing went to Meta: a plain retry, never a send in doubt.
+        throw new SendError({ permanent: false, reason: 'Could not read her WhatsApp id from the database: the message will be retried', cause: error });
+      }
       return client.send(bsuid ? { ...message, to: bsuid } : message);
     },
     findSent: (query) => client.findSent(query),

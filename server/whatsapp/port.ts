@@ -36,16 +36,6 @@ export interface WhatsAppIdentity {
 /** A BSUID as Meta documents it; a parent BSUID has `ENT.` after the country (`US.ENT.1181…`). */
 export const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
 
-/**
- * An address to send to: her phone (E.164) when known, else her BSUID. A phone is preferred because every provider
- * can send to it; Meta accepts either.
- */
-export function addressOf(identity: WhatsAppIdentity): string {
-  const address = identity.phone ?? identity.bsuid;
-  if (!address) throw new TypeError('A WhatsApp identity needs a phone or a BSUID.');
-  return address;
-}
-
 /** One inbound message: its envelope and the provider-neutral message model. */
 export interface InboundMessage extends InboundParts {
   /** The provider's message id: Twilio's MessageSid (`SM…`), Meta's `wamid.…`. Unique per provider; deduplicates. */
@@ -84,7 +74,7 @@ export interface TemplateSend {
 }
 
 export interface OutboundMessage {
-  /** Her address: E.164 or a BSUID (addressOf). */
+  /** Her address: the conversation key (E.164, or a BSUID for one first seen without a number). */
   to: string;
   body?: string;
   template?: TemplateSend;
