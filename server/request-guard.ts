@@ -48,7 +48,8 @@ export async function readCapped(request: Request, max: number): Promise<Uint8Ar
   return readStreamCapped(request.body, max);
 }
 
-async function readStreamCapped(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array<ArrayBuffer>> {
+/** Every byte of `body`, read no further than `max`: past it the stream is cancelled and PayloadTooLargeError thrown. */
+export async function readStreamCapped(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array<ArrayBuffer>> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -5,6 +5,8 @@
  * `{ error: { message, type, code, error_subcode, error_data: { details }, fbtrace_id } }`), or an answer we cannot
  * read. Callers turn a GraphFailure into their own error (meta/errors for sends and listings, meta/media for media).
  */
+import { PayloadTooLargeError } from '../../errors';
+import { readStreamCapped } from '../../request-guard';
 
 /** Graph API's public origin. */
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
@@ -20,23 +22,15 @@ export const DEFAULT_API_VERSION = 'v26.0';
  */
 export const MAX_GRAPH_ANSWER_BYTES = 2 * 1024 * 1024;
 
-/** The answer's text, read no further than `max` bytes (then the rest is cancelled and the text is cut there). */
+/** The answer's text, read no further than `max` bytes (past it the rest is cancelled and the text is empty). */
 async function cappedText(response: Response, max: number): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return '';
-    }
-    chunks.push(value);
+  try {
+    return new TextDecoder().decode(await readStreamCapped(response.body, max));
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) return '';
+    throw error;
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 /** Per request, so a stalled Graph API cannot hold a send forever (twilio's client waits 30 s too). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
