@@ -103,3 +103,51 @@ export type Locale = (typeof LOCALES)[number];
 export function isLocale(value: unknown): value is Locale {
   return (LOCALES as readonly unknown[]).includes(value);
 }
+
+// Personal data (Colombia's Law 1581 of 2012 and Decree 1377 of 2013, compiled in DUR 1074 of 2015).
+
+/**
+ * What a consent-ledger row authorises (table `consents`, column `scope`): `treatment` is the authorisation to treat her
+ * personal data for the notice's purposes (Law 1581 Art. 9); the others are the sensitive data she may choose to give or
+ * not (Art. 6 and Decree 1377 Art. 6: answering about sensitive data is optional) — photos of her face and body
+ * (biometric), her measurements, whether she has children.
+ */
+export const CONSENT_SCOPES = ['treatment', 'photos', 'measurements', 'children'] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+/** A ledger row grants (`authorisation`) or withdraws (`revocation`, Law 1581 Art. 8 e) its scope; the latest row per scope holds. */
+export const CONSENT_DECISIONS = ['authorisation', 'revocation'] as const;
+export type ConsentDecision = (typeof CONSENT_DECISIONS)[number];
+
+/** Where a consent or a data-subject request came from. */
+export const PRIVACY_CHANNELS = ['form', 'form_webhook', 'whatsapp', 'guardian_link', 'privacy_page', 'recruiter', 'cli'] as const;
+export type PrivacyChannel = (typeof PRIVACY_CHANNELS)[number];
+
+/** Who gave a consent: the aspirant herself, or a minor's legal representative (Decree 1377 Art. 12, now DUR 1074/2015 Art. 2.2.2.25.2.9). */
+export const CONSENT_GRANTORS = ['aspirant', 'guardian'] as const;
+export type ConsentGrantor = (typeof CONSENT_GRANTORS)[number];
+
+/** A minor's guardian's relationship to her. */
+export const GUARDIAN_RELATIONSHIPS = ['mother', 'father', 'legal_guardian', 'other'] as const;
+export type GuardianRelationship = (typeof GUARDIAN_RELATIONSHIPS)[number];
+
+/** Colombian identity documents a guardian may give: cédula de ciudadanía, cédula de extranjería, pasaporte, PPT. */
+export const ID_DOCUMENT_TYPES = ['CC', 'CE', 'PA', 'PPT'] as const;
+export type IdDocumentType = (typeof ID_DOCUMENT_TYPES)[number];
+
+/**
+ * The data subject's rights a request exercises (Law 1581 Art. 8): to know her data (`access`), to get proof of her
+ * authorisation (`proof`), to update or rectify it (`rectification`), to revoke the authorisation (`revocation`), to have it
+ * deleted (`erasure`, "supresión"). The first two are queries ("consultas", Art. 14), the others claims ("reclamos",
+ * Art. 15): see server/privacy/deadlines.
+ */
+export const DATA_SUBJECT_RIGHTS = ['access', 'proof', 'rectification', 'revocation', 'erasure'] as const;
+export type DataSubjectRight = (typeof DATA_SUBJECT_RIGHTS)[number];
+
+/** A request's life: received → in_progress ("reclamo en trámite" for claims) → done or rejected; `extended` once its term was extended. */
+export const REQUEST_STATUSES = ['received', 'in_progress', 'done', 'rejected'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Reads of personal data that are audited (table `read_audit`): "who saw my photos". */
+export const READ_ACTIONS = ['conversation.opened', 'media.viewed', 'media.downloaded', 'aspirant.exported', 'search'] as const;
+export type ReadAction = (typeof READ_ACTIONS)[number];

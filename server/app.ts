@@ -21,6 +21,7 @@ import { inboxRoutes } from './routes/inbox';
 import { liveRoutes } from './routes/live';
 import { healthRoutes } from './routes/health';
 import { observability } from './routes/observability';
+import { privacyRoutes } from './routes/privacy';
 import { pushRoutes } from './routes/push';
 import { approvedTemplates } from './services/templates';
 import { MAX_INBOUND_BYTES } from './whatsapp/twilio-webhooks';
@@ -102,7 +103,8 @@ export function createApp(deps: AppDeps) {
     )
     .use(pushRoutes({ db, push: services.push, secureCookies }))
     .use(liveRoutes({ db, presence, hub: services.hub, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
-    .use(formRoutes({ config, db, conversations: services.conversations, whatsappNumber: services.provider.number }));
+    .use(formRoutes({ config, db, conversations: services.conversations, whatsappNumber: services.provider.number }))
+    .use(privacyRoutes({ config, db, logger: deps.logger, metrics: deps.metrics, services, secureCookies, now: deps.now }));
   if (services.simulator) {
     app.use(devPhoneRoutes({ db: deps.database.db, simulator: services.simulator, conversations: services.conversations, mediaMaxBytes: config.mediaMaxBytes }));
   }

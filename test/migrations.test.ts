@@ -1,4 +1,4 @@
-/** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op; 0007's and 0009's backfills. */
+/** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op; 0007's, 0009's and 0015's backfills. */
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { migrationsFolder } from '../server/db/migrate';
@@ -12,16 +12,22 @@ const TABLES = [
   'audit_log',
   'bot_scripts',
   'canned_responses',
+  'consents',
   'conversation_events',
   'conversations',
+  'data_subject_requests',
   'dead_letters',
+  'erased_subjects',
   'form_submissions',
+  'guardians',
   'inbound_events',
   'media',
   'messages',
   'notes',
   'outbox',
+  'privacy_notices',
   'push_subscriptions',
+  'read_audit',
   'sessions',
   'templates',
   'timers',
@@ -163,6 +169,20 @@ describe.each(drivers)('0009_message_kinds on %s', (driver) => {
       { kind: 'document', content: null, body: '', refers_to_sid: null },
       { kind: 'document', content: null, body: '', refers_to_sid: null },
       { kind: 'text', content: null, body: 'Bienvenida', refers_to_sid: null },
+    ]);
+  });
+
+  test('0015 records the consent box ticked before the ledger as an authorisation of treatment on notice version 0', async () => {
+    using before = foldersUpTo('0014_aspirant_identity');
+    await using database = await partlyMigrated(driver, before.folder);
+    const { db } = database;
+    await db.execute(sql`insert into aspirants (whatsapp_id, locale, consent_at) values ('+570001', 'en', '2026-11-20T15:00:00Z'), ('+570002', 'es', null)`);
+    await database.migrate(migrationsFolder);
+    const rows = rowsOf<{ whatsapp_id: string; scope: string; decision: string; notice_version: number; notice_sha256: string; notice_locale: string; channel: string; at: Date | string }>(
+      await db.execute(sql`select a.whatsapp_id, c.scope, c.decision, c.notice_version, c.notice_sha256, c.notice_locale, c.channel, c.at from consents c join aspirants a on a.id = c.aspirant_id`),
+    );
+    expect(rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }))).toEqual([
+      { whatsapp_id: '+570001', scope: 'treatment', decision: 'authorisation', notice_version: 0, notice_sha256: 'pre-ledger', notice_locale: 'en', channel: 'form', at: '2026-11-20T15:00:00.000Z' },
     ]);
   });
 });

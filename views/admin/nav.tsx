@@ -5,7 +5,7 @@ import { Layout } from '../layout';
 
 export interface AdminNavProps {
   i18n: Translator;
-  current: 'users' | 'audit' | 'canned';
+  current: 'users' | 'audit' | 'canned' | 'privacy';
   email: string;
   csrf: string;
 }
@@ -18,7 +18,7 @@ export function CsrfField({ token }: { token: string }) {
 export function AdminNav({ i18n, current, email, csrf }: AdminNavProps) {
   const { t } = i18n;
   const link = (page: AdminNavProps['current'], label: string) => (
-    <a href={`/admin/${page}`} aria-current={current === page ? 'page' : undefined} safe>
+    <a href={page === 'privacy' ? '/admin/privacy/requests' : `/admin/${page}`} aria-current={current === page ? 'page' : undefined} safe>
       {label}
     </a>
   );
@@ -37,6 +37,7 @@ export function AdminNav({ i18n, current, email, csrf }: AdminNavProps) {
         {link('users', t('admin.nav.users'))}
         {link('canned', t('admin.nav.canned'))}
         {link('audit', t('admin.nav.audit'))}
+        {link('privacy', t('privacy.common.area'))}
       </nav>
       <form method="post" action="/logout" class="admin-signout">
         <CsrfField token={csrf} />

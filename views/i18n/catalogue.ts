@@ -15,5 +15,11 @@ type Base<K> = K extends `${infer B}_${PluralSuffix}` ? B : K;
 /** The label maps (keys with dots of their own, such as audit actions) are read from the catalogue, not through `t`. */
 export type MessageKey = Exclude<
   Base<Leaves<Catalogue>>,
-  `admin.audit.actions.${string}` | `admin.audit.targets.${string}` | `admin.users.roles.${string}` | `inbox.events.${string}` | `admin.audit.actors.${string}`
+  | `admin.audit.actions.${string}`
+  | `admin.audit.targets.${string}`
+  | `admin.users.roles.${string}`
+  | `inbox.events.${string}`
+  | `admin.audit.actors.${string}`
+  | `privacy.${string}.auditActions.${string}`
+  | `privacy.${string}.auditTargets.${string}`
 >;

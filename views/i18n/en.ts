@@ -1,5 +1,6 @@
 /** @module views/i18n/en — the message catalogue in English, the pages' second language: the same keys as ./es. */
 import type { Catalogue } from './catalogue';
+import { privacyAuditActions, privacyAuditTargets, privacyEn } from './privacy';
 
 export const en: Catalogue = {
   app: { name: 'Wasap' },
@@ -437,6 +438,7 @@ export const en: Catalogue = {
         'conversation.status_changed': 'Conversation status changed',
         'note.added': 'Note added',
         'templates.synced': 'WhatsApp templates synced',
+        ...privacyAuditActions(privacyEn),
       },
       fields: {
         email: 'E-mail',
@@ -457,9 +459,18 @@ export const en: Catalogue = {
       reasons: { unknown_email: 'unknown e-mail', wrong_password: 'wrong password', disabled: 'account disabled' },
       languages: { es: 'Spanish', en: 'English' },
       actors: { system: 'System', anonymous: 'Not signed in', 'cli (local)': 'Command line (local)' },
-      targets: { user: 'User', api_token: 'API token', bot_script: 'Bot script', canned_response: 'Canned response', conversation: 'Conversation', templates: 'WhatsApp templates' },
+      targets: {
+        user: 'User',
+        api_token: 'API token',
+        bot_script: 'Bot script',
+        canned_response: 'Canned response',
+        conversation: 'Conversation',
+        templates: 'WhatsApp templates',
+        ...privacyAuditTargets(privacyEn),
+      },
     },
   },
+  privacy: privacyEn,
   push: {
     newMessage: 'New message',
   },

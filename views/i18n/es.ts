@@ -4,6 +4,8 @@
  * run time as well). Plurals follow i18next's suffixes (`_one`, `_other`), chosen by Intl.PluralRules; variables are
  * `{{name}}` and are never HTML (the views escape what they render).
  */
+import { privacyAuditActions, privacyAuditTargets, privacyEs } from './privacy';
+
 export const es = {
   app: { name: 'Wasap' },
   errorPage: {
@@ -440,6 +442,7 @@ export const es = {
         'conversation.status_changed': 'Estado de la conversación cambiado',
         'note.added': 'Nota agregada',
         'templates.synced': 'Plantillas de WhatsApp sincronizadas',
+        ...privacyAuditActions(privacyEs),
       },
       fields: {
         email: 'Correo',
@@ -460,9 +463,18 @@ export const es = {
       reasons: { unknown_email: 'correo desconocido', wrong_password: 'contraseña incorrecta', disabled: 'cuenta desactivada' },
       languages: { es: 'Español', en: 'Inglés' },
       actors: { system: 'Sistema', anonymous: 'Sin sesión', 'cli (local)': 'Consola (local)' },
-      targets: { user: 'Usuario', api_token: 'Token de API', bot_script: 'Guion del bot', canned_response: 'Respuesta guardada', conversation: 'Conversación', templates: 'Plantillas de WhatsApp' },
+      targets: {
+        user: 'Usuario',
+        api_token: 'Token de API',
+        bot_script: 'Guion del bot',
+        canned_response: 'Respuesta guardada',
+        conversation: 'Conversación',
+        templates: 'Plantillas de WhatsApp',
+        ...privacyAuditTargets(privacyEs),
+      },
     },
   },
+  privacy: privacyEs,
   push: {
     newMessage: 'Mensaje nuevo',
   },

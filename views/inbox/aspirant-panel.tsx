@@ -7,6 +7,7 @@ import { UpsertPush } from './oob';
 import type { Translator } from '../i18n';
 import { STATUSES, shiftLabel, statusLabel } from './format';
 import type { AspirantPanelView, ConversationStatus, EventView, NoteView, PersonRef, ProfileView } from './types';
+import { PrivacySections } from '../privacy/panel-sections';
 
 interface PanelFormProps {
   conversationId: number;
@@ -309,6 +310,7 @@ export function AspirantPanel({ view, i18n, csrf, oob = false }: { view: Aspiran
         <h3 safe>{t('inbox.panel.form')}</h3>
         <ProfileDetails profile={view.profile} i18n={i18n} />
       </section>
+      <PrivacySections conversationId={view.conversationId} i18n={i18n} />
       {view.photos.length > 0 ? (
         <section class="card">
           <h3 safe>{t('inbox.panel.photos')}</h3>

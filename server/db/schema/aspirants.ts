@@ -6,7 +6,7 @@
  * attributes that may be missing (a WhatsApp user with a username may hide her number) and are linked as they come.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { shift } from './enums';
 
 export const aspirants = pgTable(
@@ -30,7 +30,12 @@ export const aspirants = pgTable(
     email: text('email'),
     location: text('location'),
     preferredModelingTypes: text('preferred_modeling_types').array().notNull().default([]),
+    /** Optional and sensitive (Law 1581 Art. 6): null when she did not answer or did not authorise it. */
     hasKids: boolean('has_kids'),
+    /** Her date of birth (YYYY-MM-DD) from the form: under 18 she needs her guardian's authorisation (server/privacy/guardians). */
+    birthDate: date('birth_date', { mode: 'string' }),
+    /** Optional and sensitive: `{ heightCm?, bustCm?, waistCm?, hipsCm? }`, whole centimetres; null when not given or not authorised. */
+    measurements: jsonb('measurements'),
     preferredShift: shift('preferred_shift'),
     unavailableShifts: text('unavailable_shifts').array().notNull().default([]),
     notes: text('notes'),

@@ -8,3 +8,4 @@ export * from './audit';
 export * from './bot';
 export * from './push';
 export * from './templates';
+export * from './privacy';

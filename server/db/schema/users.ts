@@ -16,6 +16,11 @@ export const users = pgTable(
     locale: text('locale').notNull().default('es'),
     /** The IANA zone times are shown in (views/i18n DEFAULT_TIME_ZONE: Colombia's). */
     timeZone: text('time_zone').notNull().default('America/Bogota'),
+    /**
+     * Whether this user may see an aspirant's sensitive answers (photos' consent aside: measurements, children; Law 1581
+     * Art. 6 — sensitive data only to those who need it). Admins always may.
+     */
+    sensitiveAccess: boolean('sensitive_access').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
