@@ -1,7 +1,7 @@
 /** @module actors/conversation/types — the conversation's state, the events it handles and the effects it asks for. */
 
 import type { BotState } from '../bot/interpreter';
-import type { ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, MessageKind, ModelingType, Sender, Shift } from '../vocabulary';
+import type { ConsentScope, ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, MessageKind, ModelingType, Sender, Shift } from '../vocabulary';
 import type { InboundMedia, InboundParts, MessageContent, PartMark, Referral, ReplyContext } from './message-kinds';
 
 // The vocabulary lives in actors/vocabulary, the message model in ./message-kinds; re-exported here for the modules
@@ -168,14 +168,23 @@ export interface FormProfile {
   email?: string;
   location: string;
   preferredModelingTypes: ModelingType[];
-  hasKids: boolean;
+  /** Sensitive and optional (Law 1581 Art. 6): present only when she answered and authorised `children`. */
+  hasKids?: boolean;
+  /** Sensitive and optional: whole centimetres, present only when she gave some and authorised `measurements`. */
+  measurements?: { heightCm?: number; bustCm?: number; waistCm?: number; hipsCm?: number };
   preferredShift: Shift;
   unavailableShifts: DayPart[];
   notes?: string;
   locale: Locale;
+  /** Her date of birth, `YYYY-MM-DD` (absent from submissions made before the form asked it). */
+  birthDate?: string;
+  /** Under 18 on the day she submitted (Bogotá): her guardian must authorise before photos (Decree 1377 Art. 12). */
+  minor?: boolean;
   /** Confirmations required by Colombia's Law 1581 and the agency: always true in a valid submission. */
   isAdult: true;
   consent: true;
+  /** The sensitive data she authorised (actors/vocabulary CONSENT_SCOPES other than `treatment`). */
+  sensitiveConsents?: Exclude<ConsentScope, 'treatment'>[];
 }
 
 export interface FormSubmitted {
