@@ -1,7 +1,7 @@
 /** @module actors/bot/interpreter-properties.test — random event sequences: no throws, only valid actions, same input → same output. */
 import { beforeAll, describe, expect, test } from 'bun:test';
 import fc from 'fast-check';
-import { SHIFTS } from '../vocabulary';
+import { DATA_SUBJECT_RIGHTS, SHIFTS } from '../vocabulary';
 import { type BotAction, type BotEvent, type BotFacts, type BotState, initialBotState, interpret } from './interpreter';
 import { BOT_STATUSES, type BotScript, HANDOFF_STATUSES } from './script-types';
 import { FORM_LINK, loadDefaultScript } from './test-support';
@@ -62,6 +62,8 @@ function actionProblem(action: BotAction, now: number): string | null {
       return (HANDOFF_STATUSES as readonly string[]).includes(action.status) ? null : `bad handoff ${action.status}`;
     case 'stop':
       return null;
+    case 'dataRequest':
+      return (DATA_SUBJECT_RIGHTS as readonly string[]).includes(action.right) ? null : `bad right ${action.right}`;
   }
 }
 

@@ -1,5 +1,5 @@
 /** @module actors/bot/interpreter — interpret(state, event, script, facts, now) → { state, actions }: pure and deterministic, so a conversation can be replayed. */
-import type { Locale, Shift } from '../vocabulary';
+import type { DataSubjectRight, Locale, Shift } from '../vocabulary';
 import type { BotScript, BotStatus, Condition, HandoffStatus, ScriptAction, Step, Transition } from './script-types';
 import { containsKeyword, renderTemplate, words } from './text';
 import { regexMatches } from './regex';
@@ -27,7 +27,9 @@ export type BotEvent =
   | { type: 'file.received'; messageId: number }
   | { type: 'timer.fired'; timer: string }
   | { type: 'recruiter.replied' }
-  | { type: 'bot.resumed' };
+  | { type: 'bot.resumed' }
+  | { type: 'guardian.authorised' }
+  | { type: 'guardian.declined' };
 
 /** What the bot may know about the aspirant when the event happens (for form.submitted: the profile just submitted). */
 export interface BotFacts {
@@ -38,6 +40,13 @@ export interface BotFacts {
   preferredShift?: Shift;
   formLink: string;
   formSubmitted: boolean;
+  minor?: boolean;
+  guardianAuthorised?: boolean;
+  /**
+   * The last day to answer a request her message opens, as {dueDate} says it (privacy answers only): given by the
+   * caller per right, because the deadline is the server's rule (server/privacy/deadlines).
+   */
+  dueDate?: (right: DataSubjectRight) => string;
   /**
    * The agency's name as the deployment sets it now (AGENCY_NAME), read when each message is written: it stands
    * for {agencyName} in every script, over any value a script declares.
@@ -51,7 +60,9 @@ export type BotAction =
   | { type: 'schedule'; timer: string; at: number }
   | { type: 'cancel'; timer: string }
   | { type: 'handoff'; status: HandoffStatus }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Her message exercises a data-subject right: open the request (its acknowledgement is the `send` that follows). */
+  | { type: 'dataRequest'; right: DataSubjectRight };
 
 export interface BotDecision {
   state: BotState;
@@ -79,6 +90,9 @@ export function holds(condition: Condition | undefined, facts: BotFacts): boolea
   if (!condition) return true;
   if (condition.hasKids !== undefined && facts.hasKids !== condition.hasKids) return false;
   if (condition.formSubmitted !== undefined && facts.formSubmitted !== condition.formSubmitted) return false;
+  // Unknown counts as no: a conversation from before the form asked her birth date is not a minor's.
+  if (condition.minor !== undefined && (facts.minor ?? false) !== condition.minor) return false;
+  if (condition.guardianAuthorised !== undefined && (facts.guardianAuthorised ?? false) !== condition.guardianAuthorised) return false;
   if (condition.locale && !condition.locale.includes(facts.locale)) return false;
   if (condition.preferredShift && (facts.preferredShift === undefined || !condition.preferredShift.includes(facts.preferredShift))) return false;
   return true;
@@ -203,6 +217,8 @@ export function interpret(state: BotState, event: BotEvent, script: BotScript, f
       return applyFirst(run, state, on['timer.fired'], (transition) => transition.timer === undefined || transition.timer === event.timer);
     case 'form.submitted':
     case 'photo.received':
+    case 'guardian.authorised':
+    case 'guardian.declined':
       return applyFirst(run, state, on[event.type], () => true);
     case 'file.received': {
       if (state.lastFileMessageId === event.messageId) return { state, actions: [] };

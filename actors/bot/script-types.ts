@@ -1,12 +1,23 @@
 /** @module actors/bot/script-types — the validated, JSON-serialisable shape of a bot script and the vocabulary it may use. */
-import type { ConversationStatus, Locale, Shift } from '../vocabulary';
+import type { ConversationStatus, DataSubjectRight, Locale, Shift } from '../vocabulary';
 
 /**
  * Events a step can react to; `recruiter.replied` and `bot.resumed` also pause and resume the bot. `photo.received` and
  * `file.received` come once a file she sent is downloaded and its bytes are known: a photo (image bytes, not a
  * sticker), or any other file (a sticker, a PDF, a voice note, bytes declared image/* that are not one).
+ * `guardian.authorised` and `guardian.declined`: a minor's guardian decided (Decree 1377 Art. 12).
  */
-export const SCRIPT_EVENTS = ['inbound.received', 'form.submitted', 'photo.received', 'file.received', 'timer.fired', 'recruiter.replied', 'bot.resumed'] as const;
+export const SCRIPT_EVENTS = [
+  'inbound.received',
+  'form.submitted',
+  'photo.received',
+  'file.received',
+  'timer.fired',
+  'recruiter.replied',
+  'bot.resumed',
+  'guardian.authorised',
+  'guardian.declined',
+] as const;
 export type ScriptEvent = (typeof SCRIPT_EVENTS)[number];
 
 /** Statuses the bot may set: `archived` is a recruiter's decision, never the bot's. */
@@ -17,6 +28,11 @@ export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
 /** Variables every script may use without declaring them; their values come from the aspirant. */
 export const BUILTIN_VARIABLES = ['firstName', 'whatsappName', 'formLink'] as const;
+/**
+ * Variables only a `privacy` answer has a value for: the last day to answer her request, written out in her language
+ * ("17 de diciembre de 2026", "December 17, 2026"). Anywhere else they render empty, so the checker refuses them there.
+ */
+export const PRIVACY_VARIABLES = ['dueDate'] as const;
 /**
  * Variables every script may use without declaring them whose values come from the deployment (AGENCY_NAME), read
  * when each message is written; a script that declares one too (versions published before) is overridden.
@@ -31,6 +47,10 @@ export const DEFAULT_MAX_REMINDERS = 2;
 export interface Condition {
   hasKids?: boolean;
   formSubmitted?: boolean;
+  /** Under 18 by her form (Decree 1377 Art. 12). */
+  minor?: boolean;
+  /** Her guardian authorised. */
+  guardianAuthorised?: boolean;
   locale?: Locale[];
   preferredShift?: Shift[];
 }
@@ -84,6 +104,17 @@ export interface FaqEntry {
   answer: string;
 }
 
+/**
+ * A data-subject right she can exercise by writing to the bot (Law 1581 Art. 8): when her message has one of the
+ * keywords, a request is opened (never twice for one message) and `answer` acknowledges it with its {dueDate}.
+ */
+export interface PrivacyEntry {
+  right: DataSubjectRight;
+  keywords: Keywords;
+  /** Message key of the acknowledgement. */
+  answer: string;
+}
+
 export interface BotScript {
   name: string;
   description?: string;
@@ -98,6 +129,8 @@ export interface BotScript {
   timers: Record<string, number>;
   messages: Record<string, MessageVariant[]>;
   faq: FaqEntry[];
+  /** Checked before the FAQ at every step, in the order written: the first entry whose keywords match opens its request. */
+  privacy?: PrivacyEntry[];
   start: string;
   steps: Record<string, Step>;
 }

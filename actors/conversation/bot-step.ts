@@ -4,6 +4,7 @@ import type { BotScript } from '../bot/script';
 import { firstCharacters } from './characters';
 import { windowOpen } from './rules';
 import type { ConversationState, Effect } from './types';
+import type { DataSubjectRight } from '../vocabulary';
 
 /** What decide() needs from outside to run the bot, resolved by the shell before the call (so decide stays pure). */
 export interface BotContext {
@@ -13,6 +14,16 @@ export interface BotContext {
   formLink(aspirantId: number, now: number): string;
   /** The agency's name as configured now (AGENCY_NAME): the bot's {agencyName}. */
   agencyName: string;
+  /**
+   * The privacy notice in force now (Decree 1377 Art. 13): its version and public address. Absent: none published,
+   * or not tracked (tests, replays of old data) — no message links one.
+   */
+  notice?: { version: number; url: string };
+  /**
+   * The legal terms of a request received at `receivedAt` (epoch ms): server/privacy/deadlines `termsFor`, passed in
+   * because the actors import no server code. Absent: the bot opens no data-subject requests.
+   */
+  requestTerms?: (right: DataSubjectRight, receivedAt: number) => { category: 'query' | 'claim'; dueOn: string; tagDueOn?: string };
 }
 
 export interface BotOutcome {

@@ -13,6 +13,7 @@ import type {
   ConversationStatus,
   Effect,
   FormSubmitted,
+  GuardianDecision,
   InboundParts,
   InboundReceived,
   MediaStored,
@@ -256,6 +257,17 @@ function onForm(state: ConversationState, event: FormSubmitted, bot: BotContext 
 }
 
 /**
+ * A minor's guardian decided (Decree 1377 Art. 12): the fact the bot's conditions read, and the bot's step for it
+ * (the default script asks for her photo once authorised, hands her to a recruiter when declined).
+ */
+function onGuardian(state: ConversationState, event: GuardianDecision, bot: BotContext | undefined, now: number): Decision {
+  const facts = { ...state.facts, guardianAuthorised: event.type === 'guardian.authorised' };
+  const decision: Decision = { state: { ...state, facts }, effects: [{ type: 'inbound.processed', eventId: event.eventId }] };
+  if (state.optedOut) return decision;
+  return withBot(decision, { type: event.type }, bot, now);
+}
+
+/**
  * The conversation's transition: what `event` does to `state` at `now` (epoch ms), with the bot's step when a
  * script is given. Pure — executes nothing, throws nothing for a valid event; `reply` is set for a recruiter's reply.
  */
@@ -305,5 +317,8 @@ export function decide(state: ConversationState, event: ConversationEvent, now: 
       return onMediaStored(state, event, bot, now);
     case 'media.failed':
       return { state, effects: [{ type: 'media.record', mediaId: event.mediaId, failed: event.reason }] };
+    case 'guardian.authorised':
+    case 'guardian.declined':
+      return onGuardian(state, event, bot, now);
   }
 }

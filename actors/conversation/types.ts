@@ -1,7 +1,7 @@
 /** @module actors/conversation/types — the conversation's state, the events it handles and the effects it asks for. */
 
 import type { BotState } from '../bot/interpreter';
-import type { ConsentScope, ConversationStatus, DayPart, DeliveryStatus, Locale, MediaKind, MessageKind, ModelingType, Sender, Shift } from '../vocabulary';
+import type { ConsentScope, ConversationStatus, DataSubjectRight, DayPart, DeliveryStatus, Locale, MediaKind, MessageKind, ModelingType, Sender, Shift } from '../vocabulary';
 import type { InboundMedia, InboundParts, MessageContent, PartMark, Referral, ReplyContext } from './message-kinds';
 
 // The vocabulary lives in actors/vocabulary, the message model in ./message-kinds; re-exported here for the modules
@@ -15,6 +15,20 @@ export interface AspirantFacts {
   whatsappName?: string;
   hasKids?: boolean;
   formSubmitted: boolean;
+  /** Under 18 by her form (Decree 1377 Art. 12): her guardian must authorise before photos are asked for. */
+  minor?: boolean;
+  /** Her guardian authorised the treatment of her data (a `guardians` row with `authorised_at`). */
+  guardianAuthorised?: boolean;
+}
+
+/**
+ * What the conversation knows about the privacy notice (Decree 1377 Art. 13–15) for her: the notice version of her
+ * latest `treatment` consent (null: none recorded) and the last version we linked in a message to her (null: none).
+ * The version in force comes with each event (BotContext.notice), so a notice published while the actor lives counts.
+ */
+export interface NoticeFacts {
+  consentedVersion: number | null;
+  linkedVersion: number | null;
 }
 
 /** What the actor keeps in memory: small, because 100,000 idle actors must fit in a few hundred MB. */
@@ -39,6 +53,8 @@ export interface ConversationState {
   optedOut: boolean;
   botPaused: boolean;
   assigneeId: number | null;
+  /** Absent in states built before the privacy notice was tracked: read as nothing consented, nothing linked. */
+  notice?: NoticeFacts;
 }
 
 /**
@@ -195,6 +211,27 @@ export interface FormSubmitted {
   submittedAt: number;
 }
 
+/**
+ * A minor's guardian decided on the treatment of her data (Decree 1377 Art. 12; DUR 1074/2015 Art. 2.2.2.25.2.9),
+ * delivered durably by `ConversationSystem.guardianDecision` (an `inbound_events` row unique per guardian and
+ * decision, so a repeated delivery is a no-op). `at`: epoch ms of the decision.
+ */
+export interface GuardianAuthorised {
+  type: 'guardian.authorised';
+  eventId: number;
+  guardianId: number;
+  at: number;
+}
+
+export interface GuardianDeclined {
+  type: 'guardian.declined';
+  eventId: number;
+  guardianId: number;
+  at: number;
+}
+
+export type GuardianDecision = GuardianAuthorised | GuardianDeclined;
+
 export type ConversationEvent =
   | ConversationAssigned
   | StatusChanged
@@ -208,7 +245,9 @@ export type ConversationEvent =
   | OutboxSent
   | OutboxFailed
   | MediaStored
-  | MediaFailed;
+  | MediaFailed
+  | GuardianAuthorised
+  | GuardianDeclined;
 
 export interface ConversationPatch {
   status?: ConversationStatus;
@@ -277,4 +316,22 @@ export type Effect =
   | { type: 'timer.cancel'; name: string /* '*' cancels every pending timer */ }
   | { type: 'timer.consumed'; timerId: number }
   | { type: 'note.add'; authorId: number; body: string }
-  | { type: 'audit'; actorUserId: number; action: string; details: Record<string, unknown> };
+  | { type: 'audit'; actorUserId: number; action: string; details: Record<string, unknown> }
+  | DataRequestOpen;
+
+/**
+ * A data-subject request she made on WhatsApp (Law 1581 Arts. 14–15), opened by the bot's `privacy` keywords: one
+ * `data_subject_requests` row (channel `whatsapp`, status `received`), unique on the message that opened it.
+ * `receivedAt` epoch ms; `dueOn`/`tagDueOn` Bogotá days `YYYY-MM-DD` from server/privacy/deadlines `termsFor`.
+ */
+export interface DataRequestOpen {
+  type: 'dataRequest.open';
+  right: DataSubjectRight;
+  category: 'query' | 'claim';
+  /** Her message, as she wrote it. */
+  text: string;
+  sourceMessageSid: string;
+  receivedAt: number;
+  dueOn: string;
+  tagDueOn?: string;
+}

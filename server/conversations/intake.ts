@@ -9,7 +9,7 @@
  * the reverse) stays one aspirant with one conversation, keyed as she was first seen (server/whatsapp/identity).
  */
 import { eq } from 'drizzle-orm';
-import type { ConversationEvent, FormProfile, FormSubmitted, InboundReceived, StatusReceived } from '../../actors/conversation/types';
+import type { ConversationEvent, FormProfile, FormSubmitted, GuardianDecision, InboundReceived, StatusReceived } from '../../actors/conversation/types';
 import { createInboundWriter, type InboundRow } from '../db/batch-insert';
 import type { Db } from '../db/client';
 import { formSubmissions, inboundEvents } from '../db/schema';
@@ -110,6 +110,28 @@ export function createIntake(deps: IntakeDeps) {
         ...(update.callbackData === undefined ? {} : { callbackData: update.callbackData }),
       };
       return accept('status', `${update.messageSid}:${update.status}`, update.recipient, event, update.raw);
+    },
+
+    /**
+     * A minor's guardian's decision (Decree 1377 Art. 12), stored as an `inbound_events` row before its actor is told,
+     * like a form: it survives a crash (recovery re-tells it) and is applied once — the row is unique per guardian and
+     * decision (`guardian:<id>:authorised|declined`), and the actor's `inbound.processed` marker runs once per row.
+     */
+    async acceptGuardian(key: string, decision: Omit<GuardianDecision, 'eventId'>): Promise<Accepted> {
+      const verb = decision.type === 'guardian.authorised' ? 'authorised' : 'declined';
+      const providerSid = `guardian:${decision.guardianId}:${verb}`;
+      const [row] = await db
+        .insert(inboundEvents)
+        .values({ providerSid, kind: 'guardian', conversationKey: key, payload: { event: decision } })
+        .onConflictDoNothing({ target: inboundEvents.providerSid })
+        .returning({ id: inboundEvents.id });
+      if (!row) {
+        duplicates.inc({ kind: 'guardian' });
+        return { duplicate: true, key: await retellUnprocessed(providerSid) };
+      }
+      received.inc({ kind: 'guardian' });
+      deps.tell(key, { ...decision, eventId: row.id } as ConversationEvent);
+      return { duplicate: false, eventId: row.id, key };
     },
 
     /**

@@ -6,7 +6,7 @@
 import { conversationBehaviour } from '../../actors/conversation/actor';
 import type { BotContext } from '../../actors/conversation/decide';
 import type { AfterCommit } from '../../actors/conversation/ports';
-import type { ConversationEvent, ConversationState, ReplyResult } from '../../actors/conversation/types';
+import type { ConversationEvent, ConversationState, GuardianDecision, ReplyResult } from '../../actors/conversation/types';
 import { createRegistry, RegistryClosedError, type CallResult, type Registry } from '../../actors/runtime';
 import type { Db } from '../db/client';
 import type { RowRecord } from '../db/queries/inbox';
@@ -152,6 +152,13 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     acceptInbound: intake.acceptInbound,
     acceptStatus: intake.acceptStatus,
     acceptForm: intake.acceptForm,
+    /**
+     * A minor's guardian authorised or declined (Decree 1377 Art. 12): `event` is
+     * `{ type: 'guardian.authorised' | 'guardian.declined', guardianId, at }` (epoch ms), `key` the conversation's actor
+     * key (her `aspirants.whatsapp_id`). Resolves once durable (an `inbound_events` row); the actor then moves her bot
+     * on. Delivering the same decision again is a no-op (`duplicate: true`); it survives a crash (recovery re-tells it).
+     */
+    guardianDecision: (key: string, event: Omit<GuardianDecision, 'eventId'>) => intake.acceptGuardian(key, event),
     reply,
     /** A recruiter resumes the bot for a conversation it was paused in. */
     resumeBot: async (key: string, userId: number): Promise<void> => void (await registry.send(key, { type: 'bot.resumed', userId, commandId: Bun.randomUUIDv7() })),

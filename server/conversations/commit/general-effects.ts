@@ -7,7 +7,7 @@ import type { CommitResult } from '../../../actors/conversation/ports';
 import type { Effect } from '../../../actors/conversation/types';
 import { isTerminal } from '../../../actors/vocabulary';
 import type { Db, Tx } from '../../db/client';
-import { aspirants, auditLog, conversations, inboundEvents, media, messages, notes, outbox, timers } from '../../db/schema';
+import { aspirants, auditLog, conversations, dataSubjectRequests, inboundEvents, media, messages, notes, outbox, timers } from '../../db/schema';
 import { DELIVERY_ORDER_SQL, TERMINAL_STATUSES_SQL } from '../../db/vocabulary-sql';
 import { rowsOf } from '../../db/rows';
 import { MESSAGE_INSERT_COLUMNS, MESSAGE_RECORD_COLUMNS, messageInput, messageValues } from './message-columns';
@@ -97,6 +97,8 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
           unavailableShifts: effect.profile.unavailableShifts,
           notes: effect.profile.notes ?? null,
           locale: effect.profile.locale,
+          // Kept when a submission from before the form asked it says nothing.
+          birthDate: effect.profile.birthDate,
           formSubmittedAt: new Date(effect.at),
           consentAt: new Date(effect.at),
           updatedAt: new Date(),
@@ -118,7 +120,33 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
     case 'media.record':
       await recordMedia(tx, ctx, effect);
       return true;
+    case 'dataRequest.open':
+      await openDataRequest(tx, ctx, effect);
+      return true;
   }
+}
+
+/**
+ * Her data-subject request from WhatsApp (Law 1581 Arts. 14–15): at most one per message (the partial unique index
+ * data_subject_requests_source_key), so a message handled again opens nothing twice.
+ */
+async function openDataRequest(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'dataRequest.open' }>): Promise<void> {
+  await tx
+    .insert(dataSubjectRequests)
+    .values({
+      aspirantId: sql`(select id from aspirants where whatsapp_id = ${ctx.key})`,
+      conversationId: requireConversation(ctx),
+      right: effect.right,
+      category: effect.category,
+      channel: 'whatsapp',
+      status: 'received',
+      receivedAt: new Date(effect.receivedAt),
+      dueOn: effect.dueOn,
+      tagDueOn: effect.tagDueOn ?? null,
+      details: effect.text,
+      sourceMessageSid: effect.sourceMessageSid,
+    })
+    .onConflictDoNothing();
 }
 
 /**

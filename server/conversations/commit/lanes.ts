@@ -36,6 +36,7 @@ function needOf(effect: Effect): Need {
     case 'aspirant.profile':
     case 'note.add':
     case 'audit':
+    case 'dataRequest.open':
       return 'general';
     default: {
       const unplaced: never = effect;
