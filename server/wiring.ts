@@ -1,5 +1,5 @@
 /** @module server/wiring — builds the running system from configuration: the WhatsApp provider, blob store, workers, the conversation system. */
-import { botSettings, mediaDir, type Config } from './config';
+import { botSettings, mediaDir, resolveSecret, type Config } from './config';
 import type { Database } from './db/client';
 import { needsMaintenance, startMaintenance, type Maintenance } from './db/maintenance';
 import type { Logger } from './logger';
@@ -89,6 +89,7 @@ export function buildServices(options: ServiceOptions): Services {
     forms: botSettings(config),
     scripts: options.bot === false ? undefined : createScriptCache(database.db),
     commitConcurrency: database.kind === 'pglite' ? 1 : 4,
+    privacy: { secret: resolveSecret(config), blobs },
   });
   const simulator = config.whatsappProvider === 'simulator' ? createSimulator({ hub, publicUrl: config.publicUrl, acceptStatus: (u) => conversations.acceptStatus(u) }) : undefined;
   const provider: WhatsAppProvider = options.sender ?? simulator?.provider ?? createProvider({ config, db: database.db, mediaRetryDelaysMs: options.mediaRetryDelaysMs, logger });

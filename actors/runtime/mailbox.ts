@@ -57,7 +57,18 @@ export interface AskEnvelope<S> {
   reject: (error: unknown) => void;
 }
 
-export type Envelope<S, E> = EventEnvelope<E> | AskEnvelope<S>;
+/**
+ * Work that must not interleave with the actor's events (an erasure): it runs once, between two events, without the
+ * state; afterwards the state is dropped, so the next event starts from what the store then holds.
+ */
+export interface ExclusiveEnvelope {
+  kind: 'exclusive';
+  run: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export type Envelope<S, E> = EventEnvelope<E> | AskEnvelope<S> | ExclusiveEnvelope;
 
 /** State not loaded yet (fresh actor) or discarded after a failure (reload counts as a restart). */
 export const UNLOADED = Symbol('actor.unloaded');
@@ -156,7 +167,7 @@ type Outcome = { ok: true; value: unknown; attempts: number } | { ok: false; err
 
 function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
   const { attempts } = outcome;
-  if (envelope.kind === 'ask') {
+  if (envelope.kind === 'ask' || envelope.kind === 'exclusive') {
     if (outcome.ok) envelope.resolve(outcome.value);
     else envelope.reject(outcome.error);
   } else if (outcome.ok) envelope.settle?.(outcome.value === undefined ? { deadLettered: false, attempts } : { deadLettered: false, attempts, reply: outcome.value });
@@ -171,6 +182,7 @@ function complete<S, E>(envelope: Envelope<S, E>, outcome: Outcome): void {
  * (a caller waits) is answered "unavailable" after `maxAttempts` tries. Neither is ever dead-lettered for it.
  */
 async function deliver<K, S, E>(actor: Actor<K, S, E>, envelope: Envelope<S, E>, host: MailboxHost<K, S, E>): Promise<Outcome> {
+  if (envelope.kind === 'exclusive') return exclusively(actor, envelope);
   let failures = 0;
   let outages = 0;
   for (let attempts = 1; ; attempts++) {
@@ -205,6 +217,20 @@ async function ensureLoaded<K, S, E>(actor: Actor<K, S, E>, host: MailboxHost<K,
   const state = await host.behaviour.load(actor.key);
   actor.state = state;
   return state;
+}
+
+/**
+ * Runs exclusive work once (never retried: its caller decides) and drops the state whatever happened, so the next
+ * event reloads what the work left in the store.
+ */
+async function exclusively<K, S, E>(actor: Actor<K, S, E>, envelope: ExclusiveEnvelope): Promise<Outcome> {
+  try {
+    return { ok: true, value: await envelope.run(), attempts: 1 };
+  } catch (error) {
+    return { ok: false, error, attempts: 1 };
+  } finally {
+    actor.state = UNLOADED;
+  }
 }
 
 /** A read never fails the actor: its error goes to the asker only. */

@@ -57,6 +57,12 @@ export interface Registry<K, S, E, R = never> {
   tell(key: K, event: E): void;
   /** Reads the actor's state after everything queued before it; `fn` must not mutate the state. */
   ask<R>(key: K, fn: (state: S) => R): Promise<Awaited<R>>;
+  /**
+   * Runs `work` in the key's turn: after every event queued before it, while later ones wait; the actor's state is
+   * then dropped and reloaded from the store by the next event. Resolves with what `work` returned, rejects with its
+   * error (never retried) or RegistryClosedError.
+   */
+  exclusive<T>(key: K, work: () => Promise<T>): Promise<T>;
   /** Passivates actors idle for at least idleMs now; returns how many. */
   sweep(): number;
   /** Stops accepting, finishes every queued event, stops the sweep timer, then passivates every actor. */
@@ -223,6 +229,16 @@ export function createRegistry<K, S, E, R = never>(behaviour: ActorBehaviour<K, 
     return promise;
   }
 
+  function exclusive<T>(key: K, work: () => Promise<T>): Promise<T> {
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    try {
+      enqueue(key, { kind: 'exclusive', run: work, resolve: resolve as (value: unknown) => void, reject });
+    } catch (error) {
+      reject(error);
+    }
+    return promise;
+  }
+
   async function finish(): Promise<void> {
     closed = true;
     clearInterval(timer);
@@ -262,5 +278,5 @@ export function createRegistry<K, S, E, R = never>(behaviour: ActorBehaviour<K, 
     return actor !== undefined && !isIdle(actor);
   }
 
-  return { call, send, tell, ask, sweep, drain, stats, has, busy };
+  return { call, send, tell, ask, exclusive, sweep, drain, stats, has, busy };
 }

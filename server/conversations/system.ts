@@ -17,6 +17,9 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { DEFAULT_SCRIPT_NAME, ScriptNotFoundError, type ScriptCache } from '../services/bot-scripts';
 import { maskPhone } from '../whatsapp/phone';
+import { createErasureGuard } from '../privacy/erasure-guard';
+import { rememberingOptOuts } from '../privacy/erased-subjects';
+import type { BlobStore } from '../storage/blob-store';
 import { createCommitDoor } from './commit/door';
 import { recordDeadLetter, reopenDeadLetter } from './dead-letters';
 import { createIntake } from './intake';
@@ -42,6 +45,12 @@ export interface ConversationSystemOptions {
   scripts?: ScriptCache;
   /** General-lane transactions in flight at once (1 for PGlite, which has one connection). */
   commitConcurrency?: number;
+  /**
+   * Erasures (Law 1581, server/privacy/erase): the install's secret, whose derived key hashes erased identities (a new
+   * person is checked against them to keep an erased one's opt-out), and the blob store late files are deleted from.
+   * Without it nothing erased is remembered.
+   */
+  privacy?: { secret: string; blobs: BlobStore };
 }
 
 export function createConversationSystem(options: ConversationSystemOptions) {
@@ -49,7 +58,9 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   const concurrency = options.commitConcurrency ?? 2;
   const shared = concurrency === 1;
   const door = createCommitDoor(db, { generalConcurrency: concurrency, statementConcurrency: concurrency });
-  const store = createConversationStore(db, { door, concurrency: shared ? 1 : 2 });
+  const guard = createErasureGuard({ db, blobs: options.privacy?.blobs, logger, now: options.now });
+  const plainStore = guard.wrap(createConversationStore(db, { door, concurrency: shared ? 1 : 2 }));
+  const store = options.privacy ? rememberingOptOuts(plainStore, db, options.privacy.secret) : plainStore;
   const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
 
   /** The pinned script, or the active default one for a conversation that has none yet. */
@@ -176,6 +187,13 @@ export function createConversationSystem(options: ConversationSystemOptions) {
       if (result.unavailable) throw new ServiceUnavailableError();
       return { key, type: event.type, deadLettered: result.deadLettered };
     },
+    /**
+     * Runs `work` in the conversation's actor turn, after what was queued before it, while later events wait; they
+     * then start from the store (server/privacy/erase). Resolves with what `work` returned.
+     */
+    exclusive: <T>(key: string, work: () => Promise<T>): Promise<T> => registry.exclusive(key, work),
+    /** Late outcomes (a media fetch, a send) of these erased ids are dropped, a late file deleted. */
+    forget: guard.forget,
     /** Commits per lane since start (tests and benchmarks). */
     commitStats: door.stats,
     drain: () => registry.drain(),

@@ -9,3 +9,4 @@ export * from './bot';
 export * from './push';
 export * from './templates';
 export * from './privacy';
+export * from './blob-deletions';
