@@ -9,6 +9,7 @@ import { printable } from './table';
 import { processIO, type CliIO } from './io';
 import { registerMigrate } from './migrate';
 import { registerReplay } from './replay';
+import { registerRequests } from './requests';
 import { registerServe } from './serve';
 import { registerTemplates } from './templates';
 import { registerToken } from './token';
@@ -29,6 +30,7 @@ export function createProgram(io: CliIO = processIO): Command {
   registerReplay(program, io);
   registerDeadLetters(program, io);
   registerTemplates(program, io);
+  registerRequests(program, io);
   registerDoctor(program, io);
   // Subcommands inherit exitOverride and output so tests see everything through `io`.
   for (const command of program.commands) {

@@ -1,6 +1,7 @@
 /** @module views/form/form-page — the aspirant's profile form: server-rendered, works without JavaScript, htmx checks fields inline. */
 import { DAY_PARTS, MODELING_TYPES, SHIFTS } from '../../actors/vocabulary';
 import { ChoiceGroup, Confirm, TextField } from './fields';
+import { RightsLink } from '../privacy/requests-public';
 import { attr, FormShell } from './shell';
 import type { FormStrings } from './strings';
 import type { FormErrors, FormField, FormValues } from './types';
@@ -146,6 +147,7 @@ export function FormPage({ s, agencyName, action, values, errors, privacyUrl, no
           {s.submit}
         </button>
       </form>
+      <RightsLink locale={s.lang} token={action.replace(/^\/f\//, '')} />
     </FormShell>
   );
 }

@@ -1,6 +1,7 @@
 /** @module views/form/privacy — a short generic privacy notice (Colombia's Law 1581), used when PRIVACY_POLICY_URL is unset. */
 import type { Locale } from '../../actors/vocabulary';
 import { attr, FormShell } from './shell';
+import { RightsLink } from '../privacy/requests-public';
 
 export interface PrivacyPageProps {
   locale: Locale;
@@ -103,6 +104,7 @@ export function PrivacyPage({ locale, agencyName, whatsappNumber }: PrivacyPageP
         <p class="action" safe>
           {n.contact(whatsappNumber)}
         </p>
+        <RightsLink locale={locale} />
       </article>
     </FormShell>
   );
