@@ -15,6 +15,7 @@ import { createMediaQueue, type MediaQueue } from './jobs/media';
 import { createOutboxQueue } from './jobs/outbox';
 import { createRecoveryQueue } from './jobs/recovery';
 import { createJobRunner, type JobRunner, type QueueHandle } from './jobs/runner';
+import { createReadAudit, type ReadAudit } from './privacy/read-audit';
 import { createTimerQueue } from './jobs/timers';
 import { detectMediaType } from './whatsapp/media-type';
 import { PROVIDER_LABELS, type WhatsAppProvider } from './whatsapp/port';
@@ -36,6 +37,8 @@ export interface Services {
   simulator?: Simulator;
   /** Web Push; absent when the server has no VAPID key pair (logged at start). */
   push?: PushService;
+  /** The audit of reads of personal data (server/privacy/read-audit). */
+  reads: ReadAudit;
   /** Recovers work interrupted by a stop or crash and starts the job queues. */
   start(): Promise<void>;
   /** Stops the job queues and drains the actors; the database stays open for the caller to close. */
@@ -120,6 +123,7 @@ export function buildServices(options: ServiceOptions): Services {
   });
   const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger, blobs });
+  const reads = createReadAudit({ db: database.db, logger, metrics });
   const push = createPush({ config, db: database.db, logger, options: options.push });
   let maintenance: Maintenance | undefined;
   // --- Template sync on start (server/services/templates) ---
@@ -154,6 +158,7 @@ export function buildServices(options: ServiceOptions): Services {
     provider,
     simulator,
     push,
+    reads,
     async start() {
       if (options.bot !== false) await ensureDefaultScript(database.db);
       await jobs.start();
@@ -174,6 +179,8 @@ export function buildServices(options: ServiceOptions): Services {
       await pusher.idle();
       // Web Push requests still out are aborted, not waited for: a slow push service must not hold the stop.
       await push?.stop();
+      // Reads recorded just before the stop are written before the caller closes the database.
+      await reads.idle();
     },
   };
 }
