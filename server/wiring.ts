@@ -16,6 +16,8 @@ import { createOutboxQueue } from './jobs/outbox';
 import { createRecoveryQueue } from './jobs/recovery';
 import { createJobRunner, type JobRunner, type QueueHandle } from './jobs/runner';
 import { createReadAudit, type ReadAudit } from './privacy/read-audit';
+import type { EraseOne } from './privacy/retention-run';
+import { createRetentionQueue } from './jobs/retention';
 import { createTimerQueue } from './jobs/timers';
 import { detectMediaType } from './whatsapp/media-type';
 import { PROVIDER_LABELS, type WhatsAppProvider } from './whatsapp/port';
@@ -26,7 +28,7 @@ export interface Services {
   hub: Hub;
   blobs: BlobStore;
   conversations: ConversationSystem;
-  /** The one job runner; its queues: outbox, recovery (catch-up), media, timers. */
+  /** The one job runner; its queues: outbox, recovery (catch-up), media, timers, retention. */
   jobs: JobRunner;
   outbox: QueueHandle;
   media: MediaQueue;
@@ -39,6 +41,8 @@ export interface Services {
   push?: PushService;
   /** The audit of reads of personal data (server/privacy/read-audit). */
   reads: ReadAudit;
+  /** The daily retention run (server/jobs/retention) and the erasure it uses; without one every run is a dry run. */
+  retention: { queue: QueueHandle; erase?: EraseOne };
   /** Recovers work interrupted by a stop or crash and starts the job queues. */
   start(): Promise<void>;
   /** Stops the job queues and drains the actors; the database stays open for the caller to close. */
@@ -69,6 +73,10 @@ export interface ServiceOptions {
   bot?: boolean;
   /** Web Push settings for tests: a fake push service on loopback http, smaller limits. */
   push?: PushOptions;
+  /** Tests: how one aspirant is erased for retention, in place of server/privacy/erase. */
+  retentionErase?: EraseOne;
+  /** How often the day's retention run is looked for; 0: only runOnce (tests). */
+  retentionPollMs?: number;
 }
 
 /**
@@ -124,6 +132,11 @@ export function buildServices(options: ServiceOptions): Services {
   const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger, blobs });
   const reads = createReadAudit({ db: database.db, logger, metrics });
+  const retentionErase = options.retentionErase;
+  const retention = {
+    queue: createRetentionQueue(jobs, { db: database.db, logger, settings: config.retention, erase: retentionErase, now: options.now, pollMs: options.retentionPollMs }),
+    erase: retentionErase,
+  };
   const push = createPush({ config, db: database.db, logger, options: options.push });
   let maintenance: Maintenance | undefined;
   // --- Template sync on start (server/services/templates) ---
@@ -159,6 +172,7 @@ export function buildServices(options: ServiceOptions): Services {
     simulator,
     push,
     reads,
+    retention,
     async start() {
       if (options.bot !== false) await ensureDefaultScript(database.db);
       await jobs.start();
