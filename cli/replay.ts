@@ -8,6 +8,7 @@ import { formatProblems, parseScript, type BotScript } from '../actors/bot/scrip
 import { botSettings } from '../server/config';
 import type { Db } from '../server/db/client';
 import { createScriptCache, PINNED_REF } from '../server/services/bot-scripts';
+import { CLI_READER, recordRead } from '../server/privacy/read-audit';
 import { replayableConversations, replayConversation, type ReplayOptions, type ReplayResult } from '../server/services/replay';
 import { call, viaServerOrDatabase, type AdminApi } from './api';
 import { configFrom } from './context';
@@ -49,7 +50,15 @@ interface Replayer {
 }
 
 function databaseReplayer(db: Db, options: ReplayOptions): Replayer {
-  return { conversations: (since) => replayableConversations(db, since), replay: (id) => replayConversation(db, id, options) };
+  return {
+    conversations: (since) => replayableConversations(db, since),
+    async replay(id) {
+      const result = await replayConversation(db, id, options);
+      // The transcript carries what the bot told her: a read of her data, by `cli` (server/privacy/read-audit).
+      await recordRead(db, CLI_READER, { action: 'conversation.opened', conversationId: id, details: { via: 'replay' } });
+      return result;
+    },
+  };
 }
 
 /** The same through the running server's admin API; a `--script` file travels as its text. */

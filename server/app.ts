@@ -100,6 +100,7 @@ export function createApp(deps: AppDeps) {
         hub: services.hub,
         templates: () => approvedTemplates(db, services.provider, config.templates),
         cannedSettings: botSettings(config),
+        reads: services.reads,
         now: deps.now,
       }),
     )

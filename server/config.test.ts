@@ -76,6 +76,11 @@ describe('loadConfig', () => {
       VAPID_PUBLIC_KEY: VAPID.publicKey,
       VAPID_PRIVATE_KEY: VAPID.privateKey,
       VAPID_SUBJECT: 'mailto:ops@agency.example.co',
+      RETENTION_ENABLED: 'true',
+      RETENTION_CLOSED_NO_HANDOFF: '180d',
+      RETENTION_CLOSED: '2y',
+      RETENTION_INACTIVE: 'off',
+      RETENTION_HOUR: '4',
     });
     expect(config).toEqual({
       port: 8080,
@@ -101,6 +106,7 @@ describe('loadConfig', () => {
       templates: [{ sid: `HX${'a'.repeat(32)}`, name: 'Seguimiento', preview: 'Hola {{1}}, ¿seguimos?' }],
       vapidKeys: VAPID,
       vapidSubject: 'mailto:ops@agency.example.co',
+      retention: { enabled: true, periods: { closed_no_handoff: { count: 180, unit: 'd' }, closed: { count: 2, unit: 'y' }, inactive: null }, hour: 4 },
     });
   });
 

@@ -4,10 +4,12 @@ import { join, resolve } from 'node:path';
 import { createECDH, randomBytes } from 'node:crypto';
 import { boolean, ConfigError, duration, integer, read, redactUrl, url, type Env } from './config-env';
 import { templates, whatsappConfig, type MetaConfig, type TemplateConfig, type TwilioConfig } from './config-whatsapp';
+import { retentionConfig, type RetentionConfig } from './config-retention';
 import type { ProviderName } from './whatsapp/port';
 
 export { ConfigError } from './config-env';
 export type { MetaConfig, TemplateConfig, TwilioConfig } from './config-whatsapp';
+export type { RetentionConfig } from './config-retention';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -57,6 +59,8 @@ export interface Config {
   vapidKeys?: VapidKeys;
   /** VAPID_SUBJECT: the contact push services see in every VAPID token (RFC 8292 `sub`), a mailto: or https: URL. */
   vapidSubject: string;
+  /** RETENTION_*: how long personal data is kept and whether the daily job erases (server/config-retention). */
+  retention: RetentionConfig;
 }
 
 function s3Config(env: Env): S3Config | undefined {
@@ -165,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     templates: templates(env),
     vapidKeys: vapidKeys(env),
     vapidSubject: vapidSubject(env, publicUrl),
+    retention: retentionConfig(env),
   };
 }
 

@@ -15,6 +15,9 @@ import { createMediaQueue, type MediaQueue } from './jobs/media';
 import { createOutboxQueue } from './jobs/outbox';
 import { createRecoveryQueue } from './jobs/recovery';
 import { createJobRunner, type JobRunner, type QueueHandle } from './jobs/runner';
+import { createReadAudit, type ReadAudit } from './privacy/read-audit';
+import type { EraseOne } from './privacy/retention-run';
+import { createRetentionQueue } from './jobs/retention';
 import { createTimerQueue } from './jobs/timers';
 import { detectMediaType } from './whatsapp/media-type';
 import { PROVIDER_LABELS, type WhatsAppProvider } from './whatsapp/port';
@@ -25,7 +28,7 @@ export interface Services {
   hub: Hub;
   blobs: BlobStore;
   conversations: ConversationSystem;
-  /** The one job runner; its queues: outbox, recovery (catch-up), media, timers. */
+  /** The one job runner; its queues: outbox, recovery (catch-up), media, timers, retention. */
   jobs: JobRunner;
   outbox: QueueHandle;
   media: MediaQueue;
@@ -36,6 +39,10 @@ export interface Services {
   simulator?: Simulator;
   /** Web Push; absent when the server has no VAPID key pair (logged at start). */
   push?: PushService;
+  /** The audit of reads of personal data (server/privacy/read-audit). */
+  reads: ReadAudit;
+  /** The daily retention run (server/jobs/retention) and the erasure it uses; without one every run is a dry run. */
+  retention: { queue: QueueHandle; erase?: EraseOne };
   /** Recovers work interrupted by a stop or crash and starts the job queues. */
   start(): Promise<void>;
   /** Stops the job queues and drains the actors; the database stays open for the caller to close. */
@@ -66,6 +73,10 @@ export interface ServiceOptions {
   bot?: boolean;
   /** Web Push settings for tests: a fake push service on loopback http, smaller limits. */
   push?: PushOptions;
+  /** Tests: how one aspirant is erased for retention, in place of server/privacy/erase. */
+  retentionErase?: EraseOne;
+  /** How often the day's retention run is looked for; 0: only runOnce (tests). */
+  retentionPollMs?: number;
 }
 
 /**
@@ -121,6 +132,12 @@ export function buildServices(options: ServiceOptions): Services {
   });
   const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger, blobs });
+  const reads = createReadAudit({ db: database.db, logger, metrics });
+  const retentionErase = options.retentionErase;
+  const retention = {
+    queue: createRetentionQueue(jobs, { db: database.db, logger, settings: config.retention, erase: retentionErase, now: options.now, pollMs: options.retentionPollMs }),
+    erase: retentionErase,
+  };
   const push = createPush({ config, db: database.db, logger, options: options.push });
   let maintenance: Maintenance | undefined;
   // --- Template sync on start (server/services/templates) ---
@@ -155,6 +172,8 @@ export function buildServices(options: ServiceOptions): Services {
     provider,
     simulator,
     push,
+    reads,
+    retention,
     async start() {
       if (options.bot !== false) await ensureDefaultScript(database.db);
       await jobs.start();
@@ -175,6 +194,8 @@ export function buildServices(options: ServiceOptions): Services {
       await pusher.idle();
       // Web Push requests still out are aborted, not waited for: a slow push service must not hold the stop.
       await push?.stop();
+      // Reads recorded just before the stop are written before the caller closes the database.
+      await reads.idle();
     },
   };
 }

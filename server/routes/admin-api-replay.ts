@@ -10,6 +10,7 @@ import type { Db } from '../db/client';
 import { AppError, BadRequestError } from '../errors';
 import { createScriptCache, PINNED_REF } from '../services/bot-scripts';
 import { replayableConversations, replayConversation, type ReplayOptions } from '../services/replay';
+import { recordRead } from '../privacy/read-audit';
 import { adminCaller } from './admin-api';
 
 export interface AdminReplayApiDeps {
@@ -36,7 +37,7 @@ export function adminReplayApiRoutes(deps: AdminReplayApiDeps) {
     )
     .post(
       '/replay/:id',
-      async ({ params, body }) => {
+      async ({ params, body, caller }) => {
         let script: ReplayOptions['script'];
         if (body.scriptRef && body.scriptBody !== undefined) throw new BadRequestError('Give scriptRef or scriptBody, not both.', 'scriptRef');
         if (body.scriptRef) script = await scripts.get(body.scriptRef);
@@ -46,7 +47,10 @@ export function adminReplayApiRoutes(deps: AdminReplayApiDeps) {
           if (!parsed.ok) throw new AppError('SCRIPT_INVALID', 422, `${name} is not valid:\n${formatProblems(parsed.problems, name)}`);
           script = { ref: name, script: parsed.script };
         }
-        return replayConversation(db, params.id, { scripts, forms: deps.forms, script });
+        const result = await replayConversation(db, params.id, { scripts, forms: deps.forms, script });
+        // The transcript carries what the bot told her (her name among it): a read of her data (server/privacy/read-audit).
+        await recordRead(db, { id: null, email: caller.label }, { action: 'conversation.opened', conversationId: params.id, details: { via: 'replay' } });
+        return result;
       },
       {
         params: t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) }),

@@ -23,6 +23,7 @@ import { deleteRow, LIST_STATUSES, listTopic, UNASSIGNED_INBOX, userInbox } from
 import type { ConversationSystem } from '../conversations/system';
 import type { BlobStore } from '../storage';
 import type { MediaQueue } from '../jobs/media';
+import type { ReadAudit } from '../privacy/read-audit';
 import { htmlResponse } from './html';
 import { mediaResponse } from './media-response';
 import { openDeadLettersOf, summarise } from '../conversations/dead-letters';
@@ -44,6 +45,8 @@ export interface InboxDeps {
   templates?: () => Promise<OfferedTemplate[]>;
   /** Fills canned responses' variables for the open conversation's aspirant (server/config botSettings); unfilled without it. */
   cannedSettings?: CannedSettings;
+  /** Records reads of personal data (server/privacy/read-audit): opens, searches, files seen or downloaded. */
+  reads?: ReadAudit;
 }
 
 function filtersFrom(query: { scope?: string; status?: string; q?: string }): InboxFilters {
@@ -128,7 +131,8 @@ export function inboxRoutes(deps: InboxDeps) {
   }
 
   async function page(
-    user: Reader & { id: number; name: string; role: Role },
+    request: Request,
+    user: Reader & { id: number; name: string; email: string; role: Role },
     csrf: string,
     query: { scope?: string; status?: string; q?: string; cursor?: string; before?: string },
     openId?: number,
@@ -143,6 +147,7 @@ export function inboxRoutes(deps: InboxDeps) {
     }
     const list = await listConversations(db, user, filters, query.cursor);
     const presence = openId === undefined ? [] : deps.presence.people(openId);
+    deps.reads?.page(user, request, query, openId);
     return htmlResponse(InboxPage({ viewer: { ...user, csrf }, i18n: readerOf(user), filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
   }
 
@@ -187,8 +192,8 @@ export function inboxRoutes(deps: InboxDeps) {
   return new Elysia({ name: 'inbox' })
     .use(authPlugin({ db, secureCookies: deps.secureCookies }))
     .get('/', ({ auth, redirect }) => redirect(auth ? '/inbox' : '/login', 303))
-    .get('/inbox', ({ user, session, query }) => page(user, session.csrfToken, query), { requireUser: true, query: listQuery })
-    .get('/inbox/:id', ({ user, session, query, params }) => page(user, session.csrfToken, query, params.id), { requireUser: true, query: listQuery, params: idParams })
+    .get('/inbox', ({ request, user, session, query }) => page(request, user, session.csrfToken, query), { requireUser: true, query: listQuery })
+    .get('/inbox/:id', ({ request, user, session, query, params }) => page(request, user, session.csrfToken, query, params.id), { requireUser: true, query: listQuery, params: idParams })
     .post(
       '/inbox/:id/messages',
       async ({ user, session, params, body }) => {
@@ -274,6 +279,7 @@ export function inboxRoutes(deps: InboxDeps) {
         // Whole bytes, then sliced for a range: every stored file is at most MEDIA_MAX_BYTES.
         const blob = await deps.blobs.get(owner.blobKey);
         if (!blob) throw new NotFoundError('That file');
+        deps.reads?.media(user, request, { mediaId: params.id, conversationId: owner.conversationId, contentType: blob.contentType });
         return mediaResponse(blob.bytes, blob.contentType, { range: request.headers.get('range'), fileName: owner.fileName, fallbackName: `media-${params.id}` });
       },
       { requireUser: true, params: idParams },

@@ -35,6 +35,8 @@ export interface TestAppOptions {
       | 'timerPollMs'
       | 'bot'
       | 'push'
+      | 'retentionErase'
+      | 'retentionPollMs'
     >
   >;
   /** Skip recovery and workers start (tests that drive them by hand). */
