@@ -76,6 +76,8 @@ describe('loadConfig', () => {
       VAPID_PUBLIC_KEY: VAPID.publicKey,
       VAPID_PRIVATE_KEY: VAPID.privateKey,
       VAPID_SUBJECT: 'mailto:ops@agency.example.co',
+      GUARDIAN_TEMPLATE: 'autorizacion_acudiente:es_CO',
+      GUARDIAN_LINK_TTL: '72h',
     });
     expect(config).toEqual({
       port: 8080,
@@ -101,6 +103,8 @@ describe('loadConfig', () => {
       templates: [{ sid: `HX${'a'.repeat(32)}`, name: 'Seguimiento', preview: 'Hola {{1}}, ¿seguimos?' }],
       vapidKeys: VAPID,
       vapidSubject: 'mailto:ops@agency.example.co',
+      guardianTemplate: 'autorizacion_acudiente:es_CO',
+      guardianLinkTtlMs: 72 * 3_600_000,
     });
   });
 
