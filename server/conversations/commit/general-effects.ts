@@ -97,6 +97,7 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
           unavailableShifts: effect.profile.unavailableShifts,
           notes: effect.profile.notes ?? null,
           locale: effect.profile.locale,
+          birthDate: effect.profile.birthDate ?? null,
           formSubmittedAt: new Date(effect.at),
           consentAt: new Date(effect.at),
           updatedAt: new Date(),
