@@ -81,6 +81,8 @@ describe('loadConfig', () => {
       RETENTION_CLOSED: '2y',
       RETENTION_INACTIVE: 'off',
       RETENTION_HOUR: '4',
+      GUARDIAN_TEMPLATE: 'autorizacion_acudiente:es_CO',
+      GUARDIAN_LINK_TTL: '72h',
     });
     expect(config).toEqual({
       port: 8080,
@@ -107,6 +109,8 @@ describe('loadConfig', () => {
       vapidKeys: VAPID,
       vapidSubject: 'mailto:ops@agency.example.co',
       retention: { enabled: true, periods: { closed_no_handoff: { count: 180, unit: 'd' }, closed: { count: 2, unit: 'y' }, inactive: null }, hour: 4 },
+      guardianTemplate: 'autorizacion_acudiente:es_CO',
+      guardianLinkTtlMs: 72 * 3_600_000,
     });
   });
 

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, chmodSync, existsSync } from 'n
 import { join, resolve } from 'node:path';
 import { createECDH, randomBytes } from 'node:crypto';
 import { boolean, ConfigError, duration, integer, read, redactUrl, url, type Env } from './config-env';
+import { privacyConfig, type PrivacyConfig } from './config-privacy';
 import { templates, whatsappConfig, type MetaConfig, type TemplateConfig, type TwilioConfig } from './config-whatsapp';
 import { retentionConfig, type RetentionConfig } from './config-retention';
 import type { ProviderName } from './whatsapp/port';
@@ -29,7 +30,8 @@ export interface VapidKeys {
   privateKey: string;
 }
 
-export interface Config {
+/** Every setting; the personal-data parts' (GUARDIAN_*) are in server/config-privacy. */
+export interface Config extends PrivacyConfig {
   port: number;
   host: string;
   publicUrl: string;
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     vapidKeys: vapidKeys(env),
     vapidSubject: vapidSubject(env, publicUrl),
     retention: retentionConfig(env),
+    ...privacyConfig(env),
   };
 }
 

@@ -196,8 +196,9 @@ export interface FormProfile {
   birthDate?: string;
   /** Under 18 on the day she submitted (Bogotá): her guardian must authorise before photos (Decree 1377 Art. 12). */
   minor?: boolean;
-  /** Confirmations required by Colombia's Law 1581 and the agency: always true in a valid submission. */
-  isAdult: true;
+  /** Submissions made before the form asked the date of birth confirmed age with a box; newer ones carry `birthDate`. */
+  isAdult?: true;
+  /** Her authorisation (Law 1581 Art. 9): always true in a valid submission. */
   consent: true;
   /** The sensitive data she authorised (actors/vocabulary CONSENT_SCOPES other than `treatment`). */
   sensitiveConsents?: Exclude<ConsentScope, 'treatment'>[];

@@ -2,14 +2,17 @@
 import type { FormProfile } from '../../actors/conversation/types';
 import { DAY_PARTS, isLocale, MODELING_TYPES, SHIFTS, type DayPart, type Locale, type ModelingType, type Shift } from '../../actors/vocabulary';
 import { strings } from '../../views/form/strings';
+import { EMPTY_GUARDIAN } from '../../views/form/minor-types';
 import { FORM_FIELDS, type FormErrors, type FormField, type FormValues } from '../../views/form/types';
+import { checkMinor, collectMinor, isMinorAt, type GuardianInput } from './validate-minor';
 
 // The form's view model lives with its views; re-exported for the routes and tests that validate forms.
 export { FORM_FIELDS, type FormErrors, type FormField, type FormValues };
 
 export const LIMITS = { name: 80, location: 120, notes: 1000, email: 254 } as const;
 
-export type FormResult = { ok: true; profile: FormProfile; values: FormValues } | { ok: false; errors: FormErrors; values: FormValues };
+/** `guardian`: a minor's guardian, to be recorded and asked for authorisation (server/privacy/guardians). */
+export type FormResult = { ok: true; profile: FormProfile; values: FormValues; guardian?: GuardianInput } | { ok: false; errors: FormErrors; values: FormValues };
 
 /** Form posts, JSON and urlencoded bodies all arrive here: strings, string arrays, booleans or numbers. */
 export type FormInput = Record<string, unknown>;
@@ -17,7 +20,7 @@ export type FormInput = Record<string, unknown>;
 // C0/C1 controls, and the invisible bidi and zero-width marks that can disguise a name in the inbox.
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 const LINE_BREAKS = /[\t\r\n\u2028\u2029]+/g;
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{4,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+export const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{4,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const TRUE = new Set(['true', 'yes', 'si', 'sí', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
 
@@ -82,7 +85,7 @@ function collect(input: FormInput, fallback: Locale): FormValues {
     preferredShift: ((v) => canonical(SHIFTS, v) ?? v)(cleanLine(input.preferredShift)),
     unavailableShifts: [...new Set(list(input.unavailableShifts).map((v) => canonical(DAY_PARTS, v) ?? v))],
     notes: cleanText(input.notes),
-    isAdult: flag(input.isAdult) === true,
+    ...collectMinor(input),
     consent: flag(input.consent) === true,
     locale: isLocale(locale) ? locale : fallback,
   };
@@ -113,13 +116,12 @@ function findErrors(values: FormValues, input: FormInput, locale: Locale): FormE
   if (values.unavailableShifts.some((v) => !canonical(DAY_PARTS, v))) set('unavailableShifts', e.choice);
   else if (values.unavailableShifts.includes(values.preferredShift)) set('unavailableShifts', e.shiftConflict);
   if (length(values.notes) > LIMITS.notes) set('notes', e.tooLong(LIMITS.notes));
-  if (!values.isAdult) set('isAdult', e.isAdult);
   if (!values.consent) set('consent', e.consent);
   if (cleanLine(input.locale) && !isLocale(cleanLine(input.locale))) set('locale', e.locale);
   return errors;
 }
 
-function toProfile(values: FormValues): FormProfile {
+function toProfile(values: FormValues, now: number): FormProfile {
   return {
     firstName: values.firstName,
     lastName: values.lastName,
@@ -131,20 +133,24 @@ function toProfile(values: FormValues): FormProfile {
     unavailableShifts: values.unavailableShifts as DayPart[],
     ...(values.notes ? { notes: values.notes } : {}),
     locale: values.locale,
-    isAdult: true,
+    birthDate: values.birthDate,
+    minor: isMinorAt(values.birthDate, new Date(now)),
     consent: true,
   };
 }
 
 /**
  * Cleans and checks every field. `locale` is the language of the error messages and the profile's
- * language when the input names none. Unknown keys are ignored.
+ * language when the input names none; `now` (epoch ms) dates her age (server/forms/validate-minor). Unknown keys are ignored.
  */
-export function validateForm(input: FormInput, locale: Locale): FormResult {
+export function validateForm(input: FormInput, locale: Locale, now = Date.now()): FormResult {
   const values = collect(input, locale);
-  const errors = findErrors(values, input, locale);
+  const minor = checkMinor(values, locale, now);
+  const found: FormErrors = { ...findErrors(values, input, locale), ...minor.errors };
+  // In page order, as the error summary lists them.
+  const errors: FormErrors = Object.fromEntries(FORM_FIELDS.filter((field) => found[field]).map((field) => [field, found[field]]));
   if (Object.keys(errors).length) return { ok: false, errors, values };
-  return { ok: true, profile: toProfile(values), values };
+  return { ok: true, profile: toProfile(values, now), values, ...(minor.guardian ? { guardian: minor.guardian } : {}) };
 }
 
 export function isFormField(name: unknown): name is FormField {
@@ -176,8 +182,9 @@ export function initialValues(locale: Locale, known: { profile?: Partial<FormPro
     preferredShift: p.preferredShift ?? '',
     unavailableShifts: p.unavailableShifts ?? [],
     notes: p.notes ?? '',
-    // Consent and age are confirmed afresh on every submission.
-    isAdult: false,
+    birthDate: p.birthDate ?? '',
+    // The guardian is typed afresh (a new one needs a new authorisation); consent is confirmed on every submission.
+    guardian: EMPTY_GUARDIAN,
     consent: false,
     locale,
   };

@@ -6,6 +6,7 @@ import { CONVERSATION_STATUSES, INBOX_SCOPES, type ConversationStatus, type Role
 import { AspirantPanel, NoteAppend } from '../../views/inbox/aspirant-panel';
 import { Composer } from '../../views/inbox/composer';
 import { InboxPage } from '../../views/inbox/inbox-page';
+import { MediaHeldPage } from '../../views/privacy/guardian-held';
 import type { InboxFilters, Scope } from '../../views/inbox/types';
 import { translator, type MessageKey, type Translator } from '../../views/i18n';
 import { authPlugin } from '../auth/plugin';
@@ -27,6 +28,7 @@ import type { ReadAudit } from '../privacy/read-audit';
 import { htmlResponse } from './html';
 import { mediaResponse } from './media-response';
 import { openDeadLettersOf, summarise } from '../conversations/dead-letters';
+import { mediaHeld } from '../privacy/minor-photos';
 import { TEMPLATE_REF_MAX, TEMPLATE_REF_PATTERN } from '../whatsapp/port';
 
 export interface InboxDeps {
@@ -275,6 +277,8 @@ export function inboxRoutes(deps: InboxDeps) {
       '/media/:id',
       async ({ user, params, request }) => {
         const owner = await visibleMedia(user, params.id);
+        // A minor's photo or video waits for her guardian's authorisation (Law 1581 Art. 7; server/privacy/minor-photos).
+        if (await mediaHeld(db, params.id, owner.conversationId)) return htmlResponse(MediaHeldPage({ i18n: readerOf(user) }), 403);
         if (owner.state !== 'stored' || !owner.blobKey) throw new AppError('MEDIA_UNAVAILABLE', 404, 'This file is not available (the download failed); retry it from the chat.');
         // Whole bytes, then sliced for a range: every stored file is at most MEDIA_MAX_BYTES.
         const blob = await deps.blobs.get(owner.blobKey);

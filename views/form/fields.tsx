@@ -7,7 +7,7 @@ export interface InlineCheck {
   url: string;
 }
 
-function inline(check: InlineCheck | undefined, name: string): Record<string, string> {
+export function inline(check: InlineCheck | undefined, name: string): Record<string, string> {
   if (!check) return {};
   return {
     'hx-post': attr(`${check.url}?field=${encodeURIComponent(name)}`),

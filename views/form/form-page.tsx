@@ -2,6 +2,7 @@
 import { DAY_PARTS, MODELING_TYPES, SHIFTS } from '../../actors/vocabulary';
 import { ChoiceGroup, Confirm, TextField } from './fields';
 import { RightsLink } from '../privacy/requests-public';
+import { MinorFields } from './guardian-fields';
 import { attr, FormShell } from './shell';
 import type { FormStrings } from './strings';
 import type { FormErrors, FormField, FormValues } from './types';
@@ -16,6 +17,9 @@ export interface FormPageProps {
   privacyUrl: string;
   /** Identifies this rendering of the form, so a double click stores one submission, not two. */
   nonce: string;
+  /** Under 18 by the date typed (true), an adult (false), not known yet (absent); and today in Bogotá, `YYYY-MM-DD`. */
+  minor?: boolean;
+  today?: string;
 }
 
 /** Where the error summary links to: the input itself, or a group's first option. */
@@ -49,7 +53,7 @@ function ErrorSummary({ s, errors }: { s: FormStrings; errors: FormErrors }) {
   );
 }
 
-export function FormPage({ s, agencyName, action, values, errors, privacyUrl, nonce }: FormPageProps) {
+export function FormPage({ s, agencyName, action, values, errors, privacyUrl, nonce, minor, today }: FormPageProps) {
   const check = { url: `${action}/validate` };
   const common = { errorPrefix: 'Error: ', check, optionalText: s.optional };
   const hasErrors = Object.keys(errors).length > 0;
@@ -135,8 +139,8 @@ export function FormPage({ s, agencyName, action, values, errors, privacyUrl, no
           columns
         />
         <TextField {...common} name="notes" multiline label={s.labels.notes} hint={s.hints.notes} value={values.notes} error={errors.notes} maxlength={1000} />
+        <MinorFields s={s} values={values} errors={errors} action={action} check={check} minor={minor} today={today} />
         <div class="confirmations">
-          <Confirm {...common} name="isAdult" label={s.labels.isAdult} checked={values.isAdult} error={errors.isAdult} required />
           <Confirm {...common} name="consent" label={s.labels.consent} hint={s.hints.consent} checked={values.consent} error={errors.consent} required>
             <a href={attr(privacyUrl)} target="_blank" rel="noopener noreferrer" safe>
               {s.privacyLink}

@@ -10,7 +10,7 @@ export interface PrivacyPageProps {
   whatsappNumber?: string;
 }
 
-interface Notice {
+export interface Notice {
   title: string;
   switchLabel: string;
   intro: (agency: string) => string;
@@ -18,7 +18,7 @@ interface Notice {
   contact: (number?: string) => string;
 }
 
-const NOTICES: Record<Locale, Notice> = {
+export const NOTICES: Record<Locale, Notice> = {
   es: {
     title: 'Aviso de privacidad',
     switchLabel: 'English',

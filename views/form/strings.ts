@@ -8,7 +8,6 @@ export interface ErrorStrings {
   email: string;
   choice: string;
   shiftConflict: string;
-  isAdult: string;
   consent: string;
   locale: string;
 }
@@ -31,8 +30,7 @@ export interface FormStrings {
     preferredShift: string;
     unavailableShifts: string;
     notes: string;
-    isAdult: string;
-    consent: string;
+      consent: string;
   };
   hints: { email: string; location: string; preferredModelingTypes: string; unavailableShifts: string; notes: string; consent: string };
   privacyLink: string;
@@ -66,7 +64,6 @@ const es: FormStrings = {
     preferredShift: 'Horario preferido',
     unavailableShifts: 'Horarios en los que NO puedes',
     notes: 'Algo más que quieras contarnos',
-    isAdult: 'Confirmo que tengo 18 años o más.',
     consent: 'Autorizo el tratamiento de mis datos personales para fines de reclutamiento.',
   },
   hints: {
@@ -98,7 +95,6 @@ const es: FormStrings = {
     email: 'Escribe un correo válido, como nombre@ejemplo.com, o déjalo vacío.',
     choice: 'Elige solo opciones de la lista.',
     shiftConflict: 'Tu horario preferido no puede estar entre los horarios en los que no puedes.',
-    isAdult: 'Debes confirmar que tienes 18 años o más.',
     consent: 'Necesitamos tu autorización para tratar tus datos.',
     locale: 'Idioma no válido (es o en).',
   },
@@ -136,7 +132,6 @@ const en: FormStrings = {
     preferredShift: 'Preferred shift',
     unavailableShifts: 'Shifts when you are NOT available',
     notes: 'Anything else you want to tell us',
-    isAdult: 'I confirm that I am 18 or older.',
     consent: 'I consent to the processing of my personal data for recruitment.',
   },
   hints: {
@@ -168,7 +163,6 @@ const en: FormStrings = {
     email: 'Enter a valid email, like name@example.com, or leave it empty.',
     choice: 'Choose only options from the list.',
     shiftConflict: 'Your preferred shift cannot also be a shift when you are not available.',
-    isAdult: 'You must confirm that you are 18 or older.',
     consent: 'We need your consent to process your data.',
     locale: 'Unknown language (es or en).',
   },

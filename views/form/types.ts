@@ -1,8 +1,9 @@
 /** @module views/form/types — the plain data the form page renders: its fields, the aspirant's input and the errors (server/forms/validate fills them). */
 import type { Locale } from '../../actors/vocabulary';
+import { MINOR_FIELDS, type GuardianValues } from './minor-types';
 
 /** Every field of the form, in page order; an error summary and inline checks name them. */
-export const FORM_FIELDS = ['firstName', 'lastName', 'email', 'location', 'preferredModelingTypes', 'hasKids', 'preferredShift', 'unavailableShifts', 'notes', 'isAdult', 'consent', 'locale'] as const;
+export const FORM_FIELDS = ['firstName', 'lastName', 'email', 'location', 'preferredModelingTypes', 'hasKids', 'preferredShift', 'unavailableShifts', 'notes', ...MINOR_FIELDS, 'consent', 'locale'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** What the form shows: the aspirant's input after cleaning, valid or not, so a re-render keeps it. */
@@ -16,7 +17,10 @@ export interface FormValues {
   preferredShift: string;
   unavailableShifts: string[];
   notes: string;
-  isAdult: boolean;
+  /** `YYYY-MM-DD` as typed (a date input sends that shape). */
+  birthDate: string;
+  /** Shown and required under 18 (views/form/guardian-fields). */
+  guardian: GuardianValues;
   consent: boolean;
   locale: Locale;
 }

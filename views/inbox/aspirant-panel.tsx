@@ -311,6 +311,16 @@ export function AspirantPanel({ view, i18n, csrf, oob = false }: { view: Aspiran
         <ProfileDetails profile={view.profile} i18n={i18n} />
       </section>
       <PrivacySections conversationId={view.conversationId} i18n={i18n} />
+      {view.photosHeld ? (
+        <section class="card">
+          <h3 safe>{t('inbox.panel.photos')}</h3>
+          <p class="media-held" safe>
+            {t('privacy.minors.held.image')}
+          </p>
+        </section>
+      ) : (
+        ''
+      )}
       {view.photos.length > 0 ? (
         <section class="card">
           <h3 safe>{t('inbox.panel.photos')}</h3>

@@ -27,6 +27,13 @@ function RetryMedia({ mediaId, csrf, i18n }: { mediaId: number; csrf?: string; i
 /** One attachment: downloading, unavailable (with the reason and a retry), or as stored; `content` says what it was sent as. */
 export function MediaItem({ media, content = { kind: 'text' }, csrf, i18n }: { media: MediaView; content?: MessageContent; csrf?: string; i18n: Translator }) {
   const label = labelOf(media, content, i18n);
+  // A minor's photo or video before her guardian authorised (Law 1581 Art. 7): not even a link to it.
+  if (media.held)
+    return (
+      <span class="media media-held" safe>
+        {i18n.t(media.kind === 'video' ? 'privacy.minors.held.video' : 'privacy.minors.held.image')}
+      </span>
+    );
   if (media.state === 'pending')
     return (
       <span class="media media-pending" safe>

@@ -39,6 +39,8 @@ export interface MediaView {
   error?: string;
   /** Bytes, once stored. */
   size?: number;
+  /** A minor's photo or video before her guardian authorised (server/privacy/minor-photos): a placeholder is shown. */
+  held?: boolean;
 }
 
 /** A contact card's name and numbers, read from its vCard (views/inbox/contact-cards). */
@@ -123,6 +125,8 @@ export interface AspirantPanelView {
   profile?: ProfileView;
   optedOutAt?: Date;
   photos: { mediaId: number }[];
+  /** Her photos are held until her guardian authorises (server/privacy/minor-photos): the card says so instead. */
+  photosHeld?: boolean;
   bot: { script?: string; step?: string; paused: boolean };
   status: ConversationStatus;
   assignee?: PersonRef;

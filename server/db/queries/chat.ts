@@ -8,6 +8,7 @@ import type { AspirantPanelView, MessageView, NoteView } from '../../../views/in
 import type { Db } from '../client';
 import { aspirants, conversationEvents, conversations, media, messages, notes, users } from '../schema';
 import { assignee } from './inbox';
+import { holdMinorsMedia, photosHeld } from '../../privacy/minor-photos';
 import { firstReferral, reactionTarget, withReferences, type BubbleRow } from './chat-kinds';
 
 export const CHAT_PAGE_SIZE = 60;
@@ -49,7 +50,7 @@ export async function chatPage(db: Db, conversationId: number, beforeId?: number
     .orderBy(desc(messages.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit).reverse();
-  const withMedia = await withReferences(db, conversationId, await attachMedia(db, page.map(bubble)));
+  const withMedia = await holdMinorsMedia(db, conversationId, await withReferences(db, conversationId, await attachMedia(db, page.map(bubble))));
   return { messages: withMedia, olderCursor: rows.length > limit ? String(page[0]!.id) : undefined };
 }
 
@@ -93,7 +94,7 @@ export async function messageView(db: Db, messageId: number): Promise<MessageVie
   const { conversationId, ...columns } = row;
   const target = await reactionTarget(db, conversationId, row);
   if (target !== undefined && target !== messageId) return messageView(db, target);
-  const [view] = await withReferences(db, conversationId, await attachMedia(db, [bubble(columns)]));
+  const [view] = await holdMinorsMedia(db, conversationId, await withReferences(db, conversationId, await attachMedia(db, [bubble(columns)])));
   return view;
 }
 
@@ -114,7 +115,7 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
     .where(eq(conversations.id, conversationId));
   if (!row) return undefined;
   const { conversation: c, aspirant: a } = row;
-  const [photos, noteRows, eventRows, recruiters, referral] = await Promise.all([
+  const [photos, noteRows, eventRows, recruiters, referral, held] = await Promise.all([
     db
       .select({ mediaId: media.id })
       .from(media)
@@ -147,6 +148,7 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
       .limit(30),
     db.select({ id: users.id, name: users.name }).from(users).where(eq(users.disabled, false)).orderBy(asc(users.name)),
     firstReferral(db, conversationId),
+    photosHeld(db, conversationId),
   ]);
   const bot = c.botState as { step?: string } | null;
   return {
@@ -168,7 +170,9 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
       formSubmittedAt: a.formSubmittedAt ?? undefined,
     },
     optedOutAt: a.optedOutAt ?? undefined,
-    photos,
+    // A minor's photos wait for her guardian's authorisation (Law 1581 Art. 7).
+    photos: held ? [] : photos,
+    ...(held ? { photosHeld: true } : {}),
     bot: { script: c.botScript ?? undefined, step: bot?.step, paused: c.botPaused },
     status: c.status as ConversationStatus,
     assignee: c.assigneeId ? { id: c.assigneeId, name: row.assigneeName ?? '' } : undefined,
