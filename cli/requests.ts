@@ -30,8 +30,15 @@ function flagsOf(row: RequestView): string {
 function table(rows: RequestView[], closed: boolean): string {
   const head = ['ID', 'RIGHT', 'CATEGORY', 'STATUS', 'ASPIRANT', 'CHANNEL', 'RECEIVED'];
   const cells = (r: RequestView) => [String(r.id), r.right, r.category, r.status, r.aspirant ?? '(erased)', r.channel, minuteOf(r.receivedAt)];
-  if (closed) return renderTable([...head, 'CLOSED'], rows.map((r) => [...cells(r), minuteOf(r.resolvedAt)]));
-  return renderTable([...head, 'DUE', 'DAYS LEFT', 'FLAGS'], rows.map((r) => [...cells(r), r.dueOn, String(r.daysLeft), flagsOf(r)]));
+  if (closed)
+    return renderTable(
+      [...head, 'CLOSED'],
+      rows.map((r) => [...cells(r), minuteOf(r.resolvedAt)]),
+    );
+  return renderTable(
+    [...head, 'DUE', 'DAYS LEFT', 'FLAGS'],
+    rows.map((r) => [...cells(r), r.dueOn, String(r.daysLeft), flagsOf(r)]),
+  );
 }
 
 export function registerRequests(program: Command, io: CliIO): void {

@@ -10,6 +10,7 @@ const TABLES = [
   'api_tokens',
   'aspirants',
   'audit_log',
+  'blob_deletions',
   'bot_scripts',
   'canned_responses',
   'consents',

@@ -72,7 +72,11 @@ function itemOf(joined: Joined, today: string): QueueItem {
 }
 
 function joinedQuery(db: Db) {
-  return db.select(columns).from(dataSubjectRequests).leftJoin(aspirants, eq(aspirants.id, dataSubjectRequests.aspirantId)).leftJoin(conversations, eq(conversations.aspirantId, dataSubjectRequests.aspirantId));
+  return db
+    .select(columns)
+    .from(dataSubjectRequests)
+    .leftJoin(aspirants, eq(aspirants.id, dataSubjectRequests.aspirantId))
+    .leftJoin(conversations, eq(conversations.aspirantId, dataSubjectRequests.aspirantId));
 }
 
 /** Open requests, the soonest due first (extended ones by their extended day). */

@@ -108,7 +108,12 @@ export async function tagInProgress(db: Db, id: number, actor: RequestActor, now
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(dataSubjectRequests)
-      .set({ status: 'in_progress', taggedAt: sql`case when ${dataSubjectRequests.category} = 'claim' then ${now.toISOString()}::timestamptz else null end`, handledById: actor.userId ?? null, updatedAt: now })
+      .set({
+        status: 'in_progress',
+        taggedAt: sql`case when ${dataSubjectRequests.category} = 'claim' then ${now.toISOString()}::timestamptz else null end`,
+        handledById: actor.userId ?? null,
+        updatedAt: now,
+      })
       .where(and(eq(dataSubjectRequests.id, id), eq(dataSubjectRequests.status, 'received')))
       .returning();
     if (!row) return refusal(tx as unknown as Db, id, () => new RequestRefusedError('notStarted', 'The request is already in progress.'));
@@ -134,17 +139,14 @@ export async function extend(db: Db, id: number, input: { reason: string; actor:
       .update(dataSubjectRequests)
       .set({ extendedDueOn, extensionReason: reason, handledById: input.actor.userId ?? null, updatedAt: input.now })
       .where(
-        and(
-          eq(dataSubjectRequests.id, id),
-          inArray(dataSubjectRequests.status, [...OPEN_STATUSES]),
-          isNull(dataSubjectRequests.extendedDueOn),
-          sql`${dataSubjectRequests.dueOn} >= ${today}::date`,
-        ),
+        and(eq(dataSubjectRequests.id, id), inArray(dataSubjectRequests.status, [...OPEN_STATUSES]), isNull(dataSubjectRequests.extendedDueOn), sql`${dataSubjectRequests.dueOn} >= ${today}::date`),
       )
       .returning();
     if (!row)
       return refusal(tx as unknown as Db, id, () =>
-        current.extendedDueOn ? new RequestRefusedError('alreadyExtended', 'The term was already extended once.') : new RequestRefusedError('tooLate', 'The term has passed: it can only be extended before it is due.'),
+        current.extendedDueOn
+          ? new RequestRefusedError('alreadyExtended', 'The term was already extended once.')
+          : new RequestRefusedError('tooLate', 'The term has passed: it can only be extended before it is due.'),
       );
     await audit(tx as unknown as Db, input.actor, 'data_request.extended', row, { extendedDueOn });
     return row;

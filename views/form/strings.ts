@@ -30,7 +30,7 @@ export interface FormStrings {
     preferredShift: string;
     unavailableShifts: string;
     notes: string;
-      consent: string;
+    consent: string;
   };
   hints: { email: string; location: string; preferredModelingTypes: string; unavailableShifts: string; notes: string; consent: string };
   privacyLink: string;

@@ -3,7 +3,20 @@ import type { Locale } from '../../actors/vocabulary';
 import { MINOR_FIELDS, type GuardianValues } from './minor-types';
 
 /** Every field of the form, in page order; an error summary and inline checks name them. */
-export const FORM_FIELDS = ['firstName', 'lastName', 'email', 'location', 'preferredModelingTypes', 'hasKids', 'preferredShift', 'unavailableShifts', 'notes', ...MINOR_FIELDS, 'consent', 'locale'] as const;
+export const FORM_FIELDS = [
+  'firstName',
+  'lastName',
+  'email',
+  'location',
+  'preferredModelingTypes',
+  'hasKids',
+  'preferredShift',
+  'unavailableShifts',
+  'notes',
+  ...MINOR_FIELDS,
+  'consent',
+  'locale',
+] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 
 /** What the form shows: the aspirant's input after cleaning, valid or not, so a re-render keeps it. */

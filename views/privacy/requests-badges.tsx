@@ -30,14 +30,7 @@ export function DueCell({ i18n, item }: { i18n: Translator; item: QueueItem }) {
   return (
     <>
       <span safe>{dayLabel(i18n, item.dueOn)}</span>
-      {open && item.daysLeft > 0 ? (
-        <span class="due-left" safe>
-          {' · '}
-          {t('privacy.requests.due.daysLeft', { count: item.daysLeft })}
-        </span>
-      ) : (
-        ''
-      )}
+      {open && item.daysLeft > 0 ? <span class="due-left" safe>{` · ${t('privacy.requests.due.daysLeft', { count: item.daysLeft })}`}</span> : ''}
       {open && item.overdue ? (
         <span class="pill due-overdue" safe>
           {t('privacy.requests.due.overdue')}

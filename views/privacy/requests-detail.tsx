@@ -116,8 +116,7 @@ function Actions(props: RequestDetailProps) {
         <fieldset class="inline-form" {...invalidAttrs('request-status', about('status'))}>
           {(['done', 'rejected'] as const).map((status) => (
             <label>
-              <input type="radio" name="status" value={status} required checked={(draft?.status ?? 'done') === status} />{' '}
-              <span safe>{t(`privacy.requests.actions.${status}`)}</span>
+              <input type="radio" name="status" value={status} required checked={(draft?.status ?? 'done') === status} /> <span safe>{t(`privacy.requests.actions.${status}`)}</span>
             </label>
           ))}
         </fieldset>

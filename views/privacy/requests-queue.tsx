@@ -43,7 +43,7 @@ function Row({ i18n, item, show }: { i18n: Translator; item: QueueItem; show: 'o
       <td safe>{aspirantLabel(i18n, item)}</td>
       <td safe>{labelOf(l.channels, item.channel)}</td>
       <td safe>{i18n.dateTime(item.receivedAt)}</td>
-      <td>{show === 'open' ? <DueCell i18n={i18n} item={item} /> : <span safe>{item.resolvedAt ? i18n.dateTime(item.resolvedAt) : ''}</span>}</td>
+      <td>{show === 'open' ? <DueCell i18n={i18n} item={item} /> : <span>{item.resolvedAt ? i18n.dateTime(item.resolvedAt) : ''}</span>}</td>
       <td safe>{labelOf(l.statuses, item.status)}</td>
     </tr>
   );

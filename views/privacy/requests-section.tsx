@@ -35,14 +35,7 @@ function Item({ i18n, item, admin }: { i18n: Translator; item: QueueItem; admin:
       ) : (
         <span safe>{title}</span>
       )}
-      {open ? (
-        <span class="muted" safe>
-          {' · '}
-          {t('privacy.requests.panel.due', { date: dayLabel(i18n, item.dueOn) })}
-        </span>
-      ) : (
-        ''
-      )}
+      {open ? <span class="muted" safe>{` · ${t('privacy.requests.panel.due', { date: dayLabel(i18n, item.dueOn) })}`}</span> : ''}
       {open && item.overdue ? (
         <span class="pill pill-danger" safe>
           {t('privacy.requests.due.overdue')}

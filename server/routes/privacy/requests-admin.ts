@@ -83,61 +83,55 @@ export function privacyRequestsAdminRoutes(deps: PrivacyRouteDeps) {
 
   const actor = (user: PublicUser) => ({ label: user.email, userId: user.id });
 
-  return new Elysia({ name: 'privacy-requests-admin', prefix: '/admin/privacy/requests' })
-    .use(authPlugin({ db, secureCookies: deps.secureCookies, now }))
-    .guard({ requireAdmin: true }, (admin) =>
-      admin
-        .get(
-          '',
-          async function queue({ user, session, query }) {
-            const show = query.show === 'closed' ? 'closed' : 'open';
-            const items = show === 'open' ? await listOpen(db, { now: now() }) : await listClosed(db, { now: now() });
-            return htmlResponse(RequestsQueuePage({ i18n: readerOf(user), me: user, csrf: session.csrfToken, show, items }));
-          },
-          { query: t.Object({ show: t.Optional(t.String({ maxLength: 10 })) }) },
-        )
-        .get(
-          '/:id',
-          async function requestPage({ user, session, params, query }) {
-            const found = await requestItem(db, params.id, now());
-            if (!found) throw new NotFoundError('That request');
-            return detail({ user, session }, params.id, { notice: noticeOf(readerOf(user), query.done, query.told, found.row) });
-          },
-          { params: idParams, query: t.Object({ done: t.Optional(t.String({ maxLength: 20 })), told: t.Optional(t.String({ maxLength: 20 })) }) },
-        )
-        .post(
-          '/:id/tag',
-          function tag({ user, session, params }) {
-            return act({ user, session }, params.id, 'tagged', async () => void (await tagInProgress(db, params.id, actor(user), now())));
-          },
-          { params: idParams },
-        )
-        .post(
-          '/:id/extend',
-          function extendTerm({ user, session, params, body }) {
-            return act(
-              { user, session },
-              params.id,
-              'extended',
-              async () => tellExtended(noticeDeps, await extend(db, params.id, { reason: body.reason, actor: actor(user), now: now() }), user.id),
-              { reason: body.reason },
-            );
-          },
-          { params: idParams, body: t.Object({ reason: t.String({ maxLength: 2000 }) }) },
-        )
-        .post(
-          '/:id/resolve',
-          function close({ user, session, params, body }) {
-            const status = body.status === 'done' || body.status === 'rejected' ? body.status : ('' as 'done');
-            return act(
-              { user, session },
-              params.id,
-              'resolved',
-              async () => tellResolved(noticeDeps, await resolve(db, params.id, { status, resolution: body.resolution, actor: actor(user), now: now() }), user.id),
-              { status: body.status, resolution: body.resolution },
-            );
-          },
-          { params: idParams, body: t.Object({ status: t.Optional(t.String({ maxLength: 20 })), resolution: t.String({ maxLength: 4000 }) }) },
-        ),
-    );
+  return new Elysia({ name: 'privacy-requests-admin', prefix: '/admin/privacy/requests' }).use(authPlugin({ db, secureCookies: deps.secureCookies, now })).guard({ requireAdmin: true }, (admin) =>
+    admin
+      .get(
+        '',
+        async function queue({ user, session, query }) {
+          const show = query.show === 'closed' ? 'closed' : 'open';
+          const items = show === 'open' ? await listOpen(db, { now: now() }) : await listClosed(db, { now: now() });
+          return htmlResponse(RequestsQueuePage({ i18n: readerOf(user), me: user, csrf: session.csrfToken, show, items }));
+        },
+        { query: t.Object({ show: t.Optional(t.String({ maxLength: 10 })) }) },
+      )
+      .get(
+        '/:id',
+        async function requestPage({ user, session, params, query }) {
+          const found = await requestItem(db, params.id, now());
+          if (!found) throw new NotFoundError('That request');
+          return detail({ user, session }, params.id, { notice: noticeOf(readerOf(user), query.done, query.told, found.row) });
+        },
+        { params: idParams, query: t.Object({ done: t.Optional(t.String({ maxLength: 20 })), told: t.Optional(t.String({ maxLength: 20 })) }) },
+      )
+      .post(
+        '/:id/tag',
+        function tag({ user, session, params }) {
+          return act({ user, session }, params.id, 'tagged', async () => void (await tagInProgress(db, params.id, actor(user), now())));
+        },
+        { params: idParams },
+      )
+      .post(
+        '/:id/extend',
+        function extendTerm({ user, session, params, body }) {
+          return act({ user, session }, params.id, 'extended', async () => tellExtended(noticeDeps, await extend(db, params.id, { reason: body.reason, actor: actor(user), now: now() }), user.id), {
+            reason: body.reason,
+          });
+        },
+        { params: idParams, body: t.Object({ reason: t.String({ maxLength: 2000 }) }) },
+      )
+      .post(
+        '/:id/resolve',
+        function close({ user, session, params, body }) {
+          const status = body.status === 'done' || body.status === 'rejected' ? body.status : ('' as 'done');
+          return act(
+            { user, session },
+            params.id,
+            'resolved',
+            async () => tellResolved(noticeDeps, await resolve(db, params.id, { status, resolution: body.resolution, actor: actor(user), now: now() }), user.id),
+            { status: body.status, resolution: body.resolution },
+          );
+        },
+        { params: idParams, body: t.Object({ status: t.Optional(t.String({ maxLength: 20 })), resolution: t.String({ maxLength: 4000 }) }) },
+      ),
+  );
 }
