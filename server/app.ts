@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps) {
     )
     .use(pushRoutes({ db, push: services.push, secureCookies }))
     .use(liveRoutes({ db, presence, hub: services.hub, secureCookies, publicUrl: config.publicUrl, logger: deps.logger }))
-    .use(formRoutes({ config, db, conversations: services.conversations, whatsappNumber: services.provider.number }))
+    .use(formRoutes({ config, db, conversations: services.conversations, guardianLinks: services.guardianLinks, whatsappNumber: services.provider.number }))
     .use(privacyRoutes({ config, db, logger: deps.logger, metrics: deps.metrics, services, secureCookies, now: deps.now }));
   if (services.simulator) {
     app.use(devPhoneRoutes({ db: deps.database.db, simulator: services.simulator, conversations: services.conversations, mediaMaxBytes: config.mediaMaxBytes }));

@@ -15,6 +15,7 @@ import { createMediaQueue, type MediaQueue } from './jobs/media';
 import { createOutboxQueue } from './jobs/outbox';
 import { createRecoveryQueue } from './jobs/recovery';
 import { createJobRunner, type JobRunner, type QueueHandle } from './jobs/runner';
+import { createGuardianLinks, type GuardianLinks } from './privacy/guardian-link';
 import { createReadAudit, type ReadAudit } from './privacy/read-audit';
 import type { EraseOne } from './privacy/retention-run';
 import { createRetentionQueue } from './jobs/retention';
@@ -41,6 +42,8 @@ export interface Services {
   push?: PushService;
   /** The audit of reads of personal data (server/privacy/read-audit). */
   reads: ReadAudit;
+  /** A minor's guardian: recorded from her form and asked for authorisation by a signed link (server/privacy/guardian-link). */
+  guardianLinks: GuardianLinks;
   /** The daily retention run (server/jobs/retention) and the erasure it uses; without one every run is a dry run. */
   retention: { queue: QueueHandle; erase?: EraseOne };
   /** Recovers work interrupted by a stop or crash and starts the job queues. */
@@ -173,6 +176,7 @@ export function buildServices(options: ServiceOptions): Services {
     simulator,
     push,
     reads,
+    guardianLinks: createGuardianLinks({ db: database.db, config, provider, logger, now: options.now }),
     retention,
     async start() {
       if (options.bot !== false) await ensureDefaultScript(database.db);

@@ -9,6 +9,7 @@ import { readBody } from '../forms/http';
 import { verifyFormToken } from '../forms/link';
 import { cleanLine, formDataInput, validateForm, type FormInput } from '../forms/validate';
 import type { ConversationSystem } from '../conversations/system';
+import type { GuardianLinks } from '../privacy/guardian-link';
 import { isE164 } from '../whatsapp/phone';
 
 export interface FormWebhookDeps {
@@ -18,6 +19,8 @@ export interface FormWebhookDeps {
   /** FORM_WEBHOOK_SECRET; without it the webhook is off. */
   webhookSecret?: string;
   conversations: Pick<ConversationSystem, 'acceptForm'>;
+  /** Records a minor's guardian after her accepted submission and sends the guardian's link (server/privacy/guardian-link). */
+  guardianLinks?: Pick<GuardianLinks, 'accept'>;
   now: () => number;
 }
 
@@ -113,6 +116,7 @@ export function formWebhookRoutes(deps: FormWebhookDeps) {
         externalId: submissionId ? `webhook:${submissionId}` : undefined,
         submittedAt: deps.now(),
       });
+      if (result.guardian && !accepted.duplicate) await deps.guardianLinks?.accept(aspirant.id, result.guardian);
       return Response.json({ ok: true, aspirantId: aspirant.id, submissionId: accepted.submissionId, duplicate: accepted.duplicate });
     },
     { parse: 'none' },

@@ -16,6 +16,7 @@ import { verifyFormToken } from '../forms/link';
 import { createRateLimiter, type RateDecision, type RateLimit } from '../forms/rate-limit';
 import { formDataInput, initialValues, isFormField, validateForm, type FormErrors, type FormValues } from '../forms/validate';
 import type { ConversationSystem } from '../conversations/system';
+import type { GuardianLinks } from '../privacy/guardian-link';
 import { formWebhookRoutes } from './form-webhook';
 
 export interface FormRateLimits {
@@ -37,6 +38,8 @@ export interface FormRouteDeps {
   config: Config;
   db: Db;
   conversations: Pick<ConversationSystem, 'acceptForm'>;
+  /** Records a minor's guardian after her accepted submission and sends the guardian's link (server/privacy/guardian-link). */
+  guardianLinks?: Pick<GuardianLinks, 'accept'>;
   /** Our WhatsApp number (E.164) for the privacy page's contact line, when the provider knows it. */
   whatsappNumber?: string;
   now?: () => number;
@@ -131,13 +134,14 @@ export function formRoutes(deps: FormRouteDeps) {
         const result = validateForm(input, locale);
         if (!result.ok) return formPage(params.token, locale, result.values, result.errors, 422);
         const { aspirant } = opened;
-        await deps.conversations.acceptForm(aspirant.whatsappId, {
+        const accepted = await deps.conversations.acceptForm(aspirant.whatsappId, {
           aspirantId: aspirant.id,
           profile: result.profile,
           source: 'hosted',
           externalId: submissionKey(aspirant.id, input.nonce, result.profile),
           submittedAt: now(),
         });
+        if (result.guardian && !accepted.duplicate) await deps.guardianLinks?.accept(aspirant.id, result.guardian);
         // Post/redirect/get: a reload of the thank-you page does not post the form again.
         return new Response(null, { status: 303, headers: { location: `/f/${params.token}/thanks`, 'cache-control': 'no-store' } });
       },
@@ -179,5 +183,5 @@ export function formRoutes(deps: FormRouteDeps) {
       },
       { query: langQuery },
     )
-    .use(formWebhookRoutes({ db, secret, webhookSecret: config.formWebhookSecret, conversations: deps.conversations, now }));
+    .use(formWebhookRoutes({ db, secret, webhookSecret: config.formWebhookSecret, conversations: deps.conversations, guardianLinks: deps.guardianLinks, now }));
 }
