@@ -32,7 +32,7 @@ describe('form webhook', () => {
       whatsappId: aspirant.whatsappId,
       preferredModelingTypes: 'fitness, Parts',
       hasKids: true,
-      isAdult: true,
+      consentChildren: true,
       consent: 'sí',
       submissionId: 'typeform-abc-1',
     });

@@ -44,6 +44,11 @@ describe('hosted form', () => {
     expect(html).toContain('novalidate');
     expect(html).toContain(`href="http://localhost:3000/privacy"`);
     expect(html).toContain(`href="${path}?lang=en"`);
+    // The sensitive block says it is optional and why each is asked; the page links her rights' request page.
+    expect(html).toContain('Datos sensibles (opcional)');
+    expect(html).toContain('saber si tienes hijos ayuda');
+    expect(html).toMatch(/id="consentChildren" name="consentChildren" value="yes" aria-describedby/);
+    expect(html).toContain('href="/privacy/request?lang=es&amp;token=');
     const english = await (await t.request(`${path}?lang=en`)).text();
     expect(english).toContain('<html lang="en">');
     expect(english).toContain('Your details for Wasap Talent');
@@ -90,9 +95,10 @@ describe('hosted form', () => {
     expect(fieldError(html, 'email')).toContain('Escribe un correo válido');
     expect(fieldError(html, 'location')).toBe('Error: Escribe tu ciudad o región.');
     expect(fieldError(html, 'preferredModelingTypes')).toBe('Error: Elige al menos un tipo de modelaje.');
-    expect(fieldError(html, 'hasKids')).toBe('Error: Indica si tienes hijos.');
     expect(fieldError(html, 'preferredShift')).toBe('Error: Elige tu horario preferido.');
-    expect(fieldError(html, 'isAdult')).toBe('Error: Debes confirmar que tienes 18 años o más.');
+    expect(fieldError(html, 'birthDate')).toBe('Error: Escribe tu fecha de nacimiento.');
+    // Sensitive answers are optional (Law 1581 Art. 6): left out, they are no error.
+    for (const field of ['hasKids', 'heightCm', 'consentChildren', 'consentMeasurements', 'consentPhotos']) expect(fieldError(html, field)).toBe('');
     expect(fieldError(html, 'consent')).toBe('Error: Necesitamos tu autorización para tratar tus datos.');
     expect(fieldError(html, 'unavailableShifts')).toBe('');
     expect(html).toContain('id="email" name="email" maxlength="254" aria-describedby="hint-email err-email" aria-invalid="true"');
@@ -150,6 +156,9 @@ describe('hosted form', () => {
     multipart.append('firstName', '');
     const viaHtmx = await t.request(`${path}/validate?field=firstName`, { method: 'POST', body: multipart });
     expect(await viaHtmx.text()).toContain('Escribe tu nombre.');
+    expect(await (await check('consentChildren', { hasKids: 'yes', locale: 'en' })).text()).toContain('To keep your answer about children, tick this authorisation');
+    expect(await (await check('consentChildren', { hasKids: 'yes', consentChildren: 'yes' })).text()).toBe('');
+    expect(await (await check('heightCm', { heightCm: '3000', consentMeasurements: 'yes' })).text()).toContain('entre 100 y 230');
     expect((await check('bogus', {})).status).toBe(400);
     expect((await t.request('/f/v1.1.1.x/validate?field=email', { method: 'POST', headers: FORM, body: '' })).status).toBe(404);
   });

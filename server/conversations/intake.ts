@@ -13,6 +13,7 @@ import type { ConversationEvent, FormProfile, FormSubmitted, GuardianDecision, I
 import { createInboundWriter, type InboundRow } from '../db/batch-insert';
 import type { Db } from '../db/client';
 import { formSubmissions, inboundEvents } from '../db/schema';
+import { writeFormConsents, type ConsentEvidence } from '../forms/form-consents';
 import type { Metrics } from '../metrics';
 import { normaliseIdentity } from '../whatsapp/identity';
 import type { InboundMessage, StatusUpdate, WhatsAppIdentity } from '../whatsapp/port';
@@ -28,6 +29,11 @@ export interface FormInput {
   source: 'hosted' | 'webhook';
   externalId?: string;
   submittedAt?: number;
+  /**
+   * The notice and traces of her authorisations: with it, the submission's consent-ledger rows are written in the same
+   * transaction (server/forms/form-consents). The hosted form and the webhook always give it.
+   */
+  consents?: ConsentEvidence;
 }
 
 /** What the intake answers for a webhook's row: `duplicate` when stored before; `key` her conversation (actor) key. */
@@ -136,7 +142,8 @@ export function createIntake(deps: IntakeDeps) {
 
     /**
      * A form submission: kept in the history and written as an event in one transaction, then told to the actor
-     * (which updates the profile and moves the bot on). A repeated external id changes nothing.
+     * (which updates the profile and moves the bot on), with her consent-ledger rows when `consents` is given. A
+     * repeated external id changes nothing (no submission, event or ledger row).
      */
     async acceptForm(key: string, input: FormInput): Promise<{ submissionId: number; duplicate: boolean }> {
       const submittedAt = input.submittedAt ?? Date.now();
@@ -147,6 +154,7 @@ export function createIntake(deps: IntakeDeps) {
           .onConflictDoNothing({ target: formSubmissions.externalId })
           .returning({ id: formSubmissions.id });
         if (!submission) return null;
+        if (input.consents) await writeFormConsents(tx, input.aspirantId, input.profile, input.consents, new Date(submittedAt));
         const event: Omit<FormSubmitted, 'eventId'> = { type: 'form.submitted', submissionId: submission.id, profile: input.profile, submittedAt };
         const [row] = await tx
           .insert(inboundEvents)

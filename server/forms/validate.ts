@@ -5,6 +5,8 @@ import { strings } from '../../views/form/strings';
 import { EMPTY_GUARDIAN } from '../../views/form/minor-types';
 import { FORM_FIELDS, type FormErrors, type FormField, type FormValues } from '../../views/form/types';
 import { checkMinor, collectMinor, isMinorAt, type GuardianInput } from './validate-minor';
+import { checkSensitive, collectSensitive, type SensitiveProfile } from './validate-sensitive';
+import { EMPTY_MEASUREMENTS, MEASUREMENT_FIELDS, SENSITIVE_SCOPES } from '../../views/form/sensitive-types';
 
 // The form's view model lives with its views; re-exported for the routes and tests that validate forms.
 export { FORM_FIELDS, type FormErrors, type FormField, type FormValues };
@@ -73,7 +75,6 @@ function length(text: string): number {
 }
 
 function collect(input: FormInput, fallback: Locale): FormValues {
-  const kids = flag(input.hasKids);
   const locale = cleanLine(input.locale);
   return {
     firstName: cleanLine(input.firstName),
@@ -81,11 +82,11 @@ function collect(input: FormInput, fallback: Locale): FormValues {
     email: cleanLine(input.email),
     location: cleanLine(input.location),
     preferredModelingTypes: [...new Set(list(input.preferredModelingTypes).map((v) => canonical(MODELING_TYPES, v) ?? v))],
-    hasKids: kids === undefined ? '' : kids ? 'yes' : 'no',
     preferredShift: ((v) => canonical(SHIFTS, v) ?? v)(cleanLine(input.preferredShift)),
     unavailableShifts: [...new Set(list(input.unavailableShifts).map((v) => canonical(DAY_PARTS, v) ?? v))],
     notes: cleanText(input.notes),
     ...collectMinor(input),
+    ...collectSensitive(input),
     consent: flag(input.consent) === true,
     locale: isLocale(locale) ? locale : fallback,
   };
@@ -110,7 +111,6 @@ function findErrors(values: FormValues, input: FormInput, locale: Locale): FormE
   else if (length(values.location) > LIMITS.location) set('location', e.tooLong(LIMITS.location));
   if (!values.preferredModelingTypes.length) set('preferredModelingTypes', e.required.preferredModelingTypes);
   else if (values.preferredModelingTypes.some((v) => !canonical(MODELING_TYPES, v))) set('preferredModelingTypes', e.choice);
-  if (!values.hasKids) set('hasKids', cleanLine(input.hasKids) ? e.choice : e.required.hasKids);
   if (!values.preferredShift) set('preferredShift', e.required.preferredShift);
   else if (!canonical(SHIFTS, values.preferredShift)) set('preferredShift', e.choice);
   if (values.unavailableShifts.some((v) => !canonical(DAY_PARTS, v))) set('unavailableShifts', e.choice);
@@ -121,14 +121,15 @@ function findErrors(values: FormValues, input: FormInput, locale: Locale): FormE
   return errors;
 }
 
-function toProfile(values: FormValues, now: number): FormProfile {
+function toProfile(values: FormValues, sensitive: SensitiveProfile, now: number): FormProfile {
   return {
     firstName: values.firstName,
     lastName: values.lastName,
     ...(values.email ? { email: values.email } : {}),
     location: values.location,
     preferredModelingTypes: values.preferredModelingTypes as ModelingType[],
-    hasKids: values.hasKids === 'yes',
+    ...(sensitive.hasKids === undefined ? {} : { hasKids: sensitive.hasKids }),
+    ...(sensitive.measurements ? { measurements: sensitive.measurements } : {}),
     preferredShift: values.preferredShift as Shift,
     unavailableShifts: values.unavailableShifts as DayPart[],
     ...(values.notes ? { notes: values.notes } : {}),
@@ -136,21 +137,24 @@ function toProfile(values: FormValues, now: number): FormProfile {
     birthDate: values.birthDate,
     minor: isMinorAt(values.birthDate, new Date(now)),
     consent: true,
+    sensitiveConsents: sensitive.sensitiveConsents,
   };
 }
 
 /**
- * Cleans and checks every field. `locale` is the language of the error messages and the profile's
+ * Cleans and checks every field: the profile carries `hasKids` and `measurements` only when answered under their ticked
+ * box, and `sensitiveConsents` (the boxes ticked) always (server/forms/validate-sensitive). `locale` is the language of the error messages and the profile's
  * language when the input names none; `now` (epoch ms) dates her age (server/forms/validate-minor). Unknown keys are ignored.
  */
 export function validateForm(input: FormInput, locale: Locale, now = Date.now()): FormResult {
   const values = collect(input, locale);
   const minor = checkMinor(values, locale, now);
-  const found: FormErrors = { ...findErrors(values, input, locale), ...minor.errors };
+  const sensitive = checkSensitive(values, input, locale);
+  const found: FormErrors = { ...findErrors(values, input, locale), ...minor.errors, ...sensitive.errors };
   // In page order, as the error summary lists them.
   const errors: FormErrors = Object.fromEntries(FORM_FIELDS.filter((field) => found[field]).map((field) => [field, found[field]]));
   if (Object.keys(errors).length) return { ok: false, errors, values };
-  return { ok: true, profile: toProfile(values, now), values, ...(minor.guardian ? { guardian: minor.guardian } : {}) };
+  return { ok: true, profile: toProfile(values, sensitive.profile, now), values, ...(minor.guardian ? { guardian: minor.guardian } : {}) };
 }
 
 export function isFormField(name: unknown): name is FormField {
@@ -171,6 +175,7 @@ export function formDataInput(data: FormData | URLSearchParams): FormInput {
 /** The form's starting values: an earlier profile when there is one, else the WhatsApp name split in two. */
 export function initialValues(locale: Locale, known: { profile?: Partial<FormProfile> | null; whatsappName?: string | null }): FormValues {
   const p = known.profile ?? {};
+  const authorised = SENSITIVE_SCOPES.filter((scope) => p.sensitiveConsents?.includes(scope));
   const [firstName, lastName] = p.firstName || p.lastName ? [p.firstName ?? '', p.lastName ?? ''] : splitName(cleanLine(known.whatsappName));
   return {
     firstName,
@@ -178,7 +183,11 @@ export function initialValues(locale: Locale, known: { profile?: Partial<FormPro
     email: p.email ?? '',
     location: p.location ?? '',
     preferredModelingTypes: p.preferredModelingTypes ?? [],
-    hasKids: p.hasKids === undefined || p.hasKids === null ? '' : p.hasKids ? 'yes' : 'no',
+    // Sensitive answers come back only under the box she ticked then (an answer from before the boxes is asked afresh);
+    // her boxes stay ticked, so sending the form again revokes nothing she did not untick herself.
+    hasKids: !authorised.includes('children') || typeof p.hasKids !== 'boolean' ? '' : p.hasKids ? 'yes' : 'no',
+    measurements: { ...EMPTY_MEASUREMENTS, ...(authorised.includes('measurements') ? measurementText(p.measurements) : {}) },
+    sensitiveConsents: authorised,
     preferredShift: p.preferredShift ?? '',
     unavailableShifts: p.unavailableShifts ?? [],
     notes: p.notes ?? '',
@@ -188,6 +197,10 @@ export function initialValues(locale: Locale, known: { profile?: Partial<FormPro
     consent: false,
     locale,
   };
+}
+
+function measurementText(given: FormProfile['measurements']): Partial<Record<(typeof MEASUREMENT_FIELDS)[number], string>> {
+  return Object.fromEntries(MEASUREMENT_FIELDS.filter((f) => typeof given?.[f] === 'number').map((f) => [f, String(given![f])]));
 }
 
 /** "María José Gómez Pérez" → two given names, two surnames, the usual Colombian shape; a guess the aspirant corrects. */

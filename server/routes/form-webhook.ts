@@ -1,5 +1,18 @@
-/** @module server/routes/form-webhook — POST /webhooks/form: an external form tool's submissions, HMAC-signed, idempotent. */
+/**
+ * @module server/routes/form-webhook — POST /webhooks/form: an external form tool's submissions, HMAC-signed, idempotent.
+ *
+ * Fields (JSON or urlencoded; server/forms/validate checks them as the hosted form's): `token` (from the form link) or
+ * `whatsappId` (E.164); `submissionId` (the tool's id, ≤ 200 characters: a repeat is a duplicate); `firstName`,
+ * `lastName`, `email`, `location`, `preferredModelingTypes`, `preferredShift`, `unavailableShifts`, `notes`, `locale`,
+ * `birthDate` (`YYYY-MM-DD`) and, under 18, `guardianName`, `guardianDocumentType`, `guardianDocumentNumber`,
+ * `guardianRelationship`, `guardianPhone`/`guardianEmail`; `consent` (required, true: the data-treatment authorisation).
+ * Optional sensitive data (Law 1581 Art. 6), each only with its own box true: `consentPhotos`; `consentChildren` with
+ * `hasKids` (yes/no); `consentMeasurements` with `heightCm`, `bustCm`, `waistCm`, `hipsCm` (whole cm). An answer sent
+ * without its box is a 422 on the box's field. Optional `clientIp` and `clientUserAgent`: the aspirant's address and
+ * browser as the tool saw them, kept in the consent ledger (channel `form_webhook`) on the notice in force.
+ */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Elysia } from 'elysia';
 import { isLocale } from '../../actors/vocabulary';
 import type { Db } from '../db/client';
@@ -10,6 +23,7 @@ import { verifyFormToken } from '../forms/link';
 import { cleanLine, formDataInput, validateForm, type FormInput } from '../forms/validate';
 import type { ConversationSystem } from '../conversations/system';
 import type { GuardianLinks } from '../privacy/guardian-link';
+import { currentNotice } from '../privacy/notices';
 import { isE164 } from '../whatsapp/phone';
 
 export interface FormWebhookDeps {
@@ -25,6 +39,7 @@ export interface FormWebhookDeps {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+const USER_AGENT_MAX = 512;
 export const SIGNATURE_HEADER = 'x-wasap-signature';
 
 class WebhookOffError extends AppError {
@@ -86,6 +101,15 @@ async function identify(deps: FormWebhookDeps, input: FormInput): Promise<Found>
   return aspirant ? { aspirant } : { field: 'whatsappId', message: 'no aspirant has written from this number' };
 }
 
+/** The aspirant's IP and User-Agent as the tool passed them (`clientIp`, `clientUserAgent`); a malformed one is a field error. */
+function clientTraces(input: FormInput, fields: Record<string, string>): { ip: string | null; userAgent: string | null } {
+  const ip = cleanLine(input.clientIp);
+  const userAgent = cleanLine(input.clientUserAgent);
+  if (ip && isIP(ip) === 0) fields.clientIp = 'use an IPv4 or IPv6 address, or leave it out';
+  if (userAgent.length > USER_AGENT_MAX) fields.clientUserAgent = `use ${USER_AGENT_MAX} characters or fewer`;
+  return { ip: ip && isIP(ip) ? ip : null, userAgent: userAgent || null };
+}
+
 function unprocessable(fields: Record<string, string>): Response {
   const names = Object.keys(fields);
   return Response.json({ error: { code: 'VALIDATION', message: `Invalid fields: ${names.join(', ')}.`, fields } }, { status: 422 });
@@ -106,7 +130,8 @@ export function formWebhookRoutes(deps: FormWebhookDeps) {
       const fields: Record<string, string> = result.ok ? {} : { ...(result.errors as Record<string, string>) };
       if ('field' in found) fields[found.field] = found.message;
       if (submissionId.length > 200) fields.submissionId = 'use 200 characters or fewer';
-      if (!result.ok || 'field' in found || fields.submissionId) return unprocessable(fields);
+      const traces = clientTraces(input, fields);
+      if (!result.ok || 'field' in found || Object.keys(fields).length) return unprocessable(fields);
       const { aspirant } = found;
       const profile = isLocale(cleanLine(input.locale)) ? result.profile : { ...result.profile, locale: isLocale(aspirant.locale) ? aspirant.locale : result.profile.locale };
       const accepted = await deps.conversations.acceptForm(aspirant.whatsappId, {
@@ -115,6 +140,7 @@ export function formWebhookRoutes(deps: FormWebhookDeps) {
         source: 'webhook',
         externalId: submissionId ? `webhook:${submissionId}` : undefined,
         submittedAt: deps.now(),
+        consents: { notice: await currentNotice(deps.db, profile.locale), channel: 'form_webhook', ip: traces.ip, userAgent: traces.userAgent },
       });
       if (result.guardian && !accepted.duplicate) await deps.guardianLinks?.accept(aspirant.id, result.guardian);
       return Response.json({ ok: true, aspirantId: aspirant.id, submissionId: accepted.submissionId, duplicate: accepted.duplicate });

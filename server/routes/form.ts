@@ -17,6 +17,7 @@ import { createRateLimiter, type RateDecision, type RateLimit } from '../forms/r
 import { formDataInput, initialValues, isFormField, validateForm, type FormErrors, type FormValues } from '../forms/validate';
 import type { ConversationSystem } from '../conversations/system';
 import type { GuardianLinks } from '../privacy/guardian-link';
+import { currentNotice } from '../privacy/notices';
 import { formWebhookRoutes } from './form-webhook';
 
 export interface FormRateLimits {
@@ -125,7 +126,8 @@ export function formRoutes(deps: FormRouteDeps) {
     .post(
       '/f/:token',
       async function submitForm({ params, query, request, server }) {
-        const decision = limited(params.token, clientIp(request, server, config.trustProxy));
+        const ip = clientIp(request, server, config.trustProxy);
+        const decision = limited(params.token, ip);
         if (!decision.ok) return tooMany(decision, pickLocale(query.lang, null, request.headers.get('accept-language')));
         const opened = await open(params.token, query.lang, request);
         if (!opened.ok) return opened.response;
@@ -140,6 +142,8 @@ export function formRoutes(deps: FormRouteDeps) {
           source: 'hosted',
           externalId: submissionKey(aspirant.id, input.nonce, result.profile),
           submittedAt: now(),
+          // The notice in force is the one /privacy shows and the form links (server/privacy/notices).
+          consents: { notice: await currentNotice(db, result.profile.locale), channel: 'form', ip, userAgent: request.headers.get('user-agent') },
         });
         if (result.guardian && !accepted.duplicate) await deps.guardianLinks?.accept(aspirant.id, result.guardian);
         // Post/redirect/get: a reload of the thank-you page does not post the form again.

@@ -10,7 +10,7 @@ import { listen } from '../support/listen';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
-const REQUIRED_ERRORS = ['firstName', 'lastName', 'location', 'preferredModelingTypes', 'hasKids', 'preferredShift', 'isAdult', 'consent'];
+const REQUIRED_ERRORS = ['firstName', 'lastName', 'location', 'preferredModelingTypes', 'preferredShift', 'birthDate', 'consent'];
 
 /** The error shown for a field, and whether the field points at it (aria-describedby). */
 async function errorOf(page: Page, field: string): Promise<{ text: string; tied: boolean }> {
@@ -28,14 +28,21 @@ async function fillForm(page: Page): Promise<void> {
   await page.getByLabel('Ciudad o región').fill('Medellín, Antioquia');
   await page.getByLabel('Pasarela').check();
   await page.getByLabel('Comercial').check();
-  await page.getByRole('radio', { name: 'No', exact: true }).check();
   await page.getByRole('radio', { name: 'Tarde' }).check();
   await page.getByRole('checkbox', { name: 'Mañana' }).check();
-  await page.getByLabel('Algo más que quieras contarnos').fill('Mido 1,75 m.\nTengo book.');
-  // Keyboard only for the confirmations: focus, then Space, as a keyboard user would.
-  await page.getByLabel('Confirmo que tengo 18 años o más.').focus();
-  await page.keyboard.press('Space');
-  await page.keyboard.press('Tab');
+  await page.getByLabel('Algo más que quieras contarnos').fill('Tengo book.');
+  await page.getByLabel('Fecha de nacimiento').fill('1998-05-14');
+  // The optional sensitive answers, each under its own authorisation (Law 1581 Art. 6).
+  await page.getByLabel('Autorizo el tratamiento de las fotos').check();
+  await page.getByRole('radio', { name: 'No', exact: true }).check();
+  await page.getByLabel('Autorizo el tratamiento de mi respuesta sobre si tengo hijos.').check();
+  await page.getByLabel('Estatura (cm)').fill('175');
+  await page.getByLabel('Busto (cm)').fill('86');
+  await page.getByLabel('Cintura (cm)').fill('62');
+  await page.getByLabel('Cadera (cm)').fill('90');
+  await page.getByLabel('Autorizo el tratamiento de mis medidas.').check();
+  // Keyboard only for the required consent: focus, then Space, as a keyboard user would.
+  await page.getByLabel('Autorizo el tratamiento de mis datos personales').focus();
   await page.keyboard.press('Space');
 }
 

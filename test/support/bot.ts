@@ -20,8 +20,11 @@ export const PROFILE: FormProfile = {
   preferredShift: 'afternoon',
   unavailableShifts: ['morning'],
   locale: 'es',
-  isAdult: true,
+  birthDate: '1998-05-14',
+  minor: false,
   consent: true,
+  // hasKids is kept only under the `children` authorisation (Law 1581 Art. 6).
+  sensitiveConsents: ['children'],
 };
 
 /** A test app on a clock the test moves; timers are fired by hand (no sleeping). */

@@ -44,18 +44,39 @@ export function signedToken(t: TestApp, aspirantId: number, now = Date.now(), tt
   return createFormToken(resolveSecret(t.config), aspirantId, now, ttlMs);
 }
 
-/** Every field of the form, filled in. */
+/** An adult's date of birth (28 in 2026), so the form takes her own authorisation, with no guardian. */
+export const ADULT_BIRTH_DATE = '1998-05-14';
+
+/** Every field of the form, filled in by an adult who authorises every sensitive scope (Law 1581 Art. 6). */
 export const COMPLETE_FORM = {
   firstName: 'Valentina',
   lastName: 'Gómez Restrepo',
   email: 'vale@example.co',
   location: 'Medellín, Antioquia',
   preferredModelingTypes: ['Runway', 'Commercial'],
+  consentPhotos: 'yes',
+  consentChildren: 'yes',
   hasKids: 'no',
+  consentMeasurements: 'yes',
+  heightCm: '175',
+  bustCm: '86',
+  waistCm: '62',
+  hipsCm: '90',
   preferredShift: 'afternoon',
   unavailableShifts: ['morning'],
-  notes: 'Mido 1,75 m.\nTengo book.',
-  isAdult: 'yes',
+  notes: 'Tengo book.',
+  birthDate: ADULT_BIRTH_DATE,
+  consent: 'yes',
+} as const;
+
+/** COMPLETE_FORM without any sensitive answer or box: the least the form accepts from an adult. */
+export const REQUIRED_ONLY_FORM = {
+  firstName: COMPLETE_FORM.firstName,
+  lastName: COMPLETE_FORM.lastName,
+  location: COMPLETE_FORM.location,
+  preferredModelingTypes: COMPLETE_FORM.preferredModelingTypes,
+  preferredShift: COMPLETE_FORM.preferredShift,
+  birthDate: ADULT_BIRTH_DATE,
   consent: 'yes',
 } as const;
 
@@ -67,9 +88,11 @@ export const STORED_PROFILE = {
   location: 'Medellín, Antioquia',
   preferredModelingTypes: ['Runway', 'Commercial'],
   hasKids: false,
+  measurements: { heightCm: 175, bustCm: 86, waistCm: 62, hipsCm: 90 },
+  birthDate: ADULT_BIRTH_DATE,
   preferredShift: 'afternoon',
   unavailableShifts: ['morning'],
-  notes: 'Mido 1,75 m.\nTengo book.',
+  notes: 'Tengo book.',
 };
 
 export function urlencoded(fields: Record<string, string | readonly string[]>): string {

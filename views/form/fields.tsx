@@ -190,14 +190,23 @@ export interface ConfirmProps extends Common {
   children?: JSX.Element;
 }
 
-/** One checkbox that must be ticked (age, consent): the label is the statement itself. */
+/** One checkbox (the required consent, or an optional sensitive-data authorisation): the label is the statement itself. */
 export function Confirm(props: ConfirmProps) {
   const { name, hint, error, check } = props;
   return (
     <div class={error ? 'field confirm has-error' : 'field confirm'} id={`field-${name}`} {...inline(check, name)}>
       <FieldError name={name} message={error} prefix={props.errorPrefix} />
       <label class="choice confirm-choice" for={name}>
-        <input type="checkbox" id={name} name={name} value="yes" checked={props.checked} required aria-describedby={describedBy(name, hint)} aria-invalid={error ? 'true' : undefined} />
+        <input
+          type="checkbox"
+          id={name}
+          name={name}
+          value="yes"
+          checked={props.checked}
+          required={props.required}
+          aria-describedby={describedBy(name, hint)}
+          aria-invalid={error ? 'true' : undefined}
+        />
         <span safe>{props.label}</span>
       </label>
       {hint || props.children ? (

@@ -3,6 +3,7 @@ import { DAY_PARTS, MODELING_TYPES, SHIFTS } from '../../actors/vocabulary';
 import { ChoiceGroup, Confirm, TextField } from './fields';
 import { RightsLink } from '../privacy/requests-public';
 import { MinorFields } from './guardian-fields';
+import { SensitiveFields } from './sensitive-fields';
 import { attr, FormShell } from './shell';
 import type { FormStrings } from './strings';
 import type { FormErrors, FormField, FormValues } from './types';
@@ -105,20 +106,6 @@ export function FormPage({ s, agencyName, action, values, errors, privacyUrl, no
         <ChoiceGroup
           {...common}
           type="radio"
-          name="hasKids"
-          label={s.labels.hasKids}
-          options={[
-            { value: 'yes', label: s.yes },
-            { value: 'no', label: s.no },
-          ]}
-          selected={[values.hasKids]}
-          error={errors.hasKids}
-          required
-          columns
-        />
-        <ChoiceGroup
-          {...common}
-          type="radio"
           name="preferredShift"
           label={s.labels.preferredShift}
           options={SHIFTS.map((value) => ({ value, label: s.shifts[value] }))}
@@ -140,6 +127,7 @@ export function FormPage({ s, agencyName, action, values, errors, privacyUrl, no
         />
         <TextField {...common} name="notes" multiline label={s.labels.notes} hint={s.hints.notes} value={values.notes} error={errors.notes} maxlength={1000} />
         <MinorFields s={s} values={values} errors={errors} action={action} check={check} minor={minor} today={today} />
+        <SensitiveFields s={s} values={values} errors={errors} check={check} />
         <div class="confirmations">
           <Confirm {...common} name="consent" label={s.labels.consent} hint={s.hints.consent} checked={values.consent} error={errors.consent} required>
             <a href={attr(privacyUrl)} target="_blank" rel="noopener noreferrer" safe>

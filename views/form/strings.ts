@@ -2,7 +2,7 @@
 import type { DayPart, Locale, ModelingType, Shift } from '../../actors/vocabulary';
 
 export interface ErrorStrings {
-  required: { firstName: string; lastName: string; location: string; preferredModelingTypes: string; hasKids: string; preferredShift: string };
+  required: { firstName: string; lastName: string; location: string; preferredModelingTypes: string; preferredShift: string };
   tooLong: (max: number) => string;
   letters: string;
   email: string;
@@ -26,7 +26,6 @@ export interface FormStrings {
     email: string;
     location: string;
     preferredModelingTypes: string;
-    hasKids: string;
     preferredShift: string;
     unavailableShifts: string;
     notes: string;
@@ -60,7 +59,6 @@ const es: FormStrings = {
     email: 'Correo electrónico',
     location: 'Ciudad o región',
     preferredModelingTypes: 'Tipos de modelaje que prefieres',
-    hasKids: '¿Tienes hijos?',
     preferredShift: 'Horario preferido',
     unavailableShifts: 'Horarios en los que NO puedes',
     notes: 'Algo más que quieras contarnos',
@@ -71,7 +69,7 @@ const es: FormStrings = {
     location: 'Por ejemplo: Medellín, Antioquia.',
     preferredModelingTypes: 'Puedes elegir varios.',
     unavailableShifts: 'Déjalo vacío si puedes en cualquier horario.',
-    notes: 'Experiencia, medidas, disponibilidad… (máximo 1000 caracteres).',
+    notes: 'Experiencia, disponibilidad… (máximo 1000 caracteres).',
     consent: 'Según la Ley 1581 de 2012. Puedes conocer, actualizar, rectificar o pedir que borremos tus datos cuando quieras.',
   },
   privacyLink: 'Lee la política de privacidad',
@@ -87,7 +85,6 @@ const es: FormStrings = {
       lastName: 'Escribe tus apellidos.',
       location: 'Escribe tu ciudad o región.',
       preferredModelingTypes: 'Elige al menos un tipo de modelaje.',
-      hasKids: 'Indica si tienes hijos.',
       preferredShift: 'Elige tu horario preferido.',
     },
     tooLong: (max) => `Usa como máximo ${max} caracteres.`,
@@ -128,7 +125,6 @@ const en: FormStrings = {
     email: 'Email',
     location: 'City or region',
     preferredModelingTypes: 'Modeling types you prefer',
-    hasKids: 'Do you have children?',
     preferredShift: 'Preferred shift',
     unavailableShifts: 'Shifts when you are NOT available',
     notes: 'Anything else you want to tell us',
@@ -139,7 +135,7 @@ const en: FormStrings = {
     location: 'For example: Medellín, Antioquia.',
     preferredModelingTypes: 'You can choose several.',
     unavailableShifts: 'Leave empty if any shift works for you.',
-    notes: 'Experience, measurements, availability… (up to 1000 characters).',
+    notes: 'Experience, availability… (up to 1000 characters).',
     consent: 'Under Colombia’s Law 1581 of 2012. You can ask to see, update, correct or delete your data at any time.',
   },
   privacyLink: 'Read the privacy policy',
@@ -155,7 +151,6 @@ const en: FormStrings = {
       lastName: 'Enter your last name.',
       location: 'Enter your city or region.',
       preferredModelingTypes: 'Choose at least one modeling type.',
-      hasKids: 'Tell us whether you have children.',
       preferredShift: 'Choose your preferred shift.',
     },
     tooLong: (max) => `Use ${max} characters or fewer.`,

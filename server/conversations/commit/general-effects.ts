@@ -92,7 +92,9 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
           email: effect.profile.email ?? null,
           location: effect.profile.location,
           preferredModelingTypes: effect.profile.preferredModelingTypes,
-          hasKids: effect.profile.hasKids,
+          // Sensitive and optional (Law 1581 Art. 6): cleared when this submission has no authorised answer.
+          hasKids: effect.profile.hasKids ?? null,
+          measurements: effect.profile.measurements ?? null,
           preferredShift: effect.profile.preferredShift,
           unavailableShifts: effect.profile.unavailableShifts,
           notes: effect.profile.notes ?? null,
