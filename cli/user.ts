@@ -1,11 +1,12 @@
 /**
- * @module cli/user — `wasap user add|list|set|disable|enable|passwd`: manage recruiters and admins, on the database or,
+ * @module cli/user — `wasap user add|list|set|disable|enable|sensitive|passwd`: manage recruiters and admins, on the database or,
  * while a server on this machine holds the embedded one, through its admin API (cli/api `viaServerOrDatabase`).
  */
 import { Option, type Command } from 'commander';
 import { LOCALES, ROLES, type Role } from '../actors/vocabulary';
 import { addUser, getUsers, setUserDisabled, setUserPassword, setUserPreferences, UserInputError, userView } from '../server/services/users';
 import { AppError } from '../server/errors';
+import { sensitiveView, setSensitiveAccess } from '../server/privacy/sensitive-access';
 import { call, viaServerOrDatabase } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -98,6 +99,19 @@ export function registerUser(program: Command, io: CliIO): void {
         io.out(`${changed.email} is now ${changed.disabled ? 'disabled' : 'active'}\n`);
       });
   }
+  user
+    .command('sensitive <email> <access>')
+    .description("turn a user's access to aspirants' sensitive answers (children, measurements) on or off; admins always have it")
+    .action(async function sensitive(email: string, access: string) {
+      if (access !== 'on' && access !== 'off') throw new CLIError(`unknown access "${access}"`, 2, 'Write on or off: `wasap user sensitive ana@example.com on`.');
+      const on = access === 'on';
+      const changed = await viaServerOrDatabase(io, 'wasap user sensitive', {
+        server: (api) => call('sensitive', () => api.api.admin.users.sensitive.post({ email, access: on })),
+        database: async (database) => sensitiveView(await userAction(() => setSensitiveAccess(database.db, CLI_ACTOR, email, on))),
+      });
+      const role = changed.role === 'admin' ? ' (an admin sees them whatever this says)' : '';
+      io.out(`${changed.email} ${changed.sensitiveAccess ? 'may now see' : 'may no longer see'} sensitive answers${role}\n`);
+    });
   user
     .command('passwd <email>')
     .description(`set a user's password (read from stdin or prompted); signs them out everywhere (${SWEEP_NOTE})`)

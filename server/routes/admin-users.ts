@@ -1,4 +1,4 @@
-/** @module server/routes/admin-users — admins only: the users page and its actions, and the read-only audit log. */
+/** @module server/routes/admin-users — admins only: the users page and its actions (sensitive-data access too), and the read-only audit log. */
 import { listUsers } from '../db/queries/users';
 import { Elysia, t } from 'elysia';
 import { authPlugin } from '../auth/plugin';
@@ -11,6 +11,7 @@ import { addUser, getUsers, MIN_PASSWORD_LENGTH, requireUser, setUserDisabled, s
 import { AuditPage } from '../../views/admin/audit';
 import { ConfirmDisablePage, UsersPage, type UserField, type UsersPageProps } from '../../views/admin/users';
 import { isCalendarDay, translator, type Translator } from '../../views/i18n';
+import { setSensitiveAccess } from '../privacy/sensitive-access';
 import { htmlResponse } from './html';
 
 export interface AdminUsersDeps {
@@ -20,8 +21,10 @@ export interface AdminUsersDeps {
 }
 
 /** The notices keyed by the `done` query parameter (views/i18n admin.users.done): nothing from the URL is echoed but the email, escaped. */
-const DONE = ['created', 'disabled', 'enabled', 'password', 'role'] as const;
+const DONE = ['created', 'disabled', 'enabled', 'password', 'role', 'sensitiveOn', 'sensitiveOff'] as const;
 type Done = (typeof DONE)[number];
+/** The notices whose words live in the privacy catalogue (views/i18n/privacy/consent). */
+const PRIVACY_DONE = { sensitiveOn: 'privacy.consent.users.doneOn', sensitiveOff: 'privacy.consent.users.doneOff' } as const;
 const isDone = (value: unknown): value is Done => (DONE as readonly unknown[]).includes(value);
 
 const emailBody = t.Object({ email: t.String({ maxLength: 320 }) });
@@ -88,7 +91,9 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
         '/users',
         function listPage({ user, session, query }) {
           const { t } = translator(user.locale, user.timeZone);
-          const notice = isDone(query.done) ? t(`admin.users.done.${query.done}`, { email: query.email ?? '' }) : undefined;
+          const done = isDone(query.done) ? query.done : undefined;
+          const email = { email: query.email ?? '' };
+          const notice = done === undefined ? undefined : done === 'sensitiveOn' || done === 'sensitiveOff' ? t(PRIVACY_DONE[done], email) : t(`admin.users.done.${done}`, email);
           return usersPage(user, session, { notice });
         },
         { query: t.Object({ done: t.Optional(t.String({ maxLength: 20 })), email: t.Optional(t.String({ maxLength: 320 })) }) },
@@ -153,6 +158,14 @@ export function adminUsersRoutes(deps: AdminUsersDeps) {
           });
         },
         { body: t.Object({ email: t.String({ maxLength: 320 }), role: t.String({ maxLength: 20 }) }) },
+      )
+      .post(
+        '/users/sensitive',
+        function changeSensitiveAccess({ user, session, body }) {
+          const on = body.access === 'on';
+          return act({ user, session }, on ? 'sensitiveOn' : 'sensitiveOff', body.email, () => setSensitiveAccess(db, actorOf(user), body.email, on));
+        },
+        { body: t.Object({ email: t.String({ maxLength: 320 }), access: t.UnionEnum(['on', 'off']) }) },
       )
       .get(
         '/audit',

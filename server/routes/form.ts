@@ -19,6 +19,7 @@ import type { ConversationSystem } from '../conversations/system';
 import type { GuardianLinks } from '../privacy/guardian-link';
 import { currentNotice } from '../privacy/notices';
 import { formWebhookRoutes } from './form-webhook';
+import { noticeVersionResponse } from './privacy/notice-version';
 
 export interface FormRateLimits {
   /** Form submissions per link. */
@@ -183,9 +184,11 @@ export function formRoutes(deps: FormRouteDeps) {
       '/privacy',
       function privacy({ query, request }) {
         const locale = pickLocale(query.lang, null, request.headers.get('accept-language'));
+        // ?version=N: that version as published (server/routes/privacy/notice-version); 404 for one that never was.
+        if (query.version !== undefined) return noticeVersionResponse(db, query.version, locale, agencyName);
         return page(PrivacyPage({ locale, agencyName, whatsappNumber: deps.whatsappNumber }));
       },
-      { query: langQuery },
+      { query: t.Object({ lang: t.Optional(t.String()), version: t.Optional(t.String({ maxLength: 12 })) }) },
     )
     .use(formWebhookRoutes({ db, secret, webhookSecret: config.formWebhookSecret, conversations: deps.conversations, guardianLinks: deps.guardianLinks, now }));
 }

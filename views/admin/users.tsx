@@ -1,4 +1,4 @@
-/** @module views/admin/users — the users page: create, disable/enable, reset a password, change a role. */
+/** @module views/admin/users — the users page: create, disable/enable, reset a password, change a role, give or remove sensitive-data access. */
 import { ROLES, type Role } from '../../actors/vocabulary';
 import type { Translator } from '../i18n';
 import { AdminField, invalidAttrs } from './field';
@@ -11,6 +11,8 @@ export interface UserView {
   name: string;
   role: Role;
   disabled: boolean;
+  /** May see aspirants' sensitive answers (Law 1581 Art. 6); admins always may. */
+  sensitiveAccess: boolean;
 }
 
 /** The create form's fields; a refusal about one of them is shown under it. */
@@ -42,6 +44,31 @@ function RoleOptions({ i18n, selected }: { i18n: Translator; selected: string })
   );
 }
 
+/** Whether she may see sensitive answers, and the button that turns it the other way (admins always may). */
+function SensitiveAccess({ i18n, user, csrf }: { i18n: Translator; user: UserView; csrf: string }) {
+  const { t } = i18n;
+  if (user.role === 'admin') {
+    return (
+      <span class="pill state-active" safe>
+        {t('privacy.consent.users.always')}
+      </span>
+    );
+  }
+  return (
+    <form method="post" action="/admin/users/sensitive" class="inline-form">
+      <CsrfField token={csrf} />
+      <input type="hidden" name="email" value={user.email} />
+      <input type="hidden" name="access" value={user.sensitiveAccess ? 'off' : 'on'} />
+      <span class={user.sensitiveAccess ? 'pill state-active' : 'pill state-disabled'} safe>
+        {user.sensitiveAccess ? t('privacy.consent.users.on') : t('privacy.consent.users.off')}
+      </span>{' '}
+      <button type="submit" class="secondary" safe>
+        {user.sensitiveAccess ? t('privacy.consent.users.revoke') : t('privacy.consent.users.grant')}
+      </button>
+    </form>
+  );
+}
+
 function UserRow({ i18n, user, self, csrf }: { i18n: Translator; user: UserView; self: boolean; csrf: string }) {
   const { t } = i18n;
   return (
@@ -63,6 +90,9 @@ function UserRow({ i18n, user, self, csrf }: { i18n: Translator; user: UserView;
             </button>
           )}
         </form>
+      </td>
+      <td>
+        <SensitiveAccess i18n={i18n} user={user} csrf={csrf} />
       </td>
       <td>
         <span class={user.disabled ? 'pill state-disabled' : 'pill state-active'} safe>
@@ -171,6 +201,7 @@ export function UsersPage({ i18n, users, me, csrf, notice, error, errorField, dr
             <th safe>{t('admin.users.name')}</th>
             <th safe>{t('admin.users.email')}</th>
             <th safe>{t('admin.users.role')}</th>
+            <th safe>{t('privacy.consent.users.sensitive')}</th>
             <th safe>{t('admin.users.state')}</th>
             <th safe>{t('admin.users.actions')}</th>
           </tr>

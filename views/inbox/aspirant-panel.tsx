@@ -7,6 +7,7 @@ import { UpsertPush } from './oob';
 import type { Translator } from '../i18n';
 import { STATUSES, shiftLabel, statusLabel } from './format';
 import type { AspirantPanelView, ConversationStatus, EventView, NoteView, PersonRef, ProfileView } from './types';
+import { SensitivePlaceholder } from '../privacy/consent-sensitive';
 import { PrivacySections } from '../privacy/panel-sections';
 
 interface PanelFormProps {
@@ -137,7 +138,6 @@ function ProfileDetails({ profile, i18n }: { profile?: ProfileView; i18n: Transl
       <Fact term={t('inbox.panel.modeling')} value={types} />
       <Fact term={t('inbox.panel.preferredShift')} value={profile.preferredShift ? shiftLabel(profile.preferredShift, i18n) : undefined} />
       <Fact term={t('inbox.panel.unavailable')} value={unavailable || (profile.unavailableShifts ? t('inbox.panel.none') : undefined)} />
-      <Fact term={t('inbox.panel.hasKids')} value={profile.hasKids === undefined ? undefined : profile.hasKids ? t('inbox.panel.yes') : t('inbox.panel.no')} />
       <Fact term={t('inbox.panel.language')} value={profile.locale ? messages.inbox.panel.languages[profile.locale] : undefined} />
       <Fact term={t('inbox.panel.theirNotes')} value={profile.notes} />
       <Fact term={t('inbox.panel.submitted')} value={i18n.dateTime(profile.formSubmittedAt)} />
@@ -309,6 +309,8 @@ export function AspirantPanel({ view, i18n, csrf, oob = false }: { view: Aspiran
       <section class="card">
         <h3 safe>{t('inbox.panel.form')}</h3>
         <ProfileDetails profile={view.profile} i18n={i18n} />
+        {/* Sensitive answers load per reader (Law 1581 Art. 6): this panel is also pushed to every reader at once. */}
+        {view.profile?.formSubmittedAt ? <SensitivePlaceholder conversationId={view.conversationId} /> : ''}
       </section>
       <PrivacySections conversationId={view.conversationId} i18n={i18n} />
       {view.photosHeld ? (

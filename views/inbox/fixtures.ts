@@ -158,7 +158,6 @@ export const sampleOpen: OpenConversationView = {
       email: 'vale.gomez@example.com',
       location: 'Medellín, Antioquia',
       preferredModelingTypes: ['Commercial', 'Runway'],
-      hasKids: false,
       preferredShift: 'morning',
       unavailableShifts: ['evening'],
       notes: 'Estudio por las tardes',

@@ -77,14 +77,17 @@ export interface MessageView {
   cards?: ContactCardView[];
 }
 
-/** What the aspirant's form said; every field optional because the form may not be submitted yet. */
+/**
+ * What the aspirant's form said; every field optional because the form may not be submitted yet. Her sensitive answers
+ * (children, measurements) are not here: the panel is pushed to every reader, so they load per reader
+ * (views/privacy/consent-sensitive).
+ */
 export interface ProfileView {
   firstName?: string;
   lastName?: string;
   email?: string;
   location?: string;
   preferredModelingTypes?: ModelingType[];
-  hasKids?: boolean;
   preferredShift?: Shift;
   unavailableShifts?: DayPart[];
   notes?: string;

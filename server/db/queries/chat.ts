@@ -162,7 +162,6 @@ export async function aspirantPanel(db: Db, conversationId: number): Promise<Asp
       email: a.email ?? undefined,
       location: a.location ?? undefined,
       preferredModelingTypes: a.preferredModelingTypes as ModelingType[],
-      hasKids: a.hasKids ?? undefined,
       preferredShift: a.preferredShift ?? undefined,
       unavailableShifts: a.unavailableShifts as DayPart[],
       notes: a.notes ?? undefined,
