@@ -108,13 +108,15 @@ function checkMessage(ctx: WordsContext, slot: Slot): MessageVariant[] | undefin
   return variants.every((variant) => variant !== undefined) ? variants : undefined;
 }
 
-export function checkMessages(ctx: WordsContext, slot: Slot): Record<string, MessageVariant[]> {
+/** `privacy`: the messages that answer a `privacy` entry, which may also use `variables` (the privacy variables). */
+export function checkMessages(ctx: WordsContext, slot: Slot, privacy?: { names: Set<string>; variables: Set<string> }): Record<string, MessageVariant[]> {
   const result: Record<string, MessageVariant[]> = {};
   const entries = ctx.checker.entries(slot) ?? [];
   if (isMap(slot.node) && entries.length === 0) ctx.checker.report(slot, 'a script needs at least one message');
   for (const entry of entries) {
     if (!checkName(ctx.checker, entry, entry.key, 'message')) continue;
-    const message = checkMessage(ctx, entry);
+    const own = privacy?.names.has(entry.key) ? { ...ctx, variables: privacy.variables } : ctx;
+    const message = checkMessage(own, entry);
     if (message) result[entry.key] = message;
   }
   return result;

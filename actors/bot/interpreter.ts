@@ -21,7 +21,8 @@ export interface BotState {
 }
 
 export type BotEvent =
-  | { type: 'inbound.received'; body: string; hasMedia: boolean }
+  /** `messageSid` and `receivedAt` (epoch ms) name her message for a request it opens; the interpreter reads neither. */
+  | { type: 'inbound.received'; body: string; hasMedia: boolean; messageSid?: string; receivedAt?: number }
   | { type: 'form.submitted' }
   | { type: 'photo.received' }
   | { type: 'file.received'; messageId: number }
@@ -102,24 +103,27 @@ function localeFor(script: BotScript, facts: BotFacts): Locale {
   return script.locales.includes(facts.locale) ? facts.locale : script.defaultLocale;
 }
 
-function variableValues(script: BotScript, facts: BotFacts, locale: Locale): Record<string, string> {
+function variableValues(script: BotScript, facts: BotFacts, locale: Locale, extra: Record<string, string>): Record<string, string> {
   const neutral = script.nameFallback[locale] ?? '';
   const firstName = facts.firstName?.trim() || facts.whatsappName?.trim() || neutral;
-  return { ...script.variables, agencyName: facts.agencyName, firstName, whatsappName: facts.whatsappName?.trim() || neutral, formLink: facts.formLink };
+  return { ...script.variables, agencyName: facts.agencyName, firstName, whatsappName: facts.whatsappName?.trim() || neutral, formLink: facts.formLink, ...extra };
 }
 
-/** The first variant whose condition holds, in the aspirant's locale (or the script's default); null for an unknown key. */
-export function renderMessage(script: BotScript, key: string, facts: BotFacts): string | null {
+/**
+ * The first variant whose condition holds, in the aspirant's locale (or the script's default); null for an unknown key.
+ * `extra`: values only some messages have (a privacy answer's {dueDate}).
+ */
+export function renderMessage(script: BotScript, key: string, facts: BotFacts, extra: Record<string, string> = {}): string | null {
   if (!Object.hasOwn(script.messages, key)) return null;
   const variant = script.messages[key]?.find((candidate) => holds(candidate.if, facts));
   if (!variant) return null;
   const locale = localeFor(script, facts);
   const text = variant.text[locale] ?? variant.text[script.defaultLocale] ?? Object.values(variant.text)[0];
-  return text === undefined ? null : renderTemplate(text, variableValues(script, facts, locale));
+  return text === undefined ? null : renderTemplate(text, variableValues(script, facts, locale, extra));
 }
 
-function send(run: Run, key: string): BotAction[] {
-  const text = renderMessage(run.script, key, run.facts);
+function send(run: Run, key: string, extra?: Record<string, string>): BotAction[] {
+  const text = renderMessage(run.script, key, run.facts, extra);
   return text === null ? [] : [{ type: 'send', text, messageKey: key }];
 }
 
@@ -197,10 +201,33 @@ function onInbound(run: Run, state: BotState, event: Extract<BotEvent, { type: '
   return { state: decision.state, actions: [...decision.actions, ...faq] };
 }
 
+/**
+ * Her message exercises a data-subject right (Law 1581 Art. 8) when it has a `privacy` entry's keywords: the first entry
+ * that matches, in the order written (so "borrar mis datos" is listed before "mis datos"), opens its request and its
+ * answer acknowledges it. Null when none matches, or the caller cannot open requests (no `dueDate`).
+ */
+function privacyRequest(run: Run, body: string): BotAction[] | null {
+  const dueDate = run.facts.dueDate;
+  if (!run.script.privacy?.length || !dueDate) return null;
+  const textWords = words(body);
+  const entry = run.script.privacy.find((candidate) => anyKeyword(candidate.keywords, textWords));
+  if (!entry) return null;
+  return [{ type: 'dataRequest', right: entry.right }, ...send(run, entry.answer, { dueDate: dueDate(entry.right) })];
+}
+
+/**
+ * Feeds one event to the script. A message that exercises a data-subject right is answered at every step, even while a
+ * recruiter has the conversation (the bot is paused): the law's terms run from its receipt, whoever reads it. The step
+ * stays where it was.
+ */
 export function interpret(state: BotState, event: BotEvent, script: BotScript, facts: BotFacts, now: number): BotDecision {
   const idle: BotDecision = { state, actions: [] };
   if (state.stopped) return idle;
   const run: Run = { script, facts, now };
+  if (event.type === 'inbound.received') {
+    const request = privacyRequest(run, event.body);
+    if (request) return { state, actions: request };
+  }
   const on = stepOf(script, state.step).on;
   if (event.type === 'bot.resumed') {
     return state.paused ? applyFirst(run, { ...state, paused: false }, on['bot.resumed'], () => true) : idle;

@@ -4,16 +4,17 @@ import { LOCALES, type Locale } from '../vocabulary';
 import { Checker, type Entry, type Slot } from './checker';
 import { checkLocaleTexts, checkMessages, checkVariables, type WordsContext } from './check-messages';
 import { checkFaq, checkSteps, checkTimers, type StepsContext } from './check-steps';
-import { BUILTIN_VARIABLES, DEPLOYMENT_VARIABLES, type BotScript, DEFAULT_MAX_REMINDERS, DEFAULT_NAME_FALLBACK, type ScriptProblem } from './script-types';
+import { checkPrivacy, privacyAnswers } from './check-privacy';
+import { BUILTIN_VARIABLES, DEPLOYMENT_VARIABLES, PRIVACY_VARIABLES, type BotScript, DEFAULT_MAX_REMINDERS, DEFAULT_NAME_FALLBACK, type ScriptProblem } from './script-types';
 import { didYouMean } from './text';
 
-export type { BotScript, Condition, FaqEntry, Keywords, MessageVariant, ScriptAction, ScriptProblem, Step, Transition } from './script-types';
+export type { BotScript, Condition, FaqEntry, Keywords, MessageVariant, PrivacyEntry, ScriptAction, ScriptProblem, Step, Transition } from './script-types';
 export type { Locale } from '../vocabulary';
 
 /** The default intake script shipped with Wasap (reading it is the caller's job). */
 export const DEFAULT_SCRIPT_URL = new URL('./scripts/intake.yaml', import.meta.url);
 
-const TOP_KEYS = ['name', 'description', 'locales', 'defaultLocale', 'variables', 'nameFallback', 'maxReminders', 'timers', 'messages', 'faq', 'start', 'steps'];
+const TOP_KEYS = ['name', 'description', 'locales', 'defaultLocale', 'variables', 'nameFallback', 'maxReminders', 'timers', 'messages', 'faq', 'privacy', 'start', 'steps'];
 const REQUIRED = ['name', 'locales', 'messages', 'start', 'steps'];
 
 export type ParseResult = { ok: true; script: BotScript; checksum?: never } | { ok: false; problems: ScriptProblem[] };
@@ -87,16 +88,20 @@ function checkScript(checker: Checker, fields: Map<string, Entry>): BotScript {
   const timersSlot = get('timers');
   const timers = timersSlot ? checkTimers(checker, timersSlot) : {};
   const messagesSlot = get('messages');
-  const messages = messagesSlot?.node ? checkMessages(words, messagesSlot) : {};
+  const privacySlot = get('privacy');
+  const answers = { names: privacyAnswers(privacySlot), variables: new Set([...words.variables, ...PRIVACY_VARIABLES]) };
+  const messages = messagesSlot?.node ? checkMessages(words, messagesSlot, answers) : {};
   // Names as written, so a reference to a message or step that has its own problem is not reported twice.
   const ctx: StepsContext = { ...words, messages: namesIn(messagesSlot), steps: namesIn(get('steps')), timerNames: namesIn(timersSlot) ?? new Set(), timers };
   const faqSlot = get('faq');
   const faq = faqSlot ? checkFaq(ctx, faqSlot) : [];
+  const privacy = privacySlot?.node ? checkPrivacy(ctx, privacySlot) : [];
   const stepsSlot = get('steps');
   const steps = stepsSlot?.node ? checkSteps(ctx, stepsSlot) : {};
   const start = checkStart(checker, get('start'), ctx.steps);
   const script: BotScript = { name: name?.trim() ?? '', locales, defaultLocale, variables, nameFallback, maxReminders, timers, messages, faq, start, steps };
   if (description !== undefined) script.description = description.trim();
+  if (privacy.length > 0) script.privacy = privacy;
   return script;
 }
 

@@ -4,7 +4,7 @@ import type { BotScript } from '../bot/script';
 import { firstCharacters } from './characters';
 import { windowOpen } from './rules';
 import type { ConversationState, Effect } from './types';
-import type { DataSubjectRight } from '../vocabulary';
+import type { DataSubjectRight, Locale } from '../vocabulary';
 
 /** What decide() needs from outside to run the bot, resolved by the shell before the call (so decide stays pure). */
 export interface BotContext {
@@ -31,7 +31,24 @@ export interface BotOutcome {
   effects: Effect[];
 }
 
-function toEffects(state: ConversationState, actions: BotAction[], now: number): { state: ConversationState; effects: Effect[] } {
+/**
+ * The request her message opens (Law 1581 Arts. 14–15), with the terms of its right from the day she wrote; nothing
+ * without the server's terms or her message's id (the unique key that keeps it to one request per message).
+ */
+function requestEffect(right: DataSubjectRight, event: BotEvent, ctx: BotContext): Effect[] {
+  if (event.type !== 'inbound.received' || !event.messageSid || !ctx.requestTerms) return [];
+  const receivedAt = event.receivedAt ?? 0;
+  const terms = ctx.requestTerms(right, receivedAt);
+  return [{ type: 'dataRequest.open', right, category: terms.category, text: event.body, sourceMessageSid: event.messageSid, receivedAt, dueOn: terms.dueOn, tagDueOn: terms.tagDueOn }];
+}
+
+/** A Bogotá day (`YYYY-MM-DD`) as her language writes it: "17 de diciembre de 2026", "December 17, 2026". */
+export function spokenDay(day: string, locale: Locale): string {
+  const format = new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : 'es-CO', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return format.format(new Date(`${day}T12:00:00Z`));
+}
+
+function toEffects(state: ConversationState, actions: BotAction[], now: number, event: BotEvent, ctx: BotContext): { state: ConversationState; effects: Effect[] } {
   const effects: Effect[] = [];
   let next = state;
   let sent = 0;
@@ -59,6 +76,9 @@ function toEffects(state: ConversationState, actions: BotAction[], now: number):
       case 'cancel':
         effects.push({ type: 'timer.cancel', name: action.timer });
         break;
+      case 'dataRequest':
+        effects.push(...requestEffect(action.right, event, ctx));
+        break;
       case 'stop':
         break;
     }
@@ -66,8 +86,13 @@ function toEffects(state: ConversationState, actions: BotAction[], now: number):
   return { state: next, effects };
 }
 
-function botFacts(state: ConversationState, aspirantId: number, ctx: BotContext, now: number): BotFacts {
+function botFacts(state: ConversationState, aspirantId: number, ctx: BotContext, now: number, event?: BotEvent): BotFacts {
+  const { requestTerms } = ctx;
+  const receivedAt = event?.type === 'inbound.received' ? (event.receivedAt ?? now) : now;
   return {
+    minor: state.facts.minor,
+    guardianAuthorised: state.facts.guardianAuthorised,
+    dueDate: requestTerms && ((right) => spokenDay(requestTerms(right, receivedAt).dueOn, state.facts.locale)),
     locale: state.facts.locale,
     firstName: state.facts.firstName,
     whatsappName: state.facts.whatsappName,
@@ -93,9 +118,9 @@ export function botStep(state: ConversationState, event: BotEvent, ctx: BotConte
   const pinned = ctx?.script;
   if (!pinned || state.aspirantId === null) return { state, effects: [] };
   const current: BotState = state.bot ?? initialBotState(pinned.script);
-  const result = interpret(current, event, pinned.script, botFacts(state, state.aspirantId, ctx, now), now);
+  const result = interpret(current, event, pinned.script, botFacts(state, state.aspirantId, ctx, now, event), now);
   const withBot: ConversationState = { ...state, bot: result.state, script: pinned.ref };
-  const { state: next, effects } = toEffects(withBot, result.actions, now);
+  const { state: next, effects } = toEffects(withBot, result.actions, now, event, ctx);
   const pin = state.script === pinned.ref ? {} : { botScript: pinned.ref };
   effects.push({ type: 'conversation.patch', patch: { botState: result.state, botPaused: result.state.paused, ...pin } });
   return { state: { ...next, botPaused: result.state.paused }, effects };

@@ -61,9 +61,9 @@ function withBot(decision: Decision, event: BotEvent, bot: BotContext | undefine
  * its kind — a first photo, voice note or pin gets the welcome like a first "hola". Whether a file is the requested
  * photo is known only once its bytes are (`media.stored`). A reaction is nothing to the bot.
  */
-function botEventFor(parts: InboundParts): BotEvent | null {
+function botEventFor(parts: InboundParts, event: InboundReceived): BotEvent | null {
   if (parts.content.kind === 'reaction') return null;
-  return { type: 'inbound.received', body: parts.body, hasMedia: parts.media.length > 0 };
+  return { type: 'inbound.received', body: parts.body, hasMedia: parts.media.length > 0, messageSid: event.messageSid, receivedAt: event.receivedAt };
 }
 
 /**
@@ -170,7 +170,7 @@ function onInbound(state: ConversationState, event: InboundReceived, bot: BotCon
   // An opt-out or opt-in is confirmed once, and is an instruction to us, not a message for the bot. START from
   // someone who never opted out changes nothing: it is text like any other (a first "Start" gets the welcome).
   if (notice) return { state: next, effects: [...effects, ...noticeEffects(next, notice, bot, now)] };
-  const botEvent = botEventFor(parts);
+  const botEvent = botEventFor(parts, event);
   if (optedOut || stopWord || botEvent === null) return { state: next, effects };
   return withBot({ state: next, effects }, botEvent, bot, now);
 }
@@ -245,7 +245,8 @@ function onSendFailed(state: ConversationState, event: OutboxFailed): Decision {
 
 function onForm(state: ConversationState, event: FormSubmitted, bot: BotContext | undefined, now: number): Decision {
   const { profile } = event;
-  const facts = { ...state.facts, locale: profile.locale, firstName: profile.firstName, hasKids: profile.hasKids, formSubmitted: true };
+  // Her age by this form: a minor waits for her guardian (Decree 1377 Art. 12); a later form as an adult is her own.
+  const facts = { ...state.facts, locale: profile.locale, firstName: profile.firstName, hasKids: profile.hasKids, formSubmitted: true, minor: profile.minor === true };
   const decision: Decision = {
     state: { ...state, facts },
     effects: [

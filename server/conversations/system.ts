@@ -18,6 +18,7 @@ import type { Metrics } from '../metrics';
 import { DEFAULT_SCRIPT_NAME, ScriptNotFoundError, type ScriptCache } from '../services/bot-scripts';
 import { maskPhone } from '../whatsapp/phone';
 import { createErasureGuard } from '../privacy/erasure-guard';
+import { botRequestTerms } from '../privacy/requests-bot';
 import { rememberingOptOuts } from '../privacy/erased-subjects';
 import type { BlobStore } from '../storage/blob-store';
 import { createCommitDoor } from './commit/door';
@@ -69,7 +70,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     if (!forms || !scripts) return undefined;
     const sign = (aspirantId: number, at: number) => formLink(forms.publicUrl, createFormToken(forms.secret, aspirantId, at, forms.ttlMs));
     try {
-      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign, agencyName: forms.agencyName };
+      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign, agencyName: forms.agencyName, requestTerms: botRequestTerms };
     } catch (error) {
       if (error instanceof ScriptNotFoundError) return { formLink: sign, agencyName: forms.agencyName };
       throw error;

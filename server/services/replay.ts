@@ -8,6 +8,7 @@ import { aspirants, conversationEvents, conversations, messages } from '../db/sc
 import { createFormToken, formLink } from '../forms/link';
 import { AppError } from '../errors';
 import type { ScriptCache } from './bot-scripts';
+import { botRequestTerms } from '../privacy/requests-bot';
 
 export interface ReplayOptions {
   /** Replay with this script instead of the version each conversation ran. */
@@ -52,6 +53,9 @@ function summarise(event: ConversationEvent): string {
       return event.body ?? `template ${event.templateRef ?? ''}`;
     case 'status.received':
       return `${event.messageSid} → ${event.status}`;
+    case 'guardian.authorised':
+    case 'guardian.declined':
+      return `guardian ${event.guardianId}`;
     default:
       return '';
   }
@@ -71,7 +75,8 @@ export async function replayConversation(db: Db, conversationId: number, options
   const botText = new Map(recordedRows.filter((m) => m.sender === 'bot').map((m) => [m.id, m.body]));
   const pinned = options.script ?? (conversation.script ? await options.scripts.get(conversation.script) : undefined);
   const { forms } = options;
-  const ctx: BotContext = { script: pinned, formLink: (aid, at) => formLink(forms.publicUrl, createFormToken(forms.secret, aid, at, forms.ttlMs)), agencyName: forms.agencyName };
+  const sign = (aid: number, at: number) => formLink(forms.publicUrl, createFormToken(forms.secret, aid, at, forms.ttlMs));
+  const ctx: BotContext = { script: pinned, formLink: sign, agencyName: forms.agencyName, requestTerms: botRequestTerms };
   let state: ConversationState = { ...initialState(conversation.key), aspirantId: conversation.aspirantId };
   const steps: ReplayStep[] = [];
   for (const row of journal) {

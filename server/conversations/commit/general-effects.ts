@@ -12,6 +12,7 @@ import { DELIVERY_ORDER_SQL, TERMINAL_STATUSES_SQL } from '../../db/vocabulary-s
 import { rowsOf } from '../../db/rows';
 import { MESSAGE_INSERT_COLUMNS, MESSAGE_RECORD_COLUMNS, messageInput, messageValues } from './message-columns';
 import { PATCH_RECORD_COLUMNS, PATCH_SET_SQL, patchInput } from './patch-columns';
+import { REQUEST_TEXT_MAX } from '../../privacy/requests';
 
 /** Thrown inside the transaction to roll it back when a status callback arrives before its message's sid is known. */
 export class ParkStatus extends Error {}
@@ -129,11 +130,14 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
 }
 
 /**
- * Her data-subject request from WhatsApp (Law 1581 Arts. 14–15): at most one per message (the partial unique index
- * data_subject_requests_source_key), so a message handled again opens nothing twice.
+ * Her data-subject request from WhatsApp (Law 1581 Arts. 14–15), as server/privacy/requests `openRequest` opens one:
+ * the row with its terms and, only when the row is new, the `data_request.opened` audit entry (actor `whatsapp`,
+ * the right and channel, never her words), both in this event's transaction. At most one per message (the partial
+ * unique index data_subject_requests_source_key): a message handled again, replayed or retried after a crash, opens
+ * and audits nothing twice.
  */
 async function openDataRequest(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'dataRequest.open' }>): Promise<void> {
-  await tx
+  const [row] = await tx
     .insert(dataSubjectRequests)
     .values({
       aspirantId: sql`(select id from aspirants where whatsapp_id = ${ctx.key})`,
@@ -145,10 +149,13 @@ async function openDataRequest(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type:
       receivedAt: new Date(effect.receivedAt),
       dueOn: effect.dueOn,
       tagDueOn: effect.tagDueOn ?? null,
-      details: effect.text,
+      details: effect.text.trim().slice(0, REQUEST_TEXT_MAX) || null,
       sourceMessageSid: effect.sourceMessageSid,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: dataSubjectRequests.id });
+  if (!row) return;
+  await tx.insert(auditLog).values({ actor: 'whatsapp', action: 'data_request.opened', targetType: 'data_request', targetId: String(row.id), details: { right: effect.right, channel: 'whatsapp' } });
 }
 
 /**

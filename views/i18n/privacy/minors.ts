@@ -4,6 +4,26 @@
  * merged into `admin.audit.actions` / `admin.audit.targets` (label maps keyed by the audit log's action and target names).
  */
 export const minorsEs = {
+  page: {
+    title: 'Autorización del acudiente',
+    switchLabel: 'Read in English',
+    intro:
+      '{{minor}} quiere participar en el proceso de selección de {{agency}}. Como es menor de edad, la ley colombiana exige tu autorización, como su representante legal, para tratar sus datos personales y sus fotos (Ley 1581 de 2012, art. 7; Decreto 1377 de 2013, art. 12).',
+    heard: 'Antes de decidir, te pedimos conversar con {{minor}} y tener en cuenta su opinión.',
+    noticeHeading: 'Aviso de privacidad',
+    document: 'Número de tu documento de identidad',
+    documentHint: 'El mismo que {{minor}} escribió en el formulario, sin puntos ni espacios.',
+    authorise: 'Autorizo el tratamiento de sus datos',
+    decline: 'No autorizo',
+    authorised: 'Gracias. Registramos tu autorización el {{at}}. {{minor}} puede seguir con su proceso.',
+    declined: 'Registramos que no autorizas el tratamiento de sus datos ({{at}}). No le pediremos fotos y una persona del equipo revisará el caso.',
+    mismatch: 'Ese número no coincide con el documento que nos dieron. Revísalo y vuelve a intentarlo.',
+    documentMissing: 'Escribe el número de tu documento de identidad.',
+    decisionMissing: 'Elige si autorizas o no.',
+    expired: 'Este enlace ya venció. Pídele a {{agency}} uno nuevo por WhatsApp.',
+    invalid: 'Este enlace no es válido. Revisa que lo hayas copiado completo o pídele uno nuevo a {{agency}}.',
+    tooMany: 'Demasiados intentos. Espera {{minutes}} minutos y vuelve a intentarlo.',
+  },
   section: {
     title: 'Menor de edad',
     age: '{{age}} años (nació el {{birthDate}})',
@@ -23,6 +43,8 @@ export const minorsEs = {
     resent: 'Enlace enviado por WhatsApp.',
     resendFailed: 'No se pudo enviar por WhatsApp: {{reason}}. Copia el enlace y envíaselo tú.',
     photosHeld: 'Sus fotos y videos quedan retenidos hasta que el acudiente autorice.',
+    notMinor: 'No es menor de edad según su formulario.',
+    tooMany: 'Demasiados envíos del enlace. Espera unos minutos.',
   },
   relationships: { mother: 'Madre', father: 'Padre', legal_guardian: 'Representante legal', other: 'Otro' } as Record<string, string>,
   held: {
@@ -39,6 +61,26 @@ export const minorsEs = {
 };
 
 export const minorsEn: typeof minorsEs = {
+  page: {
+    title: 'Guardian’s authorisation',
+    switchLabel: 'Leer en español',
+    intro:
+      '{{minor}} wants to take part in {{agency}}’s selection process. As she is under 18, Colombian law requires your authorisation, as her legal representative, to process her personal data and her photos (Law 1581 of 2012, Art. 7; Decree 1377 of 2013, Art. 12).',
+    heard: 'Before you decide, please talk it over with {{minor}} and take her views into account.',
+    noticeHeading: 'Privacy notice',
+    document: 'Your ID document number',
+    documentHint: 'The same one {{minor}} wrote in the form, without dots or spaces.',
+    authorise: 'I authorise the processing of her data',
+    decline: 'I do not authorise',
+    authorised: 'Thank you. We recorded your authorisation on {{at}}. {{minor}} can go on with her application.',
+    declined: 'We recorded that you do not authorise the processing of her data ({{at}}). We will not ask her for photos, and someone from the team will look at the case.',
+    mismatch: 'That number does not match the ID document we were given. Check it and try again.',
+    documentMissing: 'Write your ID document number.',
+    decisionMissing: 'Choose whether you authorise or not.',
+    expired: 'This link has expired. Ask {{agency}} for a new one on WhatsApp.',
+    invalid: 'This link is not valid. Check that you copied all of it, or ask {{agency}} for a new one.',
+    tooMany: 'Too many attempts. Wait {{minutes}} minutes and try again.',
+  },
   section: {
     title: 'Minor',
     age: '{{age}} years old (born {{birthDate}})',
@@ -58,6 +100,8 @@ export const minorsEn: typeof minorsEs = {
     resent: 'Link sent on WhatsApp.',
     resendFailed: 'It could not be sent on WhatsApp: {{reason}}. Copy the link and send it yourself.',
     photosHeld: 'Her photos and videos are held until the guardian authorises.',
+    notMinor: 'She is not a minor by her form.',
+    tooMany: 'The link was sent too many times. Wait a few minutes.',
   },
   relationships: { mother: 'Mother', father: 'Father', legal_guardian: 'Legal guardian', other: 'Other' },
   held: {
