@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /** @module cli/main — the `wasap` admin command: createProgram() builds it, run(argv) runs it and returns the exit code. */
 import { Command, CommanderError } from 'commander';
+import { registerAspirant } from './aspirant';
 import { registerBot } from './bot';
 import { registerDeadLetters } from './dead-letters';
 import { registerDoctor } from './doctor';
@@ -31,6 +32,7 @@ export function createProgram(io: CliIO = processIO): Command {
   registerDeadLetters(program, io);
   registerTemplates(program, io);
   registerRequests(program, io);
+  registerAspirant(program, io);
   registerDoctor(program, io);
   // Subcommands inherit exitOverride and output so tests see everything through `io`.
   for (const command of program.commands) {

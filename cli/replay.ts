@@ -9,6 +9,7 @@ import { botSettings } from '../server/config';
 import type { Db } from '../server/db/client';
 import { createScriptCache, PINNED_REF } from '../server/services/bot-scripts';
 import { CLI_READER, recordRead } from '../server/privacy/read-audit';
+import { unlessErased } from '../server/privacy/erase-records';
 import { replayableConversations, replayConversation, type ReplayOptions, type ReplayResult } from '../server/services/replay';
 import { call, viaServerOrDatabase, type AdminApi } from './api';
 import { configFrom } from './context';
@@ -53,7 +54,7 @@ function databaseReplayer(db: Db, options: ReplayOptions): Replayer {
   return {
     conversations: (since) => replayableConversations(db, since),
     async replay(id) {
-      const result = await replayConversation(db, id, options);
+      const result = await unlessErased(db, id, () => replayConversation(db, id, options));
       // The transcript carries what the bot told her: a read of her data, by `cli` (server/privacy/read-audit).
       await recordRead(db, CLI_READER, { action: 'conversation.opened', conversationId: id, details: { via: 'replay' } });
       return result;

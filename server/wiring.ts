@@ -18,6 +18,7 @@ import { createJobRunner, type JobRunner, type QueueHandle } from './jobs/runner
 import { createGuardianLinks, type GuardianLinks } from './privacy/guardian-link';
 import { createReadAudit, type ReadAudit } from './privacy/read-audit';
 import type { EraseOne } from './privacy/retention-run';
+import { eraseAspirant, erasureDeps } from './privacy/erase';
 import { createRetentionQueue } from './jobs/retention';
 import { createTimerQueue } from './jobs/timers';
 import { detectMediaType } from './whatsapp/media-type';
@@ -76,7 +77,7 @@ export interface ServiceOptions {
   bot?: boolean;
   /** Web Push settings for tests: a fake push service on loopback http, smaller limits. */
   push?: PushOptions;
-  /** Tests: how one aspirant is erased for retention, in place of server/privacy/erase. */
+  /** Tests: how one aspirant is erased for retention, in place of server/privacy/erase (the default). */
   retentionErase?: EraseOne;
   /** How often the day's retention run is looked for; 0: only runOnce (tests). */
   retentionPollMs?: number;
@@ -136,7 +137,8 @@ export function buildServices(options: ServiceOptions): Services {
   const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
   const pusher = createPusher({ db: database.db, hub, logger, blobs });
   const reads = createReadAudit({ db: database.db, logger, metrics });
-  const retentionErase = options.retentionErase;
+  const retentionErase: EraseOne =
+    options.retentionErase ?? ((id) => eraseAspirant(erasureDeps(config, database.db, { blobs, conversations }, logger), id, { actor: { label: 'retention' }, reason: 'retention' }));
   const retention = {
     queue: createRetentionQueue(jobs, { db: database.db, logger, settings: config.retention, erase: retentionErase, now: options.now, pollMs: options.retentionPollMs }),
     erase: retentionErase,

@@ -105,12 +105,20 @@ const COUNTS = sql`
          (select count(*) from conversation_events e join conversations c on c.id = e.conversation_id where c.aspirant_id = a.id)::int as "journalEvents"
   from aspirants a`;
 
-type RowCounts = Pick<ErasureReport, 'conversations' | 'messages' | 'media' | 'notes' | 'formSubmissions' | 'consents' | 'guardians' | 'journalEvents'>;
+/** What is held of one person, by count: the rows an erasure deletes. */
+export type RowCounts = Pick<ErasureReport, 'conversations' | 'messages' | 'media' | 'notes' | 'formSubmissions' | 'consents' | 'guardians' | 'journalEvents'>;
+
+/** The counts of what is held of aspirant `aspirantId` (the admin page's summary, `wasap aspirant show`); null when there is none. */
+export async function heldCounts(db: Db | Tx, aspirantId: number): Promise<RowCounts | null> {
+  const [counts] = rowsOf<RowCounts>(await db.execute(sql`${COUNTS} where a.id = ${aspirantId}`));
+  return counts ?? null;
+}
 
 /** Deletes the rows in one transaction; answers the counts and the blob keys it queued. */
 async function eraseRows(deps: ErasureDeps, subject: Subject, options: EraseOptions) {
   return deps.db.transaction(async (tx) => {
-    const [counts] = rowsOf<RowCounts>(await tx.execute(sql`${COUNTS} where a.id = ${subject.id}`));
+    const counts = await heldCounts(tx, subject.id);
+    const conversationIds = rowsOf<{ id: number }>(await tx.execute(sql`select id from conversations where aspirant_id = ${subject.id} order by id`)).map((c) => Number(c.id));
     const media = rowsOf<{ id: number; blob_key: string | null }>(
       await tx.execute(sql`select d.id, d.blob_key from media d join messages m on m.id = d.message_id join conversations c on c.id = m.conversation_id where c.aspirant_id = ${subject.id}`),
     );
@@ -138,8 +146,17 @@ async function eraseRows(deps: ErasureDeps, subject: Subject, options: EraseOpti
         on conflict (identity_hash) do update set opted_out = excluded.opted_out, reason = excluded.reason, erased_at = now()`);
     }
     const result = { counts: counts!, keys, inboundEvents: Number(inbound[0]?.n ?? 0), deadLetters: Number(dead[0]?.n ?? 0), cleared };
-    // In the same transaction: an erasure is never without its entry. Ids and counts only, no personal data.
-    const details = { reason: options.reason, requestId: options.requestId ?? null, ...result.counts, inboundEvents: result.inboundEvents, deadLetters: result.deadLetters, filesQueued: keys.length };
+    // In the same transaction: an erasure is never without its entry. Ids and counts only, no personal data; the
+    // conversation ids let replay and the admin page tell an erased conversation from one that never was (erase-records).
+    const details = {
+      reason: options.reason,
+      requestId: options.requestId ?? null,
+      conversationIds,
+      ...result.counts,
+      inboundEvents: result.inboundEvents,
+      deadLetters: result.deadLetters,
+      filesQueued: keys.length,
+    };
     await tx.execute(sql`insert into audit_log (actor, actor_user_id, action, target_type, target_id, details, ip)
       values (${options.actor.label}, ${options.actor.userId ?? null}, 'aspirant.erased', 'aspirant', ${String(subject.id)}, ${JSON.stringify(details)}::jsonb, ${options.actor.ip ?? null})`);
     return result;

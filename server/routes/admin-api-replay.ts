@@ -11,6 +11,7 @@ import { AppError, BadRequestError } from '../errors';
 import { createScriptCache, PINNED_REF } from '../services/bot-scripts';
 import { replayableConversations, replayConversation, type ReplayOptions } from '../services/replay';
 import { recordRead } from '../privacy/read-audit';
+import { unlessErased } from '../privacy/erase-records';
 import { adminCaller } from './admin-api';
 
 export interface AdminReplayApiDeps {
@@ -47,7 +48,8 @@ export function adminReplayApiRoutes(deps: AdminReplayApiDeps) {
           if (!parsed.ok) throw new AppError('SCRIPT_INVALID', 422, `${name} is not valid:\n${formatProblems(parsed.problems, name)}`);
           script = { ref: name, script: parsed.script };
         }
-        const result = await replayConversation(db, params.id, { scripts, forms: deps.forms, script });
+        // An erased conversation is gone (410), not "not found" (server/privacy/erase-records).
+        const result = await unlessErased(db, params.id, () => replayConversation(db, params.id, { scripts, forms: deps.forms, script }));
         // The transcript carries what the bot told her (her name among it): a read of her data (server/privacy/read-audit).
         await recordRead(db, { id: null, email: caller.label }, { action: 'conversation.opened', conversationId: params.id, details: { via: 'replay' } });
         return result;
