@@ -11,6 +11,7 @@ import { processIO, type CliIO } from './io';
 import { registerMigrate } from './migrate';
 import { registerReplay } from './replay';
 import { registerRequests } from './requests';
+import { registerRetention } from './retention';
 import { registerServe } from './serve';
 import { registerTemplates } from './templates';
 import { registerToken } from './token';
@@ -33,6 +34,7 @@ export function createProgram(io: CliIO = processIO): Command {
   registerTemplates(program, io);
   registerRequests(program, io);
   registerAspirant(program, io);
+  registerRetention(program, io);
   registerDoctor(program, io);
   // Subcommands inherit exitOverride and output so tests see everything through `io`.
   for (const command of program.commands) {

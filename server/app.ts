@@ -13,6 +13,7 @@ import { adminReplayApiRoutes } from './routes/admin-api-replay';
 import { adminTemplatesApiRoutes } from './routes/admin-api-templates';
 import { adminRequestsApiRoutes } from './routes/admin-api-requests';
 import { adminAspirantsApiRoutes } from './routes/admin-api-aspirants';
+import { adminRetentionApiRoutes } from './routes/admin-api-retention';
 import { adminCannedRoutes } from './routes/admin-canned';
 import { adminUsersRoutes } from './routes/admin-users';
 import { assetRoutes } from './routes/assets';
@@ -82,7 +83,8 @@ export function createApp(deps: AppDeps) {
     .use(adminReplayApiRoutes({ db: deps.database.db, forms: botSettings(config), localAdminToken: deps.localAdmin?.token }))
     .use(adminTemplatesApiRoutes({ db: deps.database.db, provider: services.provider, fallback: config.templates, localAdminToken: deps.localAdmin?.token }))
     .use(adminRequestsApiRoutes({ db: deps.database.db, localAdminToken: deps.localAdmin?.token, now: deps.now }))
-    .use(adminAspirantsApiRoutes({ config, db: deps.database.db, logger: deps.logger, services, localAdminToken: deps.localAdmin?.token, now: deps.now }));
+    .use(adminAspirantsApiRoutes({ config, db: deps.database.db, logger: deps.logger, services, localAdminToken: deps.localAdmin?.token, now: deps.now }))
+    .use(adminRetentionApiRoutes({ db: deps.database.db, logger: deps.logger, settings: config.retention, erase: services.retention.erase, localAdminToken: deps.localAdmin?.token, now: deps.now }));
   if (deps.localAdmin) app.use(localAdminProofRoutes(deps.localAdmin));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
