@@ -196,9 +196,11 @@ export function formRoutes(deps: FormRouteDeps) {
     )
     .get(
       '/privacy',
-      function privacy({ query, request }) {
+      async function privacy({ query, request }) {
         const locale = pickLocale(query.lang, null, request.headers.get('accept-language'));
-        return page(PrivacyPage({ locale, agencyName, whatsappNumber: deps.whatsappNumber }));
+        // The version in force: the one an accepted form records in the consent ledger.
+        const notice = await currentNotice(db, locale);
+        return page(PrivacyPage({ locale, agencyName, whatsappNumber: deps.whatsappNumber, notice }));
       },
       { query: langQuery },
     )
