@@ -14,9 +14,11 @@ import { clientIp, page, readForm } from '../forms/http';
 import { pickLocale } from '../forms/i18n';
 import { verifyFormToken } from '../forms/link';
 import { createRateLimiter, type RateDecision, type RateLimit } from '../forms/rate-limit';
+import { minorState } from '../forms/validate-minor';
 import { formDataInput, initialValues, isFormField, validateForm, type FormErrors, type FormValues } from '../forms/validate';
 import type { ConversationSystem } from '../conversations/system';
 import type { GuardianLinks } from '../privacy/guardian-link';
+import { bogotaDay } from '../privacy/deadlines';
 import { currentNotice } from '../privacy/notices';
 import { formWebhookRoutes } from './form-webhook';
 import { noticeVersionResponse } from './privacy/notice-version';
@@ -97,7 +99,20 @@ export function formRoutes(deps: FormRouteDeps) {
   }
 
   function formPage(token: string, locale: Locale, values: FormValues, errors: FormErrors, status = 200): Promise<Response> {
-    const props = { s: strings(locale), agencyName, action: `/f/${token}`, values, errors, privacyUrl: config.privacyPolicyUrl, nonce: crypto.randomUUID() };
+    // Her age by the date already typed: the guardian block is shown or left out at once, without asking the server again.
+    const at = now();
+    const minor = minorState(values.birthDate, at);
+    const props = {
+      s: strings(locale),
+      agencyName,
+      action: `/f/${token}`,
+      values,
+      errors,
+      privacyUrl: config.privacyPolicyUrl,
+      nonce: crypto.randomUUID(),
+      today: bogotaDay(new Date(at)),
+      ...(minor === undefined ? {} : { minor }),
+    };
     return page(FormPage(props), status);
   }
 
@@ -182,11 +197,13 @@ export function formRoutes(deps: FormRouteDeps) {
     )
     .get(
       '/privacy',
-      function privacy({ query, request }) {
+      async function privacy({ query, request }) {
         const locale = pickLocale(query.lang, null, request.headers.get('accept-language'));
         // ?version=N: that version as published (server/routes/privacy/notice-version); 404 for one that never was.
         if (query.version !== undefined) return noticeVersionResponse(db, query.version, locale, agencyName);
-        return page(PrivacyPage({ locale, agencyName, whatsappNumber: deps.whatsappNumber }));
+        // The version in force: the one an accepted form records in the consent ledger.
+        const notice = await currentNotice(db, locale);
+        return page(PrivacyPage({ locale, agencyName, whatsappNumber: deps.whatsappNumber, notice }));
       },
       { query: t.Object({ lang: t.Optional(t.String()), version: t.Optional(t.String({ maxLength: 12 })) }) },
     )

@@ -59,6 +59,12 @@ describe('form submissions write the consent ledger', () => {
 
     // A new notice, then a submission that keeps photos and unticks children and measurements.
     const v2 = await publishNotice(t.database.db, { es: { title: 'Aviso v2', body: 'Texto nuevo del aviso.' }, author: 'cli' });
+    // /privacy, which the form links, shows the version the next rows point to.
+    const shown = await (await t.request('/privacy?lang=es')).text();
+    expect(shown).toContain('<h1>Aviso v2</h1>');
+    expect(shown).toContain('Versión 2');
+    expect(shown).toContain('<p>Texto nuevo del aviso.</p>');
+    expect(shown).toContain('href="/privacy/request?lang=es"');
     await t.services.conversations.registry.ask(aspirant.whatsappId, () => null);
     const again = { ...REQUIRED_ONLY_FORM, consentPhotos: 'yes', locale: 'es', nonce: crypto.randomUUID() };
     expect((await post(path, again, '198.51.100.4')).status).toBe(303);

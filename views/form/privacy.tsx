@@ -1,4 +1,8 @@
-/** @module views/form/privacy — a short generic privacy notice (Colombia's Law 1581), used when PRIVACY_POLICY_URL is unset. */
+/**
+ * @module views/form/privacy — the privacy notice page (/privacy; Colombia's Law 1581 Art. 12, Decree 1377 Arts. 13–15),
+ * linked from the form when PRIVACY_POLICY_URL is unset: the version in force (server/privacy/notices), so the text she
+ * reads is the one whose version and sha256 the consent ledger records. NOTICES is version 1's wording as view strings.
+ */
 import type { Locale } from '../../actors/vocabulary';
 import { attr, FormShell } from './shell';
 import { RightsLink } from '../privacy/requests-public';
@@ -8,6 +12,8 @@ export interface PrivacyPageProps {
   agencyName: string;
   /** The agency's WhatsApp number (E.164), when known. */
   whatsappNumber?: string;
+  /** The notice in force: plain text, blank lines between paragraphs, `# ` starts a heading, `{agencyName}` filled here. */
+  notice: { version: number; title: string; body: string };
 }
 
 export interface Notice {
@@ -16,6 +22,8 @@ export interface Notice {
   intro: (agency: string) => string;
   sections: { heading: string; body: string[] }[];
   contact: (number?: string) => string;
+  /** "Version N", under the title: the number a consent points to. */
+  version: (n: number) => string;
 }
 
 export const NOTICES: Record<Locale, Notice> = {
@@ -47,6 +55,7 @@ export const NOTICES: Record<Locale, Notice> = {
     ],
     contact: (number) =>
       number ? `Para ejercer tus derechos, escríbenos por WhatsApp al ${number}.` : 'Para ejercer tus derechos, escríbenos por WhatsApp al mismo número con el que has hablado con nosotros.',
+    version: (n) => `Versión ${n}`,
   },
   en: {
     title: 'Privacy notice',
@@ -75,35 +84,43 @@ export const NOTICES: Record<Locale, Notice> = {
       },
     ],
     contact: (number) => (number ? `To exercise your rights, write to us on WhatsApp at ${number}.` : 'To exercise your rights, write to us on WhatsApp at the same number you have been talking to.'),
+    version: (n) => `Version ${n}`,
   },
 };
 
-export function PrivacyPage({ locale, agencyName, whatsappNumber }: PrivacyPageProps) {
+/** The notice's text as blocks: `# ` lines are headings, other blocks paragraphs (line breaks inside kept as spaces). */
+function blocks(body: string): { heading: boolean; text: string }[] {
+  return body
+    .split(/\n\s*\n/)
+    .map((block) => block.trim().replace(/\s*\n\s*/g, ' '))
+    .filter(Boolean)
+    .map((block) => (block.startsWith('# ') ? { heading: true, text: block.slice(2).trim() } : { heading: false, text: block }));
+}
+
+export function PrivacyPage({ locale, agencyName, whatsappNumber, notice }: PrivacyPageProps) {
   const n = NOTICES[locale];
   const other = locale === 'es' ? 'en' : 'es';
+  const fill = (text: string) => text.replaceAll('{agencyName}', agencyName);
   return (
-    <FormShell title={`${n.title} — ${agencyName}`} lang={locale} agencyName={agencyName}>
+    <FormShell title={`${fill(notice.title)} — ${agencyName}`} lang={locale} agencyName={agencyName}>
       <div class="lang-switch">
         <a href={attr(`/privacy?lang=${other}`)} hreflang={other} lang={other} safe>
           {n.switchLabel}
         </a>
       </div>
       <article class="prose">
-        <h1 safe>{n.title}</h1>
-        <p class="lead" safe>
-          {n.intro(agencyName)}
+        <h1 safe>{fill(notice.title)}</h1>
+        <p class="note" safe>
+          {n.version(notice.version)}
         </p>
-        {n.sections.map((section) => (
-          <section>
-            <h2 safe>{section.heading}</h2>
-            {section.body.map((paragraph) => (
-              <p safe>{paragraph}</p>
-            ))}
-          </section>
-        ))}
-        <p class="action" safe>
-          {n.contact(whatsappNumber)}
-        </p>
+        {blocks(fill(notice.body)).map((block) => (block.heading ? <h2 safe>{block.text}</h2> : <p safe>{block.text}</p>))}
+        {whatsappNumber ? (
+          <p class="action" safe>
+            {n.contact(whatsappNumber)}
+          </p>
+        ) : (
+          ''
+        )}
         <RightsLink locale={locale} />
       </article>
     </FormShell>
