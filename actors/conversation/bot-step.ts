@@ -4,7 +4,7 @@ import type { BotScript } from '../bot/script';
 import { firstCharacters } from './characters';
 import { windowOpen } from './rules';
 import type { ConversationState, Effect } from './types';
-import type { DataSubjectRight } from '../vocabulary';
+import type { DataSubjectRight, Locale } from '../vocabulary';
 
 /** What decide() needs from outside to run the bot, resolved by the shell before the call (so decide stays pure). */
 export interface BotContext {
@@ -15,10 +15,11 @@ export interface BotContext {
   /** The agency's name as configured now (AGENCY_NAME): the bot's {agencyName}. */
   agencyName: string;
   /**
-   * The privacy notice in force now (Decree 1377 Art. 13): its version and public address. Absent: none published,
-   * or not tracked (tests, replays of old data) — no message links one.
+   * The privacy notice in force now (Decree 1377 Art. 13): its version, public address, and the line that links it
+   * in each language (the URL in it), which ./notice-link adds to her next message when she authorised an older one.
+   * Absent: not tracked (tests, replays of old data) — no message links one.
    */
-  notice?: { version: number; url: string };
+  notice?: { version: number; url: string; text: Record<Locale, string> };
   /**
    * The legal terms of a request received at `receivedAt` (epoch ms): server/privacy/deadlines `termsFor`, passed in
    * because the actors import no server code. Absent: the bot opens no data-subject requests.

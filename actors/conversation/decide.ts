@@ -5,6 +5,7 @@ import { charCount, fitsInOneMessage, MAX_BODY_CHARS } from './body-limit';
 import { botStep, scriptMessage, type BotContext } from './bot-step';
 import { inboundMessage, inboundParts } from './inbound-message';
 import { languageOf } from './language';
+import { noticeFacts, withNoticeLink } from './notice-link';
 import { DEFAULT_OPT_NOTICES, optNoticeFor, type OptNotice } from './opt-notice';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
 import type {
@@ -246,8 +247,10 @@ function onSendFailed(state: ConversationState, event: OutboxFailed): Decision {
 function onForm(state: ConversationState, event: FormSubmitted, bot: BotContext | undefined, now: number): Decision {
   const { profile } = event;
   const facts = { ...state.facts, locale: profile.locale, firstName: profile.firstName, hasKids: profile.hasKids, formSubmitted: true };
+  // Her form records her authorisation on the notice in force (server/privacy/consents): nothing older to link.
+  const notice = bot?.notice ? { ...noticeFacts(state), consentedVersion: bot.notice.version } : state.notice;
   const decision: Decision = {
-    state: { ...state, facts },
+    state: { ...state, facts, ...(notice ? { notice } : {}) },
     effects: [
       { type: 'aspirant.profile', profile, at: event.submittedAt },
       { type: 'inbound.processed', eventId: event.eventId },
@@ -269,9 +272,14 @@ function onGuardian(state: ConversationState, event: GuardianDecision, bot: BotC
 
 /**
  * The conversation's transition: what `event` does to `state` at `now` (epoch ms), with the bot's step when a
- * script is given. Pure — executes nothing, throws nothing for a valid event; `reply` is set for a recruiter's reply.
+ * script is given, and the link to a newer privacy notice on the first message it sends her when one is owed
+ * (./notice-link). Pure — executes nothing, throws nothing for a valid event; `reply` is set for a recruiter's reply.
  */
 export function decide(state: ConversationState, event: ConversationEvent, now: number, bot?: BotContext): Decision {
+  return withNoticeLink(transition(state, event, now, bot), bot?.notice);
+}
+
+function transition(state: ConversationState, event: ConversationEvent, now: number, bot: BotContext | undefined): Decision {
   switch (event.type) {
     case 'inbound.received':
       return onInbound(state, event, bot, now);
