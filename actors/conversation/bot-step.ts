@@ -15,10 +15,11 @@ export interface BotContext {
   /** The agency's name as configured now (AGENCY_NAME): the bot's {agencyName}. */
   agencyName: string;
   /**
-   * The privacy notice in force now (Decree 1377 Art. 13): its version and public address. Absent: none published,
-   * or not tracked (tests, replays of old data) — no message links one.
+   * The privacy notice in force now (Decree 1377 Art. 13): its version, public address, and the line that links it
+   * in each language (the URL in it), which ./notice-link adds to her next message when she authorised an older one.
+   * Absent: not tracked (tests, replays of old data) — no message links one.
    */
-  notice?: { version: number; url: string };
+  notice?: { version: number; url: string; text: Record<Locale, string> };
   /**
    * The legal terms of a request received at `receivedAt` (epoch ms): server/privacy/deadlines `termsFor`, passed in
    * because the actors import no server code. Absent: the bot opens no data-subject requests.

@@ -5,6 +5,7 @@ import { charCount, fitsInOneMessage, MAX_BODY_CHARS } from './body-limit';
 import { botStep, scriptMessage, type BotContext } from './bot-step';
 import { inboundMessage, inboundParts } from './inbound-message';
 import { languageOf } from './language';
+import { noticeFacts, withNoticeLink } from './notice-link';
 import { DEFAULT_OPT_NOTICES, optNoticeFor, type OptNotice } from './opt-notice';
 import { isOptIn, isOptOut, preview, windowClosesAt, windowOpen } from './rules';
 import type {
@@ -247,8 +248,10 @@ function onForm(state: ConversationState, event: FormSubmitted, bot: BotContext 
   const { profile } = event;
   // Her age by this form: a minor waits for her guardian (Decree 1377 Art. 12); a later form as an adult is her own.
   const facts = { ...state.facts, locale: profile.locale, firstName: profile.firstName, hasKids: profile.hasKids, formSubmitted: true, minor: profile.minor === true };
+  // Her form records her authorisation on the notice in force (server/privacy/consents): nothing older to link.
+  const notice = bot?.notice ? { ...noticeFacts(state), consentedVersion: bot.notice.version } : state.notice;
   const decision: Decision = {
-    state: { ...state, facts },
+    state: { ...state, facts, ...(notice ? { notice } : {}) },
     effects: [
       { type: 'aspirant.profile', profile, at: event.submittedAt },
       { type: 'inbound.processed', eventId: event.eventId },
@@ -270,9 +273,14 @@ function onGuardian(state: ConversationState, event: GuardianDecision, bot: BotC
 
 /**
  * The conversation's transition: what `event` does to `state` at `now` (epoch ms), with the bot's step when a
- * script is given. Pure — executes nothing, throws nothing for a valid event; `reply` is set for a recruiter's reply.
+ * script is given, and the link to a newer privacy notice on the first message it sends her when one is owed
+ * (./notice-link). Pure — executes nothing, throws nothing for a valid event; `reply` is set for a recruiter's reply.
  */
 export function decide(state: ConversationState, event: ConversationEvent, now: number, bot?: BotContext): Decision {
+  return withNoticeLink(transition(state, event, now, bot), bot?.notice);
+}
+
+function transition(state: ConversationState, event: ConversationEvent, now: number, bot: BotContext | undefined): Decision {
   switch (event.type) {
     case 'inbound.received':
       return onInbound(state, event, bot, now);

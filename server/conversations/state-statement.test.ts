@@ -48,6 +48,8 @@ describe.each(drivers)('state statement (%s)', (driver) => {
       optedOut: true,
       botPaused: true,
       assigneeId: user!.id,
+      // No authorisation recorded: no notice is owed to her.
+      notice: { consentedVersion: null, linkedVersion: null },
     });
     expect(withoutConversation).toMatchObject({ key: '+573004445566', aspirantId: cami!.id, conversationId: null, status: 'new', waitingSince: null, optedOut: false, botPaused: false, bot: null });
     expect(withoutConversation!.facts).toEqual({ locale: 'es', firstName: undefined, whatsappName: 'Cami', hasKids: undefined, formSubmitted: false });

@@ -28,7 +28,13 @@ interface StateRow {
   bot_state: ConversationState['bot'] | string | null;
   bot_script: string | null;
   assignee_id: number | null;
+  /** The notice version of her latest `treatment` decision when it is an authorisation (actors NoticeFacts). */
+  consented_version: number | string | null;
+  /** The newest notice version a message of ours linked (messages.extra.noticeVersion); read only when one may be owed. */
+  linked_version: number | string | null;
 }
+
+const versionOf = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
 function stateOf(key: string, row: StateRow | undefined): ConversationState {
   if (!row || row.aspirant_id === null) return initialState(key);
@@ -52,6 +58,7 @@ function stateOf(key: string, row: StateRow | undefined): ConversationState {
     optedOut: row.opted_out === true,
     botPaused: row.bot_paused ?? false,
     assigneeId: row.assignee_id ?? null,
+    notice: { consentedVersion: versionOf(row.consented_version), linkedVersion: versionOf(row.linked_version) },
   };
 }
 
@@ -72,8 +79,17 @@ export function loadStatesQuery(keys: string[]): SQL {
     select k.ord, a.id as aspirant_id, a.whatsapp_name, a.first_name, a.has_kids, a.locale,
            a.form_submitted_at is not null as form_submitted, a.opted_out_at is not null as opted_out,
            c.id as conversation_id, c.status, floor(extract(epoch from c.last_inbound_at) * 1000)::float8 as last_inbound_ms,
-           floor(extract(epoch from c.waiting_since) * 1000)::float8 as waiting_since_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id
-    from k join a on a.whatsapp_id = k.key left join c on c.aspirant_id = a.id`;
+           floor(extract(epoch from c.waiting_since) * 1000)::float8 as waiting_since_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id,
+           cv.version as consented_version,
+           -- Her messages are read only when a newer notice than hers is in force (rare), by the history index.
+           case when cv.version < (select max(version) from privacy_notices) then
+             (select max((m.extra ->> 'noticeVersion')::int) from messages m where m.conversation_id = c.id and m.extra ->> 'noticeVersion' is not null)
+           end as linked_version
+    from k join a on a.whatsapp_id = k.key left join c on c.aspirant_id = a.id
+    left join lateral (
+      select case when x.decision = 'authorisation' then x.notice_version end as version
+      from consents x where x.aspirant_id = a.id and x.scope = 'treatment' order by x.at desc, x.id desc limit 1
+    ) cv on true`;
 }
 
 /**

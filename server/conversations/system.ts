@@ -17,6 +17,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { DEFAULT_SCRIPT_NAME, ScriptNotFoundError, type ScriptCache } from '../services/bot-scripts';
 import { maskPhone } from '../whatsapp/phone';
+import { createNoticeInForce } from '../privacy/notice-link';
 import { createErasureGuard } from '../privacy/erasure-guard';
 import { botRequestTerms } from '../privacy/requests-bot';
 import { rememberingOptOuts } from '../privacy/erased-subjects';
@@ -64,15 +65,18 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   const store = options.privacy ? rememberingOptOuts(plainStore, db, options.privacy.secret) : plainStore;
   const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
 
+  const noticeInForce = options.forms ? createNoticeInForce(db, options.forms.publicUrl, { now: options.now }) : undefined;
+
   /** The pinned script, or the active default one for a conversation that has none yet. */
   async function botContext(state: ConversationState): Promise<BotContext | undefined> {
     const { forms, scripts } = options;
     if (!forms || !scripts) return undefined;
     const sign = (aspirantId: number, at: number) => formLink(forms.publicUrl, createFormToken(forms.secret, aspirantId, at, forms.ttlMs));
+    const notice = await noticeInForce?.();
     try {
-      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign, agencyName: forms.agencyName, requestTerms: botRequestTerms };
+      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign, agencyName: forms.agencyName, requestTerms: botRequestTerms, notice };
     } catch (error) {
-      if (error instanceof ScriptNotFoundError) return { formLink: sign, agencyName: forms.agencyName };
+      if (error instanceof ScriptNotFoundError) return { formLink: sign, agencyName: forms.agencyName, notice };
       throw error;
     }
   }
