@@ -10,6 +10,8 @@ import { consents, guardians } from '../../server/db/schema';
 import { photosHeld } from '../../server/privacy/minor-photos';
 import { createScriptCache } from '../../server/services/bot-scripts';
 import { replayConversation } from '../../server/services/replay';
+import { loadStates } from '../../server/conversations/state-statement';
+import { insertUser } from '../../server/db/queries/users';
 import { testApp, type TestApp } from '../support/app';
 import { inbound } from '../support/bot';
 import { botKeys, GUARDIAN_DOCUMENT, guardianPath, minorWhoFilledTheForm, postForm, statusOf } from './minors-support';
@@ -61,6 +63,8 @@ describe('a minor and her guardian', () => {
     expect(await botKeys(t, conversation.id)).toEqual(['welcome', 'guardian_pending', 'guardian_authorised']);
     expect(await statusOf(t, conversation.id)).toBe('pending_photo');
     expect(await photosHeld(t.database.db, conversation.id)).toBe(false);
+    // An actor loaded again from the database knows it too.
+    expect((await loadStates(t.database.db, [number]))[0]!.facts).toMatchObject({ minor: true, guardianAuthorised: true });
     const ledger = await t.database.db.select().from(consents).where(eq(consents.guardianId, guardian.id));
     expect(ledger.map((row) => [row.scope, row.grantedBy, row.channel, row.userAgent]).sort()).toEqual([
       ['photos', 'guardian', 'guardian_link', 'GuardianPhone/1.0'],
@@ -116,5 +120,17 @@ describe('a minor and her guardian', () => {
     expect((await postForm(t, good, { decision: 'authorised' })).status).toBe(400);
     expect((await postForm(t, good, { documentNumber: GUARDIAN_DOCUMENT })).status).toBe(400);
     expect((await t.database.db.select().from(guardians).where(eq(guardians.id, guardian.id)))[0]).toMatchObject({ authorisedAt: null, declinedAt: null });
+  });
+
+  test('while a recruiter has her conversation the bot waits; resumed after the authorisation, it asks for the photo', async () => {
+    const { conversation, guardian, number } = await minorWhoFilledTheForm(t, '+573001230004');
+    const recruiter = await insertUser(t.database.db, { email: 'rita@agency.co', name: 'Rita', role: 'recruiter', passwordHash: 'x' });
+    expect(await t.services.conversations.reply(number, { userId: recruiter.id, body: 'Hola Sofía, ya hablamos con tu mamá.' })).toMatchObject({ ok: true });
+    await postForm(t, guardianPath(t, guardian.id), { decision: 'authorised', documentNumber: GUARDIAN_DOCUMENT });
+    await t.services.conversations.registry.ask(number, () => null);
+    expect(await botKeys(t, conversation.id)).toEqual(['welcome', 'guardian_pending']);
+    expect((await loadStates(t.database.db, [number]))[0]!.facts).toMatchObject({ minor: true, guardianAuthorised: true });
+    await t.services.conversations.resumeBot(number, recruiter.id);
+    expect(await botKeys(t, conversation.id)).toEqual(['welcome', 'guardian_pending', 'guardian_authorised']);
   });
 });
