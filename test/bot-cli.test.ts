@@ -27,7 +27,7 @@ describe('wasap bot', () => {
     const bad = await wasap(['bot', 'validate', broken], { WASAP_DATA_DIR: dir.path });
     expect(bad.code).toBe(1);
     const line = SCRIPT.split('\n').findIndex((l) => l.includes('- send: photo_request')) + 1;
-    expect(bad.err).toMatch(new RegExp(`broken\\.yaml:${line}:\\d+ steps\\.awaiting_form\\.on\\.form\\.submitted\\[0\\]\\.actions\\[1\\]\\.send: unknown message 'photo_requets'`));
+    expect(bad.err).toMatch(new RegExp(`broken\\.yaml:${line}:\\d+ steps\\.awaiting_form\\.on\\.form\\.submitted\\[1\\]\\.actions\\[1\\]\\.send: unknown message 'photo_requets'`));
     const good = join(dir.path, 'good.yaml');
     writeFileSync(good, SCRIPT);
     expect(await wasap(['bot', 'validate', good], { WASAP_DATA_DIR: dir.path })).toMatchObject({ code: 0, out: `${good}: ok (intake)\n` });

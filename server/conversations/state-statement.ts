@@ -18,6 +18,9 @@ interface StateRow {
   has_kids: boolean | null;
   locale: string | null;
   form_submitted: boolean | null;
+  /** Under 18 on the Bogotá day of her latest form, and whether her newest guardian authorised (Decree 1377 Art. 12). */
+  minor: boolean | null;
+  guardian_authorised: boolean | null;
   opted_out: boolean | null;
   conversation_id: number | null;
   status: ConversationState['status'] | null;
@@ -51,6 +54,7 @@ function stateOf(key: string, row: StateRow | undefined): ConversationState {
       whatsappName: row.whatsapp_name ?? undefined,
       hasKids: row.has_kids ?? undefined,
       formSubmitted: row.form_submitted === true,
+      ...(row.minor ? { minor: true, guardianAuthorised: row.guardian_authorised === true } : {}),
     },
     status: row.status ?? 'new',
     lastInboundAt: row.last_inbound_ms === null ? null : Number(row.last_inbound_ms),
@@ -78,6 +82,8 @@ export function loadStatesQuery(keys: string[]): SQL {
     )
     select k.ord, a.id as aspirant_id, a.whatsapp_name, a.first_name, a.has_kids, a.locale,
            a.form_submitted_at is not null as form_submitted, a.opted_out_at is not null as opted_out,
+           a.birth_date > ((a.form_submitted_at at time zone 'America/Bogota')::date - interval '18 years')::date as minor,
+           (select g.authorised_at is not null from guardians g where g.aspirant_id = a.id order by g.created_at desc, g.id desc limit 1) as guardian_authorised,
            c.id as conversation_id, c.status, floor(extract(epoch from c.last_inbound_at) * 1000)::float8 as last_inbound_ms,
            floor(extract(epoch from c.waiting_since) * 1000)::float8 as waiting_since_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id,
            cv.version as consented_version,

@@ -57,7 +57,7 @@ export const minorsEs = {
     back: 'Volver a la bandeja',
   },
   auditActions: { 'guardian.link_sent': 'Reenvió el enlace de autorización al acudiente' } as Record<string, string>,
-  auditTargets: {} as Record<string, string>,
+  auditTargets: { guardian: 'Acudiente' } as Record<string, string>,
 };
 
 export const minorsEn: typeof minorsEs = {
@@ -114,5 +114,5 @@ export const minorsEn: typeof minorsEs = {
     back: 'Back to the inbox',
   },
   auditActions: { 'guardian.link_sent': 'Sent the authorisation link to the guardian again' },
-  auditTargets: {},
+  auditTargets: { guardian: 'Guardian' },
 };
