@@ -55,7 +55,8 @@ function printSummary(io: CliIO, s: AspirantSummary): void {
     ['phone', s.phone ?? '-'],
     ['whatsapp id', s.whatsappId],
     ['e-mail', s.email ?? '-'],
-    ['since', s.createdAt.slice(0, 16).replace('T', ' ')],
+    // Eden hands ISO 8601 strings back as Dates.
+    ['since', new Date(s.createdAt).toISOString().slice(0, 16).replace('T', ' ')],
     ['opted out', s.optedOut ? 'yes' : 'no'],
     ...COUNT_LABELS.map(([key, label]) => [label, String(s.counts[key])]),
   ];

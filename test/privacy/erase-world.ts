@@ -41,6 +41,7 @@ export interface World extends AsyncDisposable {
   conversationId: number;
   bystanderId: number;
   admin: { id: number; cookie: string; csrf: string };
+  recruiter: { id: number; cookie: string; csrf: string };
   token: string;
   /** Her files' blob keys, and the bystander's. */
   herKeys: string[];
@@ -64,6 +65,9 @@ export async function buildWorld(driver: Driver, blobs?: BlobStore): Promise<Wor
   const [admin, rita] = people as [World['admin'], World['admin']];
   const mediaUrl = `${fake.url}/2010-04-01/Accounts/${fake.accountSid}/Messages/MM${'0'.repeat(32)}/Media/ME${'0'.repeat(32)}`;
   const sids = await postEveryKind(t, fake, PHONE, mediaUrl);
+  // The downloads (404 from the fake) end first, so they never overwrite the files stored below.
+  await t.services.media.idle();
+  await t.services.conversations.registry.ask(PHONE, () => null);
   const [her] = await db.select().from(aspirants).where(eq(aspirants.whatsappId, PHONE));
   const [conv] = await db.select().from(conversations).where(eq(conversations.aspirantId, her!.id));
   const ids = [await storeFile(t, sids.photo, PNG, 'image/png'), await storeFile(t, sids.voiceNote, wav(0.1), 'audio/ogg'), await storeFile(t, sids.documentWithCaption, PDF, 'application/pdf')];
@@ -105,6 +109,7 @@ export async function buildWorld(driver: Driver, blobs?: BlobStore): Promise<Wor
     conversationId: conv!.id,
     bystanderId: other.id,
     admin,
+    recruiter: rita,
     token,
     herKeys,
     bystanderKey: kept.key,
