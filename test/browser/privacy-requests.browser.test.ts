@@ -1,0 +1,94 @@
+/**
+ * @module test/browser/privacy-requests.browser.test — an admin handles a data-subject request from the queue to done,
+ * in real Chromium (Law 1581 Arts. 14–15): Valentina writes through the simulator's webhook, opens her form link and
+ * asks, on /privacy/request (phone-sized), to correct her data (a claim); the admin sees it in /admin/privacy/requests
+ * with its due day, opens it, tags it "reclamo en trámite", extends it with a reason, closes it with an answer — it
+ * leaves the open queue and shows as done — and Valentina's simulated phone shows the extension and the answer.
+ */
+import { describe, expect, test } from 'bun:test';
+import { eq } from 'drizzle-orm';
+import { dataSubjectRequests, users } from '../../server/db/schema';
+import { addUser } from '../../server/services/users';
+import { translator } from '../../views/i18n';
+import { dayLabel } from '../../views/privacy/requests-badges';
+import { testApp } from '../support/app';
+import { browserAvailable, launchBrowser, screenshotPath, signInThroughPage } from '../support/browser';
+import { aspirantWhoWrote, formPathFor } from '../support/form';
+import { listen } from '../support/listen';
+
+const PASSWORD = 'una clave larga de prueba';
+const NUMBER = '+573105550999';
+const ANSWER = 'Corregimos tu ciudad a Medellín.';
+const REASON = 'revisamos tus documentos con el área legal';
+
+describe.skipIf(!browserAvailable)('data-subject requests (Chromium)', () => {
+  test('an admin handles a request from the queue to done; she is told on WhatsApp', async () => {
+    await using t = await testApp('pglite');
+    await using server = listen(t);
+    await using browser = await launchBrowser();
+    const { db } = t.database;
+
+    // She writes on WhatsApp (the simulator's webhook path); the bot answers with her form link.
+    const aspirant = await aspirantWhoWrote(t, NUMBER);
+    await t.services.outbox.idle();
+    const { path } = await formPathFor(t, aspirant);
+    const phone = await browser.newContext({ locale: 'es-CO', viewport: { width: 390, height: 844 }, isMobile: true });
+    const her = await phone.newPage();
+    await her.goto(`${server.url}${path}`);
+    await Promise.all([her.waitForURL(/\/privacy\/request\?/), her.getByRole('link', { name: 'Conocer, corregir o borrar tus datos' }).click()]);
+    await her.getByLabel('Actualizar o corregir mis datos').check();
+    await her.getByLabel('Cuéntanos (opcional)').fill('Mi ciudad es Medellín, no Bogotá.');
+    await her.getByRole('button', { name: 'Enviar solicitud' }).click();
+    await her.getByText('Recibimos tu solicitud.').waitFor();
+    const [request] = await db.select().from(dataSubjectRequests).where(eq(dataSubjectRequests.aspirantId, aspirant.id));
+    expect(request).toMatchObject({ right: 'rectification', category: 'claim', channel: 'form', status: 'received' });
+    const id = request!.id;
+
+    // The admin's queue: the request with its due day and the day the claim must be tagged by.
+    await addUser(db, { label: 'test' }, { email: 'ana@agency.co', name: 'Ana', role: 'admin', password: PASSWORD });
+    const [admin] = await db.select({ locale: users.locale, timeZone: users.timeZone }).from(users).where(eq(users.email, 'ana@agency.co'));
+    const i18n = translator(admin!.locale, admin!.timeZone);
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signInThroughPage(page, server.url, 'ana@agency.co', PASSWORD);
+    await page.goto(`${server.url}/admin/privacy/requests`);
+    const row = page.locator(`#request-${id}`);
+    await expect(row.textContent()).resolves.toContain(dayLabel(i18n, request!.dueOn));
+    expect(await row.textContent()).toContain('días hábiles');
+    expect(await row.textContent()).toContain(`Etiquetar 'reclamo en trámite' antes del ${dayLabel(i18n, request!.tagDueOn!)}`);
+    await page.screenshot({ path: screenshotPath('privacy-requests-queue') });
+
+    // Open it; tag it; extend it with a reason she is told.
+    await Promise.all([page.waitForURL(new RegExp(`/admin/privacy/requests/${id}$`)), row.getByRole('link', { name: 'Actualizar o rectificar' }).click()]);
+    expect(await page.locator('.request-words').textContent()).toBe('Mi ciudad es Medellín, no Bogotá.');
+    await Promise.all([page.waitForURL(/done=tagged/), page.getByRole('button', { name: "Etiquetar 'reclamo en trámite'" }).click()]);
+    expect(await page.getByRole('status').textContent()).toContain('Solicitud marcada en trámite.');
+    expect(await page.locator('.request-facts').textContent()).toContain('En trámite desde el');
+    await page.getByLabel('Motivo (se le envía)').fill(REASON);
+    await Promise.all([page.waitForURL(/done=extended/), page.getByRole('button', { name: 'Prorrogar el plazo' }).click()]);
+    const extended = (await db.select().from(dataSubjectRequests).where(eq(dataSubjectRequests.id, id)))[0]!;
+    expect(await page.getByRole('status').textContent()).toBe(`Plazo prorrogado hasta el ${dayLabel(i18n, extended.extendedDueOn!)}. Se le avisó por WhatsApp.`);
+    await page.screenshot({ path: screenshotPath('privacy-request-detail'), fullPage: true });
+
+    // Close it as done with the answer she is sent.
+    await page.getByLabel('Respuesta (se le envía por WhatsApp)').fill(ANSWER);
+    await Promise.all([page.waitForURL(/done=resolved/), page.getByRole('button', { name: 'Cerrar la solicitud' }).click()]);
+    expect(await page.getByRole('status').textContent()).toBe('Solicitud cerrada. Se le avisó por WhatsApp.');
+    expect(await page.getByRole('button', { name: 'Cerrar la solicitud' }).count()).toBe(0);
+
+    // It has left the open queue and shows as done among the closed ones.
+    await page.goto(`${server.url}/admin/privacy/requests`);
+    expect(await page.locator(`#request-${id}`).count()).toBe(0);
+    await Promise.all([page.waitForURL(/show=closed/), page.getByRole('link', { name: 'Cerradas' }).click()]);
+    expect(await page.locator(`#request-${id}`).textContent()).toContain('Atendida');
+
+    // Her phone (the simulator) shows both messages.
+    await t.services.outbox.idle();
+    await t.services.simulator!.idle();
+    await her.goto(`${server.url}/dev/phone?number=${encodeURIComponent(NUMBER)}`);
+    await her.getByText(`Respuesta a tu solicitud de datos personales: ${ANSWER}`).waitFor();
+    await her.getByText(`necesitamos más tiempo para responderte (${REASON})`).waitFor();
+    await phone.close();
+    await context.close();
+  });
+});
