@@ -3,7 +3,8 @@
  * in real Chromium (Law 1581 Arts. 14–15): Valentina writes through the simulator's webhook, opens her form link and
  * asks, on /privacy/request (phone-sized), to correct her data (a claim); the admin sees it in /admin/privacy/requests
  * with its due day, opens it, tags it "reclamo en trámite", extends it with a reason, closes it with an answer — it
- * leaves the open queue and shows as done — and Valentina's simulated phone shows the extension and the answer.
+ * leaves the open queue and shows as done — and Valentina's simulated phone shows the extension and the answer. A
+ * close without a choice says so beside the choice (it said nothing before).
  */
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
@@ -70,8 +71,15 @@ describe.skipIf(!browserAvailable)('data-subject requests (Chromium)', () => {
     expect(await page.getByRole('status').textContent()).toBe(`Plazo prorrogado hasta el ${dayLabel(i18n, extended.extendedDueOn!)}. Se le avisó por WhatsApp.`);
     await page.screenshot({ path: screenshotPath('privacy-request-detail'), fullPage: true });
 
-    // Close it as done with the answer she is sent.
+    // Close it as done with the answer she is sent. Without a choice (past the browser's check) the page says what is
+    // missing beside the choice, her answer kept.
     await page.getByLabel('Respuesta (se le envía por WhatsApp)').fill(ANSWER);
+    await page.locator('input[name=status]').evaluateAll((radios: HTMLInputElement[]) => radios.forEach((r) => ((r.checked = false), (r.required = false))));
+    await page.getByRole('button', { name: 'Cerrar la solicitud' }).click();
+    await page.locator('#request-status-error').waitFor();
+    expect(await page.locator('#request-status-error').textContent()).toBe('Elige si quedó atendida o rechazada.');
+    expect(await page.getByLabel('Respuesta (se le envía por WhatsApp)').inputValue()).toBe(ANSWER);
+    await page.getByRole('radio', { name: 'Atendida' }).check();
     await Promise.all([page.waitForURL(/done=resolved/), page.getByRole('button', { name: 'Cerrar la solicitud' }).click()]);
     expect(await page.getByRole('status').textContent()).toBe('Solicitud cerrada. Se le avisó por WhatsApp.');
     expect(await page.getByRole('button', { name: 'Cerrar la solicitud' }).count()).toBe(0);
