@@ -4,9 +4,11 @@
  * asks, on /privacy/request (phone-sized), to correct her data (a claim); the admin sees it in /admin/privacy/requests
  * with its due day, opens it, tags it "reclamo en trámite", extends it with a reason, closes it with an answer — it
  * leaves the open queue and shows as done — and Valentina's simulated phone shows the extension and the answer. A
- * close without a choice says so beside the choice (it said nothing before).
+ * close without a choice says so beside the choice (it said nothing before). Axe finds nothing on the pages, which
+ * fit a phone's width.
  */
 import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { dataSubjectRequests, users } from '../../server/db/schema';
 import { addUser } from '../../server/services/users';
@@ -21,6 +23,7 @@ const PASSWORD = 'una clave larga de prueba';
 const NUMBER = '+573105550999';
 const ANSWER = 'Corregimos tu ciudad a Medellín.';
 const REASON = 'revisamos tus documentos con el área legal';
+const AXE = readFileSync(Bun.resolveSync('axe-core/axe.min.js', import.meta.dir), 'utf8');
 
 describe.skipIf(!browserAvailable)('data-subject requests (Chromium)', () => {
   test('an admin handles a request from the queue to done; she is told on WhatsApp', async () => {
@@ -97,6 +100,26 @@ describe.skipIf(!browserAvailable)('data-subject requests (Chromium)', () => {
     await her.getByText(`Respuesta a tu solicitud de datos personales: ${ANSWER}`).waitFor();
     await her.getByText(`necesitamos más tiempo para responderte (${REASON})`).waitFor();
     await phone.close();
+
+    // Axe finds nothing on the personal-data pages, on a desk and on a phone (a context without CSP, to inject it).
+    await using audit = Object.assign(await browser.newContext({ locale: 'es-CO', bypassCSP: true, storageState: await context.storageState() }), {
+      [Symbol.asyncDispose]: () => audit.close(),
+    });
+    const auditPage = await audit.newPage();
+    for (const width of [1280, 390]) {
+      await auditPage.setViewportSize({ width, height: 844 });
+      for (const path of ['/admin/privacy/requests?show=closed', `/admin/privacy/requests/${id}`, '/admin/privacy/retention']) {
+        await auditPage.goto(`${server.url}${path}`);
+        await auditPage.addScriptTag({ content: AXE });
+        const result = (await auditPage.evaluate(() =>
+          (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+        )) as { violations: { id: string }[] };
+        expect({ path, width, violations: result.violations.map((violation) => violation.id) }).toEqual({ path, width, violations: [] });
+        // Nothing wider than the phone.
+        expect(await auditPage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      }
+    }
+    await auditPage.screenshot({ path: screenshotPath('privacy-retention-phone'), fullPage: true });
     await context.close();
   });
 });

@@ -81,6 +81,9 @@ describe.each(drivers)('wasap retention on %s', (driver) => {
     expect(unasked.out).toContain('2 due now');
     expect(unasked.err).toContain('not erasing without confirmation');
     expect(unasked.err).toContain('--yes');
+    // The admin API answers only an admin token (or the local admin credential).
+    expect((await fetch(`${env.WASAP_URL}/api/admin/privacy/retention/run`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${env.WASAP_URL}/api/admin/privacy/retention`, { headers: { authorization: 'Bearer wsp_not_a_token' } })).status).toBe(401);
     const both = await wasap(['retention', '--dry-run', '--yes'], env);
     expect(both.code).toBe(2);
     expect(erased).toEqual([]);
