@@ -4,56 +4,34 @@
  * them; the server refuses while RETENTION_ENABLED is off; without a flag a script is refused.
  */
 import { describe, expect, test } from 'bun:test';
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../server/db/client';
-import { aspirants, auditLog, conversations, messages } from '../../server/db/schema';
+import { auditLog } from '../../server/db/schema';
 import type { RetentionReport } from '../../server/privacy/retention-run';
 import { createApiToken } from '../../server/services/api-tokens';
 import { testApp } from '../support/app';
 import { wasap } from '../support/cli';
 import { drivers } from '../support/db';
-
-export const NOW = new Date('2026-12-01T15:00:00Z');
-
-/** Three aspirants: one closed without a hand-off 11 months ago (due), one open and silent since 2020 (due), one recent. */
-export async function retentionWorld(db: Db) {
-  async function craft(phone: string, status: 'open' | 'closed', last: string): Promise<number> {
-    const [a] = await db.insert(aspirants).values({ whatsappId: phone, phone, firstName: 'Ana' }).returning({ id: aspirants.id });
-    const [c] = await db
-      .insert(conversations)
-      .values({ aspirantId: a!.id, status, lastMessageAt: new Date(last) })
-      .returning({ id: conversations.id });
-    await db.insert(messages).values({ conversationId: c!.id, sender: 'aspirant', body: 'hola', status: 'delivered', createdAt: new Date(last) });
-    return a!.id;
-  }
-  return {
-    closedLongAgo: await craft('+573001110001', 'closed', '2026-01-05T12:00:00Z'),
-    silentSince2020: await craft('+573001110002', 'open', '2020-03-01T12:00:00Z'),
-    recent: await craft('+573001110003', 'closed', '2026-11-20T12:00:00Z'),
-  };
-}
-
-export const remaining = async (db: Db) => (await db.select({ id: aspirants.id }).from(aspirants).orderBy(asc(aspirants.id))).map((r) => r.id);
-
-/** An erasure that deletes her row (the real one is server/privacy/erase), recording whom it was asked for. */
-export function recordingErase(db: () => Db) {
-  const erased: number[] = [];
-  const erase = async (id: number) => {
-    erased.push(id);
-    await db().delete(aspirants).where(eq(aspirants.id, id));
-  };
-  return { erased, erase };
-}
+import { listen } from '../support/listen';
+import { NOW, recordingErase, remaining, retentionWorld } from './retention-world';
 
 async function cliApp(driver: (typeof drivers)[number], enabled: boolean) {
   let db: Db | undefined;
   const { erased, erase } = recordingErase(() => db!);
   const t = await testApp(driver, { env: { RETENTION_ENABLED: String(enabled) }, overrides: { now: () => NOW.getTime(), retentionErase: erase, retentionPollMs: 0 } });
   db = t.database.db;
-  t.app.listen({ port: 0, hostname: '127.0.0.1' });
+  const server = listen(t);
   const { token } = await createApiToken(db, 'test', 'test');
-  const env = { WASAP_URL: `http://127.0.0.1:${t.app.server!.port}`, WASAP_API_TOKEN: token };
-  return { t, db, env, erased, world: await retentionWorld(db) };
+  const env = { WASAP_URL: server.url, WASAP_API_TOKEN: token };
+  const world = await retentionWorld(db);
+  // The server stops before the database closes.
+  const done = {
+    async [Symbol.asyncDispose]() {
+      await server[Symbol.asyncDispose]();
+      await t[Symbol.asyncDispose]();
+    },
+  };
+  return { t: done, db, env, erased, world };
 }
 
 const reports = async (db: Db) => (await db.select().from(auditLog).where(eq(auditLog.action, 'retention.ran'))).map((r) => ({ actor: r.actor, details: r.details as RetentionReport }));
@@ -103,6 +81,9 @@ describe.each(drivers)('wasap retention on %s', (driver) => {
     expect(unasked.out).toContain('2 due now');
     expect(unasked.err).toContain('not erasing without confirmation');
     expect(unasked.err).toContain('--yes');
+    // The admin API answers only an admin token (or the local admin credential).
+    expect((await fetch(`${env.WASAP_URL}/api/admin/privacy/retention/run`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${env.WASAP_URL}/api/admin/privacy/retention`, { headers: { authorization: 'Bearer wsp_not_a_token' } })).status).toBe(401);
     const both = await wasap(['retention', '--dry-run', '--yes'], env);
     expect(both.code).toBe(2);
     expect(erased).toEqual([]);

@@ -114,11 +114,21 @@ function Actions(props: RequestDetailProps) {
         <CsrfField token={csrf} />
         <h2 safe>{t('privacy.requests.actions.resolve')}</h2>
         <fieldset class="inline-form" {...invalidAttrs('request-status', about('status'))}>
+          <legend class="visually-hidden" safe>
+            {t('privacy.requests.columns.status')}
+          </legend>
           {(['done', 'rejected'] as const).map((status) => (
             <label>
               <input type="radio" name="status" value={status} required checked={(draft?.status ?? 'done') === status} /> <span safe>{t(`privacy.requests.actions.${status}`)}</span>
             </label>
           ))}
+          {about('status') ? (
+            <p class="admin-field-error" id="request-status-error" role="alert" safe>
+              {about('status')}
+            </p>
+          ) : (
+            ''
+          )}
         </fieldset>
         <AdminField id="request-resolution" label={t('privacy.requests.actions.resolution')} error={about('resolution')}>
           <textarea id="request-resolution" name="resolution" required maxlength="1400" rows="4" {...invalidAttrs('request-resolution', about('resolution'))} safe>
