@@ -11,18 +11,24 @@ import type { Logger } from '../logger';
 import { dueForRetention, type DueAspirant } from './retention';
 import { runRetention, type EraseOne, type RetentionReport } from './retention-run';
 
-/** Why a manual run was refused: RETENTION_ENABLED is off, or this server has no erasure to run. */
+const REFUSALS = {
+  disabled: {
+    code: 'RETENTION_DISABLED',
+    message: 'Retention is off (RETENTION_ENABLED=false): nothing was erased. Set RETENTION_ENABLED=true and restart the server to erase what is due; `wasap retention --dry-run` lists it meanwhile.',
+  },
+  noErase: { code: 'RETENTION_NO_ERASE', message: 'This server has no erasure wired for retention: nothing was erased. `wasap retention --dry-run` lists what is due.' },
+  running: { code: 'RETENTION_RUNNING', message: 'A manual retention run is already under way on this server; its report appears when it ends. Try again then.' },
+} as const;
+
+/** Why a manual run was refused: RETENTION_ENABLED is off, this server has no erasure to run, or one is running. */
 export class RetentionRefusedError extends AppError {
-  constructor(readonly reason: 'disabled' | 'noErase') {
-    super(
-      reason === 'disabled' ? 'RETENTION_DISABLED' : 'RETENTION_NO_ERASE',
-      409,
-      reason === 'disabled'
-        ? 'Retention is off (RETENTION_ENABLED=false): nothing was erased. Set RETENTION_ENABLED=true and restart the server to erase what is due; `wasap retention --dry-run` lists it meanwhile.'
-        : 'This server has no erasure wired for retention: nothing was erased. `wasap retention --dry-run` lists what is due.',
-    );
+  constructor(readonly reason: keyof typeof REFUSALS) {
+    super(REFUSALS[reason].code, 409, REFUSALS[reason].message);
   }
 }
+
+/** The manual run under way in this process: two admins pressing "run now" at once must not erase the same person twice. */
+let running = false;
 
 export interface ManualRetentionDeps {
   db: Db;
@@ -45,10 +51,17 @@ export function dueNow(deps: Pick<ManualRetentionDeps, 'db' | 'settings'>, now: 
 
 /**
  * Erases every aspirant due at `now` and records the report (audit `retention.ran`, trigger `manual`, by `actor`).
- * @throws RetentionRefusedError (409) when RETENTION_ENABLED is off or no erasure is wired — before anything is read.
+ * @throws RetentionRefusedError (409) when RETENTION_ENABLED is off, no erasure is wired, or another manual run is under
+ * way in this process — before anything is read.
  */
 export async function runRetentionNow(deps: ManualRetentionDeps, now: Date, actor: { label: string; userId?: number }): Promise<{ report: RetentionReport; due: DueAspirant[] }> {
   const state = manualRunState(deps);
   if (state !== 'ready') throw new RetentionRefusedError(state);
-  return runRetention(deps, { now, dryRun: false, trigger: 'manual', actor: actor.label, actorUserId: actor.userId });
+  if (running) throw new RetentionRefusedError('running');
+  running = true;
+  try {
+    return await runRetention(deps, { now, dryRun: false, trigger: 'manual', actor: actor.label, actorUserId: actor.userId });
+  } finally {
+    running = false;
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * @module test/privacy/retention-page.test — /admin/privacy/retention through app.handle: admins only; the settings,
  * who is due (masked), the last runs; "run now" needs the CSRF token and the typed word, is refused while
- * RETENTION_ENABLED is off, and erases exactly who is due, recorded as the admin's `retention.ran`.
+ * RETENTION_ENABLED is off or while another is under way, and erases exactly who is due, recorded as the admin's
+ * `retention.ran`.
  */
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
@@ -21,9 +22,16 @@ async function person(t: TestApp, name: string, role: 'admin' | 'recruiter', loc
   return { id: user.id, cookie: `wasap_session=${session.token}`, csrf: session.csrfToken };
 }
 
-async function pageApp(driver: (typeof drivers)[number], enabled: boolean) {
+async function pageApp(driver: (typeof drivers)[number], enabled: boolean, gate?: Promise<void>) {
   let db: Db | undefined;
-  const { erased, erase } = recordingErase(() => db!);
+  const recording = recordingErase(() => db!);
+  const { erased } = recording;
+  const entered = Promise.withResolvers<void>();
+  const erase = async (id: number) => {
+    entered.resolve();
+    await gate;
+    await recording.erase(id);
+  };
   const t = await testApp(driver, { env: { RETENTION_ENABLED: String(enabled) }, overrides: { now: () => NOW.getTime(), retentionErase: erase, retentionPollMs: 0 } });
   db = t.database.db;
   const world = await retentionWorld(db);
@@ -36,7 +44,7 @@ async function pageApp(driver: (typeof drivers)[number], enabled: boolean) {
       headers: { ...FORM, cookie: who.cookie, accept: 'text/html' },
       body: new URLSearchParams(who.csrf ? { ...fields, _csrf: who.csrf } : fields),
     });
-  return { t, db, world, boss, rita, erased, get, post };
+  return { t, db, world, boss, rita, erased, get, post, entered: entered.promise };
 }
 
 describe.each(drivers)('/admin/privacy/retention on %s', (driver) => {
@@ -91,5 +99,19 @@ describe.each(drivers)('/admin/privacy/retention on %s', (driver) => {
     expect(erased).toEqual([]);
     expect(await remaining(db)).toEqual(before);
     expect(await db.select().from(auditLog).where(eq(auditLog.action, 'retention.ran'))).toEqual([]);
+  });
+
+  test('a second run now while one is under way is refused, and the first one finishes', async () => {
+    const gate = Promise.withResolvers<void>();
+    const { t, boss, erased, post, entered } = await pageApp(driver, true, gate.promise);
+    await using _ = t;
+    const first = post(boss, { confirm: 'ERASE' });
+    await entered;
+    const second = await post(boss, { confirm: 'ERASE' });
+    expect(second.status).toBe(409);
+    expect(await second.text()).toContain('A manual run is already under way');
+    gate.resolve();
+    expect((await first).headers.get('location')).toBe('/admin/privacy/retention?done=2&failed=0');
+    expect(erased).toHaveLength(2);
   });
 });

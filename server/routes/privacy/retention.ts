@@ -70,8 +70,8 @@ export function privacyRetentionRoutes(deps: PrivacyRouteDeps) {
           return new Response(null, { status: 303, headers: { location: `/admin/privacy/retention?done=${report.erasedIds.length}&failed=${report.failedIds.length}` } });
         } catch (error) {
           if (!(error instanceof RetentionRefusedError)) throw error;
-          // The page shows why in place of the form.
-          return page({ user, session }, {}, error.status);
+          // Off or unwired: the page shows why in place of the form; a run under way is said beside it.
+          return page({ user, session }, error.reason === 'running' ? { error: i18n.t('privacy.retention.run.running') } : {}, error.status);
         }
       },
       { requireAdmin: true, body: t.Object({ confirm: t.String({ maxLength: 40 }) }) },

@@ -50,6 +50,7 @@ export const retentionEs = {
     disabled:
       'La retención está apagada (RETENTION_ENABLED=false): no se borra nada desde aquí. Actívala en la configuración del servidor y reinícialo; la simulación de arriba siempre está disponible.',
     noErase: 'Este servidor no tiene la supresión conectada: la retención solo puede simular.',
+    running: 'Ya hay una ejecución manual en curso; su informe aparece abajo cuando termine. Vuelve a intentarlo después.',
     nothing: 'Nadie vence: no hay nada que borrar.',
     wrongWord: 'Para confirmar, escribe {{word}} exactamente.',
     done_one: 'Listo: se borró {{count}} aspirante.',
@@ -119,6 +120,7 @@ export const retentionEn: typeof retentionEs = {
     button: 'Erase what is due',
     disabled: 'Retention is off (RETENTION_ENABLED=false): nothing is erased from here. Turn it on in the server settings and restart it; the dry run above is always available.',
     noErase: 'This server has no erasure wired: retention can only dry-run.',
+    running: 'A manual run is already under way; its report appears below when it ends. Try again afterwards.',
     nothing: 'No one is due: there is nothing to erase.',
     wrongWord: 'To confirm, type {{word}} exactly.',
     done_one: 'Done: {{count}} aspirant erased.',
