@@ -40,7 +40,11 @@ async function fillForm(page: Page): Promise<void> {
   await page.getByLabel('Busto (cm)').fill('86');
   await page.getByLabel('Cintura (cm)').fill('62');
   await page.getByLabel('Cadera (cm)').fill('90');
+  await page.keyboard.press('Tab');
+  // An answer before its box: the inline check says so on the box at once, and ticking the box clears it.
+  await page.locator('#err-consentMeasurements').filter({ hasText: 'Para guardar tus medidas' }).waitFor();
   await page.getByLabel('Autorizo el tratamiento de mis medidas.').check();
+  await page.waitForFunction(() => document.querySelector('#err-consentMeasurements')?.textContent === '');
   // Keyboard only for the required consent: focus, then Space, as a keyboard user would.
   await page.getByLabel('Autorizo el tratamiento de mis datos personales').focus();
   await page.keyboard.press('Space');

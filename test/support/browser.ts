@@ -38,10 +38,12 @@ export async function sendFormAsValentina(page: Page, notes?: string): Promise<v
   await page.getByLabel('Last name').fill('Gómez');
   await page.getByLabel('City or region').fill('Medellín, Antioquia');
   await page.getByLabel('Runway').check();
-  await page.getByRole('radio', { name: 'No', exact: true }).check();
   await page.getByRole('radio', { name: 'Afternoon' }).check();
   if (notes !== undefined) await page.getByLabel('Anything else you want to tell us').fill(notes);
-  await page.getByLabel('I confirm that I am 18 or older.').check();
+  await page.getByLabel('Date of birth').fill('1998-05-14');
+  // "Do you have children?" is optional and kept only under its own authorisation (Law 1581 Art. 6).
+  await page.getByLabel('I authorise the processing of my answer about whether I have children.').check();
+  await page.getByRole('radio', { name: 'No', exact: true }).check();
   await page.getByLabel('I consent to the processing').check();
   await Promise.all([page.waitForURL(/\/thanks$/), page.getByRole('button', { name: 'Send my details' }).click()]);
 }

@@ -188,13 +188,17 @@ export interface ConfirmProps extends Common {
   checked: boolean;
   /** Rendered markup after the hint (the privacy link): built by the caller with its own escaping. */
   children?: JSX.Element;
+  /** A CSS selector whose changes also re-check this box (the answer a sensitive-data box covers). */
+  recheckOn?: string;
 }
 
 /** One checkbox (the required consent, or an optional sensitive-data authorisation): the label is the statement itself. */
 export function Confirm(props: ConfirmProps) {
   const { name, hint, error, check } = props;
+  const htmx = inline(check, name);
+  if (check && props.recheckOn) htmx['hx-trigger'] = `change, change from:${props.recheckOn}`;
   return (
-    <div class={error ? 'field confirm has-error' : 'field confirm'} id={`field-${name}`} {...inline(check, name)}>
+    <div class={error ? 'field confirm has-error' : 'field confirm'} id={`field-${name}`} {...htmx}>
       <FieldError name={name} message={error} prefix={props.errorPrefix} />
       <label class="choice confirm-choice" for={name}>
         <input

@@ -15,6 +15,9 @@ interface Common {
   optionalText: string;
 }
 
+/** The answers each box covers: changing one re-checks the box, so "tick this to keep your answer" shows at once. */
+const COVERS: Record<SensitiveScope, string | undefined> = { photos: undefined, children: '#field-hasKids', measurements: '#measurements' };
+
 function ScopeBox({ scope, t, values, errors, common }: { scope: SensitiveScope; t: SensitiveStrings; values: FormValues; errors: FormErrors; common: Common }) {
   const name = CONSENT_FIELD[scope];
   const { heading, why, consent } = t.scopes[scope];
@@ -23,7 +26,7 @@ function ScopeBox({ scope, t, values, errors, common }: { scope: SensitiveScope;
       <h3 class="sensitive-heading" safe>
         {heading}
       </h3>
-      <Confirm {...common} name={name} label={consent} hint={why} checked={values.sensitiveConsents.includes(scope)} error={errors[name]} />
+      <Confirm {...common} name={name} label={consent} hint={why} checked={values.sensitiveConsents.includes(scope)} error={errors[name]} recheckOn={COVERS[scope]} />
     </>
   );
 }
@@ -61,7 +64,7 @@ export function SensitiveFields({ s, values, errors, check }: { s: FormStrings; 
       <p class="hint" id="hint-measurements" safe>
         {t.measurementsHint}
       </p>
-      <div class="row measurements">
+      <div class="row measurements" id="measurements">
         {MEASUREMENT_FIELDS.map((field) => (
           <TextField {...common} name={field} label={t.measurements[field]} value={values.measurements[field]} error={errors[field]} maxlength={3} inputmode="numeric" autocomplete="off" />
         ))}
