@@ -163,6 +163,28 @@ describe('hosted form', () => {
     expect((await t.request('/f/v1.1.1.x/validate?field=email', { method: 'POST', headers: FORM, body: '' })).status).toBe(404);
   });
 
+  test('the guardian block follows the date typed: shown under 18, empty for an adult, typed values kept', async () => {
+    const aspirant = await aspirantWhoWrote(t, '+573001110015');
+    const { path } = await formPathFor(t, aspirant);
+    const block = async (fields: Record<string, string>) => {
+      const response = await post(t, `${path}/guardian`, fields);
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const thisYear = new Date().getUTCFullYear();
+    const minor = await block({ birthDate: `${thisYear - 15}-01-15`, guardianName: 'Yolanda <b>Zuluaga</b>', locale: 'en' });
+    expect(minor).toContain('id="guardian-block"');
+    expect(minor).toContain('name="guardianDocumentNumber"');
+    expect(minor).toContain('Yolanda &lt;b&gt;Zuluaga&lt;/b&gt;');
+    expect(minor).not.toContain('<b>Zuluaga');
+    const adult = await block({ birthDate: `${thisYear - 30}-01-15`, guardianName: 'Yolanda' });
+    expect(adult).toContain('id="guardian-block"');
+    expect(adult).not.toContain('name="guardianName"');
+    // Not a date yet: the block stays, marked as only for minors.
+    expect(await block({ birthDate: '' })).toContain('name="guardianName"');
+    expect((await t.request('/f/v1.1.1.x/guardian', { method: 'POST', headers: FORM, body: '' })).status).toBe(404);
+  });
+
   test('submissions are limited per link and per address, with Retry-After', async () => {
     const aspirant = await aspirantWhoWrote(t, '+573001110006');
     let now = Date.now();

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { Elysia, t } from 'elysia';
 import type { Locale } from '../../actors/vocabulary';
 import { FieldErrorText } from '../../views/form/fields';
+import { GuardianBlock } from '../../views/form/guardian-fields';
+import { minorStrings } from '../../views/form/minor-strings';
 import { FormPage } from '../../views/form/form-page';
 import { LinkProblemPage, ThankYouPage, TooManyPage } from '../../views/form/pages';
 import { PrivacyPage } from '../../views/form/privacy';
@@ -182,6 +184,32 @@ export function formRoutes(deps: FormRouteDeps) {
         return page(FieldErrorText({ message, prefix: 'Error: ' }));
       },
       { params: tokenParams, query: t.Object({ field: t.Optional(t.String()) }), parse: 'none' },
+    )
+    .post(
+      '/f/:token/guardian',
+      async function guardianBlock({ params, request, server }) {
+        // The guardian's block, shown or left empty by the date already typed (Decree 1377 Art. 12: under 18 her guardian
+        // authorises); like the inline checks, the signature alone says the link is genuine, and what was typed is kept.
+        if (!checksByIp.hit(clientIp(request, server, config.trustProxy)).ok) return new Response(null, { status: 204 });
+        const check = verifyFormToken(secret, params.token, now());
+        if (!check.ok) return new Response('', { status: check.reason === 'expired' ? 410 : 404 });
+        const input = formDataInput(await readForm(request, MAX_FORM_BYTES));
+        const locale = pickLocale(typeof input.locale === 'string' ? input.locale : undefined);
+        const { values } = validateForm(input, locale);
+        const action = `/f/${params.token}`;
+        const block = GuardianBlock({
+          m: minorStrings(locale),
+          values: values.guardian,
+          errors: {},
+          errorPrefix: 'Error: ',
+          optionalText: strings(locale).optional,
+          action,
+          check: { url: `${action}/validate` },
+          minor: minorState(values.birthDate, now()),
+        });
+        return page(block);
+      },
+      { params: tokenParams, parse: 'none' },
     )
     .get(
       '/f/:token/thanks',

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { unzipSync, strFromU8 } from 'fflate';
-import { auditLog, media, readAudit } from '../../server/db/schema';
+import { auditLog, consents, media, readAudit } from '../../server/db/schema';
 import { wasap } from '../support/cli';
 import { drivers } from '../support/db';
 import { listen } from '../support/listen';
@@ -71,7 +71,10 @@ async function expectComplete(w: World, archive: Archive) {
   expect(Object.values(files).some((bytes) => Buffer.from(bytes).equals(Buffer.from(PNG)))).toBe(true);
   expect(data.missingFiles).toEqual([]);
   expect(data.conversations[0]!.notes.map((n) => n.body)).toEqual(['Xiomara trae book el lunes']);
-  expect([data.formSubmissions.length, data.consents.length, data.guardians.map((g) => g.name)]).toEqual([1, 2, ['Yolanda Zuluaga']]);
+  // Her ledger: the rows her form wrote and those recorded by hand in the world, every one of them.
+  const ledger = await db.select({ id: consents.id }).from(consents).where(eq(consents.aspirantId, w.aspirantId));
+  expect(ledger.length).toBeGreaterThan(2);
+  expect([data.formSubmissions.length, data.consents.length, data.guardians.map((g) => g.name)]).toEqual([1, ledger.length, ['Yolanda Zuluaga']]);
   expect(data.dataSubjectRequests.map((r) => r.details)).toEqual(['Soy Xiomara Quintero, ¿qué datos tienen?']);
   expect(data.audit.map((a) => a.action)).toContain('data_request.opened');
   expect(data.reads.map((r) => r.action)).toContain('conversation.opened');

@@ -2,7 +2,7 @@
  * @module views/form/guardian-fields — the form's date of birth and, under 18, her guardian's block (Law 1581 Art. 7;
  * Decree 1377 Art. 12). Progressive: without JavaScript the block is always there, marked "only if you are under 18",
  * and the server checks it; with htmx, `#guardian-block` asks `/f/<token>/guardian` whether to show it as soon as the
- * page loads and whenever the date changes (server/routes/privacy/minors), keeping what was typed.
+ * page loads and whenever the date changes (`POST /f/:token/guardian` in server/routes/form), keeping what was typed.
  */
 import { GUARDIAN_RELATIONSHIPS, ID_DOCUMENT_TYPES } from '../../actors/vocabulary';
 import { FieldError, inline, TextField, type InlineCheck } from './fields';
