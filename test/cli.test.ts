@@ -38,7 +38,7 @@ describe.each(drivers)('wasap CLI on %s', (driver) => {
     expect(list.code).toBe(0);
     const users = JSON.parse(list.out) as Record<string, unknown>[];
     expect(users).toHaveLength(1);
-    expect(users[0]).toMatchObject({ id: 1, email: 'lina@agency.co', name: 'Lina Ruiz', role: 'admin', disabled: false, locale: 'es', timeZone: 'America/Bogota' });
+    expect(users[0]).toMatchObject({ id: 1, email: 'lina@agency.co', name: 'Lina Ruiz', role: 'admin', disabled: false, locale: 'es', timeZone: 'America/Bogota', sensitiveAccess: false });
     expect(list.out).not.toContain('argon2');
     // Her pages' language and time zone: checked, then set.
     const badZone = await wasap(['user', 'set', 'lina@agency.co', '--time-zone', 'Mars/Olympus'], ctx.env);

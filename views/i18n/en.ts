@@ -246,7 +246,6 @@ export const en: Catalogue = {
       preferredShift: 'Preferred shift',
       unavailable: 'Unavailable',
       none: 'None',
-      hasKids: 'Has kids',
       yes: 'Yes',
       no: 'No',
       language: 'Language',

@@ -250,7 +250,6 @@ export const es = {
       preferredShift: 'Horario preferido',
       unavailable: 'No disponible',
       none: 'Ninguno',
-      hasKids: 'Tiene hijos',
       yes: 'Sí',
       no: 'No',
       language: 'Idioma',
