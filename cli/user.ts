@@ -67,7 +67,17 @@ export function registerUser(program: Command, io: CliIO): void {
         database: async (database) => (await getUsers(database.db)).map(userView),
       });
       if (opts.json) return io.out(`${JSON.stringify(users, null, 2)}\n`);
-      const rows = users.map((u) => [String(u.id), u.email, u.name, u.role, u.disabled ? 'disabled' : 'active', u.sensitiveAccess ? 'yes' : 'no', u.locale, u.timeZone, minuteOf(u.createdAt).slice(0, 10)]);
+      const rows = users.map((u) => [
+        String(u.id),
+        u.email,
+        u.name,
+        u.role,
+        u.disabled ? 'disabled' : 'active',
+        u.sensitiveAccess ? 'yes' : 'no',
+        u.locale,
+        u.timeZone,
+        minuteOf(u.createdAt).slice(0, 10),
+      ]);
       io.out(renderTable(['ID', 'EMAIL', 'NAME', 'ROLE', 'STATE', 'SENSITIVE', 'LANGUAGE', 'TIME ZONE', 'CREATED'], rows));
     });
   user

@@ -64,7 +64,17 @@ export function hashPassword(password: string): Promise<string> {
 
 /** A user as the admin API and `wasap user` show her: never the password hash; `createdAt` as ISO 8601. */
 export function userView(user: PublicUser) {
-  return { id: user.id, email: user.email, name: user.name, role: user.role, disabled: user.disabled, locale: user.locale, timeZone: user.timeZone, sensitiveAccess: user.sensitiveAccess, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    disabled: user.disabled,
+    locale: user.locale,
+    timeZone: user.timeZone,
+    sensitiveAccess: user.sensitiveAccess,
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 export interface Actor {
