@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { and, eq } from 'drizzle-orm';
+import { botSettings } from '../../server/config';
 import { loadStates } from '../../server/conversations/state-statement';
+import { createScriptCache } from '../../server/services/bot-scripts';
+import { replayConversation } from '../../server/services/replay';
 import { conversations, guardians, messages } from '../../server/db/schema';
 import type { InboundMessage } from '../../server/whatsapp/inbound-parse';
 import { testApp, type TestApp } from '../support/app';
@@ -75,6 +78,10 @@ describe('her photos authorisation', () => {
       .from(messages)
       .where(and(eq(messages.conversationId, conversation.id), eq(messages.sender, 'aspirant')));
     expect(hers).toHaveLength(2);
+    // The replay of her conversation gives the same steps: the fact comes from the stored form event.
+    const replay = await replayConversation(t.database.db, conversation.id, { scripts: createScriptCache(t.database.db), forms: botSettings(t.config) });
+    expect(replay.differences).toBe(0);
+    expect(replay.steps.find((step) => step.event === 'form.submitted')!.replayed).toHaveLength(1);
   });
 
   test('with the box, the photo request goes out as before and the thank-you page says so', async () => {
