@@ -59,12 +59,12 @@ function checkText(ctx: WordsContext, slot: Slot): string | undefined {
 }
 
 export function checkCondition(checker: Checker, slot: Slot): Condition | undefined {
-  const fields = checker.fields(slot, ['hasKids', 'formSubmitted', 'minor', 'guardianAuthorised', 'locale', 'preferredShift']);
+  const fields = checker.fields(slot, ['hasKids', 'formSubmitted', 'minor', 'guardianAuthorised', 'photosAuthorised', 'locale', 'preferredShift']);
   if (fields === null) return undefined;
   if (isMap(slot.node) && slot.node.items.length === 0) checker.report(slot, 'a condition needs at least one fact, e.g. hasKids: true');
   const condition: Condition = {};
   for (const [key, entry] of fields) {
-    if (key === 'hasKids' || key === 'formSubmitted' || key === 'minor' || key === 'guardianAuthorised') {
+    if (key === 'hasKids' || key === 'formSubmitted' || key === 'minor' || key === 'guardianAuthorised' || key === 'photosAuthorised') {
       const value = checker.boolean(entry);
       if (value !== undefined) condition[key] = value;
     } else if (key === 'locale') {

@@ -43,6 +43,8 @@ export interface BotFacts {
   formSubmitted: boolean;
   minor?: boolean;
   guardianAuthorised?: boolean;
+  /** Her latest form's `photos` box (undefined: unknown, which counts as authorised; see `holds`). */
+  photosAuthorised?: boolean;
   /**
    * The last day to answer a request her message opens, as {dueDate} says it (privacy answers only): given by the
    * caller per right, because the deadline is the server's rule (server/privacy/deadlines).
@@ -94,6 +96,8 @@ export function holds(condition: Condition | undefined, facts: BotFacts): boolea
   // Unknown counts as no: a conversation from before the form asked her birth date is not a minor's.
   if (condition.minor !== undefined && (facts.minor ?? false) !== condition.minor) return false;
   if (condition.guardianAuthorised !== undefined && (facts.guardianAuthorised ?? false) !== condition.guardianAuthorised) return false;
+  // Unknown counts as yes: forms from before the consent ledger had no `photos` box and asked every adult for a photo.
+  if (condition.photosAuthorised !== undefined && (facts.photosAuthorised ?? true) !== condition.photosAuthorised) return false;
   if (condition.locale && !condition.locale.includes(facts.locale)) return false;
   if (condition.preferredShift && (facts.preferredShift === undefined || !condition.preferredShift.includes(facts.preferredShift))) return false;
   return true;

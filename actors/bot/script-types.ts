@@ -51,6 +51,8 @@ export interface Condition {
   minor?: boolean;
   /** Her guardian authorised. */
   guardianAuthorised?: boolean;
+  /** Her form authorised her photos (Law 1581 Arts. 5–6); a form from before the consent ledger counts as yes. */
+  photosAuthorised?: boolean;
   locale?: Locale[];
   preferredShift?: Shift[];
 }

@@ -93,6 +93,7 @@ function botFacts(state: ConversationState, aspirantId: number, ctx: BotContext,
   return {
     minor: state.facts.minor,
     guardianAuthorised: state.facts.guardianAuthorised,
+    photosAuthorised: state.facts.photosAuthorised,
     dueDate: requestTerms && ((right) => spokenDay(requestTerms(right, receivedAt).dueOn, state.facts.locale)),
     locale: state.facts.locale,
     firstName: state.facts.firstName,

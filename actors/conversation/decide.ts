@@ -247,7 +247,10 @@ function onSendFailed(state: ConversationState, event: OutboxFailed): Decision {
 function onForm(state: ConversationState, event: FormSubmitted, bot: BotContext | undefined, now: number): Decision {
   const { profile } = event;
   // Her age by this form: a minor waits for her guardian (Decree 1377 Art. 12); a later form as an adult is her own.
-  const facts = { ...state.facts, locale: profile.locale, firstName: profile.firstName, hasKids: profile.hasKids, formSubmitted: true, minor: profile.minor === true };
+  // Her `photos` box (Law 1581 Arts. 5–6): the bot asks for a photo only when she ticked it. A submission from before the
+  // consent ledger has no `sensitiveConsents` at all and counts as authorised (that form asked every adult for one).
+  const photosAuthorised = profile.sensitiveConsents === undefined || profile.sensitiveConsents.includes('photos');
+  const facts = { ...state.facts, locale: profile.locale, firstName: profile.firstName, hasKids: profile.hasKids, formSubmitted: true, minor: profile.minor === true, photosAuthorised };
   // Her form records her authorisation on the notice in force (server/privacy/consents): nothing older to link.
   const notice = bot?.notice ? { ...noticeFacts(state), consentedVersion: bot.notice.version } : state.notice;
   const decision: Decision = {

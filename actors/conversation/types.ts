@@ -19,6 +19,8 @@ export interface AspirantFacts {
   minor?: boolean;
   /** Her guardian authorised the treatment of her data (a `guardians` row with `authorised_at`). */
   guardianAuthorised?: boolean;
+  /** Her latest form authorised her photos (`sensitiveConsents` has `photos`); undefined: a form without the box. */
+  photosAuthorised?: boolean;
 }
 
 /**

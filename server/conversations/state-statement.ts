@@ -21,6 +21,8 @@ interface StateRow {
   /** Under 18 on the Bogotá day of her latest form, and whether her newest guardian authorised (Decree 1377 Art. 12). */
   minor: boolean | null;
   guardian_authorised: boolean | null;
+  /** Her latest form's `photos` box (Law 1581 Arts. 5–6); true for a form from before the box; null: no form. */
+  photos_authorised: boolean | null;
   opted_out: boolean | null;
   conversation_id: number | null;
   status: ConversationState['status'] | null;
@@ -55,6 +57,7 @@ function stateOf(key: string, row: StateRow | undefined): ConversationState {
       hasKids: row.has_kids ?? undefined,
       formSubmitted: row.form_submitted === true,
       ...(row.minor ? { minor: true, guardianAuthorised: row.guardian_authorised === true } : {}),
+      ...(row.photos_authorised === null ? {} : { photosAuthorised: row.photos_authorised }),
     },
     status: row.status ?? 'new',
     lastInboundAt: row.last_inbound_ms === null ? null : Number(row.last_inbound_ms),
@@ -84,6 +87,8 @@ export function loadStatesQuery(keys: string[]): SQL {
            a.form_submitted_at is not null as form_submitted, a.opted_out_at is not null as opted_out,
            a.birth_date > ((a.form_submitted_at at time zone 'America/Bogota')::date - interval '18 years')::date as minor,
            (select g.authorised_at is not null from guardians g where g.aspirant_id = a.id order by g.created_at desc, g.id desc limit 1) as guardian_authorised,
+           -- Her latest form's photos box, by form_submissions_aspirant_idx; a form from before the box (no sensitiveConsents) counts as yes.
+           (select coalesce(f.data -> 'sensitiveConsents' @> '["photos"]'::jsonb, true) from form_submissions f where f.aspirant_id = a.id order by f.created_at desc, f.id desc limit 1) as photos_authorised,
            c.id as conversation_id, c.status, floor(extract(epoch from c.last_inbound_at) * 1000)::float8 as last_inbound_ms,
            floor(extract(epoch from c.waiting_since) * 1000)::float8 as waiting_since_ms, c.bot_paused, c.bot_state, c.bot_script, c.assignee_id,
            cv.version as consented_version,

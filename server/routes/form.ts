@@ -219,7 +219,9 @@ export function formRoutes(deps: FormRouteDeps) {
         const latest = await latestSubmission(db, opened.aspirant.id);
         if (!latest) return new Response(null, { status: 303, headers: { location: `/f/${params.token}` } });
         const locale = pickLocale(query.lang, latest.profile.locale ?? opened.aspirant.locale);
-        return page(ThankYouPage({ s: strings(locale), agencyName, firstName: latest.profile.firstName ?? '' }));
+        // The photo line only for her who ticked photos; a submission from before the box (no sensitiveConsents) did.
+        const photos = latest.profile.sensitiveConsents?.includes('photos') ?? true;
+        return page(ThankYouPage({ s: strings(locale), agencyName, firstName: latest.profile.firstName ?? '', photos }));
       },
       { params: tokenParams, query: langQuery },
     )

@@ -23,8 +23,8 @@ export const PROFILE: FormProfile = {
   birthDate: '1998-05-14',
   minor: false,
   consent: true,
-  // hasKids is kept only under the `children` authorisation (Law 1581 Art. 6).
-  sensitiveConsents: ['children'],
+  // hasKids is kept only under the `children` authorisation (Law 1581 Art. 6); `photos` lets the bot ask for her photo.
+  sensitiveConsents: ['photos', 'children'],
 };
 
 /** A test app on a clock the test moves; timers are fired by hand (no sleeping). */

@@ -2,7 +2,12 @@
 import type { FormStrings } from './strings';
 import { FormShell } from './shell';
 
-export function ThankYouPage({ s, agencyName, firstName }: { s: FormStrings; agencyName: string; firstName: string }) {
+/**
+ * The page after an accepted form. `photos`: she authorised photos (or her form predates the box), so the next steps say
+ * a photo will be asked for on WhatsApp; otherwise they do not (Law 1581 Art. 6: none is asked without her authorisation).
+ */
+export function ThankYouPage({ s, agencyName, firstName, photos }: { s: FormStrings; agencyName: string; firstName: string; photos: boolean }) {
+  const next = [s.thanks.next.received, ...(photos ? [s.thanks.next.photo] : []), s.thanks.next.recruiter];
   return (
     <FormShell title={`${s.thanks.title} — ${agencyName}`} lang={s.lang} agencyName={agencyName}>
       <div class="notice success">
@@ -11,7 +16,7 @@ export function ThankYouPage({ s, agencyName, firstName }: { s: FormStrings; age
         </div>
         <h1 safe>{firstName ? s.thanks.heading(firstName) : s.thanks.title}</h1>
         <ol class="next-steps">
-          {s.thanks.next.map((step) => (
+          {next.map((step) => (
             <li safe>{step}</li>
           ))}
         </ol>

@@ -40,7 +40,8 @@ export interface FormStrings {
   dayParts: Record<DayPart, string>;
   submit: string;
   errors: ErrorStrings;
-  thanks: { title: string; heading: (name: string) => string; next: string[]; noPromise: string; edit: string };
+  /** `next.photo` is shown only to her who authorised photos (Law 1581 Art. 6): no photo is asked of anyone else. */
+  thanks: { title: string; heading: (name: string) => string; next: { received: string; photo: string; recruiter: string }; noPromise: string; edit: string };
   linkProblem: { title: string; invalid: string; expired: string; action: string };
   tooMany: { title: string; body: (minutes: number) => string };
 }
@@ -98,7 +99,7 @@ const es: FormStrings = {
   thanks: {
     title: '¡Gracias!',
     heading: (name) => `¡Gracias, ${name}!`,
-    next: ['Recibimos tus datos.', 'En WhatsApp te pediremos una foto reciente.', 'Una persona del equipo de reclutamiento revisará tu perfil y te escribirá.'],
+    next: { received: 'Recibimos tus datos.', photo: 'En WhatsApp te pediremos una foto reciente.', recruiter: 'Una persona del equipo de reclutamiento revisará tu perfil y te escribirá.' },
     noPromise: 'Enviar el formulario no garantiza un trabajo; te contaremos los siguientes pasos por WhatsApp.',
     edit: 'Si te equivocaste en algo, puedes volver a abrir el enlace y enviarlo de nuevo.',
   },
@@ -164,7 +165,11 @@ const en: FormStrings = {
   thanks: {
     title: 'Thank you!',
     heading: (name) => `Thank you, ${name}!`,
-    next: ['We have received your details.', 'On WhatsApp we will ask you for a recent photo.', 'Someone from the recruiting team will review your profile and contact you.'],
+    next: {
+      received: 'We have received your details.',
+      photo: 'On WhatsApp we will ask you for a recent photo.',
+      recruiter: 'Someone from the recruiting team will review your profile and contact you.',
+    },
     noPromise: 'Sending the form does not guarantee a job; we will tell you the next steps on WhatsApp.',
     edit: 'If you got something wrong, open the link again and send the form again.',
   },
