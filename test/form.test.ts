@@ -140,8 +140,20 @@ describe('hosted form', () => {
     // The next visit starts from the latest version (consent is asked again).
     const page = await (await t.request(path)).text();
     expect(page).toContain('value="Vale"');
-    expect(page).toMatch(/id="hasKids-yes" name="hasKids" value="yes" checked/);
+    // Her sensitive answers never come back in the page (her link sits in the chat), but her boxes stay ticked…
+    expect(page).not.toMatch(/name="hasKids" value="yes" checked/);
+    expect(page).not.toContain('value="175"');
+    expect(page).toMatch(/name="consentChildren"[^>]*checked|checked[^>]*name="consentChildren"/);
     expect(page).not.toMatch(/id="consent"[^>]*checked/);
+    // …and a ticked box left blank keeps the stored answer.
+    const { hasKids: _kids, heightCm: _height, bustCm: _bust, waistCm: _waist, hipsCm: _hips, ...blank } = COMPLETE_FORM;
+    expect((await post(t, path, { ...blank, firstName: 'Valen', nonce: crypto.randomUUID() })).status).toBe(303);
+    await t.services.conversations.registry.ask(aspirant.whatsappId, () => null);
+    expect(await aspirantRow(t, aspirant.id)).toMatchObject({ firstName: 'Valen', hasKids: true, measurements: STORED_PROFILE.measurements });
+    // Unticked, the answer goes with the authorisation.
+    expect((await post(t, path, { ...blank, consentChildren: [], consentMeasurements: [], nonce: crypto.randomUUID() })).status).toBe(303);
+    await t.services.conversations.registry.ask(aspirant.whatsappId, () => null);
+    expect(await aspirantRow(t, aspirant.id)).toMatchObject({ hasKids: null, measurements: null });
   });
 
   test('the inline check answers with one field’s error, in the page’s language', async () => {

@@ -192,7 +192,10 @@ describe('cleaning', () => {
     expect(initialValues('es', { whatsappName: 'María José Gómez Pérez' })).toMatchObject({ firstName: 'María José', lastName: 'Gómez Pérez', consent: false });
     expect(initialValues('en', { whatsappName: 'Vale' })).toMatchObject({ firstName: 'Vale', lastName: '', locale: 'en' });
     const earlier = initialValues('es', { whatsappName: 'x', profile: { firstName: 'Ana', lastName: 'Ruiz', hasKids: false, consent: true, sensitiveConsents: ['children'] } });
-    expect(earlier).toMatchObject({ firstName: 'Ana', lastName: 'Ruiz', hasKids: 'no', consent: false, sensitiveConsents: ['children'], birthDate: '' });
+    // Her box stays ticked; her answer is never shown again (whoever holds her link must not read it).
+    expect(earlier).toMatchObject({ firstName: 'Ana', lastName: 'Ruiz', hasKids: '', consent: false, sensitiveConsents: ['children'], birthDate: '' });
+    // The ledger in force decides the boxes: a revoked one comes back unticked.
+    expect(initialValues('es', { profile: { sensitiveConsents: ['children', 'photos'] }, authorised: ['children'] })).toMatchObject({ sensitiveConsents: ['children'] });
     // An answer from before the boxes existed is asked afresh, not pre-filled without its authorisation.
     expect(initialValues('es', { profile: { hasKids: true, measurements: { heightCm: 170 } } })).toMatchObject({ hasKids: '', measurements: { heightCm: '' }, sensitiveConsents: [] });
   });

@@ -1,12 +1,12 @@
 /** @module server/forms/validate — one validation for the hosted form, its inline checks and the external webhook. */
 import type { FormProfile } from '../../actors/conversation/types';
-import { DAY_PARTS, isLocale, MODELING_TYPES, SHIFTS, type DayPart, type Locale, type ModelingType, type Shift } from '../../actors/vocabulary';
+import { DAY_PARTS, isLocale, MODELING_TYPES, SHIFTS, type ConsentScope, type DayPart, type Locale, type ModelingType, type Shift } from '../../actors/vocabulary';
 import { strings } from '../../views/form/strings';
 import { EMPTY_GUARDIAN } from '../../views/form/minor-types';
 import { FORM_FIELDS, type FormErrors, type FormField, type FormValues } from '../../views/form/types';
 import { checkMinor, collectMinor, isMinorAt, type GuardianInput } from './validate-minor';
 import { checkSensitive, collectSensitive, type SensitiveProfile } from './validate-sensitive';
-import { EMPTY_MEASUREMENTS, MEASUREMENT_FIELDS, SENSITIVE_SCOPES } from '../../views/form/sensitive-types';
+import { EMPTY_MEASUREMENTS, SENSITIVE_SCOPES } from '../../views/form/sensitive-types';
 
 // The form's view model lives with its views; re-exported for the routes and tests that validate forms.
 export { FORM_FIELDS, type FormErrors, type FormField, type FormValues };
@@ -173,9 +173,10 @@ export function formDataInput(data: FormData | URLSearchParams): FormInput {
 }
 
 /** The form's starting values: an earlier profile when there is one, else the WhatsApp name split in two. */
-export function initialValues(locale: Locale, known: { profile?: Partial<FormProfile> | null; whatsappName?: string | null }): FormValues {
+export function initialValues(locale: Locale, known: { profile?: Partial<FormProfile> | null; whatsappName?: string | null; authorised?: readonly ConsentScope[] }): FormValues {
   const p = known.profile ?? {};
-  const authorised = SENSITIVE_SCOPES.filter((scope) => p.sensitiveConsents?.includes(scope));
+  // The boxes as her consent ledger holds them now (a revocation unticks one); the submission's own list otherwise.
+  const authorised = SENSITIVE_SCOPES.filter((scope) => (known.authorised ?? p.sensitiveConsents ?? []).includes(scope));
   const [firstName, lastName] = p.firstName || p.lastName ? [p.firstName ?? '', p.lastName ?? ''] : splitName(cleanLine(known.whatsappName));
   return {
     firstName,
@@ -183,10 +184,11 @@ export function initialValues(locale: Locale, known: { profile?: Partial<FormPro
     email: p.email ?? '',
     location: p.location ?? '',
     preferredModelingTypes: p.preferredModelingTypes ?? [],
-    // Sensitive answers come back only under the box she ticked then (an answer from before the boxes is asked afresh);
-    // her boxes stay ticked, so sending the form again revokes nothing she did not untick herself.
-    hasKids: !authorised.includes('children') || typeof p.hasKids !== 'boolean' ? '' : p.hasKids ? 'yes' : 'no',
-    measurements: { ...EMPTY_MEASUREMENTS, ...(authorised.includes('measurements') ? measurementText(p.measurements) : {}) },
+    // Sensitive answers are never shown again: whoever holds her link (it sits in the chat) must not read them. Her boxes
+    // stay ticked, so sending the form again revokes nothing she did not untick, and a ticked box left blank keeps the
+    // answer stored (server/conversations/commit/general-effects).
+    hasKids: '',
+    measurements: { ...EMPTY_MEASUREMENTS },
     sensitiveConsents: authorised,
     preferredShift: p.preferredShift ?? '',
     unavailableShifts: p.unavailableShifts ?? [],
@@ -197,10 +199,6 @@ export function initialValues(locale: Locale, known: { profile?: Partial<FormPro
     consent: false,
     locale,
   };
-}
-
-function measurementText(given: FormProfile['measurements']): Partial<Record<(typeof MEASUREMENT_FIELDS)[number], string>> {
-  return Object.fromEntries(MEASUREMENT_FIELDS.filter((f) => typeof given?.[f] === 'number').map((f) => [f, String(given![f])]));
 }
 
 /** "María José Gómez Pérez" → two given names, two surnames, the usual Colombian shape; a guess the aspirant corrects. */

@@ -1,7 +1,7 @@
 /** @module server/routes/form — the aspirant's hosted form (/f/:token), its inline checks, the privacy notice and the form webhook. */
 import { createHash } from 'node:crypto';
 import { Elysia, t } from 'elysia';
-import type { Locale } from '../../actors/vocabulary';
+import { CONSENT_SCOPES, type Locale } from '../../actors/vocabulary';
 import { FieldErrorText } from '../../views/form/fields';
 import { GuardianBlock } from '../../views/form/guardian-fields';
 import { minorStrings } from '../../views/form/minor-strings';
@@ -21,6 +21,7 @@ import { formDataInput, initialValues, isFormField, validateForm, type FormError
 import type { ConversationSystem } from '../conversations/system';
 import type { GuardianLinks } from '../privacy/guardian-link';
 import { bogotaDay } from '../privacy/deadlines';
+import { inForce, isAuthorised } from '../privacy/consents';
 import { currentNotice } from '../privacy/notices';
 import { formWebhookRoutes } from './form-webhook';
 import { noticeVersionResponse } from './privacy/notice-version';
@@ -97,7 +98,11 @@ export function formRoutes(deps: FormRouteDeps) {
   async function startingValues(aspirant: Aspirant, locale: Locale): Promise<FormValues> {
     // The newest submission, even if the actor has not copied it to the aspirant row yet.
     const earlier = await latestSubmission(db, aspirant.id);
-    return initialValues(locale, { profile: earlier?.profile ?? aspirantProfile(aspirant), whatsappName: aspirant.whatsappName });
+    // Her sensitive boxes as the ledger holds them now: one a recruiter recorded as revoked comes back unticked.
+    const ledger = await inForce(db, aspirant.id);
+    const authorised = CONSENT_SCOPES.filter((scope) => scope !== 'treatment' && isAuthorised(ledger, scope));
+    const known = { profile: earlier?.profile ?? aspirantProfile(aspirant), whatsappName: aspirant.whatsappName };
+    return initialValues(locale, Object.keys(ledger).length > 0 ? { ...known, authorised } : known);
   }
 
   function formPage(token: string, locale: Locale, values: FormValues, errors: FormErrors, status = 200): Promise<Response> {

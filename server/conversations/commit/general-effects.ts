@@ -4,7 +4,7 @@
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
-import type { Effect } from '../../../actors/conversation/types';
+import type { Effect, FormProfile } from '../../../actors/conversation/types';
 import { isTerminal } from '../../../actors/vocabulary';
 import type { Db, Tx } from '../../db/client';
 import { aspirants, auditLog, conversations, dataSubjectRequests, inboundEvents, media, messages, notes, outbox, timers } from '../../db/schema';
@@ -94,8 +94,9 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
           location: effect.profile.location,
           preferredModelingTypes: effect.profile.preferredModelingTypes,
           // Sensitive and optional (Law 1581 Art. 6): cleared when this submission has no authorised answer.
-          hasKids: effect.profile.hasKids ?? null,
-          measurements: effect.profile.measurements ?? null,
+          // A box ticked with its answer left blank keeps the answer stored (the form never shows it again); an unticked
+          // box, or an answer revoked, clears it. Submissions from before the boxes carry no list and set what they say.
+          ...sensitiveColumns(effect.profile),
           preferredShift: effect.profile.preferredShift,
           unavailableShifts: effect.profile.unavailableShifts,
           notes: effect.profile.notes ?? null,
@@ -263,4 +264,14 @@ async function recordMedia(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'me
   const values = effect.stored ? { state: 'stored', error: null, ...effect.stored } : { state: 'unavailable', error: effect.failed ?? 'unknown error', attempts: sql`${media.attempts} + 1` };
   const rows = await tx.update(media).set(values).where(eq(media.id, effect.mediaId)).returning({ messageId: media.messageId });
   ctx.result.touchedMessageIds.push(...rows.map((r) => r.messageId));
+}
+
+/** The aspirant row's sensitive columns a submission sets: `undefined` leaves a column as it is (drizzle skips it). */
+function sensitiveColumns(profile: FormProfile): { hasKids?: boolean | null; measurements?: FormProfile['measurements'] | null } {
+  const consents = profile.sensitiveConsents;
+  if (!consents) return { hasKids: profile.hasKids ?? null, measurements: profile.measurements ?? null };
+  return {
+    hasKids: consents.includes('children') ? profile.hasKids : null,
+    measurements: consents.includes('measurements') ? profile.measurements : null,
+  };
 }
