@@ -35,6 +35,8 @@ describe('signed id tokens', () => {
       `${prefix}.${id}.${expires}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`,
       `${token}.extra`,
       `${prefix}.-9.${expires}.${mac}`,
+      `${prefix}.0${id}.${expires}.${mac}`,
+      `${prefix}.${id}.0${expires}.${mac}`,
       '',
     ]) {
       expect(verifyGuardianToken(SECRET, bad, NOW)).toEqual({ ok: false, reason: 'invalid' });

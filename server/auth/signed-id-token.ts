@@ -29,7 +29,8 @@ export function verifyIdToken(kind: TokenKind, secret: string, token: string, no
   const parts = token.split('.');
   if (parts.length !== 4 || parts[0] !== kind.prefix) return { ok: false, reason: 'invalid' };
   const [, idText, expiresText, mac] = parts as [string, string, string, string];
-  if (!/^\d{1,10}$/.test(idText) || !/^\d{1,12}$/.test(expiresText) || !/^[A-Za-z0-9_-]{43}$/.test(mac)) return { ok: false, reason: 'invalid' };
+  // One spelling per token (no leading zeros): limits keyed on the token cannot be dodged by padding it.
+  if (!/^[1-9]\d{0,9}$/.test(idText) || !/^[1-9]\d{0,11}$/.test(expiresText) || !/^[A-Za-z0-9_-]{43}$/.test(mac)) return { ok: false, reason: 'invalid' };
   const id = Number(idText);
   const expiresSec = Number(expiresText);
   const expected = Buffer.from(sign(kind, secret, id, expiresSec));

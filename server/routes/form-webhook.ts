@@ -133,6 +133,10 @@ export function formWebhookRoutes(deps: FormWebhookDeps) {
       const traces = clientTraces(input, fields);
       if (!result.ok || 'field' in found || Object.keys(fields).length) return unprocessable(fields);
       const { aspirant } = found;
+      // Her guardian authorises from her own phone (Decree 1377 Art. 12), never from the minor's.
+      if (result.guardian?.phone && [aspirant.whatsappId, aspirant.phone].includes(result.guardian.phone)) {
+        return unprocessable({ guardianPhone: 'is the aspirant’s own number: give her guardian’s WhatsApp number or email' });
+      }
       const profile = isLocale(cleanLine(input.locale)) ? result.profile : { ...result.profile, locale: isLocale(aspirant.locale) ? aspirant.locale : result.profile.locale };
       const accepted = await deps.conversations.acceptForm(aspirant.whatsappId, {
         aspirantId: aspirant.id,

@@ -159,6 +159,10 @@ export function formRoutes(deps: FormRouteDeps) {
         const result = validateForm(input, locale);
         if (!result.ok) return formPage(params.token, locale, result.values, result.errors, 422);
         const { aspirant } = opened;
+        // Her guardian authorises from her own phone (Decree 1377 Art. 12), never from the minor's.
+        if (result.guardian?.phone && [aspirant.whatsappId, aspirant.phone].includes(result.guardian.phone)) {
+          return formPage(params.token, locale, result.values, { guardianPhone: minorStrings(locale).errors.ownNumber }, 422);
+        }
         const accepted = await deps.conversations.acceptForm(aspirant.whatsappId, {
           aspirantId: aspirant.id,
           profile: result.profile,

@@ -43,9 +43,14 @@ describe('the panel’s minors section', () => {
     expect(html).toContain('Madre');
     expect(html).toContain('Esperando la autorización del acudiente.');
     expect(html).toContain('Enlace enviado por WhatsApp');
-    expect(html).toMatch(/value="http:\/\/localhost:3000\/g\/g1\.\d+\.\d+\.[\w-]+"/);
+    // The document shows masked, and the link (her authority) is never shown while WhatsApp can carry it.
+    expect(html).toContain(`CC •••${GUARDIAN_DOCUMENT.slice(-3)}`);
+    expect(html).not.toContain(GUARDIAN_DOCUMENT);
+    expect(html).not.toContain('/g/g1.');
     expect((await get(other)).status).toBe(404);
-    expect((await get(boss)).status).toBe(200);
+    const forBoss = await get(boss);
+    expect(forBoss.status).toBe(200);
+    expect(await forBoss.text()).not.toContain('/g/g1.');
 
     const resend = (who: { cookie: string; csrf: string }, csrf = who.csrf) =>
       t.request(`${path}/resend`, { method: 'POST', headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: `_csrf=${csrf}` });
@@ -68,6 +73,22 @@ describe('the panel’s minors section', () => {
     const after = await (await get(rita)).text();
     expect(after).toContain('El acudiente autorizó el');
     expect(after).not.toContain('/g/g1.');
+  });
+
+  test('a guardian with no WhatsApp number: only an admin sees the link to share, and each showing is audited', async () => {
+    const { conversation, guardian, number } = await minorWhoFilledTheForm(t, '+573001240003', { guardianPhone: '', guardianEmail: 'marta@example.co' });
+    const [rita, boss] = [await person(t, 'Rosa', 'recruiter'), await person(t, 'Jefe', 'admin')];
+    await t.services.conversations.assign(number, boss.id, rita.id);
+    const path = `/privacy/conversations/${conversation.id}/minors`;
+    const get = async (who: { cookie: string }) => (await t.request(path, { headers: { cookie: who.cookie, accept: 'text/html' } })).text();
+    expect(await get(rita)).not.toContain('/g/g1.');
+    expect(await get(boss)).toMatch(/value="http:\/\/localhost:3000\/g\/g1\.\d+\.\d+\.[\w-]+"/);
+    const views = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'guardian.link_viewed'), eq(auditLog.targetId, String(guardian.id))));
+    expect(views).toHaveLength(1);
+    expect(views[0]).toMatchObject({ actorUserId: boss.id, details: { conversationId: conversation.id } });
   });
 
   test('an adult’s conversation has no minors section', async () => {

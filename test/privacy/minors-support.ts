@@ -28,10 +28,10 @@ export function postForm(t: TestApp, path: string, fields: Record<string, string
 }
 
 /** She writes "Hola", sends the minor's form through /f/:token; resolves once her actor handled it. */
-export async function minorWhoFilledTheForm(t: TestApp, number: string) {
+export async function minorWhoFilledTheForm(t: TestApp, number: string, fields: Record<string, string> = {}) {
   const aspirant = await aspirantWhoWrote(t, number, 'Sofi');
   const { path } = await formPathFor(t, aspirant);
-  const response = await postForm(t, path, MINOR_FORM);
+  const response = await postForm(t, path, { ...MINOR_FORM, ...fields });
   if (response.status !== 303) throw new Error(`the form answered ${response.status}: ${await response.text()}`);
   await t.services.conversations.registry.ask(number, () => null);
   const [conversation] = await t.database.db.select().from(conversations).where(eq(conversations.aspirantId, aspirant.id));

@@ -104,6 +104,13 @@ describe('a minor and her guardian', () => {
     expect(replay.differences).toBe(0);
   });
 
+  test('a minor cannot name her own number as her guardian’s: the form says so beside the field and records nothing', async () => {
+    const number = '+573001230099';
+    await expect(minorWhoFilledTheForm(t, number, { guardianPhone: number })).rejects.toThrow(/the form answered 422:[\s\S]*Ese es tu propio número/);
+    const rows = await t.database.db.select().from(guardians).where(eq(guardians.phone, number));
+    expect(rows).toHaveLength(0);
+  });
+
   test('the page refuses a bad, tampered or expired link, and an answer without her number', async () => {
     const { guardian } = await minorWhoFilledTheForm(t, '+573001230003');
     expect((await t.request('/g/nonsense')).status).toBe(404);

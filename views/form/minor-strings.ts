@@ -37,6 +37,8 @@ export interface MinorStrings {
     relationship: string;
     contact: string;
     phone: string;
+    /** The guardian's number is her own: the guardian must authorise from her own phone. */
+    ownNumber: string;
     email: string;
   };
   /** The WhatsApp message that carries the guardian's link. */
@@ -93,6 +95,7 @@ const es: MinorStrings = {
     relationship: 'Elige el parentesco.',
     contact: 'Escribe el WhatsApp o el correo de tu acudiente.',
     phone: 'Escribe un número de celular válido, por ejemplo 300 123 4567.',
+    ownNumber: 'Ese es tu propio número: escribe el WhatsApp de tu acudiente (o su correo).',
     email: 'Escribe un correo válido, como nombre@ejemplo.com.',
   },
   message: (minorName, agency, link) =>
@@ -150,6 +153,7 @@ const en: MinorStrings = {
     relationship: 'Choose the relationship.',
     contact: 'Enter your guardian’s WhatsApp number or email.',
     phone: 'Enter a valid mobile number, for example 300 123 4567.',
+    ownNumber: 'That is your own number: enter your guardian’s WhatsApp number (or email).',
     email: 'Enter a valid email, like name@example.com.',
   },
   message: (minorName, agency, link) =>

@@ -59,7 +59,7 @@ function GuardianDetails({ i18n, guardian }: { i18n: Translator; guardian: Guard
       <dt safe>{t('privacy.minors.section.guardian')}</dt>
       <dd safe>{guardian.name}</dd>
       <dt safe>{t('privacy.minors.section.document')}</dt>
-      <dd safe>{`${guardian.documentType} ${guardian.documentNumber}`}</dd>
+      <dd safe>{`${guardian.documentType} ${maskDocument(guardian.documentNumber)}`}</dd>
       <dt safe>{t('privacy.minors.section.relationship')}</dt>
       <dd safe>{relationship}</dd>
       <dt safe>{t('privacy.minors.section.contact')}</dt>
@@ -133,4 +133,9 @@ export function MinorsSection(props: MinorsSectionProps) {
       )}
     </div>
   );
+}
+
+/** A document number as the panel shows it: its last three characters only (the guardian page asks for the whole of it). */
+export function maskDocument(number: string): string {
+  return number.length <= 3 ? '•••' : `•••${number.slice(-3)}`;
 }

@@ -51,7 +51,13 @@ export function minorsPanelRoutes(deps: PrivacyRouteDeps) {
     const her = await visibleMinor(user, conversationId);
     if (!her.minor || !her.birthDate) return htmlResponse('', 200);
     const guardian = await latestGuardian(db, her.aspirantId);
-    const link = guardian && !guardian.authorisedAt && !guardian.declinedAt ? links.linkFor(guardian.id) : undefined;
+    // The link is the guardian's authority: shown only to an admin, only when WhatsApp cannot carry it (no phone), and
+    // every showing is audited — a recruiter who could copy it and her document number could authorise in her place.
+    const pending = guardian && !guardian.authorisedAt && !guardian.declinedAt;
+    const link = pending && user.role === 'admin' && !guardian.phone ? links.linkFor(guardian.id) : undefined;
+    if (link && guardian) {
+      await recordAudit(db, { actor: user.email, actorUserId: user.id, action: 'guardian.link_viewed', targetType: 'guardian', targetId: guardian.id, details: { conversationId } });
+    }
     const age = ageOn(her.birthDate, bogotaDay(new Date(nowMs())));
     const i18n = translator(user.locale, user.timeZone);
     return htmlResponse(MinorsSection({ i18n, conversationId, csrf: session.csrfToken, age, birthDate: her.birthDate, guardian, link, ...extra }), status);

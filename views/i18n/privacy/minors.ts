@@ -56,7 +56,7 @@ export const minorsEs = {
     body: 'Es de una menor de edad cuyo acudiente aún no ha autorizado el tratamiento de sus datos (Ley 1581 de 2012, art. 7). Se podrá ver cuando lo autorice.',
     back: 'Volver a la bandeja',
   },
-  auditActions: { 'guardian.link_sent': 'Reenvió el enlace de autorización al acudiente' } as Record<string, string>,
+  auditActions: { 'guardian.link_sent': 'Reenvió el enlace de autorización al acudiente', 'guardian.link_viewed': 'Vio el enlace de autorización del acudiente' } as Record<string, string>,
   auditTargets: { guardian: 'Acudiente' } as Record<string, string>,
 };
 
@@ -113,6 +113,6 @@ export const minorsEn: typeof minorsEs = {
     body: 'It belongs to a minor whose guardian has not yet authorised the processing of her data (Colombia’s Law 1581 of 2012, Art. 7). It can be seen once they do.',
     back: 'Back to the inbox',
   },
-  auditActions: { 'guardian.link_sent': 'Sent the authorisation link to the guardian again' },
+  auditActions: { 'guardian.link_sent': 'Sent the authorisation link to the guardian again', 'guardian.link_viewed': 'Saw the guardian’s authorisation link' },
   auditTargets: { guardian: 'Guardian' },
 };
