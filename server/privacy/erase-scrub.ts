@@ -9,7 +9,8 @@
  *    reason (right, dates and status stay: proof she was answered);
  *  - by text, any other row that quotes her: only her high-entropy identifiers (phone in E.164, without `+` and as the
  *    10-digit national number, e-mail, BSUID, `@username`, a guardian's phone, e-mail and document) and her full
- *    names as whole phrases of two words or more are replaced, as substrings, by `[suprimido]`; the rest stays.
+ *    names as whole phrases of two words or more (her WhatsApp profile name in searches only) are replaced, as
+ *    substrings, by `[suprimido]`; the rest of the row stays.
  */
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
@@ -50,10 +51,12 @@ const MIN_DIGITS = 6;
 
 /**
  * Her matcher. Phones and digit documents: the digits with optional spaces, dots or dashes between them, never inside
- * a longer number; e-mails, BSUID and `@username` as given; names: whole phrases of two words or more (her WhatsApp
- * name, first name with last name and with the first surname, a guardian's name), between non-letters.
+ * a longer number; e-mails, BSUID and `@username` as given; names: whole phrases of two words or more (first name with
+ * last name and with the first surname, a guardian's name), between non-letters. Her WhatsApp profile name, which
+ * anyone can set to any words ("Mis Datos Right Channel"), is matched only in `searches` (recruiters' queries in the
+ * read audit), never in `records` (other people's requests and audit entries).
  */
-export function subjectMatcher(subject: Subject): SubjectMatcher {
+export function subjectMatcher(subject: Subject, scope: 'records' | 'searches' = 'records'): SubjectMatcher {
   const js = new Set<string>();
   const pg = new Set<string>();
   const numbers = new Set<string>();
@@ -84,7 +87,12 @@ export function subjectMatcher(subject: Subject): SubjectMatcher {
   }
   const first = subject.firstName?.trim();
   const last = subject.lastName?.trim();
-  const phrases = [subject.whatsappName, first && last ? `${first} ${last}` : null, first && last ? `${first} ${last.split(/\s+/)[0]}` : null, ...subject.guardians.map((g) => g.name)];
+  const phrases = [
+    scope === 'searches' ? subject.whatsappName : null,
+    first && last ? `${first} ${last}` : null,
+    first && last ? `${first} ${last.split(/\s+/)[0]}` : null,
+    ...subject.guardians.map((g) => g.name),
+  ];
   for (const phrase of phrases.map((p) => p?.trim().split(/\s+/) ?? []).sort((a, b) => b.join(' ').length - a.join(' ').length)) {
     if (phrase.length < 2) continue;
     js.add(`${NOT_WORD_BEFORE}${phrase.map(escape).join('\\s+')}${NOT_WORD_AFTER}`);
@@ -207,6 +215,10 @@ async function scrubRequests(tx: Tx, id: number, matcher: SubjectMatcher): Promi
  * the erasing transaction, before her row is deleted (the ids that link rows to her go with it).
  */
 export async function scrubPersonalText(tx: Tx, subject: Subject): Promise<{ audit: number; reads: number; requests: number }> {
-  const matcher = subjectMatcher(subject);
-  return { audit: await scrubAudit(tx, subject.id, matcher), reads: await scrubReads(tx, subject.id, matcher), requests: await scrubRequests(tx, subject.id, matcher) };
+  const records = subjectMatcher(subject, 'records');
+  return {
+    audit: await scrubAudit(tx, subject.id, records),
+    reads: await scrubReads(tx, subject.id, subjectMatcher(subject, 'searches')),
+    requests: await scrubRequests(tx, subject.id, records),
+  };
 }
