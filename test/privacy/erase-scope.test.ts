@@ -11,6 +11,7 @@ import { auditLog, dataSubjectRequests, readAudit, aspirants } from '../../serve
 import { insertUser } from '../../server/db/queries/users';
 import { recordAudit } from '../../server/db/queries/audit';
 import { eraseAspirant, erasureDeps } from '../../server/privacy/erase';
+import { redact, subjectMatcher, type Subject } from '../../server/privacy/erase-scrub';
 import { openRequest, resolve } from '../../server/privacy/requests';
 import { testApp, type TestApp } from '../support/app';
 import { inbound } from '../support/bot';
@@ -128,5 +129,29 @@ describe.each(drivers)('erasure scope on %s', (driver) => {
     expect(searches).toEqual([{ q: 'Valentina' }, { q: 'mis datos' }, { q: '[suprimido]' }, { q: '[suprimido]' }]);
     const [synced] = await db.select().from(auditLog).where(eq(auditLog.action, 'templates.synced'));
     expect(synced!.details).toEqual({ note: 'aviso a [suprimido]', count: 3 });
+  });
+});
+
+describe('her matcher', () => {
+  const subject: Subject = {
+    id: 1,
+    whatsappId: '+573012220002',
+    phone: '+573012220002',
+    bsuid: null,
+    username: null,
+    whatsappName: 'Valentina',
+    firstName: 'María',
+    lastName: 'Peña Ruiz',
+    email: null,
+    optedOut: false,
+    guardians: [{ name: 'Rosa', phone: null, email: null, document: '52.111.222' }],
+  };
+  test('whole phrases of her full name, in any case; never one word alone, nor inside a longer word or number', () => {
+    const records = subjectMatcher(subject);
+    expect(redact('MARÍA PEÑA vino con María Peña Ruiz', records)).toBe('[suprimido] vino con [suprimido]');
+    expect(redact('María Peñaloza, Mariana Peña, Valentina, Rosa y Ruiz', records)).toBe('María Peñaloza, Mariana Peña, Valentina, Rosa y Ruiz');
+    expect(redact('cc 52111222, 52.111.222 o 5211122299; tel 57 301 222 0002', records)).toBe('cc [suprimido], [suprimido] o 5211122299; tel [suprimido]');
+    // A one-word WhatsApp name is never matched, not even in searches.
+    expect(redact('Valentina', subjectMatcher(subject, 'searches'))).toBe('Valentina');
   });
 });
