@@ -21,7 +21,7 @@ import type { Logger } from '../logger';
 import type { BlobStore } from '../storage/blob-store';
 import { deleteQueuedBlobs, queueBlobDeletions, retryBlobDeletions, type BlobDeletionOptions } from './blob-deletions';
 import { identityHashes, identityKey } from './erased-subjects';
-import { scrubPersonalText, subjectPattern, type Subject } from './erase-scrub';
+import { scrubPersonalText, type Subject } from './erase-scrub';
 
 /** Who erases: an admin (`label` her e-mail, `userId`), `cli`, `retention`. */
 export interface ErasureActor {
@@ -138,7 +138,7 @@ async function eraseRows(deps: ErasureDeps, subject: Subject, options: EraseOpti
     const dead = rowsOf<{ n: number }>(
       await tx.execute(sql`with gone as (delete from dead_letters where conversation_key in (select jsonb_array_elements_text(${ids}::jsonb)) returning 1) select count(*)::int as n from gone`),
     );
-    const cleared = await scrubPersonalText(tx, subject, subjectPattern(subject));
+    const cleared = await scrubPersonalText(tx, subject);
     await tx.execute(sql`delete from aspirants where id = ${subject.id}`);
     const key = identityKey(deps.secret);
     for (const hash of identityHashes(key, subject)) {

@@ -85,8 +85,9 @@ export async function buildWorld(driver: Driver, blobs?: BlobStore): Promise<Wor
   await db.insert(guardians).values({ aspirantId: her!.id, name: 'Yolanda Zuluaga', documentType: 'cc', documentNumber: '99887766', relationship: 'mother', phone: '+573017776655' });
   await t.services.conversations.addNote(PHONE, rita.id, 'Xiomara trae book el lunes');
   await openRequest(db, { aspirantId: her!.id, conversationId: conv!.id, right: 'access', channel: 'whatsapp', details: 'Soy Xiomara Quintero, ¿qué datos tienen?', receivedAt: new Date() });
-  // A recruiter opens her conversation and searches for her: reads with her name in them.
-  for (const path of [`/inbox/${conv!.id}`, '/inbox?q=Xiomara']) await t.request(path, { headers: { cookie: rita.cookie, accept: 'text/html' } });
+  // A recruiter opens her conversation and searches for her by full name and by number: reads that quote her. (A
+  // search for a lone first name names no one in particular: it stays, see erase-scope.test.)
+  for (const path of [`/inbox/${conv!.id}`, '/inbox?q=xiomara%20quintero', '/inbox?q=301%20999%208877']) await t.request(path, { headers: { cookie: rita.cookie, accept: 'text/html' } });
   await t.services.reads.idle();
   // She writes BAJA: opted out.
   const stop = await signedPost(t, '/webhooks/twilio', inboundParams(fake, PHONE, 'BAJA'), fake.authToken);

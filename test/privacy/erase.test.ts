@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
 import S3rver from 's3rver';
 import { ListObjectsV2Command, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { aspirants, conversations, erasedSubjects, messages, media } from '../../server/db/schema';
+import { aspirants, consents, conversations, erasedSubjects, messages, media } from '../../server/db/schema';
 import { S3BlobStore } from '../../server/storage/s3-blob-store';
 import { drivers } from '../support/db';
 import { inboundParams, signedPost } from '../support/twilio-env';
@@ -58,6 +58,10 @@ async function eraseAndCheck(w: World, objects: () => Promise<{ path: string; te
   for (const key of w.herKeys) expect(keys).toContain(key);
   expect(mentions(await objects()).length).toBeGreaterThan(0);
 
+  // Her consent ledger: the two recorded here and those her form wrote (treatment, ticked and unticked scopes).
+  const ledger = await db.select({ id: consents.id }).from(consents).where(eq(consents.aspirantId, w.aspirantId));
+  expect(ledger.length).toBeGreaterThan(2);
+
   // The confirmation must name her: a wrong one erases nothing.
   const refused = await api(w, `/api/admin/aspirants/${w.aspirantId}/erase`, { method: 'POST', body: JSON.stringify({ confirm: '+573015550202' }) });
   expect(refused.status).toBe(422);
@@ -69,7 +73,7 @@ async function eraseAndCheck(w: World, objects: () => Promise<{ path: string; te
     reason: 'request',
     conversations: 1,
     formSubmissions: 1,
-    consents: 2,
+    consents: ledger.length,
     guardians: 1,
     notes: 1,
     filesDeleted: 3,
