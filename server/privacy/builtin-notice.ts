@@ -15,7 +15,9 @@ export const BUILTIN_NOTICE: Record<Locale, { title: string; body: string }> = {
     body: [
       '{agencyName} es responsable del tratamiento de los datos personales que nos das por WhatsApp y en el formulario de inscripción.',
       '# Qué datos recogemos',
-      'Tu número y nombre de WhatsApp, los mensajes y fotos que nos envías, y lo que escribes en el formulario: nombre, apellidos, correo, ciudad, tipos de modelaje, si tienes hijos, horarios y notas.',
+      'Tu número y nombre de WhatsApp, los mensajes que nos envías, y lo que escribes en el formulario: nombre, apellidos, correo, ciudad, fecha de nacimiento, tipos de modelaje, horarios y notas.',
+      'Tus fotos, tus medidas y si tienes hijos son datos sensibles: responder es opcional, y solo los tratamos con tu autorización expresa para cada uno, que puedes revocar cuando quieras.',
+      'Si eres menor de 18 años, también los datos de tu acudiente (nombre, documento, parentesco y contacto), para pedirle su autorización, sin la cual no te pedimos fotos.',
       '# Para qué los usamos',
       'Solo para el proceso de reclutamiento: conocer tu perfil, contactarte y proponerte oportunidades que encajen contigo. No vendemos tus datos.',
       'Los guardamos mientras dure el proceso o hasta que nos pidas borrarlos.',
@@ -30,7 +32,9 @@ export const BUILTIN_NOTICE: Record<Locale, { title: string; body: string }> = {
     body: [
       '{agencyName} is responsible for the personal data you give us on WhatsApp and in the sign-up form.',
       '# What we collect',
-      'Your WhatsApp number and name, the messages and photos you send us, and what you write in the form: first and last name, email, city, modeling types, whether you have children, shifts and notes.',
+      'Your WhatsApp number and name, the messages you send us, and what you write in the form: first and last name, email, city, date of birth, modeling types, shifts and notes.',
+      'Your photos, your measurements and whether you have children are sensitive data: answering is optional, and we process each only with your express authorisation, which you can withdraw at any time.',
+      'If you are under 18, also your guardian’s details (name, ID document, relationship and contact), to ask for their authorisation, without which we ask you for no photos.',
       '# What we use it for',
       'Only for recruitment: getting to know your profile, contacting you and offering you opportunities that fit you. We do not sell your data.',
       'We keep it while your application is open or until you ask us to delete it.',
