@@ -1,6 +1,7 @@
 /** @module views/admin/audit — the latest audit entries, read-only, filtered by action: labels in the admin's language, times in their zone. */
 import type { Catalogue, Translator } from '../i18n';
 import { AdminPage } from './nav';
+import { privacyAuditWords } from '../i18n/privacy';
 
 export interface AuditRow {
   id: number;
@@ -59,13 +60,14 @@ function labelOf<T extends object>(labels: T, code: string): string {
 function Details({ i18n, details, action, people }: { i18n: Translator; details: unknown; action: string; people: ReadonlyMap<number, string> }) {
   if (details === null || typeof details !== 'object' || Array.isArray(details)) return details === null || details === undefined ? '' : <code safe>{JSON.stringify(details)}</code>;
   const { fields, reasons, languages } = i18n.messages.admin.audit;
-  const words: Record<string, string>[] = [i18n.messages.inbox.statuses, i18n.messages.admin.users.roles, reasons, languages];
+  const words: Record<string, string>[] = [i18n.messages.inbox.statuses, i18n.messages.admin.users.roles, reasons, languages, ...privacyAuditWords(i18n.messages.privacy)];
   const assignment = action === 'conversation.assigned';
   const say = (value: unknown): string => {
     // An assignment names users by id: their names, "Sin asignar" for nobody.
     if (assignment && value === null) return i18n.t('inbox.list.unassigned');
     if (assignment && typeof value === 'number') return people.get(value) ?? `#${value}`;
     if (value === null || value === undefined) return '—';
+    if (typeof value === 'boolean') return i18n.messages.privacy.common.auditWords[String(value)] ?? String(value);
     if (typeof value !== 'string') return typeof value === 'object' ? JSON.stringify(value) : String(value);
     for (const labels of words) if (Object.hasOwn(labels, value)) return labels[value]!;
     return value;

@@ -1,6 +1,6 @@
 /** @module views/i18n/en — the message catalogue in English, the pages' second language: the same keys as ./es. */
 import type { Catalogue } from './catalogue';
-import { privacyAuditActions, privacyAuditTargets, privacyEn } from './privacy';
+import { privacyAuditActions, privacyAuditFields, privacyAuditTargets, privacyEn } from './privacy';
 
 export const en: Catalogue = {
   app: { name: 'Wasap' },
@@ -454,6 +454,7 @@ export const en: Catalogue = {
         updated: 'Changed',
         removed: 'Withdrawn',
         listed: 'Listed',
+        ...privacyAuditFields(privacyEn),
       },
       reasons: { unknown_email: 'unknown e-mail', wrong_password: 'wrong password', disabled: 'account disabled' },
       languages: { es: 'Spanish', en: 'English' },

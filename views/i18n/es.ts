@@ -4,7 +4,7 @@
  * run time as well). Plurals follow i18next's suffixes (`_one`, `_other`), chosen by Intl.PluralRules; variables are
  * `{{name}}` and are never HTML (the views escape what they render).
  */
-import { privacyAuditActions, privacyAuditTargets, privacyEs } from './privacy';
+import { privacyAuditActions, privacyAuditFields, privacyAuditTargets, privacyEs } from './privacy';
 
 export const es = {
   app: { name: 'Wasap' },
@@ -458,6 +458,7 @@ export const es = {
         updated: 'Cambiadas',
         removed: 'Retiradas',
         listed: 'Publicadas',
+        ...privacyAuditFields(privacyEs),
       },
       reasons: { unknown_email: 'correo desconocido', wrong_password: 'contraseña incorrecta', disabled: 'cuenta desactivada' },
       languages: { es: 'Español', en: 'Inglés' },

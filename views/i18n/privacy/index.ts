@@ -24,3 +24,13 @@ export function privacyAuditActions(privacy: typeof privacyEs): Record<string, s
 export function privacyAuditTargets(privacy: typeof privacyEs): Record<string, string> {
   return Object.assign({}, ...AREAS.map((area) => privacy[area].auditTargets));
 }
+
+/** Labels of the fields personal-data actions write in audit details, for `admin.audit.fields`. */
+export function privacyAuditFields(privacy: typeof privacyEs): Record<string, string> {
+  return privacy.common.auditFields;
+}
+
+/** Word maps for values in personal-data audit details: rights, request statuses, consent scopes, channels, and a few words. */
+export function privacyAuditWords(privacy: typeof privacyEs): Record<string, string>[] {
+  return [privacy.requests.rights, privacy.requests.statuses, privacy.consent.scopes, privacy.requests.channels, privacy.common.auditWords];
+}
