@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline/promises';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ErasureReport } from '../server/privacy/erase';
-import { confirms, type AspirantSummary } from '../server/privacy/export-lookup';
+import { ASPIRANT_REF_PATTERN, confirms, type AspirantSummary } from '../server/privacy/export-lookup';
 import { maskPhone } from '../server/whatsapp/phone';
 import { adminApi, call, type AdminApi } from './api';
 import { CLIError } from './errors';
@@ -34,6 +34,9 @@ async function askTerminal(prompt: string): Promise<string | null> {
 const askOf = (io: AskingIO) => io.ask ?? (io === processIO ? askTerminal : async () => null);
 
 async function summaryOf(api: AdminApi, ref: string): Promise<AspirantSummary> {
+  if (!new RegExp(ASPIRANT_REF_PATTERN).test(ref)) {
+    throw new CLIError(`"${printable(ref)}" names no aspirant`, 2, 'Give her id (a number), her WhatsApp number (+57 300 123 4567) or her BSUID (CO.…).');
+  }
   return call(`aspirant ${ref}`, () => api.api.admin.aspirants({ ref }).get()) as Promise<AspirantSummary>;
 }
 

@@ -35,7 +35,7 @@ function DecisionForm({ i18n, action, minorName }: { i18n: Translator; action: s
         <p class="field-hint" safe>
           {t('privacy.minors.page.documentHint', { minor: minorName })}
         </p>
-        <input id="documentNumber" name="documentNumber" inputmode="numeric" autocomplete="off" maxlength="20" required />
+        <input id="documentNumber" name="documentNumber" autocomplete="off" maxlength="20" required />
       </div>
       <button type="submit" class="submit" name="decision" value="authorised" safe>
         {t('privacy.minors.page.authorise')}
