@@ -28,7 +28,7 @@ import { privacyNoticeAdminRoutes } from './notice-admin';
 /** Longest note kept with a revocation (it becomes a conversation note, whose limit is 4,000). */
 export const REVOCATION_NOTE_MAX = 1000;
 
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 const isScope = (value: unknown): value is ConsentScope => (CONSENT_SCOPES as readonly unknown[]).includes(value);
 
 /** Routes of this part, mounted by server/routes/privacy; each checks the session and role itself (authPlugin). */

@@ -22,7 +22,7 @@ import { extend, RequestRefusedError, resolve, tagInProgress, type RequestRow } 
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
 
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 const DONE = ['tagged', 'extended', 'resolved'] as const;
 type Done = (typeof DONE)[number];
 /** What `told=` may say (a ReplyResult code, or these): nothing from the URL is echoed. */

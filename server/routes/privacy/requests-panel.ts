@@ -21,7 +21,7 @@ import { effectiveDueOn, openRequest, REQUEST_TEXT_MAX } from '../../privacy/req
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
 
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 const isRight = (value: unknown): value is DataSubjectRight => (DATA_SUBJECT_RIGHTS as readonly unknown[]).includes(value);
 
 export function privacyRequestsPanelRoutes(deps: PrivacyRouteDeps) {
