@@ -13,6 +13,7 @@ import { recordAudit } from '../db/queries/audit';
 import { dataSubjectRequests } from '../db/schema';
 import { AppError } from '../errors';
 import { bogotaDay, termsFor } from './deadlines';
+import { plainText } from './requests-text';
 
 export type RequestRow = typeof dataSubjectRequests.$inferSelect;
 
@@ -82,7 +83,7 @@ export async function openRequestOf(db: Db, aspirantId: number, right: string): 
  */
 export async function openRequest(db: Db, input: OpenRequestInput, actor: RequestActor = { label: input.channel }): Promise<OpenedRequest> {
   const terms = termsFor(input.right, input.receivedAt);
-  const details = input.details?.trim().slice(0, REQUEST_TEXT_MAX) || null;
+  const details = plainText(input.details)?.trim().slice(0, REQUEST_TEXT_MAX) || null;
   const inserted = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(dataSubjectRequests)
@@ -151,7 +152,7 @@ export async function tagInProgress(db: Db, id: number, actor: RequestActor, now
  * @throws RequestRefusedError: no reason, missing, closed, already extended, or too late.
  */
 export async function extend(db: Db, id: number, input: { reason: string; actor: RequestActor; now: Date }): Promise<RequestRow> {
-  const reason = input.reason.trim();
+  const reason = plainText(input.reason).trim();
   if (!reason) throw new RequestRefusedError('reason', 'Write the reason for the extension: she is told it.', 400);
   if (reason.length > REASON_MAX) throw new RequestRefusedError('reason', `The reason is at most ${REASON_MAX} characters.`, 400);
   const current = await getRequest(db, id);
@@ -182,7 +183,7 @@ export async function extend(db: Db, id: number, input: { reason: string; actor:
  */
 export async function resolve(db: Db, id: number, input: { status: 'done' | 'rejected'; resolution: string; actor: RequestActor; now: Date }): Promise<RequestRow> {
   if (input.status !== 'done' && input.status !== 'rejected') throw new RequestRefusedError('status', 'A request closes as done or rejected.', 400);
-  const resolution = input.resolution.trim();
+  const resolution = plainText(input.resolution).trim();
   if (!resolution) throw new RequestRefusedError('resolution', 'Write the answer she is given.', 400);
   if (resolution.length > RESOLUTION_MAX) throw new RequestRefusedError('resolution', `The answer is at most ${RESOLUTION_MAX} characters (it is sent in one WhatsApp message).`, 400);
   return db.transaction(async (tx) => {

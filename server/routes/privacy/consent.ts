@@ -21,6 +21,7 @@ import type { PublicUser } from '../../db/queries/users';
 import { aspirants, conversations } from '../../db/schema';
 import { NotFoundError } from '../../errors';
 import { consentsOf, revokeConsent } from '../../privacy/consents';
+import { plainText } from '../../privacy/requests-text';
 import { maySeeSensitive } from '../../privacy/sensitive-access';
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
@@ -69,7 +70,7 @@ export function privacyConsentRoutes(deps: PrivacyRouteDeps) {
           async function recordRevocation({ user, session, params, body }) {
             const her = await visible(user, params.id);
             const { t: say } = translator(user.locale, user.timeZone);
-            const note = body.note?.trim() ?? '';
+            const note = plainText(body.note)?.trim() ?? '';
             if (!isScope(body.scope)) return section(user, session, params.id, her.aspirantId, { error: say('privacy.consent.section.errorScope') }, 400);
             if ([...note].length > REVOCATION_NOTE_MAX) return section(user, session, params.id, her.aspirantId, { error: say('privacy.consent.section.errorNote') }, 400);
             const locale = her.locale === 'en' ? 'en' : 'es';

@@ -18,6 +18,7 @@ import { conversations } from '../../db/schema';
 import { NotFoundError } from '../../errors';
 import { requestsOfConversation } from '../../privacy/request-queries';
 import { effectiveDueOn, openRequest, REQUEST_TEXT_MAX } from '../../privacy/requests';
+import { plainText } from '../../privacy/requests-text';
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
 
@@ -58,7 +59,7 @@ export function privacyRequestsPanelRoutes(deps: PrivacyRouteDeps) {
             const i18n = translator(user.locale, user.timeZone);
             const say = i18n.t;
             if (!isRight(body.right)) return section(user, session, params.id, { error: say('privacy.requests.errors.right') }, 400);
-            const input = { aspirantId, conversationId: params.id, right: body.right, channel: 'recruiter' as const, details: body.details, openedById: user.id, receivedAt: now() };
+            const input = { aspirantId, conversationId: params.id, right: body.right, channel: 'recruiter' as const, details: plainText(body.details), openedById: user.id, receivedAt: now() };
             const { row, opened } = await openRequest(db, input, { label: user.email, userId: user.id });
             if (!opened) return section(user, session, params.id, { notice: say('privacy.requests.notices.alreadyOpen', { date: dayLabel(i18n, effectiveDueOn(row)) }) });
             return section(user, session, params.id, { notice: say('privacy.requests.notices.opened') });
