@@ -22,14 +22,26 @@ function flagsOf(row: RequestView): string {
   const open = row.status === 'received' || row.status === 'in_progress';
   if (open && row.overdue) flags.push('OVERDUE');
   else if (open && row.daysLeft <= 0) flags.push('DUE TODAY');
-  if (row.tagDueOn) flags.push(row.tagOverdue ? 'TAG OVERDUE' : `TAG BY ${row.tagDueOn}`);
+  if (row.tagDueOn) flags.push(row.tagOverdue ? 'TAG OVERDUE' : `TAG BY ${dayOf(row.tagDueOn)}`);
   if (row.extended) flags.push('EXTENDED');
   return flags.join(', ') || '-';
 }
 
+/**
+ * A calendar day (`YYYY-MM-DD`) as a cell. Through the server it may arrive as a Date (the Eden client turns ISO dates
+ * in answers into Dates), which is the UTC midnight of that day; absent is `-`.
+ */
+function dayOf(value: Date | string | null | undefined): string {
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return value ? String(value) : '-';
+}
+
+/** Any value as a cell: a table cell is always a string. */
+const text = (value: unknown): string => (value === null || value === undefined || value === '' ? '-' : String(value));
+
 function table(rows: RequestView[], closed: boolean): string {
   const head = ['ID', 'RIGHT', 'CATEGORY', 'STATUS', 'ASPIRANT', 'CHANNEL', 'RECEIVED'];
-  const cells = (r: RequestView) => [String(r.id), r.right, r.category, r.status, r.aspirant ?? '(erased)', r.channel, minuteOf(r.receivedAt)];
+  const cells = (r: RequestView) => [text(r.id), text(r.right), text(r.category), text(r.status), r.aspirant ? String(r.aspirant) : '(erased)', text(r.channel), minuteOf(r.receivedAt)];
   if (closed)
     return renderTable(
       [...head, 'CLOSED'],
@@ -37,7 +49,7 @@ function table(rows: RequestView[], closed: boolean): string {
     );
   return renderTable(
     [...head, 'DUE', 'DAYS LEFT', 'FLAGS'],
-    rows.map((r) => [...cells(r), r.dueOn, String(r.daysLeft), flagsOf(r)]),
+    rows.map((r) => [...cells(r), dayOf(r.dueOn), text(r.daysLeft), flagsOf(r)]),
   );
 }
 

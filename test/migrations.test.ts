@@ -1,4 +1,4 @@
-/** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op; 0007's, 0009's and 0015's backfills. */
+/** @module test/migrations.test — one migrations folder applies to PGlite and Postgres, and re-running is a no-op; 0007's, 0009's, 0015's and 0017's backfills. */
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { migrationsFolder } from '../server/db/migrate';
@@ -56,6 +56,7 @@ describe.each(drivers)('migrations on %s', (driver) => {
       'outbox_due_idx',
       'timers_due_idx',
       'inbound_events_parked_status_idx',
+      'data_subject_requests_open_right_key',
     ]) {
       expect(indexes).toContain(name);
     }
@@ -185,5 +186,36 @@ describe.each(drivers)('0009_message_kinds on %s', (driver) => {
     expect(rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }))).toEqual([
       { whatsapp_id: '+570001', scope: 'treatment', decision: 'authorisation', notice_version: 0, notice_sha256: 'pre-ledger', notice_locale: 'en', channel: 'form', at: '2026-11-20T15:00:00.000Z' },
     ]);
+  });
+
+  test('0017 keeps one open request per aspirant and right (the one in progress, else the first), closes the others as merged, audited', async () => {
+    using before = foldersUpTo('0016_blob_deletions');
+    await using database = await partlyMigrated(driver, before.folder);
+    const { db } = database;
+    await db.execute(sql`insert into aspirants (whatsapp_id) values ('+570001'), ('+570002')`);
+    await db.execute(sql`
+      insert into data_subject_requests (aspirant_id, "right", category, channel, status, received_at, due_on)
+      select a.id, r.right, 'claim', 'whatsapp', r.status, r.at::timestamptz, '2026-12-15' from aspirants a,
+        (values ('+570001', 'erasure', 'received', '2026-11-20T10:00:00Z'), ('+570001', 'erasure', 'received', '2026-11-20T10:01:00Z'),
+                ('+570001', 'erasure', 'received', '2026-11-20T10:02:00Z'), ('+570001', 'access', 'received', '2026-11-20T10:03:00Z'),
+                ('+570002', 'erasure', 'received', '2026-11-20T10:00:00Z'), ('+570002', 'erasure', 'in_progress', '2026-11-20T10:05:00Z'),
+                ('+570002', 'erasure', 'done', '2026-11-19T10:00:00Z'))
+        as r(phone, "right", status, at) where a.whatsapp_id = r.phone`);
+    await database.migrate(migrationsFolder);
+    const rows = rowsOf<{ phone: string; right: string; status: string; at: string; merged: boolean }>(
+      await db.execute(sql`select a.whatsapp_id as phone, r."right", r.status, to_char(r.received_at at time zone 'UTC', 'HH24:MI') as at, coalesce(r.resolution like 'Merged into request #%', false) as merged
+        from data_subject_requests r join aspirants a on a.id = r.aspirant_id order by a.whatsapp_id, r.received_at`),
+    );
+    expect(rows).toEqual([
+      { phone: '+570001', right: 'erasure', status: 'received', at: '10:00', merged: false },
+      { phone: '+570001', right: 'erasure', status: 'done', at: '10:01', merged: true },
+      { phone: '+570001', right: 'erasure', status: 'done', at: '10:02', merged: true },
+      { phone: '+570001', right: 'access', status: 'received', at: '10:03', merged: false },
+      { phone: '+570002', right: 'erasure', status: 'done', at: '10:00', merged: false },
+      { phone: '+570002', right: 'erasure', status: 'done', at: '10:00', merged: true },
+      { phone: '+570002', right: 'erasure', status: 'in_progress', at: '10:05', merged: false },
+    ]);
+    const audits = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from audit_log where action = 'data_request.merged' and actor = 'migration'`));
+    expect(audits[0]!.n).toBe(3);
   });
 });

@@ -25,6 +25,12 @@ export interface BotContext {
    * because the actors import no server code. Absent: the bot opens no data-subject requests.
    */
   requestTerms?: (right: DataSubjectRight, receivedAt: number) => { category: 'query' | 'claim'; dueOn: string; tagDueOn?: string };
+  /**
+   * When she already has a request of `right` open: the answer that says so, with its due day, in `locale`
+   * (server/privacy/requests-bot botOpenRequests). Her message then opens nothing and that answer replaces the
+   * script's. Absent or undefined: none open.
+   */
+  alreadyOpen?: (right: DataSubjectRight, locale: Locale) => string | undefined;
 }
 
 export interface BotOutcome {
@@ -53,17 +59,21 @@ function toEffects(state: ConversationState, actions: BotAction[], now: number, 
   const effects: Effect[] = [];
   let next = state;
   let sent = 0;
+  // The answer to a request she already has open, replacing the script's answer that follows its dataRequest action.
+  let already: string | undefined;
   for (const action of actions) {
     switch (action.type) {
       case 'send': {
+        const text = already ?? action.text;
+        already = undefined;
         // Bot messages follow the same rules as a recruiter's: nothing to an opted-out aspirant, no free text outside 24 h.
         if (next.optedOut || !windowOpen(next.lastInboundAt, now)) break;
         const ref = `bot${sent++}`;
-        effects.push({ type: 'message.add', message: { ref, sender: 'bot', body: action.text, status: 'queued', extra: { messageKey: action.messageKey } } });
-        effects.push({ type: 'outbox.enqueue', messageRef: ref, body: action.text });
+        effects.push({ type: 'message.add', message: { ref, sender: 'bot', body: text, status: 'queued', extra: { messageKey: action.messageKey } } });
+        effects.push({ type: 'outbox.enqueue', messageRef: ref, body: text });
         // Any message of ours ends the aspirant's wait, the bot's too (a welcome, an FAQ answer, a reminder).
         next = { ...next, waitingSince: null };
-        effects.push({ type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: firstCharacters(action.text, 120), waitingSince: null } });
+        effects.push({ type: 'conversation.patch', patch: { lastMessageAt: now, lastMessagePreview: firstCharacters(text, 120), waitingSince: null } });
         break;
       }
       case 'status':
@@ -78,7 +88,8 @@ function toEffects(state: ConversationState, actions: BotAction[], now: number, 
         effects.push({ type: 'timer.cancel', name: action.timer });
         break;
       case 'dataRequest':
-        effects.push(...requestEffect(action.right, event, ctx));
+        already = ctx.alreadyOpen?.(action.right, state.facts.locale);
+        if (already === undefined) effects.push(...requestEffect(action.right, event, ctx));
         break;
       case 'stop':
         break;

@@ -19,7 +19,7 @@ import { DEFAULT_SCRIPT_NAME, ScriptNotFoundError, type ScriptCache } from '../s
 import { maskPhone } from '../whatsapp/phone';
 import { createNoticeInForce } from '../privacy/notice-link';
 import { createErasureGuard } from '../privacy/erasure-guard';
-import { botRequestTerms } from '../privacy/requests-bot';
+import { botOpenRequests, botRequestTerms } from '../privacy/requests-bot';
 import { rememberingOptOuts } from '../privacy/erased-subjects';
 import type { BlobStore } from '../storage/blob-store';
 import { createCommitDoor } from './commit/door';
@@ -74,7 +74,14 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     const sign = (aspirantId: number, at: number) => formLink(forms.publicUrl, createFormToken(forms.secret, aspirantId, at, forms.ttlMs));
     const notice = await noticeInForce?.();
     try {
-      return { script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME), formLink: sign, agencyName: forms.agencyName, requestTerms: botRequestTerms, notice };
+      return {
+        script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME),
+        formLink: sign,
+        agencyName: forms.agencyName,
+        requestTerms: botRequestTerms,
+        notice,
+        alreadyOpen: await botOpenRequests(db, state.aspirantId),
+      };
     } catch (error) {
       if (error instanceof ScriptNotFoundError) return { formLink: sign, agencyName: forms.agencyName, notice };
       throw error;

@@ -13,6 +13,7 @@ import { recordAudit } from '../db/queries/audit';
 import { dataSubjectRequests } from '../db/schema';
 import { AppError } from '../errors';
 import { bogotaDay, termsFor } from './deadlines';
+import { plainText } from './requests-text';
 
 export type RequestRow = typeof dataSubjectRequests.$inferSelect;
 
@@ -58,14 +59,32 @@ function audit(db: Db, actor: RequestActor, action: string, row: RequestRow, ext
   return recordAudit(db, { actor: actor.label, actorUserId: actor.userId, action, targetType: 'data_request', targetId: row.id, details: { right: row.right, ...extra } });
 }
 
+/** What openRequest did: `opened` false when the same right was already open for her (`row` is that open one). */
+export interface OpenedRequest {
+  row: RequestRow;
+  opened: boolean;
+}
+
+/** Her open request of `right`, if any (at most one: data_subject_requests_open_right_key). */
+export async function openRequestOf(db: Db, aspirantId: number, right: string): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(dataSubjectRequests)
+    .where(and(eq(dataSubjectRequests.aspirantId, aspirantId), eq(dataSubjectRequests.right, right), inArray(dataSubjectRequests.status, [...OPEN_STATUSES])))
+    .limit(1);
+  return row;
+}
+
 /**
  * Opens a request with the terms of its right received at `receivedAt` (server/privacy/deadlines termsFor) and audits
- * `data_request.opened`. @returns the row.
+ * `data_request.opened`. While she has one of the same right open (the partial unique index
+ * data_subject_requests_open_right_key, so parallel calls cannot both insert) nothing is written, no audit entry either,
+ * and the open one is returned with `opened: false`.
  */
-export async function openRequest(db: Db, input: OpenRequestInput, actor: RequestActor = { label: input.channel }): Promise<RequestRow> {
+export async function openRequest(db: Db, input: OpenRequestInput, actor: RequestActor = { label: input.channel }): Promise<OpenedRequest> {
   const terms = termsFor(input.right, input.receivedAt);
-  const details = input.details?.trim().slice(0, REQUEST_TEXT_MAX) || null;
-  return db.transaction(async (tx) => {
+  const details = plainText(input.details)?.trim().slice(0, REQUEST_TEXT_MAX) || null;
+  const inserted = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(dataSubjectRequests)
       .values({
@@ -81,10 +100,15 @@ export async function openRequest(db: Db, input: OpenRequestInput, actor: Reques
         openedById: input.openedById ?? null,
         sourceMessageSid: input.sourceMessageSid ?? null,
       })
+      .onConflictDoNothing()
       .returning();
-    await audit(tx as unknown as Db, actor, 'data_request.opened', row!, { channel: input.channel });
-    return row!;
+    if (row) await audit(tx as unknown as Db, actor, 'data_request.opened', row, { channel: input.channel });
+    return row;
   });
+  if (inserted) return { row: inserted, opened: true };
+  const open = input.aspirantId === null ? undefined : await openRequestOf(db, input.aspirantId, input.right);
+  if (!open) throw new RequestRefusedError('closed', 'The request could not be opened: try again.', 409);
+  return { row: open, opened: false };
 }
 
 export async function getRequest(db: Db, id: number): Promise<RequestRow> {
@@ -128,7 +152,7 @@ export async function tagInProgress(db: Db, id: number, actor: RequestActor, now
  * @throws RequestRefusedError: no reason, missing, closed, already extended, or too late.
  */
 export async function extend(db: Db, id: number, input: { reason: string; actor: RequestActor; now: Date }): Promise<RequestRow> {
-  const reason = input.reason.trim();
+  const reason = plainText(input.reason).trim();
   if (!reason) throw new RequestRefusedError('reason', 'Write the reason for the extension: she is told it.', 400);
   if (reason.length > REASON_MAX) throw new RequestRefusedError('reason', `The reason is at most ${REASON_MAX} characters.`, 400);
   const current = await getRequest(db, id);
@@ -159,7 +183,7 @@ export async function extend(db: Db, id: number, input: { reason: string; actor:
  */
 export async function resolve(db: Db, id: number, input: { status: 'done' | 'rejected'; resolution: string; actor: RequestActor; now: Date }): Promise<RequestRow> {
   if (input.status !== 'done' && input.status !== 'rejected') throw new RequestRefusedError('status', 'A request closes as done or rejected.', 400);
-  const resolution = input.resolution.trim();
+  const resolution = plainText(input.resolution).trim();
   if (!resolution) throw new RequestRefusedError('resolution', 'Write the answer she is given.', 400);
   if (resolution.length > RESOLUTION_MAX) throw new RequestRefusedError('resolution', `The answer is at most ${RESOLUTION_MAX} characters (it is sent in one WhatsApp message).`, 400);
   return db.transaction(async (tx) => {

@@ -85,7 +85,7 @@ export function adminCannedRoutes(deps: { db: Db; secureCookies: boolean }) {
         await recordAudit(db, { actor: user.email, actorUserId: user.id, action: 'canned.updated', targetType: 'canned_response', targetId: params.id });
         return redirect('/admin/canned', 303);
       },
-      { requireAdmin: true, params: t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) }), body: cannedBody },
+      { requireAdmin: true, params: t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) }), body: cannedBody },
     )
     .post(
       '/:id/delete',
@@ -94,6 +94,6 @@ export function adminCannedRoutes(deps: { db: Db; secureCookies: boolean }) {
         await recordAudit(db, { actor: user.email, actorUserId: user.id, action: 'canned.deleted', targetType: 'canned_response', targetId: params.id });
         return redirect('/admin/canned', 303);
       },
-      { requireAdmin: true, params: t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) }) },
+      { requireAdmin: true, params: t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) }) },
     );
 }

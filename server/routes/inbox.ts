@@ -71,7 +71,7 @@ const listQuery = t.Object({
   cursor: t.Optional(t.String({ maxLength: 60 })),
   before: t.Optional(t.String({ maxLength: 20 })),
 });
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 
 /** The signed-in user's language and zone (users.locale, users.time_zone). */
 interface Reader {

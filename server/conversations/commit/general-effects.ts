@@ -135,7 +135,8 @@ export async function apply(tx: Tx, ctx: Ctx, effect: Effect): Promise<boolean> 
  * the row with its terms and, only when the row is new, the `data_request.opened` audit entry (actor `whatsapp`,
  * the right and channel, never her words), both in this event's transaction. At most one per message (the partial
  * unique index data_subject_requests_source_key): a message handled again, replayed or retried after a crash, opens
- * and audits nothing twice.
+ * and audits nothing twice. And at most one open per aspirant and right (data_subject_requests_open_right_key): her
+ * "eliminar" written again while one is open opens and audits nothing (the bot answers with the open one's due date).
  */
 async function openDataRequest(tx: Tx, ctx: Ctx, effect: Extract<Effect, { type: 'dataRequest.open' }>): Promise<void> {
   const [row] = await tx

@@ -137,6 +137,13 @@ export const dataSubjectRequests = pgTable(
       .on(t.dueOn)
       .where(sql`status in ('received', 'in_progress')`),
     index('data_subject_requests_aspirant_idx').on(t.aspirantId),
+    /**
+     * At most one open request per aspirant and right (her repeated "eliminar" is the same request): inserts use ON
+     * CONFLICT DO NOTHING and answer with the open one. Migration 0017 closed older duplicates before creating it.
+     */
+    uniqueIndex('data_subject_requests_open_right_key')
+      .on(t.aspirantId, t.right)
+      .where(sql`status in ('received', 'in_progress')`),
     uniqueIndex('data_subject_requests_source_key')
       .on(t.sourceMessageSid)
       .where(sql`source_message_sid is not null`),

@@ -14,12 +14,14 @@ import { ConsentSection } from '../../../views/privacy/consent-section';
 import { SensitiveSection } from '../../../views/privacy/consent-sensitive';
 import { authPlugin } from '../../auth/plugin';
 import type { SessionRow } from '../../auth/sessions';
+import type { Db } from '../../db/client';
 import { recordAudit } from '../../db/queries/audit';
 import { canSee } from '../../db/queries/inbox';
 import type { PublicUser } from '../../db/queries/users';
 import { aspirants, conversations } from '../../db/schema';
 import { NotFoundError } from '../../errors';
 import { consentsOf, revokeConsent } from '../../privacy/consents';
+import { plainText } from '../../privacy/requests-text';
 import { maySeeSensitive } from '../../privacy/sensitive-access';
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
@@ -28,7 +30,7 @@ import { privacyNoticeAdminRoutes } from './notice-admin';
 /** Longest note kept with a revocation (it becomes a conversation note, whose limit is 4,000). */
 export const REVOCATION_NOTE_MAX = 1000;
 
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 const isScope = (value: unknown): value is ConsentScope => (CONSENT_SCOPES as readonly unknown[]).includes(value);
 
 /** Routes of this part, mounted by server/routes/privacy; each checks the session and role itself (authPlugin). */
@@ -68,21 +70,34 @@ export function privacyConsentRoutes(deps: PrivacyRouteDeps) {
           async function recordRevocation({ user, session, params, body }) {
             const her = await visible(user, params.id);
             const { t: say } = translator(user.locale, user.timeZone);
-            const note = body.note?.trim() ?? '';
+            const note = plainText(body.note)?.trim() ?? '';
             if (!isScope(body.scope)) return section(user, session, params.id, her.aspirantId, { error: say('privacy.consent.section.errorScope') }, 400);
             if ([...note].length > REVOCATION_NOTE_MAX) return section(user, session, params.id, her.aspirantId, { error: say('privacy.consent.section.errorNote') }, 400);
             const locale = her.locale === 'en' ? 'en' : 'es';
-            const row = await revokeConsent(db, { aspirantId: her.aspirantId, scope: body.scope, channel: 'recruiter', locale, at: new Date(nowMs()) });
-            // The note may name her: it goes with her conversation (erased with it), never into the audit log.
-            if (note) await deps.services.conversations.addNote(her.key, user.id, say('privacy.consent.section.note', { scope: say(`privacy.consent.scopes.${body.scope}`), note }));
-            await recordAudit(db, {
-              actor: user.email,
-              actorUserId: user.id,
-              action: 'consent.revoked',
-              targetType: 'consent',
-              targetId: row.id,
-              details: { scope: body.scope, aspirantId: her.aspirantId, conversationId: params.id, noticeVersion: row.noticeVersion },
+            const scope: ConsentScope = body.scope;
+            // The ledger row and its audit entry are one transaction: both are recorded or neither.
+            const row = await db.transaction(async (tx) => {
+              const revoked = await revokeConsent(tx as unknown as Db, { aspirantId: her.aspirantId, scope, channel: 'recruiter', locale, at: new Date(nowMs()) });
+              await recordAudit(tx as unknown as Db, {
+                actor: user.email,
+                actorUserId: user.id,
+                action: 'consent.revoked',
+                targetType: 'consent',
+                targetId: revoked.id,
+                details: { scope, aspirantId: her.aspirantId, conversationId: params.id, noticeVersion: revoked.noticeVersion },
+              });
+              return revoked;
             });
+            // The note may name her: it goes with her conversation (erased with it), never into the audit log. It is
+            // written after: a failure loses the note only, and the reader is told so.
+            if (note) {
+              try {
+                await deps.services.conversations.addNote(her.key, user.id, say('privacy.consent.section.note', { scope: say(`privacy.consent.scopes.${scope}`), note }));
+              } catch (error) {
+                deps.logger.warn('revocation recorded, its note not saved', { consentId: row.id, err: error as Error });
+                return section(user, session, params.id, her.aspirantId, { notice: say('privacy.consent.section.revoked'), error: say('privacy.consent.section.errorNoteLost') });
+              }
+            }
             return section(user, session, params.id, her.aspirantId, { notice: say('privacy.consent.section.revoked') });
           },
           { body: t.Object({ scope: t.Optional(t.String({ maxLength: 40 })), note: t.Optional(t.String({ maxLength: REVOCATION_NOTE_MAX * 4 })) }) },

@@ -26,7 +26,7 @@ import type { PrivacyRouteDeps } from './deps';
 /** Link sends a recruiter may ask for one guardian an hour: enough to retry, too few to pester a parent. */
 export const RESEND_LIMIT = { limit: 3, windowMs: 60 * 60_000 };
 
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 
 export function minorsPanelRoutes(deps: PrivacyRouteDeps) {
   const { db } = deps;

@@ -13,6 +13,7 @@ import type { SessionRow } from '../../auth/sessions';
 import { recordAudit } from '../../db/queries/audit';
 import type { PublicUser } from '../../db/queries/users';
 import { BODY_MAX, currentVersion, NoticeInputError, noticeHistory, publishNotice, TITLE_MAX, type Notice } from '../../privacy/notices';
+import { plainText } from '../../privacy/requests-text';
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
 
@@ -66,7 +67,7 @@ export function privacyNoticeAdminRoutes(deps: PrivacyRouteDeps) {
       .post(
         '/notice',
         async function publish({ user, session, body }) {
-          const draft = { es: { title: body.esTitle, body: body.esBody }, en: { title: body.enTitle ?? '', body: body.enBody ?? '' } };
+          const draft = { es: { title: plainText(body.esTitle), body: plainText(body.esBody) }, en: { title: plainText(body.enTitle ?? ''), body: plainText(body.enBody ?? '') } };
           let notice: Notice;
           try {
             notice = await publishNotice(db, { es: draft.es, en: draft.en, author: user.email });

@@ -21,7 +21,7 @@ import type { PrivacyRouteDeps } from './deps';
 export const PANEL_READS = 10;
 export const READS_PAGE_SIZE = 50;
 
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 const listQuery = t.Object({
   aspirant: t.Optional(t.String({ maxLength: 20 })),
   user: t.Optional(t.String({ maxLength: 20 })),

@@ -19,10 +19,11 @@ import { termsFor } from '../../privacy/deadlines';
 import { tellExtended, tellResolved, type NoticeOutcome } from '../../privacy/request-notices';
 import { listClosed, listOpen, requestItem } from '../../privacy/request-queries';
 import { extend, RequestRefusedError, resolve, tagInProgress, type RequestRow } from '../../privacy/requests';
+import { plainText } from '../../privacy/requests-text';
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
 
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 const DONE = ['tagged', 'extended', 'resolved'] as const;
 type Done = (typeof DONE)[number];
 /** What `told=` may say (a ReplyResult code, or these): nothing from the URL is echoed. */
@@ -113,9 +114,8 @@ export function privacyRequestsAdminRoutes(deps: PrivacyRouteDeps) {
       .post(
         '/:id/extend',
         function extendTerm({ user, session, params, body }) {
-          return act({ user, session }, params.id, 'extended', async () => tellExtended(noticeDeps, await extend(db, params.id, { reason: body.reason, actor: actor(user), now: now() }), user.id), {
-            reason: body.reason,
-          });
+          const reason = plainText(body.reason);
+          return act({ user, session }, params.id, 'extended', async () => tellExtended(noticeDeps, await extend(db, params.id, { reason, actor: actor(user), now: now() }), user.id), { reason });
         },
         { params: idParams, body: t.Object({ reason: t.String({ maxLength: 2000 }) }) },
       )
@@ -123,13 +123,11 @@ export function privacyRequestsAdminRoutes(deps: PrivacyRouteDeps) {
         '/:id/resolve',
         function close({ user, session, params, body }) {
           const status = body.status === 'done' || body.status === 'rejected' ? body.status : ('' as 'done');
-          return act(
-            { user, session },
-            params.id,
-            'resolved',
-            async () => tellResolved(noticeDeps, await resolve(db, params.id, { status, resolution: body.resolution, actor: actor(user), now: now() }), user.id),
-            { status: body.status, resolution: body.resolution },
-          );
+          const resolution = plainText(body.resolution);
+          return act({ user, session }, params.id, 'resolved', async () => tellResolved(noticeDeps, await resolve(db, params.id, { status, resolution, actor: actor(user), now: now() }), user.id), {
+            status: body.status,
+            resolution,
+          });
         },
         { params: idParams, body: t.Object({ status: t.Optional(t.String({ maxLength: 20 })), resolution: t.String({ maxLength: 4000 }) }) },
       ),

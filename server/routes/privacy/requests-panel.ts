@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { Elysia, t } from 'elysia';
 import { DATA_SUBJECT_RIGHTS, type DataSubjectRight } from '../../../actors/vocabulary';
 import { translator } from '../../../views/i18n';
+import { dayLabel } from '../../../views/privacy/requests-badges';
 import { RequestsSection } from '../../../views/privacy/requests-section';
 import { authPlugin } from '../../auth/plugin';
 import type { SessionRow } from '../../auth/sessions';
@@ -16,11 +17,12 @@ import type { PublicUser } from '../../db/queries/users';
 import { conversations } from '../../db/schema';
 import { NotFoundError } from '../../errors';
 import { requestsOfConversation } from '../../privacy/request-queries';
-import { openRequest, REQUEST_TEXT_MAX } from '../../privacy/requests';
+import { effectiveDueOn, openRequest, REQUEST_TEXT_MAX } from '../../privacy/requests';
+import { plainText } from '../../privacy/requests-text';
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
 
-const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647 }) });
+const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, multipleOf: 1 }) });
 const isRight = (value: unknown): value is DataSubjectRight => (DATA_SUBJECT_RIGHTS as readonly unknown[]).includes(value);
 
 export function privacyRequestsPanelRoutes(deps: PrivacyRouteDeps) {
@@ -54,10 +56,12 @@ export function privacyRequestsPanelRoutes(deps: PrivacyRouteDeps) {
           '/:id/requests',
           async function openOnHerBehalf({ user, session, params, body }) {
             const aspirantId = await visibleAspirant(user, params.id);
-            const { t: say } = translator(user.locale, user.timeZone);
+            const i18n = translator(user.locale, user.timeZone);
+            const say = i18n.t;
             if (!isRight(body.right)) return section(user, session, params.id, { error: say('privacy.requests.errors.right') }, 400);
-            const input = { aspirantId, conversationId: params.id, right: body.right, channel: 'recruiter' as const, details: body.details, openedById: user.id, receivedAt: now() };
-            await openRequest(db, input, { label: user.email, userId: user.id });
+            const input = { aspirantId, conversationId: params.id, right: body.right, channel: 'recruiter' as const, details: plainText(body.details), openedById: user.id, receivedAt: now() };
+            const { row, opened } = await openRequest(db, input, { label: user.email, userId: user.id });
+            if (!opened) return section(user, session, params.id, { notice: say('privacy.requests.notices.alreadyOpen', { date: dayLabel(i18n, effectiveDueOn(row)) }) });
             return section(user, session, params.id, { notice: say('privacy.requests.notices.opened') });
           },
           { body: t.Object({ right: t.Optional(t.String({ maxLength: 40 })), details: t.Optional(t.String({ maxLength: REQUEST_TEXT_MAX })) }) },

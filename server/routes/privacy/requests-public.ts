@@ -8,17 +8,16 @@
  *   (a wa.me link to the provider's number), where her number identifies her and the bot opens the request.
  * Nothing from the URL is echoed but the token, escaped, into the form; an invalid token is never repeated.
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import { Elysia, t } from 'elysia';
 import { DATA_SUBJECT_RIGHTS, type DataSubjectRight, type Locale } from '../../../actors/vocabulary';
 import { aspirantDay, requestAspirantStrings } from '../../../views/privacy/requests-aspirant-strings';
 import { RequestPublicPage, type RequestPublicProps } from '../../../views/privacy/requests-public';
 import { resolveSecret } from '../../config';
 import { getAspirant } from '../../db/queries/aspirants';
-import { dataSubjectRequests } from '../../db/schema';
 import { pickLocale } from '../../forms/i18n';
 import { verifyFormToken } from '../../forms/link';
-import { effectiveDueOn, OPEN_STATUSES, openRequest, REQUEST_TEXT_MAX } from '../../privacy/requests';
+import { effectiveDueOn, openRequest, openRequestOf, REQUEST_TEXT_MAX } from '../../privacy/requests';
+import { plainText } from '../../privacy/requests-text';
 import { htmlResponse } from '../html';
 import type { PrivacyRouteDeps } from './deps';
 
@@ -60,16 +59,14 @@ export function privacyRequestsPublicRoutes(deps: PrivacyRouteDeps) {
         const locale: Locale = pickLocale(body.lang, aspirant?.locale);
         if (!aspirant) return page({ locale, linkProblem: true }, 410);
         const s = requestAspirantStrings(locale);
-        const draft = { right: body.right, details: body.details };
+        const details = plainText(body.details);
+        const draft = { right: body.right, details };
         if (!isRight(body.right)) return page({ locale, token: body.token, error: { field: 'right', message: s.errors.right }, draft }, 400);
-        if ((body.details?.length ?? 0) > REQUEST_TEXT_MAX) return page({ locale, token: body.token, error: { field: 'details', message: s.errors.words }, draft }, 400);
-        const [open] = await db
-          .select()
-          .from(dataSubjectRequests)
-          .where(and(eq(dataSubjectRequests.aspirantId, aspirant.id), eq(dataSubjectRequests.right, body.right), inArray(dataSubjectRequests.status, [...OPEN_STATUSES])))
-          .limit(1);
+        if ((details?.length ?? 0) > REQUEST_TEXT_MAX) return page({ locale, token: body.token, error: { field: 'details', message: s.errors.words }, draft }, 400);
+        const open = await openRequestOf(db, aspirant.id, body.right);
         if (open) return page({ locale, token: body.token, notice: s.already(aspirantDay(effectiveDueOn(open), locale)) });
-        const row = await openRequest(db, { aspirantId: aspirant.id, right: body.right, channel: 'form', details: body.details, receivedAt: new Date(now()) }, { label: 'form' });
+        const { row, opened } = await openRequest(db, { aspirantId: aspirant.id, right: body.right, channel: 'form', details, receivedAt: new Date(now()) }, { label: 'form' });
+        if (!opened) return page({ locale, token: body.token, notice: s.already(aspirantDay(effectiveDueOn(row), locale)) });
         return page({ locale, token: body.token, notice: s.opened(aspirantDay(row.dueOn, locale)) });
       },
       {

@@ -34,6 +34,7 @@ export const consentEs = {
     revoked: 'Revocación registrada.',
     errorScope: 'Elige qué autorización revoca.',
     errorNote: 'La nota es demasiado larga.',
+    errorNoteLost: 'La revocación quedó registrada, pero la nota no se pudo guardar: agrégala como nota de la conversación.',
     note: 'Revocación de «{{scope}}» pedida por la aspirante: {{note}}',
   },
   sensitive: {
@@ -133,6 +134,7 @@ export const consentEn: typeof consentEs = {
     revoked: 'Revocation recorded.',
     errorScope: 'Choose which authorisation she revokes.',
     errorNote: 'The note is too long.',
+    errorNoteLost: 'The revocation was recorded, but the note could not be saved: add it as a conversation note.',
     note: 'Revocation of “{{scope}}” asked for by the aspirant: {{note}}',
   },
   sensitive: {

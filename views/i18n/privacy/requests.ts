@@ -63,6 +63,7 @@ export const requestsEs = {
   },
   notices: {
     opened: 'Solicitud abierta.',
+    alreadyOpen: 'Ya tiene una solicitud de ese derecho en curso: no se abrió otra. Vence el {{date}}.',
     tagged: 'Solicitud marcada en trámite.',
     extended: 'Plazo prorrogado hasta el {{date}}.',
     resolved: 'Solicitud cerrada.',
@@ -150,6 +151,7 @@ export const requestsEn: typeof requestsEs = {
   },
   notices: {
     opened: 'Request opened.',
+    alreadyOpen: 'She already has a request for that right in progress: no other was opened. It is due {{date}}.',
     tagged: 'Request marked in progress.',
     extended: 'Term extended to {{date}}.',
     resolved: 'Request closed.',
