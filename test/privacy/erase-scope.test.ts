@@ -100,7 +100,7 @@ describe.each(drivers)('erasure scope on %s', (driver) => {
         details: 'Mi prima Valentina  Datos Lunes (tel. 301 222 0002) pide lo mismo; mis datos son otros',
       })
       .returning();
-    const opened = await openRequest(db, {
+    const { row: opened } = await openRequest(db, {
       aspirantId: null,
       right: 'rectification',
       channel: 'recruiter',
