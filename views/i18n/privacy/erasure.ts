@@ -39,7 +39,7 @@ export const erasureEs = {
   },
   erase: {
     title: 'Suprimir para siempre',
-    hint: 'Borra su perfil, sus mensajes, formularios, notas, autorizaciones, acudientes y archivos (carpeta local o S3), y su texto en la auditoría. Solo queda una huella cifrada de su número, para recordar si pidió BAJA. No se puede deshacer.',
+    hint: 'Borra su perfil, sus mensajes, formularios, notas, autorizaciones, acudientes y archivos (carpeta local o S3), y su texto en la auditoría. Quedan sus solicitudes y las lecturas de sus datos sin su texto, una entrada de auditoría con números y conteos, y una huella cifrada de su número para recordar si pidió BAJA. No se puede deshacer.',
     confirm: 'Escribe su id ({{id}}) o su número para confirmar',
     button: 'Suprimir sus datos',
     mismatch: 'Lo escrito no es su id ni su número: no se borró nada.',
@@ -93,7 +93,7 @@ export const erasureEn: typeof erasureEs = {
   },
   erase: {
     title: 'Erase for good',
-    hint: 'Deletes her profile, messages, forms, notes, consents, guardians and files (local folder or S3), and her text in the audit trail. Only a keyed hash of her number stays, to remember whether she opted out. This cannot be undone.',
+    hint: 'Deletes her profile, messages, forms, notes, consents, guardians and files (local folder or S3), and her text in the audit trail. What stays: her requests and the reads of her data without their text, an audit entry with ids and counts, and a keyed hash of her number to remember whether she opted out. This cannot be undone.',
     confirm: 'Type her id ({{id}}) or her number to confirm',
     button: 'Erase her data',
     mismatch: 'What you typed is not her id or number: nothing was erased.',
