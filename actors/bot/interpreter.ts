@@ -212,11 +212,17 @@ function onInbound(run: Run, state: BotState, event: Extract<BotEvent, { type: '
  */
 function privacyRequest(run: Run, body: string): BotAction[] | null {
   const dueDate = run.facts.dueDate;
-  if (!run.script.privacy?.length || !dueDate) return null;
-  const textWords = words(body);
-  const entry = run.script.privacy.find((candidate) => anyKeyword(candidate.keywords, textWords));
+  if (!dueDate) return null;
+  const entry = privacyEntryFor(run.script, body);
   if (!entry) return null;
   return [{ type: 'dataRequest', right: entry.right }, ...send(run, entry.answer, { dueDate: dueDate(entry.right) })];
+}
+
+/** The script's first `privacy` entry whose keywords her message has (whole words; case and accents ignored), if any. */
+export function privacyEntryFor(script: BotScript, body: string): NonNullable<BotScript['privacy']>[number] | undefined {
+  if (!script.privacy?.length) return undefined;
+  const textWords = words(body);
+  return script.privacy.find((candidate) => anyKeyword(candidate.keywords, textWords));
 }
 
 /**

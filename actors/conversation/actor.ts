@@ -8,7 +8,7 @@ import type { ConversationEvent, ConversationState, ReplyResult } from './types'
 export interface ConversationActorDeps<B = never> {
   store: ConversationStore<B>;
   /** Resolves the bot script (pinned, or the active one for a new conversation) and the form-link signer. */
-  bot?: (state: ConversationState) => Promise<BotContext | undefined>;
+  bot?: (state: ConversationState, event: ConversationEvent) => Promise<BotContext | undefined>;
   after: AfterCommit<B>;
   now?: () => number;
   onDeadLetter?: (key: string, event: ConversationEvent, error: unknown, attempts: number) => Promise<void>;
@@ -34,7 +34,7 @@ export function conversationBehaviour<B = never>(deps: ConversationActorDeps<B>)
       if (state.aspirantId === null && event.type === 'inbound.received') {
         state = { ...state, aspirantId: await deps.store.ensureAspirant(key, event.profileName) };
       }
-      const decision = decide(state, event, at, await deps.bot?.(state));
+      const decision = decide(state, event, at, await deps.bot?.(state, event));
       if (decision.effects.length === 0) return answer(event, decision.state, decision.reply ?? { ok: false });
       const result = await deps.store.commit(key, decision.state, decision.effects, event, at);
       if (!result.applied) {

@@ -20,6 +20,7 @@ import { maskPhone } from '../whatsapp/phone';
 import { createNoticeInForce } from '../privacy/notice-link';
 import { createErasureGuard } from '../privacy/erasure-guard';
 import { botOpenRequests, botRequestTerms } from '../privacy/requests-bot';
+import { privacyEntryFor } from '../../actors/bot/interpreter';
 import { rememberingOptOuts } from '../privacy/erased-subjects';
 import type { BlobStore } from '../storage/blob-store';
 import { createCommitDoor } from './commit/door';
@@ -68,19 +69,22 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   const noticeInForce = options.forms ? createNoticeInForce(db, options.forms.publicUrl, { now: options.now }) : undefined;
 
   /** The pinned script, or the active default one for a conversation that has none yet. */
-  async function botContext(state: ConversationState): Promise<BotContext | undefined> {
+  async function botContext(state: ConversationState, event: ConversationEvent): Promise<BotContext | undefined> {
     const { forms, scripts } = options;
     if (!forms || !scripts) return undefined;
     const sign = (aspirantId: number, at: number) => formLink(forms.publicUrl, createFormToken(forms.secret, aspirantId, at, forms.ttlMs));
     const notice = await noticeInForce?.();
     try {
+      const script = await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME);
+      // Her open requests are read only for a message that opens one: never a query on the hot path of other messages.
+      const asks = event.type === 'inbound.received' && privacyEntryFor(script.script, event.body) !== undefined;
       return {
-        script: await scripts.get(state.script ?? DEFAULT_SCRIPT_NAME),
+        script,
         formLink: sign,
         agencyName: forms.agencyName,
         requestTerms: botRequestTerms,
         notice,
-        alreadyOpen: await botOpenRequests(db, state.aspirantId),
+        ...(asks ? { alreadyOpen: await botOpenRequests(db, state.aspirantId) } : {}),
       };
     } catch (error) {
       if (error instanceof ScriptNotFoundError) return { formLink: sign, agencyName: forms.agencyName, notice };
