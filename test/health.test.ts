@@ -32,13 +32,17 @@ describe('metrics and logs', () => {
     await t.request('/healthz');
     await t.request('/healthz');
     await t.request('/no/such/page');
-    // Metrics are recorded once the response is sent (onAfterResponse): wait for the third request's log line.
+    // A rendered page returned with its own status (the form's friendly 404 for a junk link) is counted with it.
+    expect((await t.request('/f/v1.1.1.x', { headers: { accept: 'text/html' } })).status).toBe(404);
+    // Metrics are recorded once the response is sent (onAfterResponse): wait for the requests' log lines.
     await t.waitForLog((l) => l.route === 'unmatched');
+    await t.waitForLog((l) => l.route === '/f/:token');
     const response = await t.request('/metrics');
     expect(response.headers.get('content-type')).toStartWith('text/plain');
     const text = await response.text();
     expect(text).toContain('wasap_http_requests_total{method="GET",route="/healthz",status="200"} 2');
     expect(text).toContain('wasap_http_requests_total{method="GET",route="unmatched",status="404"} 1');
+    expect(text).toContain('wasap_http_requests_total{method="GET",route="/f/:token",status="404"} 1');
     expect(text).toContain('wasap_http_request_duration_seconds_bucket');
     expect(text).toMatch(/wasap_process_resident_memory_bytes \d+/);
   });

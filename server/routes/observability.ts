@@ -25,9 +25,11 @@ export function observability(deps: { logger: Logger; metrics: Metrics }) {
       failedWith.set(request, response.status);
       return response;
     })
-    .onAfterResponse({ as: 'global' }, function recordRequest({ request, route, set }) {
+    .onAfterResponse({ as: 'global' }, function recordRequest({ request, route, set, responseValue }) {
       const begin = started.get(request);
-      const labels = { method: request.method, route: route || 'unmatched', status: String(failedWith.get(request) ?? set.status ?? 200) };
+      // A handler that returns a Response (a rendered page with its 422 or 303) sets its status there, not in `set`.
+      const returned = responseValue instanceof Response ? responseValue.status : undefined;
+      const labels = { method: request.method, route: route || 'unmatched', status: String(failedWith.get(request) ?? returned ?? set.status ?? 200) };
       metrics.httpRequests.inc(labels);
       if (begin === undefined) return logger.info('request', labels);
       const seconds = (performance.now() - begin) / 1000;
