@@ -49,7 +49,17 @@ describe('wasap while the server runs on the embedded database', () => {
       expect(again).toMatchObject({ code: 1 });
       expect(again.err).toContain('already exists');
       expect(JSON.parse((await wasap(['user', 'list', '--json'], env)).out)).toEqual([
-        { id: 1, email: 'ana@agency.co', name: 'Ana Gómez', role: 'admin', disabled: false, locale: 'es', timeZone: 'America/Bogota', sensitiveAccess: false, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+        {
+          id: 1,
+          email: 'ana@agency.co',
+          name: 'Ana Gómez',
+          role: 'admin',
+          disabled: false,
+          locale: 'es',
+          timeZone: 'America/Bogota',
+          sensitiveAccess: false,
+          createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        },
       ]);
 
       // Her pages' language, through the server too.
