@@ -58,7 +58,7 @@ export function privacyConsentRoutes(deps: PrivacyRouteDeps) {
 
   return new Elysia({ name: 'privacy-consent' })
     .use(privacyNoticeAdminRoutes(deps))
-    .use(authPlugin({ db, secureCookies: deps.secureCookies, now: () => new Date(nowMs()) }))
+    .use(authPlugin({ db, secureCookies: deps.secureCookies }))
     .guard({ requireUser: true, params: idParams }, (signedIn) =>
       signedIn
         .get('/privacy/conversations/:id/consent', async function consentSection({ user, session, params }) {

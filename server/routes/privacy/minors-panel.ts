@@ -64,7 +64,7 @@ export function minorsPanelRoutes(deps: PrivacyRouteDeps) {
   }
 
   return new Elysia({ name: 'privacy-minors-panel', prefix: '/privacy/conversations' })
-    .use(authPlugin({ db, secureCookies: deps.secureCookies, now: () => new Date(nowMs()) }))
+    .use(authPlugin({ db, secureCookies: deps.secureCookies }))
     .guard({ requireUser: true, params: idParams }, (signedIn) =>
       signedIn
         .get('/:id/minors', async function minorsSection({ user, session, params }) {

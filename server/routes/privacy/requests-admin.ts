@@ -84,7 +84,7 @@ export function privacyRequestsAdminRoutes(deps: PrivacyRouteDeps) {
 
   const actor = (user: PublicUser) => ({ label: user.email, userId: user.id });
 
-  return new Elysia({ name: 'privacy-requests-admin', prefix: '/admin/privacy/requests' }).use(authPlugin({ db, secureCookies: deps.secureCookies, now })).guard({ requireAdmin: true }, (admin) =>
+  return new Elysia({ name: 'privacy-requests-admin', prefix: '/admin/privacy/requests' }).use(authPlugin({ db, secureCookies: deps.secureCookies })).guard({ requireAdmin: true }, (admin) =>
     admin
       .get(
         '',

@@ -45,7 +45,7 @@ export function privacyRequestsPanelRoutes(deps: PrivacyRouteDeps) {
   }
 
   return new Elysia({ name: 'privacy-requests-panel', prefix: '/privacy/conversations' })
-    .use(authPlugin({ db, secureCookies: deps.secureCookies, now }))
+    .use(authPlugin({ db, secureCookies: deps.secureCookies }))
     .guard({ requireUser: true, params: idParams }, (signedIn) =>
       signedIn
         .get('/:id/requests', async function requestsSection({ user, session, params }) {

@@ -51,7 +51,7 @@ export function privacyRetentionRoutes(deps: PrivacyRouteDeps) {
   }
 
   return new Elysia({ name: 'privacy-retention', prefix: '/admin/privacy/retention' })
-    .use(authPlugin({ db, secureCookies: deps.secureCookies, now: () => new Date(nowMs()) }))
+    .use(authPlugin({ db, secureCookies: deps.secureCookies }))
     .get(
       '',
       function retentionPage({ user, session, query }) {
