@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { LOCALES, ROLES, type Role } from '../actors/vocabulary';
 import { addUser, getUsers, setUserDisabled, setUserPassword, setUserPreferences, UserInputError, userView } from '../server/services/users';
 import { AppError } from '../server/errors';
-import { sensitiveView, setSensitiveAccess } from '../server/privacy/sensitive-access';
+import { setSensitiveAccess } from '../server/privacy/sensitive-access';
 import { call, viaServerOrDatabase } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -117,7 +117,7 @@ export function registerUser(program: Command, io: CliIO): void {
       const on = access === 'on';
       const changed = await viaServerOrDatabase(io, 'wasap user sensitive', {
         server: (api) => call('sensitive', () => api.api.admin.users.sensitive.post({ email, access: on })),
-        database: async (database) => sensitiveView(await userAction(() => setSensitiveAccess(database.db, CLI_ACTOR, email, on))),
+        database: async (database) => userView(await userAction(() => setSensitiveAccess(database.db, CLI_ACTOR, email, on))),
       });
       const role = changed.role === 'admin' ? ' (an admin sees them whatever this says)' : '';
       io.out(`${changed.email} ${changed.sensitiveAccess ? 'may now see' : 'may no longer see'} sensitive answers${role}\n`);

@@ -4,13 +4,11 @@
  * data only to those who need them). Checked on every request from the user row the session reads, so a change holds
  * from the reader's next request; pushed fragments carry no sensitive data at all.
  */
-import { eq } from 'drizzle-orm';
 import { announceAccessChange } from '../auth/access-events';
 import type { Db } from '../db/client';
 import { recordAudit } from '../db/queries/audit';
-import { toPublicUser, type PublicUser } from '../db/queries/users';
-import { users } from '../db/schema';
-import { requireUser, userView, type Actor } from '../services/users';
+import { toPublicUser, updateUser, type PublicUser } from '../db/queries/users';
+import { requireUser, type Actor } from '../services/users';
 
 /** Whether `user` may read sensitive answers. */
 export function maySeeSensitive(user: Pick<PublicUser, 'role' | 'sensitiveAccess'>): boolean {
@@ -24,7 +22,7 @@ export function maySeeSensitive(user: Pick<PublicUser, 'role' | 'sensitiveAccess
 export async function setSensitiveAccess(db: Db, actor: Actor, rawEmail: string, on: boolean): Promise<PublicUser> {
   const user = await requireUser(db, rawEmail);
   if (user.sensitiveAccess === on) return toPublicUser(user);
-  const [row] = await db.update(users).set({ sensitiveAccess: on, updatedAt: new Date() }).where(eq(users.id, user.id)).returning();
+  const row = await updateUser(db, user.id, { sensitiveAccess: on });
   // Open pages re-read the user at their next request; sockets re-check her now (they carry no sensitive data anyway).
   await announceAccessChange(db, { type: 'user.changed', userId: user.id });
   await recordAudit(db, {
@@ -36,9 +34,4 @@ export async function setSensitiveAccess(db: Db, actor: Actor, rawEmail: string,
     details: { from: user.sensitiveAccess, to: on },
   });
   return toPublicUser(row ?? user);
-}
-
-/** The admin API's and the CLI's answer: the user (services/users userView) and her sensitive access. */
-export function sensitiveView(user: PublicUser) {
-  return { ...userView(user), sensitiveAccess: user.sensitiveAccess };
 }

@@ -11,7 +11,7 @@ import { countUsers } from '../db/queries/users';
 import { BadRequestError, NotFoundError } from '../errors';
 import { createApiToken, listApiTokens, revokeApiToken, TOKEN_NAME_PATTERN, tokenView } from '../services/api-tokens';
 import { addUser, getUsers, setUserDisabled, setUserPassword, setUserPreferences, userView } from '../services/users';
-import { sensitiveView, setSensitiveAccess } from '../privacy/sensitive-access';
+import { setSensitiveAccess } from '../privacy/sensitive-access';
 import { adminCaller } from './admin-api';
 
 export interface AdminAccessApiDeps {
@@ -47,7 +47,7 @@ export function adminAccessApiRoutes(deps: AdminAccessApiDeps) {
         body: t.Object({ email, password }),
       })
       // Sensitive-data access (Law 1581 Art. 6): `{ email, access: true|false }`, answered with the user and her access.
-      .post('/users/sensitive', async ({ body, caller }) => sensitiveView(await setSensitiveAccess(db, { label: caller.label }, body.email, body.access)), {
+      .post('/users/sensitive', async ({ body, caller }) => userView(await setSensitiveAccess(db, { label: caller.label }, body.email, body.access)), {
         body: t.Object({ email, access: t.Boolean() }),
       })
       .get('/tokens', async () => (await listApiTokens(db)).map(tokenView))

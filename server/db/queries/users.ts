@@ -32,7 +32,11 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
   return db.select().from(users).orderBy(asc(users.id));
 }
 
-export async function updateUser(db: Db, id: number, values: Partial<Pick<UserRow, 'name' | 'role' | 'passwordHash' | 'disabled' | 'locale' | 'timeZone'>>): Promise<UserRow | undefined> {
+export async function updateUser(
+  db: Db,
+  id: number,
+  values: Partial<Pick<UserRow, 'name' | 'role' | 'passwordHash' | 'disabled' | 'locale' | 'timeZone' | 'sensitiveAccess'>>,
+): Promise<UserRow | undefined> {
   const [row] = await db
     .update(users)
     .set({ ...values, updatedAt: new Date() })
