@@ -18,7 +18,6 @@ export interface GuardianDecisionDeps {
   conversations: GuardianDecisionSink;
   logger: Logger;
   agencyName: string;
-  whatsappNumber?: string;
 }
 
 /** `decided`/`already`: her (now) recorded decision; `mismatch`: the number differs; `missing`: no such guardian (erased). */
@@ -45,7 +44,7 @@ export async function decideThroughLink(
   if (!row) return { result: 'missing' };
   const earlier = recordedDecision(row);
   if (!earlier && normaliseDocumentNumber(input.documentNumber) !== row.documentNumber) return { result: 'mismatch' };
-  const notice = await guardianNotice(db, input.locale, deps.agencyName, deps.whatsappNumber);
+  const notice = await guardianNotice(db, input.locale, deps.agencyName);
   const outcome = await decideGuardian(db, { ...input, documentNumber: row.documentNumber, notice });
   if (outcome.result === 'mismatch' || outcome.result === 'missing') return outcome;
   await tellConversation(deps, input.guardianId, outcome.decision, outcome.at);

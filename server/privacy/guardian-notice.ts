@@ -19,8 +19,7 @@ export interface GuardianNotice {
 }
 
 /** The notice in force in `locale` (Spanish when that version has no text in it), `{agencyName}` filled. */
-export async function guardianNotice(db: Db, locale: Locale, agencyName: string, whatsappNumber?: string): Promise<GuardianNotice> {
-  void whatsappNumber;
+export async function guardianNotice(db: Db, locale: Locale, agencyName: string): Promise<GuardianNotice> {
   const notice = await currentNotice(db, locale);
   return { version: notice.version, locale: notice.locale, title: renderNoticeBody(notice.title, agencyName), body: renderNoticeBody(notice.body, agencyName), sha256: notice.sha256 };
 }

@@ -33,7 +33,6 @@ export function privacyMinorsRoutes(deps: PrivacyRouteDeps) {
   const byToken = createRateLimiter(DEFAULT_FORM_LIMITS.perToken, now);
   const byIp = createRateLimiter(DEFAULT_FORM_LIMITS.perIp, now);
   const agencyName = config.agencyName;
-  const whatsappNumber = deps.services.provider.number;
 
   function render(locale: string, props: Omit<GuardianPageProps, 'i18n' | 'agencyName'>, status = 200, headers: Record<string, string> = {}) {
     return page(GuardianPage({ i18n: translator(locale, BOGOTA), agencyName, ...props }), status, headers);
@@ -69,7 +68,7 @@ export function privacyMinorsRoutes(deps: PrivacyRouteDeps) {
         const opened = await open(params.token, locale);
         if ('response' in opened) return opened.response;
         const decided = recordedDecision(opened.guardian);
-        const notice = decided ? undefined : await guardianNotice(db, locale, agencyName, whatsappNumber);
+        const notice = decided ? undefined : await guardianNotice(db, locale, agencyName);
         return render(locale, { action: opened.action, minorName: opened.minor.firstName, notice, decided });
       },
       { params, query },
@@ -91,13 +90,13 @@ export function privacyMinorsRoutes(deps: PrivacyRouteDeps) {
         const decision = form.get('decision');
         const documentNumber = String(form.get('documentNumber') ?? '').slice(0, 40);
         const base = { action: opened.action, minorName: opened.minor.firstName };
-        const again = async (error: string, status: number) => render(locale, { ...base, error, notice: await guardianNotice(db, locale, agencyName, whatsappNumber) }, status);
+        const again = async (error: string, status: number) => render(locale, { ...base, error, notice: await guardianNotice(db, locale, agencyName) }, status);
         const earlier = recordedDecision(opened.guardian);
         if (earlier) return render(locale, { ...base, decided: earlier });
         if (decision !== 'authorised' && decision !== 'declined') return again(i18n.t('privacy.minors.page.decisionMissing'), 400);
         if (!documentNumber.trim()) return again(i18n.t('privacy.minors.page.documentMissing'), 400);
         const source = { ip, userAgent: request.headers.get('user-agent') };
-        const deciding = { db, conversations: deps.services.conversations, logger, agencyName, whatsappNumber };
+        const deciding = { db, conversations: deps.services.conversations, logger, agencyName };
         const outcome = await decideThroughLink(deciding, { guardianId: opened.guardian.id, decision, documentNumber, locale, source, at: new Date(now()) });
         if (outcome.result === 'mismatch') return again(i18n.t('privacy.minors.page.mismatch'), 400);
         if (outcome.result === 'missing') return render(locale, { error: i18n.t('privacy.minors.page.invalid', { agency: agencyName }) }, 404);
