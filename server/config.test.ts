@@ -56,6 +56,10 @@ describe('loadConfig', () => {
       WASAP_AUTO_MIGRATE: 'false',
       TRUST_PROXY: 'true',
       DATABASE_PREPARE: 'false',
+      CLUSTER_LEASE_MS: '6000',
+      CLUSTER_HEARTBEAT_MS: '1500',
+      CLUSTER_NODE_ID: 'web-1',
+      SHUTDOWN_GRACE_MS: '5000',
       ACTOR_IDLE_MS: '5000',
       MEDIA_MAX_BYTES: '2048',
       METRICS_TOKEN: 'm',
@@ -111,6 +115,7 @@ describe('loadConfig', () => {
       retention: { enabled: true, periods: { closed_no_handoff: { count: 180, unit: 'd' }, closed: { count: 2, unit: 'y' }, inactive: null }, hour: 4 },
       guardianTemplate: 'autorizacion_acudiente:es_CO',
       guardianLinkTtlMs: 72 * 3_600_000,
+      cluster: { leaseMs: 6000, heartbeatMs: 1500, nodeId: 'web-1', shutdownGraceMs: 5000 },
     });
   });
 

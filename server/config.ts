@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { createECDH, randomBytes } from 'node:crypto';
 import { boolean, ConfigError, duration, integer, read, redactUrl, url, type Env } from './config-env';
 import { privacyConfig, type PrivacyConfig } from './config-privacy';
+import { clusterConfig, type ClusterConfig } from './config-cluster';
 import { templates, whatsappConfig, type MetaConfig, type TemplateConfig, type TwilioConfig } from './config-whatsapp';
 import { retentionConfig, type RetentionConfig } from './config-retention';
 import type { ProviderName } from './whatsapp/port';
@@ -63,6 +64,8 @@ export interface Config extends PrivacyConfig {
   vapidSubject: string;
   /** RETENTION_*: how long personal data is kept and whether the daily job erases (server/config-retention). */
   retention: RetentionConfig;
+  /** Leases, heartbeat, node name and shutdown grace (server/config-cluster); leases are used only with DATABASE_URL. */
+  cluster: ClusterConfig;
 }
 
 function s3Config(env: Env): S3Config | undefined {
@@ -172,6 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     vapidKeys: vapidKeys(env),
     vapidSubject: vapidSubject(env, publicUrl),
     retention: retentionConfig(env),
+    cluster: clusterConfig(env),
     ...privacyConfig(env),
   };
 }

@@ -55,6 +55,7 @@ function setup(script: Script = {}) {
     maxAttempts: 3,
     backoffMs: (attempt) => attempt * 10,
     isTransient: (error) => (error as { unavailable?: boolean }).unavailable === true,
+    isFenced: (error) => (error as { fenced?: boolean }).fenced === true,
     transientBackoffMs: (attempt) => 1000 + attempt,
     isClosed: () => closed,
     sleep: script.sleep ?? (async (ms) => void sleeps.push(ms)),

@@ -114,6 +114,8 @@ export interface MailboxHost<K, S, E> {
   readonly backoffMs: (attempt: number) => number;
   /** True for a failure of the infrastructure (database down), not of the event: such failures never dead-letter. */
   readonly isTransient: (error: unknown) => boolean;
+  /** True for a failure meaning the actor may no longer run here (its shard moved): given up at once, never dead-lettered. */
+  readonly isFenced: (error: unknown) => boolean;
   /** Delay before retry number `attempt` while the infrastructure is unavailable. */
   readonly transientBackoffMs: (attempt: number) => number;
   /** True once the registry is draining: an event waiting for the infrastructure is given up (it stays durable). */
@@ -197,6 +199,10 @@ async function deliver<K, S, E>(actor: Actor<K, S, E>, envelope: Envelope<S, E>,
     } catch (error) {
       actor.state = CRASHED;
       host.counters.failures++;
+      if (host.isFenced(error)) {
+        actor.state = UNLOADED;
+        return { ok: false, error, attempts, unavailable: true };
+      }
       if (host.isTransient(error)) {
         host.counters.unavailableFailures++;
         const callerWaits = envelope.kind === 'ask' || envelope.settle !== undefined;

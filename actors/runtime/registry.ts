@@ -25,6 +25,12 @@ export interface RegistryOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Sweep timer period; 0 disables it (tests call sweep()). Default min(idleMs, 60 s) / 2. */
   sweepEveryMs?: number;
+  /**
+   * True for a failure that means this process may no longer run the actor (its shard's lease moved to another
+   * process, server/cluster): the event is neither retried nor dead-lettered, its caller is answered `unavailable`,
+   * and the state is dropped. Default: never.
+   */
+  isFenced?: (error: unknown) => boolean;
   /** Receives errors from hooks (onDeadLetter, onPassivate) and sleep; default console.error. */
   onError?: (error: unknown, key: unknown) => void;
 }
@@ -71,6 +77,12 @@ export interface Registry<K, S, E, R = never> {
   has(key: K): boolean;
   /** True while the key's actor has an event running or queued. */
   busy(key: K): boolean;
+  /** Keys whose actor has an event running or queued. */
+  busyKeys(): K[];
+  /** Passivates the idle actors whose key matches (their shard moved away); returns how many. Busy ones finish first. */
+  evict(match: (key: K) => boolean): number;
+  /** Resolves once no actor whose key matches has an event running or queued (a shard drained before its hand-over). */
+  whenIdle(match: (key: K) => boolean): Promise<void>;
 }
 
 export class RegistryClosedError extends Error {
@@ -119,6 +131,7 @@ export function createRegistry<K, S, E, R = never>(behaviour: ActorBehaviour<K, 
     maxAttempts: options.maxAttempts ?? 5,
     backoffMs: options.backoffMs ?? exponentialBackoff(),
     isTransient: options.isTransient ?? (() => false),
+    isFenced: options.isFenced ?? (() => false),
     transientBackoffMs: options.transientBackoffMs ?? exponentialBackoff({ capMs: 2_000 }),
     isClosed: () => closed,
     sleep: options.sleep ?? defaultSleep,
@@ -138,10 +151,20 @@ export function createRegistry<K, S, E, R = never>(behaviour: ActorBehaviour<K, 
     }
   }
 
+  /** Callers of whenIdle(match) still waiting. */
+  let idleWaiters: { match: (key: K) => boolean; resolve: () => void }[] = [];
+
   function settled(actor: Actor<K, S, E>): void {
     actor.lastUsedAt = now();
     if (actors.size > maxLive) evictLeastRecent();
     if (counters.busy === 0) whenIdle?.resolve();
+    if (idleWaiters.length) idleWaiters = idleWaiters.filter((waiter) => !(waiter.match(actor.key) && resolveIfIdle(waiter)));
+  }
+
+  function resolveIfIdle(waiter: { match: (key: K) => boolean; resolve: () => void }): boolean {
+    for (const other of actors.values()) if (!isIdle(other) && waiter.match(other.key)) return false;
+    waiter.resolve();
+    return true;
   }
 
   function touch(key: K): Actor<K, S, E> {
@@ -278,5 +301,29 @@ export function createRegistry<K, S, E, R = never>(behaviour: ActorBehaviour<K, 
     return actor !== undefined && !isIdle(actor);
   }
 
-  return { call, send, tell, ask, exclusive, sweep, drain, stats, has, busy };
+  function busyKeys(): K[] {
+    const keys: K[] = [];
+    for (const actor of actors.values()) if (!isIdle(actor)) keys.push(actor.key);
+    return keys;
+  }
+
+  function evict(match: (key: K) => boolean): number {
+    let count = 0;
+    for (const actor of [...actors.values()]) {
+      if (isIdle(actor) && match(actor.key)) {
+        passivate(actor);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  function whenIdleMatching(match: (key: K) => boolean): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const waiter = { match, resolve };
+    if (!resolveIfIdle(waiter)) idleWaiters.push(waiter);
+    return promise;
+  }
+
+  return { call, send, tell, ask, exclusive, sweep, drain, stats, has, busy, busyKeys, evict, whenIdle: whenIdleMatching };
 }

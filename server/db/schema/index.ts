@@ -10,3 +10,4 @@ export * from './push';
 export * from './templates';
 export * from './privacy';
 export * from './blob-deletions';
+export * from './cluster';

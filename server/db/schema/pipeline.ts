@@ -25,6 +25,10 @@ export const inboundEvents = pgTable(
     index('inbound_events_unprocessed_idx')
       .on(t.id)
       .where(sql`processed_at IS NULL`),
+    // A hint (server/cluster/hints) names an event; its owner reads that conversation's unprocessed events in order.
+    index('inbound_events_unprocessed_key_idx')
+      .on(t.conversationKey, t.id)
+      .where(sql`processed_at IS NULL`),
     // Status callbacks parked until their message's sid is recorded, found by that sid: the status statement asks
     // whether one is parked with every recorded sid (server/conversations/commit/status-statement), and
     // parkedStatusQuery (server/conversations/recovery) reads them when one is. Without it each look-up scans every

@@ -1,0 +1,190 @@
+/**
+ * @module server/cluster/leases — this process's shard leases (the `shard_leases` table): claimed with
+ * `FOR UPDATE SKIP LOCKED` up to a fair share (ceil(256 / live processes)), renewed every heartbeat, handed back when
+ * more processes join (after the shard's actors drained) and all released on a graceful stop. A lease that lapses
+ * (a process killed, paused or cut off) is claimed by another with its epoch raised by one; the commit door fences
+ * with that epoch (server/cluster/fence), so the old owner can no longer write once the new one took over.
+ *
+ * Times are the database's (`now()`): one clock for every process. The same pattern as Oban's and graphile-worker's
+ * queue leases (rows claimed with SKIP LOCKED, expiry renewed by heartbeat).
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { rowsOf } from '../db/rows';
+import type { Logger } from '../logger';
+import { SHARD_COUNT, shardsArray } from './shard';
+
+export interface LeaseOptions {
+  db: Db;
+  logger: Logger;
+  nodeId: string;
+  /** This process's own address, shown by `wasap cluster status`. */
+  url?: string;
+  leaseMs: number;
+  heartbeatMs: number;
+  /** Shards just lost (taken over while this process was paused or cut off): their actors must stop now. */
+  onLost(shards: number[]): void;
+  /** Shards just claimed: their unprocessed events are read and told to their actors. */
+  onGained(shards: number[]): void;
+  /** Resolves once the actors of these shards finished what they hold (a hand-off or a stop). */
+  drain(shards: number[]): Promise<void>;
+  /** True while some actor of the shard is still in memory here: it is not claimed back until it is gone. */
+  hasActors(shard: number): boolean;
+}
+
+export interface Leases {
+  /** The epoch this process holds the shard under, or undefined when it does not own it (or is handing it over). */
+  epochOf(shard: number): number | undefined;
+  /** True when the shard's events are run here. */
+  owns(shard: number): boolean;
+  /** Shards owned now, ascending. */
+  owned(): number[];
+  /** Registered and renewed within the lease: the process holds its leases or has been told it has none (for /readyz). */
+  ready(): boolean;
+  /** Why not ready (for /readyz), or undefined. */
+  reason(): string | undefined;
+  /** Registers the node, runs the first claim and starts the heartbeat. */
+  start(): Promise<void>;
+  /** One heartbeat now (tests). */
+  beat(): Promise<void>;
+  /** Marks the node draining, drains and releases every shard, deletes its row. */
+  stop(): Promise<void>;
+}
+
+type LeaseRow = { shard: number; epoch: string | number };
+
+/** Shards handed back per heartbeat at most: joins rebalance over a few beats, never by stalling every conversation at once. */
+const RELEASE_PER_BEAT = 32;
+
+export function createLeases(options: LeaseOptions): Leases {
+  const { db, logger, nodeId } = options;
+  const ttl = `${options.leaseMs} milliseconds`;
+  /** Shards run here, with their epoch. */
+  const held = new Map<number, number>();
+  /** Shards being handed over: still fenced with their epoch while their actors drain, no longer routed here. */
+  const handing = new Map<number, number>();
+  let renewedAt = -Infinity;
+  let started = false;
+  let stopping = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let beating: Promise<void> | undefined;
+  /** A hand-over in progress: it runs beside the heartbeats, which keep renewing the shards it drains. */
+  let releasing: Promise<void> | undefined;
+
+  const rows = async (query: ReturnType<typeof sql>) => rowsOf<LeaseRow>(await db.execute(query)).map((r) => ({ shard: Number(r.shard), epoch: Number(r.epoch) }));
+
+  async function register(): Promise<void> {
+    await db.execute(sql`insert into cluster_nodes (id, host, pid, url) values (${nodeId}, ${nodeId.split(':')[0] ?? ''}, ${process.pid}, ${options.url ?? null})
+      on conflict (id) do update set heartbeat_at = now(), started_at = now(), draining = false, pid = excluded.pid, url = excluded.url`);
+  }
+
+  /** Live processes that take shards (heartbeat within the lease, not draining), this one included unless stopping. */
+  async function liveNodes(): Promise<number> {
+    const [row] = rowsOf<{ n: number | string }>(
+      await db.execute(sql`update cluster_nodes set heartbeat_at = now() where id = ${nodeId} returning
+        (select count(*) from cluster_nodes where not draining and heartbeat_at > now() - ${ttl}::interval) as n`),
+    );
+    if (!row) await register();
+    return Math.max(1, Number(row?.n ?? 1));
+  }
+
+  async function renew(): Promise<void> {
+    const mine = [...held.keys(), ...handing.keys()];
+    if (mine.length === 0) return;
+    const kept = await rows(sql`update shard_leases set expires_at = now() + ${ttl}::interval
+      where owner = ${nodeId} and shard = any(${shardsArray(mine)}::smallint[]) returning shard, epoch`);
+    const alive = new Map(kept.map((r) => [r.shard, r.epoch]));
+    const lost = mine.filter((shard) => alive.get(shard) !== (held.get(shard) ?? handing.get(shard)));
+    if (lost.length === 0) return;
+    for (const shard of lost) (held.delete(shard), handing.delete(shard));
+    logger.warn('shard lease lost', { node: nodeId, shards: lost.join(',') });
+    options.onLost(lost);
+  }
+
+  async function claim(count: number): Promise<void> {
+    const blocked = Array.from({ length: SHARD_COUNT }, (_, s) => s).filter((s) => held.has(s) || handing.has(s) || options.hasActors(s));
+    const gained = await rows(sql`with free as (
+        select shard from shard_leases
+        where (owner is null or expires_at is null or expires_at < now()) and shard <> all(${shardsArray(blocked)}::smallint[])
+        order by shard limit ${count} for update skip locked)
+      update shard_leases l set owner = ${nodeId}, epoch = l.epoch + 1, expires_at = now() + ${ttl}::interval, acquired_at = now()
+      from free where l.shard = free.shard returning l.shard, l.epoch`);
+    if (gained.length === 0) return;
+    for (const { shard, epoch } of gained) held.set(shard, epoch);
+    logger.info('shard leases claimed', { node: nodeId, count: gained.length, owned: held.size });
+    options.onGained(gained.map((g) => g.shard));
+  }
+
+  /** Hands `shards` over: no longer routed here, drained, then released for another process to claim. */
+  async function release(shards: number[]): Promise<void> {
+    if (shards.length === 0) return;
+    for (const shard of shards) {
+      const epoch = held.get(shard);
+      if (epoch === undefined) continue;
+      held.delete(shard);
+      handing.set(shard, epoch);
+    }
+    await options.drain(shards);
+    const mine = shards.filter((s) => handing.has(s));
+    await db.execute(sql`update shard_leases set owner = null, expires_at = null where owner = ${nodeId} and shard = any(${shardsArray(mine)}::smallint[])`);
+    for (const shard of mine) handing.delete(shard);
+    logger.info('shard leases released', { node: nodeId, count: mine.length, owned: held.size });
+  }
+
+  async function beatOnce(): Promise<void> {
+    const nodes = await liveNodes();
+    await renew();
+    renewedAt = performance.now();
+    if (stopping) return;
+    const share = Math.ceil(SHARD_COUNT / nodes);
+    if (held.size < share) await claim(share - held.size);
+    else if (held.size > share && !releasing) {
+      releasing = release([...held.keys()].slice(-Math.min(RELEASE_PER_BEAT, held.size - share)))
+        .catch((error: unknown) => logger.warn('shard hand-over failed; the leases lapse and are claimed instead', { node: nodeId, err: error as Error }))
+        .finally(() => (releasing = undefined));
+    }
+  }
+
+  /** One heartbeat at a time; a failed one is logged and the next tries again (the lease outlives two missed beats). */
+  function beat(): Promise<void> {
+    beating ??= beatOnce()
+      .catch((error: unknown) => logger.warn('cluster heartbeat failed', { node: nodeId, err: error as Error }))
+      .finally(() => (beating = undefined));
+    return beating;
+  }
+
+  return {
+    epochOf: (shard) => held.get(shard) ?? handing.get(shard),
+    owns: (shard) => held.has(shard),
+    owned: () => [...held.keys()].sort((a, b) => a - b),
+    ready: () => started && !stopping && performance.now() - renewedAt < options.leaseMs,
+    reason() {
+      if (!started) return 'claiming shard leases';
+      if (stopping) return 'shutting down';
+      if (performance.now() - renewedAt >= options.leaseMs) return 'shard leases not renewed within CLUSTER_LEASE_MS';
+      return undefined;
+    },
+    async start() {
+      await register();
+      await beatOnce();
+      started = true;
+      timer = setInterval(() => void beat(), options.heartbeatMs);
+      timer.unref?.();
+    },
+    beat,
+    async stop() {
+      // Heartbeats go on renewing (and nothing more) while the shards drain, so none lapses mid-stop.
+      stopping = true;
+      await beating;
+      await releasing;
+      await db.execute(sql`update cluster_nodes set draining = true where id = ${nodeId}`).catch(() => {});
+      try {
+        await release([...held.keys()]);
+      } finally {
+        clearInterval(timer);
+        await beating;
+        await db.execute(sql`delete from cluster_nodes where id = ${nodeId}`).catch(() => {});
+      }
+    },
+  };
+}
