@@ -6,7 +6,8 @@
  * everything hinted in one tick on one channel goes out as few NOTIFYs as fit Postgres's payload limit.
  *
  * Channels: `wasap_events` (conversation keys with new inbound events), `wasap_commands` (shards with forwarded
- * commands), `wasap_answers` (`<origin> <command id>`), `wasap_push` (a committed change to render: JSON of ids).
+ * commands), `wasap_answers` (`<origin> <command id>`), `wasap_push` (a committed change to render: JSON of ids),
+ * `wasap_relay` (small JSON messages other modules broadcast to every process, e.g. presence).
  * A NOTIFY is delivered at its transaction's commit; Postgres serialises NOTIFYing commits on one global lock, which
  * the coalescing keeps to a few per tick.
  */
@@ -14,7 +15,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
 
-export const CHANNELS = ['wasap_events', 'wasap_commands', 'wasap_answers', 'wasap_push'] as const;
+export const CHANNELS = ['wasap_events', 'wasap_commands', 'wasap_answers', 'wasap_push', 'wasap_relay'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** Postgres refuses a NOTIFY payload of 8,000 bytes or more (docs: SQL Commands, NOTIFY); parts are joined below it. */

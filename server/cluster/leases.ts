@@ -47,8 +47,10 @@ export interface Leases {
   reason(): string | undefined;
   /** Registers the node, runs the first claim and starts the heartbeat. */
   start(): Promise<void>;
-  /** One heartbeat now (tests). */
+  /** One heartbeat now (tests, and a send that wants a fresh lease first). */
   beat(): Promise<void>;
+  /** Resolves once the hand-over in progress, if any, has released its shards (tests). */
+  settled(): Promise<void>;
   /** Marks the node draining, drains and releases every shard, deletes its row. */
   stop(): Promise<void>;
 }
@@ -188,6 +190,9 @@ export function createLeases(options: LeaseOptions): Leases {
       timer.unref?.();
     },
     beat,
+    async settled() {
+      await releasing;
+    },
     async stop() {
       // Heartbeats go on renewing (and nothing more) while the shards drain, so none lapses mid-stop.
       stopping = true;

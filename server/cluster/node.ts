@@ -78,6 +78,8 @@ export function createClusterNode(options: ClusterNodeOptions) {
   let commandsRun: Promise<void> | undefined;
   let commandsAgain = false;
   let sweep: ReturnType<typeof setInterval> | undefined;
+  /** Listeners of relayed messages, by topic. */
+  const relays = new Map<string, (payload: unknown, origin: string) => void>();
 
   const leases: Leases = createLeases({
     db,
@@ -121,6 +123,11 @@ export function createClusterNode(options: ClusterNodeOptions) {
       case 'wasap_answers': {
         const [origin, id] = part.split(' ');
         if (origin === nodeId) void answered(Number(id));
+        return;
+      }
+      case 'wasap_relay': {
+        const hint = JSON.parse(part) as { o: string; t: string; p: unknown };
+        if (hint.o !== nodeId) relays.get(hint.t)?.(hint.p, hint.o);
         return;
       }
       case 'wasap_push': {
@@ -213,6 +220,17 @@ export function createClusterNode(options: ClusterNodeOptions) {
     /** Tells the owner of `key` that it has new inbound events (coalesced NOTIFY). */
     hintEvents(key: string): void {
       if (!key.includes('\n')) hints.send('wasap_events', key);
+    },
+    /**
+     * Broadcasts `payload` (JSON, well under 8 kB, no personal data beyond ids) to every other process's `onRelay`
+     * listener of `topic`, in order; best effort (a lost relay is not retried).
+     */
+    relay(topic: string, payload: unknown): void {
+      hints.send('wasap_relay', JSON.stringify({ o: nodeId, t: topic, p: payload }));
+    },
+    /** Receives what other processes `relay` on `topic` (one listener per topic), with the sender's node id. */
+    onRelay(topic: string, listener: (payload: unknown, origin: string) => void): void {
+      relays.set(topic, listener);
     },
     /** Tells the other processes a change was committed, so their sockets render it. */
     publish(conversationId: number, result: CommitResult<unknown>, event: ConversationEvent): void {
