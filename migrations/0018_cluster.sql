@@ -30,3 +30,20 @@ CREATE TABLE "shard_leases" (
 CREATE INDEX "cluster_commands_open_idx" ON "cluster_commands" USING btree ("shard","id") WHERE answered_at IS NULL;--> statement-breakpoint
 CREATE INDEX "shard_leases_owner_idx" ON "shard_leases" USING btree ("owner");--> statement-breakpoint
 CREATE INDEX "inbound_events_unprocessed_key_idx" ON "inbound_events" USING btree ("conversation_key","id") WHERE processed_at IS NULL;
+--> statement-breakpoint
+-- The fence every clustered commit checks in its own statement (server/cluster/fence): this process still owns these
+-- shards under these epochs; the rows stay locked FOR KEY SHARE to the end of the transaction, so a takeover's claim
+-- (FOR UPDATE SKIP LOCKED) passes them by. Raises SQLSTATE WF001 otherwise, which aborts the whole statement.
+CREATE OR REPLACE FUNCTION wasap_fence(p_owner text, p_shards smallint[], p_epochs bigint[]) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  held int;
+BEGIN
+  SELECT count(*) INTO held FROM (
+    SELECT 1 FROM shard_leases l JOIN unnest(p_shards, p_epochs) AS f(shard, epoch) ON l.shard = f.shard AND l.epoch = f.epoch
+    WHERE l.owner = p_owner FOR KEY SHARE OF l) locked;
+  IF held <> cardinality(p_shards) THEN
+    RAISE EXCEPTION 'shard lease lost' USING ERRCODE = 'WF001';
+  END IF;
+  RETURN true;
+END $$;

@@ -9,9 +9,8 @@
  * The same pattern as a fencing token (Kleppmann, "How to do distributed locking", 2016): the store, not the lock
  * holder, refuses a stale writer.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
-import { rowsOf } from '../db/rows';
 import { shardOf, shardsArray } from './shard';
 
 /** This process no longer owns the shard of a conversation it tried to run or write (its lease moved). */
@@ -22,9 +21,36 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** The fence of one process: `check(tx, keys)` throws LeaseLostError inside `tx` unless every key's shard is still held. */
+/** A fence as a statement carries it: who, and which shards under which epochs (Postgres array literals). */
+export interface FenceParams {
+  owner: string;
+  shards: string;
+  epochs: string;
+}
+
+/** The SQLSTATE `wasap_fence()` raises (migration 0018): a custom class, so nothing else is taken for it. */
+export const FENCE_SQLSTATE = 'WF001';
+
+/**
+ * A CTE, `fence`, for a commit's own statement: one row once the shards are confirmed and locked, or the statement
+ * fails with FENCE_SQLSTATE. The statement's first CTE joins it, so nothing of the statement is written otherwise.
+ */
+export function fenceCte(params: FenceParams): SQL {
+  return sql`fence as materialized (select wasap_fence(${params.owner}, ${params.shards}::smallint[], ${params.epochs}::bigint[]) as held)`;
+}
+
+/** The fence of one process. */
 export interface Fence {
+  /** The parameters for these conversations' shards. @throws LeaseLostError when one is not held here */
+  params(keys: readonly string[]): FenceParams;
+  /** Checks inside `tx` (a transaction of several statements). @throws LeaseLostError */
   check(tx: Db | Tx, keys: readonly string[]): Promise<void>;
+  /** Runs `work` (which writes `keys`' conversations), turning the database's refusal into LeaseLostError. */
+  guard<T>(keys: readonly string[], work: () => Promise<T>): Promise<T>;
+}
+
+function isFenceRefusal(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === FENCE_SQLSTATE || (error as { cause?: { code?: unknown } })?.cause?.code === FENCE_SQLSTATE;
 }
 
 /**
@@ -32,19 +58,27 @@ export interface Fence {
  * @param epochOf the epoch a shard is held under here, undefined when it is not (server/cluster/leases)
  */
 export function createFence(nodeId: string, epochOf: (shard: number) => number | undefined): Fence {
+  function params(keys: readonly string[]): FenceParams {
+    const shards = [...new Set(keys.map(shardOf))];
+    const epochs = shards.map(epochOf);
+    const missing = shards.filter((_, i) => epochs[i] === undefined);
+    if (missing.length) throw new LeaseLostError(missing);
+    return { owner: nodeId, shards: shardsArray(shards), epochs: shardsArray(epochs as number[]) };
+  }
+  async function guard<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isFenceRefusal(error)) throw new LeaseLostError([...new Set(keys.map(shardOf))]);
+      throw error;
+    }
+  }
   return {
+    params,
+    guard,
     async check(tx, keys) {
-      const shards = [...new Set(keys.map(shardOf))];
-      const epochs = shards.map(epochOf);
-      const missing = shards.filter((_, i) => epochs[i] === undefined);
-      if (missing.length) throw new LeaseLostError(missing);
-      const [row] = rowsOf<{ n: number | string }>(
-        await tx.execute(sql`select count(*) as n from (
-          select 1 from shard_leases
-          where owner = ${nodeId} and (shard, epoch) in (select * from unnest(${shardsArray(shards)}::smallint[], ${shardsArray(epochs as number[])}::bigint[]))
-          for key share) held`),
-      );
-      if (Number(row?.n) !== shards.length) throw new LeaseLostError(shards);
+      const p = params(keys);
+      await guard(keys, () => tx.execute(sql`select wasap_fence(${p.owner}, ${p.shards}::smallint[], ${p.epochs}::bigint[])`));
     },
   };
 }

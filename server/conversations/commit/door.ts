@@ -9,7 +9,7 @@ import type { ConversationEvent, ConversationState, Effect } from '../../../acto
 import { createBatcher, type BatcherStats } from '../../db/batcher';
 import type { RowRecord } from '../../db/queries/inbox';
 import type { Db, Tx } from '../../db/client';
-import type { Fence } from '../../cluster/fence';
+import type { Fence, FenceParams } from '../../cluster/fence';
 import { emptyResult, generalUnit, parkEvent, ParkStatus } from './general';
 import { laneOf, type Lane } from './lanes';
 import { setPlan, type SetPlan } from './set-plan';
@@ -52,10 +52,13 @@ async function together<T>(db: Db, units: TxUnit<T>[]): Promise<T[]> {
 
 export function createCommitDoor(db: Db, options: CommitDoorOptions) {
   const { fence } = options;
-  /** A one-statement lane's batch: as it is, or in a transaction behind the fence (pipelined on its connection). */
-  function fenced<I, O>(keys: (items: I[]) => string[], run: (on: Db | Tx, items: I[]) => Promise<O[]>) {
+  /** A one-statement lane's batch, with the fence inside its one statement when several processes share the database. */
+  function fenced<I, O>(keys: (items: I[]) => string[], run: (on: Db | Tx, items: I[], fence?: FenceParams) => Promise<O[]>) {
     if (!fence) return (items: I[]) => run(db, items);
-    return (items: I[]) => db.transaction(async (tx) => (await Promise.all([fence.check(tx, keys(items)), run(tx, items)]))[1]);
+    return (items: I[]) => {
+      const owned = keys(items);
+      return fence.guard(owned, () => run(db, items, fence.params(owned)));
+    };
   }
   const statuses = fenced<StatusItem, CommitResult | null>((items) => items.map((item) => item.key), commitStatuses);
   const sets = fenced<SetPlan, SetOutcome>((plans) => plans.map((plan) => plan.key), commitSet);

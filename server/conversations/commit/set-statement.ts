@@ -13,6 +13,7 @@
  * plan (set-plan) already folded the effects in order. The list row it answers with (for the push) is taken from
  * what the parts wrote (their RETURNING) and, for the rows none of them wrote, from that snapshot.
  */
+import { fenceCte, type FenceParams } from '../../cluster/fence';
 import { sql, type SQL } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
 import type { Db, Tx } from '../../db/client';
@@ -34,12 +35,14 @@ const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`;
  * The statement for these plans (at most one per conversation), with only the parts they need; exported for the
  * query-plan test. Its text depends on those parts alone (a handful of shapes, each prepared once per connection).
  */
-export function setStatement(plans: SetPlan[]): SQL {
+export function setStatement(plans: SetPlan[], fence?: FenceParams): SQL {
   const has = partsOf(plans);
   const input = inputsOf(plans);
   const ctes: SQL[] = [
+    // Several processes: every row below comes from `items`, which waits for the fence (or the statement fails).
+    ...(fence ? [fenceCte(fence)] : []),
     sql`items as (
-      select * from jsonb_to_recordset(${json(input.items)}) as t(ord int, key text, conversation_id int, aspirant_id int,
+      select t.* from ${fence ? sql`fence, ` : sql``}jsonb_to_recordset(${json(input.items)}) as t(ord int, key text, conversation_id int, aspirant_id int,
         event_id bigint, timer_id bigint, a_set_name boolean, a_name text, a_set_opted boolean, a_opted_out_at timestamptz, a_locale text,
         has_patch boolean, ${sql.raw(PATCH_RECORD_COLUMNS)}, ev_type text, ev_payload jsonb, ev_at timestamptz)
     )`,
@@ -242,8 +245,8 @@ function listRow(row: SetRow): RowRecord | undefined {
 }
 
 /** Commits the plans (one per conversation) in one statement; one outcome per plan, in order. */
-export async function commitSet(run: Db | Tx, plans: SetPlan[]): Promise<SetOutcome[]> {
-  const rows = rowsOf<SetRow>(await run.execute(setStatement(plans)));
+export async function commitSet(run: Db | Tx, plans: SetPlan[], fence?: FenceParams): Promise<SetOutcome[]> {
+  const rows = rowsOf<SetRow>(await run.execute(setStatement(plans, fence)));
   const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
   return plans.map((plan, ord) => {
     const row = byOrd.get(ord)!;

@@ -1,10 +1,13 @@
 /** @module server/conversations/commit/status-statement.test — one-statement delivery updates: forward only, exactly once, nothing written for an unknown sid. */
 import { describe, expect, test } from 'bun:test';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { ConversationEvent, Effect } from '../../../actors/conversation/types';
 import { drivers, testDatabase, type TestDatabase } from '../../../test/support/db';
 import { aspirants, conversationEvents, conversations, inboundEvents, messages } from '../../db/schema';
 import { commitStatus, commitStatuses, statusPlan } from './status-statement';
+import { createFence, LeaseLostError } from '../../cluster/fence';
+import { ensureShardRows } from '../../cluster/leases';
+import { shardOf } from '../../cluster/shard';
 
 const AT = Date.parse('2026-11-27T10:00:00Z');
 const SID = `SM${'a'.repeat(32)}`;
@@ -32,6 +35,26 @@ async function callback(database: TestDatabase, conversationId: number, status: 
 }
 
 describe.each(drivers)('status statement (%s)', (driver) => {
+  test('fenced: written under the epoch this process holds; refused whole, writing nothing, once another process took the shard over', async () => {
+    await using database = await testDatabase(driver);
+    const { db } = database;
+    await ensureShardRows(db);
+    const { conversationId, messageId } = await seed(database);
+    const key = '+573001112233';
+    await db.execute(sql`update shard_leases set owner = 'me', epoch = 7 where shard = ${shardOf(key)}`);
+    const held = createFence('me', (shard) => (shard === shardOf(key) ? 7 : undefined));
+    const plan = (status: 'sent' | 'delivered') => statusPlan(conversationId, [{ type: 'message.status', match: { messageId }, status }])!;
+    const item = (status: 'sent' | 'delivered') => ({ key, plan: plan(status), event: { type: 'outbox.sent', messageId } as unknown as ConversationEvent, now: AT });
+    expect(await held.guard([key], () => commitStatuses(db, [item('sent')], held.params([key])))).toMatchObject([{ applied: true, touchedMessageIds: [messageId] }]);
+
+    // Taken over: the epoch moved on. The same process, not yet aware, is refused by the database.
+    await db.execute(sql`update shard_leases set owner = 'other', epoch = 8 where shard = ${shardOf(key)}`);
+    await expect(held.guard([key], () => commitStatuses(db, [item('delivered')], held.params([key])))).rejects.toBeInstanceOf(LeaseLostError);
+    expect((await db.select().from(messages).where(eq(messages.id, messageId)))[0]!.status).toBe('sent');
+    // A shard it never held is refused before the database is asked.
+    expect(() => held.params(['+570000000000'].filter((k) => shardOf(k) !== shardOf(key)))).toThrow(LeaseLostError);
+  });
+
   test('the send records the sid; callbacks move the status forward only, each exactly once, journaled', async () => {
     await using database = await testDatabase(driver);
     const { db } = database;

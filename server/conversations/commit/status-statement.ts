@@ -3,6 +3,7 @@
  * Twilio's status callbacks: several per outbound message) of many conversations committed by ONE statement, the
  * batch passed as one JSON parameter so the text never changes.
  */
+import { fenceCte, type FenceParams } from '../../cluster/fence';
 import { sql, type SQL } from 'drizzle-orm';
 import type { CommitResult } from '../../../actors/conversation/ports';
 import type { ConversationEvent, Effect } from '../../../actors/conversation/types';
@@ -38,7 +39,7 @@ export interface StatusItem {
 }
 
 /** The statement for these items (exported for the query-plan test): the batch is one JSON parameter, so its text never changes. */
-export function statusStatement(items: StatusItem[]): SQL {
+export function statusStatement(items: StatusItem[], fence?: FenceParams): SQL {
   const input = items.map(({ plan, event, now }, ord) => {
     const { effect } = plan;
     return {
@@ -59,8 +60,8 @@ export function statusStatement(items: StatusItem[]): SQL {
     };
   });
   return sql`
-    with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(ord int, conversation_id int, event_id bigint, by_id bigint,
+    with ${fence ? sql`${fenceCte(fence)}, ` : sql``}input as (
+      select x.* from ${fence ? sql`fence, ` : sql``}jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(ord int, conversation_id int, event_id bigint, by_id bigint,
         by_sid text, new_sid text, status delivery_status, terminal boolean, error_code int, error_message text, pricing_category text, ev_type text,
         ev_payload jsonb, ev_at timestamptz)
     ), matched as (
@@ -118,8 +119,8 @@ export function statusStatement(items: StatusItem[]): SQL {
  * item; the general path decides (a callback is parked). Statuses only move forward and failed/undelivered are
  * final (as general-effects updateStatus); an item whose webhook row was already processed applies nothing.
  */
-export async function commitStatuses(run: Runner, items: StatusItem[]): Promise<(CommitResult | null)[]> {
-  const result = await run.execute(statusStatement(items));
+export async function commitStatuses(run: Runner, items: StatusItem[], fence?: FenceParams): Promise<(CommitResult | null)[]> {
+  const result = await run.execute(statusStatement(items, fence));
   const rows = rowsOf<{ ord: number; found: boolean; applied: boolean; moved_id: number | string | null; parked: boolean }>(result);
   const byOrd = new Map(rows.map((row) => [Number(row.ord), row]));
   return items.map(({ plan }, ord) => {
