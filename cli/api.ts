@@ -16,11 +16,13 @@ import { CLIError } from './errors';
 import type { CliIO } from './io';
 
 // Redirects are refused: a server answering 307 elsewhere would have the body (a password) sent on.
-const client = (url: string, token: string) => treaty<App>(url, { headers: { authorization: `Bearer ${token}` }, fetch: { redirect: 'error' } });
+// `fetcher` (default: fetch) lets a command take a response Eden would buffer whole, as `wasap backup` streams an archive.
+const client = (url: string, token: string, fetcher?: typeof fetch) =>
+  treaty<App>(url, { headers: { authorization: `Bearer ${token}` }, fetch: { redirect: 'error' }, ...(fetcher ? { fetcher } : {}) });
 export type AdminApi = ReturnType<typeof client>;
 
 /** The admin API of the local server `local` (from `localServer`), with its credential. */
-export const localApi = (local: LocalAdmin): AdminApi => client(local.url, local.token);
+export const localApi = (local: LocalAdmin, fetcher?: typeof fetch): AdminApi => client(local.url, local.token, fetcher);
 
 /**
  * The credential of a server running on this machine with this configuration's data folder — only once that server
@@ -47,7 +49,7 @@ export async function localServer(io: CliIO): Promise<LocalAdminRead> {
  * without a token, the proven credential of the server running on this machine.
  * @throws CLIError (exit 2) when there is neither.
  */
-export async function adminApi(io: CliIO): Promise<AdminApi> {
+export async function adminApi(io: CliIO, fetcher?: typeof fetch): Promise<AdminApi> {
   const token = io.env.WASAP_API_TOKEN?.trim();
   const url = io.env.WASAP_URL?.trim();
   if (token) {
@@ -61,11 +63,11 @@ export async function adminApi(io: CliIO): Promise<AdminApi> {
     if (/^http:\/\//i.test(url) && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname)) {
       io.err(`wasap: warning: ${url} is plain http to another machine: the token, and any password given, travel unencrypted\n`);
     }
-    return client(url, token);
+    return client(url, token, fetcher);
   }
   if (url) throw new CLIError(`WASAP_URL is set (${url}) but WASAP_API_TOKEN is not`, 2, 'Export the token too, or unset WASAP_URL to use the server running on this machine with this data folder.');
   const local = await localServer(io);
-  if ('credential' in local) return localApi(local.credential);
+  if ('credential' in local) return localApi(local.credential, fetcher);
   const dataDir = configFrom(io).dataDir;
   throw new CLIError(
     `no admin API credential: ${local.problem === 'there is none' ? `no server runs on this machine with the data folder ${dataDir}` : `the one in ${dataDir} cannot be used, as ${local.problem}`}`,

@@ -2,6 +2,7 @@
 /** @module cli/main — the `wasap` admin command: createProgram() builds it, run(argv) runs it and returns the exit code. */
 import { Command, CommanderError } from 'commander';
 import { registerAspirant } from './aspirant';
+import { registerBackup } from './backup';
 import { registerBot } from './bot';
 import { registerCluster } from './cluster';
 import { registerDeadLetters } from './dead-letters';
@@ -38,6 +39,7 @@ export function createProgram(io: CliIO = processIO): Command {
   registerRetention(program, io);
   registerDoctor(program, io);
   registerCluster(program, io);
+  registerBackup(program, io);
   // Subcommands inherit exitOverride and output so tests see everything through `io`.
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
