@@ -150,18 +150,29 @@ function asRole(url: string, role: string): string {
   return u.toString();
 }
 
+/** A port free now (a benchmark's processes log no "listening" line, so they are told their port). */
+function freePort(): number {
+  const probe = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() });
+  const port = probe.port ?? 0;
+  void probe.stop(true);
+  return port;
+}
+
 function startNode(id: string, env: Record<string, string>): ClusterNode & { launched: Promise<void> } {
   /** The output lines of each run, oldest run first. */
   const runs: string[][] = [];
   let child: ReturnType<typeof spawnBun>;
   let url = '';
-  let port = '0';
+  // The address is logged at info only: quieter processes (a benchmark's) get a free port picked here instead.
+  const logsListening = ['info', 'debug'].includes(env.LOG_LEVEL ?? 'info');
+  let port = logsListening ? '0' : String(freePort());
   async function launch(): Promise<void> {
     child = spawnBun(['server/main.ts'], { ...env, PORT: port });
     const proc = child.proc;
     children.add(proc);
     void proc.exited.then(() => children.delete(proc));
     runs.push(child.lines);
+    if (!logsListening) return void (url = `http://127.0.0.1:${port}`);
     const line = await child.waitForLine((l) => l.includes('"msg":"listening"'));
     url = (JSON.parse(line) as { url: string }).url;
     port = new URL(url).port;
@@ -286,6 +297,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const env: Record<string, string> = {
         ...twilioEnv(twilio),
         DATABASE_URL: options.audit ? asRole(fresh.url, roles[i - 1]!) : fresh.url,
+        HOST: '127.0.0.1',
         WASAP_AUTO_MIGRATE: 'false',
         WASAP_DATA_DIR: dir,
         WASAP_SECRET: secret,
