@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAspirant } from './aspirant';
 import { registerBot } from './bot';
+import { registerCluster } from './cluster';
 import { registerDeadLetters } from './dead-letters';
 import { registerDoctor } from './doctor';
 import { CLIError } from './errors';
@@ -36,6 +37,7 @@ export function createProgram(io: CliIO = processIO): Command {
   registerAspirant(program, io);
   registerRetention(program, io);
   registerDoctor(program, io);
+  registerCluster(program, io);
   // Subcommands inherit exitOverride and output so tests see everything through `io`.
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

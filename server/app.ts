@@ -14,6 +14,7 @@ import { adminTemplatesApiRoutes } from './routes/admin-api-templates';
 import { adminRequestsApiRoutes } from './routes/admin-api-requests';
 import { adminAspirantsApiRoutes } from './routes/admin-api-aspirants';
 import { adminRetentionApiRoutes } from './routes/admin-api-retention';
+import { adminClusterApiRoutes } from './routes/admin-api-cluster';
 import { adminCannedRoutes } from './routes/admin-canned';
 import { adminUsersRoutes } from './routes/admin-users';
 import { assetRoutes } from './routes/assets';
@@ -84,7 +85,8 @@ export function createApp(deps: AppDeps) {
     .use(adminTemplatesApiRoutes({ db: deps.database.db, provider: services.provider, fallback: config.templates, localAdminToken: deps.localAdmin?.token }))
     .use(adminRequestsApiRoutes({ db: deps.database.db, localAdminToken: deps.localAdmin?.token, now: deps.now }))
     .use(adminAspirantsApiRoutes({ config, db: deps.database.db, logger: deps.logger, services, localAdminToken: deps.localAdmin?.token, now: deps.now }))
-    .use(adminRetentionApiRoutes({ db: deps.database.db, logger: deps.logger, settings: config.retention, erase: services.retention.erase, localAdminToken: deps.localAdmin?.token, now: deps.now }));
+    .use(adminRetentionApiRoutes({ db: deps.database.db, logger: deps.logger, settings: config.retention, erase: services.retention.erase, localAdminToken: deps.localAdmin?.token, now: deps.now }))
+    .use(adminClusterApiRoutes({ database: deps.database, localAdminToken: deps.localAdmin?.token, nodeId: config.cluster.nodeId, leaseMs: config.cluster.leaseMs }));
   if (deps.localAdmin) app.use(localAdminProofRoutes(deps.localAdmin));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
