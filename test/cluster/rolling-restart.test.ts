@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, test } from 'bun:test';
 import { closeClusters, startCluster, type ClusterNode } from '../support/cluster';
+import { connect } from '../support/live';
 import { outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages } from './traffic';
 
 afterAll(closeClusters);
@@ -54,8 +55,11 @@ describe('cluster rolling restart', () => {
     });
     const restarted: { id: string; exitCode: number }[] = [];
     for (const node of cluster.nodes) {
+      // A recruiter's tab is connected to each process as it stops: the stop closes it (the page reconnects elsewhere).
+      const socket = await connect(node.url, cluster.admin);
       node.kill('SIGTERM');
       restarted.push({ id: node.id, exitCode: await node.exited() });
+      expect(await socket.closed).toBeGreaterThan(0);
       await node.restart();
       await cluster.waitFor(`the balancer sees ${node.id} ready`, () => lb.isReady(node), 10_000);
     }

@@ -55,11 +55,12 @@ export async function sendInOrder(cluster: Cluster, plan: SendPlan): Promise<Sen
   const queue = [...plan.keys];
   async function deliver(key: string, seq: number): Promise<void> {
     const sid = clusterSid();
+    const giveUp = performance.now() + 30_000;
     for (let attempt = 0; ; attempt++) {
       const node = plan.route(key, seq, attempt);
       if (!node) {
-        if (attempt > 2_000) throw new Error(`no process to send ${key} #${seq} to`);
-        await Bun.sleep(5);
+        if (performance.now() > giveUp) throw new Error(`no process to send ${key} #${seq} to for 30 s`);
+        await Bun.sleep(10);
         continue;
       }
       const failure = await cluster.webhook(node, key, bodyOf(seq), sid).then(
@@ -73,7 +74,9 @@ export async function sendInOrder(cluster: Cluster, plan: SendPlan): Promise<Sen
       }
       failures.push({ node: node.id, failure });
       plan.onFailure?.(node, failure);
-      if (attempt > 200) throw new Error(`${key} #${seq} refused 200 times, last by ${node.id}: ${failure}`);
+      if (performance.now() > giveUp) throw new Error(`${key} #${seq} refused for 30 s, last by ${node.id}: ${failure}`);
+      // A retrying client backs off a little, as Twilio's fallback or a balancer's retry would.
+      await Bun.sleep(Math.min(100, 5 * (attempt + 1)));
     }
   }
   async function worker(): Promise<void> {
