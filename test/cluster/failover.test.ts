@@ -1,7 +1,8 @@
 /** @module test/cluster/failover.test — SIGKILL one of three processes mid-burst: its shards owned again within 5 s, nothing lost, nothing sent twice. */
 import { afterAll, describe, expect, test } from 'bun:test';
+import { shardOf } from '../../server/cluster/shard';
 import { closeClusters, startCluster } from '../support/cluster';
-import { leaseOwners, outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages } from './traffic';
+import { leaseOwners, leasesSpread, outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages } from './traffic';
 
 afterAll(closeClusters);
 
@@ -9,7 +10,11 @@ describe('cluster failover', () => {
   test('SIGKILL mid-burst: shards re-owned within 5 s, every acknowledged message stored once in order, no WhatsApp message sent twice', async () => {
     await using cluster = await startCluster({ n: 3 });
     const [n1, n2, n3] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
+    // n2 holds its share before the burst, so its death leaves shards (and their conversations) to take over.
+    const before = await leasesSpread(cluster, [n1.id, n2.id, n3.id], 80);
     const keys = Array.from({ length: 200 }, (_, i) => phone(2, i));
+    const orphaned = keys.filter((key) => before.get(shardOf(key)) === n2.id);
+    expect(orphaned.length).toBeGreaterThan(30);
     const killed = Promise.withResolvers<number>();
     // A process that refuses (the killed one) is skipped on the retry, as a balancer's next attempt would be.
     const burst = sendInOrder(cluster, {

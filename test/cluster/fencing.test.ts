@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { closeClusters, clusterSid, startCluster, type ClusterNode } from '../support/cluster';
-import { bodyOf, keysIn, leaseOwners, outOfOrder, sendsAtTwilio, settledMessages, within, type Ack } from './traffic';
+import { bodyOf, keysIn, leaseOwners, leasesSpread, outOfOrder, sendsAtTwilio, settledMessages, within, type Ack } from './traffic';
 
 afterAll(closeClusters);
 
@@ -18,12 +18,7 @@ describe('cluster fencing', () => {
   test('a paused process resumed after losing its lease writes nothing under it; its accepted webhooks reach the new owner', async () => {
     await using cluster = await startCluster({ n: 3, audit: true });
     const [n1, n2, n3] = cluster.nodes as [ClusterNode, ClusterNode, ClusterNode];
-    await cluster.waitFor('leases spread over the 3 processes', async () => {
-      const counts = new Map<string | null, number>();
-      for (const owner of (await leaseOwners(cluster)).values()) counts.set(owner, (counts.get(owner) ?? 0) + 1);
-      return !counts.has(null) && ['n1', 'n2', 'n3'].every((id) => (counts.get(id) ?? 0) >= 80);
-    });
-    const owners = await leaseOwners(cluster);
+    const owners = await leasesSpread(cluster, [n1.id, n2.id, n3.id], 80);
     const keys = keysIn(3, 20, (shard) => owners.get(shard) === n2.id);
     const acks: Ack[] = [];
     async function send(node: ClusterNode, key: string, seq: number, sid = clusterSid()): Promise<void> {

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { shardOf } from '../../server/cluster/shard';
 import { closeClusters, startCluster, type ClusterNode } from '../support/cluster';
 import { connect, settled } from '../support/live';
-import { bodyOf, keysIn, leaseOwners, settledMessages, within } from './traffic';
+import { bodyOf, keysIn, leaseOwners, leasesSpread, settledMessages, within } from './traffic';
 
 afterAll(closeClusters);
 
@@ -11,11 +11,7 @@ describe('cluster pushes', () => {
   test('a socket on n1 receives the row and message fragments of a conversation owned by n2, written through n3', async () => {
     await using cluster = await startCluster({ n: 3 });
     const [n1, n2, n3] = cluster.nodes as [ClusterNode, ClusterNode, ClusterNode];
-    await cluster.waitFor('leases spread over the 3 processes', async () => {
-      const owners = [...(await leaseOwners(cluster)).values()];
-      return owners.every((o) => o !== null) && [n1.id, n2.id, n3.id].every((id) => owners.includes(id));
-    });
-    const owners = await leaseOwners(cluster);
+    const owners = await leasesSpread(cluster, [n1.id, n2.id, n3.id], 1);
     const [key] = keysIn(4, 1, (shard) => owners.get(shard) === n2.id) as [string];
     using socket = await connect(n1.url, cluster.admin);
     await settled(socket);

@@ -174,6 +174,18 @@ export async function leaseOwners(cluster: Cluster): Promise<Map<number, string 
   return new Map(rows.map((r) => [Number(r.shard), r.owner]));
 }
 
+/** Waits until every shard is held under an unexpired lease and each of `ids` holds at least `min` of them. */
+export async function leasesSpread(cluster: Cluster, ids: string[], min: number): Promise<Map<number, string | null>> {
+  let owners = new Map<number, string | null>();
+  await cluster.waitFor(`leases spread over ${ids.join(', ')} (at least ${min} each)`, async () => {
+    owners = await leaseOwners(cluster);
+    const counts = new Map<string | null, number>();
+    for (const owner of owners.values()) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+    return !counts.has(null) && ids.every((id) => (counts.get(id) ?? 0) >= min);
+  });
+  return owners;
+}
+
 /** `count` numbers of run `run` whose conversations fall in a shard that `owns` accepts. */
 export function keysIn(run: number, count: number, owns: (shard: number) => boolean): string[] {
   const keys: string[] = [];
