@@ -134,7 +134,7 @@ interface Plan {
 const FULL: Plan = { stepMs: 3000, start: 500, maxSteps: 5, bisections: 1 };
 const QUICK: Plan = { stepMs: 1500, start: 500, maxSteps: 3, bisections: 0 };
 
-/** Doubling from `plan.start` until a step is not held, then bisecting between the last held and the first not held. */
+/** Doubling (or halving) from `plan.start` to the edge between held and not held, then bisecting between the two. */
 async function search(cluster: Cluster, keys: string[], plan: Plan, log: (line: string) => void): Promise<{ best?: Step; steps: Step[] }> {
   const steps: Step[] = [];
   let low: Step | undefined;
@@ -149,8 +149,11 @@ async function search(cluster: Cluster, keys: string[], plan: Plan, log: (line: 
     if (!s.held) high = Math.min(high ?? Infinity, rate);
     return s;
   };
-  for (let rate = plan.start, i = 0; i < plan.maxSteps && (await run(rate)).held; i++) rate *= 2;
-  for (let i = 0; i < plan.bisections && high !== undefined; i++) await run(Math.round(((low?.rate ?? 0) + high) / 2));
+  // Up by doubling while held; when even the start is not held, down by halves until one is (at most maxSteps each way).
+  const first = await run(plan.start);
+  const factor = first.held ? 2 : 0.5;
+  for (let rate = plan.start * factor, i = 1; i < plan.maxSteps && (await run(Math.round(rate))).held === first.held; i++) rate *= factor;
+  for (let i = 0; i < plan.bisections && high !== undefined && low !== undefined; i++) await run(Math.round((low.rate + high) / 2));
   return { best: low, steps };
 }
 
