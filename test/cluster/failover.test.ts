@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { shardOf } from '../../server/cluster/shard';
 import { closeClusters, startCluster } from '../support/cluster';
-import { leaseOwners, leasesSpread, outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages } from './traffic';
+import { leaseOwners, leasesSpread, outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages, welcomesSent } from './traffic';
 
 afterAll(closeClusters);
 
@@ -42,7 +42,7 @@ describe('cluster failover', () => {
     expect(stored.duplicates).toEqual([]);
     expect(outOfOrder(stored, acks)).toEqual([]);
     // Each conversation got its one welcome once, whichever process sent it or took over an ambiguous send.
-    await cluster.waitFor('200 welcomes sent', () => sendsAtTwilio(cluster).welcomes.size === 200, 30_000);
+    await welcomesSent(cluster, 200);
     const sends = sendsAtTwilio(cluster);
     expect(sends.repeated).toEqual([]);
     const perBody = new Map<string, number>();

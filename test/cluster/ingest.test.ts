@@ -1,7 +1,7 @@
 /** @module test/cluster/ingest.test — 5,000 signed webhooks over 500 conversations and three processes: each stored once, in arrival order. */
 import { afterAll, describe, expect, test } from 'bun:test';
 import { closeClusters, startCluster } from '../support/cluster';
-import { outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages } from './traffic';
+import { outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages, welcomesSent } from './traffic';
 
 afterAll(closeClusters);
 
@@ -26,7 +26,7 @@ describe('cluster ingest', () => {
     // One conversation per number, and one welcome each at Twilio: no conversation ran in two processes.
     const [conversations] = await cluster.sql<{ n: string }[]>`select count(*) as n from conversations`;
     expect(Number(conversations!.n)).toBe(500);
-    await cluster.waitFor('500 welcomes sent', () => sendsAtTwilio(cluster).welcomes.size === 500);
+    await welcomesSent(cluster, 500);
     const sends = sendsAtTwilio(cluster);
     expect(sends.repeated).toEqual([]);
     expect([...sends.welcomes.values()].filter((n) => n !== 1)).toEqual([]);

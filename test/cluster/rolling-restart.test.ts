@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { closeClusters, startCluster, type ClusterNode } from '../support/cluster';
 import { connect } from '../support/live';
-import { outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages } from './traffic';
+import { outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages, welcomesSent } from './traffic';
 
 afterAll(closeClusters);
 
@@ -73,7 +73,7 @@ describe('cluster rolling restart', () => {
     expect(stored.total).toBe(acks.length);
     expect(stored.duplicates).toEqual([]);
     expect(outOfOrder(stored, acks)).toEqual([]);
-    await cluster.waitFor('60 welcomes sent', () => sendsAtTwilio(cluster).welcomes.size === 60, 30_000);
+    await welcomesSent(cluster, 60);
     expect(sendsAtTwilio(cluster).repeated).toEqual([]);
     expect([...sendsAtTwilio(cluster).welcomes.values()].filter((n) => n !== 1)).toEqual([]);
   });

@@ -167,6 +167,17 @@ export function sendsAtTwilio(cluster: Cluster): { repeated: string[]; welcomes:
   return { repeated: [...byKey].filter(([, n]) => n > 1).map(([k]) => k), welcomes };
 }
 
+/** Waits until `n` numbers got their welcome at the fake Twilio; on a timeout says where the outbox stands. */
+export async function welcomesSent(cluster: Cluster, n: number, timeoutMs = 30_000): Promise<void> {
+  await cluster
+    .waitFor(`${n} welcomes sent`, () => sendsAtTwilio(cluster).welcomes.size >= n, timeoutMs)
+    .catch(async (error: unknown) => {
+      const outbox = await cluster.sql<{ state: string; n: string; error: string | null }[]>`
+      select state, count(*) as n, max(last_error) as error from outbox group by state order by state`;
+      throw new Error(`${(error as Error).message}: ${sendsAtTwilio(cluster).welcomes.size} sent; outbox ${JSON.stringify(outbox)}`);
+    });
+}
+
 /** Shard → owner (null when free) as the lease table says now, with unexpired leases only. */
 export async function leaseOwners(cluster: Cluster): Promise<Map<number, string | null>> {
   const rows = await cluster.sql<{ shard: number; owner: string | null }[]>`
