@@ -39,13 +39,13 @@ describe('cluster rolling restart', () => {
     await using cluster = await startCluster({ n: 3, env: { SHUTDOWN_GRACE_MS: '1500' } });
     const lb = balancer(cluster.nodes, 100);
     let done = false;
-    const keys = Array.from({ length: 60 }, (_, i) => phone(5, i));
+    const keys = Array.from({ length: 30 }, (_, i) => phone(5, i));
     const refusedWhileReady: string[] = [];
     const load = sendInOrder(cluster, {
       keys,
       perConversation: 1_000_000,
       concurrency: keys.length,
-      pauseMs: 40,
+      pauseMs: 100,
       route: () => lb.pick(),
       onFailure(node, failure) {
         // Only ready processes are picked: any refusal is one the balancer could not have avoided.
@@ -53,12 +53,15 @@ describe('cluster rolling restart', () => {
       },
       until: () => done,
     });
-    const restarted: { id: string; exitCode: number }[] = [];
+    const restarted: { id: string; exitCode: number; log?: string[] }[] = [];
     for (const node of cluster.nodes) {
       // A recruiter's tab is connected to each process as it stops: the stop closes it (the page reconnects elsewhere).
       const socket = await connect(node.url, cluster.admin);
       node.kill('SIGTERM');
-      restarted.push({ id: node.id, exitCode: await node.exited() });
+      const exitCode = await node.exited();
+      // A failed stop shows the process's last lines (request lines left out) in the assertion's diff.
+      const log = node.lines.filter((line) => !line.includes('"msg":"request"')).slice(-15);
+      restarted.push({ id: node.id, exitCode, ...(exitCode === 0 ? {} : { log }) });
       expect(await socket.closed).toBeGreaterThan(0);
       await node.restart();
       await cluster.waitFor(`the balancer sees ${node.id} ready`, () => lb.isReady(node), 10_000);
@@ -68,12 +71,12 @@ describe('cluster rolling restart', () => {
     await lb.stop();
     expect(restarted).toEqual(cluster.nodes.map((node) => ({ id: node.id, exitCode: 0 })));
     expect(refusedWhileReady).toEqual([]);
-    expect(acks.length).toBeGreaterThan(1_000);
+    expect(acks.length).toBeGreaterThan(500);
     const stored = await settledMessages(cluster, keys, acks.length);
     expect(stored.total).toBe(acks.length);
     expect(stored.duplicates).toEqual([]);
     expect(outOfOrder(stored, acks)).toEqual([]);
-    await welcomesSent(cluster, 60);
+    await welcomesSent(cluster, 30);
     expect(sendsAtTwilio(cluster).repeated).toEqual([]);
     expect([...sendsAtTwilio(cluster).welcomes.values()].filter((n) => n !== 1)).toEqual([]);
   });
