@@ -29,6 +29,4 @@ CREATE TABLE "shard_leases" (
 --> statement-breakpoint
 CREATE INDEX "cluster_commands_open_idx" ON "cluster_commands" USING btree ("shard","id") WHERE answered_at IS NULL;--> statement-breakpoint
 CREATE INDEX "shard_leases_owner_idx" ON "shard_leases" USING btree ("owner");--> statement-breakpoint
-CREATE INDEX "inbound_events_unprocessed_key_idx" ON "inbound_events" USING btree ("conversation_key","id") WHERE processed_at IS NULL;--> statement-breakpoint
--- The 256 shards exist from the start: a process claims a row, never creates one (server/cluster/leases).
-INSERT INTO "shard_leases" ("shard") SELECT s FROM generate_series(0, 255) AS s;
+CREATE INDEX "inbound_events_unprocessed_key_idx" ON "inbound_events" USING btree ("conversation_key","id") WHERE processed_at IS NULL;

@@ -75,6 +75,7 @@ export function createApp(deps: AppDeps) {
         metrics: deps.metrics,
         metricsToken: config.metricsToken,
         isDraining: deps.isDraining ?? (() => false),
+        leases: deps.services.cluster?.leases,
       }),
     )
     .use(assetRoutes())

@@ -1,9 +1,10 @@
 #!/usr/bin/env bun
-/** @module server/main — the process entry: start the server, stop it on SIGTERM/SIGINT within 10 s. */
+/** @module server/main — the process entry: start the server, stop it on SIGTERM/SIGINT within SHUTDOWN_GRACE_MS + 10 s. */
 import { ConfigError, loadConfig } from './config';
 import { DataDirLockedError } from './db/lock';
 import { startServer, type RunningServer } from './server';
 
+/** Time to drain and close after the grace period (SHUTDOWN_GRACE_MS) in which /readyz already answers 503. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 function startupError(error: unknown): number {
@@ -30,10 +31,11 @@ export async function main(): Promise<number> {
   }
   const signal = await signalled;
   const deadline = Promise.withResolvers<number>();
+  const deadlineMs = server.config.cluster.shutdownGraceMs + SHUTDOWN_DEADLINE_MS;
   const timer = setTimeout(() => {
-    server.logger.error('shutdown took too long; exiting', { deadlineMs: SHUTDOWN_DEADLINE_MS });
+    server.logger.error('shutdown took too long; exiting', { deadlineMs });
     deadline.resolve(1);
-  }, SHUTDOWN_DEADLINE_MS);
+  }, deadlineMs);
   timer.unref();
   const stopped = server.stop(signal).then(
     () => 0,

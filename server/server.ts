@@ -39,6 +39,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     prepare: config.databasePrepare,
     pgliteDir: pgliteDir(config),
     role: `the wasap server (port ${config.port})`,
+    // Several processes (server/cluster): a paused process's open transaction, and the lease row it holds FOR KEY
+    // SHARE, end with its lease, so the shard can be taken over.
+    settings: config.databaseUrl ? { idle_in_transaction_session_timeout: Math.max(config.cluster.leaseMs, 1000) } : undefined,
   });
   try {
     if (config.autoMigrate) await database.migrate();
@@ -67,7 +70,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const port = app.server?.port ?? config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const removeLocalAdmin = offerLocalAdmin(config, port, localAdmin, logger);
-  logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe, whatsapp: services.provider.name });
+  logger.info('listening', { url, publicUrl: config.publicUrl, database: database.describe, whatsapp: services.provider.name, ...(services.cluster ? { node: services.cluster.nodeId } : {}) });
+  void services.cluster?.announce(url);
   if (services.simulator) {
     logger.warn(`WhatsApp simulator mode (no TWILIO_* or META_* settings): ${config.publicUrl}/dev/phone plays an aspirant and is open to anyone who can reach this server — for development only`);
   }
@@ -80,7 +84,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let stopping: Promise<void> | undefined;
   async function shutdown(reason = 'stop'): Promise<void> {
     draining = true;
-    logger.info('shutting down', { reason });
+    logger.info('shutting down', { reason, graceMs: config.cluster.shutdownGraceMs });
+    // /readyz answers 503 from now: a balancer that probes it stops sending here before the listener closes.
+    if (config.cluster.shutdownGraceMs > 0) await Bun.sleep(config.cluster.shutdownGraceMs);
     // Finish in-flight requests but take no new ones; then close the database last.
     removeLocalAdmin();
     await app.stop(false);

@@ -10,6 +10,8 @@ import { createPush, type PushOptions, type PushService } from './push';
 import { createScriptCache, ensureDefaultScript } from './services/bot-scripts';
 import { syncTemplates } from './services/templates';
 import { createConversationSystem, type ConversationSystem } from './conversations/system';
+import { createClusterNode, type ClusterNode } from './cluster/node';
+import { registerClusterMetrics } from './cluster/status';
 import { createBlobStore, type BlobStore } from './storage';
 import { createMediaQueue, type MediaQueue } from './jobs/media';
 import { createOutboxQueue } from './jobs/outbox';
@@ -39,6 +41,8 @@ export interface Services {
   provider: WhatsAppProvider;
   /** Present only in simulator mode (no provider settings). */
   simulator?: Simulator;
+  /** This process as one of several on one Postgres (DATABASE_URL set); absent on PGlite (one process). */
+  cluster?: ClusterNode;
   /** Web Push; absent when the server has no VAPID key pair (logged at start). */
   push?: PushService;
   /** The audit of reads of personal data (server/privacy/read-audit). */
@@ -94,7 +98,14 @@ export function buildServices(options: ServiceOptions): Services {
   const hub = createHub();
   const blobs = options.blobs ?? createBlobStore({ s3: config.s3, mediaDir: mediaDir(config) });
   const after: Parameters<typeof createConversationSystem>[0]['after'] = {};
+  // Several processes may share a Postgres database: shard leases decide which one runs each conversation.
+  const cluster = config.databaseUrl && database.kind === 'postgres' ? createClusterNode({ db: database.db, databaseUrl: config.databaseUrl, logger, config: config.cluster }) : undefined;
+  // Bound below, once the pusher and the queues exist.
+  const late: { pusher?: ReturnType<typeof createPusher>; gained?: (shards: number[]) => void } = {};
   const conversations = createConversationSystem({
+    cluster,
+    remoteChanged: (change) => late.pusher?.changed(change.conversationId, change.result, change.event),
+    shardsGained: (shards) => late.gained?.(shards),
     db: database.db,
     logger,
     metrics,
@@ -118,6 +129,8 @@ export function buildServices(options: ServiceOptions): Services {
     logger,
     metrics,
     maxMps: provider.maxMps,
+    cluster,
+    sendTimeoutMs: config.twilio?.timeoutMs ?? config.meta?.timeoutMs,
     pollMs: options.outboxPollMs,
     backoffMs: options.outboxBackoffMs,
     reconcileAfterMs: options.outboxReconcileAfterMs,
@@ -133,9 +146,24 @@ export function buildServices(options: ServiceOptions): Services {
     notify: (key, outcome) => conversations.tell(key, outcome),
     logger,
     metrics,
+    ownedOnly: conversations.ownedOnly,
   });
-  const timers = createTimerQueue(jobs, { db: database.db, tell: (key, event) => conversations.tell(key, event), now: options.now, pollMs: options.timerPollMs });
+  const timers = createTimerQueue(jobs, {
+    db: database.db,
+    tell: (key, event) => conversations.tell(key, event),
+    now: options.now,
+    pollMs: options.timerPollMs,
+    ownedOnly: conversations.ownedOnly,
+  });
   const pusher = createPusher({ db: database.db, hub, logger, blobs });
+  late.pusher = pusher;
+  late.gained = (shards: number[]) => {
+    void outbox.adopt(shards).catch((error: unknown) => logger.warn('outbox rows of gained shards not adopted; the next start will', { err: error as Error }));
+    void media.catchUp().catch((error: unknown) => logger.warn('pending media of gained shards not looked for; the next start will', { err: error as Error }));
+    timers.wake();
+    outbox.wake();
+  };
+  if (cluster) registerClusterMetrics(metrics, { db: database.db, owned: () => cluster.owned() });
   const reads = createReadAudit({ db: database.db, logger, metrics });
   const retentionErase: EraseOne =
     options.retentionErase ?? ((id) => eraseAspirant(erasureDeps(config, database.db, { blobs, conversations }, logger), id, { actor: { label: 'retention' }, reason: 'retention' }));
@@ -176,12 +204,15 @@ export function buildServices(options: ServiceOptions): Services {
     timers,
     provider,
     simulator,
+    cluster,
     push,
     reads,
     guardianLinks: createGuardianLinks({ db: database.db, config, provider, logger, now: options.now }),
     retention,
     async start() {
       if (options.bot !== false) await ensureDefaultScript(database.db);
+      // Leases first: the queues' recovery and claims read only the conversations owned here.
+      await cluster?.start();
       await jobs.start();
       maintenance = startMaintenance({ database, logger, active: await needsMaintenance(database) });
       startSync = syncTemplatesOnStart();
@@ -195,6 +226,8 @@ export function buildServices(options: ServiceOptions): Services {
       await startSync;
       await jobs.stop();
       await simulator?.idle();
+      // Each shard's actors finish what they hold, then its lease is released for another process to claim.
+      await cluster?.stop();
       await conversations.drain();
       // The last commits' pushes read the database: they finish before the caller closes it.
       await pusher.idle();

@@ -3,6 +3,7 @@
  * "single process" (through the API and offline); on Postgres the route and the command (through the API, and straight
  * from DATABASE_URL) show the processes, shards per process, lease times and lagging shards written to the tables.
  */
+import { ensureShardRows } from '../server/cluster/leases';
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { duration } from '../cli/cluster';
@@ -53,6 +54,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster status on Postgres', ()
   test('route and command show processes, shards, lease times and the lagging shard', async () => {
     // Not started: nothing but the rows written here is in the cluster tables.
     await using t = await testApp('postgres', { noStart: true });
+    await ensureShardRows(t.database.db);
     const self = t.config.cluster.nodeId;
     await seed(t.database.db, self);
     const { token } = await createApiToken(t.database.db, 'ci', 'test');

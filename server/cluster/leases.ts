@@ -28,8 +28,8 @@ export interface LeaseOptions {
   onGained(shards: number[]): void;
   /** Resolves once the actors of these shards finished what they hold (a hand-off or a stop). */
   drain(shards: number[]): Promise<void>;
-  /** True while some actor of the shard is still in memory here: it is not claimed back until it is gone. */
-  hasActors(shard: number): boolean;
+  /** Shards with an actor still busy here (one that lost its lease and has not stopped): not claimed back until idle. */
+  busyShards(): ReadonlySet<number>;
 }
 
 export interface Leases {
@@ -41,17 +41,26 @@ export interface Leases {
   owned(): number[];
   /** Registered and renewed within the lease: the process holds its leases or has been told it has none (for /readyz). */
   ready(): boolean;
+  /** True while the last renewal is younger than the lease: what is held now cannot have been taken over yet. */
+  fresh(): boolean;
   /** Why not ready (for /readyz), or undefined. */
   reason(): string | undefined;
   /** Registers the node, runs the first claim and starts the heartbeat. */
   start(): Promise<void>;
-  /** One heartbeat now (tests). */
+  /** One heartbeat now (tests, and a send that wants a fresh lease first). */
   beat(): Promise<void>;
+  /** Resolves once the hand-over in progress, if any, has released its shards (tests). */
+  settled(): Promise<void>;
   /** Marks the node draining, drains and releases every shard, deletes its row. */
   stop(): Promise<void>;
 }
 
 type LeaseRow = { shard: number; epoch: string | number };
+
+/** Writes the 256 lease rows once, whichever process comes first (a no-op ever after; never at migration, so an install that never clusters keeps an empty table). */
+export async function ensureShardRows(db: Db): Promise<void> {
+  await db.execute(sql`insert into shard_leases (shard) select s from generate_series(0, ${SHARD_COUNT - 1}) s on conflict (shard) do nothing`);
+}
 
 /** Shards handed back per heartbeat at most: joins rebalance over a few beats, never by stalling every conversation at once. */
 const RELEASE_PER_BEAT = 32;
@@ -74,6 +83,7 @@ export function createLeases(options: LeaseOptions): Leases {
   const rows = async (query: ReturnType<typeof sql>) => rowsOf<LeaseRow>(await db.execute(query)).map((r) => ({ shard: Number(r.shard), epoch: Number(r.epoch) }));
 
   async function register(): Promise<void> {
+    await ensureShardRows(db);
     await db.execute(sql`insert into cluster_nodes (id, host, pid, url) values (${nodeId}, ${nodeId.split(':')[0] ?? ''}, ${process.pid}, ${options.url ?? null})
       on conflict (id) do update set heartbeat_at = now(), started_at = now(), draining = false, pid = excluded.pid, url = excluded.url`);
   }
@@ -94,7 +104,8 @@ export function createLeases(options: LeaseOptions): Leases {
     const kept = await rows(sql`update shard_leases set expires_at = now() + ${ttl}::interval
       where owner = ${nodeId} and shard = any(${shardsArray(mine)}::smallint[]) returning shard, epoch`);
     const alive = new Map(kept.map((r) => [r.shard, r.epoch]));
-    const lost = mine.filter((shard) => alive.get(shard) !== (held.get(shard) ?? handing.get(shard)));
+    // A shard released while this renewal was in flight is no longer here: gone by choice, not lost.
+    const lost = mine.filter((shard) => (held.has(shard) || handing.has(shard)) && alive.get(shard) !== (held.get(shard) ?? handing.get(shard)));
     if (lost.length === 0) return;
     for (const shard of lost) (held.delete(shard), handing.delete(shard));
     logger.warn('shard lease lost', { node: nodeId, shards: lost.join(',') });
@@ -102,7 +113,8 @@ export function createLeases(options: LeaseOptions): Leases {
   }
 
   async function claim(count: number): Promise<void> {
-    const blocked = Array.from({ length: SHARD_COUNT }, (_, s) => s).filter((s) => held.has(s) || handing.has(s) || options.hasActors(s));
+    const busy = options.busyShards();
+    const blocked = Array.from({ length: SHARD_COUNT }, (_, s) => s).filter((s) => held.has(s) || handing.has(s) || busy.has(s));
     const gained = await rows(sql`with free as (
         select shard from shard_leases
         where (owner is null or expires_at is null or expires_at < now()) and shard <> all(${shardsArray(blocked)}::smallint[])
@@ -126,15 +138,20 @@ export function createLeases(options: LeaseOptions): Leases {
     }
     await options.drain(shards);
     const mine = shards.filter((s) => handing.has(s));
-    await db.execute(sql`update shard_leases set owner = null, expires_at = null where owner = ${nodeId} and shard = any(${shardsArray(mine)}::smallint[])`);
+    // Drained: nothing here commits for them any more, so they leave the renewals before the release is written.
+    const epochs = mine.map((s) => handing.get(s)!);
     for (const shard of mine) handing.delete(shard);
+    await db.execute(sql`update shard_leases set owner = null, expires_at = null
+      where owner = ${nodeId} and (shard, epoch) in (select * from unnest(${shardsArray(mine)}::smallint[], ${shardsArray(epochs)}::bigint[]))`);
     logger.info('shard leases released', { node: nodeId, count: mine.length, owned: held.size });
   }
 
   async function beatOnce(): Promise<void> {
+    // The lease runs from when the renewal was sent (the database's now() is at or after it): a conservative start.
+    const sentAt = performance.now();
     const nodes = await liveNodes();
     await renew();
-    renewedAt = performance.now();
+    renewedAt = sentAt;
     if (stopping) return;
     const share = Math.ceil(SHARD_COUNT / nodes);
     if (held.size < share) await claim(share - held.size);
@@ -158,6 +175,7 @@ export function createLeases(options: LeaseOptions): Leases {
     owns: (shard) => held.has(shard),
     owned: () => [...held.keys()].sort((a, b) => a - b),
     ready: () => started && !stopping && performance.now() - renewedAt < options.leaseMs,
+    fresh: () => performance.now() - renewedAt < options.leaseMs,
     reason() {
       if (!started) return 'claiming shard leases';
       if (stopping) return 'shutting down';
@@ -172,6 +190,9 @@ export function createLeases(options: LeaseOptions): Leases {
       timer.unref?.();
     },
     beat,
+    async settled() {
+      await releasing;
+    },
     async stop() {
       // Heartbeats go on renewing (and nothing more) while the shards drain, so none lapses mid-stop.
       stopping = true;

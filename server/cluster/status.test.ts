@@ -1,4 +1,5 @@
 /** @module server/cluster/status.test — the cluster read side on rows written directly: nodes, lease counts and times, lagging shards, the gauges. */
+import { ensureShardRows } from './leases';
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -59,6 +60,7 @@ async function seed(db: Db) {
 describe.each(drivers)('clusterStatus on %s', (driver) => {
   test('nodes, shard counts, lease times and lagging shards from two queries at one reference time', async () => {
     await using database = await testDatabase(driver);
+    await ensureShardRows(database.db);
     await seed(database.db);
     const status = await clusterStatus(database.db, { now: T, leaseMs: 3_000 });
     expect(status.at).toBe(T.toISOString());
@@ -87,6 +89,7 @@ describe.each(drivers)('clusterStatus on %s', (driver) => {
 
   test('without `now`, ages are measured on the database clock; an empty cluster has every shard unowned', async () => {
     await using database = await testDatabase(driver);
+    await ensureShardRows(database.db);
     const empty = await clusterStatus(database.db);
     expect({ nodes: empty.nodes, shards: empty.shards, leases: empty.leases, lagging: empty.lagging, total: empty.laggingTotal }).toEqual({
       nodes: [],
@@ -108,6 +111,7 @@ describe.each(drivers)('clusterStatus on %s', (driver) => {
 
   test('gauges: shards this process holds, and unprocessed events per held shard (0 included, parked statuses aside)', async () => {
     await using database = await testDatabase(driver);
+    await ensureShardRows(database.db);
     await seed(database.db);
     const metrics = createMetrics();
     let owned = [0, 1, 10, 50];

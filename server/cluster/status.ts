@@ -166,7 +166,8 @@ export async function clusterStatus(db: Db, options: StatusOptions = {}): Promis
     mode: 'cluster',
     at: iso(leaseRows[0]?.at ?? null),
     nodes,
-    shards: { total: SHARD_COUNT, owned: sum('live'), unowned: sum('free'), expired: sum('expired') },
+    // Shards never written yet (no process has started leases) are unowned too.
+    shards: { total: SHARD_COUNT, owned: sum('live'), unowned: SHARD_COUNT - sum('live') - sum('expired'), expired: sum('expired') },
     leases,
     lagThresholdMs,
     lagging: lagRows.map((r) => ({ shard: num(r.shard), owner: (r.owner as string | null) ?? null, unprocessed: num(r.unprocessed), oldestAgeMs: Math.round(num(r.oldest_age_ms)) })),

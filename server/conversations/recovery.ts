@@ -3,7 +3,7 @@
  * (a stop or crash), in the catch-up sweep (a hand-off lost to an outage), and status callbacks parked until their
  * message's sid is recorded.
  */
-import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { ConversationEvent } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
 import { inboundEvents } from '../db/schema';
@@ -16,6 +16,8 @@ export interface RecoveryDeps {
   tell(key: string, event: ConversationEvent): void;
   /** True while the key's actor has an event in hand or queued: the sweep leaves its events alone. */
   busy(key: string): boolean;
+  /** In a cluster, the condition keeping a query to the conversations owned here (`column` holds the key). */
+  ownedOnly?(column: unknown): SQL | undefined;
 }
 
 /** Served by the partial index inbound_events_parked_status_idx (the sid expression must stay the same). */
@@ -28,6 +30,7 @@ export function parkedStatusQuery(db: Db, sids: string[]) {
 
 export function createRecovery(deps: RecoveryDeps) {
   const { db, logger, tell } = deps;
+  const owned = () => deps.ownedOnly?.(inboundEvents.conversationKey);
   return {
     /** Status callbacks that arrived before these sids were recorded, told to their actor now. */
     async retellParked(key: string, sids: string[]): Promise<void> {
@@ -50,6 +53,7 @@ export function createRecovery(deps: RecoveryDeps) {
             isNull(inboundEvents.processedAt),
             lt(inboundEvents.receivedAt, new Date(Date.now() - olderThanMs)),
             sql`(${inboundEvents.kind} <> 'status' or exists (select 1 from messages m where m.provider_sid = ${inboundEvents.payload} -> 'event' ->> 'messageSid'))`,
+            owned(),
           ),
         )
         .orderBy(asc(inboundEvents.id))
@@ -60,13 +64,20 @@ export function createRecovery(deps: RecoveryDeps) {
       return idle.length;
     },
 
-    /** Events accepted but not processed before a stop or crash; status callbacks parked for over a day are closed. */
+    /**
+     * Events accepted but not processed before a stop or crash; status callbacks parked for over a day are closed. In
+     * a cluster only owned conversations' (none at start: each shard is caught up as it is claimed).
+     */
     async recover(): Promise<number> {
       await db
         .update(inboundEvents)
         .set({ processedAt: new Date(), lastError: 'no message with this sid arrived within a day' })
         .where(and(isNull(inboundEvents.processedAt), eq(inboundEvents.kind, 'status'), lt(inboundEvents.receivedAt, sql`now() - interval '1 day'`)));
-      const rows = await db.select().from(inboundEvents).where(isNull(inboundEvents.processedAt)).orderBy(asc(inboundEvents.id));
+      const rows = await db
+        .select()
+        .from(inboundEvents)
+        .where(and(isNull(inboundEvents.processedAt), owned()))
+        .orderBy(asc(inboundEvents.id));
       for (const row of rows) tell(row.conversationKey, toEvent(row));
       if (rows.length) logger.info('recovering unprocessed events', { count: rows.length });
       return rows.length;

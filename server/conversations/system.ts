@@ -23,6 +23,11 @@ import { botOpenRequests, botRequestTerms } from '../privacy/requests-bot';
 import { privacyEntryFor } from '../../actors/bot/interpreter';
 import { rememberingOptOuts } from '../privacy/erased-subjects';
 import type { BlobStore } from '../storage/blob-store';
+import { LeaseLostError } from '../cluster/fence';
+import type { ClusterNode, RemoteChange } from '../cluster/node';
+import { shardOf, shardSql, shardsArray } from '../cluster/shard';
+import { sql, type SQL } from 'drizzle-orm';
+import { createClusterSide, isStored } from './cluster-side';
 import { createCommitDoor } from './commit/door';
 import { recordDeadLetter, reopenDeadLetter } from './dead-letters';
 import { createIntake } from './intake';
@@ -54,16 +59,28 @@ export interface ConversationSystemOptions {
    * Without it nothing erased is remembered.
    */
   privacy?: { secret: string; blobs: BlobStore };
+  /**
+   * Several processes on one Postgres (server/cluster/node): only the owner of a conversation's shard runs its actor,
+   * its commits are fenced, stored events reach it from the table, other operations are forwarded to it.
+   */
+  cluster?: ClusterNode;
+  /** A change another process committed (cluster only): rendered for the sockets here. */
+  remoteChanged?(change: RemoteChange): void;
+  /** Shards just claimed (cluster only): their conversations' media, timers and outbox rows are looked for. */
+  shardsGained?(shards: number[]): void;
 }
 
 export function createConversationSystem(options: ConversationSystemOptions) {
   const { db, logger, metrics } = options;
   const concurrency = options.commitConcurrency ?? 2;
   const shared = concurrency === 1;
-  const door = createCommitDoor(db, { generalConcurrency: concurrency, statementConcurrency: concurrency });
+  const { cluster } = options;
+  const door = createCommitDoor(db, { generalConcurrency: concurrency, statementConcurrency: concurrency, fence: cluster?.fence });
   const guard = createErasureGuard({ db, blobs: options.privacy?.blobs, logger, now: options.now });
   const plainStore = guard.wrap(createConversationStore(db, { door, concurrency: shared ? 1 : 2 }));
-  const store = options.privacy ? rememberingOptOuts(plainStore, db, options.privacy.secret) : plainStore;
+  const sharedStore = options.privacy ? rememberingOptOuts(plainStore, db, options.privacy.secret) : plainStore;
+  // An actor starts only where its shard is owned: a process that lost the lease cannot load it back.
+  const store: typeof sharedStore = cluster ? { ...sharedStore, load: (key) => (cluster.owns(key) ? sharedStore.load(key) : Promise.reject(new LeaseLostError([shardOf(key)]))) } : sharedStore;
   const processed = metrics.counter('wasap_actor_events_processed_total', 'Events handled by conversation actors', ['type'] as const);
 
   const noticeInForce = options.forms ? createNoticeInForce(db, options.forms.publicUrl, { now: options.now }) : undefined;
@@ -101,6 +118,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     changed: (key, id, result, event) => {
       processed.inc({ type: event.type });
       options.after.changed?.(key, id, result, event);
+      cluster?.publish(id, result, event);
     },
   };
 
@@ -122,12 +140,13 @@ export function createConversationSystem(options: ConversationSystemOptions) {
       sleep: options.sleep,
       // A database outage is waited out, never dead-lettered: the events are acknowledged and durable.
       isTransient,
+      isFenced: (error) => error instanceof LeaseLostError,
       onError: (error) => logger.error('actor runtime error', { err: error as Error }),
     },
   );
 
-  /** Hands an event to its actor; during shutdown the event stays durable and is picked up at the next start. */
-  function tell(key: string, event: ConversationEvent): void {
+  /** Hands an event to its actor here; during shutdown the event stays durable and is picked up at the next start. */
+  function tellLocal(key: string, event: ConversationEvent): void {
     try {
       registry.tell(key, event);
     } catch (error) {
@@ -135,7 +154,41 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     }
   }
 
-  const recovery = createRecovery({ db, logger, tell, busy: (key) => registry.busy(key) });
+  const side = cluster ? createClusterSide({ db, logger, node: cluster, registry, tellLocal, remoteChanged: options.remoteChanged, gained: options.shardsGained }) : undefined;
+
+  /**
+   * Hands an event to its actor. In a cluster, a stored event (an inbound_events row) is read from the table by the
+   * owner, in id order (here, or hinted to the owner); any other event runs here when owned, else is forwarded.
+   */
+  function tell(key: string, event: ConversationEvent): void {
+    if (!cluster || !side) return tellLocal(key, event);
+    if (isStored(event)) return cluster.owns(key) ? side.pull(key) : cluster.hintEvents(key);
+    if (cluster.owns(key)) return tellLocal(key, event);
+    void cluster.forward(key, { op: 'tell', event }).catch((error: unknown) => logger.warn('event not forwarded to its owner', { key: maskPhone(key), type: event.type, err: error as Error }));
+  }
+
+  /** Enqueues at the owner (here, or forwarded) and resolves once handled. */
+  async function sendAt(key: string, event: ConversationEvent): Promise<{ unavailable?: boolean; deadLettered: boolean }> {
+    if (!cluster || cluster.owns(key)) return registry.send(key, event);
+    const answer = (await cluster.forward(key, { op: 'send', event })) as { unavailable?: boolean; deadLettered?: boolean; error?: string } | null;
+    return { unavailable: !answer || answer.error !== undefined || answer.unavailable === true, deadLettered: answer?.deadLettered === true };
+  }
+
+  /** Calls the owner's actor (here, or forwarded) and resolves with its answer. */
+  async function callAt(key: string, event: ConversationEvent): Promise<CallResult<ReplyResult>> {
+    if (!cluster || cluster.owns(key)) return registry.call(key, event);
+    const answer = (await cluster.forward(key, { op: 'call', event })) as (CallResult<ReplyResult> & { error?: string }) | null;
+    if (!answer || answer.error !== undefined) return { unavailable: true, deadLettered: false } as CallResult<ReplyResult>;
+    return answer;
+  }
+
+  /** In a cluster, the SQL condition keeping a query to the conversations owned here (`column` holds their key). */
+  function ownedOnly(column: SQL | unknown): SQL | undefined {
+    return cluster ? sql`${shardSql(column)} = any(${shardsArray(cluster.owned())}::int[])` : undefined;
+  }
+
+  // The sweep reads owned conversations only; at start nothing is owned yet (each shard is caught up as it is claimed).
+  const recovery = createRecovery({ db, logger, tell: tellLocal, busy: (key) => registry.busy(key), ownedOnly });
   const intake = createIntake({ db, metrics, tell, concurrency: shared ? 1 : 2 });
 
   const lanes = () => Object.values(door.stats());
@@ -156,7 +209,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   async function reply(key: string, input: { userId: number; body?: string; templateRef?: string; templateVariables?: Record<string, string> }): Promise<ReplyResult> {
     let result: CallResult<ReplyResult>;
     try {
-      result = await registry.call(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7() });
+      result = await callAt(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7() });
     } catch (error) {
       return { ok: false, message: (error as Error).message };
     }
@@ -168,7 +221,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
 
   /** Assignment, status changes and notes go through the actor too, so they are ordered with everything else. */
   async function command(key: string, event: ConversationEvent): Promise<void> {
-    const result = await registry.send(key, { ...event, commandId: Bun.randomUUIDv7() } as ConversationEvent);
+    const result = await sendAt(key, { ...event, commandId: Bun.randomUUIDv7() } as ConversationEvent);
     if (result.unavailable) throw new ServiceUnavailableError();
     if (result.deadLettered) throw new Error('the change could not be saved; try again');
   }
@@ -188,7 +241,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     guardianDecision: (key: string, event: Omit<GuardianDecision, 'eventId'>) => intake.acceptGuardian(key, event),
     reply,
     /** A recruiter resumes the bot for a conversation it was paused in. */
-    resumeBot: async (key: string, userId: number): Promise<void> => void (await registry.send(key, { type: 'bot.resumed', userId, commandId: Bun.randomUUIDv7() })),
+    resumeBot: async (key: string, userId: number): Promise<void> => void (await sendAt(key, { type: 'bot.resumed', userId, commandId: Bun.randomUUIDv7() })),
     assign: (key: string, userId: number, assigneeId: number | null) => command(key, { type: 'conversation.assigned', userId, assigneeId }),
     setStatus: (key: string, userId: number, status: ConversationState['status']) => command(key, { type: 'conversation.status_changed', userId, status }),
     addNote: (key: string, userId: number, body: string) => command(key, { type: 'note.added', userId, body }),
@@ -199,7 +252,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
       const reopened = await reopenDeadLetter(db, id);
       const { key } = reopened;
       const event = reopened.inbound ? toEvent(reopened.inbound) : reopened.event;
-      const result = await registry.send(key, event);
+      const result = await sendAt(key, event);
       if (result.unavailable) throw new ServiceUnavailableError();
       return { key, type: event.type, deadLettered: result.deadLettered };
     },
@@ -207,7 +260,13 @@ export function createConversationSystem(options: ConversationSystemOptions) {
      * Runs `work` in the conversation's actor turn, after what was queued before it, while later events wait; they
      * then start from the store (server/privacy/erase). Resolves with what `work` returned.
      */
-    exclusive: <T>(key: string, work: () => Promise<T>): Promise<T> => registry.exclusive(key, work),
+    exclusive: <T>(key: string, work: () => Promise<T>): Promise<T> => {
+      // The work is a closure: it cannot be forwarded, so it runs only where the conversation is owned.
+      if (cluster && !cluster.owns(key)) return Promise.reject(new ServiceUnavailableError());
+      return registry.exclusive(key, work);
+    },
+    /** In a cluster, keeps a query to the conversations owned here (`column` holds their key); undefined otherwise. */
+    ownedOnly,
     /** Late outcomes (a media fetch, a send) of these erased ids are dropped, a late file deleted. */
     forget: guard.forget,
     /** Commits per lane since start (tests and benchmarks). */

@@ -41,19 +41,24 @@ export interface OpenOptions {
   maxConnections?: number;
   /** Postgres: run parameterised queries as prepared statements (default true; see server/db/prepared). */
   prepare?: boolean;
+  /**
+   * Postgres: session settings sent at connect (e.g. `idle_in_transaction_session_timeout`, in ms, so a paused
+   * process's open transaction and its locks do not outlive its shard leases; server/cluster).
+   */
+  settings?: Record<string, string | number>;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10, options.prepare ?? true);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10, options.prepare ?? true, options.settings ?? {});
   if (!options.pgliteDir) throw new Error('openDatabase needs databaseUrl or pgliteDir');
   return openPglite(resolve(options.pgliteDir), options.role ?? 'a wasap process');
 }
 
-async function openPostgres(url: string, max: number, prepare: boolean): Promise<Database> {
+async function openPostgres(url: string, max: number, prepare: boolean, settings: Record<string, string | number>): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   // Supervised: a pool that postgres.js leaves wedged after an outage is replaced (see supervised-client).
-  const supervised = superviseClient((overrides) => postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { application_name: APPLICATION_NAME }, ...overrides }));
+  const supervised = superviseClient((overrides) => postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { application_name: APPLICATION_NAME, ...settings }, ...overrides }));
   const client = supervised.client;
   const db = drizzle({ client: preparedStatements(client, prepare), schema }) as unknown as Db;
   const { host, pathname } = new URL(url);

@@ -140,6 +140,7 @@ describe.skipIf(!url)('query plans on Postgres (needs TEST_DATABASE_URL)', () =>
     await db.execute(sql`insert into messages (conversation_id, sender, body, status, provider_sid) select id, 'bot', 'hola', 'sent', 'SMa' || id from conversations`);
     await db.execute(sql`analyze messages`);
     const items: StatusItem[] = Array.from({ length: 20 }, (_, i) => i + 1).map((n) => ({
+      key: `+5730${String(n).padStart(8, '0')}`,
       plan: {
         conversationId: n,
         eventId: null,

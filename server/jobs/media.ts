@@ -1,5 +1,5 @@
 /** @module server/jobs/media — the media queue: downloads an inbound message's media, sniffs its bytes, stores it, tells the actor what it really is. */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import type { MediaKind, MessageKind } from '../../actors/vocabulary';
 import { exponentialBackoff } from '../../actors/runtime';
 import type { Db } from '../db/client';
@@ -31,6 +31,8 @@ export interface MediaQueueOptions {
   concurrency?: number;
   /** Delay before retry number `attempt` while storage is unavailable (default 200 ms doubling, capped at 30 s). */
   storageBackoffMs?: (attempt: number) => number;
+  /** In a cluster, keeps recovery to conversations owned here (`column` holds their key; server/cluster). */
+  ownedOnly?(column: unknown): SQL | undefined;
 }
 
 interface MediaJob {
@@ -116,7 +118,7 @@ export function createMediaQueue(runner: JobRunner, options: MediaQueueOptions) 
     },
     /** Media accepted before a crash or restart but never stored are fetched again. */
     async recover() {
-      const rows = await pendingMedia(db);
+      const rows = await pendingMedia(db, undefined, options.ownedOnly?.(aspirants.whatsappId));
       for (const row of rows) enqueue(row.key, row.mediaId);
       return rows.length;
     },
@@ -134,6 +136,11 @@ export function createMediaQueue(runner: JobRunner, options: MediaQueueOptions) 
       for (const mediaId of mediaIds) enqueue(key, mediaId);
       handle.wake();
     },
+    /** Pending media of conversations owned here now (a shard just gained from a process that stopped or died). */
+    async catchUp(): Promise<void> {
+      for (const row of await pendingMedia(db, undefined, options.ownedOnly?.(aspirants.whatsappId))) enqueue(row.key, row.mediaId);
+      handle.wake();
+    },
     /** A recruiter's "retry" on media that was unavailable; false when there is no such media. */
     async retry(mediaId: number): Promise<boolean> {
       const [row] = await pendingMedia(db, mediaId);
@@ -149,14 +156,14 @@ export function createMediaQueue(runner: JobRunner, options: MediaQueueOptions) 
   };
 }
 
-async function pendingMedia(db: Db, mediaId?: number) {
+async function pendingMedia(db: Db, mediaId?: number, owned?: SQL) {
   return db
     .select({ mediaId: media.id, key: aspirants.whatsappId })
     .from(media)
     .innerJoin(messages, eq(messages.id, media.messageId))
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(aspirants, eq(aspirants.id, conversations.aspirantId))
-    .where(mediaId === undefined ? eq(media.state, 'pending') : and(eq(media.id, mediaId)));
+    .where(mediaId === undefined ? and(eq(media.state, 'pending'), owned) : and(eq(media.id, mediaId)));
 }
 
 export type MediaQueue = ReturnType<typeof createMediaQueue>;

@@ -8,6 +8,7 @@ import { outbox } from '../db/schema';
 import type { Logger } from '../logger';
 import type { OutboxRow } from './outbox-ledger';
 import type { Lane } from './runner';
+import { shardSql, shardsArray } from '../cluster/shard';
 
 /** A claimed row, and whether its aspirant opted out (STOP, BAJA…) since it was queued (false for the notice confirming it). */
 export type ClaimedRow = OutboxRow & { optedOut: boolean };
@@ -35,8 +36,17 @@ export const IN_DOUBT_POLL_MS = 1000;
  * The outbox's claim (at most `batchSize` rows at once, default 100), its start-up recovery and its answer to a failed
  * claim. `inDoubt(dueAt)` tells it a row was put in doubt; `now` is its clock (ms, tests move it).
  */
-export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?: number; now?: () => number }) {
+export function createOutboxClaim(options: {
+  db: Db;
+  logger: Logger;
+  batchSize?: number;
+  now?: () => number;
+  /** In a cluster, the shards owned here (server/cluster): only their conversations' rows are claimed and adopted. */
+  owned?: () => number[];
+}) {
   const { db, logger } = options;
+  const ownedParam = () => (options.owned ? shardsArray(options.owned()) : null);
+  const ownedOnly = () => (options.owned ? sql`${shardSql(outbox.toNumber)} = any (${shardsArray(options.owned())}::int[])` : undefined);
   const batchSize = options.batchSize ?? 100;
   const now = options.now ?? Date.now;
   /** A claim failed for the database: it may have committed with its answer lost, leaving rows 'sending' that no lane holds. */
@@ -64,7 +74,14 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
       .select({ id: outbox.id })
       .from(outbox)
       .where(
-        and(eq(outbox.state, state), lte(outbox.nextAttemptAt, sql`${sql.placeholder('now')}::timestamptz`), sql`${outbox.conversationId} <> all (${sql.placeholder('busy')}::int[])`, earlierInDoubt),
+        and(
+          eq(outbox.state, state),
+          lte(outbox.nextAttemptAt, sql`${sql.placeholder('now')}::timestamptz`),
+          sql`${outbox.conversationId} <> all (${sql.placeholder('busy')}::int[])`,
+          earlierInDoubt,
+          // One text for both modes: without a cluster the shard list is null and the test is constant.
+          sql`(${sql.placeholder('shards')}::int[] is null or ${shardSql(outbox.toNumber)} = any (${sql.placeholder('shards')}::int[]))`,
+        ),
       )
       .orderBy(asc(outbox.id))
       .limit(sql.placeholder('n'))
@@ -93,7 +110,7 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
     if (claimInDoubt) await adoptOrphans(busy);
     const n = Math.min(limit, batchSize);
     const at = now();
-    const params = { now: new Date(at).toISOString(), busy: lanesArray(busy) };
+    const params = { now: new Date(at).toISOString(), busy: lanesArray(busy), shards: ownedParam() };
     let doubtful: Awaited<ReturnType<typeof leaseDoubtful.execute>> = [];
     if (inDoubtDue.some((due) => due <= at) || at - inDoubtLookedAt >= IN_DOUBT_POLL_MS) {
       inDoubtLookedAt = at;
@@ -109,15 +126,15 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
 
   /**
    * After a claim whose answer was lost: rows 'sending' that no lane of this process holds have an unknown fate, so
-   * they are reconciled like a crash's; 'unconfirmed' rows leased by that claim are due again now. One process
-   * sends today; with several (shard leases) this becomes a check of the lease's owner.
+   * they are reconciled like a crash's; 'unconfirmed' rows leased by that claim are due again now. In a cluster only
+   * the rows of shards owned here (another process's are its own).
    */
   async function adoptOrphans(busy: ReadonlySet<Lane>): Promise<void> {
     const unheld = notHeld(busy);
     const orphans = await db
       .update(outbox)
       .set({ state: 'unconfirmed', nextAttemptAt: new Date() })
-      .where(and(inArray(outbox.state, ['sending', 'unconfirmed']), unheld))
+      .where(and(inArray(outbox.state, ['sending', 'unconfirmed']), unheld, ownedOnly()))
       .returning({ id: outbox.id });
     claimInDoubt = false;
     inDoubtDue.push(0);
@@ -131,7 +148,11 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
    * never reconciled and sent by two paths at once. Returns how many there were.
    */
   async function markInDoubt(): Promise<number> {
-    const rows = await db.update(outbox).set({ state: 'unconfirmed', nextAttemptAt: new Date() }).where(eq(outbox.state, 'sending')).returning({ id: outbox.id });
+    const rows = await db
+      .update(outbox)
+      .set({ state: 'unconfirmed', nextAttemptAt: new Date() })
+      .where(and(eq(outbox.state, 'sending'), ownedOnly()))
+      .returning({ id: outbox.id });
     if (rows.length) logger.warn('outbox rows interrupted while sending are reconciled', { count: rows.length });
     inDoubtDue.push(0);
     return rows.length;
@@ -140,6 +161,22 @@ export function createOutboxClaim(options: { db: Db; logger: Logger; batchSize?:
   return {
     claim,
     markInDoubt,
+    /**
+     * Shards just claimed from a process that stopped, died or lost its lease: their rows it left 'sending' are put in
+     * doubt and looked up before anything is sent again (as a crash's are at start), once `inFlightMs` (the provider's
+     * request timeout and a margin) has passed since the send began.
+     */
+    async adopt(shards: number[], inFlightMs: number): Promise<void> {
+      // A send the previous owner began within its provider timeout may still be answered (a hand-over, not a
+      // crash): its look-up waits until that answer can no longer come, or its ledger write settles the row first.
+      const rows = await db
+        .update(outbox)
+        .set({ state: 'unconfirmed', nextAttemptAt: sql`greatest(now(), ${outbox.attemptedAt} + ${`${inFlightMs} milliseconds`}::interval)` })
+        .where(and(eq(outbox.state, 'sending'), sql`${shardSql(outbox.toNumber)} = any (${shardsArray(shards)}::int[])`))
+        .returning({ id: outbox.id });
+      inDoubtDue.push(0);
+      if (rows.length) logger.warn('outbox rows a previous owner left sending are reconciled', { count: rows.length });
+    },
     claimFailed(): void {
       claimInDoubt = true;
     },

@@ -47,6 +47,14 @@ export interface OutboxQueueOptions {
   batchSize?: number;
   /** How long after an ambiguous send the provider is asked whether it has the message (default 5 s). */
   reconcileAfterMs?: number;
+  /**
+   * Several processes (server/cluster): only rows of conversations owned here are claimed, and a send goes out only
+   * while its shard's lease is held and was renewed within the lease (`mayCall(key)`, which may wait for a renewal;
+   * 'no': the row is left 'sending' for whoever owns the shard to look up before any resend).
+   */
+  cluster?: { owned(): number[]; mayCall(key: string): Promise<'yes' | 'no'> };
+  /** The provider's request timeout (ms, default 8,000): a send older than this plus 2 s can no longer be answered. */
+  sendTimeoutMs?: number;
 }
 
 /**
@@ -63,23 +71,30 @@ export function outboxInFlight(maxMps: number): number {
  * Adds the outbox queue to `runner`. Its recovery (at start, and `recover()`) puts the rows a crash left 'sending'
  * in doubt and resolves once they are settled; nothing is claimed before it has run.
  */
-export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions): QueueHandle {
+export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions): QueueHandle & { adopt(shards: number[]): Promise<void> } {
   const { db, sender, logger, metrics } = options;
   const backoff = options.backoffMs ?? exponentialBackoff({ baseMs: 1000, capMs: 5 * 60_000 });
   const policy = giveUpPolicy(options.giveUpAfterMs ?? 24 * 60 * 60_000, options.providerLabel);
   const batchSize = options.batchSize ?? outboxInFlight(options.maxMps ?? 10);
-  const claims = createOutboxClaim({ db, logger, batchSize });
+  const claims = createOutboxClaim({ db, logger, batchSize, owned: options.cluster?.owned });
   const ledger = createOutboxLedger({ db, logger, metrics, notify: options.notify, onInDoubt: (dueAt) => claims.inDoubt(dueAt) });
   const reconcile = createOutboxReconciler({ db, sender, ledger, policy, logger, metrics });
   const send = createOutboxSend({ sender, ledger, policy, logger, metrics, maxMps: options.maxMps ?? 10, backoff, reconcileAfterMs: options.reconcileAfterMs ?? 5000 });
 
-  return runner.add<ClaimedRow>({
+  const handle = runner.add<ClaimedRow>({
     name: 'outbox',
     limit: batchSize,
     pollMs: options.pollMs ?? 1000,
     claim: claims.claim,
     lane: (row) => row.conversationId,
-    perform: (row, ctx) => (row.state === 'unconfirmed' ? reconcile(ctx, row) : send(ctx, row)),
+    async perform(row, ctx) {
+      if (options.cluster && (await options.cluster.mayCall(row.toNumber)) === 'no') {
+        // Still ours after all (a renewal that failed)? Then the next claim adopts it; if not, the new owner does.
+        claims.claimFailed();
+        return;
+      }
+      return row.state === 'unconfirmed' ? reconcile(ctx, row) : send(ctx, row);
+    },
     backoff,
     waitBackoff: exponentialBackoff({ baseMs: 100, capMs: 1000 }),
     maxAttempts: Number.POSITIVE_INFINITY,
@@ -92,4 +107,6 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
     settleRecovery: true,
     claimFailed: claims.claimFailed,
   });
+  const inFlightMs = (options.sendTimeoutMs ?? 8000) + 2000;
+  return { ...handle, adopt: (shards: number[]) => claims.adopt(shards, inFlightMs) };
 }

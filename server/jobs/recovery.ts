@@ -15,7 +15,7 @@ import type { JobRunner, QueueHandle } from './runner';
 
 export interface RecoveryQueueOptions {
   db: Db;
-  conversations: Pick<ConversationSystem, 'recover' | 'catchUp' | 'tell' | 'registry'>;
+  conversations: Pick<ConversationSystem, 'recover' | 'catchUp' | 'tell' | 'registry' | 'ownedOnly'>;
   logger: Logger;
   /** How often, and past what age, lost hand-offs are looked for (an idle actor with an event this old never got it). */
   everyMs: number;
@@ -33,7 +33,7 @@ export function createRecoveryQueue(runner: JobRunner, options: RecoveryQueueOpt
       .select({ key: outbox.toNumber, messageId: outbox.messageId, providerSid: outbox.providerSid })
       .from(messages)
       .innerJoin(outbox, eq(outbox.messageId, messages.id))
-      .where(and(isNull(messages.providerSid), eq(outbox.state, 'sent'), lt(outbox.sentAt, sql`now() - ${`${olderThanMs} milliseconds`}::interval`)))
+      .where(and(isNull(messages.providerSid), eq(outbox.state, 'sent'), lt(outbox.sentAt, sql`now() - ${`${olderThanMs} milliseconds`}::interval`), conversations.ownedOnly(outbox.toNumber)))
       .limit(1000);
     const idle = rows.filter((row) => row.providerSid && !conversations.registry.busy(row.key));
     for (const row of idle) conversations.tell(row.key, { type: 'outbox.sent', messageId: row.messageId, providerSid: row.providerSid! });

@@ -1,5 +1,5 @@
 /** @module server/jobs/timers — the timers queue: due rows in Postgres become `timer.fired` events for their actor. */
-import { and, asc, eq, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, type SQL } from 'drizzle-orm';
 import type { TimerFired } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
 import { aspirants, conversations, timers } from '../db/schema';
@@ -12,6 +12,8 @@ export interface TimerQueueOptions {
   /** How often due timers are looked for; 0 disables polling (tests call runOnce with an injected clock). */
   pollMs?: number;
   batchSize?: number;
+  /** In a cluster, keeps the claim to conversations owned here (`column` holds their key; server/cluster). */
+  ownedOnly?(column: unknown): SQL | undefined;
 }
 
 type DueTimer = { id: number; name: string; key: string };
@@ -35,7 +37,7 @@ export function createTimerQueue(runner: JobRunner, options: TimerQueueOptions):
       .from(timers)
       .innerJoin(conversations, eq(conversations.id, timers.conversationId))
       .innerJoin(aspirants, eq(aspirants.id, conversations.aspirantId))
-      .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt), lte(timers.fireAt, new Date(now()))))
+      .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt), lte(timers.fireAt, new Date(now())), options.ownedOnly?.(aspirants.whatsappId)))
       .orderBy(asc(timers.fireAt), asc(timers.id))
       .limit(Math.min(limit, options.batchSize ?? 500));
     const at = now();

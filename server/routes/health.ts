@@ -15,6 +15,8 @@ export interface HealthDeps {
   metricsToken?: string;
   /** True once shutdown began: readiness fails so a balancer stops sending traffic. */
   isDraining: () => boolean;
+  /** Several processes (server/cluster/leases): ready only once this one holds its shard leases and keeps renewing them. */
+  leases?: { ready(): boolean; reason(): string | undefined };
 }
 
 /** Ready, or not with the reason; never throws (an unreachable or slow database is a reason, not a 500). */
@@ -33,6 +35,7 @@ async function readiness(deps: HealthDeps): Promise<{ ready: boolean; reason?: s
   if (status.pending.length > 0) {
     return { ready: false, reason: `migrations not applied: ${status.pending.join(', ')} (run \`wasap migrate\`)` };
   }
+  if (deps.leases && !deps.leases.ready()) return { ready: false, reason: deps.leases.reason() ?? 'shard leases not held' };
   return { ready: true };
 }
 

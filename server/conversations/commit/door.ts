@@ -9,6 +9,7 @@ import type { ConversationEvent, ConversationState, Effect } from '../../../acto
 import { createBatcher, type BatcherStats } from '../../db/batcher';
 import type { RowRecord } from '../../db/queries/inbox';
 import type { Db, Tx } from '../../db/client';
+import type { Fence } from '../../cluster/fence';
 import { emptyResult, generalUnit, parkEvent, ParkStatus } from './general';
 import { laneOf, type Lane } from './lanes';
 import { setPlan, type SetPlan } from './set-plan';
@@ -27,6 +28,12 @@ export interface CommitDoorOptions {
   statementConcurrency: number;
   /** Most events in one set-lane statement (default 100). */
   setMaxBatch?: number;
+  /**
+   * Several processes on one Postgres (server/cluster/fence): every batch checks, in its own transaction, that this
+   * process still owns the shards of the conversations it writes; a batch that fails it is refused (LeaseLostError)
+   * and nothing of it is written. Without it (PGlite, one process) commits are not fenced.
+   */
+  fence?: Fence;
 }
 
 /** Work that runs inside a transaction. */
@@ -44,6 +51,14 @@ async function together<T>(db: Db, units: TxUnit<T>[]): Promise<T[]> {
 }
 
 export function createCommitDoor(db: Db, options: CommitDoorOptions) {
+  const { fence } = options;
+  /** A one-statement lane's batch: as it is, or in a transaction behind the fence (pipelined on its connection). */
+  function fenced<I, O>(keys: (items: I[]) => string[], run: (on: Db | Tx, items: I[]) => Promise<O[]>) {
+    if (!fence) return (items: I[]) => run(db, items);
+    return (items: I[]) => db.transaction(async (tx) => (await Promise.all([fence.check(tx, keys(items)), run(tx, items)]))[1]);
+  }
+  const statuses = fenced<StatusItem, CommitResult | null>((items) => items.map((item) => item.key), commitStatuses);
+  const sets = fenced<SetPlan, SetOutcome>((plans) => plans.map((plan) => plan.key), commitSet);
   const general = createBatcher<TxUnit<CommitResult>, CommitResult>({
     one: (unit) => db.transaction((tx) => unit(tx)),
     many: (units) => together(db, units),
@@ -51,16 +66,16 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
     maxBatch: 128,
   });
   const status = createBatcher<StatusItem, CommitResult | null>({
-    one: async (item) => (await commitStatuses(db, [item]))[0]!,
-    many: (items) => commitStatuses(db, items),
+    one: async (item) => (await statuses([item]))[0]!,
+    many: statuses,
     concurrency: options.statementConcurrency,
     maxBatch: 128,
     // One update per conversation per statement (an actor commits one event at a time anyway).
     keyOf: (item) => item.plan.conversationId,
   });
   const set = createBatcher<SetPlan, SetOutcome>({
-    one: async (plan) => (await commitSet(db, [plan]))[0]!,
-    many: (plans) => commitSet(db, plans),
+    one: async (plan) => (await sets([plan]))[0]!,
+    many: sets,
     concurrency: options.statementConcurrency,
     maxBatch: options.setMaxBatch ?? 100,
     // One commit per conversation per statement: the statement's parts pair rows up by conversation.
@@ -69,7 +84,8 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
 
   async function generalCommit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult> {
     try {
-      return await general.submit(generalUnit(key, state, effects, event, now));
+      const unit = generalUnit(key, state, effects, event, now);
+      return await general.submit(fence ? async (tx) => (await fence.check(tx, [key]), unit(tx)) : unit);
     } catch (error) {
       if (!(error instanceof ParkStatus)) throw error;
       await parkEvent(db, event);
@@ -91,7 +107,7 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
         }
         case 'status': {
           const plan = statusPlan(state.conversationId!, effects);
-          const done = await status.submit({ plan, event, now });
+          const done = await status.submit({ key, plan, event, now });
           // null: the message is not there yet — the general path parks a callback for it.
           return done ?? generalCommit(key, state, effects, event, now);
         }

@@ -21,7 +21,9 @@ export function generalUnit(key: string, state: ConversationState, effects: Effe
       let applied = true;
       for (const effect of orderEffects(effects)) {
         if (!(await apply(tx, ctx, effect))) {
+          // Processed before (told twice: a hint and a catch-up, or a retry): the actor reloads what was committed.
           applied = false;
+          ctx.result.applied = false;
           break;
         }
       }

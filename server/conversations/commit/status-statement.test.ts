@@ -117,6 +117,7 @@ describe.each(drivers)('status statement (%s)', (driver) => {
       return row!.id;
     };
     const item = (i: number, sid: string, status: 'delivered' | 'read', eventId: number) => ({
+      key: 'k',
       plan: statusPlan(seeded[i]!.conversationId, [
         { type: 'message.status', match: { providerSid: sid }, status },
         { type: 'inbound.processed', eventId },

@@ -30,6 +30,8 @@ export function statusPlan(conversationId: number, effects: Effect[]): StatusPla
 
 /** One delivery update for `commitStatuses`: the plan, the event it journals and when. */
 export interface StatusItem {
+  /** The conversation's actor key (its shard is fenced when several processes share the database). */
+  key: string;
   plan: StatusPlan;
   event: ConversationEvent;
   now: number;
@@ -135,7 +137,7 @@ export async function commitStatuses(run: Runner, items: StatusItem[]): Promise<
   });
 }
 
-/** One delivery update alone (`commitStatuses` of one item). */
+/** One delivery update alone (`commitStatuses` of one item, unfenced: for tests and direct callers, never the door). */
 export async function commitStatus(run: Runner, plan: StatusPlan, event: ConversationEvent, now: number): Promise<CommitResult | null> {
-  return (await commitStatuses(run, [{ plan, event, now }]))[0]!;
+  return (await commitStatuses(run, [{ key: '', plan, event, now }]))[0]!;
 }

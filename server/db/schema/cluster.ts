@@ -22,7 +22,7 @@ export const clusterNodes = pgTable('cluster_nodes', {
   draining: boolean('draining').notNull().default(false),
 });
 
-/** The 256 rows are written by the migration; `owner` null (or `expires_at` past) means free to claim. */
+/** The 256 rows are written by the first process that starts leases (server/cluster/leases); `owner` null (or `expires_at` past) means free to claim. */
 export const shardLeases = pgTable(
   'shard_leases',
   {

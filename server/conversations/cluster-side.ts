@@ -1,0 +1,126 @@
+/**
+ * @module server/conversations/cluster-side — the conversation system's side of the cluster (server/cluster/node):
+ * events reach an owner's actors from the `inbound_events` table, in id order (`pull`), whichever process wrote them;
+ * operations on a conversation owned elsewhere are forwarded; a shard that moves drops its actors here.
+ *
+ * `pull` reads a batch of conversations' unprocessed events in one statement (index
+ * inbound_events_unprocessed_key_idx) and tells each event once: it remembers, per conversation, the events it told
+ * and still saw unprocessed, so a second hint does not tell them twice. An event told and then lost (its actor was
+ * fenced or evicted) is found by the catch-up sweep, which tells the events of idle actors again.
+ */
+import { and, asc, isNull, sql } from 'drizzle-orm';
+import type { ConversationEvent, ConversationState, ReplyResult } from '../../actors/conversation/types';
+import type { Registry } from '../../actors/runtime';
+import { LeaseLostError } from '../cluster/fence';
+import type { ClusterLocal, ClusterNode, ForwardedOp, RemoteChange } from '../cluster/node';
+import { shardOf, shardSql, shardsArray } from '../cluster/shard';
+import { createBatcher } from '../db/batcher';
+import type { Db } from '../db/client';
+import { rowsOf } from '../db/rows';
+import { inboundEvents } from '../db/schema';
+import type { Logger } from '../logger';
+import { toEvent } from './stored-events';
+
+/** A Postgres text[] literal (`{"a","b"}`): one array parameter, so the statement's text is the same for any count. */
+export function textArray(values: Iterable<string>): string {
+  return `{${[...values].map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+/** Events stored in `inbound_events` (they carry its row id): the table, not the hint, is what an owner reads. */
+export function isStored(event: ConversationEvent): boolean {
+  return typeof (event as { eventId?: unknown }).eventId === 'number';
+}
+
+export interface ClusterSideDeps {
+  db: Db;
+  logger: Logger;
+  node: ClusterNode;
+  registry: Registry<string, ConversationState, ConversationEvent, ReplyResult>;
+  /** Hands an event to its local actor (the registry being closed is not an error). */
+  tellLocal(key: string, event: ConversationEvent): void;
+  /** Renders a change committed by another process for the sockets here. */
+  remoteChanged?(change: RemoteChange): void;
+  /** Shards just claimed: the background work of their conversations (media, timers, the outbox) is looked for now. */
+  gained?(shards: number[]): void;
+}
+
+export function createClusterSide(deps: ClusterSideDeps) {
+  const { db, node, registry, tellLocal } = deps;
+  /** Per conversation, the unprocessed events told to its actor and not yet seen processed. */
+  const told = new Map<string, Set<number>>();
+
+  async function pullMany(keys: string[]): Promise<void[]> {
+    const rows = await db
+      .select()
+      .from(inboundEvents)
+      .where(and(isNull(inboundEvents.processedAt), sql`${inboundEvents.conversationKey} = any(${textArray(keys)}::text[])`))
+      .orderBy(asc(inboundEvents.id));
+    const seen = new Map<string, Set<number>>(keys.map((key) => [key, new Set()]));
+    for (const row of rows) {
+      const key = row.conversationKey;
+      seen.get(key)?.add(row.id);
+      if (!node.owns(key) || told.get(key)?.has(row.id)) continue;
+      tellLocal(key, toEvent(row));
+    }
+    for (const [key, ids] of seen) {
+      if (ids.size) told.set(key, ids);
+      else told.delete(key);
+    }
+    return keys.map(() => undefined);
+  }
+
+  const pulls = createBatcher<string, void>({
+    many: pullMany,
+    one: async (key) => void (await pullMany([key])),
+    concurrency: 2,
+    maxBatch: 500,
+    keyOf: (key) => key,
+  });
+
+  const inShards = (shards: number[]) => {
+    const set = new Set(shards);
+    return (key: string) => set.has(shardOf(key));
+  };
+
+  const local: ClusterLocal = {
+    async run(key: string, op: ForwardedOp): Promise<unknown> {
+      if (!node.owns(key)) throw new LeaseLostError([shardOf(key)]);
+      switch (op.op) {
+        case 'tell':
+          return tellLocal(key, op.event);
+        case 'send':
+          return registry.send(key, op.event);
+        case 'call':
+          return registry.call(key, op.event);
+      }
+    },
+    pull(keys) {
+      for (const key of keys) pulls.submit(key).catch((error: unknown) => deps.logger.warn('unprocessed events not read; the catch-up sweep will', { err: error as Error }));
+    },
+    async catchUpShards(shards) {
+      if (shards.length === 0) return;
+      deps.gained?.(shards);
+      const rows = rowsOf<{ conversation_key: string }>(
+        await db.execute(sql`select distinct conversation_key from inbound_events
+          where processed_at is null and ${shardSql(sql`conversation_key`)} = any(${shardsArray(shards)}::int[])`),
+      );
+      local.pull(rows.map((r) => r.conversation_key));
+    },
+    evict(shards) {
+      const match = inShards(shards);
+      for (const key of told.keys()) if (match(key)) told.delete(key);
+      registry.evict(match);
+    },
+    drain: (shards) => registry.whenIdle(inShards(shards)),
+    busyShards: () => new Set(registry.busyKeys().map(shardOf)),
+    changed: (change) => deps.remoteChanged?.(change),
+  };
+  node.bind(local);
+
+  return {
+    /** Reads the conversation's unprocessed events and tells them here (an owned key), in id order. */
+    pull: (key: string) => local.pull([key]),
+    /** Forgets what was told for `key` (its events are told again by the next pull: the sweep found them lost). */
+    forget: (key: string) => told.delete(key),
+  };
+}
