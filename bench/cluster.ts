@@ -191,6 +191,10 @@ export async function runCluster(options: ScenarioOptions): Promise<ScenarioResu
   const notes: string[] = [];
   const max = new Map<number, number>();
   let pgbench: Awaited<ReturnType<typeof pgbenchInsert>> | undefined;
+  // Other users of the machine take cores from every step alike; the note says how many before anything started.
+  const idle = sampleCpu(process.pid);
+  await Bun.sleep(1000);
+  const busyBefore = cpuBetween(idle, sampleCpu(process.pid)).machine;
   for (const n of [1, 2, 3]) {
     await using cluster = await startCluster({ n, adminUrl: adminDatabaseUrl(), env: { LOG_LEVEL: 'warn', TWILIO_MAX_MPS: '1000' } });
     const keys = await warmUp(cluster);
@@ -204,6 +208,7 @@ export async function runCluster(options: ScenarioOptions): Promise<ScenarioResu
   const one = max.get(1) || 1;
   const ratios = [2, 3].map((n) => atLeast(`${n} processes max / 1 process max, same run (${max.get(n)}/s / ${max.get(1)}/s)`, (max.get(n) ?? 0) / one, 0.5));
   if (pgbench) ratios.push(atLeast(`1 process max / pgbench single-row INSERT c=10 (${pgbench.tps} tps)`, (max.get(1) ?? 0) / pgbench.tps, 1.0));
+  notes.push(`Cores busy on this machine before the run started (other users): ${busyBefore} of ${navigator.hardwareConcurrency}.`);
   notes.push(
     "Every process, its Postgres and the load generator share this machine's cores: on 2 cores a second process buys availability (failover, rolling restarts), not throughput — the ratios say what it costs. A step is held when every webhook was answered 2xx within 1 s of its scheduled time and every inbound event was processed within 1 s after the step. Latencies in ms; hook = webhook answer from its scheduled send time (open loop); e2e = received_at → processed_at in the database; cpu all = cores busy on the whole machine.",
   );
