@@ -148,12 +148,23 @@ function startNode(id: string, env: Record<string, string>): ClusterNode & { lau
   // The address is logged at info only: quieter processes (a benchmark's) get a free port picked here instead.
   const logsListening = ['info', 'debug'].includes(env.LOG_LEVEL ?? 'info');
   let port = logsListening ? '0' : String(freePort());
+  /** The signal the test sent to end the current process, if any. */
+  let signalled: NodeJS.Signals | undefined;
   async function launch(): Promise<void> {
     child = spawnBun(['server/main.ts'], { ...env, PORT: port });
     const proc = child.proc;
+    const lines = child.lines;
+    signalled = undefined;
     children.add(proc);
-    void proc.exited.then(() => children.delete(proc));
-    runs.push(child.lines);
+    // A process that ends unasked (a crash, the shutdown deadline) says so with its last lines: the test's own
+    // failure is often only a refused connection later.
+    void child.exited.then((code) => {
+      children.delete(proc);
+      if (signalled === 'SIGKILL' || (signalled && code === 0)) return;
+      const tail = lines.filter((line) => !line.includes('"msg":"request"')).slice(-20);
+      process.stderr.write(`[cluster] ${id} (pid ${proc.pid}) exited ${code}${signalled ? ` after ${signalled}` : ' unasked'}; its last lines:\n${tail.join('\n')}\n`);
+    });
+    runs.push(lines);
     if (!logsListening) return void (url = `http://127.0.0.1:${port}`);
     const line = await child.waitForLine((l) => l.includes('"msg":"listening"'));
     url = (JSON.parse(line) as { url: string }).url;
@@ -172,7 +183,11 @@ function startNode(id: string, env: Record<string, string>): ClusterNode & { lau
       return runs.flat();
     },
     running: () => child.proc.exitCode === null && child.proc.signalCode === null,
-    kill: (signal) => void (node.running() && process.kill(child.proc.pid, signal)),
+    kill(signal) {
+      if (!node.running()) return;
+      if (signal !== 'SIGSTOP' && signal !== 'SIGCONT') signalled = signal;
+      process.kill(child.proc.pid, signal);
+    },
     exited: () => child.exited,
     async stop() {
       node.kill('SIGTERM');
