@@ -20,8 +20,13 @@ import { createHints, type Channel } from './hints';
 import { createLeases, type Leases } from './leases';
 import { shardOf, shardsArray } from './shard';
 
-/** A conversation operation run by the shard's owner for another process. */
-export type ForwardedOp = { op: 'tell' | 'send' | 'call'; event: ConversationEvent };
+/**
+ * A conversation operation run by the shard's owner for another process: an event told, sent (answered once handled)
+ * or called (answered with the actor's reply), or `hold` — the actor's turn taken and kept (answered once taken)
+ * until the caller relays `release` with the same `holdId` (or 60 s pass), so work that cannot travel (a closure,
+ * e.g. an erasure) runs at the caller while the conversation stands still.
+ */
+export type ForwardedOp = { op: 'tell' | 'send' | 'call'; event: ConversationEvent } | { op: 'hold'; holdId: string };
 
 /** A change committed by another process, as the pusher needs it (ids only). */
 export interface RemoteChange {

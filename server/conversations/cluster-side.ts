@@ -20,6 +20,10 @@ import { rowsOf } from '../db/rows';
 import { inboundEvents } from '../db/schema';
 import type { Logger } from '../logger';
 import { toEvent } from './stored-events';
+import { ServiceUnavailableError } from '../errors';
+
+/** How long a turn held for another process is kept at most (ms): a caller that died gives it back by timing out. */
+const HOLD_MAX_MS = 60_000;
 
 /** A Postgres text[] literal (`{"a","b"}`): one array parameter, so the statement's text is the same for any count. */
 export function textArray(values: Iterable<string>): string {
@@ -48,6 +52,9 @@ export function createClusterSide(deps: ClusterSideDeps) {
   const { db, node, registry, tellLocal } = deps;
   /** Per conversation, the unprocessed events told to its actor and not yet seen processed. */
   const told = new Map<string, Set<number>>();
+  /** Turns held for another process (op 'hold'), by holdId: resolving one gives the turn back. */
+  const holds = new Map<string, () => void>();
+  node.onRelay('release', (holdId) => holds.get(String(holdId))?.());
 
   async function pullMany(keys: string[]): Promise<void[]> {
     const rows = await db
@@ -92,6 +99,21 @@ export function createClusterSide(deps: ClusterSideDeps) {
           return registry.send(key, op.event);
         case 'call':
           return registry.call(key, op.event);
+        case 'hold': {
+          const taken = Promise.withResolvers<void>();
+          const given = Promise.withResolvers<void>();
+          holds.set(op.holdId, given.resolve);
+          const timer = setTimeout(given.resolve, HOLD_MAX_MS);
+          void registry
+            .exclusive(key, async () => {
+              taken.resolve();
+              await given.promise;
+            })
+            .catch(taken.reject)
+            .finally(() => (clearTimeout(timer), holds.delete(op.holdId)));
+          await taken.promise;
+          return { held: true };
+        }
       }
     },
     pull(keys) {
@@ -118,6 +140,21 @@ export function createClusterSide(deps: ClusterSideDeps) {
   node.bind(local);
 
   return {
+    /**
+     * Runs `work` here while the owner (another process) holds the conversation's actor turn: resolves with what
+     * `work` returned. The owner's actor then starts again from the store.
+     * @throws ServiceUnavailableError when the owner did not answer in time
+     */
+    async heldElsewhere<T>(key: string, work: () => Promise<T>): Promise<T> {
+      const holdId = Bun.randomUUIDv7();
+      const answer = (await node.forward(key, { op: 'hold', holdId })) as { held?: boolean; error?: string } | null;
+      if (!answer?.held) throw new ServiceUnavailableError();
+      try {
+        return await work();
+      } finally {
+        node.relay('release', holdId);
+      }
+    },
     /** Reads the conversation's unprocessed events and tells them here (an owned key), in id order. */
     pull: (key: string) => local.pull([key]),
     /** Forgets what was told for `key` (its events are told again by the next pull: the sweep found them lost). */

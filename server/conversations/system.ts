@@ -261,8 +261,8 @@ export function createConversationSystem(options: ConversationSystemOptions) {
      * then start from the store (server/privacy/erase). Resolves with what `work` returned.
      */
     exclusive: <T>(key: string, work: () => Promise<T>): Promise<T> => {
-      // The work is a closure: it cannot be forwarded, so it runs only where the conversation is owned.
-      if (cluster && !cluster.owns(key)) return Promise.reject(new ServiceUnavailableError());
+      // The work is a closure and cannot travel: it runs here while the owner holds the conversation still.
+      if (cluster && side && !cluster.owns(key)) return side.heldElsewhere(key, work);
       return registry.exclusive(key, work);
     },
     /** In a cluster, keeps a query to the conversations owned here (`column` holds their key); undefined otherwise. */
