@@ -249,13 +249,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       for (const node of nodes) node.kill('SIGKILL');
       await Promise.all(nodes.map((node) => node.exited().catch(() => 0)));
       await sql.end({ timeout: 1 }).catch(() => {});
-      await twilio.stop();
-      await fresh.drop().catch(() => {});
+      await fresh.drop().catch((error: unknown) => process.stderr.write(`[cluster] could not drop ${dbName}: ${String(error)}\n`));
       if (roles.length) {
         const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
         for (const role of roles) await admin.unsafe(`drop role if exists "${role}"`).catch(() => {});
         await admin.end();
       }
+      await twilio.stop().catch(() => {});
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     })();
     return closing;
