@@ -18,7 +18,8 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 async function person(t: TestApp, name: string, role: 'admin' | 'recruiter', locale: 'es' | 'en' = 'en') {
   const user = toPublicUser(await insertUser(t.database.db, { email: `${name.toLowerCase()}@agency.co`, name, role, passwordHash: 'x', locale }));
-  const session = await createSession(t.database.db, user.id, NOW);
+  // Signed in now: the session is checked against the real clock (the retention clock is the one moved to NOW).
+  const session = await createSession(t.database.db, user.id, new Date());
   return { id: user.id, cookie: `wasap_session=${session.token}`, csrf: session.csrfToken };
 }
 
