@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { closeClusters, clusterSid, startCluster, type ClusterNode } from '../support/cluster';
-import { bodyOf, keysIn, leaseOwners, leasesSpread, outOfOrder, sendsAtTwilio, settledMessages, within, type Ack } from './traffic';
+import { bodyOf, keysIn, leaseOwners, leasesSpread, outOfOrder, sendsAtTwilio, settledMessages, warnings, within, type Ack } from './traffic';
 
 afterAll(closeClusters);
 
@@ -40,7 +40,12 @@ describe('cluster fencing', () => {
         (error: unknown) => String(error),
       ),
     );
-    await cluster.waitFor('n2 shards taken over', async () => [...(await leaseOwners(cluster)).values()].every((o) => o === n1.id || o === n3.id), 15_000);
+    await cluster
+      .waitFor('n2 shards taken over', async () => [...(await leaseOwners(cluster)).values()].every((o) => o === n1.id || o === n3.id), 15_000)
+      .catch(async (error: unknown) => {
+        const owners = [...(await leaseOwners(cluster)).values()].reduce<Record<string, number>>((c, o) => ({ ...c, [String(o)]: (c[String(o)] ?? 0) + 1 }), {});
+        throw new Error(`${(error as Error).message}: owners now ${JSON.stringify(owners)}; warnings ${JSON.stringify(warnings(cluster))}`);
+      });
     await Promise.all(keys.map((key, i) => send(i % 2 ? n3 : n1, key, 1)));
     await settledMessages(cluster, keys, 40);
     n2.kill('SIGCONT');

@@ -1,7 +1,7 @@
 /** @module test/cluster/ingest.test — 5,000 signed webhooks over 500 conversations and three processes: each stored once, in arrival order. */
 import { afterAll, describe, expect, test } from 'bun:test';
 import { closeClusters, startCluster } from '../support/cluster';
-import { outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages, welcomesSent } from './traffic';
+import { outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages, warnings, welcomesSent } from './traffic';
 
 afterAll(closeClusters);
 
@@ -16,7 +16,8 @@ describe('cluster ingest', () => {
       concurrency: 64,
       route: (key, seq, attempt) => cluster.nodes[(Number(key.slice(-3)) + seq + attempt) % 3],
     });
-    expect(failures).toEqual([]);
+    // A refusal fails the test with the processes' warnings beside it (a 503 says a dependency was unavailable).
+    expect({ failures: failures.slice(0, 5), warnings: failures.length ? warnings(cluster) : {} }).toEqual({ failures: [], warnings: {} });
     expect(acks.length).toBe(5_000);
     for (const node of cluster.nodes) expect(acks.filter((a) => a.node === node.id).length).toBeGreaterThan(1_500);
     const stored = await settledMessages(cluster, keys, 5_000);

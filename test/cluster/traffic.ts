@@ -64,7 +64,10 @@ export async function sendInOrder(cluster: Cluster, plan: SendPlan): Promise<Sen
         continue;
       }
       const failure = await cluster.webhook(node, key, bodyOf(seq), sid).then(
-        async (r) => (await r.text(), r.ok ? undefined : `HTTP ${r.status}`),
+        async (r) => {
+          const text = await r.text();
+          return r.ok ? undefined : `HTTP ${r.status} ${text.slice(0, 120)}`;
+        },
         (e: unknown) => String((e as Error).message ?? e),
       );
       if (failure === undefined) {
@@ -213,4 +216,14 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Each process's warning and error lines (request lines left out), first `max` of each: for a failure's message. */
+export function warnings(cluster: Cluster, max = 5): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const node of cluster.nodes) {
+    const lines = node.lines.filter((line) => /"level":"(warn|error)"/.test(line) && !line.includes('"msg":"request"'));
+    if (lines.length) out[node.id] = lines.slice(0, max).map((line) => line.slice(0, 400));
+  }
+  return out;
 }
