@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runActorMemory } from './actor-memory';
+import { runCluster } from './cluster';
 import { runFanOut } from './fan-out';
 import { runHttpTax } from './http-tax';
 import { optionsFromArgv, runScenario } from './lib/cli';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     ['actor-memory', () => runActorMemory(options)],
     ['page', () => runPage(options)],
     ['twilio-send', () => runTwilioSend(options)],
+    ['cluster', () => runCluster(options)],
   ];
   if (runIngest) {
     scenarios.push(['ingest', () => runIngest({ ...options, driver: 'postgres' })], ['pglite-ingest', () => runIngest({ ...options, driver: 'pglite' })]);
