@@ -89,7 +89,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (config.cluster.shutdownGraceMs > 0) await Bun.sleep(config.cluster.shutdownGraceMs);
     // Finish in-flight requests but take no new ones; then close the database last.
     removeLocalAdmin();
-    await app.stop(false);
+    await closeListener(app.server);
+    await app.stop(true);
     await services.stop();
     await database.close();
     logger.info('stopped');
@@ -128,4 +129,17 @@ function offerLocalAdmin(config: Config, port: number, credential: { token: stri
     logger.warn(`could not write the local admin credential: ${without}`, { err: error as Error });
     return () => {};
   }
+}
+
+/**
+ * Stops taking connections and lets the HTTP requests in flight finish; then closes what is left — the live pages'
+ * WebSockets, which would otherwise hold the stop open for as long as a recruiter keeps a tab (the page reconnects,
+ * behind a balancer to another process). Bun's `pendingRequests` counts HTTP requests only.
+ */
+async function closeListener(server: { stop(closeActiveConnections?: boolean): Promise<void>; readonly pendingRequests: number } | null | undefined): Promise<void> {
+  if (!server) return;
+  const closing = server.stop(false);
+  while (server.pendingRequests > 0) await Bun.sleep(10);
+  await server.stop(true);
+  await closing;
 }
