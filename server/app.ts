@@ -93,7 +93,8 @@ export function createApp(deps: AppDeps) {
   if (deps.localAdmin) app.use(localAdminProofRoutes(deps.localAdmin));
   const db = deps.database.db;
   const secureCookies = secureCookiesFor(config.publicUrl);
-  const presence = createPresence();
+  // With several processes on one Postgres, viewers and typists on the others are relayed through the cluster node.
+  const presence = createPresence({ relay: services.cluster });
   app
     .use(authRoutes({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy }))
     .use(adminUsersRoutes({ db, secureCookies }))

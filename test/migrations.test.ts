@@ -30,6 +30,7 @@ const TABLES = [
   'outbox',
   'privacy_notices',
   'push_subscriptions',
+  'rate_limit_hits',
   'read_audit',
   'sessions',
   'shard_leases',

@@ -1,4 +1,7 @@
-/** @module server/forms/rate-limit — an in-memory sliding-window limiter, keyed by form token or client IP. */
+/**
+ * @module server/forms/rate-limit — an in-memory sliding-window limiter, keyed by form token or client IP, for one
+ * process (PGlite). With several processes on one Postgres the routes use server/forms/shared-rate-limit instead.
+ */
 
 export interface RateLimit {
   limit: number;
@@ -7,7 +10,13 @@ export interface RateLimit {
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterSec: number };
 
-export interface RateLimiter {
+/** Either limiter as the routes use it: the in-memory one answers at once, the shared one after a transaction (await it). */
+export interface Limiter {
+  /** Counts one hit for the key when allowed; a refused hit is not counted, so waiting always helps. */
+  hit(key: string): RateDecision | Promise<RateDecision>;
+}
+
+export interface RateLimiter extends Limiter {
   /** Counts one hit for the key when allowed; a refused hit is not counted, so waiting always helps. */
   hit(key: string): RateDecision;
   size(): number;
@@ -16,7 +25,7 @@ export interface RateLimiter {
 /**
  * Timestamps per key, oldest first. Memory is bounded: at most `maxKeys` keys (the least recently
  * used go first), each with at most `limit` timestamps. One process only: with several servers each
- * keeps its own count (noted in the design as the scale-out limitation).
+ * would keep its own count, so they use the shared limiter (server/forms/shared-rate-limit).
  */
 export function createRateLimiter(rule: RateLimit, now: () => number = Date.now, maxKeys = 50_000): RateLimiter {
   const hits = new Map<string, number[]>();

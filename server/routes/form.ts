@@ -15,7 +15,8 @@ import { aspirantLocale, aspirantProfile, getAspirant, latestSubmission, type As
 import { clientIp, page, readForm } from '../forms/http';
 import { pickLocale } from '../forms/i18n';
 import { verifyFormToken } from '../forms/link';
-import { createRateLimiter, type RateDecision, type RateLimit } from '../forms/rate-limit';
+import type { RateDecision, RateLimit } from '../forms/rate-limit';
+import { limiters } from '../forms/shared-rate-limit';
 import { minorState } from '../forms/validate-minor';
 import { formDataInput, initialValues, isFormField, validateForm, type FormErrors, type FormValues } from '../forms/validate';
 import type { ConversationSystem } from '../conversations/system';
@@ -63,9 +64,11 @@ export function formRoutes(deps: FormRouteDeps) {
   const secret = resolveSecret(config);
   const now = deps.now ?? Date.now;
   const limits = { ...DEFAULT_FORM_LIMITS, ...deps.limits };
-  const byToken = createRateLimiter(limits.perToken, now);
-  const byIp = createRateLimiter(limits.perIp, now);
-  const checksByIp = createRateLimiter(limits.checksPerIp, now);
+  // Kept in Postgres when several processes may share it (DATABASE_URL), so a limit holds across all of them.
+  const limiter = limiters({ db, shared: Boolean(config.databaseUrl), now });
+  const byToken = limiter('form.token', limits.perToken);
+  const byIp = limiter('form.ip', limits.perIp);
+  const checksByIp = limiter('form.checks.ip', limits.checksPerIp);
   const agencyName = config.agencyName;
 
   /** Invalid, tampered and unknown links are 404, expired ones 410; the page never repeats the token. */
@@ -90,8 +93,8 @@ export function formRoutes(deps: FormRouteDeps) {
     return page(TooManyPage({ s: strings(locale), agencyName, retryAfterSec: decision.retryAfterSec }), 429, headers);
   }
 
-  function limited(token: string, ip: string): RateDecision {
-    const perIp = byIp.hit(ip);
+  async function limited(token: string, ip: string): Promise<RateDecision> {
+    const perIp = await byIp.hit(ip);
     return perIp.ok ? byToken.hit(token) : perIp;
   }
 
@@ -150,7 +153,7 @@ export function formRoutes(deps: FormRouteDeps) {
       '/f/:token',
       async function submitForm({ params, query, request, server }) {
         const ip = clientIp(request, server, config.trustProxy);
-        const decision = limited(params.token, ip);
+        const decision = await limited(params.token, ip);
         if (!decision.ok) return tooMany(decision, pickLocale(query.lang, null, request.headers.get('accept-language')));
         const opened = await open(params.token, query.lang, request);
         if (!opened.ok) return opened.response;
@@ -181,8 +184,9 @@ export function formRoutes(deps: FormRouteDeps) {
     .post(
       '/f/:token/validate',
       async function checkField({ params, query, request, server }) {
-        // No database here: the signature alone says the link is genuine, and this runs on every changed field.
-        if (!checksByIp.hit(clientIp(request, server, config.trustProxy)).ok) return new Response(null, { status: 204 });
+        // No aspirant read here: the signature alone says the link is genuine, and this runs on every changed field
+        // (the database is asked only by the shared limiter, with DATABASE_URL).
+        if (!(await checksByIp.hit(clientIp(request, server, config.trustProxy))).ok) return new Response(null, { status: 204 });
         const check = verifyFormToken(secret, params.token, now());
         if (!check.ok) return new Response('', { status: check.reason === 'expired' ? 410 : 404 });
         if (!isFormField(query.field)) return new Response('', { status: 400 });
@@ -199,7 +203,7 @@ export function formRoutes(deps: FormRouteDeps) {
       async function guardianBlock({ params, request, server }) {
         // The guardian's block, shown or left empty by the date already typed (Decree 1377 Art. 12: under 18 her guardian
         // authorises); like the inline checks, the signature alone says the link is genuine, and what was typed is kept.
-        if (!checksByIp.hit(clientIp(request, server, config.trustProxy)).ok) return new Response(null, { status: 204 });
+        if (!(await checksByIp.hit(clientIp(request, server, config.trustProxy))).ok) return new Response(null, { status: 204 });
         const check = verifyFormToken(secret, params.token, now());
         if (!check.ok) return new Response('', { status: check.reason === 'expired' ? 410 : 404 });
         const input = formDataInput(await readForm(request, MAX_FORM_BYTES));

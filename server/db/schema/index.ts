@@ -11,3 +11,4 @@ export * from './templates';
 export * from './privacy';
 export * from './blob-deletions';
 export * from './cluster';
+export * from './rate-limits';

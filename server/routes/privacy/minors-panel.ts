@@ -16,7 +16,7 @@ import { canSee } from '../../db/queries/inbox';
 import type { PublicUser } from '../../db/queries/users';
 import { aspirants, conversations } from '../../db/schema';
 import { NotFoundError } from '../../errors';
-import { createRateLimiter } from '../../forms/rate-limit';
+import { limiters } from '../../forms/shared-rate-limit';
 import { ageOn, isMinorAt } from '../../forms/validate-minor';
 import { bogotaDay } from '../../privacy/deadlines';
 import { latestGuardian } from '../../privacy/guardians';
@@ -31,7 +31,7 @@ const idParams = t.Object({ id: t.Numeric({ minimum: 1, maximum: 2_147_483_647, 
 export function minorsPanelRoutes(deps: PrivacyRouteDeps) {
   const { db } = deps;
   const nowMs = deps.now ?? Date.now;
-  const resends = createRateLimiter(RESEND_LIMIT, nowMs);
+  const resends = limiters({ db, shared: Boolean(deps.config.databaseUrl), now: nowMs })('guardian.resend', RESEND_LIMIT);
   const links = deps.services.guardianLinks;
 
   /** Her date of birth and the day her form made her a minor, when this reader may see the conversation; 404 otherwise. */
@@ -75,7 +75,7 @@ export function minorsPanelRoutes(deps: PrivacyRouteDeps) {
           const { t: say } = translator(user.locale, user.timeZone);
           const guardian = her.minor ? await latestGuardian(db, her.aspirantId) : undefined;
           if (!guardian || guardian.authorisedAt || guardian.declinedAt || !guardian.phone) return section(user, session, params.id);
-          if (!resends.hit(String(guardian.id)).ok) return section(user, session, params.id, { error: say('privacy.minors.section.tooMany') }, 429);
+          if (!(await resends.hit(String(guardian.id))).ok) return section(user, session, params.id, { error: say('privacy.minors.section.tooMany') }, 429);
           const outcome = await links.send(guardian.id);
           const details = { conversationId: params.id, status: outcome.status, ...(outcome.status === 'failed' ? { reason: outcome.reason } : {}) };
           await recordAudit(db, { actor: user.email, actorUserId: user.id, action: 'guardian.link_sent', targetType: 'guardian', targetId: guardian.id, details });

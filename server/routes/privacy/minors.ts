@@ -14,7 +14,8 @@ import { GuardianPage, type GuardianPageProps } from '../../../views/privacy/gua
 import { resolveSecret } from '../../config';
 import { clientIp, page, readForm } from '../../forms/http';
 import { pickLocale } from '../../forms/i18n';
-import { createRateLimiter, type RateDecision } from '../../forms/rate-limit';
+import type { RateDecision } from '../../forms/rate-limit';
+import { limiters } from '../../forms/shared-rate-limit';
 import { DEFAULT_FORM_LIMITS } from '../form';
 import { guardianNotice } from '../../privacy/guardian-notice';
 import { decideThroughLink, recordedDecision } from '../../privacy/guardian-decision';
@@ -30,8 +31,10 @@ export function privacyMinorsRoutes(deps: PrivacyRouteDeps) {
   const { db, config, logger } = deps;
   const secret = resolveSecret(config);
   const now = deps.now ?? Date.now;
-  const byToken = createRateLimiter(DEFAULT_FORM_LIMITS.perToken, now);
-  const byIp = createRateLimiter(DEFAULT_FORM_LIMITS.perIp, now);
+  // Kept in Postgres when several processes may share it (DATABASE_URL), so a limit holds across all of them.
+  const limiter = limiters({ db, shared: Boolean(config.databaseUrl), now });
+  const byToken = limiter('guardian.token', DEFAULT_FORM_LIMITS.perToken);
+  const byIp = limiter('guardian.ip', DEFAULT_FORM_LIMITS.perIp);
   const agencyName = config.agencyName;
 
   function render(locale: string, props: Omit<GuardianPageProps, 'i18n' | 'agencyName'>, status = 200, headers: Record<string, string> = {}) {
@@ -51,8 +54,8 @@ export function privacyMinorsRoutes(deps: PrivacyRouteDeps) {
     return { guardian, minor, action: `/g/${token}` };
   }
 
-  function limited(token: string, ip: string): RateDecision {
-    const perIp = byIp.hit(ip);
+  async function limited(token: string, ip: string): Promise<RateDecision> {
+    const perIp = await byIp.hit(ip);
     return perIp.ok ? byToken.hit(token) : perIp;
   }
 
@@ -79,7 +82,7 @@ export function privacyMinorsRoutes(deps: PrivacyRouteDeps) {
         const locale = pickLocale(query.lang);
         const i18n = translator(locale, BOGOTA);
         const ip = clientIp(request, server, config.trustProxy);
-        const rate = limited(params.token, ip);
+        const rate = await limited(params.token, ip);
         if (!rate.ok) {
           const error = i18n.t('privacy.minors.page.tooMany', { minutes: Math.ceil(rate.retryAfterSec / 60) });
           return render(locale, { error }, 429, { 'retry-after': String(rate.retryAfterSec) });
