@@ -131,15 +131,20 @@ function offerLocalAdmin(config: Config, port: number, credential: { token: stri
   }
 }
 
+/** How long a stop waits for the HTTP requests in flight (ms): a webhook takes well under a second. */
+const REQUESTS_DRAIN_MS = 5_000;
+
 /**
- * Stops taking connections and lets the HTTP requests in flight finish; then closes what is left — the live pages'
+ * Stops taking connections and lets the HTTP requests in flight finish (up to REQUESTS_DRAIN_MS); then closes what is left — the live pages'
  * WebSockets, which would otherwise hold the stop open for as long as a recruiter keeps a tab (the page reconnects,
  * behind a balancer to another process). Bun's `pendingRequests` counts HTTP requests only.
  */
 async function closeListener(server: { stop(closeActiveConnections?: boolean): Promise<void>; readonly pendingRequests: number } | null | undefined): Promise<void> {
   if (!server) return;
   const closing = server.stop(false);
-  while (server.pendingRequests > 0) await Bun.sleep(10);
+  // A request that never ends (a body trickled in byte by byte) is cut after the deadline.
+  const deadline = performance.now() + REQUESTS_DRAIN_MS;
+  while (server.pendingRequests > 0 && performance.now() < deadline) await Bun.sleep(10);
   await server.stop(true);
   await closing;
 }

@@ -92,7 +92,14 @@ export function createHints(options: HintsOptions): Hints {
         await client.listen(
           channel,
           (payload) => {
-            for (const part of payload.split('\n')) options.onHint(channel, part);
+            // One bad part (another sender's) never costs the others theirs.
+            for (const part of payload.split('\n')) {
+              try {
+                options.onHint(channel, part);
+              } catch (error) {
+                logger.warn('cluster hint ignored', { channel, err: error as Error });
+              }
+            }
           },
           // Runs at the first LISTEN and after every reconnect; once per reconnect is enough.
           channel === 'wasap_push' ? options.onListen : undefined,

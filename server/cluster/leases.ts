@@ -8,6 +8,7 @@
  * Times are the database's (`now()`): one clock for every process. The same pattern as Oban's and graphile-worker's
  * queue leases (rows claimed with SKIP LOCKED, expiry renewed by heartbeat).
  */
+import { hostname } from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/rows';
@@ -82,14 +83,36 @@ export function createLeases(options: LeaseOptions): Leases {
 
   const rows = async (query: ReturnType<typeof sql>) => rowsOf<LeaseRow>(await db.execute(query)).map((r) => ({ shard: Number(r.shard), epoch: Number(r.epoch) }));
 
+  /**
+   * Another process under this CLUSTER_NODE_ID with a recent heartbeat: a predecessor that just died (its heartbeat
+   * stops within a lease), or a live twin (it goes on) — two would share one row and one owner name.
+   * @throws Error when it is alive
+   */
+  async function refuseTwin(): Promise<void> {
+    const twin = async () =>
+      rowsOf<{ pid: number; host: string; beat: string }>(
+        await db.execute(sql`select pid, host, heartbeat_at::text as beat from cluster_nodes where id = ${nodeId} and heartbeat_at > now() - ${ttl}::interval
+          and not (pid = ${process.pid} and host = ${hostname()})`),
+      )[0];
+    const seen = await twin();
+    if (!seen) return;
+    await Bun.sleep(options.leaseMs);
+    const again = await twin();
+    if (again && again.beat !== seen.beat) {
+      throw new Error(`CLUSTER_NODE_ID ${nodeId} is in use by a running process (pid ${again.pid} on ${again.host}): give each process its own, or leave it unset`);
+    }
+  }
+
   async function register(): Promise<void> {
     await ensureShardRows(db);
-    await db.execute(sql`insert into cluster_nodes (id, host, pid, url) values (${nodeId}, ${nodeId.split(':')[0] ?? ''}, ${process.pid}, ${options.url ?? null})
+    await db.execute(sql`insert into cluster_nodes (id, host, pid, url) values (${nodeId}, ${hostname()}, ${process.pid}, ${options.url ?? null})
       on conflict (id) do update set heartbeat_at = now(), started_at = now(), draining = false, pid = excluded.pid, url = excluded.url`);
   }
 
   /** Live processes that take shards (heartbeat within the lease, not draining), this one included unless stopping. */
   async function liveNodes(): Promise<number> {
+    // A process that died without stopping leaves its row: gone after a minute without a heartbeat (cluster status).
+    await db.execute(sql`delete from cluster_nodes where heartbeat_at < now() - interval '1 minute'`);
     const [row] = rowsOf<{ n: number | string }>(
       await db.execute(sql`update cluster_nodes set heartbeat_at = now() where id = ${nodeId} returning
         (select count(*) from cluster_nodes where not draining and heartbeat_at > now() - ${ttl}::interval) as n`),
@@ -183,6 +206,7 @@ export function createLeases(options: LeaseOptions): Leases {
       return undefined;
     },
     async start() {
+      await refuseTwin();
       await register();
       await beatOnce();
       started = true;

@@ -20,6 +20,13 @@ import { createHints, type Channel } from './hints';
 import { createLeases, type Leases } from './leases';
 import { shardOf, shardsArray } from './shard';
 
+/** A forwarded command was withdrawn before its owner took it: it did not run and never will (safe to try again). */
+export class CommandNotRunError extends ServiceUnavailableError {
+  constructor() {
+    super('The conversation is moving to another server process and nothing was saved; try again.');
+  }
+}
+
 /**
  * A conversation operation run by the shard's owner for another process: an event told, sent (answered once handled)
  * or called (answered with the actor's reply), or `hold` — the actor's turn taken and kept (answered once taken)
@@ -144,6 +151,28 @@ export function createClusterNode(options: ClusterNodeOptions) {
     }
   }
 
+  /**
+   * The owner's answer to forwarded command `id`: from its hint, or read from the row (a hint lost). Past the timeout
+   * a command nobody took is withdrawn (it will never run: the caller may safely try again); one taken is waited for
+   * as long again, then its outcome is unknown.
+   * @throws CommandNotRunError when withdrawn; ServiceUnavailableError when the outcome is unknown
+   */
+  async function answerOf(id: number, hinted: Promise<unknown>): Promise<unknown> {
+    for (let round = 0; round < 2; round++) {
+      const timeout = Promise.withResolvers<'timeout'>();
+      const timer = setTimeout(() => timeout.resolve('timeout'), answerTimeoutMs);
+      const first = await Promise.race([hinted.then((result) => ({ result })), timeout.promise]).finally(() => clearTimeout(timer));
+      if (first !== 'timeout') return first.result;
+      const [row] = rowsOf<{ result: unknown; answered: boolean }>(
+        await db.execute(sql`delete from cluster_commands where id = ${id} and (taken_at is null or answered_at is not null)
+          returning result, answered_at is not null as answered`),
+      );
+      if (row?.answered) return row.result;
+      if (row) throw new CommandNotRunError();
+    }
+    throw new ServiceUnavailableError();
+  }
+
   async function answered(id: number): Promise<void> {
     const resolve = waiting.get(id);
     if (!resolve) return;
@@ -169,11 +198,19 @@ export function createClusterNode(options: ClusterNodeOptions) {
   async function runOpenCommands(): Promise<void> {
     const owned = leases.owned();
     if (owned.length === 0) return;
+    // Taken once, atomically: a caller that gave up deletes only a row nobody took, so a command it was told failed
+    // never runs later. A caller's wait is over once it is older than the answer timeout, so it is not taken then; a
+    // 'tell' (nobody waits) is, and one taken by a process that died before running it is taken again after a minute.
     const rows = rowsOf<{ id: string | number; conversation_key: string; origin: string; command: ForwardedOp }>(
-      await db.execute(sql`select id, conversation_key, origin, command from cluster_commands
-        where answered_at is null and shard = any(${shardsArray(owned)}::smallint[]) and id <> all(${shardsArray(running)}::bigint[])
-        order by id limit 500`),
+      await db.execute(sql`update cluster_commands c set taken_at = now() from (
+          select id from cluster_commands
+          where answered_at is null and shard = any(${shardsArray(owned)}::smallint[]) and id <> all(${shardsArray(running)}::bigint[])
+            and (taken_at is null or (command ->> 'op' = 'tell' and taken_at < now() - interval '1 minute'))
+            and (command ->> 'op' = 'tell' or created_at > now() - ${`${answerTimeoutMs} milliseconds`}::interval)
+          order by id limit 500 for update skip locked) open
+        where c.id = open.id returning c.id, c.conversation_key, c.origin, c.command`),
     );
+    rows.sort((a, b) => Number(a.id) - Number(b.id));
     // Each op is handed to its actor now, in id order (tell/send/call enqueue synchronously); answers follow.
     for (const row of rows) {
       const id = Number(row.id);
@@ -256,17 +293,13 @@ export function createClusterNode(options: ClusterNodeOptions) {
         hints.send('wasap_commands', String(shard));
         return undefined;
       }
-      const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+      const { promise, resolve } = Promise.withResolvers<unknown>();
       waiting.set(id, resolve);
       hints.send('wasap_commands', String(shard));
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        reject(new ServiceUnavailableError());
-      }, answerTimeoutMs);
       try {
-        return await promise;
+        return await answerOf(id, promise);
       } finally {
-        clearTimeout(timer);
+        waiting.delete(id);
       }
     },
     /** Records where this process listens, for `wasap cluster status` (best effort). */
@@ -278,7 +311,8 @@ export function createClusterNode(options: ClusterNodeOptions) {
       await leases.start();
       sweep = setInterval(() => {
         runCommands();
-        void db.execute(sql`delete from cluster_commands where answered_at < now() - interval '1 minute'`).catch(() => {});
+        // Answers nobody read, and commands whose caller gave up an hour ago, go.
+        void db.execute(sql`delete from cluster_commands where answered_at < now() - interval '1 minute' or created_at < now() - interval '1 hour'`).catch(() => {});
       }, 5_000);
       sweep.unref?.();
     },

@@ -153,11 +153,17 @@ export function createClusterSide(deps: ClusterSideDeps) {
         return await work();
       } finally {
         node.relay('release', holdId);
+        // The shard may have come here meanwhile (a takeover): then the hold is this process's own.
+        holds.get(holdId)?.();
       }
     },
     /** Reads the conversation's unprocessed events and tells them here (an owned key), in id order. */
     pull: (key: string) => local.pull([key]),
-    /** Forgets what was told for `key` (its events are told again by the next pull: the sweep found them lost). */
-    forget: (key: string) => told.delete(key),
+    /** An event was committed: it is no longer waiting to be told (keeps `told` to the events in flight). */
+    processed(key: string, eventId: number): void {
+      const ids = told.get(key);
+      if (!ids?.delete(eventId) || ids.size > 0) return;
+      told.delete(key);
+    },
   };
 }

@@ -6,6 +6,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { ConversationEvent } from '../../actors/conversation/types';
 import type { Db } from '../db/client';
+import type { Fence } from '../cluster/fence';
 import { deadLetters, inboundEvents } from '../db/schema';
 import { NotFoundError } from '../errors';
 
@@ -35,21 +36,25 @@ export function summarise(row: DeadLetterRow): DeadLetterSummary {
 }
 
 /**
- * Records `event` as dead-lettered, marks its conversation needs_attention, and closes its inbound event so
- * start-up recovery does not replay it again and again.
+ * Records `event` as dead-lettered, marks its conversation needs_attention, and closes its inbound event (if still
+ * open) so start-up recovery does not replay it again and again. With a fence (several processes), all of it in one
+ * transaction that first checks this process still owns the conversation (LeaseLostError otherwise).
  */
-export async function recordDeadLetter(db: Db, key: string, event: ConversationEvent, error: unknown, attempts: number): Promise<void> {
+export async function recordDeadLetter(db: Db, key: string, event: ConversationEvent, error: unknown, attempts: number, fence?: Fence): Promise<void> {
   // drizzle appends the query's parameters (numbers, texts) to its message: they stay out of the record.
   const message = ((error as Error)?.message ?? String(error)).split('\nparams:')[0]!;
-  await db.insert(deadLetters).values({ conversationKey: key, inboundEventId: 'eventId' in event ? event.eventId : null, event, error: message, attempts });
-  await db.execute(sql`update conversations set status = 'needs_attention', updated_at = now()
-    where aspirant_id = (select id from aspirants where whatsapp_id = ${key})`);
-  if ('eventId' in event) {
-    await db
-      .update(inboundEvents)
-      .set({ processedAt: new Date(), lastError: `dead-lettered: ${message}` })
-      .where(eq(inboundEvents.id, event.eventId));
-  }
+  await db.transaction(async (tx) => {
+    await fence?.check(tx, [key]);
+    await tx.insert(deadLetters).values({ conversationKey: key, inboundEventId: 'eventId' in event ? event.eventId : null, event, error: message, attempts });
+    await tx.execute(sql`update conversations set status = 'needs_attention', updated_at = now()
+      where aspirant_id = (select id from aspirants where whatsapp_id = ${key})`);
+    if ('eventId' in event) {
+      await tx
+        .update(inboundEvents)
+        .set({ processedAt: new Date(), lastError: `dead-lettered: ${message}` })
+        .where(and(eq(inboundEvents.id, event.eventId), isNull(inboundEvents.processedAt)));
+    }
+  });
 }
 
 /** Newest first; only the open ones unless `all`. At most `limit` (default 100). */

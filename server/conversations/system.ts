@@ -119,6 +119,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
       processed.inc({ type: event.type });
       options.after.changed?.(key, id, result, event);
       cluster?.publish(id, result, event);
+      if ('eventId' in event && typeof event.eventId === 'number') side?.processed(key, event.eventId);
     },
   };
 
@@ -130,7 +131,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
       now: options.now,
       onDeadLetter: async (key, event, error, attempts) => {
         logger.error('event dead-lettered', { key: maskPhone(key), type: event.type, attempts, err: error as Error });
-        await recordDeadLetter(db, key, event, error, attempts);
+        await recordDeadLetter(db, key, event, error, attempts, cluster?.fence);
       },
     }),
     {

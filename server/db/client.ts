@@ -54,6 +54,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return openPglite(resolve(options.pgliteDir), options.role ?? 'a wasap process');
 }
 
+/** The advisory lock key migrations are applied under (an arbitrary constant: "wasap" in ASCII). */
+const MIGRATION_LOCK = 0x7761736170;
+
 async function openPostgres(url: string, max: number, prepare: boolean, settings: Record<string, string | number>): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
@@ -68,8 +71,17 @@ async function openPostgres(url: string, max: number, prepare: boolean, settings
     `postgres://${host}${pathname}`,
     async function migratePostgres() {
       const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-      // `db` is typed as the drivers' common base; each migrator wants its own driver's subtype, which it is.
-      await runMigrations(() => migrate(db as never, { migrationsFolder }));
+      // Several processes started together on a new database would each apply the migrations at once and all but
+      // one fail: they take turns under a session advisory lock, and the later ones find nothing left to apply.
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        // `db` is typed as the drivers' common base; each migrator wants its own driver's subtype, which it is.
+        await runMigrations(() => migrate(db as never, { migrationsFolder }));
+      } finally {
+        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+        reserved.release();
+      }
     },
     async function closePostgres() {
       await supervised.end(5);

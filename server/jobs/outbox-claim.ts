@@ -161,6 +161,20 @@ export function createOutboxClaim(options: {
   return {
     claim,
     markInDoubt,
+    /** Puts a row this process claimed and did not send back as it was: 'sending' → 'pending' (attempts − 1), or an 'unconfirmed' one due now. */
+    async unclaim(row: { id: number; state: string }): Promise<void> {
+      if (row.state === 'unconfirmed') {
+        await db
+          .update(outbox)
+          .set({ nextAttemptAt: new Date() })
+          .where(and(eq(outbox.id, row.id), eq(outbox.state, 'unconfirmed')));
+        return;
+      }
+      await db
+        .update(outbox)
+        .set({ state: 'pending', attempts: sql`${outbox.attempts} - 1` })
+        .where(and(eq(outbox.id, row.id), eq(outbox.state, 'sending')));
+    },
     /**
      * Shards just claimed from a process that stopped, died or lost its lease: their rows it left 'sending' are put in
      * doubt and looked up before anything is sent again (as a crash's are at start), once `inFlightMs` (the provider's

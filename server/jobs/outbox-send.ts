@@ -24,6 +24,8 @@ export interface OutboxSendOptions {
   backoff(attempt: number): number;
   /** How long after an ambiguous send the provider is asked whether it has the message. */
   reconcileAfterMs: number;
+  /** This process's part of the number's rate (several processes: shards owned ÷ 256; server/jobs/send-pace). */
+  share?: () => number;
 }
 
 /** The send step for a claimed row (`pending` → `sending` by the claim); resolves once the row's next state is written. */
@@ -33,7 +35,7 @@ export function createOutboxSend(options: OutboxSendOptions) {
   const retried = options.metrics.counter('wasap_outbox_retried_total', 'Outbound send attempts that will be retried');
   const unconfirmed = options.metrics.counter('wasap_outbox_unconfirmed_total', 'Sends whose outcome was unknown (timeout, dropped connection, 5xx, crash), reconciled before any resend');
   // At most maxMps sends start in any second, across every lane (server/jobs/send-pace).
-  const pace = createSendPace(options.maxMps);
+  const pace = createSendPace(options.maxMps, undefined, options.share);
 
   return async function sendOne(ctx: JobContext, row: ClaimedRow): Promise<void> {
     if (row.optedOut) return ledger.fail(ctx, row, 'The aspirant opted out before this message was sent.');

@@ -9,6 +9,7 @@
  * as bookkeeping while the database is unreachable, never as a new send. The rows are the jobs: their state and
  * `next_attempt_at` are the schedule (outbox-claim), their transitions compare-and-set (outbox-ledger).
  */
+import { SHARD_COUNT } from '../cluster/shard';
 import { exponentialBackoff } from '../../actors/runtime';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
@@ -79,7 +80,19 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
   const claims = createOutboxClaim({ db, logger, batchSize, owned: options.cluster?.owned });
   const ledger = createOutboxLedger({ db, logger, metrics, notify: options.notify, onInDoubt: (dueAt) => claims.inDoubt(dueAt) });
   const reconcile = createOutboxReconciler({ db, sender, ledger, policy, logger, metrics });
-  const send = createOutboxSend({ sender, ledger, policy, logger, metrics, maxMps: options.maxMps ?? 10, backoff, reconcileAfterMs: options.reconcileAfterMs ?? 5000 });
+  const { cluster } = options;
+  const send = createOutboxSend({
+    sender,
+    ledger,
+    policy,
+    logger,
+    metrics,
+    maxMps: options.maxMps ?? 10,
+    // The provider's limit is the number's, shared by every process sending for it: each takes its shards' part.
+    share: cluster ? () => cluster.owned().length / SHARD_COUNT : undefined,
+    backoff,
+    reconcileAfterMs: options.reconcileAfterMs ?? 5000,
+  });
 
   const handle = runner.add<ClaimedRow>({
     name: 'outbox',
@@ -89,8 +102,9 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
     lane: (row) => row.conversationId,
     async perform(row, ctx) {
       if (options.cluster && (await options.cluster.mayCall(row.toNumber)) === 'no') {
-        // Still ours after all (a renewal that failed)? Then the next claim adopts it; if not, the new owner does.
-        claims.claimFailed();
+        // Nothing was sent: the row goes back as it was before this claim, for whoever owns its shard now (a
+        // compare-and-set: only from the state this claim put it in).
+        await claims.unclaim(row);
         return;
       }
       return row.state === 'unconfirmed' ? reconcile(ctx, row) : send(ctx, row);

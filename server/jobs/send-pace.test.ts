@@ -61,6 +61,36 @@ describe('send pace', () => {
     expect(starts.at(-1)! - asked).toBeLessThan(1);
   });
 
+  test("with a share of the number's limit (several processes), a process starts at most its part in any second, and follows the share as it changes", async () => {
+    const clock = virtualClock(1);
+    // Rates whose half-gaps are exact in binary (the virtual clock's early wake-ups halve the wait).
+    let share = 1 / 4;
+    const pace = createSendPace(80, clock, () => share);
+    const starts: number[] = [];
+    for (let i = 0; i < 20 * 3 + 1; i++) {
+      await pace.admit();
+      starts.push(clock.now());
+    }
+    expect(busiestSecond(starts)).toBe(20);
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(3000);
+    // Half the shards now: 40 a second from here on.
+    share = 1 / 2;
+    const later: number[] = [];
+    for (let i = 0; i < 40 * 3; i++) {
+      await pace.admit();
+      later.push(clock.now());
+    }
+    expect(busiestSecond(later.slice(40))).toBe(40);
+    // No shards: still one a second at most (it owns no conversation's messages anyway).
+    share = 0;
+    const none: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await pace.admit();
+      none.push(clock.now());
+    }
+    expect(busiestSecond(none)).toBe(1);
+  });
+
   test('refuses a limit that is not a positive whole number', () => {
     expect(() => createSendPace(0)).toThrow(RangeError);
     expect(() => createSendPace(1.5)).toThrow(RangeError);

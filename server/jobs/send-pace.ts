@@ -29,17 +29,23 @@ const realClock: SendPaceClock = { now: () => performance.now(), sleep: (ms) => 
 /** Added to each second's window: more than a timer's early wake-up (≤ 1 ms measured) or a start's usual delay. */
 export const SLOT_MARGIN_MS = 10;
 
-/** Throws RangeError unless `maxMps` is a positive whole number (TWILIO_MAX_MPS is 1–1000). */
-export function createSendPace(maxMps: number, clock: SendPaceClock = realClock): SendPace {
+/**
+ * Throws RangeError unless `maxMps` is a positive whole number (TWILIO_MAX_MPS is 1–1000). `share()` (0–1, default 1)
+ * is this process's part of the number's limit when several processes send for it (server/cluster: the shards it
+ * owns ÷ 256): it paces at `max(1, floor(maxMps × share))` a second, read at every send.
+ */
+export function createSendPace(maxMps: number, clock: SendPaceClock = realClock, share: () => number = () => 1): SendPace {
   if (!Number.isInteger(maxMps) || maxMps < 1) throw new RangeError(`maxMps must be a positive integer, got ${maxMps}`);
-  const minGapMs = 1000 / maxMps / 2;
-  /** The last `maxMps` slots reserved, oldest at `head`. */
+  /** The last `maxMps` slots reserved, the oldest at `head`. */
   const slots = new Float64Array(maxMps).fill(-Infinity);
   let head = 0;
   let last = -Infinity;
 
   function reserve(): number {
-    const at = Math.max(clock.now(), slots[head]! + 1000 + SLOT_MARGIN_MS, last + minGapMs);
+    const rate = Math.min(maxMps, Math.max(1, Math.floor(maxMps * share())));
+    // The slot reserved `rate` sends before this one: this one starts a second (and a margin) after it.
+    const window = slots[(head + maxMps - rate) % maxMps]!;
+    const at = Math.max(clock.now(), window + 1000 + SLOT_MARGIN_MS, last + 1000 / rate / 2);
     slots[head] = at;
     head = (head + 1) % maxMps;
     last = at;

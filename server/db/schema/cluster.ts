@@ -51,6 +51,8 @@ export const clusterCommands = pgTable(
     command: jsonb('command').notNull(),
     result: jsonb('result'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the owner took it to run (once: a caller that gave up deletes only a row not yet taken). */
+    takenAt: timestamp('taken_at', { withTimezone: true }),
     answeredAt: timestamp('answered_at', { withTimezone: true }),
   },
   (t) => [

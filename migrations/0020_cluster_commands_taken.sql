@@ -1,0 +1,1 @@
+ALTER TABLE "cluster_commands" ADD COLUMN "taken_at" timestamp with time zone;
