@@ -72,15 +72,15 @@ async function openPostgres(url: string, max: number, prepare: boolean, settings
     async function migratePostgres() {
       const { migrate } = await import('drizzle-orm/postgres-js/migrator');
       // Several processes started together on a new database would each apply the migrations at once and all but
-      // one fail: they take turns under a session advisory lock, and the later ones find nothing left to apply.
-      const reserved = await client.reserve();
+      // one fail: they take turns under a session advisory lock (held on a connection of its own, outside the pool,
+      // which may have only one), and the later ones find nothing left to apply.
+      const locker = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { application_name: APPLICATION_NAME } });
       try {
-        await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await locker`select pg_advisory_lock(${MIGRATION_LOCK})`;
         // `db` is typed as the drivers' common base; each migrator wants its own driver's subtype, which it is.
         await runMigrations(() => migrate(db as never, { migrationsFolder }));
       } finally {
-        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
-        reserved.release();
+        await locker.end({ timeout: 5 });
       }
     },
     async function closePostgres() {

@@ -27,7 +27,7 @@ import { freshPostgresUrl } from './db';
 import { startFakeTwilio, type FakeTwilio } from './fake-twilio';
 import type { Person } from './live';
 import { spawnBun } from './process';
-import { AGENCY_NUMBER, PUBLIC_URL, twilioEnv } from './twilio-env';
+import { PUBLIC_URL, twilioEnv, twilioTextFields } from './twilio-env';
 
 export interface ClusterOptions {
   /** Processes to start (1–9). */
@@ -100,17 +100,7 @@ export function clusterSid(): string {
 
 /** The fields Twilio posts for a WhatsApp text from `from` (+E164). */
 export function inboundFields(accountSid: string, from: string, body: string, sid: string): Record<string, string> {
-  return {
-    MessageSid: sid,
-    SmsMessageSid: sid,
-    AccountSid: accountSid,
-    From: `whatsapp:${from}`,
-    To: `whatsapp:${AGENCY_NUMBER}`,
-    Body: body,
-    NumMedia: '0',
-    ProfileName: 'Aspirante',
-    WaId: from.slice(1),
-  };
+  return twilioTextFields(accountSid, from, body, sid, 'Aspirante');
 }
 
 async function prepareDatabase(url: string): Promise<Person> {

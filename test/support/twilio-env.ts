@@ -36,18 +36,21 @@ export function messageSid(): string {
 
 /** The fields Twilio posts for an aspirant's WhatsApp message. */
 export function inboundParams(fake: FakeTwilio, from: string, body: string, extra: Record<string, string> = {}): Record<string, string> {
-  const sid = messageSid();
+  return { ...twilioTextFields(fake.accountSid, from, body, messageSid(), 'Valentina'), ...extra };
+}
+
+/** The fields Twilio posts for a WhatsApp text from `from` (+E164) to the agency's number, with message id `sid`. */
+export function twilioTextFields(accountSid: string, from: string, body: string, sid: string, profileName: string): Record<string, string> {
   return {
     MessageSid: sid,
     SmsMessageSid: sid,
-    AccountSid: fake.accountSid,
+    AccountSid: accountSid,
     From: `whatsapp:${from}`,
     To: `whatsapp:${AGENCY_NUMBER}`,
     Body: body,
     NumMedia: '0',
-    ProfileName: 'Valentina',
+    ProfileName: profileName,
     WaId: from.slice(1),
-    ...extra,
   };
 }
 
