@@ -20,6 +20,11 @@ export function shardSql(key: SQL | unknown): SQL<number> {
   return sql<number>`get_byte(decode(md5(${key}), 'hex'), 0)`;
 }
 
+/** The condition that the key held in `column` falls in one of `shards` (one array parameter, one statement text). */
+export function inShards(column: SQL | unknown, shards: Iterable<number>): SQL {
+  return sql`${shardSql(column)} = any (${shardsArray(shards)}::int[])`;
+}
+
 /** A Postgres int[] literal of shards, `{1,2}`: one array parameter whatever the count (one prepared plan). */
 export function shardsArray(shards: Iterable<number>): string {
   return `{${[...shards].join(',')}}`;

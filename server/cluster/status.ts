@@ -9,7 +9,7 @@ import client from 'prom-client';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/rows';
 import type { Metrics } from '../metrics';
-import { SHARD_COUNT, shardSql, shardsArray } from './shard';
+import { inShards, SHARD_COUNT, shardSql } from './shard';
 
 /** Oldest unprocessed event older than this (ms) makes its shard lagging, unless told otherwise. */
 export const DEFAULT_LAG_THRESHOLD_MS = 5_000;
@@ -193,7 +193,7 @@ export async function unprocessedByShard(db: Db, shards: readonly number[]): Pro
   if (shards.length === 0) return new Map();
   const rows = rowsOf<{ shard: number | string; n: number | string }>(
     await db.execute(sql`select ${shardSql(sql`conversation_key`)} as shard, count(*) as n from inbound_events
-      where ${WAITING_EVENT} and ${shardSql(sql`conversation_key`)} = any(${shardsArray(shards)}::int[]) group by 1`),
+      where ${WAITING_EVENT} and ${inShards(sql`conversation_key`, shards)} group by 1`),
   );
   return new Map(rows.map((r) => [num(r.shard), num(r.n)]));
 }

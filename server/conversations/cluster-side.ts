@@ -13,7 +13,7 @@ import type { ConversationEvent, ConversationState, ReplyResult } from '../../ac
 import type { Registry } from '../../actors/runtime';
 import { LeaseLostError } from '../cluster/fence';
 import type { ClusterLocal, ClusterNode, ForwardedOp, RemoteChange } from '../cluster/node';
-import { shardOf, shardSql, shardsArray } from '../cluster/shard';
+import { inShards, shardOf } from '../cluster/shard';
 import { createBatcher } from '../db/batcher';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/rows';
@@ -84,7 +84,7 @@ export function createClusterSide(deps: ClusterSideDeps) {
     keyOf: (key) => key,
   });
 
-  const inShards = (shards: number[]) => {
+  const keyInShards = (shards: number[]) => {
     const set = new Set(shards);
     return (key: string) => set.has(shardOf(key));
   };
@@ -124,16 +124,16 @@ export function createClusterSide(deps: ClusterSideDeps) {
       deps.gained?.(shards);
       const rows = rowsOf<{ conversation_key: string }>(
         await db.execute(sql`select distinct conversation_key from inbound_events
-          where processed_at is null and ${shardSql(sql`conversation_key`)} = any(${shardsArray(shards)}::int[])`),
+          where processed_at is null and ${inShards(sql`conversation_key`, shards)}`),
       );
       local.pull(rows.map((r) => r.conversation_key));
     },
     evict(shards) {
-      const match = inShards(shards);
+      const match = keyInShards(shards);
       for (const key of told.keys()) if (match(key)) told.delete(key);
       registry.evict(match);
     },
-    drain: (shards) => registry.whenIdle(inShards(shards)),
+    drain: (shards) => registry.whenIdle(keyInShards(shards)),
     busyShards: () => new Set(registry.busyKeys().map(shardOf)),
     changed: (change) => deps.remoteChanged?.(change),
   };

@@ -25,7 +25,7 @@ import { rememberingOptOuts } from '../privacy/erased-subjects';
 import type { BlobStore } from '../storage/blob-store';
 import { LeaseLostError } from '../cluster/fence';
 import type { ClusterNode, RemoteChange } from '../cluster/node';
-import { shardOf, shardSql, shardsArray } from '../cluster/shard';
+import { inShards, shardOf } from '../cluster/shard';
 import { sql, type SQL } from 'drizzle-orm';
 import { createClusterSide, isStored } from './cluster-side';
 import { createCommitDoor } from './commit/door';
@@ -185,7 +185,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
 
   /** In a cluster, the SQL condition keeping a query to the conversations owned here (`column` holds their key). */
   function ownedOnly(column: SQL | unknown): SQL | undefined {
-    return cluster ? sql`${shardSql(column)} = any(${shardsArray(cluster.owned())}::int[])` : undefined;
+    return cluster ? inShards(column, cluster.owned()) : undefined;
   }
 
   // The sweep reads owned conversations only; at start nothing is owned yet (each shard is caught up as it is claimed).

@@ -8,7 +8,7 @@ import { outbox } from '../db/schema';
 import type { Logger } from '../logger';
 import type { OutboxRow } from './outbox-ledger';
 import type { Lane } from './runner';
-import { shardSql, shardsArray } from '../cluster/shard';
+import { inShards, shardSql, shardsArray } from '../cluster/shard';
 
 /** A claimed row, and whether its aspirant opted out (STOP, BAJA…) since it was queued (false for the notice confirming it). */
 export type ClaimedRow = OutboxRow & { optedOut: boolean };
@@ -46,7 +46,7 @@ export function createOutboxClaim(options: {
 }) {
   const { db, logger } = options;
   const ownedParam = () => (options.owned ? shardsArray(options.owned()) : null);
-  const ownedOnly = () => (options.owned ? sql`${shardSql(outbox.toNumber)} = any (${shardsArray(options.owned())}::int[])` : undefined);
+  const ownedOnly = () => (options.owned ? inShards(outbox.toNumber, options.owned()) : undefined);
   const batchSize = options.batchSize ?? 100;
   const now = options.now ?? Date.now;
   /** A claim failed for the database: it may have committed with its answer lost, leaving rows 'sending' that no lane holds. */
@@ -186,7 +186,7 @@ export function createOutboxClaim(options: {
       const rows = await db
         .update(outbox)
         .set({ state: 'unconfirmed', nextAttemptAt: sql`greatest(now(), ${outbox.attemptedAt} + ${`${inFlightMs} milliseconds`}::interval)` })
-        .where(and(eq(outbox.state, 'sending'), sql`${shardSql(outbox.toNumber)} = any (${shardsArray(shards)}::int[])`))
+        .where(and(eq(outbox.state, 'sending'), inShards(outbox.toNumber, shards)))
         .returning({ id: outbox.id });
       inDoubtDue.push(0);
       if (rows.length) logger.warn('outbox rows a previous owner left sending are reconciled', { count: rows.length });
