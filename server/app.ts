@@ -95,6 +95,7 @@ export function createApp(deps: AppDeps) {
   const secureCookies = secureCookiesFor(config.publicUrl);
   // With several processes on one Postgres, viewers and typists on the others are relayed through the cluster node.
   const presence = createPresence({ relay: services.cluster });
+  app.onStop(() => presence.stop());
   app
     .use(authRoutes({ db, publicUrl: config.publicUrl, trustProxy: config.trustProxy }))
     .use(adminUsersRoutes({ db, secureCookies }))

@@ -9,6 +9,8 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { loadConfig } from '../server/config';
 import { openDatabase, type Database } from '../server/db/client';
 import { rowsOf } from '../server/db/rows';
+import { shardOf } from '../server/cluster/shard';
+import { ServiceUnavailableError } from '../server/errors';
 import { conversationEvents, inboundEvents, messages } from '../server/db/schema';
 import { createLogger } from '../server/logger';
 import { createMetrics } from '../server/metrics';
@@ -104,5 +106,23 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two processes on one Postgres (
     expect(result.ranBefore).toBe(false);
     await result.asked;
     expect(ownerRanMeanwhile).toBe(true);
+  });
+
+  test("the work held elsewhere carries the owner's fence: once the shard moved, its transaction writes nothing", async () => {
+    const [a] = nodes;
+    const db = a!.database.db;
+    const phone = keyOwnedBy(1);
+    await db.execute(sql`create table if not exists fenced_marks (n int)`);
+    const write = (n: number) =>
+      a!.services.conversations.exclusive(phone, (fenced) =>
+        db.transaction(async (tx) => {
+          if (n === 2) await db.execute(sql`update shard_leases set epoch = epoch + 1 where shard = ${shardOf(phone)}`);
+          await fenced(tx);
+          await tx.execute(sql`insert into fenced_marks values (${n})`);
+        }),
+      );
+    await write(1);
+    await expect(write(2)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(rowsOf<{ n: number }>(await db.execute(sql`select n from fenced_marks`)).map((r) => Number(r.n))).toEqual([1]);
   });
 });

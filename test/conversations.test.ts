@@ -104,6 +104,22 @@ describe.each(drivers)('conversation system on %s', (driver) => {
     expect(events.filter((e) => e.kind === 'status').every((e) => e.processedAt !== null)).toBe(true);
   });
 
+  test('a status callback parked for over a day, its message never known here, is closed by the catch-up sweep', async () => {
+    await using database = await testDatabase(driver);
+    const sys = system(database);
+    await sys.acceptStatus({ messageSid: `SM${'e'.repeat(32)}`, recipient: { phone: phone(4) }, status: 'delivered' });
+    await sys.registry.ask(phone(4), () => null);
+    const open = async () => (await database.db.select().from(inboundEvents)).filter((e) => e.processedAt === null);
+    expect(await open()).toHaveLength(1);
+    await sys.catchUp(0);
+    expect(await open()).toHaveLength(1);
+    await database.db.update(inboundEvents).set({ receivedAt: new Date(Date.now() - 25 * 60 * 60 * 1000) });
+    await sys.catchUp(0);
+    expect(await open()).toHaveLength(0);
+    expect((await database.db.select().from(inboundEvents))[0]?.lastError).toBe('no message with this sid arrived within a day');
+    await sys.drain();
+  });
+
   test('events accepted but not processed before a crash are processed once at the next start', async () => {
     await using database = await testDatabase(driver);
     const crashed = system(database);

@@ -49,6 +49,20 @@ export interface Fence {
   guard<T>(keys: readonly string[], work: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * Checks a fence given as parameters (another process's, handed over with its actor turn) inside `tx`: the lease rows
+ * stay locked `FOR KEY SHARE` until `tx` ends, so the shard cannot move while it writes.
+ * @throws LeaseLostError when that process no longer holds the shards under those epochs
+ */
+export async function checkFence(tx: Db | Tx, params: FenceParams): Promise<void> {
+  try {
+    await tx.execute(sql`select wasap_fence(${params.owner}, ${params.shards}::smallint[], ${params.epochs}::bigint[])`);
+  } catch (error) {
+    if (isFenceRefusal(error)) throw new LeaseLostError(JSON.parse(`[${params.shards.slice(1, -1)}]`) as number[]);
+    throw error;
+  }
+}
+
 function isFenceRefusal(error: unknown): boolean {
   return (error as { code?: unknown })?.code === FENCE_SQLSTATE || (error as { cause?: { code?: unknown } })?.cause?.code === FENCE_SQLSTATE;
 }
@@ -76,9 +90,6 @@ export function createFence(nodeId: string, epochOf: (shard: number) => number |
   return {
     params,
     guard,
-    async check(tx, keys) {
-      const p = params(keys);
-      await guard(keys, () => tx.execute(sql`select wasap_fence(${p.owner}, ${p.shards}::smallint[], ${p.epochs}::bigint[])`));
-    },
+    check: async (tx, keys) => checkFence(tx, params(keys)),
   };
 }

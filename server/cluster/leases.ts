@@ -44,6 +44,11 @@ export interface Leases {
   ready(): boolean;
   /** True while the last renewal is younger than the lease: what is held now cannot have been taken over yet. */
   fresh(): boolean;
+  /**
+   * True when the last count of live processes (heartbeat within the lease, draining or not) found no other, and
+   * that count was taken after `since` (performance.now() ms: when a process last said it joined).
+   */
+  alone(since: number): boolean;
   /** Why not ready (for /readyz), or undefined. */
   reason(): string | undefined;
   /** Registers the node, runs the first claim and starts the heartbeat. */
@@ -74,6 +79,9 @@ export function createLeases(options: LeaseOptions): Leases {
   /** Shards being handed over: still fenced with their epoch while their actors drain, no longer routed here. */
   const handing = new Map<number, number>();
   let renewedAt = -Infinity;
+  /** Other live processes at the last count (any that may accept webhooks), and when that count was asked for. */
+  let others = Infinity;
+  let countedAt = -Infinity;
   let started = false;
   let stopping = false;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -113,11 +121,15 @@ export function createLeases(options: LeaseOptions): Leases {
   async function liveNodes(): Promise<number> {
     // A process that died without stopping leaves its row: gone after a minute without a heartbeat (cluster status).
     await db.execute(sql`delete from cluster_nodes where heartbeat_at < now() - interval '1 minute'`);
-    const [row] = rowsOf<{ n: number | string }>(
+    const askedAt = performance.now();
+    const [row] = rowsOf<{ n: number | string; others: number | string }>(
       await db.execute(sql`update cluster_nodes set heartbeat_at = now() where id = ${nodeId} returning
-        (select count(*) from cluster_nodes where not draining and heartbeat_at > now() - ${ttl}::interval) as n`),
+        (select count(*) from cluster_nodes where not draining and heartbeat_at > now() - ${ttl}::interval) as n,
+        (select count(*) from cluster_nodes where id <> ${nodeId} and heartbeat_at > now() - ${ttl}::interval) as others`),
     );
     if (!row) await register();
+    others = row ? Number(row.others) : Infinity;
+    countedAt = askedAt;
     return Math.max(1, Number(row?.n ?? 1));
   }
 
@@ -199,6 +211,7 @@ export function createLeases(options: LeaseOptions): Leases {
     owned: () => [...held.keys()].sort((a, b) => a - b),
     ready: () => started && !stopping && performance.now() - renewedAt < options.leaseMs,
     fresh: () => performance.now() - renewedAt < options.leaseMs,
+    alone: (since) => others === 0 && countedAt > since && performance.now() - countedAt < options.leaseMs,
     reason() {
       if (!started) return 'claiming shard leases';
       if (stopping) return 'shutting down';

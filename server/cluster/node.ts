@@ -59,6 +59,9 @@ export interface ClusterLocal {
   changed(change: RemoteChange): void;
 }
 
+/** The relay topic a process sends once registered, before it serves (see `alone`). */
+const JOINED = 'joined';
+
 export interface ClusterNodeOptions {
   db: Db;
   databaseUrl: string;
@@ -92,6 +95,10 @@ export function createClusterNode(options: ClusterNodeOptions) {
   let sweep: ReturnType<typeof setInterval> | undefined;
   /** Listeners of relayed messages, by topic. */
   const relays = new Map<string, (payload: unknown, origin: string) => void>();
+  /** When another process last said it joined (performance.now() ms): this one is not alone from then on. */
+  let joinHeardAt = -Infinity;
+  relays.set(JOINED, () => (joinHeardAt = performance.now()));
+  const alone = () => leases.alone(joinHeardAt);
 
   const leases: Leases = createLeases({
     db,
@@ -274,8 +281,14 @@ export function createClusterNode(options: ClusterNodeOptions) {
     onRelay(topic: string, listener: (payload: unknown, origin: string) => void): void {
       relays.set(topic, listener);
     },
-    /** Tells the other processes a change was committed, so their sockets render it. */
+    /**
+     * True when no other process is live (none counted at the last heartbeat, none joined since): no other process
+     * accepts webhooks or holds sockets, so stored events may be told straight to their actors and pushes stay here.
+     */
+    alone,
+    /** Tells the other processes a change was committed, so their sockets render it (none to tell when alone). */
     publish(conversationId: number, result: CommitResult<unknown>, event: ConversationEvent): void {
+      if (alone()) return;
       hints.send('wasap_push', pushPart(nodeId, conversationId, result, event));
     },
     /**
@@ -309,6 +322,8 @@ export function createClusterNode(options: ClusterNodeOptions) {
     async start(): Promise<void> {
       await hints.start();
       await leases.start();
+      // Before this process takes its first request: the others stop counting themselves alone once they hear it.
+      await db.execute(sql`select pg_notify('wasap_relay', ${JSON.stringify({ o: nodeId, t: JOINED, p: null })})`);
       sweep = setInterval(() => {
         runCommands();
         // Answers nobody read, and commands whose caller gave up an hour ago, go.

@@ -11,11 +11,11 @@
 import { and, asc, isNull, sql } from 'drizzle-orm';
 import type { ConversationEvent, ConversationState, ReplyResult } from '../../actors/conversation/types';
 import type { Registry } from '../../actors/runtime';
-import { LeaseLostError } from '../cluster/fence';
+import { checkFence, LeaseLostError, type FenceParams } from '../cluster/fence';
 import type { ClusterLocal, ClusterNode, ForwardedOp, RemoteChange } from '../cluster/node';
 import { inShards, shardOf } from '../cluster/shard';
 import { createBatcher } from '../db/batcher';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { rowsOf } from '../db/rows';
 import { inboundEvents } from '../db/schema';
 import type { Logger } from '../logger';
@@ -29,6 +29,12 @@ const HOLD_MAX_MS = 60_000;
 export function textArray(values: Iterable<string>): string {
   return `{${[...values].map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
+
+/**
+ * Checks, inside a transaction of the caller's, that the process holding a conversation's actor turn still owns its
+ * shard (a no-op with one process). @throws LeaseLostError when it no longer does
+ */
+export type TurnFence = (tx: Db | Tx) => Promise<void>;
 
 /** Events stored in `inbound_events` (they carry its row id): the table, not the hint, is what an owner reads. */
 export function isStored(event: ConversationEvent): boolean {
@@ -83,6 +89,24 @@ export function createClusterSide(deps: ClusterSideDeps) {
     maxBatch: 500,
     keyOf: (key) => key,
   });
+  /** Pulls submitted and not finished, per conversation: an event told straight meanwhile could overtake theirs. */
+  const pulling = new Map<string, number>();
+  /** Owned shards whose unprocessed events were read since they were claimed: none of theirs is left behind. */
+  const caughtUp = new Set<number>();
+
+  /** Reads the key's unprocessed events and tells them (resolves when told; a failure is logged: the sweep retries). */
+  async function pullOne(key: string): Promise<void> {
+    pulling.set(key, (pulling.get(key) ?? 0) + 1);
+    try {
+      await pulls.submit(key);
+    } catch (error) {
+      deps.logger.warn('unprocessed events not read; the catch-up sweep will', { err: error as Error });
+    } finally {
+      const left = pulling.get(key)! - 1;
+      if (left) pulling.set(key, left);
+      else pulling.delete(key);
+    }
+  }
 
   const keyInShards = (shards: number[]) => {
     const set = new Set(shards);
@@ -112,25 +136,29 @@ export function createClusterSide(deps: ClusterSideDeps) {
             .catch(taken.reject)
             .finally(() => (clearTimeout(timer), holds.delete(op.holdId)));
           await taken.promise;
-          return { held: true };
+          // The caller's writes check this fence in their own transaction: they cannot land after the shard moved.
+          return { held: true, fence: node.fence.params([key]) };
         }
       }
     },
     pull(keys) {
-      for (const key of keys) pulls.submit(key).catch((error: unknown) => deps.logger.warn('unprocessed events not read; the catch-up sweep will', { err: error as Error }));
+      for (const key of keys) void pullOne(key);
     },
     async catchUpShards(shards) {
       if (shards.length === 0) return;
+      for (const shard of shards) caughtUp.delete(shard);
       deps.gained?.(shards);
       const rows = rowsOf<{ conversation_key: string }>(
         await db.execute(sql`select distinct conversation_key from inbound_events
           where processed_at is null and ${inShards(sql`conversation_key`, shards)}`),
       );
-      local.pull(rows.map((r) => r.conversation_key));
+      await Promise.all(rows.map((r) => pullOne(r.conversation_key)));
+      for (const shard of shards) if (node.owned().includes(shard)) caughtUp.add(shard);
     },
     evict(shards) {
       const match = keyInShards(shards);
       for (const key of told.keys()) if (match(key)) told.delete(key);
+      for (const shard of shards) caughtUp.delete(shard);
       registry.evict(match);
     },
     drain: (shards) => registry.whenIdle(keyInShards(shards)),
@@ -142,23 +170,37 @@ export function createClusterSide(deps: ClusterSideDeps) {
   return {
     /**
      * Runs `work` here while the owner (another process) holds the conversation's actor turn: resolves with what
-     * `work` returned. The owner's actor then starts again from the store.
+     * `work` returned. `work` is given the owner's fence, to check inside its transaction (`checkFence`), so its
+     * writes are refused once the shard moved. The owner's actor then starts again from the store.
      * @throws ServiceUnavailableError when the owner did not answer in time
      */
-    async heldElsewhere<T>(key: string, work: () => Promise<T>): Promise<T> {
+    async heldElsewhere<T>(key: string, work: (fenced: TurnFence) => Promise<T>): Promise<T> {
       const holdId = Bun.randomUUIDv7();
-      const answer = (await node.forward(key, { op: 'hold', holdId })) as { held?: boolean; error?: string } | null;
-      if (!answer?.held) throw new ServiceUnavailableError();
+      const answer = (await node.forward(key, { op: 'hold', holdId })) as { held?: boolean; fence?: FenceParams } | null;
+      if (!answer?.held || !answer.fence) throw new ServiceUnavailableError();
+      const fence = answer.fence;
       try {
-        return await work();
+        return await work((tx) => checkFence(tx, fence));
       } finally {
         node.relay('release', holdId);
         // The shard may have come here meanwhile (a takeover): then the hold is this process's own.
         holds.get(holdId)?.();
       }
     },
-    /** Reads the conversation's unprocessed events and tells them here (an owned key), in id order. */
-    pull: (key: string) => local.pull([key]),
+    /**
+     * A stored event of an owned conversation, just written here: told straight to its actor when no other process
+     * is live (none can have written an earlier event of it yet unread), its shard was caught up since it was claimed
+     * and no read of its events is in flight; otherwise read from the table with the rest, in id order (one more
+     * statement per batch, and the only way to keep the order when several processes write). Measured by
+     * `bench/ingest.ts --driver postgres`: told straight, a follow-up message costs 2.5 round trips, not 5.1.
+     */
+    tellStored(key: string, event: ConversationEvent & { eventId: number }): void {
+      if (!node.alone() || !caughtUp.has(shardOf(key)) || pulling.has(key)) return void pullOne(key);
+      const ids = told.get(key);
+      if (ids) ids.add(event.eventId);
+      else told.set(key, new Set([event.eventId]));
+      tellLocal(key, event);
+    },
     /** An event was committed: it is no longer waiting to be told (keeps `told` to the events in flight). */
     processed(key: string, eventId: number): void {
       const ids = told.get(key);

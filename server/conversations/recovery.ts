@@ -31,6 +31,14 @@ export function parkedStatusQuery(db: Db, sids: string[]) {
 export function createRecovery(deps: RecoveryDeps) {
   const { db, logger, tell } = deps;
   const owned = () => deps.ownedOnly?.(inboundEvents.conversationKey);
+  /** Status callbacks parked for over a day are closed (owned conversations' only, in a cluster: idempotent). */
+  async function closeStaleParked(): Promise<void> {
+    await db
+      .update(inboundEvents)
+      .set({ processedAt: new Date(), lastError: 'no message with this sid arrived within a day' })
+      .where(and(isNull(inboundEvents.processedAt), eq(inboundEvents.kind, 'status'), lt(inboundEvents.receivedAt, sql`now() - interval '1 day'`), owned()));
+  }
+
   return {
     /** Status callbacks that arrived before these sids were recorded, told to their actor now. */
     async retellParked(key: string, sids: string[]): Promise<void> {
@@ -42,9 +50,10 @@ export function createRecovery(deps: RecoveryDeps) {
      * The catch-up sweep: events acknowledged more than `olderThanMs` ago and still unprocessed, whose actor is not
      * busy, are told again — a hand-off lost to an outage (a write whose answer never came, a re-tell that failed)
      * is found here rather than at the next start. Status callbacks parked for a message not yet known are left
-     * alone until that message's sid is recorded. Returns how many were told.
+     * alone until that message's sid is recorded; those parked for over a day are closed. Returns how many were told.
      */
     async catchUp(olderThanMs: number): Promise<number> {
+      await closeStaleParked();
       const rows = await db
         .select()
         .from(inboundEvents)
@@ -69,10 +78,7 @@ export function createRecovery(deps: RecoveryDeps) {
      * a cluster only owned conversations' (none at start: each shard is caught up as it is claimed).
      */
     async recover(): Promise<number> {
-      await db
-        .update(inboundEvents)
-        .set({ processedAt: new Date(), lastError: 'no message with this sid arrived within a day' })
-        .where(and(isNull(inboundEvents.processedAt), eq(inboundEvents.kind, 'status'), lt(inboundEvents.receivedAt, sql`now() - interval '1 day'`)));
+      await closeStaleParked();
       const rows = await db
         .select()
         .from(inboundEvents)

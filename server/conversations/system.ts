@@ -27,7 +27,7 @@ import { LeaseLostError } from '../cluster/fence';
 import type { ClusterNode, RemoteChange } from '../cluster/node';
 import { inShards, shardOf } from '../cluster/shard';
 import { sql, type SQL } from 'drizzle-orm';
-import { createClusterSide, isStored } from './cluster-side';
+import { createClusterSide, isStored, type TurnFence } from './cluster-side';
 import { createCommitDoor } from './commit/door';
 import { recordDeadLetter, reopenDeadLetter } from './dead-letters';
 import { createIntake } from './intake';
@@ -163,7 +163,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
    */
   function tell(key: string, event: ConversationEvent): void {
     if (!cluster || !side) return tellLocal(key, event);
-    if (isStored(event)) return cluster.owns(key) ? side.pull(key) : cluster.hintEvents(key);
+    if (isStored(event)) return cluster.owns(key) ? side.tellStored(key, event as ConversationEvent & { eventId: number }) : cluster.hintEvents(key);
     if (cluster.owns(key)) return tellLocal(key, event);
     void cluster.forward(key, { op: 'tell', event }).catch((error: unknown) => logger.warn('event not forwarded to its owner', { key: maskPhone(key), type: event.type, err: error as Error }));
   }
@@ -259,12 +259,14 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     },
     /**
      * Runs `work` in the conversation's actor turn, after what was queued before it, while later events wait; they
-     * then start from the store (server/privacy/erase). Resolves with what `work` returned.
+     * then start from the store (server/privacy/erase). Resolves with what `work` returned. With several processes,
+     * `work` checks the fence it is given inside its own transaction: no write lands after the shard moved.
      */
-    exclusive: <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    exclusive: <T>(key: string, work: (fenced: TurnFence) => Promise<T>): Promise<T> => {
       // The work is a closure and cannot travel: it runs here while the owner holds the conversation still.
-      if (cluster && side && !cluster.owns(key)) return side.heldElsewhere(key, work);
-      return registry.exclusive(key, work);
+      const run = cluster && side && !cluster.owns(key) ? side.heldElsewhere(key, work) : registry.exclusive(key, () => work(cluster ? (tx) => cluster.fence.check(tx, [key]) : async () => {}));
+      // The shard moved while the work ran: nothing was written; the caller may try again (503).
+      return run.catch((error: unknown) => Promise.reject(error instanceof LeaseLostError ? new ServiceUnavailableError() : error));
     },
     /** In a cluster, keeps a query to the conversations owned here (`column` holds their key); undefined otherwise. */
     ownedOnly,

@@ -32,6 +32,9 @@ const VACUUM_SCALE = 0.2;
 const ANALYZE_BASE_ROWS = 50;
 const ANALYZE_SCALE = 0.1;
 
+/** Tables every cluster process rewrites on each heartbeat (server/cluster/leases): their upkeep is routine. */
+const HEARTBEAT_TABLES = new Set(['public.shard_leases', 'public.cluster_nodes']);
+
 /** One pass over every table; returns how long it took (PGlite serves nothing else meanwhile). */
 export async function runMaintenance(database: Pick<Database, 'maintain'>): Promise<number> {
   const started = performance.now();
@@ -174,6 +177,14 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
     );
   }
 
+  /** Info when a data table was worked on; debug when only the cluster's heartbeat tables were (every few seconds). */
+  function logDone(done: AutovacuumWork): void {
+    const tables = [...done.vacuumed, ...done.analyzed];
+    if (tables.length === 0) return;
+    const level = tables.every((t) => HEARTBEAT_TABLES.has(t)) ? 'debug' : 'info';
+    logger[level]('tables vacuumed or analysed after changes', { ...done });
+  }
+
   /** Every `checkMs`, unless a pass (which does all of it) is running: autovacuum's work on the tables due. */
   function check(): void {
     checker = setTimeout(() => {
@@ -181,7 +192,7 @@ export function startMaintenance(options: MaintenanceOptions): Maintenance {
         ? Promise.resolve()
         : exclusive(() =>
             autovacuumChanged(database, state).then(
-              (done) => (done.vacuumed.length || done.analyzed.length ? logger.info('tables vacuumed or analysed after changes', { ...done }) : undefined),
+              (done) => logDone(done),
               (error: unknown) => logger.warn('vacuuming or analysing changed tables failed', { err: error as Error }),
             ),
           );

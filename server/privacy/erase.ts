@@ -42,7 +42,7 @@ export interface ErasureDeps {
   db: Db;
   blobs: BlobStore;
   /** Runs the erasure in the conversation's actor turn (server/conversations/system `exclusive`). */
-  conversations: { exclusive<T>(key: string, work: () => Promise<T>): Promise<T>; forget(ids: { mediaIds: number[]; messageIds: number[] }): void };
+  conversations: { exclusive<T>(key: string, work: (fenced: (tx: Tx) => Promise<void>) => Promise<T>): Promise<T>; forget(ids: { mediaIds: number[]; messageIds: number[] }): void };
   /** The install's secret (server/config resolveSecret): the erased-subject hashes' key derives from it. */
   secret: string;
   logger?: Logger;
@@ -115,8 +115,11 @@ export async function heldCounts(db: Db | Tx, aspirantId: number): Promise<RowCo
 }
 
 /** Deletes the rows in one transaction; answers the counts and the blob keys it queued. */
-async function eraseRows(deps: ErasureDeps, subject: Subject, options: EraseOptions) {
+async function eraseRows(deps: ErasureDeps, subject: Subject, options: EraseOptions, fenced: (tx: Tx) => Promise<void>) {
   return deps.db.transaction(async (tx) => {
+    // With several processes: the conversation's shard is still held by the process holding her actor's turn, and
+    // stays so until this commits (a takeover waits): a stale process erases nothing.
+    await fenced(tx);
     const counts = await heldCounts(tx, subject.id);
     const conversationIds = rowsOf<{ id: number }>(await tx.execute(sql`select id from conversations where aspirant_id = ${subject.id} order by id`)).map((c) => Number(c.id));
     const media = rowsOf<{ id: number; blob_key: string | null }>(
@@ -173,7 +176,7 @@ async function eraseRows(deps: ErasureDeps, subject: Subject, options: EraseOpti
 export async function eraseAspirant(deps: ErasureDeps, aspirantId: number, options: EraseOptions): Promise<ErasureReport> {
   const { db } = deps;
   const first = await findSubject(db, aspirantId);
-  const erased = await deps.conversations.exclusive(first.whatsappId, async () => eraseRows(deps, await findSubject(db, aspirantId), options));
+  const erased = await deps.conversations.exclusive(first.whatsappId, async (fenced) => eraseRows(deps, await findSubject(db, aspirantId), options, fenced));
   const files = await deleteQueuedBlobs(db, deps.blobs, erased.keys, deps.blobRetry);
   if (files.pending.length) deps.logger?.warn('erased files not deleted yet; queued for retry', { aspirantId, pending: files.pending.length });
   const report: ErasureReport = {

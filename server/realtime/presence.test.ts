@@ -64,7 +64,11 @@ function twoProcesses() {
     },
     onRelay: (topic: string, listener: (payload: unknown, origin: string) => void) => void hear.set(`${node}:${topic}`, listener),
   });
-  const options = { now: () => clock, later: (fn: () => void, ms: number) => void timers.push({ fn, at: clock + ms }), every: (fn: () => void) => void ticks.push(fn) };
+  const options = {
+    now: () => clock,
+    later: (fn: () => void, ms: number) => void timers.push({ fn, at: clock + ms }),
+    every: (fn: () => void) => (ticks.push(fn), () => ticks.splice(ticks.indexOf(fn), 1)),
+  };
   const a = createPresence({ ...options, relay: relayOf('A', 'B') });
   const b = createPresence({ ...options, relay: relayOf('B', 'A') });
   const told = { A: [] as number[], B: [] as number[] };

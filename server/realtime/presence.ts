@@ -45,12 +45,16 @@ export interface PresenceOptions {
   later?: (fn: () => void, ms: number) => void;
   /** Other processes on the same Postgres; absent on a single process. */
   relay?: PresenceRelay;
-  /** Runs `fn` every `ms` (default an unref'd setInterval; tests run it themselves). */
-  every?: (fn: () => void, ms: number) => void;
+  /** Runs `fn` every `ms` until the returned function is called (default an unref'd setInterval; tests run it themselves). */
+  every?: (fn: () => void, ms: number) => () => void;
 }
 
 const unrefTimeout = (fn: () => void, ms: number) => void setTimeout(fn, ms).unref();
-const unrefInterval = (fn: () => void, ms: number) => void setInterval(fn, ms).unref();
+function unrefInterval(fn: () => void, ms: number): () => void {
+  const timer = setInterval(fn, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
 
 /** A relayed message checked field by field (it came through the database): undefined when malformed. */
@@ -156,13 +160,16 @@ export function createPresence(options: PresenceOptions = {}) {
     }
   }
 
+  let stopRefresh = () => {};
   if (options.relay) {
     options.relay.onRelay(TOPIC, heard);
-    (options.every ?? unrefInterval)(refresh, REFRESH_MS);
+    stopRefresh = (options.every ?? unrefInterval)(refresh, REFRESH_MS);
   }
 
   return {
     people,
+    /** Stops relaying this process's entries (the server stops). */
+    stop: (): void => stopRefresh(),
     view(socketId: string, conversationId: number, user: { id: number; name: string }): void {
       const entries = byConversation.get(conversationId) ?? new Map<string, Entry>();
       entries.set(socketId, { userId: user.id, name: user.name, typingUntil: 0 });

@@ -91,7 +91,8 @@ export function createCommitDoor(db: Db, options: CommitDoorOptions) {
       return await general.submit(fence ? async (tx) => (await fence.check(tx, [key]), unit(tx)) : unit);
     } catch (error) {
       if (!(error instanceof ParkStatus)) throw error;
-      await parkEvent(db, event);
+      // Fenced as the commit is: a process that lost the shard leaves the event as the new owner will find it.
+      await (fence ? db.transaction(async (tx) => (await fence.check(tx, [key]), parkEvent(tx, event))) : parkEvent(db, event));
       return { ...emptyResult(state.conversationId), parked: true };
     }
   }

@@ -77,7 +77,7 @@ function orderEffects(effects: Effect[]): Effect[] {
 }
 
 /** A status callback for a message whose sid is not recorded yet: counted as an attempt and left unprocessed (re-told when the sid is recorded). */
-export async function parkEvent(db: Db, event: ConversationEvent): Promise<void> {
+export async function parkEvent(db: Db | Tx, event: ConversationEvent): Promise<void> {
   if (!('eventId' in event)) return;
   await db
     .update(inboundEvents)
