@@ -178,17 +178,17 @@ export function createOutboxClaim(options: {
     /**
      * Shards just claimed from a process that stopped, died or lost its lease: their rows it left 'sending' are put in
      * doubt and looked up before anything is sent again (as a crash's are at start), once `inFlightMs` (the provider's
-     * request timeout and a margin) has passed since the send began.
+     * request timeout and a margin) has passed since now: a send of the previous owner's began before this claim
+     * (server/jobs/outbox checks the lease right before each request), so by then its answer can no longer come.
      */
     async adopt(shards: number[], inFlightMs: number): Promise<void> {
-      // A send the previous owner began within its provider timeout may still be answered (a hand-over, not a
-      // crash): its look-up waits until that answer can no longer come, or its ledger write settles the row first.
+      // Not from attempted_at: that is the claim's time, and a row may wait for the send pace long after it.
       const rows = await db
         .update(outbox)
-        .set({ state: 'unconfirmed', nextAttemptAt: sql`greatest(now(), ${outbox.attemptedAt} + ${`${inFlightMs} milliseconds`}::interval)` })
+        .set({ state: 'unconfirmed', nextAttemptAt: sql`now() + ${`${inFlightMs} milliseconds`}::interval` })
         .where(and(eq(outbox.state, 'sending'), inShards(outbox.toNumber, shards)))
         .returning({ id: outbox.id });
-      inDoubtDue.push(0);
+      inDoubtDue.push(0, now() + inFlightMs);
       if (rows.length) logger.warn('outbox rows a previous owner left sending are reconciled', { count: rows.length });
     },
     claimFailed(): void {

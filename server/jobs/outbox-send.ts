@@ -26,6 +26,12 @@ export interface OutboxSendOptions {
   reconcileAfterMs: number;
   /** This process's part of the number's rate (several processes: shards owned ÷ 256; server/jobs/send-pace). */
   share?: () => number;
+  /**
+   * Several processes: whether the row's conversation is still this process's to send for, asked right before the
+   * request (after the pace's wait, which can be long); false puts the row back unsent (`unclaim`).
+   */
+  mayCall?(row: ClaimedRow): Promise<boolean>;
+  unclaim?(row: ClaimedRow): Promise<void>;
 }
 
 /** The send step for a claimed row (`pending` → `sending` by the claim); resolves once the row's next state is written. */
@@ -40,6 +46,7 @@ export function createOutboxSend(options: OutboxSendOptions) {
   return async function sendOne(ctx: JobContext, row: ClaimedRow): Promise<void> {
     if (row.optedOut) return ledger.fail(ctx, row, 'The aspirant opted out before this message was sent.');
     await pace.admit();
+    if (options.mayCall && !(await options.mayCall(row))) return options.unclaim?.(row);
     let sid: string;
     try {
       const result = await sender.send({

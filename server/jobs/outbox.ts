@@ -90,6 +90,8 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
     maxMps: options.maxMps ?? 10,
     // The provider's limit is the number's, shared by every process sending for it: each takes its shards' part.
     share: cluster ? () => cluster.owned().length / SHARD_COUNT : undefined,
+    mayCall: cluster ? async (row) => (await cluster.mayCall(row.toNumber)) === 'yes' : undefined,
+    unclaim: (row) => claims.unclaim(row),
     backoff,
     reconcileAfterMs: options.reconcileAfterMs ?? 5000,
   });
@@ -101,13 +103,12 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
     claim: claims.claim,
     lane: (row) => row.conversationId,
     async perform(row, ctx) {
-      if (options.cluster && (await options.cluster.mayCall(row.toNumber)) === 'no') {
-        // Nothing was sent: the row goes back as it was before this claim, for whoever owns its shard now (a
-        // compare-and-set: only from the state this claim put it in).
-        await claims.unclaim(row);
-        return;
-      }
-      return row.state === 'unconfirmed' ? reconcile(ctx, row) : send(ctx, row);
+      if (row.state !== 'unconfirmed') return send(ctx, row);
+      // A look-up may lead to a send too. Either way, when the shard moved nothing was sent: the row goes back as it
+      // was before this claim, for whoever owns its shard now (a compare-and-set: only from the state this claim put
+      // it in). A send asks again right before its request, after the pace's wait (server/jobs/outbox-send).
+      if (options.cluster && (await options.cluster.mayCall(row.toNumber)) === 'no') return claims.unclaim(row);
+      return reconcile(ctx, row);
     },
     backoff,
     waitBackoff: exponentialBackoff({ baseMs: 100, capMs: 1000 }),
