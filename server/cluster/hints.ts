@@ -18,7 +18,7 @@ import type { Logger } from '../logger';
 export const CHANNELS = ['wasap_events', 'wasap_commands', 'wasap_answers', 'wasap_push', 'wasap_relay'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Postgres refuses a NOTIFY payload of 8,000 bytes or more (docs: SQL Commands, NOTIFY); parts are joined below it. */
+/** Postgres refuses a NOTIFY payload of 8,000 bytes or more (docs: SQL Commands, NOTIFY); parts are joined below it, counted in UTF-8 bytes. */
 const MAX_PAYLOAD = 7_900;
 
 export interface HintsOptions {
@@ -58,9 +58,17 @@ export function createHints(options: HintsOptions): Hints {
     for (const [channel, parts] of queued) {
       queued.delete(channel);
       let payload = '';
+      let bytes = 0;
       const out: string[] = [];
       for (const part of parts) {
-        if (payload && payload.length + part.length + 1 > MAX_PAYLOAD) (out.push(payload), (payload = ''));
+        // Postgres counts bytes (UTF-8), not UTF-16 units: "Ñúñez" is 5 characters and 8 bytes.
+        const size = Buffer.byteLength(part);
+        if (size > MAX_PAYLOAD) {
+          logger.warn('cluster hint too long for one NOTIFY; dropped (the catch-up sweep covers it)', { channel, bytes: size });
+          continue;
+        }
+        if (payload && bytes + size + 1 > MAX_PAYLOAD) (out.push(payload), (payload = ''), (bytes = 0));
+        bytes += payload ? size + 1 : size;
         payload = payload ? `${payload}\n${part}` : part;
       }
       if (payload) out.push(payload);
