@@ -27,6 +27,11 @@ export interface LeaseOptions {
   onLost(shards: number[]): void;
   /** Shards just claimed: their unprocessed events are read and told to their actors. */
   onGained(shards: number[]): void;
+  /**
+   * A heartbeat found this process had gone stale (its last renewal older than the lease: paused, cut off) or its
+   * row gone (deleted as dead by another process): the others must hear it is back (server/cluster/node `alone`).
+   */
+  onBack?(): Promise<void>;
   /** Resolves once the actors of these shards finished what they hold (a hand-off or a stop). */
   drain(shards: number[]): Promise<void>;
   /** Shards with an actor still busy here (one that lost its lease and has not stopped): not claimed back until idle. */
@@ -44,6 +49,8 @@ export interface Leases {
   ready(): boolean;
   /** True while the last renewal is younger than the lease: what is held now cannot have been taken over yet. */
   fresh(): boolean;
+  /** Started, not stopping, and the last renewal is as old as the lease or older (a pause, a cut, an outage). */
+  stale(): boolean;
   /**
    * True when the last count of live processes (heartbeat within the lease, draining or not) found no other, and
    * that count was taken after `since` (performance.now() ms: when a process last said it joined).
@@ -79,7 +86,9 @@ export function createLeases(options: LeaseOptions): Leases {
   /** Shards being handed over: still fenced with their epoch while their actors drain, no longer routed here. */
   const handing = new Map<number, number>();
   let renewedAt = -Infinity;
-  /** Other live processes at the last count (any that may accept webhooks), and when that count was asked for. */
+  /** The last heartbeat had to register this process again (its row was deleted as dead). */
+  let back = false;
+  /** Other processes at the last count (any with a row: it goes a minute after their last heartbeat), and when asked. */
   let others = Infinity;
   let countedAt = -Infinity;
   let started = false;
@@ -125,9 +134,9 @@ export function createLeases(options: LeaseOptions): Leases {
     const [row] = rowsOf<{ n: number | string; others: number | string }>(
       await db.execute(sql`update cluster_nodes set heartbeat_at = now() where id = ${nodeId} returning
         (select count(*) from cluster_nodes where not draining and heartbeat_at > now() - ${ttl}::interval) as n,
-        (select count(*) from cluster_nodes where id <> ${nodeId} and heartbeat_at > now() - ${ttl}::interval) as others`),
+        (select count(*) from cluster_nodes where id <> ${nodeId}) as others`),
     );
-    if (!row) await register();
+    if (!row) (await register(), (back = true));
     others = row ? Number(row.others) : Infinity;
     countedAt = askedAt;
     return Math.max(1, Number(row?.n ?? 1));
@@ -184,7 +193,10 @@ export function createLeases(options: LeaseOptions): Leases {
   async function beatOnce(): Promise<void> {
     // The lease runs from when the renewal was sent (the database's now() is at or after it): a conservative start.
     const sentAt = performance.now();
+    const stale = started && sentAt - renewedAt >= options.leaseMs;
+    back = false;
     const nodes = await liveNodes();
+    if ((stale || back) && options.onBack) await options.onBack();
     await renew();
     renewedAt = sentAt;
     if (stopping) return;
@@ -211,6 +223,7 @@ export function createLeases(options: LeaseOptions): Leases {
     owned: () => [...held.keys()].sort((a, b) => a - b),
     ready: () => started && !stopping && performance.now() - renewedAt < options.leaseMs,
     fresh: () => performance.now() - renewedAt < options.leaseMs,
+    stale: () => started && !stopping && performance.now() - renewedAt >= options.leaseMs,
     alone: (since) => others === 0 && countedAt > since && performance.now() - countedAt < options.leaseMs,
     reason() {
       if (!started) return 'claiming shard leases';

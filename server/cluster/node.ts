@@ -77,6 +77,10 @@ export function createClusterNode(options: ClusterNodeOptions) {
   let joinHeardAt = -Infinity;
   relays.set(JOINED, () => (joinHeardAt = performance.now()));
   const alone = () => leases.alone(joinHeardAt);
+  /** Tells every other process this one is here (committed before it resolves; relay topic JOINED). */
+  async function sayJoined(): Promise<void> {
+    await db.execute(sql`select pg_notify('wasap_relay', ${JSON.stringify({ o: nodeId, t: JOINED, p: null })})`);
+  }
 
   const leases: Leases = createLeases({
     db,
@@ -85,6 +89,8 @@ export function createClusterNode(options: ClusterNodeOptions) {
     leaseMs: options.config.leaseMs,
     heartbeatMs: options.config.heartbeatMs,
     onLost: (shards) => bound().evict(shards),
+    // Back from a pause or a cut: said again before anything more is stored here (intake awaits a stale lease's beat).
+    onBack: () => sayJoined(),
     onGained(shards) {
       bound().evict(shards);
       void bound()
@@ -163,6 +169,13 @@ export function createClusterNode(options: ClusterNodeOptions) {
       await leases.beat();
       return leases.owns(shard) && leases.fresh() ? 'yes' : 'no';
     },
+    /**
+     * Awaited before a webhook's row is stored: when this process's lease went stale (a pause, a cut), one heartbeat
+     * first, which says it is back (see `alone`) — so no process tells its own later event ahead of this one's.
+     */
+    beforeStore(): Promise<void> | void {
+      if (leases.stale()) return leases.beat();
+    },
     /** Shards owned now (for the scoped queries of timers, the outbox, media and the sweep). */
     owned: (): number[] => leases.owned(),
     /** Tells the owner of `key` that it has new inbound events (coalesced NOTIFY). */
@@ -205,7 +218,7 @@ export function createClusterNode(options: ClusterNodeOptions) {
       await hints.start();
       await leases.start();
       // Before this process takes its first request: the others stop counting themselves alone once they hear it.
-      await db.execute(sql`select pg_notify('wasap_relay', ${JSON.stringify({ o: nodeId, t: JOINED, p: null })})`);
+      await sayJoined();
       commands.start();
     },
     /** Drains and releases every shard (graceful stop), then stops listening. */

@@ -51,6 +51,11 @@ export interface IntakeDeps {
   tell(key: string, event: ConversationEvent): void;
   /** Webhook-row writes in flight at once (1 for PGlite). */
   concurrency: number;
+  /**
+   * Awaited before each row is written (several processes: a process whose lease went stale — paused, cut off —
+   * renews first, so the others hear it is back before it stores anything: server/cluster/node `alone`).
+   */
+  beforeStore?(): Promise<void> | void;
 }
 
 export function createIntake(deps: IntakeDeps) {
@@ -69,6 +74,7 @@ export function createIntake(deps: IntakeDeps) {
     raw?: Record<string, unknown>,
     aspirant?: InboundRow['aspirant'],
   ): Promise<Accepted> {
+    await deps.beforeStore?.();
     const stored = await writer.insert({ providerSid, kind, identity: normaliseIdentity(identity), payload: { event, raw }, aspirant });
     if (stored === null) {
       duplicates.inc({ kind });

@@ -190,7 +190,7 @@ export function createConversationSystem(options: ConversationSystemOptions) {
 
   // The sweep reads owned conversations only; at start nothing is owned yet (each shard is caught up as it is claimed).
   const recovery = createRecovery({ db, logger, tell: tellLocal, busy: (key) => registry.busy(key), ownedOnly });
-  const intake = createIntake({ db, metrics, tell, concurrency: shared ? 1 : 2 });
+  const intake = createIntake({ db, metrics, tell, concurrency: shared ? 1 : 2, beforeStore: cluster?.beforeStore });
 
   const lanes = () => Object.values(door.stats());
   metrics.gauge('wasap_db_group_commits', 'Batches committed by the commit door since start (a shared statement or transaction counts as one)', () => lanes().reduce((sum, s) => sum + s.batches, 0));
