@@ -2,7 +2,8 @@
  * @module cli/cluster — `wasap cluster status [--json]`: the processes sharing one Postgres, the shards each holds,
  * how long their leases have left, and the shards whose oldest unprocessed event waits too long. Read through the
  * admin API when WASAP_URL / WASAP_API_TOKEN name a server, else straight from DATABASE_URL (read-only, nothing
- * migrated); an embedded (PGlite) install is one process and says so in one line.
+ * migrated); an embedded (PGlite) install is one process and says so, with what cluster mode needs and how to point
+ * the command at a cluster.
  */
 import type { Command } from 'commander';
 import { clusterStatus, SINGLE_STATUS, type ClusterStatus, type SingleStatus } from '../server/cluster/status';
@@ -34,6 +35,21 @@ async function fetchStatus(io: CliIO): Promise<Status> {
   // The embedded database is one process by construction: nothing to open to know it.
   if (!config.databaseUrl) return SINGLE_STATUS;
   return withDatabase(io, 'wasap cluster status', (database) => clusterStatus(database.db, { leaseMs: config.cluster.leaseMs }), false);
+}
+
+/**
+ * What the command prints for an embedded install: one process, why (no DATABASE_URL), and how to see a cluster.
+ * `server` is the WASAP_URL that answered, or undefined when the command read its own configuration.
+ */
+export function singleProcessText(server: string | undefined): string {
+  const where = server
+    ? `the server at ${server} uses the embedded database (PGlite, no DATABASE_URL) and serves every conversation alone`
+    : 'no DATABASE_URL here, so this is the embedded database (PGlite), which one process serves alone';
+  return (
+    `single process: ${where}; there is no cluster.\n` +
+    'Cluster mode needs DATABASE_URL set to one Postgres database, the same for every server process. ' +
+    "To see a cluster's status, run this command with that same DATABASE_URL, or with WASAP_URL and WASAP_API_TOKEN naming one of its processes.\n"
+  );
 }
 
 function render(status: ClusterStatus, answeredBy: string | null | undefined): string {
@@ -99,7 +115,7 @@ export function registerCluster(program: Command, io: CliIO): void {
     .action(async function status(opts: { json?: boolean }) {
       const found = await fetchStatus(io);
       if (opts.json) return io.out(`${JSON.stringify(found, null, 2)}\n`);
-      if (found.mode === 'single') return io.out(`single process: ${found.note}\n`);
+      if (found.mode === 'single') return io.out(singleProcessText(io.env.WASAP_URL?.trim() || undefined));
       io.out(render(found, found.answeredBy));
     });
 }

@@ -46,11 +46,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     if (config.autoMigrate) await database.migrate();
     if ((await countUsers(database.db).catch(() => 1)) === 0) {
-      // The command must find this data folder: name it unless it is the one `wasap` finds by default from here.
-      const folder = config.dataDir === resolve('data') ? '' : `WASAP_DATA_DIR=${config.dataDir} `;
-      logger.warn(
-        `no users yet: create the first admin with \`${folder}npx wasap user add --email you@agency.co --name "Your Name" --role admin\`, run in the project folder (it reaches this server through its admin API while it runs)`,
-      );
+      // The command must find this database: on Postgres the same DATABASE_URL (never printed: it may hold a password),
+      // else this data folder, named unless it is the one `wasap` finds by default from here.
+      const folder = config.databaseUrl || config.dataDir === resolve('data') ? '' : `WASAP_DATA_DIR=${config.dataDir} `;
+      const where = config.databaseUrl
+        ? 'run with the same DATABASE_URL as this server (exported, or in the .env of the folder it is run from), as it writes to that Postgres database directly'
+        : 'run in the project folder (it reaches this server through its admin API while it runs)';
+      logger.warn(`no users yet: create the first admin with \`${folder}npx wasap user add --email you@agency.co --name "Your Name" --role admin\`, ${where}`);
     }
   } catch (error) {
     await database.close();

@@ -1,22 +1,26 @@
 /**
  * @module test/backup.test — `wasap backup` / `wasap restore`: a running embedded server backed up and restored with its
  * messages and media intact; the admin route's refusals; bad archives, a held lock and a non-empty folder refused with
- * nothing changed.
+ * nothing changed; one backup at a time, and a backup announced when large and refused when its disk lacks room.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { unzipSync } from 'fflate';
 import { pack as tarPack } from 'tar-stream';
+import { backup as backupCommand } from '../cli/backup';
+import type { CliIO } from '../cli/io';
 import { BackupError } from '../server/backup/format';
 import { readBackup } from '../server/backup/read';
 import { restoreBackup } from '../server/backup/restore';
+import { BACKUP_ESTIMATE_HEADER } from '../server/backup/size';
 import { openDatabase } from '../server/db/client';
 import { acquireLock, lockFileOf } from '../server/db/lock';
 import { createApiToken } from '../server/services/api-tokens';
 import { addUser } from '../server/services/users';
 import { testApp } from './support/app';
-import { wasap } from './support/cli';
+import { wasap, type CliResult } from './support/cli';
+import { listen } from './support/listen';
 import { startServerProcess } from './support/process';
 import { tempDir, type TempDir } from './support/temp';
 
@@ -150,7 +154,9 @@ describe('backup archives (admin route and restore, in process)', () => {
       expect((await refusal(restoreBackup({ file: good, dataDir }))).code).toBe('DATA_DIR_LOCKED');
       const cli = await wasap(['restore', good], { WASAP_DATA_DIR: dataDir });
       expect([cli.code, cli.err]).toEqual([1, expect.stringContaining('in use by the wasap server (port 1)')]);
-      expect(cli.err).toContain('hint: Stop the server');
+      expect(cli.err).toContain('hint: Stop it (the server');
+      // Sharing a database (DATABASE_URL) is no answer to a restore: the lock's own advice is not repeated.
+      expect(cli.err).not.toContain('DATABASE_URL');
       expect(treeOf(dataDir)).toEqual({ 'wasap.lock': expect.any(String) });
     } finally {
       release();
@@ -213,7 +219,116 @@ describe('backup archives (admin route and restore, in process)', () => {
     expect(backup.err).toContain('"Backups" in the README');
     expect(existsSync(join(work.path, 'pg.tar'))).toBe(false);
     const restore = await wasap(['restore', good], env);
-    expect([restore.code, restore.err]).toEqual([2, expect.stringContaining('restore it with pg_restore')]);
+    expect([restore.code, restore.err]).toEqual([2, expect.stringContaining('`wasap restore` is for the embedded database only')]);
+    expect(restore.err).toContain('a Postgres install is restored with pg_restore');
+    expect(restore.err).toContain('hint: See "Backups" in the README');
+  });
+});
+
+/** `wasap backup FILE` run in-process with `options` (the disk's free space, the large size), output captured. */
+async function backupWith(file: string, env: Record<string, string>, options: Parameters<typeof backupCommand>[2]): Promise<CliResult> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { out: (text) => void (out += text), err: (text) => void (err += text), env: { LOG_LEVEL: 'silent', ...env }, readSecret: async () => '' };
+  try {
+    await backupCommand(io, file, options);
+    return { code: 0, out, err };
+  } catch (error) {
+    return { code: (error as { exitCode?: number }).exitCode ?? -1, out, err: `${err}${(error as Error).message}\n${(error as { hint?: string }).hint ?? ''}` };
+  }
+}
+
+describe('one backup at a time, and the room a backup needs', () => {
+  let work: TempDir;
+  beforeAll(() => (work = tempDir('wasap-backup-gate-')));
+  afterAll(() => work[Symbol.dispose]());
+
+  test('a second backup while the first is still going out is refused with 409 BACKUP_RUNNING, and the first completes whole', async () => {
+    await using t = await testApp();
+    const { token } = await createApiToken(t.database.db, 'ci', 'test');
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    await using server = listen(t);
+    // The first: its headers are in, its archive not read yet (in process: a socket would take it all into its buffers).
+    const first = await t.request('/api/admin/backup', auth);
+    expect(first.status).toBe(200);
+    const second = await t.request('/api/admin/backup', auth);
+    expect(second.status).toBe(409);
+    expect(await second.json()).toEqual({ error: { code: 'BACKUP_RUNNING', message: expect.stringContaining('another backup of this server is still being written (started by token:ci at') } });
+    const folder = join(work.path, 'refused');
+    mkdirSync(folder);
+    const cli = await wasap(['backup', join(folder, 'second.tar')], { WASAP_URL: server.url, WASAP_API_TOKEN: token });
+    expect([cli.code, cli.err]).toEqual([1, expect.stringContaining('wasap: backup refused: another backup of this server is still being written')]);
+    expect(cli.err).toContain('hint: Wait for the running backup to finish, then run `wasap backup` again; nothing was written.');
+    expect(readdirSync(folder)).toEqual([]);
+    // The first was not disturbed; its size was announced from above.
+    const file = join(work.path, 'first.tar');
+    await Bun.write(file, first);
+    const read = await readBackup(file);
+    expect(read.manifest.format).toBe('wasap-backup');
+    const estimate = Number(first.headers.get(BACKUP_ESTIMATE_HEADER));
+    expect(estimate).toBeGreaterThanOrEqual(statSync(file).size);
+    expect(estimate).toBeLessThan(statSync(file).size + 64 * 1024);
+    await t.waitForLog((l) => l.msg === 'backup sent');
+    // Once it has gone out, the next one is taken; a reader that cancels opens the gate too.
+    const third = await t.request('/api/admin/backup', auth);
+    expect(third.status).toBe(200);
+    await third.body!.cancel();
+    const fourth = await t.request('/api/admin/backup', auth);
+    expect(fourth.status).toBe(200);
+    await fourth.arrayBuffer();
+  });
+
+  test('a backup its disk cannot hold is refused before a byte is written, and the server ends its side', async () => {
+    await using t = await testApp();
+    const { token } = await createApiToken(t.database.db, 'ci', 'test');
+    await using server = listen(t);
+    const folder = join(work.path, 'full-disk');
+    mkdirSync(folder);
+    const asked: string[] = [];
+    const result = await backupWith(join(folder, 'b.tar'), { WASAP_URL: server.url, WASAP_API_TOKEN: token }, { freeBytes: async (dir) => (asked.push(dir), 4096) });
+    expect([result.code, result.err]).toEqual([1, expect.stringContaining(`not enough free space for the backup: it needs about`)]);
+    expect(result.err).toContain(`and ${folder} has 4.1 KB free; nothing was written`);
+    expect(asked).toEqual([folder]);
+    expect(readdirSync(folder)).toEqual([]);
+    await t.waitForLog((l) => l.msg === 'backup stopped before its end');
+    expect((await backupWith(join(folder, 'b.tar'), { WASAP_URL: server.url, WASAP_API_TOKEN: token }, { freeBytes: async () => undefined })).code).toBe(0);
+    expect(readdirSync(folder)).toEqual(['b.tar']);
+  });
+
+  test('offline: a large backup is announced and written; no room is refused; a second offline backup is told the first runs', async () => {
+    const dataDir = join(work.path, 'offline');
+    {
+      await using t = await testApp();
+      await t.services.blobs.put('media/test/1', MARKER, 'image/png');
+      const { token } = await createApiToken(t.database.db, 'ci', 'test');
+      const archive = join(work.path, 'seed.tar');
+      await Bun.write(archive, await t.request('/api/admin/backup', { headers: { authorization: `Bearer ${token}` } }));
+      await restoreBackup({ file: archive, dataDir });
+    }
+    const env = { WASAP_DATA_DIR: dataDir };
+    const big = join(work.path, 'big.tar');
+    const warned = await backupWith(big, env, { freeBytes: async () => 10 ** 12, largeBytes: 1 });
+    expect([warned.code, warned.err]).toEqual([
+      0,
+      expect.stringMatching(/^wasap: warning: this backup is large, about [\d.]+ MB \(over 1 bytes\): writing .*big\.tar takes a while \(1\.0 TB free there\); it goes on\n$/),
+    ]);
+    expect(warned.out).toContain(`wrote ${big}`);
+    expect((await readBackup(big)).mediaFiles).toBe(2);
+    const none = join(work.path, 'none');
+    mkdirSync(none);
+    const refused = await backupWith(join(none, 'x.tar'), env, { freeBytes: async () => 0 });
+    expect([refused.code, refused.err]).toEqual([1, expect.stringContaining('not enough free space for the backup')]);
+    expect(readdirSync(none)).toEqual([]);
+    expect(existsSync(lockFileOf(join(dataDir, 'pg')))).toBe(false);
+    const release = acquireLock(lockFileOf(join(dataDir, 'pg')), 'wasap backup');
+    try {
+      const second = await wasap(['backup', join(none, 'y.tar')], env);
+      expect([second.code, second.err]).toEqual([1, expect.stringContaining(`wasap: another \`wasap backup\` (pid ${process.pid}, since`)]);
+      expect(second.err).toContain('one backup at a time');
+      expect(readdirSync(none)).toEqual([]);
+    } finally {
+      release();
+    }
   });
 });
 

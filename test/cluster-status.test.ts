@@ -6,7 +6,7 @@
 import { ensureShardRows } from '../server/cluster/leases';
 import { describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { duration } from '../cli/cluster';
+import { duration, singleProcessText } from '../cli/cluster';
 import { shardOf } from '../server/cluster/shard';
 import { SINGLE_STATUS } from '../server/cluster/status';
 import type { Db } from '../server/db/client';
@@ -36,16 +36,22 @@ async function seed(db: Db, self: string) {
 }
 
 describe('cluster status on the embedded database', () => {
-  test('the route wants an admin credential and answers mode single; the command says so in one line, online or not', async () => {
+  test('the route wants an admin credential and answers mode single; the command says so, and what a cluster needs, online or not', async () => {
     await using t = await testApp('pglite', { noStart: true });
     expect((await get(t)).status).toBe(401);
     const { token } = await createApiToken(t.database.db, 'ci', 'test');
     expect(await get(t, token)).toEqual({ status: 200, json: { ...SINGLE_STATUS, answeredBy: t.config.cluster.nodeId } });
     await using server = listen(t);
-    const line = `single process: ${SINGLE_STATUS.note}\n`;
-    expect(await wasap(['cluster', 'status'], { WASAP_URL: server.url, WASAP_API_TOKEN: token })).toEqual({ code: 0, out: line, err: '' });
+    const online = await wasap(['cluster', 'status'], { WASAP_URL: server.url, WASAP_API_TOKEN: token });
+    expect(online).toEqual({ code: 0, out: singleProcessText(server.url), err: '' });
+    expect(online.out).toStartWith(`single process: the server at ${server.url} uses the embedded database`);
     using data = tempDir();
-    expect(await wasap(['cluster', 'status'], { WASAP_DATA_DIR: data.path })).toEqual({ code: 0, out: line, err: '' });
+    const offline = await wasap(['cluster', 'status'], { WASAP_DATA_DIR: data.path });
+    expect(offline).toEqual({ code: 0, out: singleProcessText(undefined), err: '' });
+    // What cluster mode needs, and how to point the command at one.
+    expect(offline.out).toStartWith('single process: no DATABASE_URL here');
+    expect(offline.out).toContain('DATABASE_URL set to one Postgres database, the same for every server process');
+    expect(offline.out).toContain('run this command with that same DATABASE_URL, or with WASAP_URL and WASAP_API_TOKEN');
     expect(JSON.parse((await wasap(['cluster', 'status', '--json'], { WASAP_DATA_DIR: data.path })).out)).toEqual(SINGLE_STATUS);
   });
 });

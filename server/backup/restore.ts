@@ -97,7 +97,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     release = acquireLock(lockFileOf(join(dataDir, 'pg')), 'wasap restore');
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
-    throw new BackupError('DATA_DIR_LOCKED', `cannot restore into ${dataDir}: ${error.message}`, 'Stop the server (Ctrl+C or SIGTERM), restore, then start it again.');
+    // Not the lock's own message: its advice (DATABASE_URL, for sharing a database) has nothing to do with a restore.
+    const { owner } = error;
+    throw new BackupError(
+      'DATA_DIR_LOCKED',
+      `cannot restore into ${dataDir}: its embedded database is in use by ${owner.role} (pid ${owner.pid}, since ${owner.startedAt})`,
+      'Stop it (the server: Ctrl+C or SIGTERM), restore, then start the server again.',
+    );
   }
   const staging = join(dataDir, `.restore-${Bun.randomUUIDv7()}`);
   try {

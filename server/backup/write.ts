@@ -16,7 +16,9 @@ function sha256(bytes: Uint8Array): string {
 function addEntry(pack: Pack, name: string, bytes: Uint8Array, mtime: Date, sums: BackupEntrySum[]): Promise<void> {
   const { promise, resolve, reject } = Promise.withResolvers<void>();
   sums.push({ name, size: bytes.byteLength, sha256: sha256(bytes) });
-  pack.entry({ name, size: bytes.byteLength, mode: 0o600, mtime }, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), (error) => (error ? reject(error) : resolve()));
+  const sink = pack.entry({ name, size: bytes.byteLength, mode: 0o600, mtime }, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), (error) => (error ? reject(error) : resolve()));
+  // A pack destroyed meanwhile (the reader went away) destroys the entry too: its error comes through the callback.
+  sink.on('error', () => undefined);
   return promise;
 }
 
@@ -43,30 +45,49 @@ async function fill(pack: Pack, snapshot: Snapshot): Promise<void> {
   pack.finalize();
 }
 
+/** How a streamed archive ended: `error` is set when it did not reach its end (a failure, or its reader went away). */
+export interface BackupStreamEnd {
+  /** Bytes handed to the reader. */
+  bytes: number;
+  error?: Error;
+}
+
 /**
  * The archive of `snapshot` as a web stream. An error while it is written (a media file that cannot be read) ends the
- * stream with that error (and is told to `onError`), so the reader sees a cut-off archive (no end.json) and refuses it.
- * A reader that goes away (a closed connection) cancels it.
+ * stream with that error, so the reader sees a cut-off archive (no end.json) and refuses it. A reader that goes away
+ * (a closed connection) cancels it. `onEnd` is told once, however it ended: at its end, its error, or its cancel.
  */
-export function backupStream(snapshot: Snapshot, onError?: (error: Error) => void): ReadableStream<Uint8Array> {
+export function backupStream(snapshot: Snapshot, onEnd?: (end: BackupStreamEnd) => void): ReadableStream<Uint8Array> {
   const pack = tarPack();
-  fill(pack, snapshot).catch((error: Error) => {
-    onError?.(error);
-    pack.destroy(error);
-  });
+  fill(pack, snapshot).catch((error: Error) => pack.destroy(error));
   const chunks = pack[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let bytes = 0;
+  let ended = false;
+  const end = (error?: Error) => {
+    if (ended) return;
+    ended = true;
+    onEnd?.({ bytes, error });
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
+        if (next.done) {
+          controller.close();
+          end();
+        } else {
+          bytes += next.value.byteLength;
+          controller.enqueue(next.value);
+        }
       } catch (error) {
         controller.error(error);
+        end(error as Error);
       }
     },
     cancel(reason) {
-      pack.destroy(reason instanceof Error ? reason : new Error('backup download cancelled'));
+      const error = reason instanceof Error ? reason : new Error('backup download cancelled');
+      end(error);
+      pack.destroy(error);
     },
   });
 }
