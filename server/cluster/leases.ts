@@ -88,7 +88,7 @@ export function createLeases(options: LeaseOptions): Leases {
   let renewedAt = -Infinity;
   /** The last heartbeat had to register this process again (its row was deleted as dead). */
   let back = false;
-  /** Other processes at the last count (any with a row: it goes a minute after their last heartbeat), and when asked. */
+  /** Other processes at the last count (any with a row: it goes a minute and a lease after their last heartbeat), and when asked. */
   let others = Infinity;
   let countedAt = -Infinity;
   let started = false;
@@ -128,8 +128,9 @@ export function createLeases(options: LeaseOptions): Leases {
 
   /** Live processes that take shards (heartbeat within the lease, not draining), this one included unless stopping. */
   async function liveNodes(): Promise<number> {
-    // A process that died without stopping leaves its row: gone after a minute without a heartbeat (cluster status).
-    await db.execute(sql`delete from cluster_nodes where heartbeat_at < now() - interval '1 minute'`);
+    // A process that died without stopping leaves its row: gone after a minute and a lease without a heartbeat
+    // (cluster status). Never sooner: a process whose lease is still fresh has a row (`alone` counts on it).
+    await db.execute(sql`delete from cluster_nodes where heartbeat_at < now() - interval '1 minute' - ${ttl}::interval`);
     const askedAt = performance.now();
     const [row] = rowsOf<{ n: number | string; others: number | string }>(
       await db.execute(sql`update cluster_nodes set heartbeat_at = now() where id = ${nodeId} returning
