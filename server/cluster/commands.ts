@@ -163,6 +163,9 @@ export function createCommands(options: CommandsOptions): Commands {
     );
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     // Each op is handed to its actor now, in id order (tell/send/call enqueue synchronously); answers follow.
+    // Taken while the shard moved away: given back untaken, for the new owner (else its caller hears nothing).
+    const moved = rows.filter((row) => !options.owns(shardOf(row.conversation_key))).map((row) => Number(row.id));
+    if (moved.length) await db.execute(sql`update cluster_commands set taken_at = null where id = any(${shardsArray(moved)}::bigint[]) and answered_at is null`);
     for (const row of rows) {
       const id = Number(row.id);
       if (!options.owns(shardOf(row.conversation_key))) continue;

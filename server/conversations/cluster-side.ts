@@ -176,8 +176,18 @@ export function createClusterSide(deps: ClusterSideDeps) {
      */
     async heldElsewhere<T>(key: string, work: (fenced: TurnFence) => Promise<T>): Promise<T> {
       const holdId = Bun.randomUUIDv7();
-      const answer = (await node.forward(key, { op: 'hold', holdId })) as { held?: boolean; fence?: FenceParams } | null;
-      if (!answer?.held || !answer.fence) throw new ServiceUnavailableError();
+      let answer: { held?: boolean; fence?: FenceParams } | null;
+      try {
+        answer = (await node.forward(key, { op: 'hold', holdId })) as typeof answer;
+      } catch (error) {
+        // The owner may have taken the turn after this caller stopped waiting: given back, not kept for HOLD_MAX_MS.
+        node.relay('release', holdId);
+        throw error;
+      }
+      if (!answer?.held || !answer.fence) {
+        node.relay('release', holdId);
+        throw new ServiceUnavailableError();
+      }
       const fence = answer.fence;
       try {
         return await work((tx) => checkFence(tx, fence));

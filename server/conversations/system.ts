@@ -70,13 +70,17 @@ export interface ConversationSystemOptions {
   shardsGained?(shards: number[]): void;
 }
 
+/** The relay topic of erased ids, and how many of each kind go in one part (well under NOTIFY's 8,000 bytes). */
+const FORGET_TOPIC = 'forget';
+const FORGET_PART = 300;
+
 export function createConversationSystem(options: ConversationSystemOptions) {
   const { db, logger, metrics } = options;
   const concurrency = options.commitConcurrency ?? 2;
   const shared = concurrency === 1;
   const { cluster } = options;
   const door = createCommitDoor(db, { generalConcurrency: concurrency, statementConcurrency: concurrency, fence: cluster?.fence });
-  const guard = createErasureGuard({ db, blobs: options.privacy?.blobs, logger, now: options.now });
+  const guard = createErasureGuard({ db, blobs: options.privacy?.blobs, logger, now: options.now, askDatabase: cluster !== undefined });
   const plainStore = guard.wrap(createConversationStore(db, { door, concurrency: shared ? 1 : 2 }));
   const sharedStore = options.privacy ? rememberingOptOuts(plainStore, db, options.privacy.secret) : plainStore;
   // An actor starts only where its shard is owned: a process that lost the lease cannot load it back.
@@ -155,6 +159,11 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     }
   }
 
+  cluster?.onRelay(FORGET_TOPIC, (payload) => {
+    const { mediaIds, messageIds } = (payload ?? {}) as { mediaIds?: unknown; messageIds?: unknown };
+    const ids = (list: unknown) => (Array.isArray(list) ? list.filter((id): id is number => Number.isSafeInteger(id)).slice(0, FORGET_PART) : []);
+    guard.forget({ mediaIds: ids(mediaIds), messageIds: ids(messageIds) });
+  });
   const side = cluster ? createClusterSide({ db, logger, node: cluster, registry, tellLocal, remoteChanged: options.remoteChanged, gained: options.shardsGained }) : undefined;
 
   /**
@@ -270,8 +279,17 @@ export function createConversationSystem(options: ConversationSystemOptions) {
     },
     /** In a cluster, keeps a query to the conversations owned here (`column` holds their key); undefined otherwise. */
     ownedOnly,
-    /** Late outcomes (a media fetch, a send) of these erased ids are dropped, a late file deleted. */
-    forget: guard.forget,
+    /**
+     * Late outcomes (a media fetch, a send) of these erased ids are dropped, a late file deleted — here and, with
+     * several processes, at the others (relayed, in parts that fit a NOTIFY; a file's media row is also looked up).
+     */
+    forget(ids: { mediaIds: number[]; messageIds: number[] }): void {
+      guard.forget(ids);
+      if (!cluster) return;
+      for (let i = 0; i < Math.max(ids.mediaIds.length, ids.messageIds.length); i += FORGET_PART) {
+        cluster.relay(FORGET_TOPIC, { mediaIds: ids.mediaIds.slice(i, i + FORGET_PART), messageIds: ids.messageIds.slice(i, i + FORGET_PART) });
+      }
+    },
     /** Commits per lane since start (tests and benchmarks). */
     commitStats: door.stats,
     drain: () => registry.drain(),

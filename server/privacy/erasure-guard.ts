@@ -5,7 +5,9 @@
  * for an erased media row for deletion (server/privacy/blob-deletions), so no file outlives its row (Law 1581 Art. 15).
  */
 import type { CommitResult, ConversationStore } from '../../actors/conversation/ports';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { rowsOf } from '../db/rows';
 import type { Logger } from '../logger';
 import type { BlobStore } from '../storage/blob-store';
 import { deleteQueuedBlobs, queueBlobDeletions } from './blob-deletions';
@@ -20,8 +22,13 @@ export interface ErasureGuard {
   wrap<B>(store: ConversationStore<B>): ConversationStore<B>;
 }
 
-/** A guard for one conversation system; without `blobs` a late file is only queued (deleted by the next retry). */
-export function createErasureGuard(deps: { db: Db; blobs?: BlobStore; logger: Logger; now?: () => number }): ErasureGuard {
+/**
+ * A guard for one conversation system; without `blobs` a late file is only queued (deleted by the next retry).
+ * `askDatabase` (several processes: the erasure may have run in another process, whose ids this one may not have
+ * heard) also looks a stored file's media row up before keeping it: the look-up runs in the actor's turn, as the
+ * erasure did, so the row is either still there or gone for good.
+ */
+export function createErasureGuard(deps: { db: Db; blobs?: BlobStore; logger: Logger; now?: () => number; askDatabase?: boolean }): ErasureGuard {
   const now = deps.now ?? Date.now;
   const media = new Map<number, number>();
   const messages = new Map<number, number>();
@@ -38,6 +45,10 @@ export function createErasureGuard(deps: { db: Db; blobs?: BlobStore; logger: Lo
     if (outcome.pending.length) deps.logger.warn('a file stored after its erasure is queued for deletion', { pending: outcome.pending.length });
   }
 
+  async function mediaRowExists(id: number): Promise<boolean> {
+    return rowsOf(await deps.db.execute(sql`select 1 from media where id = ${id}`)).length > 0;
+  }
+
   const nothing = (conversationId: number | null): CommitResult<never> => ({ applied: true, conversationId, messageIds: {}, mediaIds: [], touchedMessageIds: [], enqueued: false, recordedSids: [] });
 
   return {
@@ -52,7 +63,7 @@ export function createErasureGuard(deps: { db: Db; blobs?: BlobStore; logger: Lo
       return {
         ...store,
         async commit(key, state, effects, event, at) {
-          if ((event.type === 'media.stored' || event.type === 'media.failed') && media.has(event.mediaId)) {
+          if ((event.type === 'media.stored' || event.type === 'media.failed') && (media.has(event.mediaId) || (deps.askDatabase && !(await mediaRowExists(event.mediaId))))) {
             if (event.type === 'media.stored') await dropFile(event.blobKey);
             return nothing(state.conversationId);
           }
