@@ -2,8 +2,9 @@
  * @module server/realtime/access — keeps every open /live socket within what its user may see now.
  * Three paths, from fastest to broadest: changes announced in this process (access-events) act at
  * once; every message a socket sends re-checks its session first; and while sockets are open, a sweep
- * re-checks all their sessions every few seconds, for changes this process never hears (the CLI or
- * another server process writing to the same Postgres, a session that simply expired).
+ * re-checks all their sessions, and the assignee of every conversation a recruiter views, every few
+ * seconds, for changes this process never hears (the CLI or another server process writing to the same
+ * Postgres, a session that simply expired).
  */
 import { onAccessChange, type AccessChange } from '../auth/access-events';
 import { liveSessions } from '../auth/sessions';
@@ -86,6 +87,9 @@ export function createAccess(deps: AccessDeps) {
   function sweep(): Promise<void> {
     // One at a time: a slow database must not pile sweeps up.
     sweeping ??= check(sockets.all())
+      // Then what each socket views: a reassignment made on another process is heard here by its push hint, which
+      // can be lost; this bounds what a recruiter who lost the conversation could still hear to one sweep.
+      .then(() => sockets.recheckViewed())
       .catch((error: unknown) => logger.warn('live session sweep failed', { err: error as Error }))
       .finally(() => (sweeping = undefined));
     return sweeping;

@@ -7,7 +7,7 @@ import type { Role } from '../../actors/vocabulary';
 import { translator } from '../../views/i18n';
 import { PresencePush } from '../../views/inbox/presence';
 import type { Db } from '../db/client';
-import { canSee } from '../db/queries/inbox';
+import { assigneesOf, canSee } from '../db/queries/inbox';
 import type { Hub, HubReader } from './hub';
 import type { Presence } from './presence';
 import { conversationTopic, listTopicsFor, type ListFilters } from './topics';
@@ -184,6 +184,24 @@ export function createSockets(deps: { db: Db; presence: Presence; hub: Hub }) {
       listen(socket, socket.filters);
       if (socket.viewing === undefined) return;
       await recheckViewing(socket);
+    },
+    /**
+     * Every viewed conversation's assignee read again (one query): a viewer who may no longer see hers leaves it —
+     * for a reassignment this process never heard (made on another process, its push hint lost or skipped).
+     */
+    async recheckViewed(): Promise<void> {
+      const viewers = [...sockets.values()].filter((socket) => socket.viewing !== undefined && socket.user.role !== 'admin');
+      if (viewers.length === 0) return;
+      const seen = generation;
+      const ids = [...new Set(viewers.map((socket) => socket.viewing!))];
+      const assignee = await assigneesOf(deps.db, ids);
+      // A change of access meanwhile was acted on already, and may be newer than this answer: the next sweep decides.
+      if (seen !== generation) return;
+      for (const socket of viewers) {
+        const id = socket.viewing;
+        if (id === undefined || socket.closed) continue;
+        if (!assignee.has(id) || !maySee(socket.user, assignee.get(id) ?? null)) (generation++, leave(socket));
+      }
     },
     /** A conversation changed hands: viewers who may no longer see it stop hearing it, before anything else is pushed. */
     reassigned(conversationId: number, assigneeId: number | null): void {

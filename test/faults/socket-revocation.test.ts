@@ -3,6 +3,7 @@
  * reassigned-away recruiter's open /live socket is closed or re-scoped at once; a foreign Origin is refused.
  */
 import { describe, expect, test } from 'bun:test';
+import { sql } from 'drizzle-orm';
 import { createSession } from '../../server/auth/sessions';
 import { canSee } from '../../server/db/queries/inbox';
 import { deleteSessionsOf, updateUser } from '../../server/db/queries/users';
@@ -158,6 +159,24 @@ describe.each(drivers)('revoked access on %s', (driver) => {
     await updateUser(t.database.db, w.rita.id, { disabled: true });
     await deleteSessionsOf(t.database.db, w.rita.id);
     expect(await rita.closed).toBe(SESSION_ENDED_CLOSE);
+  });
+
+  test('a reassignment this process never heard of (another process, its push hint lost) is found by the sweep: the recruiter stops hearing that conversation', async () => {
+    await using s = await scene(driver);
+    const { t, w } = s;
+    using rita = await watching(s.url, w.rita, w.ids.rita);
+    using boss = await watching(s.url, w.boss, w.ids.rita);
+    await boss.frame((data) => data.includes(`presence-${w.ids.rita}`) && data.includes('Rita'));
+    // Written straight to the database: no access event in this process.
+    await t.database.db.execute(sql`update conversations set assignee_id = ${w.sofi.id} where id = ${w.ids.rita}`);
+    // The sweep takes Rita out of the conversation: the boss's presence line loses her name.
+    const seen = boss.received.length;
+    await boss.frame((data) => boss.received.indexOf(data) >= seen && data.includes(`presence-${w.ids.rita}`) && !data.includes('Rita'));
+    await aspirantWrites(t, KEYS[0], 'ahora es de Sofi');
+    await boss.frame(carrying('ahora es de Sofi'));
+    await settled(rita);
+    expect(rita.received.join('\n')).not.toContain('ahora es de Sofi');
+    await refused(rita, w.ids.rita);
   });
 
   test('the rule applied at a reassignment without a query agrees with the database’s', async () => {

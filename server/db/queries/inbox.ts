@@ -1,6 +1,6 @@
 /** @module server/db/queries/inbox — the inbox's list reads: who may see what, the list (filtered, searched, keyset-paged), one or many list rows, and marking a conversation read. The open conversation's reads are in ./chat. */
 import { windowClosesAt } from '../../../actors/conversation/rules';
-import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ConversationStatus, Role } from '../../../actors/vocabulary';
 import { contactLabel, personName, type IdentityFields } from '../../../views/inbox/contact';
@@ -29,6 +29,13 @@ export async function canSee(db: Db, viewer: Viewer, conversationId: number): Pr
     .where(and(eq(conversations.id, conversationId), visibleTo(viewer)))
     .limit(1);
   return row !== undefined;
+}
+
+/** The assignee of each of these conversations (null: unassigned); a conversation that no longer exists is absent. */
+export async function assigneesOf(db: Db, ids: number[]): Promise<Map<number, number | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: conversations.id, assigneeId: conversations.assigneeId }).from(conversations).where(inArray(conversations.id, ids));
+  return new Map(rows.map((row) => [row.id, row.assigneeId]));
 }
 
 /**
