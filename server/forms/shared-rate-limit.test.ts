@@ -91,4 +91,18 @@ postgres('shared rate limiter on Postgres', () => {
     await limiters({ db: one.db, shared: true })('test.pick', { limit: 1, windowMs: 1_000 }).hit('x');
     expect(await rows('test.pick')).toHaveLength(1);
   });
+
+  test('a key past the limit at this process is refused without a database transaction (a flood costs the pool nothing)', async () => {
+    let transactions = 0;
+    const counting = new Proxy(one.db, {
+      get: (target, name, receiver) =>
+        name === 'transaction' ? (...args: Parameters<typeof target.transaction>) => (transactions++, target.transaction(...args)) : Reflect.get(target, name, receiver),
+    });
+    const limiter = limiters({ db: counting, shared: true })('test.flood', { limit: 3, windowMs: 60_000 });
+    const decisions = [];
+    for (let i = 0; i < 50; i++) decisions.push(await limiter.hit('198.51.100.7'));
+    expect(decisions.filter((d) => d.ok)).toHaveLength(3);
+    expect(transactions).toBe(3);
+    expect(await rows('test.flood')).toHaveLength(3);
+  });
 });

@@ -72,7 +72,22 @@ export interface LimiterChoice {
   now?: () => number;
 }
 
-/** A factory of one route file's limiters: shared ones on Postgres, in-memory ones otherwise. */
+/**
+ * A factory of one route file's limiters: shared ones on Postgres, in-memory ones otherwise. A shared limiter has an
+ * in-memory one of the same rule in front: a key past the limit within this process alone is refused without a
+ * database transaction, so a flood at one process costs the pool nothing (it counts the attempts it let through to
+ * the shared count, refused there or not: a key hammering one process waits its window out here too).
+ */
 export function limiters(choice: LimiterChoice): (bucket: string, rule: RateLimit) => Limiter {
-  return (bucket, rule) => (choice.shared ? createSharedRateLimiter(choice.db, bucket, rule) : createRateLimiter(rule, choice.now));
+  return (bucket, rule) => {
+    const local = createRateLimiter(rule, choice.now);
+    if (!choice.shared) return local;
+    const shared = createSharedRateLimiter(choice.db, bucket, rule);
+    return {
+      async hit(key) {
+        const here = await local.hit(key);
+        return here.ok ? shared.hit(key) : here;
+      },
+    };
+  };
 }
