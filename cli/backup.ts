@@ -10,7 +10,7 @@
  * file goes whenever the backup fails or is interrupted. `restore` runs only while no server holds the folder.
  * With DATABASE_URL both point to pg_dump and pg_restore (README, "Backups").
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -49,6 +49,8 @@ export interface BackupOptions {
   freeBytes?: (dir: string) => Promise<number | undefined>;
   /** The size (bytes) above which a backup is announced as large (default LARGE_BACKUP_BYTES, 2 GB). */
   largeBytes?: number;
+  /** Replace FILE when it exists (default: refuse, writing nothing). */
+  force?: boolean;
 }
 
 function asCliError(error: unknown): unknown {
@@ -209,12 +211,15 @@ function removeOnInterrupt(temp: string): () => void {
 }
 
 /**
- * `wasap backup FILE`: the archive written to a temp file beside FILE, read back and checked, then renamed to FILE.
- * Whatever fails (no room, a refused or cut-off archive, an interrupt), FILE is not written and the temp file is gone.
+ * `wasap backup FILE`: the archive written to a temp file beside FILE, read back and checked, then renamed to FILE
+ * (an existing FILE is refused unless `force`). Whatever fails (no room, a refused or cut-off archive, an interrupt), FILE is not written and the temp file is gone.
  * @throws CLIError saying what failed and what to do.
  */
 export async function backup(io: CliIO, file: string, options: BackupOptions = {}): Promise<void> {
   const path = resolve(file);
+  if (!options.force && existsSync(path)) {
+    throw new CLIError(`${file} already exists; nothing was written`, 2, 'Choose another FILE, or add --force to replace it.');
+  }
   const temp = join(dirname(path), `.${basename(path)}.${Bun.randomUUIDv7()}.partial`);
   const stopWatching = removeOnInterrupt(temp);
   try {
@@ -257,8 +262,9 @@ export function registerBackup(program: Command, io: CliIO): void {
   program
     .command('backup <file>')
     .description('write a consistent backup of the embedded install (database, media, key files) to FILE, also while the server runs')
-    .action(async function backupCommand(file: string) {
-      await backup(io, file);
+    .option('--force', 'replace FILE when it exists (otherwise refused)')
+    .action(async function backupCommand(file: string, opts: { force?: boolean }) {
+      await backup(io, file, { force: opts.force ?? false });
     });
   program
     .command('restore <file>')

@@ -193,6 +193,13 @@ describe('backup archives (admin route and restore, in process)', () => {
     expect(read.manifest.counts.users).toBe(1);
     expect(read.mediaFiles).toBe(2);
     expect(existsSync(lockFileOf(join(dataDir, 'pg')))).toBe(false);
+    // Run again onto the same FILE: refused, the archive untouched; --force replaces it.
+    const before = readFileSync(out);
+    const again = await wasap(['backup', out], { WASAP_DATA_DIR: dataDir });
+    expect([again.code, again.err]).toEqual([2, expect.stringContaining('already exists; nothing was written')]);
+    expect(readFileSync(out).equals(before)).toBe(true);
+    const forced = await wasap(['backup', '--force', out], { WASAP_DATA_DIR: dataDir });
+    expect([forced.code, forced.out]).toEqual([0, expect.stringContaining(`wrote ${out}`)]);
   });
 
   test('an archive cut off on the way is refused by wasap backup, and neither FILE nor a temp file is left', async () => {
