@@ -54,8 +54,10 @@ export function singleProcessText(server: string | undefined): string {
 
 function render(status: ClusterStatus, answeredBy: string | null | undefined): string {
   const { shards } = status;
+  const alive = status.nodes.filter((n) => n.alive).length;
+  const silent = status.nodes.length - alive;
   const lines = [
-    `${status.nodes.length} process${status.nodes.length === 1 ? '' : 'es'}; ${shards.total} shards: ${shards.owned} owned, ${shards.expired} with a lapsed lease, ${shards.unowned} unowned (database time ${new Date(status.at).toISOString().slice(0, 19).replace('T', ' ')} UTC)\n`,
+    `${alive} process${alive === 1 ? '' : 'es'} alive${silent ? ` (${silent} not heard from, removed a minute and a lease after its last heartbeat)` : ''}; ${shards.total} shards: ${shards.owned} owned, ${shards.expired} with a lapsed lease, ${shards.unowned} unowned (database time ${new Date(status.at).toISOString().slice(0, 19).replace('T', ' ')} UTC)\n`,
   ];
   const leaseOf = new Map(status.leases.map((l) => [l.owner, l]));
   const left = (owner: string) => {

@@ -83,7 +83,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('cluster status on Postgres', ()
     const online = await wasap(['cluster', 'status'], { WASAP_URL: server.url, WASAP_API_TOKEN: token });
     expect({ code: online.code, err: online.err }).toEqual({ code: 0, err: '' });
     const lines = online.out.split('\n');
-    expect(lines[0]).toStartWith('2 processes; 256 shards: 3 owned, 2 with a lapsed lease, 251 unowned (database time ');
+    expect(lines[0]).toStartWith('1 process alive (1 not heard from, removed a minute and a lease after its last heartbeat); 256 shards: 3 owned, 2 with a lapsed lease, 251 unowned (database time ');
     expect(lines.find((l) => l.startsWith(`${self} *`))).toMatch(/here\s+4242\s+http:\/\/127\.0\.0\.1:1\s+.+\s+3\s+\d+\.\d s – \d+\.\d s\s+alive$/);
     expect(lines.find((l) => l.startsWith('gone:1'))).toMatch(/there\s+7\s+-\s+.+min ago\s+0\s+-30\.\d s – -30\.\d s\s+not alive \(no heartbeat\)$/);
     expect(online.out).toContain('1 lagging shard (oldest unprocessed event older than 5.0 s):\n');
