@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { pgliteDir } from '../server/config';
+import { pgliteDir, resolveSecret } from '../server/config';
+import { acceptInstallSecret } from '../server/db/install-identity';
 import { call, localApi, localServer } from './api';
 import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
@@ -15,8 +16,13 @@ export function registerMigrate(program: Command, io: CliIO): void {
   program
     .command('migrate')
     .description('apply pending database migrations (running it twice is a no-op)')
-    .action(async function migrate() {
-      if (!configFrom(io).databaseUrl) {
+    .option(
+      '--accept-new-secret',
+      "record this WASAP_SECRET as the database's, after changing it on purpose with every process stopped (form links already sent stop opening; remembered opt-outs of erased people are forgotten)",
+    )
+    .action(async function migrate(options: { acceptNewSecret?: boolean }) {
+      // Accepting a secret writes to the database itself: a server holding the embedded one must be stopped first.
+      if (!configFrom(io).databaseUrl && !options.acceptNewSecret) {
         const local = await localServer(io);
         if ('credential' in local) {
           const status = await call('migrate', () => localApi(local.credential).api.admin.status.get());
@@ -38,6 +44,10 @@ export function registerMigrate(program: Command, io: CliIO): void {
           // A new folder may be a misspelt WASAP_DATA_DIR: say so, so a second database does not go unnoticed.
           if (fresh) io.out(`${database.describe}: created a new embedded database in ${config.dataDir}\n`);
           io.out(`${database.describe}: ${applied === 0 ? 'already up to date' : `applied ${applied} migration(s)`} (${after.applied}/${after.expected})\n`);
+          if (options.acceptNewSecret) {
+            await acceptInstallSecret(database.db, resolveSecret(config));
+            io.out(`${database.describe}: recorded this WASAP_SECRET as the database's; start every process with it\n`);
+          }
         },
         false,
         true,

@@ -1,10 +1,12 @@
 /** @module server/server — wires config → database → app → listen, and shuts down gracefully. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, pgliteDir, type Config } from './config';
+import { loadConfig, pgliteDir, resolveSecret, type Config } from './config';
 import { createApp } from './app';
 import { MAX_INBOUND_BYTES } from './whatsapp/twilio-webhooks';
 import { openDatabase, type Database } from './db/client';
+import { checkInstallSecret } from './db/install-identity';
+import { requireMigrated } from './db/migrate';
 import { countUsers } from './db/queries/users';
 import { createLocalAdminToken, loopbackUrl, writeLocalAdmin } from './local-admin';
 import { createLogger, type Logger } from './logger';
@@ -44,7 +46,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     settings: config.databaseUrl ? { idle_in_transaction_session_timeout: Math.max(config.cluster.leaseMs, 1000) } : undefined,
   });
   try {
+    // Checked before any query: a database left behind would otherwise fail at the first table it lacks, in raw SQL.
     if (config.autoMigrate) await database.migrate();
+    else requireMigrated(await database.migrationStatus(), config.databaseUrl ? 'DATABASE_URL' : 'WASAP_DATA_DIR');
+    await checkInstallSecret(database.db, resolveSecret(config), config.databaseUrl ? 'this database' : 'this embedded database');
     if ((await countUsers(database.db).catch(() => 1)) === 0) {
       // The command must find this data folder: name it unless it is the one `wasap` finds by default from here.
       const folder = config.dataDir === resolve('data') ? '' : `WASAP_DATA_DIR=${config.dataDir} `;
