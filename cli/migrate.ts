@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { pgliteDir, resolveSecret } from '../server/config';
 import { acceptInstallSecret } from '../server/db/install-identity';
+import { privateFolder } from '../server/private-files';
 import { call, localApi, localServer } from './api';
 import { configFrom, withDatabase } from './context';
 import { CLIError } from './errors';
@@ -42,6 +43,8 @@ export function registerMigrate(program: Command, io: CliIO): void {
           const after = await database.migrationStatus();
           const applied = after.applied - before.applied;
           // A new folder may be a misspelt WASAP_DATA_DIR: say so, so a second database does not go unnoticed.
+          // Personal data: only this user may enter the embedded database's folder (its files are 0666; server/private-files).
+          if (!config.databaseUrl) privateFolder(pgliteDir(config));
           if (fresh) io.out(`${database.describe}: created a new embedded database in ${config.dataDir}\n`);
           io.out(`${database.describe}: ${applied === 0 ? 'already up to date' : `applied ${applied} migration(s)`} (${after.applied}/${after.expected})\n`);
           if (options.acceptNewSecret) {

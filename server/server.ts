@@ -1,7 +1,7 @@
 /** @module server/server — wires config → database → app → listen, and shuts down gracefully. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, pgliteDir, resolveSecret, type Config } from './config';
+import { loadConfig, mediaDir, pgliteDir, resolveSecret, type Config } from './config';
 import { createApp } from './app';
 import { MAX_INBOUND_BYTES } from './whatsapp/twilio-webhooks';
 import { openDatabase, type Database } from './db/client';
@@ -11,6 +11,7 @@ import { countUsers } from './db/queries/users';
 import { createLocalAdminToken, loopbackUrl, writeLocalAdmin } from './local-admin';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { privateFolder } from './private-files';
 import { buildServices, type Services } from './wiring';
 
 export interface RunningServer {
@@ -46,6 +47,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     settings: config.databaseUrl ? { idle_in_transaction_session_timeout: Math.max(config.cluster.leaseMs, 1000) } : undefined,
   });
   try {
+    // Personal data: whatever modes the embedded database gives its files, only this user may enter their folders.
+    if (!config.databaseUrl) privateFolder(pgliteDir(config));
+    if (!config.s3) privateFolder(mediaDir(config));
     // Checked before any query: a database left behind would otherwise fail at the first table it lacks, in raw SQL.
     if (config.autoMigrate) await database.migrate();
     else requireMigrated(await database.migrationStatus(), config.databaseUrl ? 'DATABASE_URL' : 'WASAP_DATA_DIR');
