@@ -89,7 +89,13 @@ async function databaseChecks(io: CliIO, config: Config): Promise<CheckResult[]>
   if (viaServer) return viaServer;
   // Opening a folder with no database would create an empty one: the wrong WASAP_DATA_DIR would pass as reachable.
   if (!config.databaseUrl && !existsSync(pgliteDir(config))) {
-    return [{ name: 'database', ok: false, detail: `no embedded database in ${config.dataDir}: start the server once (npm start) or run \`wasap migrate\`, or check WASAP_DATA_DIR` }];
+    return [
+      {
+        name: 'database',
+        ok: false,
+        detail: `no embedded database in ${config.dataDir}: if this install uses Postgres, set DATABASE_URL as the server has it; else check WASAP_DATA_DIR, or create one (npm start, or \`wasap migrate\`)`,
+      },
+    ];
   }
   let database: Database | undefined;
   const reach = await runCheck('database', async () => {
@@ -167,7 +173,15 @@ async function mediaCheck(config: Config): Promise<CheckResult> {
     if (!config.s3 && !existsSync(config.dataDir)) return { ok: false, detail: `local folder ${mediaDir(config)}: its data folder does not exist` };
     const store = createBlobStore({ s3: config.s3, mediaDir: mediaDir(config) });
     await store.check();
-    return { ok: true, detail: config.s3 ? `S3 bucket ${config.s3.bucket} reachable` : `local folder ${mediaDir(config)} writable` };
+    if (config.s3) return { ok: true, detail: `S3 bucket ${config.s3.bucket} reachable` };
+    // Each process keeps its own folder: a photo received by one is missing on the others (README, "Several processes").
+    if (config.databaseUrl)
+      return {
+        ok: true,
+        warn: true,
+        detail: `local folder ${mediaDir(config)} writable, but on Postgres with several server processes each keeps its own media folder and the others cannot show what it received: set S3_BUCKET (and S3_*) for every process`,
+      };
+    return { ok: true, detail: `local folder ${mediaDir(config)} writable` };
   });
 }
 
