@@ -44,7 +44,13 @@ export function registerMigrate(program: Command, io: CliIO): void {
           const applied = after.applied - before.applied;
           // A new folder may be a misspelt WASAP_DATA_DIR: say so, so a second database does not go unnoticed.
           // Personal data: only this user may enter the embedded database's folder (its files are 0666; server/private-files).
-          if (!config.databaseUrl) privateFolder(pgliteDir(config));
+          if (!config.databaseUrl) {
+            try {
+              privateFolder(pgliteDir(config));
+            } catch (error) {
+              io.err(`wasap: could not make ${pgliteDir(config)} readable by this user only (mode 0700): ${(error as Error).message}\n`);
+            }
+          }
           if (fresh) io.out(`${database.describe}: created a new embedded database in ${config.dataDir}\n`);
           io.out(`${database.describe}: ${applied === 0 ? 'already up to date' : `applied ${applied} migration(s)`} (${after.applied}/${after.expected})\n`);
           if (options.acceptNewSecret) {

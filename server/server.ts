@@ -48,8 +48,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   try {
     // Personal data: whatever modes the embedded database gives its files, only this user may enter their folders.
-    if (!config.databaseUrl) privateFolder(pgliteDir(config));
-    if (!config.s3) privateFolder(mediaDir(config));
+    if (!config.databaseUrl) keepPrivate(pgliteDir(config), logger);
+    if (!config.s3) keepPrivate(mediaDir(config), logger);
     // Checked before any query: a database left behind would otherwise fail at the first table it lacks, in raw SQL.
     if (config.autoMigrate) await database.migrate();
     else requireMigrated(await database.migrationStatus(), config.databaseUrl ? 'DATABASE_URL' : 'WASAP_DATA_DIR');
@@ -137,6 +137,18 @@ function offerLocalAdmin(config: Config, port: number, credential: { token: stri
   } catch (error) {
     logger.warn(`could not write the local admin credential: ${without}`, { err: error as Error });
     return () => {};
+  }
+}
+
+/**
+ * Makes `folder` 0700 (server/private-files); one this user may not change (another owner's volume) is logged, not
+ * fatal: the server ran that way before, and the operator decides who may read it.
+ */
+function keepPrivate(folder: string, logger: Logger): void {
+  try {
+    privateFolder(folder);
+  } catch (error) {
+    logger.warn(`could not make ${folder} readable by this user only (mode 0700): it holds personal data, check its owner and mode`, { err: error as Error });
   }
 }
 
