@@ -2,7 +2,8 @@
  * @module cli/doctor — `wasap doctor`: one line per check of configuration, database and services; every check runs
  * whether or not a server holds the embedded database (then through its admin API).
  */
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig, mediaDir, pgliteDir, type Config } from '../server/config';
@@ -12,6 +13,7 @@ import { rowsOf } from '../server/db/rows';
 import { lockFileOf, lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
 import type { MigrationStatus } from '../server/db/migrate';
+import { recordedSecretFingerprint, secretFingerprint } from '../server/db/install-identity';
 import { call, localApi, localServer } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -111,11 +113,29 @@ async function databaseChecks(io: CliIO, config: Config): Promise<CheckResult[]>
     const migrations = await runCheck('migrations', async () => migrationsResult(await db.migrationStatus()));
     const users = await runCheck('users', async () => usersResult(migrations.ok ? await countUsers(db.db) : 0));
     const checks = [reach, migrations, users];
+    if (migrations.ok) checks.push(await runCheck('secret', () => secretCheck(db, config)));
     if (config.databaseUrl) checks.push(await runCheck('maintenance', () => maintenanceCheck(db)));
     return checks;
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The WASAP_SECRET this environment gives a server (or the data folder's generated one; doctor never creates it)
+ * against the fingerprint the database recorded: a mismatch is a server that would refuse to start here.
+ */
+async function secretCheck(database: Database, config: Config): Promise<Omit<CheckResult, 'name'>> {
+  const recorded = await recordedSecretFingerprint(database.db);
+  if (!recorded) return { ok: true, detail: 'not recorded yet: the first server start records its fingerprint' };
+  const file = join(config.dataDir, 'secret');
+  const secret = config.secret ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (!secret) return { ok: false, detail: 'WASAP_SECRET is unset and the data folder has no secret: set the WASAP_SECRET the other processes use' };
+  if (secretFingerprint(secret) === recorded) return { ok: true, detail: "WASAP_SECRET matches the database's" };
+  return {
+    ok: false,
+    detail: 'WASAP_SECRET differs from the one this database was set up with: a server started so refuses to start; use the same secret as the other processes (README, "Changing WASAP_SECRET")',
+  };
 }
 
 /**

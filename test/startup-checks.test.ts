@@ -80,6 +80,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('server start on Postgres', () =
       const rotated = await start({ DATABASE_URL: fresh.url, WASAP_SECRET: SECRET_B });
       await rotated.stop();
       await expect(start({ DATABASE_URL: fresh.url, WASAP_SECRET: SECRET_A })).rejects.toBeInstanceOf(SecretMismatchError);
+      // doctor says so before a start fails.
+      using data = tempDir();
+      const doctorOld = await wasap(['doctor'], { DATABASE_URL: fresh.url, WASAP_SECRET: SECRET_A, WASAP_DATA_DIR: data.path });
+      expect(doctorOld.out).toContain('FAIL  secret         WASAP_SECRET differs from the one this database was set up with');
+      const doctorNew = await wasap(['doctor'], { DATABASE_URL: fresh.url, WASAP_SECRET: SECRET_B, WASAP_DATA_DIR: data.path });
+      expect(doctorNew.out).toContain("ok    secret         WASAP_SECRET matches the database's");
     } finally {
       await fresh.drop();
     }

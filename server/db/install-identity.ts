@@ -37,9 +37,14 @@ export async function checkInstallSecret(db: Db, secret: string, where = 'this d
   // Two processes starting together: one insert wins, the other reads the winner's row and compares with it.
   const inserted = await db.insert(installSettings).values({ key: FINGERPRINT_KEY, value: fingerprint }).onConflictDoNothing().returning({ value: installSettings.value });
   if (inserted.length) return 'recorded';
-  const [row] = await db.select({ value: installSettings.value }).from(installSettings).where(eq(installSettings.key, FINGERPRINT_KEY));
-  if (row?.value === fingerprint) return 'matched';
+  if ((await recordedSecretFingerprint(db)) === fingerprint) return 'matched';
   throw new SecretMismatchError(where);
+}
+
+/** The recorded fingerprint (hex), or undefined before any server started on this database. Needs migration 0021. */
+export async function recordedSecretFingerprint(db: Db): Promise<string | undefined> {
+  const [row] = await db.select({ value: installSettings.value }).from(installSettings).where(eq(installSettings.key, FINGERPRINT_KEY));
+  return row?.value;
 }
 
 /** Records `secret` as the install's, replacing any other (a deliberate rotation: `wasap migrate --accept-new-secret`). */
