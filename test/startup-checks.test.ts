@@ -25,6 +25,9 @@ function start(env: Record<string, string>) {
 describe('requireMigrated', () => {
   test('passes an up-to-date status and names the command and setting for one behind', () => {
     expect(() => requireMigrated({ expected: 3, applied: 3, pending: [] }, 'DATABASE_URL')).not.toThrow();
+    expect(() => requireMigrated({ expected: 5, applied: 0, pending: ['0000_a', '0001_b', '0002_c', '0003_d', '0004_e'] }, 'WASAP_DATA_DIR')).toThrow(
+      'the database is not migrated (0 of 5 migrations applied; pending: 0000_a … 0004_e): run `wasap migrate` with the same WASAP_DATA_DIR',
+    );
     expect(() => requireMigrated({ expected: 3, applied: 1, pending: ['0001_b', '0002_c'] }, 'DATABASE_URL')).toThrow(
       'the database is not migrated (1 of 3 migrations applied; pending: 0001_b, 0002_c): run `wasap migrate` with the same DATABASE_URL, or start with WASAP_AUTO_MIGRATE=true',
     );
@@ -57,7 +60,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('server start on Postgres', () =
     try {
       const refused = start({ DATABASE_URL: fresh.url, WASAP_AUTO_MIGRATE: 'false', WASAP_SECRET: SECRET_A });
       await expect(refused).rejects.toBeInstanceOf(DatabaseNotMigratedError);
-      await expect(refused).rejects.toThrow(/^the database is not migrated \(0 of \d+ migrations applied; pending: 0000_init, .*\): run `wasap migrate` with the same DATABASE_URL/);
+      await expect(refused).rejects.toThrow(/^the database is not migrated \(0 of \d+ migrations applied; pending: 0000_init … 00\d\d_\w+\): run `wasap migrate` with the same DATABASE_URL/);
       expect((await wasap(['migrate'], { DATABASE_URL: fresh.url })).code).toBe(0);
       const server = await start({ DATABASE_URL: fresh.url, WASAP_AUTO_MIGRATE: 'false', WASAP_SECRET: SECRET_A });
       await server.stop();

@@ -61,10 +61,15 @@ export class DatabaseNotMigratedError extends Error {
     same: string,
   ) {
     super(
-      `the database is not migrated (${status.applied} of ${status.expected} migrations applied; pending: ${status.pending.join(', ')}): ` +
+      `the database is not migrated (${status.applied} of ${status.expected} migrations applied; pending: ${pendingList(status.pending)}): ` +
         `run \`wasap migrate\` with the same ${same}, or start with WASAP_AUTO_MIGRATE=true`,
     );
   }
+}
+
+/** Up to three tags; a longer list (a new database has them all) as its first and last. */
+function pendingList(tags: string[]): string {
+  return tags.length > 3 ? `${tags[0]} … ${tags.at(-1)}` : tags.join(', ');
 }
 
 /**
