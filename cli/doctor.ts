@@ -2,8 +2,7 @@
  * @module cli/doctor — `wasap doctor`: one line per check of configuration, database and services; every check runs
  * whether or not a server holds the embedded database (then through its admin API).
  */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig, mediaDir, pgliteDir, type Config } from '../server/config';
@@ -13,7 +12,7 @@ import { rowsOf } from '../server/db/rows';
 import { lockFileOf, lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
 import type { MigrationStatus } from '../server/db/migrate';
-import { recordedSecretFingerprint, secretFingerprint } from '../server/db/install-identity';
+import { configuredSecret, recordedSecretFingerprint, secretFingerprint } from '../server/db/install-identity';
 import { call, localApi, localServer } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -128,8 +127,7 @@ async function databaseChecks(io: CliIO, config: Config): Promise<CheckResult[]>
 async function secretCheck(database: Database, config: Config): Promise<Omit<CheckResult, 'name'>> {
   const recorded = await recordedSecretFingerprint(database.db);
   if (!recorded) return { ok: true, detail: 'not recorded yet: the first server start records its fingerprint' };
-  const file = join(config.dataDir, 'secret');
-  const secret = config.secret ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  const secret = configuredSecret(config);
   if (!secret) return { ok: false, detail: 'WASAP_SECRET is unset and the data folder has no secret: set the WASAP_SECRET the other processes use' };
   if (secretFingerprint(secret) === recorded) return { ok: true, detail: "WASAP_SECRET matches the database's" };
   return {

@@ -4,6 +4,8 @@
  * was set up with stops it too, until `wasap migrate --accept-new-secret` records the new one.
  */
 import { describe, expect, test } from 'bun:test';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../server/config';
 import { checkInstallSecret, secretFingerprint, SecretMismatchError, acceptInstallSecret } from '../server/db/install-identity';
@@ -77,6 +79,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('server start on Postgres', () =
       await expect(start({ DATABASE_URL: fresh.url, WASAP_SECRET: SECRET_B })).rejects.toBeInstanceOf(SecretMismatchError);
       expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
       await first.stop();
+      // Never a secret made up on the spot: with neither WASAP_SECRET nor a data folder secret it is refused.
+      using empty = tempDir();
+      const unnamed = await wasap(['migrate', '--accept-new-secret'], { DATABASE_URL: fresh.url, WASAP_DATA_DIR: empty.path });
+      expect(unnamed).toMatchObject({ code: 2, err: 'wasap: --accept-new-secret needs the new secret\nhint: Set WASAP_SECRET to the secret every process will start with.\n' });
+      expect(existsSync(join(empty.path, 'secret'))).toBe(false);
       const accepted = await wasap(['migrate', '--accept-new-secret'], { DATABASE_URL: fresh.url, WASAP_SECRET: SECRET_B });
       expect(accepted).toMatchObject({ code: 0 });
       expect(accepted.out).toContain("recorded this WASAP_SECRET as the database's");
