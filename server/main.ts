@@ -24,11 +24,12 @@ const ORPHAN_CHECK_MS = 500;
 /**
  * npm runs a script or a package's command through `sh -c` and forwards SIGTERM to that shell only: a shell that does
  * not exec its command (dash, /bin/sh on Debian and Ubuntu) dies and leaves the server running in the background,
- * holding the data folder. So a process launched by npm (npm_command set: `npm start`, `npx wasap serve`) takes the
+ * holding the data folder. So a process launched by a package manager (`npm start`, `npx wasap serve`) takes the
  * loss of its parent as the SIGTERM it never got. A server started any other way (a shell, systemd, nohup) is left be.
  */
 export function stopWhenOrphaned(onOrphaned: (signal: NodeJS.Signals) => void, env: NodeJS.ProcessEnv = process.env): () => void {
-  if (!env.npm_command) return () => {};
+  // npm sets npm_command (and npm_lifecycle_event for scripts); yarn, pnpm and `bun run` set npm_lifecycle_event.
+  if (!env.npm_command && !env.npm_lifecycle_event) return () => {};
   const parent = process.ppid;
   const timer = setInterval(function checkParent() {
     if (process.ppid === parent) return;
