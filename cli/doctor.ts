@@ -12,6 +12,7 @@ import { rowsOf } from '../server/db/rows';
 import { lockFileOf, lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
 import type { MigrationStatus } from '../server/db/migrate';
+import { configuredSecret, recordedSecretFingerprint, secretFingerprint } from '../server/db/install-identity';
 import { call, localApi, localServer } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';
@@ -89,7 +90,13 @@ async function databaseChecks(io: CliIO, config: Config): Promise<CheckResult[]>
   if (viaServer) return viaServer;
   // Opening a folder with no database would create an empty one: the wrong WASAP_DATA_DIR would pass as reachable.
   if (!config.databaseUrl && !existsSync(pgliteDir(config))) {
-    return [{ name: 'database', ok: false, detail: `no embedded database in ${config.dataDir}: start the server once (npm start) or run \`wasap migrate\`, or check WASAP_DATA_DIR` }];
+    return [
+      {
+        name: 'database',
+        ok: false,
+        detail: `no embedded database in ${config.dataDir}: if this install uses Postgres, set DATABASE_URL as the server has it; else check WASAP_DATA_DIR, or create one (npm start, or \`wasap migrate\`)`,
+      },
+    ];
   }
   let database: Database | undefined;
   const reach = await runCheck('database', async () => {
@@ -105,11 +112,28 @@ async function databaseChecks(io: CliIO, config: Config): Promise<CheckResult[]>
     const migrations = await runCheck('migrations', async () => migrationsResult(await db.migrationStatus()));
     const users = await runCheck('users', async () => usersResult(migrations.ok ? await countUsers(db.db) : 0));
     const checks = [reach, migrations, users];
+    if (migrations.ok) checks.push(await runCheck('secret', () => secretCheck(db, config)));
     if (config.databaseUrl) checks.push(await runCheck('maintenance', () => maintenanceCheck(db)));
     return checks;
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The WASAP_SECRET this environment gives a server (or the data folder's generated one; doctor never creates it)
+ * against the fingerprint the database recorded: a mismatch is a server that would refuse to start here.
+ */
+async function secretCheck(database: Database, config: Config): Promise<Omit<CheckResult, 'name'>> {
+  const recorded = await recordedSecretFingerprint(database.db);
+  if (!recorded) return { ok: true, detail: 'not recorded yet: the first server start records its fingerprint' };
+  const secret = configuredSecret(config);
+  if (!secret) return { ok: false, detail: 'WASAP_SECRET is unset and the data folder has no secret: set the WASAP_SECRET the other processes use' };
+  if (secretFingerprint(secret) === recorded) return { ok: true, detail: "WASAP_SECRET matches the database's" };
+  return {
+    ok: false,
+    detail: 'WASAP_SECRET differs from the one this database was set up with: a server started so refuses to start; use the same secret as the other processes (README, "Changing WASAP_SECRET")',
+  };
 }
 
 /**
@@ -167,7 +191,15 @@ async function mediaCheck(config: Config): Promise<CheckResult> {
     if (!config.s3 && !existsSync(config.dataDir)) return { ok: false, detail: `local folder ${mediaDir(config)}: its data folder does not exist` };
     const store = createBlobStore({ s3: config.s3, mediaDir: mediaDir(config) });
     await store.check();
-    return { ok: true, detail: config.s3 ? `S3 bucket ${config.s3.bucket} reachable` : `local folder ${mediaDir(config)} writable` };
+    if (config.s3) return { ok: true, detail: `S3 bucket ${config.s3.bucket} reachable` };
+    // Each process keeps its own folder: a photo received by one is missing on the others (README, "Several processes").
+    if (config.databaseUrl)
+      return {
+        ok: true,
+        warn: true,
+        detail: `local folder ${mediaDir(config)} writable, but on Postgres with several server processes each keeps its own media folder and the others cannot show what it received: set S3_BUCKET (and S3_*) for every process`,
+      };
+    return { ok: true, detail: `local folder ${mediaDir(config)} writable` };
   });
 }
 

@@ -18,6 +18,7 @@ import { registerServe } from './serve';
 import { registerTemplates } from './templates';
 import { registerToken } from './token';
 import { registerUser } from './user';
+import { usePrivateUmask } from '../server/private-files';
 
 export function createProgram(io: CliIO = processIO): Command {
   const program = new Command('wasap')
@@ -65,4 +66,8 @@ export async function run(argv: string[], io: CliIO = processIO): Promise<number
   }
 }
 
-if (import.meta.main) process.exit(await run(process.argv.slice(2)));
+if (import.meta.main) {
+  // Commands write personal data (the embedded database, backups): owner-only files, as the server's (server/private-files).
+  usePrivateUmask();
+  process.exit(await run(process.argv.slice(2)));
+}

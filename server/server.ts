@@ -1,14 +1,17 @@
 /** @module server/server — wires config → database → app → listen, and shuts down gracefully. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, pgliteDir, type Config } from './config';
+import { loadConfig, mediaDir, pgliteDir, resolveSecret, type Config } from './config';
 import { createApp } from './app';
 import { MAX_INBOUND_BYTES } from './whatsapp/twilio-webhooks';
 import { openDatabase, type Database } from './db/client';
+import { checkInstallSecret } from './db/install-identity';
+import { requireMigrated } from './db/migrate';
 import { countUsers } from './db/queries/users';
 import { createLocalAdminToken, loopbackUrl, writeLocalAdmin } from './local-admin';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { privateFolder } from './private-files';
 import { buildServices, type Services } from './wiring';
 
 export interface RunningServer {
@@ -44,7 +47,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     settings: config.databaseUrl ? { idle_in_transaction_session_timeout: Math.max(config.cluster.leaseMs, 1000) } : undefined,
   });
   try {
+    // Personal data: whatever modes the embedded database gives its files, only this user may enter their folders.
+    if (!config.databaseUrl) keepPrivate(pgliteDir(config), logger);
+    if (!config.s3) keepPrivate(mediaDir(config), logger);
+    // Checked before any query: a database left behind would otherwise fail at the first table it lacks, in raw SQL.
     if (config.autoMigrate) await database.migrate();
+    else requireMigrated(await database.migrationStatus(), config.databaseUrl ? 'DATABASE_URL' : 'WASAP_DATA_DIR');
+    await checkInstallSecret(database.db, resolveSecret(config), config.databaseUrl ? 'this database' : 'this embedded database');
     if ((await countUsers(database.db).catch(() => 1)) === 0) {
       // The command must find this database: on Postgres the same DATABASE_URL (never printed: it may hold a password),
       // else this data folder, named unless it is the one `wasap` finds by default from here.
@@ -130,6 +139,18 @@ function offerLocalAdmin(config: Config, port: number, credential: { token: stri
   } catch (error) {
     logger.warn(`could not write the local admin credential: ${without}`, { err: error as Error });
     return () => {};
+  }
+}
+
+/**
+ * Makes `folder` 0700 (server/private-files); one this user may not change (another owner's volume) is logged, not
+ * fatal: the server ran that way before, and the operator decides who may read it.
+ */
+function keepPrivate(folder: string, logger: Logger): void {
+  try {
+    privateFolder(folder);
+  } catch (error) {
+    logger.warn(`could not make ${folder} readable by this user only (mode 0700): it holds personal data, check its owner and mode`, { err: error as Error });
   }
 }
 

@@ -24,6 +24,7 @@ const TABLES = [
   'form_submissions',
   'guardians',
   'inbound_events',
+  'install_settings',
   'media',
   'messages',
   'notes',

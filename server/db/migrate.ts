@@ -52,3 +52,30 @@ export async function migrationStatus(db: PgDatabase<PgQueryResultHKT, Record<st
   const pending = entries.filter((entry) => !appliedAt.has(entry.when)).map((entry) => entry.tag);
   return { expected: entries.length, applied: entries.length - pending.length, pending };
 }
+
+/** The server was told not to migrate (WASAP_AUTO_MIGRATE=false) and the database is behind its migrations folder. */
+export class DatabaseNotMigratedError extends Error {
+  readonly code = 'DATABASE_NOT_MIGRATED' as const;
+  constructor(
+    readonly status: MigrationStatus,
+    same: string,
+  ) {
+    super(
+      `the database is not migrated (${status.applied} of ${status.expected} migrations applied; pending: ${pendingList(status.pending)}): ` +
+        `run \`wasap migrate\` with the same ${same}, or start with WASAP_AUTO_MIGRATE=true`,
+    );
+  }
+}
+
+/** Up to three tags; a longer list (a new database has them all) as its first and last. */
+function pendingList(tags: string[]): string {
+  return tags.length > 3 ? `${tags[0]} … ${tags.at(-1)}` : tags.join(', ');
+}
+
+/**
+ * Throws DatabaseNotMigratedError when `status` has pending migrations; `same` names the setting that picks the
+ * database (`DATABASE_URL`, `WASAP_DATA_DIR`) so the operator runs `wasap migrate` against the right one.
+ */
+export function requireMigrated(status: MigrationStatus, same: string): void {
+  if (status.pending.length) throw new DatabaseNotMigratedError(status, same);
+}

@@ -33,7 +33,12 @@ function pump(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void
 
 /** Runs `bun <script> ...args` from the repo root and collects its output lines. */
 export function spawnBun(args: string[], env: Record<string, string>) {
-  const proc = Bun.spawn([process.execPath, ...args], {
+  return spawnCommand([process.execPath, ...args], env);
+}
+
+/** Runs any command (`npm start`, `sh -c …`) from the repo root and collects its output lines. */
+export function spawnCommand(command: string[], env: Record<string, string>) {
+  const proc = Bun.spawn(command, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdin: 'ignore',

@@ -12,3 +12,4 @@ export * from './privacy';
 export * from './blob-deletions';
 export * from './cluster';
 export * from './rate-limits';
+export * from './install';
