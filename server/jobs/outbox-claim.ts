@@ -31,6 +31,9 @@ function lanesArray(busy: ReadonlySet<Lane>): string {
  * doubt, and leases that ran out. Rows this process puts in doubt are looked for as soon as they are due.
  */
 export const IN_DOUBT_POLL_MS = 1000;
+/** How often a cluster process looks for rows stranded 'sending' in its shards, and how old such a row must be (ms). */
+const STRANDED_POLL_MS = 60_000;
+const STRANDED_AFTER_MS = 5 * 60_000;
 
 /**
  * The outbox's claim (at most `batchSize` rows at once, default 100), its start-up recovery and its answer to a failed
@@ -43,6 +46,8 @@ export function createOutboxClaim(options: {
   now?: () => number;
   /** In a cluster, the shards owned here (server/cluster): only their conversations' rows are claimed and adopted. */
   owned?: () => number[];
+  /** How long a send may still be answered after it began (ms): the provider's timeout and a margin (default 10 s). */
+  inFlightMs?: number;
 }) {
   const { db, logger } = options;
   const ownedParam = () => (options.owned ? shardsArray(options.owned()) : null);
@@ -54,6 +59,7 @@ export function createOutboxClaim(options: {
   /** When the 'unconfirmed' rows this process was told of are due (ms); a 0 means look now (after a start-up mark). */
   let inDoubtDue: number[] = [0];
   let inDoubtLookedAt = -Infinity;
+  let strandedLookedAt = now();
 
   // A row whose fate is unknown ('sending', 'unconfirmed') holds back the later rows of its conversation; the
   // predicate is outbox_in_doubt_idx's, word for word.
@@ -110,6 +116,10 @@ export function createOutboxClaim(options: {
     if (claimInDoubt) await adoptOrphans(busy);
     const n = Math.min(limit, batchSize);
     const at = now();
+    if (options.owned && at - strandedLookedAt >= STRANDED_POLL_MS) {
+      strandedLookedAt = at;
+      await adoptStranded(busy);
+    }
     const params = { now: new Date(at).toISOString(), busy: lanesArray(busy), shards: ownedParam() };
     let doubtful: Awaited<ReturnType<typeof leaseDoubtful.execute>> = [];
     if (inDoubtDue.some((due) => due <= at) || at - inDoubtLookedAt >= IN_DOUBT_POLL_MS) {
@@ -122,6 +132,23 @@ export function createOutboxClaim(options: {
     }
     const claimed = n > doubtful.length ? await takePending.execute({ ...params, n: n - doubtful.length }) : [];
     return [...doubtful, ...claimed].sort((a, b) => a.id - b.id).map((row) => ({ ...row, optedOut: row.optedOut === true }));
+  }
+
+  /**
+   * In a cluster: rows of owned shards left 'sending' over STRANDED_AFTER ago that no lane here holds — claimed by a
+   * process that had lost the shard without knowing it (paused past its lease) and died before giving them back.
+   * Nobody else would look at them again, and each holds back its conversation's later messages. They are looked up
+   * (as adopted rows are, a send timeout from now) before anything is sent again.
+   */
+  async function adoptStranded(busy: ReadonlySet<Lane>): Promise<void> {
+    const rows = await db
+      .update(outbox)
+      .set({ state: 'unconfirmed', nextAttemptAt: sql`now() + ${`${options.inFlightMs ?? 10_000} milliseconds`}::interval` })
+      .where(and(eq(outbox.state, 'sending'), notHeld(busy), ownedOnly(), sql`${outbox.attemptedAt} < now() - ${`${STRANDED_AFTER_MS} milliseconds`}::interval`))
+      .returning({ id: outbox.id });
+    if (rows.length === 0) return;
+    inDoubtDue.push(now() + (options.inFlightMs ?? 10_000));
+    logger.warn('outbox rows left sending by another process are reconciled', { count: rows.length });
   }
 
   /**
@@ -162,18 +189,20 @@ export function createOutboxClaim(options: {
     claim,
     markInDoubt,
     /** Puts a row this process claimed and did not send back as it was: 'sending' → 'pending' (attempts − 1), or an 'unconfirmed' one due now. */
-    async unclaim(row: { id: number; state: string }): Promise<void> {
+    async unclaim(row: { id: number; state: string; attempts: number }): Promise<void> {
+      // Only the claim this process made (its attempt number): after a shard moved, the new owner's claim of the same
+      // row is in the same state, and undoing it would let that row go out twice.
       if (row.state === 'unconfirmed') {
         await db
           .update(outbox)
           .set({ nextAttemptAt: new Date() })
-          .where(and(eq(outbox.id, row.id), eq(outbox.state, 'unconfirmed')));
+          .where(and(eq(outbox.id, row.id), eq(outbox.state, 'unconfirmed'), eq(outbox.attempts, row.attempts)));
         return;
       }
       await db
         .update(outbox)
         .set({ state: 'pending', attempts: sql`${outbox.attempts} - 1` })
-        .where(and(eq(outbox.id, row.id), eq(outbox.state, 'sending')));
+        .where(and(eq(outbox.id, row.id), eq(outbox.state, 'sending'), eq(outbox.attempts, row.attempts)));
     },
     /**
      * Shards just claimed from a process that stopped, died or lost its lease: their rows it left 'sending' are put in

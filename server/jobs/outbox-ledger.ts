@@ -100,7 +100,8 @@ export function createOutboxLedger(options: OutboxLedgerOptions) {
       const done = await db
         .update(outbox)
         .set(values)
-        .where(and(eq(outbox.id, row.id), eq(outbox.state, row.state)))
+        // The claim's own attempt number too: a row another process claimed since (a shard moved) is not this one's.
+        .where(and(eq(outbox.id, row.id), eq(outbox.state, row.state), eq(outbox.attempts, row.attempts)))
         .returning({ id: outbox.id });
       moved = done.length > 0;
     });

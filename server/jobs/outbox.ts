@@ -77,7 +77,8 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
   const backoff = options.backoffMs ?? exponentialBackoff({ baseMs: 1000, capMs: 5 * 60_000 });
   const policy = giveUpPolicy(options.giveUpAfterMs ?? 24 * 60 * 60_000, options.providerLabel);
   const batchSize = options.batchSize ?? outboxInFlight(options.maxMps ?? 10);
-  const claims = createOutboxClaim({ db, logger, batchSize, owned: options.cluster?.owned });
+  const inFlightMs = (options.sendTimeoutMs ?? 8000) + 2000;
+  const claims = createOutboxClaim({ db, logger, batchSize, owned: options.cluster?.owned, inFlightMs });
   const ledger = createOutboxLedger({ db, logger, metrics, notify: options.notify, onInDoubt: (dueAt) => claims.inDoubt(dueAt) });
   const reconcile = createOutboxReconciler({ db, sender, ledger, policy, logger, metrics });
   const { cluster } = options;
@@ -122,6 +123,5 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
     settleRecovery: true,
     claimFailed: claims.claimFailed,
   });
-  const inFlightMs = (options.sendTimeoutMs ?? 8000) + 2000;
   return { ...handle, adopt: (shards: number[]) => claims.adopt(shards, inFlightMs) };
 }
