@@ -77,6 +77,13 @@ export function createClusterNode(options: ClusterNodeOptions) {
   let joinHeardAt = -Infinity;
   relays.set(JOINED, () => (joinHeardAt = performance.now()));
   const alone = () => leases.alone(joinHeardAt);
+  /**
+   * Heartbeats until the lease is fresh again (at most twice): a beat already in flight may have started before the
+   * pause, and only the next one sees it and says this process is back.
+   */
+  async function beatUntilFresh(): Promise<void> {
+    for (let i = 0; i < 2 && leases.stale(); i++) await leases.beat();
+  }
   /** Tells every other process this one is here (committed before it resolves; relay topic JOINED). */
   async function sayJoined(): Promise<void> {
     await db.execute(sql`select pg_notify('wasap_relay', ${JSON.stringify({ o: nodeId, t: JOINED, p: null })})`);
@@ -108,6 +115,8 @@ export function createClusterNode(options: ClusterNodeOptions) {
     logger,
     onHint,
     onListen() {
+      // A process may have said it joined while this one was not listening: not alone until the next count.
+      joinHeardAt = performance.now();
       void bound()
         .catchUpShards(leases.owned())
         .catch(() => {});
@@ -174,7 +183,7 @@ export function createClusterNode(options: ClusterNodeOptions) {
      * first, which says it is back (see `alone`) — so no process tells its own later event ahead of this one's.
      */
     beforeStore(): Promise<void> | void {
-      if (leases.stale()) return leases.beat();
+      if (leases.stale()) return beatUntilFresh();
     },
     /** Shards owned now (for the scoped queries of timers, the outbox, media and the sweep). */
     owned: (): number[] => leases.owned(),

@@ -93,14 +93,25 @@ export function createClusterSide(deps: ClusterSideDeps) {
   const pulling = new Map<string, number>();
   /** Owned shards whose unprocessed events were read since they were claimed: none of theirs is left behind. */
   const caughtUp = new Set<number>();
+  /** Per shard, bumped when it is lost or claimed: a catch-up read for an earlier holding does not count for this one. */
+  const holding = new Map<number, number>();
+  /** Conversations whose last read failed: their events go through the table until one succeeds. */
+  const unread = new Set<string>();
 
-  /** Reads the key's unprocessed events and tells them (resolves when told; a failure is logged: the sweep retries). */
-  async function pullOne(key: string): Promise<void> {
+  /**
+   * Reads the key's unprocessed events and tells them; resolves true once told, false when the read failed (logged:
+   * the sweep retries; until a read succeeds the conversation takes no straight tells, which could overtake them).
+   */
+  async function pullOne(key: string): Promise<boolean> {
     pulling.set(key, (pulling.get(key) ?? 0) + 1);
     try {
       await pulls.submit(key);
+      unread.delete(key);
+      return true;
     } catch (error) {
+      unread.add(key);
       deps.logger.warn('unprocessed events not read; the catch-up sweep will', { err: error as Error });
+      return false;
     } finally {
       const left = pulling.get(key)! - 1;
       if (left) pulling.set(key, left);
@@ -146,19 +157,21 @@ export function createClusterSide(deps: ClusterSideDeps) {
     },
     async catchUpShards(shards) {
       if (shards.length === 0) return;
-      for (const shard of shards) caughtUp.delete(shard);
+      const started = new Map(shards.map((shard) => (caughtUp.delete(shard), [shard, holding.get(shard) ?? 0])));
       deps.gained?.(shards);
       const rows = rowsOf<{ conversation_key: string }>(
         await db.execute(sql`select distinct conversation_key from inbound_events
           where processed_at is null and ${inShards(sql`conversation_key`, shards)}`),
       );
-      await Promise.all(rows.map((r) => pullOne(r.conversation_key)));
-      for (const shard of shards) if (node.owned().includes(shard)) caughtUp.add(shard);
+      const read = await Promise.all(rows.map((r) => pullOne(r.conversation_key)));
+      // Only when every backlog was read, for the holding it was read for; else the next catch-up (or the sweep) does.
+      if (read.every(Boolean)) for (const [shard, at] of started) if (holding.get(shard) === at && node.owned().includes(shard)) caughtUp.add(shard);
     },
     evict(shards) {
       const match = keyInShards(shards);
       for (const key of told.keys()) if (match(key)) told.delete(key);
-      for (const shard of shards) caughtUp.delete(shard);
+      for (const key of unread) if (match(key)) unread.delete(key);
+      for (const shard of shards) (caughtUp.delete(shard), holding.set(shard, (holding.get(shard) ?? 0) + 1));
       registry.evict(match);
     },
     drain: (shards) => registry.whenIdle(keyInShards(shards)),
@@ -205,7 +218,7 @@ export function createClusterSide(deps: ClusterSideDeps) {
      * `bench/ingest.ts --driver postgres`: told straight, a follow-up message costs 2.5 round trips, not 5.1.
      */
     tellStored(key: string, event: ConversationEvent & { eventId: number }): void {
-      if (!node.alone() || !caughtUp.has(shardOf(key)) || pulling.has(key)) return void pullOne(key);
+      if (!node.alone() || !caughtUp.has(shardOf(key)) || pulling.has(key) || unread.has(key)) return void pullOne(key);
       const ids = told.get(key);
       if (ids) ids.add(event.eventId);
       else told.set(key, new Set([event.eventId]));

@@ -132,6 +132,7 @@ export function createIntake(deps: IntakeDeps) {
     async acceptGuardian(key: string, decision: Omit<GuardianDecision, 'eventId'>): Promise<Accepted> {
       const verb = decision.type === 'guardian.authorised' ? 'authorised' : 'declined';
       const providerSid = `guardian:${decision.guardianId}:${verb}`;
+      await deps.beforeStore?.();
       const [row] = await db
         .insert(inboundEvents)
         .values({ providerSid, kind: 'guardian', conversationKey: key, payload: { event: decision } })
@@ -153,6 +154,7 @@ export function createIntake(deps: IntakeDeps) {
      */
     async acceptForm(key: string, input: FormInput): Promise<{ submissionId: number; duplicate: boolean }> {
       const submittedAt = input.submittedAt ?? Date.now();
+      await deps.beforeStore?.();
       const outcome = await db.transaction(async (tx) => {
         const [submission] = await tx
           .insert(formSubmissions)

@@ -190,16 +190,15 @@ export function createSockets(deps: { db: Db; presence: Presence; hub: Hub }) {
      * for a reassignment this process never heard (made on another process, its push hint lost or skipped).
      */
     async recheckViewed(): Promise<void> {
-      const viewers = [...sockets.values()].filter((socket) => socket.viewing !== undefined && socket.user.role !== 'admin');
+      // Each socket with what it views as the query goes out: one that moved on meanwhile is judged next sweep.
+      const viewers = [...sockets.values()].filter((socket) => socket.viewing !== undefined && socket.user.role !== 'admin').map((socket) => ({ socket, id: socket.viewing! }));
       if (viewers.length === 0) return;
       const seen = generation;
-      const ids = [...new Set(viewers.map((socket) => socket.viewing!))];
-      const assignee = await assigneesOf(deps.db, ids);
+      const assignee = await assigneesOf(deps.db, [...new Set(viewers.map((v) => v.id))]);
       // A change of access meanwhile was acted on already, and may be newer than this answer: the next sweep decides.
       if (seen !== generation) return;
-      for (const socket of viewers) {
-        const id = socket.viewing;
-        if (id === undefined || socket.closed) continue;
+      for (const { socket, id } of viewers) {
+        if (socket.closed || socket.viewing !== id) continue;
         if (!assignee.has(id) || !maySee(socket.user, assignee.get(id) ?? null)) (generation++, leave(socket));
       }
     },
