@@ -16,14 +16,7 @@ import { buildServices, type Services } from '../server/wiring';
 import { inbound } from './support/bot';
 import { freshPostgresUrl } from './support/db';
 import { tempDir } from './support/temp';
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await Bun.sleep(20);
-  }
-}
+import { until } from './support/cluster-nodes';
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the lone-process path after a failed read (needs TEST_DATABASE_URL)', () => {
   let scratch: Awaited<ReturnType<typeof freshPostgresUrl>>;

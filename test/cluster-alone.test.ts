@@ -5,63 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { asc, isNull } from 'drizzle-orm';
-import { loadConfig } from '../server/config';
-import { openDatabase, type Database } from '../server/db/client';
+import type { Database } from '../server/db/client';
 import { inboundEvents, messages } from '../server/db/schema';
-import { createLogger } from '../server/logger';
-import { createMetrics } from '../server/metrics';
-import { buildServices, type Services } from '../server/wiring';
 import { inbound } from './support/bot';
-import { freshPostgresUrl } from './support/db';
-import { tempDir } from './support/temp';
-
-/** Polls `check` until it holds (no fixed sleeps); fails after `ms`. */
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await Bun.sleep(20);
-  }
-}
-
-interface Node {
-  database: Database;
-  services: Services;
-  dir: ReturnType<typeof tempDir>;
-}
+import { clusterNodes, until } from './support/cluster-nodes';
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a lone process on Postgres (needs TEST_DATABASE_URL)', () => {
-  let scratch: Awaited<ReturnType<typeof freshPostgresUrl>>;
-  const nodes: Node[] = [];
-
-  async function startNode(name: string): Promise<Node> {
-    const dir = tempDir('wasap-alone-');
-    // Heartbeats 20 s apart: within this test, only the joining process's notice can end "alone".
-    const config = loadConfig({ DATABASE_URL: scratch.url, WASAP_DATA_DIR: dir.path, WASAP_SECRET: 's'.repeat(40), CLUSTER_NODE_ID: name, CLUSTER_LEASE_MS: '60000', CLUSTER_HEARTBEAT_MS: '20000' });
-    const database = await openDatabase({ databaseUrl: scratch.url });
-    await database.migrate();
-    const services = buildServices({ config, database, logger: createLogger('silent'), metrics: createMetrics(), bot: false, timerPollMs: 0 });
-    await services.start();
-    const node = { database, services, dir };
-    nodes.push(node);
-    return node;
-  }
-
-  async function stopNode(node: Node): Promise<void> {
-    await node.services.stop();
-    await node.database.close();
-    node.dir[Symbol.dispose]();
-    nodes.splice(nodes.indexOf(node), 1);
-  }
-
-  beforeAll(async () => {
-    scratch = await freshPostgresUrl();
-  });
-
-  afterAll(async () => {
-    for (const node of [...nodes].reverse()) await stopNode(node);
-    await scratch.drop();
-  });
+  const cluster = clusterNodes();
+  beforeAll(() => cluster.open());
+  afterAll(() => cluster.close());
+  const startNode = (name: string) => cluster.start(name);
+  const stopNode = cluster.stop;
 
   const bodies = async (db: Database['db'], phone: string) => (await db.select().from(messages).orderBy(asc(messages.id))).filter((m) => m.body?.startsWith(phone)).map((m) => m.body);
 

@@ -6,53 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { eq, isNull, sql } from 'drizzle-orm';
-import { loadConfig } from '../server/config';
-import { openDatabase, type Database } from '../server/db/client';
 import { aspirants, inboundEvents, messages } from '../server/db/schema';
-import { createLogger } from '../server/logger';
-import { createMetrics } from '../server/metrics';
-import { buildServices, type Services } from '../server/wiring';
 import { inbound } from './support/bot';
-import { freshPostgresUrl } from './support/db';
-import { tempDir } from './support/temp';
-
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await Bun.sleep(20);
-  }
-}
-
-interface Node {
-  database: Database;
-  services: Services;
-  dir: ReturnType<typeof tempDir>;
-}
+import { clusterNodes, until, type ClusterNode as Node } from './support/cluster-nodes';
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the erasure guard across processes (needs TEST_DATABASE_URL)', () => {
-  let scratch: Awaited<ReturnType<typeof freshPostgresUrl>>;
-  const nodes: Node[] = [];
-  async function startNode(name: string): Promise<Node> {
-    const dir = tempDir('wasap-erasure-');
-    const config = loadConfig({ DATABASE_URL: scratch.url, WASAP_DATA_DIR: dir.path, WASAP_SECRET: 's'.repeat(40), CLUSTER_NODE_ID: name, CLUSTER_LEASE_MS: '60000', CLUSTER_HEARTBEAT_MS: '20000' });
-    const database = await openDatabase({ databaseUrl: scratch.url });
-    await database.migrate();
-    const services = buildServices({ config, database, logger: createLogger('silent'), metrics: createMetrics(), bot: false, timerPollMs: 0 });
-    await services.start();
-    const node = { database, services, dir };
-    nodes.push(node);
-    return node;
-  }
-  beforeAll(async () => void (scratch = await freshPostgresUrl()));
-  afterAll(async () => {
-    for (const node of [...nodes].reverse()) {
-      await node.services.stop();
-      await node.database.close();
-      node.dir[Symbol.dispose]();
-    }
-    await scratch.drop();
-  });
+  const cluster = clusterNodes();
+  const { nodes } = cluster;
+  const startNode = (name: string) => cluster.start(name);
+  beforeAll(() => cluster.open());
+  afterAll(() => cluster.close());
 
   async function lateFileAfterErasure(eraser: 'owner' | 'other', phone: string) {
     const [a, b] = nodes as [Node, Node];
