@@ -34,8 +34,8 @@ export interface ClusterLocal {
   run(key: string, op: ForwardedOp): Promise<unknown>;
   /** Reads these conversations' unprocessed inbound events and tells them to their actors, in id order. */
   pull(keys: string[]): void;
-  /** Pulls every conversation of these shards with unprocessed events (a shard just gained, a lost listener). */
-  catchUpShards(shards: number[]): Promise<void>;
+  /** Pulls every conversation of these shards with unprocessed events: `gained` (just claimed: their media, timers and outbox rows come along too), or a listener back. */
+  catchUpShards(shards: number[], gained: boolean): Promise<void>;
   /** Drops the actors of shards that moved away (idle ones now, busy ones once their commit is refused). */
   evict(shards: number[]): void;
   /** Resolves once the actors of these shards hold no events (before they are handed over). */
@@ -101,7 +101,7 @@ export function createClusterNode(options: ClusterNodeOptions) {
     onGained(shards) {
       bound().evict(shards);
       void bound()
-        .catchUpShards(shards)
+        .catchUpShards(shards, true)
         .catch((error: unknown) => logger.warn('catch-up of gained shards failed; the sweep will retry', { err: error as Error }));
       commands.runOpen();
     },
@@ -118,7 +118,7 @@ export function createClusterNode(options: ClusterNodeOptions) {
       // A process may have said it joined while this one was not listening: not alone until the next count.
       joinHeardAt = performance.now();
       void bound()
-        .catchUpShards(leases.owned())
+        .catchUpShards(leases.owned(), false)
         .catch(() => {});
       commands.runOpen();
     },

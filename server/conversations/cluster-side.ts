@@ -22,6 +22,9 @@ import type { Logger } from '../logger';
 import { toEvent } from './stored-events';
 import { ServiceUnavailableError } from '../errors';
 
+/** How long after a failed catch-up read it is tried again (ms). */
+const CATCH_UP_RETRY_MS = 5_000;
+
 /** How long a turn held for another process is kept at most (ms): a caller that died gives it back by timing out. */
 const HOLD_MAX_MS = 60_000;
 
@@ -155,17 +158,22 @@ export function createClusterSide(deps: ClusterSideDeps) {
     pull(keys) {
       for (const key of keys) void pullOne(key);
     },
-    async catchUpShards(shards) {
+    async catchUpShards(shards, gained) {
       if (shards.length === 0) return;
       const started = new Map(shards.map((shard) => (caughtUp.delete(shard), [shard, holding.get(shard) ?? 0])));
-      deps.gained?.(shards);
+      // Their background work comes along only when they were just claimed (not when the listener came back: the
+      // outbox rows this process is sending would be put in doubt).
+      if (gained) deps.gained?.(shards);
       const rows = rowsOf<{ conversation_key: string }>(
         await db.execute(sql`select distinct conversation_key from inbound_events
           where processed_at is null and ${inShards(sql`conversation_key`, shards)}`),
       );
       const read = await Promise.all(rows.map((r) => pullOne(r.conversation_key)));
-      // Only when every backlog was read, for the holding it was read for; else the next catch-up (or the sweep) does.
-      if (read.every(Boolean)) for (const [shard, at] of started) if (holding.get(shard) === at && node.owned().includes(shard)) caughtUp.add(shard);
+      // Only when every backlog was read, for the holding it was read for; else read again in a while (the sweep
+      // meanwhile tells what is left), so one failed read does not keep the shards off the straight path for good.
+      const current = [...started].filter(([shard, at]) => holding.get(shard) === at && node.owned().includes(shard)).map(([shard]) => shard);
+      if (read.every(Boolean)) for (const shard of current) caughtUp.add(shard);
+      else setTimeout(() => void local.catchUpShards(current, false).catch(() => {}), CATCH_UP_RETRY_MS).unref?.();
     },
     evict(shards) {
       const match = keyInShards(shards);
