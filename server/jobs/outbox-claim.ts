@@ -2,7 +2,7 @@
  * @module server/jobs/outbox-claim — which outbox rows this process takes, and the rows a crash or a lost claim left
  * in doubt. Rows are claimed with `FOR UPDATE SKIP LOCKED`, in id order, one conversation at most once at a time.
  */
-import { and, asc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { outbox } from '../db/schema';
 import type { Logger } from '../logger';
@@ -50,6 +50,7 @@ export function createOutboxClaim(options: {
   inFlightMs?: number;
 }) {
   const { db, logger } = options;
+  const inFlightMs = options.inFlightMs ?? 10_000;
   const ownedParam = () => (options.owned ? shardsArray(options.owned()) : null);
   const ownedOnly = () => (options.owned ? inShards(outbox.toNumber, options.owned()) : undefined);
   const batchSize = options.batchSize ?? 100;
@@ -141,14 +142,22 @@ export function createOutboxClaim(options: {
    * (as adopted rows are, a send timeout from now) before anything is sent again.
    */
   async function adoptStranded(busy: ReadonlySet<Lane>): Promise<void> {
+    const count = await lookUpLater(and(notHeld(busy), ownedOnly(), sql`${outbox.attemptedAt} < now() - ${`${STRANDED_AFTER_MS} milliseconds`}::interval`), inFlightMs);
+    if (count) logger.warn('outbox rows left sending by another process are reconciled', { count });
+  }
+
+  /**
+   * Rows 'sending' (and matching `where`) another process may have sent: put in doubt, looked up once `after` ms
+   * have passed from now (a send begun before now can no longer be answered by then). Returns how many.
+   */
+  async function lookUpLater(where: SQL | undefined, after: number): Promise<number> {
     const rows = await db
       .update(outbox)
-      .set({ state: 'unconfirmed', nextAttemptAt: sql`now() + ${`${options.inFlightMs ?? 10_000} milliseconds`}::interval` })
-      .where(and(eq(outbox.state, 'sending'), notHeld(busy), ownedOnly(), sql`${outbox.attemptedAt} < now() - ${`${STRANDED_AFTER_MS} milliseconds`}::interval`))
+      .set({ state: 'unconfirmed', nextAttemptAt: sql`now() + ${`${after} milliseconds`}::interval` })
+      .where(and(eq(outbox.state, 'sending'), where))
       .returning({ id: outbox.id });
-    if (rows.length === 0) return;
-    inDoubtDue.push(now() + (options.inFlightMs ?? 10_000));
-    logger.warn('outbox rows left sending by another process are reconciled', { count: rows.length });
+    if (rows.length) inDoubtDue.push(now() + after);
+    return rows.length;
   }
 
   /**
@@ -206,19 +215,14 @@ export function createOutboxClaim(options: {
     },
     /**
      * Shards just claimed from a process that stopped, died or lost its lease: their rows it left 'sending' are put in
-     * doubt and looked up before anything is sent again (as a crash's are at start), once `inFlightMs` (the provider's
+     * doubt and looked up before anything is sent again (as a crash's are at start), once `after` (default the provider's
      * request timeout and a margin) has passed since now: a send of the previous owner's began before this claim
      * (server/jobs/outbox checks the lease right before each request), so by then its answer can no longer come.
      */
-    async adopt(shards: number[], inFlightMs: number): Promise<void> {
+    async adopt(shards: number[], after = inFlightMs): Promise<void> {
       // Not from attempted_at: that is the claim's time, and a row may wait for the send pace long after it.
-      const rows = await db
-        .update(outbox)
-        .set({ state: 'unconfirmed', nextAttemptAt: sql`now() + ${`${inFlightMs} milliseconds`}::interval` })
-        .where(and(eq(outbox.state, 'sending'), inShards(outbox.toNumber, shards)))
-        .returning({ id: outbox.id });
-      inDoubtDue.push(0, now() + inFlightMs);
-      if (rows.length) logger.warn('outbox rows a previous owner left sending are reconciled', { count: rows.length });
+      const count = await lookUpLater(inShards(outbox.toNumber, shards), after);
+      if (count) logger.warn('outbox rows a previous owner left sending are reconciled', { count });
     },
     claimFailed(): void {
       claimInDoubt = true;

@@ -123,5 +123,5 @@ export function createOutboxQueue(runner: JobRunner, options: OutboxQueueOptions
     settleRecovery: true,
     claimFailed: claims.claimFailed,
   });
-  return { ...handle, adopt: (shards: number[]) => claims.adopt(shards, inFlightMs) };
+  return { ...handle, adopt: (shards: number[]) => claims.adopt(shards) };
 }
