@@ -5,14 +5,14 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { sql } from 'drizzle-orm';
-import { ConfigError, loadConfig, mediaDir, pgliteDir, type Config } from '../server/config';
+import { ConfigError, configuredSecret, loadConfig, mediaDir, pgliteDir, type Config } from '../server/config';
 import { createBlobStore } from '../server/storage';
 import { openDatabase, type Database } from '../server/db/client';
 import { rowsOf } from '../server/db/rows';
 import { lockFileOf, lockOwner } from '../server/db/lock';
 import { countUsers } from '../server/db/queries/users';
 import type { MigrationStatus } from '../server/db/migrate';
-import { configuredSecret, recordedSecretFingerprint, secretFingerprint } from '../server/db/install-identity';
+import { recordedSecretFingerprint, secretFingerprint } from '../server/db/install-identity';
 import { call, localApi, localServer } from './api';
 import { CLIError } from './errors';
 import type { CliIO } from './io';

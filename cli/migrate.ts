@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { pgliteDir } from '../server/config';
-import { acceptInstallSecret, configuredSecret } from '../server/db/install-identity';
+import { configuredSecret, pgliteDir } from '../server/config';
+import { acceptInstallSecret } from '../server/db/install-identity';
 import { privateFolder } from '../server/private-files';
 import { call, localApi, localServer } from './api';
 import { configFrom, withDatabase } from './context';

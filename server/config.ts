@@ -182,17 +182,26 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** WASAP_SECRET, or a secret generated once and kept in the data folder with mode 0600. */
 export function resolveSecret(config: Config): string {
-  if (config.secret) return config.secret;
+  const existing = configuredSecret(config);
+  if (existing) return existing;
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, 'secret');
-  if (existsSync(file)) {
-    const stored = readFileSync(file, 'utf8').trim();
-    if (stored.length >= 32) return stored;
-  }
   const generated = randomBytes(32).toString('hex');
   writeFileSync(file, `${generated}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return generated;
+}
+
+/**
+ * The secret a server started with `config` signs with — WASAP_SECRET, else the data folder's generated `secret` —
+ * or undefined when there is neither. Unlike resolveSecret, never creates one: a command that checks or records the
+ * secret must not invent a new one.
+ */
+export function configuredSecret(config: Pick<Config, 'secret' | 'dataDir'>): string | undefined {
+  if (config.secret) return config.secret;
+  const file = join(config.dataDir, 'secret');
+  const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  return stored.length >= 32 ? stored : undefined;
 }
 
 /**

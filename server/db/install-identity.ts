@@ -5,10 +5,7 @@
  * fixed label keyed with the secret: it tells secrets apart and reveals nothing of them.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import type { Config } from '../config';
 import type { Db } from './client';
 import { installSettings } from './schema';
 
@@ -18,18 +15,6 @@ const FINGERPRINT_LABEL = 'wasap/install-secret-fingerprint/v1';
 /** Hex HMAC-SHA256 of a fixed label keyed with `secret` (64 characters). */
 export function secretFingerprint(secret: string): string {
   return createHmac('sha256', secret).update(FINGERPRINT_LABEL).digest('hex');
-}
-
-/**
- * The secret a server started with `config` would sign with — WASAP_SECRET, else the data folder's generated `secret`
- * (server/config resolveSecret) — or undefined when there is neither. Unlike resolveSecret, never creates one: a
- * command that checks or records the secret must not invent a new one.
- */
-export function configuredSecret(config: Pick<Config, 'secret' | 'dataDir'>): string | undefined {
-  if (config.secret) return config.secret;
-  const file = join(config.dataDir, 'secret');
-  const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  return stored.length >= 32 ? stored : undefined;
 }
 
 export class SecretMismatchError extends Error {
