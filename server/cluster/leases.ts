@@ -52,8 +52,9 @@ export interface Leases {
   /** Started, not stopping, and the last renewal is as old as the lease or older (a pause, a cut, an outage). */
   stale(): boolean;
   /**
-   * True when the last count of live processes (heartbeat within the lease, draining or not) found no other, and
-   * that count was taken after `since` (performance.now() ms: when a process last said it joined).
+   * True when the last count of processes (any with a row in cluster_nodes, draining or not: a dead one's goes a
+   * minute and a lease after its last heartbeat) found no other, within the lease, and that count was taken after
+   * `since` (performance.now() ms: when a process last said it joined).
    */
   alone(since: number): boolean;
   /** Why not ready (for /readyz), or undefined. */
@@ -97,6 +98,9 @@ export function createLeases(options: LeaseOptions): Leases {
   let beating: Promise<void> | undefined;
   /** A hand-over in progress: it runs beside the heartbeats, which keep renewing the shards it drains. */
   let releasing: Promise<void> | undefined;
+
+  /** The last renewal is as old as the lease or older at `at` (performance.now() ms): what is held may be taken over. */
+  const lapsed = (at = performance.now()) => at - renewedAt >= options.leaseMs;
 
   const rows = async (query: ReturnType<typeof sql>) => rowsOf<LeaseRow>(await db.execute(query)).map((r) => ({ shard: Number(r.shard), epoch: Number(r.epoch) }));
 
@@ -194,7 +198,7 @@ export function createLeases(options: LeaseOptions): Leases {
   async function beatOnce(): Promise<void> {
     // The lease runs from when the renewal was sent (the database's now() is at or after it): a conservative start.
     const sentAt = performance.now();
-    const stale = started && sentAt - renewedAt >= options.leaseMs;
+    const stale = started && lapsed(sentAt);
     back = false;
     const nodes = await liveNodes();
     if ((stale || back) && options.onBack) await options.onBack();
@@ -222,14 +226,14 @@ export function createLeases(options: LeaseOptions): Leases {
     epochOf: (shard) => held.get(shard) ?? handing.get(shard),
     owns: (shard) => held.has(shard),
     owned: () => [...held.keys()].sort((a, b) => a - b),
-    ready: () => started && !stopping && performance.now() - renewedAt < options.leaseMs,
-    fresh: () => performance.now() - renewedAt < options.leaseMs,
-    stale: () => started && !stopping && performance.now() - renewedAt >= options.leaseMs,
+    ready: () => started && !stopping && !lapsed(),
+    fresh: () => !lapsed(),
+    stale: () => started && !stopping && lapsed(),
     alone: (since) => others === 0 && countedAt > since && performance.now() - countedAt < options.leaseMs,
     reason() {
       if (!started) return 'claiming shard leases';
       if (stopping) return 'shutting down';
-      if (performance.now() - renewedAt >= options.leaseMs) return 'shard leases not renewed within CLUSTER_LEASE_MS';
+      if (lapsed()) return 'shard leases not renewed within CLUSTER_LEASE_MS';
       return undefined;
     },
     async start() {

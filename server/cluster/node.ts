@@ -203,7 +203,7 @@ export function createClusterNode(options: ClusterNodeOptions) {
       relays.set(topic, listener);
     },
     /**
-     * True when no other process is live (none counted at the last heartbeat, none joined since): no other process
+     * True when no other process is registered (none at the last heartbeat's count, none joined since): no other process
      * accepts webhooks or holds sockets, so stored events may be told straight to their actors and pushes stay here.
      */
     alone,

@@ -219,11 +219,12 @@ export function createClusterSide(deps: ClusterSideDeps) {
       }
     },
     /**
-     * A stored event of an owned conversation, just written here: told straight to its actor when no other process
-     * is live (none can have written an earlier event of it yet unread), its shard was caught up since it was claimed
-     * and no read of its events is in flight; otherwise read from the table with the rest, in id order (one more
+     * A stored event of an owned conversation, just written here: told straight to its actor when this process is
+     * alone (no other can have written an earlier event of it yet unread), its shard was caught up since it was
+     * claimed, and no read of its events is in flight or failed; otherwise read from the table with the rest, in id order (one more
      * statement per batch, and the only way to keep the order when several processes write). Measured by
-     * `bench/ingest.ts --driver postgres`: told straight, a follow-up message costs 2.5 round trips, not 5.1.
+     * `bench/ingest.ts --driver postgres` (README, Benchmarks): told straight, a follow-up message costs 3.2 round
+     * trips, as without cluster mode, not 5.1.
      */
     tellStored(key: string, event: ConversationEvent & { eventId: number }): void {
       if (!node.alone() || !caughtUp.has(shardOf(key)) || pulling.has(key) || unread.has(key)) return void pullOne(key);
