@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { shardOf } from '../../server/cluster/shard';
 import { closeClusters, startCluster } from '../support/cluster';
-import { leaseOwners, leasesSpread, outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages, welcomesSent } from './traffic';
+import { explained, leaseOwners, leasesSpread, outOfOrder, phone, sendInOrder, sendsAtTwilio, settledMessages, welcomesSent } from './traffic';
 
 afterAll(closeClusters);
 
@@ -29,25 +29,31 @@ describe('cluster failover', () => {
       },
     });
     const killedAt = await killed.promise;
-    // Every shard held again, by a live process, under an unexpired lease.
-    await cluster.waitFor('every shard owned by n1 or n3', async () => [...(await leaseOwners(cluster)).values()].every((o) => o === n1.id || o === n3.id), 10_000);
-    const takeoverMs = performance.now() - killedAt;
-    expect(takeoverMs).toBeLessThan(5_000);
-    const { acks, failures } = await burst;
-    // Only the killed process refused anything; each of its refusals was sent again elsewhere and acknowledged.
-    expect(failures.filter((f) => f.node !== n2.id)).toEqual([]);
-    expect(acks.length).toBe(1_600);
-    const stored = await settledMessages(cluster, keys, acks.length);
-    expect(stored.total).toBe(1_600);
-    expect(stored.duplicates).toEqual([]);
-    expect(outOfOrder(stored, acks)).toEqual([]);
-    // Each conversation got its one welcome once, whichever process sent it or took over an ambiguous send.
-    await welcomesSent(cluster, 200);
-    const sends = sendsAtTwilio(cluster);
-    expect(sends.repeated).toEqual([]);
-    const perBody = new Map<string, number>();
-    for (const m of cluster.twilio.messages) perBody.set(`${m.to} ${m.body}`, (perBody.get(`${m.to} ${m.body}`) ?? 0) + 1);
-    expect([...perBody].filter(([, n]) => n > 1)).toEqual([]);
-    expect(sends.welcomes.size).toBe(200);
+    let takeoverMs: number | undefined;
+    let acks: Awaited<typeof burst>['acks'] = [];
+    let failures: Awaited<typeof burst>['failures'] = [];
+    const context = () => ({ takeoverMs, acks: acks.length, failures: failures.slice(0, 8), sends: cluster.twilio.messages.length });
+    await explained(cluster, context, async () => {
+      // Every shard held again, by a live process, under an unexpired lease.
+      await cluster.waitFor('every shard owned by n1 or n3', async () => [...(await leaseOwners(cluster)).values()].every((o) => o === n1.id || o === n3.id), 10_000);
+      takeoverMs = performance.now() - killedAt;
+      expect(takeoverMs).toBeLessThan(5_000);
+      ({ acks, failures } = await burst);
+      // Only the killed process refused anything; each of its refusals was sent again elsewhere and acknowledged.
+      expect(failures.filter((f) => f.node !== n2.id)).toEqual([]);
+      expect(acks.length).toBe(1_600);
+      const stored = await settledMessages(cluster, keys, acks.length);
+      expect(stored.total).toBe(1_600);
+      expect(stored.duplicates).toEqual([]);
+      expect(outOfOrder(stored, acks)).toEqual([]);
+      // Each conversation got its one welcome once, whichever process sent it or took over an ambiguous send.
+      await welcomesSent(cluster, 200);
+      const sends = sendsAtTwilio(cluster);
+      expect(sends.repeated).toEqual([]);
+      const perBody = new Map<string, number>();
+      for (const m of cluster.twilio.messages) perBody.set(`${m.to} ${m.body}`, (perBody.get(`${m.to} ${m.body}`) ?? 0) + 1);
+      expect([...perBody].filter(([, n]) => n > 1)).toEqual([]);
+      expect(sends.welcomes.size).toBe(200);
+    });
   });
 });

@@ -227,3 +227,17 @@ export function warnings(cluster: Cluster, max = 5): Record<string, string[]> {
   }
   return out;
 }
+
+/**
+ * Runs `check`; a failure's message gains `context()` (JSON) and each process's warnings, so that a red run (on CI,
+ * where only the failure's message is kept near the end) says why, not only which expectation failed.
+ */
+export async function explained<T>(cluster: Cluster, context: () => unknown, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    failure.message += `\ncontext: ${JSON.stringify(context())}\nwarnings: ${JSON.stringify(warnings(cluster, 8))}`;
+    throw failure;
+  }
+}
