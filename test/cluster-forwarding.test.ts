@@ -11,9 +11,10 @@ import { openDatabase, type Database } from '../server/db/client';
 import { rowsOf } from '../server/db/rows';
 import { shardOf } from '../server/cluster/shard';
 import { ServiceUnavailableError } from '../server/errors';
-import { conversationEvents, inboundEvents, messages } from '../server/db/schema';
+import { conversationEvents, inboundEvents, messages, outbox } from '../server/db/schema';
 import { createLogger } from '../server/logger';
 import { createMetrics } from '../server/metrics';
+import { replyCommandId } from '../server/services/reply-command';
 import { addUser } from '../server/services/users';
 import { buildServices, type Services } from '../server/wiring';
 import { inbound } from './support/bot';
@@ -81,6 +82,23 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two processes on one Postgres (
     expect(a!.services.conversations.registry.has(phone)).toBe(false);
     // Forwarded commands are deleted once answered.
     expect(rowsOf<{ n: string }>(await db.execute(sql`select count(*) as n from cluster_commands`))[0]!.n).toBe('0');
+  });
+
+  test('a reply whose forwarded outcome went unheard, sent again with the same commandId to either process, is saved and sent once', async () => {
+    const [a, b] = nodes;
+    const phone = keyOwnedBy(1);
+    await a!.services.conversations.acceptInbound(inbound(phone, 'hola, ¿me responden?'));
+    const db = a!.database.db;
+    await until(async () => (await db.select().from(inboundEvents).where(isNull(inboundEvents.processedAt))).length === 0);
+    const user = await addUser(db, { label: 'test' }, { email: 'once@a.co', name: 'Olga', role: 'admin', password: 'long enough pw' });
+    const reply = { userId: user.id, body: 'Te respondo una sola vez', commandId: replyCommandId({ conversationId: 1, userId: user.id, token: crypto.randomUUID(), body: 'x' }) };
+    // The first try forwarded by a, the same command again at a and at the owner, all at once.
+    const answers = await Promise.all([a!.services.conversations.reply(phone, reply), a!.services.conversations.reply(phone, reply), b!.services.conversations.reply(phone, reply)]);
+    const sent = await db.select().from(messages).where(eq(messages.body, 'Te respondo una sola vez'));
+    expect(sent).toHaveLength(1);
+    const once = { ok: true, messageId: sent[0]!.id };
+    expect(answers).toEqual([once, once, once]);
+    expect(await db.select().from(outbox).where(eq(outbox.messageId, sent[0]!.id))).toHaveLength(1);
   });
 
   test("work that cannot travel runs at the non-owner while the owner holds the conversation's turn", async () => {

@@ -214,12 +214,14 @@ export function createConversationSystem(options: ConversationSystemOptions) {
   /**
    * A recruiter's reply, through the actor (a call): resolves once persisted, `{ ok: true, messageId }`, or refused
    * with the reason (`code` and `message`). Never rejects: a database outage, a dead letter or a closed registry
-   * resolve `{ ok: false, message }` too, which the page shows as it is.
+   * resolve `{ ok: false, message }` too, which the page shows as it is. `commandId` (default a new UUIDv7) names the
+   * command: a reply sent again with the same one is saved once and answered with the first one's messageId
+   * (server/services/reply-command).
    */
-  async function reply(key: string, input: { userId: number; body?: string; templateRef?: string; templateVariables?: Record<string, string> }): Promise<ReplyResult> {
+  async function reply(key: string, input: { userId: number; body?: string; templateRef?: string; templateVariables?: Record<string, string>; commandId?: string }): Promise<ReplyResult> {
     let result: CallResult<ReplyResult>;
     try {
-      result = await callAt(key, { type: 'recruiter.replied', ...input, commandId: Bun.randomUUIDv7() });
+      result = await callAt(key, { type: 'recruiter.replied', ...input, commandId: input.commandId ?? Bun.randomUUIDv7() });
     } catch (error) {
       return { ok: false, message: (error as Error).message };
     }

@@ -30,6 +30,7 @@ import { mediaResponse } from './media-response';
 import { openDeadLettersOf, summarise } from '../conversations/dead-letters';
 import { mediaHeld } from '../privacy/minor-photos';
 import { TEMPLATE_REF_MAX, TEMPLATE_REF_PATTERN } from '../whatsapp/port';
+import { COMMAND_TOKEN_FIELD, COMMAND_TOKEN_PATTERN, replyCommandId } from '../services/reply-command';
 
 export interface InboxDeps {
   db: Db;
@@ -153,11 +154,13 @@ export function inboxRoutes(deps: InboxDeps) {
     return htmlResponse(InboxPage({ viewer: { ...user, csrf }, i18n: readerOf(user), filters, rows: list.rows, nextCursor: list.nextCursor, open, presence, now: new Date(now()) }));
   }
 
-  async function composerAfter(id: number, csrf: string, i18n: Translator, error?: string, draft?: string, typed?: TypedTemplate) {
+  /** The composer after a POST: a refusal keeps the box's command token (sending again is the same command), a sent reply draws a new one. */
+  async function composerAfter(id: number, csrf: string, i18n: Translator, error?: string, draft?: string, typed?: TypedTemplate, commandToken?: string) {
     const view = await openView(id, undefined, typed);
     return Composer({
       conversationId: id,
       csrf,
+      commandToken: error === undefined ? undefined : commandToken,
       i18n,
       window: view.window,
       templates: view.templates,
@@ -173,14 +176,15 @@ export function inboxRoutes(deps: InboxDeps) {
    * A template reply: an offered ref with a value for each of its variables (else 400, said in her language, what she
    * typed kept), sent by the outbox as the template while the chat shows its body filled with those values.
    */
-  async function replyWithTemplate(user: Reader & { id: number }, csrf: string, id: number, key: string, ref: string, posted: Record<string, string>) {
+  async function replyWithTemplate(user: Reader & { id: number }, csrf: string, id: number, key: string, ref: string, posted: Record<string, string>, token?: string) {
     const i18n = readerOf(user);
     const typed = { ref, values: posted };
     const checked = checkTemplateReply((await deps.templates?.()) ?? [], ref, posted);
-    if (!checked.ok) return htmlResponse(composerAfter(id, csrf, i18n, templateRefusal(checked, i18n), undefined, typed), 400);
+    if (!checked.ok) return htmlResponse(composerAfter(id, csrf, i18n, templateRefusal(checked, i18n), undefined, typed, token), 400);
     const variables = Object.keys(checked.variables).length > 0 ? checked.variables : undefined;
-    const result = await deps.conversations.reply(key, { userId: user.id, body: checked.text, templateRef: ref, templateVariables: variables });
-    if (!result.ok) return htmlResponse(composerAfter(id, csrf, i18n, refusal(result.code, i18n), undefined, typed), result.code === 'OPTED_OUT' ? 409 : 422);
+    const sent = { userId: user.id, body: checked.text, templateRef: ref, templateVariables: variables };
+    const result = await deps.conversations.reply(key, { ...sent, commandId: token ? replyCommandId({ ...sent, conversationId: id, token }) : undefined });
+    if (!result.ok) return htmlResponse(composerAfter(id, csrf, i18n, refusal(result.code, i18n), undefined, typed, token), result.code === 'OPTED_OUT' ? 409 : 422);
     deps.presence.sent(user.id, id);
     return htmlResponse(composerAfter(id, csrf, i18n));
   }
@@ -201,14 +205,16 @@ export function inboxRoutes(deps: InboxDeps) {
       async ({ user, session, params, body }) => {
         const { key } = await visible(user, params.id);
         // A template's own text is its body: whatever `body` came with it is not sent, nor shown.
-        if (body.templateRef) return replyWithTemplate(user, session.csrfToken, params.id, key, body.templateRef, postedVariables(body));
+        const token = body[COMMAND_TOKEN_FIELD];
+        if (body.templateRef) return replyWithTemplate(user, session.csrfToken, params.id, key, body.templateRef, postedVariables(body), token);
         const i18n = readerOf(user);
         // A form sends a textarea's line breaks as CR LF: WhatsApp shows LF the same, and counts one character, not two.
         const text = body.body?.replace(/\r\n?/g, '\n');
-        const result = await deps.conversations.reply(key, { userId: user.id, body: text });
+        const commandId = token ? replyCommandId({ conversationId: params.id, userId: user.id, token, body: text }) : undefined;
+        const result = await deps.conversations.reply(key, { userId: user.id, body: text, commandId });
         if (!result.ok) {
           const counted = { count: i18n.number(charCount(text?.trim() ?? '')), max: i18n.number(MAX_BODY_CHARS) };
-          const composer = composerAfter(params.id, session.csrfToken, i18n, refusal(result.code, i18n, counted), text);
+          const composer = composerAfter(params.id, session.csrfToken, i18n, refusal(result.code, i18n, counted), text, undefined, token);
           return htmlResponse(composer, result.code === 'WINDOW_CLOSED' || result.code === 'OPTED_OUT' ? 409 : 422);
         }
         // Her "is typing…" ends with the message, in every tab that shows it.
@@ -220,7 +226,11 @@ export function inboxRoutes(deps: InboxDeps) {
         params: idParams,
         // A template's values come as `var.<name>` fields (views/inbox/template-picker), checked by the handler.
         body: t.Object(
-          { body: t.Optional(t.String({ maxLength: REPLY_FIELD_GUARD })), templateRef: t.Optional(t.String({ maxLength: TEMPLATE_REF_MAX, pattern: TEMPLATE_REF_PATTERN })) },
+          {
+            body: t.Optional(t.String({ maxLength: REPLY_FIELD_GUARD })),
+            templateRef: t.Optional(t.String({ maxLength: TEMPLATE_REF_MAX, pattern: TEMPLATE_REF_PATTERN })),
+            [COMMAND_TOKEN_FIELD]: t.Optional(t.String({ pattern: COMMAND_TOKEN_PATTERN })),
+          },
           { additionalProperties: t.Union([t.String({ maxLength: REPLY_FIELD_GUARD }), t.Array(t.String({ maxLength: REPLY_FIELD_GUARD }), { maxItems: 10 })]) },
         ),
       },

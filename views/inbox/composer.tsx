@@ -1,6 +1,6 @@
 /** @module views/inbox/composer — the reply box: free text inside the 24-hour window, approved templates outside it, canned responses (⚡ menu and `/` suggestions). */
 import { charCount, MAX_BODY_CHARS } from '../../actors/conversation/body-limit';
-import { CsrfField } from './csrf-field';
+import { CommandTokenField, CsrfField } from './csrf-field';
 import type { Translator } from '../i18n';
 import { timeLeft, WINDOW_WARNING_MS } from './format';
 import { TemplatePicker } from './template-picker';
@@ -20,6 +20,11 @@ export interface ComposerProps {
   error?: string;
   /** The refused text, put back in the box for a browser without htmx (with htmx the preserved box keeps its own). */
   draft?: string;
+  /**
+   * The box's command token (server/services/reply-command): the same reply sent again from this box is saved once.
+   * Kept across a refusal, drawn anew when absent; a pushed composer (no `csrf`: many recruiters get it) carries none.
+   */
+  commandToken?: string;
   now?: Date;
   oob?: boolean;
 }
@@ -27,6 +32,7 @@ export interface ComposerProps {
 /** Stable id `composer-<id>`; POSTs answer with a fresh <Composer> (with `error` on refusal), swapped outerHTML. */
 export function Composer(props: ComposerProps) {
   const { conversationId, oob = false } = props;
+  if (props.csrf && !props.commandToken) props = { ...props, commandToken: crypto.randomUUID() };
   return (
     <div id={`composer-${conversationId}`} class="composer-area" hx-swap-oob={oob ? 'true' : undefined}>
       {props.error ? (
@@ -49,7 +55,7 @@ function OptedOutNotice({ i18n }: { i18n: Translator }) {
   );
 }
 
-function OpenComposer({ conversationId, csrf, window, canned, i18n, draft = '', now = new Date() }: ComposerProps) {
+function OpenComposer({ conversationId, csrf, commandToken, window, canned, i18n, draft = '', now = new Date() }: ComposerProps) {
   const { t } = i18n;
   const action = `/inbox/${conversationId}/messages`;
   const textId = `composer-text-${conversationId}`;
@@ -63,6 +69,7 @@ function OpenComposer({ conversationId, csrf, window, canned, i18n, draft = '', 
     <>
       <form class="composer" method="post" action={action} hx-post={action} hx-target={`#composer-${conversationId}`} hx-swap="outerHTML" data-reset-on-success>
         <CsrfField csrf={csrf} />
+        <CommandTokenField token={commandToken} />
         <CannedResponses conversationId={conversationId} canned={canned} i18n={i18n} />
         <CannedSuggestions conversationId={conversationId} canned={canned} i18n={i18n} />
         <label class="visually-hidden" for={textId} safe>
@@ -162,7 +169,7 @@ export function ComposerCount({ conversationId, length, i18n }: { conversationId
   );
 }
 
-function ClosedComposer({ conversationId, csrf, window, templates, i18n }: ComposerProps) {
+function ClosedComposer({ conversationId, csrf, commandToken, window, templates, i18n }: ComposerProps) {
   const { t } = i18n;
   return (
     <>
@@ -180,7 +187,7 @@ function ClosedComposer({ conversationId, csrf, window, templates, i18n }: Compo
         )}
         <span safe>{t('inbox.composer.templatesOnly')}</span>
       </p>
-      <TemplatePicker conversationId={conversationId} csrf={csrf} templates={templates} i18n={i18n} />
+      <TemplatePicker conversationId={conversationId} csrf={csrf} commandToken={commandToken} templates={templates} i18n={i18n} />
     </>
   );
 }

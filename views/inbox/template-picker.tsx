@@ -6,18 +6,20 @@
  */
 import { templateSegments } from '../../actors/conversation/template-text';
 import type { Translator } from '../i18n';
-import { CsrfField } from './csrf-field';
+import { CommandTokenField, CsrfField } from './csrf-field';
 import type { TemplateView } from './types';
 
 interface PickerProps {
   conversationId: number;
   csrf?: string;
+  /** The composer's command token: each template's form carries it (views/inbox/csrf-field CommandTokenField). */
+  commandToken?: string;
   templates: TemplateView[];
   i18n: Translator;
 }
 
 /** Approved templates, each its own form (so only its values are posted), the first one open. */
-export function TemplatePicker({ conversationId, csrf, templates, i18n }: PickerProps) {
+export function TemplatePicker({ conversationId, csrf, commandToken, templates, i18n }: PickerProps) {
   if (templates.length === 0) {
     return (
       <p class="muted" safe>
@@ -28,7 +30,7 @@ export function TemplatePicker({ conversationId, csrf, templates, i18n }: Picker
   return (
     <section class="template-picker" aria-label={i18n.t('inbox.composer.sendTemplate')}>
       {templates.map((template, index) => (
-        <TemplateForm conversationId={conversationId} csrf={csrf} template={template} i18n={i18n} open={index === 0} />
+        <TemplateForm conversationId={conversationId} csrf={csrf} commandToken={commandToken} template={template} i18n={i18n} open={index === 0} />
       ))}
     </section>
   );
@@ -69,7 +71,21 @@ function TemplateBody({ template, i18n }: { template: TemplateView; i18n: Transl
   );
 }
 
-function TemplateForm({ conversationId, csrf, template, i18n, open }: { conversationId: number; csrf?: string; template: TemplateView; i18n: Translator; open: boolean }) {
+function TemplateForm({
+  conversationId,
+  csrf,
+  commandToken,
+  template,
+  i18n,
+  open,
+}: {
+  conversationId: number;
+  csrf?: string;
+  commandToken?: string;
+  template: TemplateView;
+  i18n: Translator;
+  open: boolean;
+}) {
   const action = `/inbox/${conversationId}/messages`;
   const inBody = new Set(templateSegments(template.body).flatMap((segment) => ('variable' in segment ? [segment.variable] : [])));
   // Variables the body does not show (a media URL's, a button's): asked for below it.
@@ -90,6 +106,7 @@ function TemplateForm({ conversationId, csrf, template, i18n, open }: { conversa
       </summary>
       <form method="post" action={action} hx-post={action} hx-target={`#composer-${conversationId}`} hx-swap="outerHTML">
         <CsrfField csrf={csrf} />
+        <CommandTokenField token={commandToken} />
         <input type="hidden" name="templateRef" value={Bun.escapeHTML(template.ref)} />
         <TemplateBody template={template} i18n={i18n} />
         {others.length > 0 ? (
