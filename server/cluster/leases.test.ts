@@ -5,11 +5,11 @@ import { createLogger } from '../logger';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/rows';
 import { createFence, LeaseLostError } from './fence';
-import { createLeases, type Leases } from './leases';
+import { createLeases, FORGOTTEN_AFTER_MS, type Leases } from './leases';
 import { SHARD_COUNT, shardOf } from './shard';
 
 /** A lease manager as one process runs it, with what it was told. */
-function node(db: Db, nodeId: string, leaseMs = 1_000) {
+function node(db: Db, nodeId: string, leaseMs = 1_000, clock?: () => number) {
   const lost: number[] = [];
   const gained: number[] = [];
   const leases: Leases = createLeases({
@@ -22,6 +22,7 @@ function node(db: Db, nodeId: string, leaseMs = 1_000) {
     onGained: (shards) => gained.push(...shards),
     drain: async () => {},
     busyShards: () => new Set(),
+    clock,
   });
   return { leases, lost, gained };
 }
@@ -95,6 +96,39 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('shard leases on Postgres (needs
     expect(a.lost).toHaveLength(SHARD_COUNT);
     expect(a.leases.owned()).toEqual([]);
     await expect(fenceA.check(db, [keyIn(shard)])).rejects.toBeInstanceOf(LeaseLostError);
+    await b.leases.stop();
+    await a.leases.stop();
+  });
+
+  test('a lapse is stale at once but forgotten only after a minute, and no process deletes the row of one not yet forgotten', async () => {
+    await using database = await testDatabase('postgres');
+    const db = database.db;
+    let now = 1_000_000;
+    const a = node(db, 'a', 1_000, () => now);
+    await a.leases.start();
+    expect([a.leases.stale(), a.leases.forgotten()]).toEqual([false, false]);
+    // Paused past its lease: stale (not ready, its shards may move) but still remembered by every other process.
+    now += 1_001;
+    expect([a.leases.stale(), a.leases.forgotten()]).toEqual([true, false]);
+    now += FORGOTTEN_AFTER_MS - 1_002;
+    expect(a.leases.forgotten()).toBe(false);
+    now += 1;
+    expect(a.leases.forgotten()).toBe(true);
+    await a.leases.beat();
+    expect([a.leases.stale(), a.leases.forgotten()]).toEqual([false, false]);
+
+    // The database's side of that promise: a row whose heartbeat is younger than a minute and a lease is kept by
+    // another's heartbeat, so that process does not count itself alone; an older one is deleted.
+    const b = node(db, 'b', 1_000);
+    const before = performance.now();
+    await db.execute(sql`update cluster_nodes set heartbeat_at = now() - ${`${FORGOTTEN_AFTER_MS - 1_000} milliseconds`}::interval where id = 'a'`);
+    await b.leases.start();
+    expect(rowsOf(await db.execute(sql`select id from cluster_nodes where id = 'a'`))).toHaveLength(1);
+    expect(b.leases.alone(before)).toBe(false);
+    await db.execute(sql`update cluster_nodes set heartbeat_at = now() - ${`${FORGOTTEN_AFTER_MS + 2_000} milliseconds`}::interval where id = 'a'`);
+    await b.leases.beat();
+    expect(rowsOf(await db.execute(sql`select id from cluster_nodes where id = 'a'`))).toEqual([]);
+    expect(b.leases.alone(before)).toBe(true);
     await b.leases.stop();
     await a.leases.stop();
   });

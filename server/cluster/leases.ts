@@ -36,6 +36,8 @@ export interface LeaseOptions {
   drain(shards: number[]): Promise<void>;
   /** Shards with an actor still busy here (one that lost its lease and has not stopped): not claimed back until idle. */
   busyShards(): ReadonlySet<number>;
+  /** The monotonic clock (ms; default performance.now): tests move it to stand for a pause. */
+  clock?: () => number;
 }
 
 export interface Leases {
@@ -51,6 +53,12 @@ export interface Leases {
   fresh(): boolean;
   /** Started, not stopping, and the last renewal is as old as the lease or older (a pause, a cut, an outage). */
   stale(): boolean;
+  /**
+   * Started, not stopping, and the last renewal is FORGOTTEN_AFTER_MS old or older: another process may have deleted
+   * this one's row as dead and so count itself alone (`alone`); until this process has renewed (and said it is back),
+   * what it stores could be overtaken there by a later message of the same conversation.
+   */
+  forgotten(): boolean;
   /**
    * True when the last count of processes (any with a row in cluster_nodes, draining or not: a dead one's goes a
    * minute and a lease after its last heartbeat) found no other, within the lease, and that count was taken after
@@ -76,12 +84,20 @@ export async function ensureShardRows(db: Db): Promise<void> {
   await db.execute(sql`insert into shard_leases (shard) select s from generate_series(0, ${SHARD_COUNT - 1}) s on conflict (shard) do nothing`);
 }
 
+/**
+ * A process silent this long (ms) may have lost its cluster_nodes row: rows are deleted a minute and a lease after
+ * their last heartbeat (liveNodes), and the renewal's clock starts before the heartbeat it writes, so a process whose
+ * last renewal is younger than a minute still has its row, whatever the lease.
+ */
+export const FORGOTTEN_AFTER_MS = 60_000;
+
 /** Shards handed back per heartbeat at most: joins rebalance over a few beats, never by stalling every conversation at once. */
 const RELEASE_PER_BEAT = 32;
 
 export function createLeases(options: LeaseOptions): Leases {
   const { db, logger, nodeId } = options;
   const ttl = `${options.leaseMs} milliseconds`;
+  const clock = options.clock ?? (() => performance.now());
   /** Shards run here, with their epoch. */
   const held = new Map<number, number>();
   /** Shards being handed over: still fenced with their epoch while their actors drain, no longer routed here. */
@@ -100,7 +116,7 @@ export function createLeases(options: LeaseOptions): Leases {
   let releasing: Promise<void> | undefined;
 
   /** The last renewal is as old as the lease or older at `at` (performance.now() ms): what is held may be taken over. */
-  const lapsed = (at = performance.now()) => at - renewedAt >= options.leaseMs;
+  const lapsed = (at = clock()) => at - renewedAt >= options.leaseMs;
 
   const rows = async (query: ReturnType<typeof sql>) => rowsOf<LeaseRow>(await db.execute(query)).map((r) => ({ shard: Number(r.shard), epoch: Number(r.epoch) }));
 
@@ -134,8 +150,8 @@ export function createLeases(options: LeaseOptions): Leases {
   async function liveNodes(): Promise<number> {
     // A process that died without stopping leaves its row: gone after a minute and a lease without a heartbeat
     // (cluster status). Never sooner: a process whose lease is still fresh has a row (`alone` counts on it).
-    await db.execute(sql`delete from cluster_nodes where heartbeat_at < now() - interval '1 minute' - ${ttl}::interval`);
-    const askedAt = performance.now();
+    await db.execute(sql`delete from cluster_nodes where heartbeat_at < now() - ${`${FORGOTTEN_AFTER_MS} milliseconds`}::interval - ${ttl}::interval`);
+    const askedAt = clock();
     const [row] = rowsOf<{ n: number | string; others: number | string }>(
       await db.execute(sql`update cluster_nodes set heartbeat_at = now() where id = ${nodeId} returning
         (select count(*) from cluster_nodes where not draining and heartbeat_at > now() - ${ttl}::interval) as n,
@@ -197,7 +213,7 @@ export function createLeases(options: LeaseOptions): Leases {
 
   async function beatOnce(): Promise<void> {
     // The lease runs from when the renewal was sent (the database's now() is at or after it): a conservative start.
-    const sentAt = performance.now();
+    const sentAt = clock();
     const stale = started && lapsed(sentAt);
     back = false;
     const nodes = await liveNodes();
@@ -229,7 +245,8 @@ export function createLeases(options: LeaseOptions): Leases {
     ready: () => started && !stopping && !lapsed(),
     fresh: () => !lapsed(),
     stale: () => started && !stopping && lapsed(),
-    alone: (since) => others === 0 && countedAt > since && performance.now() - countedAt < options.leaseMs,
+    forgotten: () => started && !stopping && clock() - renewedAt >= FORGOTTEN_AFTER_MS,
+    alone: (since) => others === 0 && countedAt > since && clock() - countedAt < options.leaseMs,
     reason() {
       if (!started) return 'claiming shard leases';
       if (stopping) return 'shutting down';

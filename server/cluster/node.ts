@@ -179,11 +179,13 @@ export function createClusterNode(options: ClusterNodeOptions) {
       return leases.owns(shard) && leases.fresh() ? 'yes' : 'no';
     },
     /**
-     * Awaited before a webhook's row is stored: when this process's lease went stale (a pause, a cut), one heartbeat
-     * first, which says it is back (see `alone`) — so no process tells its own later event ahead of this one's.
+     * Awaited before a webhook's row is stored: when this process was silent long enough for the others to have
+     * forgotten it (a pause or a cut of a minute or more: leases.forgotten), one heartbeat first, which says it is back
+     * (see `alone`) — so no process tells its own later event ahead of this one's. A shorter lapse blocks nothing: its
+     * row still keeps every other process off the lone path, and a busy process's webhooks are not refused for it.
      */
     beforeStore(): Promise<void> | void {
-      if (leases.stale()) return beatUntilFresh();
+      if (leases.forgotten()) return beatUntilFresh();
     },
     /** Shards owned now (for the scoped queries of timers, the outbox, media and the sweep). */
     owned: (): number[] => leases.owned(),

@@ -52,8 +52,9 @@ export interface IntakeDeps {
   /** Webhook-row writes in flight at once (1 for PGlite). */
   concurrency: number;
   /**
-   * Awaited before each row is written (several processes: a process whose lease went stale — paused, cut off —
-   * renews first, so the others hear it is back before it stores anything: server/cluster/node `alone`).
+   * Awaited before each row is written (several processes: a process silent long enough to be forgotten — paused,
+   * cut off for a minute or more — renews first, so the others hear it is back before it stores anything:
+   * server/cluster/node `alone`).
    */
   beforeStore?(): Promise<void> | void;
 }
