@@ -1,7 +1,8 @@
 /**
- * @module test/reply-once.test — a reply sent again from the same composer (a retry after "could not be saved", a
- * second click, two tabs' requests racing) is saved and sent once: the composer's command token and what is sent make
- * its commandId (server/services/reply-command). An edited reply, another recruiter or a new box is a new reply.
+ * @module test/reply-once.test — a reply sent again from the same composer (a retry after an unconfirmed send, a
+ * second click, the same box's requests racing) is saved and sent once: the composer's command token and what is sent
+ * make its commandId (server/services/reply-command). An edited reply, another recruiter or another box (another tab
+ * draws its own token) is a new reply.
  */
 import { describe, expect, test } from 'bun:test';
 import { eq } from 'drizzle-orm';
@@ -9,9 +10,10 @@ import { messages, outbox } from '../server/db/schema';
 import { COMMAND_TOKEN_FIELD } from '../server/services/reply-command';
 import { testApp, type TestApp } from './support/app';
 import { drivers } from './support/db';
-import { conversationsOf, person, post, type Person } from './support/live';
+import { aspirantWrites, conversationsOf, person, post, type Person } from './support/live';
 
 const KEY = '+573007770001';
+const HOUR = 3_600_000;
 const TOKEN_INPUT = new RegExp(`<input type="hidden" name="${COMMAND_TOKEN_FIELD}" value="([0-9a-f-]{36})"`, 'g');
 
 /** The command tokens in a page or fragment, in order. */
@@ -50,6 +52,37 @@ describe.each(drivers)('a reply sent again from the same box, on %s', (driver) =
     expect(next).not.toBe(token);
     await post(t, rita, `/inbox/${id}/messages`, { body: 'Hola, te escribo', [COMMAND_TOKEN_FIELD]: next! });
     expect((await recruiterMessages(t)).map((m) => m.body)).toEqual(['Hola, te escribo', 'Hola, te escribo']);
+  });
+
+  test('a saved reply sent again once it would be refused (the window closed, she opted out) is answered as sent, not refused', async () => {
+    let now = Date.now();
+    await using t = await testApp(driver, { overrides: { bot: false, now: () => now } });
+    const [id] = await conversationsOf(t, [KEY]);
+    const rita = await person(t, 'Rita', 'admin');
+    const token = await openComposerToken(t, rita, id!);
+    now += 23.9 * HOUR;
+    expect((await post(t, rita, `/inbox/${id}/messages`, { body: 'Hola, ¿sigues interesada?', [COMMAND_TOKEN_FIELD]: token })).status).toBe(200);
+    // Her first try's answer was lost; by the time she sends again the 24-hour window has closed.
+    now += 0.2 * HOUR;
+    const retry = await post(t, rita, `/inbox/${id}/messages`, { body: 'Hola, ¿sigues interesada?', [COMMAND_TOKEN_FIELD]: token });
+    expect(retry.status).toBe(200);
+    // Anything new from the box is refused as before.
+    expect((await post(t, rita, `/inbox/${id}/messages`, { body: 'Otra cosa', [COMMAND_TOKEN_FIELD]: token })).status).toBe(409);
+    now = Date.now();
+    await aspirantWrites(t, KEY, 'STOP');
+    expect((await post(t, rita, `/inbox/${id}/messages`, { body: 'Hola, ¿sigues interesada?', [COMMAND_TOKEN_FIELD]: token })).status).toBe(200);
+    expect(await recruiterMessages(t)).toEqual([{ body: 'Hola, ¿sigues interesada?', authorId: rita.id }]);
+  });
+
+  test('a resend that differs only in the spaces or line breaks around the text is the same reply', async () => {
+    await using t = await testApp(driver, { overrides: { bot: false } });
+    const [id] = await conversationsOf(t, [KEY]);
+    const rita = await person(t, 'Rita', 'admin');
+    const token = await openComposerToken(t, rita, id!);
+    for (const body of ['Hola', 'Hola ', '\nHola', 'Hola\n', 'Hola\r\n', ' Hola \r\n']) {
+      expect((await post(t, rita, `/inbox/${id}/messages`, { body, [COMMAND_TOKEN_FIELD]: token })).status).toBe(200);
+    }
+    expect(await recruiterMessages(t)).toEqual([{ body: 'Hola', authorId: rita.id }]);
   });
 
   test('an edited reply from the same box, or another recruiter with the same token, is a new message', async () => {

@@ -22,7 +22,7 @@ function answer(event: ConversationEvent, state: ConversationState, reply: Reply
 /**
  * The conversation actor for the registry. `handle` answers a `recruiter.replied` call with its ReplyResult: the
  * refusal decide() gave (nothing committed), or `{ ok: true, messageId }` with the committed reply's id — also when
- * the command had been applied before (a retry after a lost COMMIT answer). Any other event answers nothing. A throw
+ * the command had been applied before (a retry after a lost COMMIT answer), even one decide() would now refuse. Any other event answers nothing. A throw
  * (the commit failed) is the runtime's to retry; a dead-lettered call gets no reply, its caller decides what to say.
  */
 export function conversationBehaviour<B = never>(deps: ConversationActorDeps<B>): ActorBehaviour<string, ConversationState, ConversationEvent, ReplyResult> {
@@ -35,7 +35,14 @@ export function conversationBehaviour<B = never>(deps: ConversationActorDeps<B>)
         state = { ...state, aspirantId: await deps.store.ensureAspirant(key, event.profileName) };
       }
       const decision = decide(state, event, at, await deps.bot?.(state, event));
-      if (decision.effects.length === 0) return answer(event, decision.state, decision.reply ?? { ok: false });
+      if (decision.effects.length === 0) {
+        // A refused reply that was in fact saved before (its first try's answer was lost): answered as sent.
+        if (event.type === 'recruiter.replied' && event.commandId && decision.reply?.ok === false && deps.store.committedCommand) {
+          const earlier = await deps.store.committedCommand(event.commandId);
+          if (earlier) return answer(event, decision.state, { ok: true, messageId: earlier.messageId });
+        }
+        return answer(event, decision.state, decision.reply ?? { ok: false });
+      }
       const result = await deps.store.commit(key, decision.state, decision.effects, event, at);
       if (!result.applied) {
         // Applied before (a retry after a lost COMMIT answer): the caller learns what the first run did.

@@ -35,6 +35,12 @@ export interface ConversationStore<B = never> {
   ensureAspirant(key: string, whatsappName?: string): Promise<number>;
   /** Persists one event's effects in one transaction. */
   commit(key: string, state: ConversationState, effects: Effect[], event: ConversationEvent, now: number): Promise<CommitResult<B>>;
+  /**
+   * The recruiter's command `commandId` as committed before, if it was (`messageId`: the reply it created): a reply
+   * sent again after its first try was saved is answered as sent even when it would now be refused (the window
+   * closed, she opted out). Optional: without it such a retry gets the refusal.
+   */
+  committedCommand?(commandId: string): Promise<{ messageId?: number } | undefined>;
 }
 
 /** What happens after a commit: fetch media, wake the outbox, push fragments to watchers. */

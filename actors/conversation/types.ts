@@ -130,7 +130,10 @@ export interface BotResumed {
 
 export interface RecruiterReplied {
   type: 'recruiter.replied';
-  /** Unique per command (a UUIDv7): a commit retried after its answer was lost is recognised and not applied twice. */
+  /**
+   * Unique per command (a UUIDv7, or for a reply from the composer `reply-` and 32 hex digits: server/services/reply-command):
+   * a commit retried after its answer was lost, or the same reply sent again, is recognised and not applied twice.
+   */
   commandId?: string;
   userId: number;
   body?: string;

@@ -9,6 +9,7 @@ import { createBatcher } from '../db/batcher';
 import type { Db } from '../db/client';
 import type { RowRecord } from '../db/queries/inbox';
 import { createCommitDoor, type CommitDoor } from './commit/door';
+import { committedCommand } from './commit/general';
 import { ensureAspirants, loadStates } from './state-statement';
 
 export interface ConversationStoreOptions {
@@ -44,5 +45,6 @@ export function createConversationStore(db: Db, options: ConversationStoreOption
      */
     ensureAspirant: (key, whatsappName) => aspirants.submit({ key, whatsappName }),
     commit: (key, state, effects, event, now) => door.commit(key, state, effects, event, now),
+    committedCommand: (commandId) => committedCommand(db, commandId),
   };
 }

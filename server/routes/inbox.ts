@@ -85,7 +85,7 @@ const readerOf = (user: Reader) => translator(user.locale, user.timeZone);
 /** Why a reply was refused (actors' ReplyResult codes), in the recruiter's language; `vars` fill its numbers. */
 function refusal(code: string | undefined, i18n: Translator, vars?: Record<string, string>): string {
   const refused: Record<string, string> = i18n.messages.inbox.composer.refused;
-  return code !== undefined && Object.hasOwn(refused, code) ? i18n.t(`inbox.composer.refused.${code}` as MessageKey, vars) : i18n.t('inbox.composer.notSent');
+  return code !== undefined && Object.hasOwn(refused, code) ? i18n.t(`inbox.composer.refused.${code}` as MessageKey, vars) : i18n.t('inbox.composer.unconfirmed');
 }
 
 /**
@@ -210,7 +210,8 @@ export function inboxRoutes(deps: InboxDeps) {
         const i18n = readerOf(user);
         // A form sends a textarea's line breaks as CR LF: WhatsApp shows LF the same, and counts one character, not two.
         const text = body.body?.replace(/\r\n?/g, '\n');
-        const commandId = token ? replyCommandId({ conversationId: params.id, userId: user.id, token, body: text }) : undefined;
+        // The id is of what is sent (decide() sends the text trimmed): a resend differing only in outer spaces is the same reply.
+        const commandId = token ? replyCommandId({ conversationId: params.id, userId: user.id, token, body: text?.trim() }) : undefined;
         const result = await deps.conversations.reply(key, { userId: user.id, body: text, commandId });
         if (!result.ok) {
           const counted = { count: i18n.number(charCount(text?.trim() ?? '')), max: i18n.number(MAX_BODY_CHARS) };

@@ -454,12 +454,12 @@ describe.skipIf(!browserAvailable)('recruiter inbox in Chromium', () => {
     await socket.restore();
     await banner.waitFor({ state: 'hidden' });
 
-    // No network at all: Enter sends nothing, says so, and the text stays for later.
+    // No network at all: Enter sends nothing, says it cannot tell whether it was sent, and the text stays for later.
     await page.context().setOffline(true);
     const box = page.locator(`#composer-text-${id}`);
     await box.fill('Te respondo en un momento');
     await box.press('Enter');
-    await page.locator(`#composer-${id} .composer-error`).getByText('No se envió: no hay conexión').waitFor();
+    await page.locator(`#composer-${id} .composer-error`).getByText('no sabemos si se envió').waitFor();
     expect(await box.inputValue()).toBe('Te respondo en un momento');
     await page.context().setOffline(false);
     expect(r.fake.messages.filter((m) => m.body === 'Te respondo en un momento')).toEqual([]);

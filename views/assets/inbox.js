@@ -376,11 +376,13 @@
   // Only the socket's own close and reconnect move it: a brief network blip the socket survives leaves no banner behind.
   document.addEventListener('htmx:ws:after:connection', () => showBanner(false));
 
-  // A form whose request never reached the server (no connection): it says so, and what she typed stays.
+  // A form whose request got no answer (no connection, or the answer was lost on the way back: it may have been saved)
+  // says so in its own words (`data-unconfirmed-text`: the reply box's, where sending again unchanged is safe) or the
+  // page's, and what she typed stays.
   document.addEventListener('htmx:error', (event) => {
     const form = event.target instanceof Element ? event.target.closest('form') : null;
     const slot = form?.querySelector('[data-form-error]');
-    if (slot) slot.textContent = words.notSent ?? '';
+    if (slot) slot.textContent = slot.getAttribute('data-unconfirmed-text') ?? words.unconfirmed ?? '';
   });
 
   // Times that move while the page is open, every 30 s: the 24-hour window's countdown (in the composer, where at zero the

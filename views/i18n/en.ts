@@ -38,7 +38,8 @@ export const en: Catalogue = {
     admin: 'Administration',
     signOut: 'Sign out',
     connectionLost: 'Connection lost — reconnecting. What you send now is not sent: your text stays in the box.',
-    notSentOffline: 'Not sent: no connection. Your text is still here; send it again when the connection is back.',
+    saveUnconfirmed: 'The connection dropped and we cannot tell whether it was saved. Your text is still here: check before sending it again.',
+    sendUnconfirmed: 'The connection dropped and we cannot tell whether it was sent. Your text is still here: if it does not show up in the chat, send it again unchanged; it will not go out twice.',
     notificationFallback: 'New message',
     time: {
       today: 'Today',
@@ -327,6 +328,7 @@ export const en: Catalogue = {
       cannedHint: '↑ ↓ to choose · Enter or Tab to insert · Esc to close',
       cannedNone: 'No canned response matches.',
       notSent: 'The message could not be sent.',
+      unconfirmed: 'The message could not be confirmed as sent. If it does not show up in the chat, send it again unchanged: it will not go out twice.',
       count: '{{count}}/{{max}}',
       countUnit: ' characters',
       countNear: "Close to WhatsApp's limit of {{max}} characters",

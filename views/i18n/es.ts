@@ -42,7 +42,8 @@ export const es = {
     admin: 'Administración',
     signOut: 'Salir',
     connectionLost: 'Se perdió la conexión; reconectando. Lo que envíes ahora no se envía: tu texto se queda en el cuadro.',
-    notSentOffline: 'No se envió: no hay conexión. Tu texto sigue aquí; envíalo de nuevo cuando vuelva la conexión.',
+    saveUnconfirmed: 'Se cortó la conexión y no sabemos si se guardó. Tu texto sigue aquí: revisa antes de enviarlo de nuevo.',
+    sendUnconfirmed: 'Se cortó la conexión y no sabemos si se envió. Tu texto sigue aquí: si no aparece en el chat, envíalo de nuevo sin cambiarlo; no saldrá dos veces.',
     notificationFallback: 'Nuevo mensaje',
     time: {
       today: 'Hoy',
@@ -331,6 +332,7 @@ export const es = {
       cannedHint: '↑ ↓ para elegir · Enter o Tab para insertar · Esc para cerrar',
       cannedNone: 'Ninguna respuesta guardada coincide.',
       notSent: 'No se pudo enviar el mensaje.',
+      unconfirmed: 'No se pudo confirmar el envío. Si no aparece en el chat, envíalo de nuevo sin cambiarlo: no saldrá dos veces.',
       count: '{{count}}/{{max}}',
       countUnit: ' caracteres',
       countNear: 'Cerca del límite de {{max}} caracteres de WhatsApp',

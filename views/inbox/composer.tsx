@@ -95,8 +95,8 @@ function OpenComposer({ conversationId, csrf, commandToken, window, canned, i18n
           <span aria-hidden="true">➤</span>
         </button>
         <ComposerCount conversationId={conversationId} length={length} i18n={i18n} />
-        {/* A send that never reached the server (no connection) says so here; the text stays in the box. */}
-        <p class="form-error composer-error" role="alert" data-form-error data-offline-text={t('inbox.notSentOffline')}></p>
+        {/* A send that got no answer (no connection, or the answer lost) says so here; the text stays in the box. */}
+        <p class="form-error composer-error" role="alert" data-form-error data-unconfirmed-text={t('inbox.sendUnconfirmed')}></p>
       </form>
       {window.closesAt && window.closesAt.getTime() - now.getTime() <= WINDOW_WARNING_MS ? (
         <p class="window-note is-closing" role="status">

@@ -141,12 +141,12 @@ function ChatPane({ open, viewer, i18n, filters, presence, now }: ChatPaneProps)
   );
 }
 
-/** The words inbox.js writes on its own (the countdown, a send that found no connection), in the viewer's language. */
+/** The words inbox.js writes on its own (the countdown, a form whose request got no answer), in the viewer's language. */
 function scriptWords({ locale, messages: { inbox } }: Translator) {
   // The catalogue's own texts, {{variables}} and plural forms included: inbox.js fills them (Intl.PluralRules picks the form).
   return {
     locale,
-    notSent: inbox.notSentOffline,
+    unconfirmed: inbox.saveUnconfirmed,
     lessThanMinute: inbox.time.lessThanMinute,
     minutes: inbox.time.minutes,
     hoursMinutes: inbox.time.hoursMinutes,

@@ -36,21 +36,30 @@ export function generalUnit(key: string, state: ConversationState, effects: Effe
 
 /**
  * A recruiter's command whose journal row exists was committed before (its COMMIT's answer was lost, and the unit or
- * the event was retried): nothing is written again; `messageIds.reply` is the reply it created. Served by the
- * unique index conversation_events_command_key (the expression must stay the same).
+ * the event was retried): nothing is written again; `messageIds.reply` is the reply it created.
  */
 async function alreadyApplied(tx: Tx, ctx: Ctx, event: ConversationEvent): Promise<boolean> {
   const commandId = 'commandId' in event ? event.commandId : undefined;
   if (!commandId) return false;
-  const [row] = await tx
+  const earlier = await committedCommand(tx, commandId);
+  if (!earlier) return false;
+  ctx.result.applied = false;
+  if (earlier.messageId !== undefined) ctx.result.messageIds = { reply: earlier.messageId };
+  return true;
+}
+
+/**
+ * The command `commandId` as committed, if it was: `{ messageId }` is the first message it created (a reply's),
+ * undefined when it created none. Served by the unique index conversation_events_command_key (the expression must
+ * stay the same).
+ */
+export async function committedCommand(db: Db | Tx, commandId: string): Promise<{ messageId?: number } | undefined> {
+  const [row] = await db
     .select({ messageIds: conversationEvents.messageIds })
     .from(conversationEvents)
     .where(and(sql`(${conversationEvents.payload} ->> 'commandId') = ${commandId}`, sql`(${conversationEvents.payload} ->> 'commandId') IS NOT NULL`))
     .limit(1);
-  if (!row) return false;
-  ctx.result.applied = false;
-  if (row.messageIds[0] !== undefined) ctx.result.messageIds = { reply: row.messageIds[0] };
-  return true;
+  return row ? { messageId: row.messageIds[0] } : undefined;
 }
 
 /** The event as handled: replays and the history panel read it. */
